@@ -1,5 +1,7 @@
 /** Element types of the IR, described once. */
 export const DTYPES = {
+  /** Element type not known (an opaque op's output without value_info). */
+  unknown: { bytes: 0, onnx: 0, float: false },
   f32: { bytes: 4, onnx: 1, float: true },
   u8: { bytes: 1, onnx: 2, float: false },
   i8: { bytes: 1, onnx: 3, float: false },

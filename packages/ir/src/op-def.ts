@@ -1,7 +1,7 @@
 import type { Attr, AttrKind } from './attr.js';
 import type { Node } from './graph.js';
 import type { Tensor } from './tensor.js';
-import type { TensorType } from './types.js';
+import type { Dim, TensorType } from './types.js';
 
 /** Declared attribute: kind, default, and an optional range/enum check. */
 export interface AttrSpec {
@@ -35,6 +35,15 @@ export interface InferContext {
   fail(code: string, message: string, field?: string): never;
   /** A fresh symbolic dim name for a dimension that cannot be inferred. */
   fresh(hint: string): string;
+  /**
+   * Known element values of a 1-D integer input that holds dims (a shape
+   * computation such as Shape -> Gather -> Concat): numbers or symbolic dims.
+   */
+  shapeValue(i: number): readonly Dim[] | undefined;
+  /** Record the dims held by output `i` (a 1-D integer tensor). */
+  setShapeValue(i: number, dims: readonly Dim[]): void;
+  /** Opset version of the node's domain. */
+  readonly opset: number;
 }
 
 /**

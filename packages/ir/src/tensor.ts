@@ -61,6 +61,8 @@ export function allocData(dtype: DType, n: number): TensorData {
       return new BigUint64Array(n);
     case 'string':
       return new Array<string>(n).fill('');
+    case 'unknown':
+      throw new Error('allocData: a tensor of unknown element type');
   }
 }
 

@@ -1,0 +1,148 @@
+import type { Graph, Node, ValueInfo } from './graph.js';
+import { updateGraph } from './graph.js';
+import type { InferContext, OpDef } from './op-def.js';
+import { opDef } from './ops/index.js';
+import { constantValue } from './ops/constant.js';
+import { parseAttrs } from './attrs-parse.js';
+import { fail, type Location } from './diagnostic.js';
+import type { Tensor } from './tensor.js';
+import type { Dim, TensorType } from './types.js';
+import { tensorType } from './types.js';
+
+export interface InferOptions {
+  /** File name for diagnostics. */
+  readonly file?: string;
+}
+
+/** Check a node's input/output counts against its op's ports. */
+export function checkArity(node: Node, def: OpDef, loc: Location): void {
+  const ports = def.inputs;
+  const variadic = ports.length > 0 && ports[ports.length - 1].variadic;
+  const minIn = variadic ? 0 : ports.filter((p) => !p.optional).length;
+  if (!variadic && node.inputs.length > ports.length)
+    fail('E-IR-ARITY', `${node.op} takes at most ${ports.length} inputs, got ${node.inputs.length}`, { ...loc, node: node.name });
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i];
+    if (!p.optional && !p.variadic && !(node.inputs[i] ?? ''))
+      fail('E-IR-MISSING-INPUT', `${node.op} is missing required input '${p.name}' (slot ${i})`, { ...loc, node: node.name, field: p.name });
+  }
+  if (node.inputs.length < minIn)
+    fail('E-IR-ARITY', `${node.op} needs ${minIn} inputs, got ${node.inputs.length}`, { ...loc, node: node.name });
+  if (node.outputs.length > def.outputs.length)
+    fail('E-IR-ARITY', `${node.op} has at most ${def.outputs.length} outputs, got ${node.outputs.length}`, { ...loc, node: node.name });
+  if (!node.outputs.some((o) => o !== ''))
+    fail('E-IR-ARITY', `${node.op} produces no output`, { ...loc, node: node.name });
+}
+
+/**
+ * Order nodes topologically (stable: keeps the given order where it is
+ * already valid). Fails with E-IR-CYCLE naming a node on the cycle, and with
+ * E-IR-DANGLING for an input that nothing defines.
+ */
+export function topoSort(g: Graph, opts: InferOptions = {}): Graph {
+  const defined = new Set<string>([...g.inputs, ...g.initializers.keys()]);
+  const producer = new Map<string, number>();
+  g.nodes.forEach((n, i) => n.outputs.forEach((o) => o && producer.set(o, i)));
+  for (const n of g.nodes)
+    for (const i of n.inputs)
+      if (i && !defined.has(i) && !producer.has(i))
+        fail('E-IR-DANGLING', `input '${i}' of ${n.op} is not defined by any node, initializer or graph input`, { file: opts.file, node: n.name, field: i });
+  const state = new Uint8Array(g.nodes.length); // 0 new, 1 visiting, 2 done
+  const order: Node[] = [];
+  const visit = (root: number) => {
+    // Iterative DFS: deep graphs must not overflow the JS stack.
+    const stack: [number, number][] = [[root, 0]];
+    state[root] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const n = g.nodes[top[0]];
+      if (top[1] < n.inputs.length) {
+        const inp = n.inputs[top[1]++];
+        const p = inp && !defined.has(inp) ? producer.get(inp) : undefined;
+        if (p === undefined || state[p] === 2) continue;
+        if (state[p] === 1)
+          fail('E-IR-CYCLE', `the graph has a cycle through value '${inp}'`, { file: opts.file, node: g.nodes[p].name, field: inp });
+        state[p] = 1;
+        stack.push([p, 0]);
+      } else {
+        state[top[0]] = 2;
+        order.push(n);
+        stack.pop();
+      }
+    }
+  };
+  for (let i = 0; i < g.nodes.length; i++) if (state[i] === 0) visit(i);
+  const same = order.every((n, i) => n === g.nodes[i]);
+  return same ? g : updateGraph(g, { nodes: order });
+}
+
+/**
+ * Infer the type of every node output and return a graph whose `values`
+ * holds them. Types recorded for graph inputs are kept; types recorded for
+ * node outputs (ONNX value_info) are used only for opaque ops. Fails at the
+ * first node whose inputs, attributes or shapes are invalid.
+ */
+export function inferTypes(graph: Graph, opts: InferOptions = {}): Graph {
+  const g = topoSort(graph, opts);
+  const types = new Map<string, TensorType>();
+  for (const name of g.inputs) {
+    const v = g.values.get(name);
+    if (!v) fail('E-IR-DANGLING', `graph input '${name}' has no type`, { file: opts.file, field: name });
+    types.set(name, v.type);
+  }
+  for (const [name, t] of g.initializers) types.set(name, tensorType(t.dtype, t.dims, t.fixed));
+  const constants = new Map<string, Tensor>(g.initializers);
+  const shapeValues = new Map<string, readonly Dim[]>();
+  let fresh = 0;
+
+  for (const node of g.nodes) {
+    const loc: Location = { file: opts.file, node: node.name };
+    const def = opDef(node.op, node.domain);
+    if (!def) {
+      for (const o of node.outputs) if (o) types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
+      continue;
+    }
+    checkArity(node, def, loc);
+    const attrs = parseAttrs(node, def, loc);
+    const ctx: InferContext = {
+      node,
+      inputs: node.inputs.map((i) => (i ? types.get(i) : undefined)),
+      attrs,
+      opset: g.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? g.opsets[''] ?? 22,
+      constant: (i) => (node.inputs[i] ? constants.get(node.inputs[i]) : undefined),
+      fail: (code, message, field) => fail(code, message, { ...loc, ...(field !== undefined ? { field } : {}) }),
+      fresh: (hint) => `?${hint}${++fresh}`,
+      shapeValue: (i) => {
+        const name = node.inputs[i];
+        if (!name) return undefined;
+        const sv = shapeValues.get(name);
+        if (sv) return sv;
+        const c = constants.get(name);
+        if (c && c.dims.length <= 1 && (c.dtype === 'i64' || c.dtype === 'i32'))
+          return Array.from(c.data as ArrayLike<number | bigint>, Number);
+        return undefined;
+      },
+      setShapeValue: (i, dims) => {
+        const o = node.outputs[i];
+        if (o) shapeValues.set(o, dims);
+      },
+    };
+    const outs = def.infer(ctx);
+    node.outputs.forEach((o, i) => {
+      if (!o) return;
+      const t = outs[i];
+      if (!t) throw new Error(`inference of ${node.op} produced no type for output ${i}`);
+      types.set(o, t);
+    });
+    if (node.op === 'Constant') {
+      const c = constantValue(node.attrs);
+      if (c && node.outputs[0]) constants.set(node.outputs[0], c);
+    }
+  }
+
+  const values = new Map<string, ValueInfo>();
+  for (const [name, type] of types) values.set(name, Object.freeze({ name, type }));
+  for (const o of g.outputs)
+    if (!values.has(o)) fail('E-IR-DANGLING', `graph output '${o}' is not produced by any node`, { file: opts.file, field: o });
+  return updateGraph(g, { values });
+}
