@@ -3,6 +3,9 @@ import type { Node } from './graph.js';
 import type { AttrSpec, OpDef } from './op-def.js';
 import { fail, type Location } from './diagnostic.js';
 
+/** Attribute names with this prefix are pass annotations, ignored by op schemas and not exported to ONNX. */
+export const ANNOTATION_PREFIX = 'lstmc.';
+
 export type ParsedAttrs = Readonly<Record<string, Attr['value'] | undefined>>;
 
 /**
@@ -14,7 +17,8 @@ export function parseAttrs(node: Node, def: OpDef, loc: Location = {}): ParsedAt
   const out: Record<string, Attr['value'] | undefined> = {};
   const at = (field: string): Location => ({ ...loc, node: node.name, field });
   for (const name of Object.keys(node.attrs))
-    if (!Object.prototype.hasOwnProperty.call(def.attrs, name))
+    // `lstmc.*` attributes are compiler annotations written by passes (docs/passes.md), not op attributes.
+    if (!name.startsWith(ANNOTATION_PREFIX) && !Object.prototype.hasOwnProperty.call(def.attrs, name))
       fail('E-IR-ATTR-UNKNOWN', `${node.op} has no attribute '${name}' (known: ${Object.keys(def.attrs).join(', ') || 'none'})`, at(name));
   for (const [name, spec] of Object.entries(def.attrs) as [string, AttrSpec][]) {
     const a = node.attrs[name];
