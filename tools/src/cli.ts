@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { formatDiagnostic, isDiagnosticError, type Diagnostic } from '@lstmc/ir';
+import type { Command, Io, ParsedArgs } from './command.js';
+import { UsageError } from './command.js';
+import { COMMANDS } from './commands/index.js';
+
+export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 3 } as const;
+
+function commandHelp(c: Command): string {
+  const lines = [`usage: lstmc ${c.name} ${c.args.map((a) => (a.endsWith('?') ? `[${a.slice(0, -1)}]` : a)).join(' ')} [options]`.trimEnd(), '', c.summary, ''];
+  const opts = Object.entries({ ...c.options, help: { type: 'boolean', short: 'h', help: 'show this help' } as const });
+  if (opts.length) lines.push('options:');
+  for (const [name, o] of opts) {
+    const head = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+    lines.push(`  ${head.padEnd(34)} ${o.help}${o.multiple ? ' (repeatable)' : ''}`);
+  }
+  if (c.details) lines.push('', c.details.trimEnd());
+  return lines.join('\n') + '\n';
+}
+
+export function mainHelp(): string {
+  const lines = ['usage: lstmc COMMAND [options]', '', 'Compile pruned LSTM networks from ONNX for a sparse LSTM accelerator or the lstmc JS runtime.', '', 'commands:'];
+  for (const c of Object.values(COMMANDS)) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  lines.push('', "Run 'lstmc COMMAND --help' for a command's options.");
+  return lines.join('\n') + '\n';
+}
+
+/** Errors raised by the dependency-free runtime carry the same fields as a Diagnostic. */
+function asDiagnostic(e: unknown): Diagnostic | undefined {
+  if (isDiagnosticError(e)) return e.diagnostic;
+  if (e instanceof Error && e.name === 'RuntimeError' && typeof (e as { code?: unknown }).code === 'string') {
+    const r = e as Error & { code: string; file?: string; offset?: number; field?: string; node?: string; detail?: string };
+    return {
+      severity: 'error',
+      code: r.code,
+      message: r.detail ?? r.message,
+      loc: { file: r.file, offset: r.offset, field: r.field, node: r.node },
+    };
+  }
+  return undefined;
+}
+
+/** Run the CLI; returns the exit code. Never throws for user or usage errors. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout)(mainHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version') {
+    io.stdout('lstmc 0.1.0\n');
+    return EXIT.ok;
+  }
+  const cmd = Object.values(COMMANDS).find((c) => c.name === name);
+  if (!cmd) {
+    io.stderr(`lstmc: unknown command '${name}'\n\n${mainHelp()}`);
+    return EXIT.usage;
+  }
+  let args: ParsedArgs;
+  try {
+    const spec: Record<string, { type: 'boolean' | 'string'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+    for (const [k, o] of Object.entries(cmd.options)) spec[k] = { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) };
+    const parsed = parseArgs({ args: [...rest], options: spec, allowPositionals: true, strict: true });
+    if (parsed.values.help) {
+      io.stdout(commandHelp(cmd));
+      return EXIT.ok;
+    }
+    const required = cmd.args.filter((a) => !a.endsWith('?') && !a.endsWith('...?'));
+    if (parsed.positionals.length < required.length) throw new UsageError(`missing argument ${required[parsed.positionals.length]}`);
+    const variadic = cmd.args.some((a) => a.includes('...'));
+    if (!variadic && parsed.positionals.length > cmd.args.length) throw new UsageError(`unexpected argument '${parsed.positionals[cmd.args.length]}'`);
+    args = { positionals: parsed.positionals, options: parsed.values as ParsedArgs['options'] };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    io.stderr(`lstmc ${cmd.name}: ${msg}\n\n${commandHelp(cmd)}`);
+    return EXIT.usage;
+  }
+  try {
+    return await cmd.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`lstmc ${cmd.name}: ${e.message}\n\n${commandHelp(cmd)}`);
+      return EXIT.usage;
+    }
+    const d = asDiagnostic(e);
+    if (d) {
+      io.stderr(formatDiagnostic(d) + '\n');
+      return EXIT.userError;
+    }
+    const err = e as { code?: string; path?: string; message?: string };
+    if (err && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code) && err.path) {
+      // File-system errors on user-named paths are user errors.
+      io.stderr(formatDiagnostic({ severity: 'error', code: 'E-IO', message: err.message ?? String(e), loc: { file: err.path } }) + '\n');
+      return EXIT.userError;
+    }
+    io.stderr(`lstmc ${cmd.name}: internal error (a bug in lstmc, please report it):\n${e instanceof Error ? e.stack : String(e)}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,109 @@
+import { LSTM_INPUTS, opDef, zeroFraction, type Graph, type Node, type Tensor, type Dim } from '@lstmc/ir';
+
+export interface LstmReport {
+  readonly node: string;
+  readonly direction: string;
+  readonly inputSize: Dim;
+  readonly hiddenSize: Dim;
+  readonly layout: number;
+  readonly parameters: number;
+  readonly weightSparsity: { readonly W: number | null; readonly R: number | null };
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
+export interface InspectReport {
+  readonly graph: string;
+  readonly opsets: Readonly<Record<string, number>>;
+  readonly inputs: readonly { name: string; dtype: string; shape: Dim[] | null }[];
+  readonly outputs: readonly { name: string; dtype: string; shape: Dim[] | null }[];
+  readonly initializers: number;
+  readonly opCounts: Readonly<Record<string, number>>;
+  readonly lstms: readonly LstmReport[];
+  readonly unsupported: readonly { node: string; op: string; domain: string }[];
+}
+
+function constantOf(g: Graph, name: string): Tensor | undefined {
+  return name ? g.initializers.get(name) : undefined;
+}
+
+function lstmReport(g: Graph, n: Node): LstmReport {
+  const W = constantOf(g, n.inputs[1]);
+  const R = constantOf(g, n.inputs[2]);
+  const wType = g.values.get(n.inputs[1])?.type.shape;
+  const rType = g.values.get(n.inputs[2])?.type.shape;
+  let params = 0;
+  n.inputs.forEach((name, i) => {
+    if (!name || i === 0 || i === 4 || i === 5 || i === 6) return;
+    const s = g.values.get(name)?.type.shape;
+    if (s && s.every((d) => typeof d === 'number')) params += (s as number[]).reduce((a, b) => a * b, 1);
+  });
+  const attrs: Record<string, unknown> = {};
+  for (const [k, a] of Object.entries(n.attrs)) attrs[k] = a.kind === 'tensor' || a.kind === 'graph' || a.kind === 'graphs' ? `<${a.kind}>` : a.value;
+  const inputs: Record<string, string> = {};
+  n.inputs.forEach((v, i) => v && (inputs[LSTM_INPUTS[i]] = v));
+  return {
+    node: n.name,
+    direction: (n.attrs.direction?.value as string | undefined) ?? 'forward',
+    inputSize: wType?.[2] ?? '?',
+    hiddenSize: rType?.[2] ?? '?',
+    layout: (n.attrs.layout?.value as number | undefined) ?? 0,
+    parameters: params,
+    weightSparsity: { W: W ? zeroFraction(W) : null, R: R ? zeroFraction(R) : null },
+    attributes: attrs,
+    inputs,
+  };
+}
+
+export function inspectGraph(g: Graph): InspectReport {
+  const io = (names: readonly string[]) =>
+    names.map((name) => {
+      const t = g.values.get(name)?.type;
+      return { name, dtype: t?.dtype ?? 'unknown', shape: t?.shape ? [...t.shape] : null };
+    });
+  const opCounts: Record<string, number> = {};
+  for (const n of g.nodes) {
+    const k = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.op}` : n.op;
+    opCounts[k] = (opCounts[k] ?? 0) + 1;
+  }
+  return {
+    graph: g.name,
+    opsets: { ...g.opsets },
+    inputs: io(g.inputs.filter((i) => !g.initializers.has(i))),
+    outputs: io(g.outputs),
+    initializers: g.initializers.size,
+    opCounts: Object.fromEntries(Object.entries(opCounts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    lstms: g.nodes.filter((n) => n.op === 'LSTM' && opDef(n.op, n.domain)).map((n) => lstmReport(g, n)),
+    unsupported: g.nodes.filter((n) => !opDef(n.op, n.domain)).map((n) => ({ node: n.name, op: n.op, domain: n.domain })),
+  };
+}
+
+const pct = (x: number | null) => (x === null ? 'n/a (computed at run time)' : `${(100 * x).toFixed(2)}%`);
+const shape = (s: Dim[] | null) => (s ? `[${s.join(', ')}]` : '[?]');
+
+export function formatInspect(r: InspectReport, file: string): string {
+  const L: string[] = [];
+  L.push(`model: ${file}`);
+  L.push(`graph: ${r.graph}`);
+  L.push(`opsets: ${Object.entries(r.opsets).map(([d, v]) => `${d || 'ai.onnx'} ${v}`).join(', ')}`);
+  L.push('inputs:');
+  for (const v of r.inputs) L.push(`  ${v.name}: ${v.dtype}${shape(v.shape)}`);
+  L.push('outputs:');
+  for (const v of r.outputs) L.push(`  ${v.name}: ${v.dtype}${shape(v.shape)}`);
+  L.push(`initializers: ${r.initializers}`);
+  L.push('ops:');
+  for (const [op, c] of Object.entries(r.opCounts)) L.push(`  ${op.padEnd(18)} ${c}`);
+  for (const l of r.lstms) {
+    L.push(`LSTM ${l.node}:`);
+    L.push(`  direction: ${l.direction}   input size I: ${l.inputSize}   hidden size H: ${l.hiddenSize}   layout: ${l.layout}`);
+    L.push(`  parameters: ${l.parameters}`);
+    L.push(`  weight sparsity: W ${pct(l.weightSparsity.W)}   R ${pct(l.weightSparsity.R)}`);
+    const attrs = Object.entries(l.attributes);
+    L.push(`  attributes: ${attrs.length ? attrs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ') : '(defaults)'}`);
+  }
+  if (r.unsupported.length) {
+    L.push('unsupported (opaque) ops:');
+    for (const u of r.unsupported) L.push(`  ${u.domain ? `${u.domain}.` : ''}${u.op}  node '${u.node}'`);
+  }
+  return L.join('\n') + '\n';
+}
