@@ -1,0 +1,38 @@
+// `npm test`: runs every project's tests through nx, then sums the per-project
+// vitest results into one closing line: "N passed, N failed[, N skipped]".
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const projects = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
+// Workspace globs are only of the form `dir/prefix-*`.
+const expand = (p) => {
+  if (!p.endsWith('*')) return [p];
+  const dir = dirname(p);
+  const prefix = p.slice(dir.length + 1, -1);
+  return existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((n) => n.startsWith(prefix)).map((n) => `${dir}/${n}`) : [];
+};
+const dirs = projects.flatMap(expand);
+for (const d of dirs) rmSync(join(root, d, '.vitest-results.json'), { force: true });
+
+const nx = spawnSync('npx', ['nx', 'run-many', '-t', 'test', '--outputStyle=stream', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { NX_DAEMON: 'false', ...process.env },
+});
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const d of dirs) {
+  const f = join(root, d, '.vitest-results.json');
+  if (!existsSync(f)) continue;
+  const r = JSON.parse(readFileSync(f, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+}
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(nx.status ?? 1);

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COMMANDS } from '../src/commands/index.js';
+import { cli, CONFORMANCE } from './helpers.js';
+
+const peepholes = join(CONFORMANCE, 'onnx-node/test_lstm_with_peepholes/model.onnx');
+
+describe('lstmc CLI conventions', () => {
+  it('--help works for every command and exits 0', async () => {
+    for (const name of Object.keys(COMMANDS)) {
+      const r = await cli(name, '--help');
+      expect(r.code, name).toBe(0);
+      expect(r.stdout).toContain(`usage: lstmc ${name}`);
+    }
+    const top = await cli('--help');
+    expect(top.code).toBe(0);
+    for (const name of Object.keys(COMMANDS)) expect(top.stdout).toContain(name);
+  });
+  it('usage errors exit 2', async () => {
+    expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('inspect')).code).toBe(2);
+    expect((await cli('inspect', peepholes, '--no-such-flag')).code).toBe(2);
+    expect((await cli()).code).toBe(2);
+  });
+  it('a missing file is a one-line user error, exit 1', async () => {
+    const r = await cli('inspect', 'does/not/exist.onnx');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[E-IO\]: .*exist\.onnx/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+  it('a corrupt model is a one-line user error naming the file, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lstmc-'));
+    const bad = join(dir, 'bad.onnx');
+    writeFileSync(bad, readFileSync(peepholes).subarray(0, 40));
+    const r = await cli('inspect', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[E-ONNX-[A-Z-]+\]: .*bad\.onnx/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('lstmc inspect', () => {
+  it('reports the LSTM of an ONNX conformance model (1x2x4 -> 3, per its MANIFEST)', async () => {
+    const r = await cli('inspect', peepholes, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.opsets['']).toBe(22);
+    expect(j.opCounts).toEqual({ LSTM: 1 });
+    expect(j.lstms).toHaveLength(1);
+    const l = j.lstms[0];
+    expect(l).toMatchObject({ direction: 'forward', inputSize: 4, hiddenSize: 3, layout: 0 });
+    // W 4H*I + R 4H*H + B 8H + P 3H with H=3, I=4 (initializers and graph inputs alike)
+    expect(l.parameters).toBe(48 + 36 + 24 + 9);
+    expect(l.inputs).toMatchObject({ X: 'X', W: 'W', R: 'R', B: 'B', P: 'P' });
+  });
+  it('text output lists inputs, ops and the LSTM', async () => {
+    const r = await cli('inspect', join(CONFORMANCE, 'onnx-node/test_lstm_batchwise/model.onnx'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('layout: 1');
+    expect(r.stdout).toMatch(/LSTM\s+1/);
+    expect(r.stdout).toContain('hidden size H: 7');
+  });
+});
