@@ -1,0 +1,148 @@
+import type { Target } from './params.js';
+import {
+  dmaCycles,
+  expectedLayout,
+  matvecCycles,
+  usesSparseInput,
+  usesSparseWeights,
+  vectorOpCycles,
+  weightBytesPerPe,
+  zeroScanCycles,
+  type InputPattern,
+  type MatrixLayout,
+  type MatrixShape,
+  type MatvecMode,
+} from './cost-model.js';
+
+/** Options of an ONNX LSTM layer that change the per-step work. */
+export interface LstmStepFeatures {
+  readonly hidden: number;
+  readonly bias: boolean;
+  readonly peephole: boolean;
+  readonly clip: boolean;
+  readonly inputForget: boolean;
+}
+
+export const VECTOR_OPS = ['bias', 'peephole', 'clip', 'sigmoid', 'tanh', 'one-minus', 'mul', 'mac'] as const;
+export type VectorOpKind = (typeof VECTOR_OPS)[number];
+
+/**
+ * The activation / element-wise operations of one LSTM step, in order, each
+ * over `n` elements (gate order i, o, f, c as in ONNX). Codegen in
+ * backend-accel emits exactly this sequence; the cost model counts it.
+ */
+export function stepVectorOps(f: LstmStepFeatures): { op: VectorOpKind; n: number }[] {
+  const H = f.hidden;
+  const ops: { op: VectorOpKind; n: number }[] = [];
+  if (f.bias) ops.push({ op: 'bias', n: 4 * H });
+  if (f.peephole) ops.push({ op: 'peephole', n: H }, { op: 'peephole', n: H }); // i += Pi*c, f += Pf*c
+  if (f.clip) ops.push({ op: 'clip', n: 4 * H });
+  if (f.peephole) ops.push({ op: 'sigmoid', n: H }, { op: 'sigmoid', n: H }); // i, f (o waits for c_t)
+  else ops.push({ op: 'sigmoid', n: 3 * H }); // i, o, f are contiguous rows
+  ops.push({ op: 'tanh', n: H }); // g
+  if (f.inputForget) ops.push({ op: 'one-minus', n: H }); // f = 1 - i
+  ops.push({ op: 'mul', n: H }, { op: 'mac', n: H }); // c = f*c; c += i*g
+  if (f.peephole) ops.push({ op: 'peephole', n: H }, { op: 'sigmoid', n: H }); // o += Po*c_t; o = sigma(o)
+  ops.push({ op: 'tanh', n: H }, { op: 'mul', n: H }); // h = o * tanh(c)
+  return ops;
+}
+
+export interface LayerPlanCost {
+  readonly features: LstmStepFeatures;
+  readonly input: number;
+  readonly w: { readonly layout: MatrixLayout; readonly mode: MatvecMode };
+  readonly r: { readonly layout: MatrixLayout; readonly mode: MatvecMode };
+}
+
+export interface StepCost {
+  readonly scan: number;
+  readonly matvecW: number;
+  readonly matvecR: number;
+  readonly vector: number;
+  readonly dma: number;
+  readonly total: number;
+}
+
+/** Bytes of W and R together on each PE, and whether they must be streamed every step. */
+export function layerWeightResidency(plan: LayerPlanCost, t: Target): { bytesPerPe: Float64Array; totalBytes: number; streaming: boolean } {
+  const bw = weightBytesPerPe(plan.w.layout, usesSparseWeights(plan.w.mode), t);
+  const br = weightBytesPerPe(plan.r.layout, usesSparseWeights(plan.r.mode), t);
+  const bytesPerPe = bw.map((b, p) => b + br[p]);
+  let totalBytes = 0;
+  let max = 0;
+  for (const b of bytesPerPe) {
+    totalBytes += b;
+    max = Math.max(max, b);
+  }
+  return { bytesPerPe, totalBytes, streaming: max > t.weightSramBytesPerPe };
+}
+
+/** Cycles of one time step of a layer. `x` and `h` describe the non-zeros of x_t and h_(t-1). */
+export function layerStepCycles(plan: LayerPlanCost, t: Target, x?: InputPattern, h?: InputPattern): StepCost {
+  const H = plan.features.hidden;
+  const scan = (usesSparseInput(plan.w.mode) ? zeroScanCycles(plan.input, t) : 0) + (usesSparseInput(plan.r.mode) ? zeroScanCycles(H, t) : 0);
+  const matvecW = matvecCycles(plan.w.layout, plan.w.mode, t, x);
+  const matvecR = matvecCycles(plan.r.layout, plan.r.mode, t, h);
+  let vector = 0;
+  for (const o of stepVectorOps(plan.features)) vector += vectorOpCycles(o.n, t);
+  const res = layerWeightResidency(plan, t);
+  const dma = res.streaming ? dmaCycles(res.totalBytes, t) : 0;
+  return { scan, matvecW, matvecR, vector, dma, total: scan + matvecW + matvecR + vector + dma };
+}
+
+/**
+ * Expected cycles of one matrix-vector product (including the zero scan when the
+ * mode skips zero inputs and, when the matrix alone exceeds the weight SRAM,
+ * streaming its weights) for a matrix of the given shape, weight sparsity and
+ * input sparsity.
+ */
+export function expectedMatvecCycles(shape: MatrixShape, mode: MatvecMode, weightSparsity: number, inputSparsity: number, t: Target): number {
+  const layout = expectedLayout(shape, usesSparseWeights(mode) ? weightSparsity : 0, t);
+  const nz = shape.cols * (1 - inputSparsity);
+  let c = matvecCycles(layout, mode, t, usesSparseInput(mode) ? nz : undefined);
+  if (usesSparseInput(mode)) c += zeroScanCycles(shape.cols, t);
+  const bytes = weightBytesPerPe(layout, usesSparseWeights(mode), t);
+  let max = 0;
+  let total = 0;
+  for (const b of bytes) {
+    max = Math.max(max, b);
+    total += b;
+  }
+  if (max > t.weightSramBytesPerPe) c += dmaCycles(total, t);
+  return c;
+}
+
+const GRID = 1000;
+
+/** Smallest grid point s in [0,1] from which `cheaper(s)` holds up to 1; Infinity if it never does. */
+function thresholdOnGrid(cheaper: (s: number) => boolean): number {
+  let k = GRID;
+  if (!cheaper(1)) return Number.POSITIVE_INFINITY;
+  while (k > 0 && cheaper((k - 1) / GRID)) k--;
+  return k / GRID;
+}
+
+/**
+ * The weight sparsity at which the sparse-weight layout becomes cheaper
+ * than the dense one for a matrix of this shape on this target (at the
+ * given input sparsity, default 0, each layout using its best input mode).
+ * Infinity when sparse never wins. Resolution 0.001. Used by
+ * select-mode{weight-threshold=auto}.
+ */
+export function breakEvenSparsity(shape: MatrixShape, t: Target, inputSparsity = 0): number {
+  const best = (modes: MatvecMode[], s: number) => Math.min(...modes.map((m) => expectedMatvecCycles(shape, m, s, inputSparsity, t)));
+  const dense = best(['dense', 'sparse-input'], 0);
+  return thresholdOnGrid((s) => best(['sparse-weight', 'sparse-both'], s) < dense);
+}
+
+/**
+ * The input sparsity at which skipping zero inputs (with the zero-detect scan)
+ * becomes cheaper than processing every column, for the given weight
+ * layout and weight sparsity. Infinity when it never wins. Used by
+ * select-mode{input-threshold=auto} and for the run-time branch threshold.
+ */
+export function breakEvenInputSparsity(shape: MatrixShape, t: Target, sparseWeights: boolean, weightSparsity = 0): number {
+  const [full, skip]: MatvecMode[] = sparseWeights ? ['sparse-weight', 'sparse-both'] : ['dense', 'sparse-input'];
+  const base = expectedMatvecCycles(shape, full, weightSparsity, 0, t);
+  return thresholdOnGrid((s) => expectedMatvecCycles(shape, skip, weightSparsity, s, t) < base);
+}

@@ -1,0 +1,191 @@
+import { rowsOfPes, type RowAssignment } from './pe-map.js';
+
+/**
+ * Relative-indexed compressed-column layout (EIE/ESE), one per PE.
+ *
+ * Each PE stores its rows (PE-local order, see pe-map.ts) column by column as
+ * entries (value, z) where z is the number of zero rows skipped since the
+ * previous entry of the same column (or since the column start). z must fit in
+ * relIndexBits, so a gap of g zeros costs floor(g / 2^relIndexBits) padding
+ * entries (value 0, z = 2^relIndexBits - 1), each advancing 2^relIndexBits rows.
+ * Trailing zeros of a column cost nothing: the column length is stored.
+ */
+export interface RelCscPe {
+  /** Global row of each PE-local row. */
+  readonly rows: Int32Array;
+  /** Entries (including padding) of each column. */
+  readonly colLen: Int32Array;
+  /** Entry values, column-major; padding entries hold 0. */
+  readonly values: Float64Array;
+  /** Entry relative indices (z). */
+  readonly relIdx: Uint8Array;
+  readonly nnz: number;
+  readonly padding: number;
+}
+
+export interface RelCsc {
+  readonly rows: number;
+  readonly cols: number;
+  readonly relIndexBits: number;
+  readonly pes: readonly RelCscPe[];
+}
+
+/** Counts only (no values): what the cost model and `encode` reports need. */
+export interface RelCscCounts {
+  readonly pes: number;
+  readonly cols: number;
+  /** Entries including padding, per PE. */
+  readonly entriesPerPe: Int32Array;
+  readonly nnzPerPe: Int32Array;
+  readonly paddingPerPe: Int32Array;
+  /** entriesPerPeColumn[p * cols + c]. */
+  readonly entriesPerPeColumn: Int32Array;
+  /** Rows held by each PE. */
+  readonly rowsPerPe: Int32Array;
+}
+
+/** Padding entries for a gap of `gap` zeros. */
+export function paddingForGap(gap: number, relIndexBits: number): number {
+  return Math.floor(gap / 2 ** relIndexBits);
+}
+
+/**
+ * Walk one PE's column: calls `emit(value, z, isPadding)` per entry in order.
+ * `data` is row-major [rows x cols].
+ */
+function walkColumn(
+  data: ArrayLike<number>,
+  cols: number,
+  c: number,
+  peRows: Int32Array,
+  relIndexBits: number,
+  emit: (value: number, z: number, padding: boolean) => void,
+): void {
+  const span = 2 ** relIndexBits;
+  let gap = 0;
+  for (let l = 0; l < peRows.length; l++) {
+    const v = data[peRows[l] * cols + c];
+    if (v === 0) {
+      gap++;
+      continue;
+    }
+    while (gap >= span) {
+      emit(0, span - 1, true);
+      gap -= span;
+    }
+    emit(v, gap, false);
+    gap = 0;
+  }
+}
+
+export function countRelCsc(
+  data: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  assignment: RowAssignment,
+  relIndexBits: number,
+): RelCscCounts {
+  if (data.length !== rows * cols) throw new Error(`matrix has ${data.length} elements, expected ${rows}x${cols}`);
+  if (assignment.peOfRow.length !== rows) throw new Error('row assignment does not match the matrix');
+  const pes = assignment.pes;
+  const peRows = rowsOfPes(assignment);
+  const entriesPerPe = new Int32Array(pes);
+  const nnzPerPe = new Int32Array(pes);
+  const paddingPerPe = new Int32Array(pes);
+  const entriesPerPeColumn = new Int32Array(pes * cols);
+  for (let p = 0; p < pes; p++) {
+    for (let c = 0; c < cols; c++) {
+      let n = 0;
+      walkColumn(data, cols, c, peRows[p], relIndexBits, (_v, _z, pad) => {
+        n++;
+        if (pad) paddingPerPe[p]++;
+        else nnzPerPe[p]++;
+      });
+      entriesPerPeColumn[p * cols + c] = n;
+      entriesPerPe[p] += n;
+    }
+  }
+  const rowsPerPe = Int32Array.from(peRows, (r) => r.length);
+  return { pes, cols, entriesPerPe, nnzPerPe, paddingPerPe, entriesPerPeColumn, rowsPerPe };
+}
+
+export function encodeRelCsc(
+  data: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  assignment: RowAssignment,
+  relIndexBits: number,
+): RelCsc {
+  const counts = countRelCsc(data, rows, cols, assignment, relIndexBits);
+  const peRows = rowsOfPes(assignment);
+  const pes = peRows.map((prow, p): RelCscPe => {
+    const total = counts.entriesPerPe[p];
+    const values = new Float64Array(total);
+    const relIdx = new Uint8Array(total);
+    let k = 0;
+    for (let c = 0; c < cols; c++) {
+      walkColumn(data, cols, c, prow, relIndexBits, (v, z) => {
+        values[k] = v;
+        relIdx[k] = z;
+        k++;
+      });
+    }
+    return {
+      rows: prow,
+      colLen: counts.entriesPerPeColumn.slice(p * cols, (p + 1) * cols),
+      values,
+      relIdx,
+      nnz: counts.nnzPerPe[p],
+      padding: counts.paddingPerPe[p],
+    };
+  });
+  return { rows, cols, relIndexBits, pes };
+}
+
+/** Row-major dense matrix back from the encoding (exact). */
+export function decodeRelCsc(enc: RelCsc): Float64Array {
+  const out = new Float64Array(enc.rows * enc.cols);
+  for (const pe of enc.pes) {
+    let k = 0;
+    for (let c = 0; c < enc.cols; c++) {
+      let local = -1;
+      for (let e = 0; e < pe.colLen[c]; e++, k++) {
+        local += pe.relIdx[k] + 1;
+        if (local >= pe.rows.length) throw new Error(`column ${c} runs past the PE's ${pe.rows.length} rows`);
+        if (pe.values[k] !== 0) out[pe.rows[local] * enc.cols + c] = pe.values[k];
+      }
+    }
+  }
+  return out;
+}
+
+/** Bytes of one PE's encoded weights: packed (weightBits + relIndexBits)-bit entries plus a 16-bit length per column. */
+export function relCscBytes(entries: number, cols: number, weightBits: number, relIndexBits: number): number {
+  return Math.ceil((entries * (weightBits + relIndexBits)) / 8) + 2 * cols;
+}
+
+/** Bytes of one PE's dense weights. */
+export function denseBytes(rowsOnPe: number, cols: number, weightBits: number): number {
+  return Math.ceil((rowsOnPe * cols * weightBits) / 8);
+}
+
+/**
+ * Expected padding entries in one PE column of `n` rows whose elements are
+ * non-zero independently with probability `density`: a non-zero at local row j
+ * is preceded by >= m*2^b zeros with probability (1-d)^(m*2^b) when j >= m*2^b.
+ */
+export function expectedPadding(n: number, density: number, relIndexBits: number): number {
+  const span = 2 ** relIndexBits;
+  const q = (1 - density) ** span;
+  let total = 0;
+  let inner = 0; // sum over m of q^m with m*span <= j
+  let qm = 1;
+  for (let j = 0; j < n; j++) {
+    if (j > 0 && j % span === 0) {
+      qm *= q;
+      inner += qm;
+    }
+    total += inner;
+  }
+  return density * total;
+}
