@@ -1,0 +1,11 @@
+export * from './options.js';
+export * from './properties.js';
+export * from './pass.js';
+export * from './registry.js';
+export * from './pipeline/index.js';
+export * from './manager.js';
+export * from './instrument.js';
+export * from './annotations.js';
+export * from './lstm-params.js';
+export * from './builtins.js';
+export { foldPass, EVALUATORS, eliminateDeadCode } from './passes/fold/index.js';

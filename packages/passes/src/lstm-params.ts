@@ -1,0 +1,94 @@
+/**
+ * Typed access to the parameters of ONNX LSTM nodes: W [dirs, 4H, I],
+ * R [dirs, 4H, H], B [dirs, 8H]; gates stacked in ONNX order i, o, f, c.
+ * A "matrix" is one direction's W or R: 4H rows by I (or H) columns, row-major.
+ */
+import { type Graph, type Node, type Tensor, makeTensor, updateGraph } from '@lstmc/ir';
+
+export const MATRICES = ['W', 'R'] as const;
+export type MatrixKind = (typeof MATRICES)[number];
+
+/** ONNX gate order within the 4H rows. */
+export const GATES = ['i', 'o', 'f', 'c'] as const;
+export type Gate = (typeof GATES)[number];
+
+export interface LstmParams {
+  readonly node: Node;
+  readonly dirs: 1 | 2;
+  readonly hidden: number;
+  readonly inputSize: number;
+  readonly W: Tensor;
+  readonly R: Tensor;
+  readonly B: Tensor | undefined;
+}
+
+const FLOAT_STORAGE = new Set(['f32', 'f64', 'f16', 'bf16']);
+
+/**
+ * The parameters of an LSTM node, or undefined when W or R is not a float
+ * initializer (then passes that need weights skip the node).
+ */
+export function lstmParams(g: Graph, node: Node): LstmParams | undefined {
+  if (node.op !== 'LSTM' || (node.domain !== '' && node.domain !== 'ai.onnx')) return undefined;
+  const W = g.initializers.get(node.inputs[1]);
+  const R = g.initializers.get(node.inputs[2]);
+  const B = node.inputs[3] ? g.initializers.get(node.inputs[3]) : undefined;
+  if (!W || !R || !FLOAT_STORAGE.has(W.dtype) || !FLOAT_STORAGE.has(R.dtype)) return undefined;
+  if (node.inputs[3] && !B) return undefined;
+  const dirs = W.dims[0] as 1 | 2;
+  const hidden = R.dims[2];
+  return { node, dirs, hidden, inputSize: W.dims[2], W, R, B };
+}
+
+export function lstmNodes(g: Graph): Node[] {
+  return g.nodes.filter((n) => n.op === 'LSTM' && (n.domain === '' || n.domain === 'ai.onnx'));
+}
+
+export function matrixCols(p: LstmParams, m: MatrixKind): number {
+  return m === 'W' ? p.inputSize : p.hidden;
+}
+
+/** A float32 copy of one direction's matrix (4H x cols, row-major). */
+export function readMatrix(p: LstmParams, m: MatrixKind, dir: number): Float32Array {
+  const t = p[m];
+  const size = 4 * p.hidden * matrixCols(p, m);
+  const src = t.data as ArrayLike<number>;
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = src[dir * size + i];
+  return out;
+}
+
+/** The tensor with one matrix per direction replaced (same dtype and dims). */
+export function buildMatrixTensor(p: LstmParams, m: MatrixKind, mats: readonly Float32Array[]): Tensor {
+  const t = p[m];
+  const size = 4 * p.hidden * matrixCols(p, m);
+  const data = new Float32Array(size * p.dirs);
+  mats.forEach((a, d) => data.set(a, d * size));
+  if (t.dtype === 'f64') return makeTensor('f64', t.dims, Float64Array.from(data));
+  return makeTensor(t.dtype, t.dims, data);
+}
+
+/** Replace initializers by name; types are unchanged since dims and dtype are kept. */
+export function replaceInitializers(g: Graph, repl: ReadonlyMap<string, Tensor>): Graph {
+  if (repl.size === 0) return g;
+  const inits = new Map(g.initializers);
+  for (const [k, t] of repl) inits.set(k, t);
+  return updateGraph(g, { initializers: inits });
+}
+
+/** Fraction of exact zeros of `a[from, to)`. */
+export function zeroFractionOf(a: ArrayLike<number>, from = 0, to = a.length): number {
+  if (to <= from) return 0;
+  let z = 0;
+  for (let i = from; i < to; i++) if (a[i] === 0) z++;
+  return z / (to - from);
+}
+
+/** Per-gate zero fractions of a 4H x cols matrix, in ONNX gate order. */
+export function gateSparsity(a: Float32Array, hidden: number, cols: number): number[] {
+  return GATES.map((_, k) => zeroFractionOf(a, k * hidden * cols, (k + 1) * hidden * cols));
+}
+
+export function matrixLabel(node: Node, m: MatrixKind, dir: number, dirs: number): string {
+  return dirs === 1 ? `${node.name}.${m}` : `${node.name}.${m}[${dir === 0 ? 'fwd' : 'rev'}]`;
+}

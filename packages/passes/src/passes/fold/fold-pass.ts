@@ -1,0 +1,88 @@
+/**
+ * `fold`: Constant nodes become initializers; nodes of the folding table
+ * whose inputs are constant (or, for Shape, whose input shape is static) are
+ * evaluated and replaced by initializers; then dead code is removed.
+ */
+import { type Graph, type Node, type Tensor, type TensorType, constantValue, numel, opDef, parseAttrs, tensorType, updateGraph } from '@lstmc/ir';
+import { definePass } from '../../pass.js';
+import { eliminateDeadCode } from './dce.js';
+import { evaluatorOf } from './evaluators.js';
+
+export const foldPass = definePass({
+  name: 'fold',
+  summary: 'constant folding, shape-subgraph folding and dead-code elimination',
+  options: {
+    'max-elements': {
+      kind: 'int',
+      default: 1 << 20,
+      min: 0,
+      max: 1 << 30,
+      doc: 'largest folded result (elements); bigger results stay computed at run time',
+    },
+    dce: { kind: 'bool', default: true, doc: 'remove nodes and initializers nothing uses' },
+  },
+  requires: [],
+  establishes: ['folded'],
+  invalidates: [],
+  counters: {
+    'constants-hoisted': 'Constant nodes turned into initializers',
+    'nodes-folded': 'nodes evaluated at compile time',
+    'nodes-removed': 'dead nodes removed',
+    'initializers-removed': 'unused initializers removed',
+  },
+  run(g, ctx) {
+    const consts = new Map<string, Tensor>(g.initializers);
+    const types = new Map<string, TensorType>([...g.values].map(([k, v]) => [k, v.type]));
+    const added = new Map<string, Tensor>();
+    const nodes: Node[] = [];
+    for (const n of g.nodes) {
+      const folded = foldNode(g, n, consts, types, ctx.options['max-elements']);
+      if (!folded) {
+        nodes.push(n);
+        continue;
+      }
+      ctx.count(n.op === 'Constant' ? 'constants-hoisted' : 'nodes-folded');
+      n.outputs.forEach((o, i) => {
+        if (!o) return;
+        consts.set(o, folded[i]);
+        types.set(o, tensorType(folded[i].dtype, folded[i].dims, folded[i].fixed));
+        added.set(o, folded[i]);
+      });
+    }
+    let out = g;
+    if (added.size > 0) {
+      const inits = new Map([...g.initializers, ...added]);
+      const values = new Map(g.values);
+      for (const [k, t] of added) values.set(k, { name: k, type: tensorType(t.dtype, t.dims, t.fixed) });
+      out = updateGraph(g, { nodes, initializers: inits, values });
+    }
+    if (ctx.options.dce) {
+      const r = eliminateDeadCode(out);
+      ctx.count('nodes-removed', r.nodesRemoved);
+      ctx.count('initializers-removed', r.initializersRemoved);
+      out = r.graph;
+    }
+    return out;
+  },
+});
+
+function foldNode(g: Graph, n: Node, consts: Map<string, Tensor>, types: Map<string, TensorType>, maxElements: number): Tensor[] | undefined {
+  if (n.domain !== '' && n.domain !== 'ai.onnx') return undefined;
+  // Graph outputs keep their producing node so output names stay attached to computed values.
+  if (n.op === 'Constant') {
+    const c = constantValue(n.attrs);
+    return c && numel(c.dims) <= maxElements ? [c] : undefined;
+  }
+  const ev = evaluatorOf(n.op);
+  const def = opDef(n.op, n.domain);
+  if (!ev || !def) return undefined;
+  if (n.outputs.some((o) => o && g.outputs.includes(o))) return undefined;
+  const out = ev({
+    consts: n.inputs.map((i) => (i ? consts.get(i) : undefined)),
+    types: n.inputs.map((i) => (i ? types.get(i) : undefined)),
+    attrs: parseAttrs(n, def),
+    opset: g.opsets[''] ?? 22,
+  });
+  if (!out || out.some((t) => numel(t.dims) > maxElements)) return undefined;
+  return out;
+}
