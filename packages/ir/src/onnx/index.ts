@@ -1,0 +1,5 @@
+export { ONNX_OPSET_RANGE, importOnnx, loadOnnxFile } from './import-model.js';
+export type { ImportOptions } from './import-model.js';
+export type { ReadFile } from './external-data.js';
+export { decodeTensorProto, encodeTensorProto } from './tensor-file.js';
+export type { NamedTensor } from './tensor-file.js';
