@@ -9,3 +9,5 @@ export * from './attrs-parse.js';
 export * from './ops/index.js';
 export * from './infer.js';
 export * from './verify.js';
+export * from './onnx/index.js';
+export * from './text/index.js';
