@@ -68,8 +68,9 @@ export function constInts(ctx: InferContext, i: number): number[] | undefined {
   return out;
 }
 
-export function sameAs(t: TensorType, shape: readonly Dim[] | undefined = t.shape): TensorType {
-  return tensorType(t.dtype, shape, t.fixed);
+/** `t`'s dtype with another shape; an explicit `undefined` means unknown rank (a default parameter would turn it into t.shape). */
+export function sameAs(t: TensorType, ...shape: [] | [readonly Dim[] | undefined]): TensorType {
+  return tensorType(t.dtype, shape.length ? shape[0] : t.shape, t.fixed);
 }
 
 export function unknownDims(ctx: InferContext, n: number, hint: string): Dim[] {
