@@ -10,3 +10,4 @@ export * from './ops/index.js';
 export * from './infer.js';
 export * from './verify.js';
 export * from './onnx/index.js';
+export * from './text/index.js';

@@ -1,0 +1,128 @@
+/**
+ * Exact text forms of numbers. Every float printed here reads back to the
+ * identical bits: float32 values print as the shortest decimal that rounds
+ * (through Math.fround) to the same float32, float64 values as JS's shortest
+ * round-trip form. A printed float always contains `.`, an exponent, `inf` or
+ * `nan`, so it never reads as an integer. NaNs print as `nan` when they are
+ * the canonical quiet NaN and as `nan(0x<bits>)` otherwise.
+ */
+
+export const F32_CANONICAL_NAN = 0x7fc00000;
+export const F64_CANONICAL_NAN = 0x7ff8000000000000n;
+
+/** Scratch views for bit casts; one per call site so no state is shared between calls. */
+export interface BitScratch {
+  readonly f32: Float32Array;
+  readonly u32: Uint32Array;
+  readonly f64: Float64Array;
+  readonly u64: BigUint64Array;
+}
+
+export function makeBitScratch(): BitScratch {
+  const buf = new ArrayBuffer(8);
+  return { f32: new Float32Array(buf, 0, 1), u32: new Uint32Array(buf, 0, 1), f64: new Float64Array(buf), u64: new BigUint64Array(buf) };
+}
+
+function withPoint(s: string): string {
+  return /[.eEn]/.test(s) ? s : `${s}.0`;
+}
+
+/** Shortest decimal text of a double that is exactly a float32 value (not NaN). */
+export function formatF32Value(x: number): string {
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  for (let p = 1; p <= 9; p++) {
+    const c = shortestAtPrecision(x, p);
+    if (c !== undefined) return withPoint(String(c));
+  }
+  throw new Error(`formatF32Value: ${x} is not a float32 value`);
+}
+
+/**
+ * A p-significant-digit decimal that rounds to float32 x, preferring the
+ * nearest. Next to a power of two the rounding interval is lopsided, so the
+ * nearest p-digit decimal can miss while its neighbour on the wide side hits.
+ */
+function shortestAtPrecision(x: number, p: number): number | undefined {
+  const [mant, exp] = x.toExponential(p - 1).split('e') as [string, string];
+  const neg = mant.startsWith('-');
+  const digits = BigInt(mant.replace(/[-.]/g, ''));
+  let best: number | undefined;
+  for (const d of [digits, digits - 1n, digits + 1n]) {
+    if (d <= 0n) continue;
+    const s = d.toString();
+    const e = Number(exp) + (s.length - p);
+    const c = Number(`${neg ? '-' : ''}${s[0]}.${s.slice(1) || '0'}e${e}`);
+    if (Math.fround(c) !== x) continue;
+    if (best === undefined || Math.abs(c - x) < Math.abs(best - x)) best = c;
+    if (d === digits) break;
+  }
+  return best;
+}
+
+/** Shortest round-trip text of a double (not NaN). */
+export function formatF64Value(x: number): string {
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  return withPoint(String(x));
+}
+
+/** A float32 given by its bits. */
+export function formatF32Bits(bits: number, s: BitScratch): string {
+  s.u32[0] = bits;
+  const x = s.f32[0]!;
+  if (Number.isNaN(x)) return bits >>> 0 === F32_CANONICAL_NAN ? 'nan' : `nan(0x${(bits >>> 0).toString(16).padStart(8, '0')})`;
+  return formatF32Value(x);
+}
+
+/** A float64 given by its bits. */
+export function formatF64Bits(bits: bigint, s: BitScratch): string {
+  s.u64[0] = bits;
+  const x = s.f64[0]!;
+  if (Number.isNaN(x)) return bits === F64_CANONICAL_NAN ? 'nan' : `nan(0x${bits.toString(16).padStart(16, '0')})`;
+  return formatF64Value(x);
+}
+
+/** An integer-valued attribute or dim (exact even beyond 2^53, e.g. INT64_MAX read as a double). */
+export function formatInteger(x: number): string {
+  if (!Number.isInteger(x)) throw new Error(`formatInteger: ${x} is not an integer`);
+  return Number.isSafeInteger(x) ? String(x) : BigInt(x).toString();
+}
+
+export type ParsedFloat = { readonly ok: true; readonly bits: bigint } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Reads a float literal into the bits of a float of `width` bits. Decimal
+ * literals must be finite in that width (an overflow to infinity is an error:
+ * it cannot have been printed by the printer and is most likely a typo).
+ */
+export function parseFloatBits(text: string, width: 32 | 64, s: BitScratch): ParsedFloat {
+  const neg = text.startsWith('-');
+  const body = neg ? text.slice(1) : text;
+  if (body.startsWith('nan')) {
+    const m = /^nan(?:\(0x([0-9a-fA-F]+)\))?$/.exec(body);
+    if (!m) return { ok: false, reason: `bad NaN literal '${text}'` };
+    let bits = m[1] === undefined ? (width === 32 ? BigInt(F32_CANONICAL_NAN) : F64_CANONICAL_NAN) : BigInt(`0x${m[1]}`);
+    if (neg) bits |= width === 32 ? 0x80000000n : 0x8000000000000000n;
+    if (bits >= (width === 32 ? 1n << 32n : 1n << 64n)) return { ok: false, reason: `NaN bits ${text} do not fit f${width}` };
+    const isNan = width === 32 ? ((s.u32[0] = Number(bits)), Number.isNaN(s.f32[0])) : ((s.u64[0] = bits), Number.isNaN(s.f64[0]));
+    if (!isNan) return { ok: false, reason: `bits of ${text} are not a NaN` };
+    return { ok: true, bits };
+  }
+  let x: number;
+  if (body === 'inf') x = neg ? -Infinity : Infinity;
+  else {
+    x = Number(text);
+    if (Number.isNaN(x)) return { ok: false, reason: `bad number '${text}'` };
+    if (!Number.isFinite(x) || (width === 32 && !Number.isFinite(Math.fround(x))))
+      return { ok: false, reason: `${text} is out of range for f${width}` };
+  }
+  if (width === 32) {
+    s.f32[0] = x;
+    return { ok: true, bits: BigInt(s.u32[0]!) };
+  }
+  s.f64[0] = x;
+  return { ok: true, bits: s.u64[0]! };
+}
