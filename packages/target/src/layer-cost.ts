@@ -19,29 +19,47 @@ export interface LstmStepFeatures {
   readonly hidden: number;
   readonly bias: boolean;
   readonly peephole: boolean;
-  readonly clip: boolean;
   readonly inputForget: boolean;
 }
 
-export const VECTOR_OPS = ['bias', 'peephole', 'clip', 'sigmoid', 'tanh', 'one-minus', 'mul', 'mac'] as const;
-export type VectorOpKind = (typeof VECTOR_OPS)[number];
+/**
+ * Activation / element-wise operations of an LSTM step. `passes`: how many
+ * times the op streams its elements through the unit (the cell update
+ * c = f*c + i*g needs two multiplies per element). Gate pre-activation clipping
+ * is done by the activation unit on its input, so it costs nothing extra.
+ */
+export const VECTOR_OPS = {
+  bias: { passes: 1 },
+  peephole: { passes: 1 },
+  sigmoid: { passes: 1 },
+  tanh: { passes: 1 },
+  'one-minus': { passes: 1 },
+  cell: { passes: 2 },
+  mul: { passes: 1 },
+} as const satisfies Record<string, { passes: number }>;
+export type VectorOpKind = keyof typeof VECTOR_OPS;
+
+/** Cycles of one vector op of kind `op` over n elements. */
+export function vectorKindCycles(op: VectorOpKind, n: number, t: Target): number {
+  return VECTOR_OPS[op].passes * vectorOpCycles(n, t);
+}
 
 /**
  * The activation / element-wise operations of one LSTM step, in order, each
- * over `n` elements (gate order i, o, f, c as in ONNX). Codegen in
- * backend-accel emits exactly this sequence; the cost model counts it.
+ * over `n` elements (gate rows in ONNX order i, o, f, c). Codegen in
+ * backend-accel emits exactly this sequence and runtime/src/fixed runs it; the
+ * cost model counts it.
  */
 export function stepVectorOps(f: LstmStepFeatures): { op: VectorOpKind; n: number }[] {
   const H = f.hidden;
   const ops: { op: VectorOpKind; n: number }[] = [];
   if (f.bias) ops.push({ op: 'bias', n: 4 * H });
   if (f.peephole) ops.push({ op: 'peephole', n: H }, { op: 'peephole', n: H }); // i += Pi*c, f += Pf*c
-  if (f.clip) ops.push({ op: 'clip', n: 4 * H });
   if (f.peephole) ops.push({ op: 'sigmoid', n: H }, { op: 'sigmoid', n: H }); // i, f (o waits for c_t)
   else ops.push({ op: 'sigmoid', n: 3 * H }); // i, o, f are contiguous rows
   ops.push({ op: 'tanh', n: H }); // g
   if (f.inputForget) ops.push({ op: 'one-minus', n: H }); // f = 1 - i
-  ops.push({ op: 'mul', n: H }, { op: 'mac', n: H }); // c = f*c; c += i*g
+  ops.push({ op: 'cell', n: H }); // c = f*c + i*g
   if (f.peephole) ops.push({ op: 'peephole', n: H }, { op: 'sigmoid', n: H }); // o += Po*c_t; o = sigma(o)
   ops.push({ op: 'tanh', n: H }, { op: 'mul', n: H }); // h = o * tanh(c)
   return ops;
@@ -84,7 +102,7 @@ export function layerStepCycles(plan: LayerPlanCost, t: Target, x?: InputPattern
   const matvecW = matvecCycles(plan.w.layout, plan.w.mode, t, x);
   const matvecR = matvecCycles(plan.r.layout, plan.r.mode, t, h);
   let vector = 0;
-  for (const o of stepVectorOps(plan.features)) vector += vectorOpCycles(o.n, t);
+  for (const o of stepVectorOps(plan.features)) vector += vectorKindCycles(o.op, o.n, t);
   const res = layerWeightResidency(plan, t);
   const dma = res.streaming ? dmaCycles(res.totalBytes, t) : 0;
   return { scan, matvecW, matvecR, vector, dma, total: scan + matvecW + matvecR + vector + dma };

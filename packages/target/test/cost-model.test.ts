@@ -108,9 +108,9 @@ describe('cost model on the default target', () => {
 });
 
 describe('layer step cost', () => {
-  it('counts the vector ops of a plain LSTM step: 3H sigmoid, 2 tanh, 2 mul, 1 mac, bias', () => {
-    const ops = stepVectorOps({ hidden: 8, bias: true, peephole: false, clip: false, inputForget: false });
-    expect(ops.map((o) => `${o.op}:${o.n}`)).toEqual(['bias:32', 'sigmoid:24', 'tanh:8', 'mul:8', 'mac:8', 'tanh:8', 'mul:8']);
+  it('counts the vector ops of a plain LSTM step: 3H sigmoid, 2 tanh, cell update, 1 mul, bias', () => {
+    const ops = stepVectorOps({ hidden: 8, bias: true, peephole: false, inputForget: false });
+    expect(ops.map((o) => `${o.op}:${o.n}`)).toEqual(['bias:32', 'sigmoid:24', 'tanh:8', 'cell:8', 'tanh:8', 'mul:8']);
   });
 
   it('adds up scan, both products, vector ops and streaming', () => {
@@ -118,13 +118,13 @@ describe('layer step cost', () => {
     const H = 1;
     const layout = countRelCsc([1, 1, 1, 1], 4, 1, rowToPe(4, 2), 4); // 4H x 1
     const plan = {
-      features: { hidden: H, bias: true, peephole: false, clip: false, inputForget: false },
+      features: { hidden: H, bias: true, peephole: false, inputForget: false },
       input: 1,
       w: { layout, mode: 'sparse-input' as const },
       r: { layout, mode: 'dense' as const },
     };
     const c = layerStepCycles(plan, t, [0]);
-    // scan ceil(1/2)=1; W: 1 column * (ceil(2/2) + 1); R: 1 * 1; vector ops: bias 4/2 + sigmoid ceil(3/2) + 5 ops on 1 element
+    // scan ceil(1/2)=1; W: 1 column * (ceil(2/2) + 1); R: 1 * 1; vector ops: bias 4/2 + sigmoid ceil(3/2) + tanh, cell (2 passes), tanh, mul on 1 element
     expect(c).toEqual({ scan: 1, matvecW: 2, matvecR: 1, vector: 9, dma: 0, total: 13 });
   });
 });
