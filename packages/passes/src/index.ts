@@ -9,3 +9,4 @@ export * from './annotations.js';
 export * from './lstm-params.js';
 export * from './builtins.js';
 export { foldPass, EVALUATORS, eliminateDeadCode } from './passes/fold/index.js';
+export { prunePass, PRUNE_METHODS, pruneMagnitude, pruneRows, pruneBlocks, pruneBalanced, nnzPerPe, smallestMask } from './passes/prune/index.js';

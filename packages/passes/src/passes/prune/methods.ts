@@ -1,0 +1,88 @@
+/**
+ * Pruning methods on one matrix (rows x cols, row-major). Each returns a new
+ * array; the input is not modified.
+ */
+import { rowToPe, rowsOfPes } from '@lstmc/target';
+import { absOf, smallestMask, zerosFor } from './select.js';
+
+/** Unstructured magnitude pruning: exactly round(s*n) zeros (or the existing zeros, if more). */
+export function pruneMagnitude(a: Float32Array, sparsity: number): Float32Array {
+  const mask = smallestMask(absOf(a), zerosFor(a.length, sparsity));
+  return a.map((v, i) => (mask[i] ? 0 : v));
+}
+
+/** Whole rows with the smallest L2 norm: round(s*rows) rows zeroed. */
+export function pruneRows(a: Float32Array, rows: number, cols: number, sparsity: number): Float32Array {
+  const norms = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let c = 0; c < cols; c++) s += a[r * cols + c] ** 2;
+    norms[r] = s;
+  }
+  const mask = smallestMask(norms, zerosFor(rows, sparsity));
+  const out = a.slice();
+  for (let r = 0; r < rows; r++) if (mask[r]) out.fill(0, r * cols, (r + 1) * cols);
+  return out;
+}
+
+/**
+ * Blocks of bh x bw (edge blocks smaller) with the smallest mean squared
+ * value are zeroed, in ascending order, until at least round(s*n) elements
+ * are covered by zeroed blocks.
+ */
+export function pruneBlocks(a: Float32Array, rows: number, cols: number, sparsity: number, bh: number, bw: number): Float32Array {
+  const br = Math.ceil(rows / bh);
+  const bc = Math.ceil(cols / bw);
+  const score = new Float64Array(br * bc);
+  const size = new Int32Array(br * bc);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const b = Math.floor(r / bh) * bc + Math.floor(c / bw);
+      score[b] += a[r * cols + c] ** 2;
+      size[b]++;
+    }
+  for (let b = 0; b < score.length; b++) score[b] /= size[b];
+  const order = Array.from(score.keys()).sort((x, y) => score[x] - score[y] || x - y);
+  const want = zerosFor(a.length, sparsity);
+  const out = a.slice();
+  let covered = 0;
+  for (const b of order) {
+    if (covered >= want) break;
+    const r0 = Math.floor(b / bc) * bh;
+    const c0 = (b % bc) * bw;
+    for (let r = r0; r < Math.min(rows, r0 + bh); r++) out.fill(0, r * cols + c0, r * cols + Math.min(cols, c0 + bw));
+    covered += size[b];
+  }
+  return out;
+}
+
+/**
+ * Load-balance-aware pruning (ESE): rows are mapped to PEs as the target maps
+ * them (row r on PE r mod pes), and every PE keeps the same number of
+ * non-zeros, K = round((1-s) * n / pes), its largest-magnitude weights (a PE
+ * whose share is smaller than K keeps its whole share).
+ */
+export function pruneBalanced(a: Float32Array, rows: number, cols: number, sparsity: number, pes: number): Float32Array {
+  const keep = Math.round(((1 - sparsity) * rows * cols) / pes);
+  const out = a.slice();
+  for (const peRows of rowsOfPes(rowToPe(rows, pes))) {
+    const n = peRows.length * cols;
+    const scores = new Float32Array(n);
+    peRows.forEach((r, l) => {
+      for (let c = 0; c < cols; c++) scores[l * cols + c] = Math.abs(a[r * cols + c]);
+    });
+    const mask = smallestMask(scores, n - keep);
+    peRows.forEach((r, l) => {
+      for (let c = 0; c < cols; c++) if (mask[l * cols + c]) out[r * cols + c] = 0;
+    });
+  }
+  return out;
+}
+
+/** Non-zeros of each PE's share of a matrix under the modulo row mapping. */
+export function nnzPerPe(a: ArrayLike<number>, rows: number, cols: number, pes: number): Int32Array {
+  const out = new Int32Array(pes);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) if (a[r * cols + c] !== 0) out[r % pes]++;
+  return out;
+}

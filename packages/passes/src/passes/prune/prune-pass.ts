@@ -1,0 +1,139 @@
+/**
+ * `prune`: set LSTM weights to zero to a target sparsity. W (input) and R
+ * (recurrent) matrices may get different sparsities. Reports the achieved
+ * sparsity per matrix and per gate.
+ */
+import type { Tensor } from '@lstmc/ir';
+import { definePass, type ReportTable } from '../../pass.js';
+import {
+  GATES,
+  MATRICES,
+  type LstmParams,
+  type MatrixKind,
+  buildMatrixTensor,
+  gateSparsity,
+  lstmNodes,
+  lstmParams,
+  matrixCols,
+  matrixLabel,
+  readMatrix,
+  replaceInitializers,
+  zeroFractionOf,
+} from '../../lstm-params.js';
+import { nnzPerPe, pruneBalanced, pruneBlocks, pruneMagnitude, pruneRows } from './methods.js';
+import { absOf, smallestMask, zerosFor } from './select.js';
+
+export const PRUNE_METHODS = ['magnitude', 'row', 'block', 'balanced'] as const;
+
+export const prunePass = definePass({
+  name: 'prune',
+  summary: 'magnitude, row, block or load-balanced (per-PE) pruning of LSTM W and R to a target sparsity',
+  options: {
+    method: { kind: 'enum', values: PRUNE_METHODS, default: 'magnitude', doc: 'what is removed: single weights, whole rows, blocks, or per-PE balanced weights' },
+    sparsity: { kind: 'float', default: 0.5, min: 0, max: 1, doc: 'fraction of weights set to zero' },
+    'w-sparsity': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'sparsity of W (input) matrices; auto = sparsity' },
+    'r-sparsity': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'sparsity of R (recurrent) matrices; auto = sparsity' },
+    scope: { kind: 'enum', values: ['per-matrix', 'global'], default: 'per-matrix', doc: 'magnitude: one threshold per matrix, or one over all W (and all R) matrices' },
+    block: { kind: 'dims', default: [4, 4], rank: 2, doc: 'block shape rows x cols for method=block' },
+  },
+  requires: [],
+  establishes: [],
+  invalidates: ['weight-sparsity', 'input-sparsity', 'modes', 'encoded', 'quantized'],
+  counters: {
+    'matrices-pruned': 'W/R matrices (per direction) pruned',
+    'weights-zeroed': 'weights that were non-zero and are now zero',
+    'skipped-nodes': 'LSTM nodes whose weights are not initializers',
+  },
+  run(g, ctx) {
+    const o = ctx.options;
+    const target = (m: MatrixKind) => {
+      const v = m === 'W' ? o['w-sparsity'] : o['r-sparsity'];
+      return v === 'auto' ? o.sparsity : v;
+    };
+    if (o.scope === 'global' && o.method !== 'magnitude') ctx.fail('E-PRUNE-OPTION', 'scope=global applies to method=magnitude only', 'scope');
+    const layers: LstmParams[] = [];
+    for (const n of lstmNodes(g)) {
+      const p = lstmParams(g, n);
+      if (p) layers.push(p);
+      else ctx.count('skipped-nodes');
+    }
+    // Matrices by (layer, kind, direction), before and after.
+    const before = layers.map((p) => MATRICES.map((m) => Array.from({ length: p.dirs }, (_, d) => readMatrix(p, m, d))));
+    const after = before.map((byKind, li) =>
+      byKind.map((mats, mi) =>
+        mats.map((a) => {
+          const p = layers[li];
+          const m = MATRICES[mi];
+          const rows = 4 * p.hidden;
+          const cols = matrixCols(p, m);
+          const s = target(m);
+          switch (o.method) {
+            case 'magnitude':
+              return o.scope === 'global' ? a.slice() : pruneMagnitude(a, s);
+            case 'row':
+              return pruneRows(a, rows, cols, s);
+            case 'block':
+              return pruneBlocks(a, rows, cols, s, o.block[0], o.block[1]);
+            case 'balanced':
+              return pruneBalanced(a, rows, cols, s, ctx.target.pes);
+          }
+        }),
+      ),
+    );
+    if (o.method === 'magnitude' && o.scope === 'global')
+      MATRICES.forEach((m, mi) => pruneGlobal(after.flatMap((byKind) => byKind[mi]), target(m)));
+
+    const repl = new Map<string, Tensor>();
+    const rows: (string | number)[][] = [];
+    layers.forEach((p, li) => {
+      MATRICES.forEach((m, mi) => {
+        const changed = after[li][mi].some((a, d) => a.some((v, i) => v !== before[li][mi][d][i]));
+        after[li][mi].forEach((a, d) => {
+          const cols = matrixCols(p, m);
+          let zeroed = 0;
+          a.forEach((v, i) => v === 0 && before[li][mi][d][i] !== 0 && zeroed++);
+          ctx.count('weights-zeroed', zeroed);
+          ctx.count('matrices-pruned');
+          const pe = nnzPerPe(a, 4 * p.hidden, cols, ctx.target.pes);
+          const mean = pe.reduce((s, x) => s + x, 0) / pe.length;
+          rows.push([
+            matrixLabel(p.node, m, d, p.dirs),
+            `${4 * p.hidden}x${cols}`,
+            zeroFractionOf(before[li][mi][d]),
+            zeroFractionOf(a),
+            ...gateSparsity(a, p.hidden, cols),
+            mean > 0 ? Math.max(...pe) / mean : 1,
+          ]);
+        });
+        if (changed) repl.set(p.node.inputs[mi + 1], buildMatrixTensor(p, m, after[li][mi]));
+      });
+    });
+    ctx.report(pruneReport(rows));
+    return replaceInitializers(g, repl);
+  },
+});
+
+/** One magnitude threshold over several matrices (in place on the given arrays). */
+function pruneGlobal(mats: Float32Array[], sparsity: number): void {
+  const total = mats.reduce((s, a) => s + a.length, 0);
+  const pool = new Float32Array(total);
+  let off = 0;
+  for (const a of mats) {
+    pool.set(absOf(a), off);
+    off += a.length;
+  }
+  const mask = smallestMask(pool, zerosFor(total, sparsity));
+  off = 0;
+  for (const a of mats) {
+    for (let i = 0; i < a.length; i++) if (mask[off + i]) a[i] = 0;
+    off += a.length;
+  }
+}
+
+function pruneReport(rows: (string | number)[][]): ReportTable {
+  return {
+    title: 'prune: achieved sparsity',
+    columns: ['matrix', 'shape', 'before', 'after', ...GATES.map((gate) => `gate ${gate}`), 'pe max/mean nnz'],
+    rows,
+  };
+}
