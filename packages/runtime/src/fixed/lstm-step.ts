@@ -1,0 +1,118 @@
+import type { FixedLuts } from './lut.js';
+import { activate, biasAdd, cellUpdate, gateMul, matvecAccumulate, oneMinus, peepholeAdd } from './vector-ops.js';
+
+/**
+ * Fraction lengths (power-of-two scales) of one LSTM direction. Values are
+ * real = integer * 2^-frac. h and the gate activations always use actBits - 1.
+ */
+export interface FixedLstmFormats {
+  /** Input x_t. */
+  readonly x: number;
+  /** Cell state c_t. */
+  readonly c: number;
+  /** Gate pre-activations (the accumulator), bias and clip threshold. */
+  readonly acc: number;
+  /** W, R and peephole weights (one scale per matrix). */
+  readonly w: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** One direction of an ONNX LSTM in the target's fixed point. Gate rows in ONNX order i, o, f, c. */
+export interface FixedLstmLayer {
+  readonly hidden: number;
+  readonly input: number;
+  readonly actBits: number;
+  readonly accBits: number;
+  readonly fmt: FixedLstmFormats;
+  /** [4H x I], row-major, weightBits integers. */
+  readonly W: Int32Array;
+  /** [4H x H]. */
+  readonly R: Int32Array;
+  /** [4H] Wb + Rb at fmt.acc, or null. */
+  readonly bias: Float64Array | null;
+  /** [3H] P_i, P_o, P_f at fmt.p, or null. */
+  readonly peephole: Int32Array | null;
+  /** Clip threshold at fmt.acc, or null. */
+  readonly clip: number | null;
+  readonly inputForget: boolean;
+  readonly luts: FixedLuts;
+}
+
+/** Right shifts that bring each product to the accumulator's fraction length. */
+export function productShifts(l: FixedLstmLayer): { w: number; r: number; p: number } {
+  return { w: l.fmt.w + l.fmt.x - l.fmt.acc, r: l.fmt.r + (l.actBits - 1) - l.fmt.acc, p: l.fmt.p + l.fmt.c - l.fmt.acc };
+}
+
+export interface StepScratch {
+  readonly acc: Float64Array;
+  readonly gates: Int32Array;
+  readonly tc: Int32Array;
+}
+
+export function stepScratch(H: number): StepScratch {
+  return { acc: new Float64Array(4 * H), gates: new Int32Array(4 * H), tc: new Int32Array(H) };
+}
+
+/**
+ * One time step, updating h and c in place. The order of operations is the
+ * accelerator's (stepVectorOps in @lstmc/target): products of W then R, bias,
+ * peepholes of i and f, activations (clip on their input), optional
+ * input_forget, cell update, peephole and activation of o, tanh(c), h.
+ */
+export function lstmStepFixed(l: FixedLstmLayer, x: Int32Array, xOff: number, h: Int32Array, c: Int32Array, s: StepScratch): void {
+  const H = l.hidden;
+  const A = l.actBits;
+  const sh = productShifts(l);
+  const { acc, gates, tc } = s;
+  acc.fill(0);
+  matvecAccumulate(acc, 0, l.W, 4 * H, l.input, x, xOff, sh.w, l.accBits);
+  matvecAccumulate(acc, 0, l.R, 4 * H, H, h, 0, sh.r, l.accBits);
+  if (l.bias) biasAdd(acc, 0, l.bias, 0, 4 * H, l.accBits);
+  const P = l.peephole;
+  if (P) {
+    peepholeAdd(acc, 0, P, 0, c, H, sh.p, l.accBits); // i
+    peepholeAdd(acc, 2 * H, P, 2 * H, c, H, sh.p, l.accBits); // f
+    activate('sigmoid', l.luts, acc, 0, gates, 0, H, l.fmt.acc, l.clip);
+    activate('sigmoid', l.luts, acc, 2 * H, gates, 2 * H, H, l.fmt.acc, l.clip);
+  } else {
+    activate('sigmoid', l.luts, acc, 0, gates, 0, 3 * H, l.fmt.acc, l.clip);
+  }
+  activate('tanh', l.luts, acc, 3 * H, gates, 3 * H, H, l.fmt.acc, l.clip);
+  if (l.inputForget) oneMinus(gates, 2 * H, 0, H, A);
+  cellUpdate(c, gates, 0, 2 * H, 3 * H, H, l.fmt.c, A);
+  if (P) {
+    peepholeAdd(acc, H, P, H, c, H, sh.p, l.accBits); // o uses c_t
+    activate('sigmoid', l.luts, acc, H, gates, H, H, l.fmt.acc, l.clip);
+  }
+  activate('tanh', l.luts, c, 0, tc, 0, H, l.fmt.c, null);
+  gateMul(h, gates, H, tc, H, A);
+}
+
+/**
+ * A whole sequence of one direction for one batch item. x is [T x I]
+ * (time-major, contiguous). Steps t >= seqLen are skipped: their outputs are 0
+ * and the state is left as it was (ONNX sequence_lens). reverse runs
+ * t = seqLen-1 .. 0. Returns y [T x H] and the final h and c.
+ */
+export function lstmSequenceFixed(
+  l: FixedLstmLayer,
+  x: Int32Array,
+  T: number,
+  h0: Int32Array | null,
+  c0: Int32Array | null,
+  reverse = false,
+  seqLen = T,
+): { y: Int32Array; h: Int32Array; c: Int32Array } {
+  const H = l.hidden;
+  const h = h0 ? Int32Array.from(h0) : new Int32Array(H);
+  const c = c0 ? Int32Array.from(c0) : new Int32Array(H);
+  const y = new Int32Array(T * H);
+  const s = stepScratch(H);
+  for (let k = 0; k < seqLen; k++) {
+    const t = reverse ? seqLen - 1 - k : k;
+    lstmStepFixed(l, x, t * l.input, h, c, s);
+    y.set(h, t * H);
+  }
+  return { y, h, c };
+}

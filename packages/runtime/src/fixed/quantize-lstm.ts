@@ -1,0 +1,81 @@
+import { buildLuts, type FixedLuts } from './lut.js';
+import type { FixedLstmFormats, FixedLstmLayer } from './lstm-step.js';
+import { fracFor, quantizeArray, toFixed } from './round.js';
+
+/** The widths the fixed-point semantics take from the target. */
+export interface FixedBits {
+  readonly weightBits: number;
+  readonly actBits: number;
+  readonly accBits: number;
+  readonly lutEntries: number;
+}
+
+/** One direction of a float LSTM (ONNX layout: gate rows i, o, f, c). */
+export interface FloatLstmDirection {
+  readonly hidden: number;
+  readonly input: number;
+  readonly W: ArrayLike<number>; // [4H x I]
+  readonly R: ArrayLike<number>; // [4H x H]
+  readonly Wb?: ArrayLike<number> | null; // [4H]
+  readonly Rb?: ArrayLike<number> | null; // [4H]
+  readonly P?: ArrayLike<number> | null; // [3H]
+  readonly clip?: number | null;
+  readonly inputForget?: boolean;
+}
+
+function maxAbs(a: ArrayLike<number> | null | undefined): number {
+  let m = 0;
+  if (a) for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+/**
+ * Default formats from value ranges: each matrix gets the finest power-of-two
+ * scale its largest magnitude allows; x and c from the given ranges (e.g.
+ * calibration maxima); the accumulator keeps W's product scale unless a
+ * worst-case bound on the pre-activations (row sums of |W|*xMax + |R| + |bias|)
+ * needs a coarser one.
+ */
+export function chooseLstmFormats(d: FloatLstmDirection, bits: FixedBits, xMaxAbs: number, cMaxAbs: number): FixedLstmFormats {
+  const A = bits.actBits;
+  const w = fracFor(maxAbs(d.W), bits.weightBits);
+  const r = fracFor(maxAbs(d.R), bits.weightBits);
+  const p = fracFor(maxAbs(d.P), bits.weightBits);
+  const x = fracFor(xMaxAbs, A);
+  const c = fracFor(cMaxAbs, A);
+  const H = d.hidden;
+  let bound = 0;
+  for (let row = 0; row < 4 * H; row++) {
+    let s = Math.abs(d.Wb?.[row] ?? 0) + Math.abs(d.Rb?.[row] ?? 0);
+    for (let k = 0; k < d.input; k++) s += Math.abs(d.W[row * d.input + k]) * xMaxAbs;
+    for (let k = 0; k < H; k++) s += Math.abs(d.R[row * H + k]);
+    if (d.P && row < 3 * H) s += Math.abs(d.P[row % H + (row < H ? 0 : row < 2 * H ? H : 2 * H)]) * cMaxAbs;
+    bound = Math.max(bound, s);
+  }
+  const acc = Math.min(w + x, fracFor(bound, bits.accBits));
+  return { x, c, acc, w, r, p };
+}
+
+/** Quantize one float LSTM direction to the target's fixed point with the given formats. */
+export function quantizeLstmDirection(d: FloatLstmDirection, fmt: FixedLstmFormats, bits: FixedBits, luts: FixedLuts = buildLuts(bits.lutEntries, bits.actBits)): FixedLstmLayer {
+  const H = d.hidden;
+  let bias: Float64Array | null = null;
+  if (d.Wb || d.Rb) {
+    bias = new Float64Array(4 * H);
+    for (let i = 0; i < 4 * H; i++) bias[i] = toFixed((d.Wb?.[i] ?? 0) + (d.Rb?.[i] ?? 0), fmt.acc, bits.accBits);
+  }
+  return {
+    hidden: H,
+    input: d.input,
+    actBits: bits.actBits,
+    accBits: bits.accBits,
+    fmt,
+    W: quantizeArray(d.W, fmt.w, bits.weightBits),
+    R: quantizeArray(d.R, fmt.r, bits.weightBits),
+    bias,
+    peephole: d.P ? quantizeArray(d.P, fmt.p, bits.weightBits) : null,
+    clip: d.clip === null || d.clip === undefined ? null : toFixed(d.clip, fmt.acc, bits.accBits),
+    inputForget: d.inputForget ?? false,
+    luts,
+  };
+}

@@ -1,0 +1,113 @@
+import { lutLookup, type FixedLuts, type LutKind } from './lut.js';
+import { saturate, shiftRound } from './round.js';
+
+/**
+ * The primitive operations of the accelerator's datapath. The fixed-point
+ * reference (lstm-step.ts) and the simulator's instruction semantics both call
+ * these, so the arithmetic exists once. Accumulators are Float64Array holding
+ * integers of accBits; activations are Int32Array of actBits with fraction
+ * length actBits - 1 for gates and h.
+ *
+ * Ordering invariant: accumulation saturates after every addition, so the
+ * result depends on order. Every user adds a row's products in ascending column
+ * order, W before R, then bias, then peepholes. Adding a zero product is the
+ * identity, so skipping zero weights or zero inputs never changes a result.
+ */
+
+/** acc[i] += RNE(w * x / 2^shift), saturating to accBits. */
+export function macInto(acc: Float64Array, i: number, w: number, x: number, shift: number, accBits: number): void {
+  acc[i] = saturate(acc[i] + shiftRound(w * x, shift), accBits);
+}
+
+/** acc[accOff + r] += sum_k W[r, k] * x[xOff + k] for r < rows, in ascending k. */
+export function matvecAccumulate(
+  acc: Float64Array,
+  accOff: number,
+  W: Int32Array,
+  rows: number,
+  cols: number,
+  x: Int32Array,
+  xOff: number,
+  shift: number,
+  accBits: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    let a = acc[accOff + r];
+    const base = r * cols;
+    for (let k = 0; k < cols; k++) {
+      const w = W[base + k];
+      const v = x[xOff + k];
+      if (w !== 0 && v !== 0) a = saturate(a + shiftRound(w * v, shift), accBits);
+    }
+    acc[accOff + r] = a;
+  }
+}
+
+/** acc[off + i] += b[bOff + i] (bias already at the accumulator's fraction length). */
+export function biasAdd(acc: Float64Array, off: number, b: ArrayLike<number>, bOff: number, n: number, accBits: number): void {
+  for (let i = 0; i < n; i++) acc[off + i] = saturate(acc[off + i] + b[bOff + i], accBits);
+}
+
+/** acc[off + i] += RNE(P[pOff + i] * c[i] / 2^shift) (peephole). */
+export function peepholeAdd(
+  acc: Float64Array,
+  off: number,
+  P: Int32Array,
+  pOff: number,
+  c: Int32Array,
+  n: number,
+  shift: number,
+  accBits: number,
+): void {
+  for (let i = 0; i < n; i++) acc[off + i] = saturate(acc[off + i] + shiftRound(P[pOff + i] * c[i], shift), accBits);
+}
+
+/**
+ * dst[dOff + i] = f(clamp(src[sOff + i], -clip, clip)) by the LUT, with the
+ * input at fraction length fIn. `clip` is in the input's units; null = none.
+ */
+export function activate(
+  kind: LutKind,
+  luts: FixedLuts,
+  src: ArrayLike<number>,
+  sOff: number,
+  dst: Int32Array,
+  dOff: number,
+  n: number,
+  fIn: number,
+  clip: number | null,
+): void {
+  const table = luts[kind];
+  for (let i = 0; i < n; i++) {
+    let a = src[sOff + i];
+    if (clip !== null) a = a > clip ? clip : a < -clip ? -clip : a;
+    dst[dOff + i] = lutLookup(table, kind, a, fIn);
+  }
+}
+
+/** g[dOff + i] = 1 - g[sOff + i] in Q(actBits, actBits-1), saturated (1.0 is not representable). */
+export function oneMinus(g: Int32Array, dOff: number, sOff: number, n: number, actBits: number): void {
+  const one = 2 ** (actBits - 1);
+  for (let i = 0; i < n; i++) g[dOff + i] = saturate(one - g[sOff + i], actBits);
+}
+
+/**
+ * c = f*c + i*g with one rounding: gates have fraction length A-1 (A = actBits),
+ * c has fC. Both products are aligned exactly at F = A-1 + max(fC, A-1), added,
+ * then rounded to fC and saturated to A bits.
+ */
+export function cellUpdate(c: Int32Array, g: Int32Array, iOff: number, fOff: number, gOff: number, n: number, fC: number, actBits: number): void {
+  const fG = actBits - 1;
+  const F = fG + Math.max(fC, fG);
+  const s1 = 2 ** (F - fG - fC);
+  const s2 = 2 ** (F - 2 * fG);
+  for (let k = 0; k < n; k++) {
+    const sum = g[fOff + k] * c[k] * s1 + g[iOff + k] * g[gOff + k] * s2;
+    c[k] = saturate(shiftRound(sum, F - fC), actBits);
+  }
+}
+
+/** h[i] = o[i] * t[i] with o, t, h all at fraction length A-1. */
+export function gateMul(h: Int32Array, g: Int32Array, oOff: number, t: Int32Array, n: number, actBits: number): void {
+  for (let i = 0; i < n; i++) h[i] = saturate(shiftRound(g[oOff + i] * t[i], actBits - 1), actBits);
+}
