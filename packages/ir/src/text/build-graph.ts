@@ -178,7 +178,8 @@ function suffixIs(ctx: BuildContext, s: Spanned<string> | undefined, allowed: re
 function intValue(ctx: BuildContext, l: AstLiteral, extra: LocExtra): number {
   if (l.kind !== 'int') failAt(ctx, TEXT_ERROR_CODES.attr, `expected an integer, got '${l.text}'`, l.pos, extra);
   const b = BigInt(l.text);
-  if (b < -(2n ** 63n) || b >= 2n ** 63n) failAt(ctx, TEXT_ERROR_CODES.literal, `${l.text} does not fit an int64 attribute`, l.pos, extra);
+  // 2^63 is allowed: it is how INT64_MAX reads as a JS number, and prints back as such.
+  if (b < -(2n ** 63n) || b > 2n ** 63n) failAt(ctx, TEXT_ERROR_CODES.literal, `${l.text} does not fit an int64 attribute`, l.pos, extra);
   return Number(l.text);
 }
 

@@ -3,6 +3,7 @@ import { allocData, makeTensor, numel, type Tensor, type TensorData } from '../t
 import { isStaticShape, typesEqual, tensorType } from '../types.js';
 import type { AstLiteral, AstTensor } from './ast.js';
 import { type BuildContext, buildType, failAt, type LocExtra, TEXT_ERROR_CODES } from './build-context.js';
+import { f16BitsToNumber, numberToF16Bits } from '../onnx/half.js';
 import { parseFloatBits } from './number-format.js';
 import { tensorHash } from './tensor-text.js';
 
@@ -46,6 +47,13 @@ export function buildTensor(ctx: BuildContext, lit: AstTensor, extra: LocExtra =
   return makeTensor(type.dtype, dims, data, type.fixed);
 }
 
+/** f16/bf16 live widened in float32 storage; a literal must be a value of the narrow type. */
+function isHalfValue(dtype: 'f16' | 'bf16', f32bits: number, v: number): boolean {
+  if (Number.isNaN(v)) return true;
+  if (dtype === 'bf16') return (f32bits & 0xffff) === 0;
+  return Object.is(f16BitsToNumber(numberToF16Bits(v)), v);
+}
+
 function decodeElems(ctx: BuildContext, dtype: DType, elems: readonly AstLiteral[], extra: LocExtra): TensorData {
   if (dtype === 'string') {
     return elems.map((e) => {
@@ -64,6 +72,8 @@ function decodeElems(ctx: BuildContext, dtype: DType, elems: readonly AstLiteral
       if (!r.ok) failAt(ctx, TEXT_ERROR_CODES.literal, r.reason, e.pos, extra);
       if (view instanceof Uint32Array) view[i] = Number(r.bits);
       else view[i] = r.bits;
+      if ((dtype === 'f16' || dtype === 'bf16') && !isHalfValue(dtype, Number(r.bits), data[i]!))
+        failAt(ctx, TEXT_ERROR_CODES.literal, `${e.text} is not exactly representable in ${dtype}`, e.pos, extra);
     });
     return data;
   }

@@ -48,15 +48,45 @@ function shortestAtPrecision(x: number, p: number): number | undefined {
   const [mant, exp] = x.toExponential(p - 1).split('e') as [string, string];
   const neg = mant.startsWith('-');
   const digits = BigInt(mant.replace(/[-.]/g, ''));
-  let best: number | undefined;
-  for (const d of [digits, digits - 1n, digits + 1n]) {
+  // Candidates are d * 10^k for one k; keep those that read back as x.
+  const k = Number(exp) - p + 1;
+  const hits: bigint[] = [];
+  for (const d of [digits - 1n, digits, digits + 1n]) {
     if (d <= 0n) continue;
     const s = d.toString();
-    const e = Number(exp) + (s.length - p);
-    const c = Number(`${neg ? '-' : ''}${s[0]}.${s.slice(1) || '0'}e${e}`);
-    if (Math.fround(c) !== x) continue;
-    if (best === undefined || Math.abs(c - x) < Math.abs(best - x)) best = c;
-    if (d === digits) break;
+    const c = Number(`${neg ? '-' : ''}${s}e${k}`);
+    if (Math.fround(c) === x) hits.push(d);
+  }
+  if (hits.length === 0) return undefined;
+  const best = hits.length === 1 ? hits[0]! : nearestEvenCandidate(hits, k, Math.abs(x));
+  return Number(`${neg ? '-' : ''}${best}e${k}`);
+}
+
+/**
+ * The candidate d * 10^k nearest to x, compared exactly in integers; on an
+ * exact tie the even d (the choice of numpy's and CPython's shortest repr).
+ */
+function nearestEvenCandidate(ds: readonly bigint[], k: number, x: number): bigint {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const e = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & ((1n << 52n) - 1n);
+  const m = e === 0 ? frac : frac | (1n << 52n);
+  const exp2 = (e === 0 ? 1 : e) - 1075;
+  // x = m * 2^exp2; candidate = d * 10^k. Scale both by 2^max(0,-exp2) * 10^max(0,-k).
+  const s2 = BigInt(Math.max(0, -exp2));
+  const s10 = BigInt(Math.max(0, -k));
+  const xs = m * 2n ** (BigInt(exp2) + s2) * 10n ** s10;
+  let best = ds[0]!;
+  let bestDist = -1n;
+  for (const d of ds) {
+    const cs = d * 10n ** (BigInt(k) + s10) * 2n ** s2;
+    const dist = cs > xs ? cs - xs : xs - cs;
+    if (bestDist < 0n || dist < bestDist || (dist === bestDist && d % 2n === 0n)) {
+      best = d;
+      bestDist = dist;
+    }
   }
   return best;
 }
