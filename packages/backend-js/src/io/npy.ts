@@ -70,7 +70,7 @@ function parseHeader(text: string, file: string): Record<string, PyValue> {
           return dims;
         }
         const m = /^\d+/.exec(text.slice(i));
-        if (!m) bad(`expected a dimension at column ${i + 1}`);
+        if (!m) return bad(`expected a dimension at column ${i + 1}`);
         dims.push(Number(m[0]));
         i += m[0].length;
         ws();

@@ -1,0 +1,121 @@
+import {
+  DiagnosticError,
+  type Dim,
+  type Graph,
+  type Location,
+  type TensorType,
+  fail,
+  isKnownOp,
+  opDef,
+  parseAttrs,
+  verifyGraph,
+} from '@lstmc/ir';
+import type { KernelRegistry, RtDim, RuntimeModel } from '@lstmc/runtime';
+import { createBuilder, type ModelBuilder } from './builder.js';
+import { finalizeModel } from './finalize.js';
+import { LOWERING_RULES } from './rules.js';
+import type { RuleContext } from './rule.js';
+import { irToRtTensor, requireRtDType } from './tensors.js';
+
+export interface LowerOptions {
+  /** Model file name for diagnostics. */
+  readonly file?: string;
+  /** Run the IR verifier first (default true). */
+  readonly verify?: boolean;
+  /** Largest tensor (elements) folded at compile time (default 4M). */
+  readonly foldLimit?: number;
+  /** Kernels the target runtime offers (default: the runtime's built-ins). */
+  readonly kernels?: KernelRegistry;
+}
+
+/** IR shape -> runtime shape. Unnamed unknown dims ('?') get a name of their own, so they never bind to each other. */
+function rtShape(name: string, t: TensorType): RtDim[] | null {
+  if (!t.shape) return null;
+  return t.shape.map((d: Dim, k) => (d === '?' ? `?${name}#${k}` : d));
+}
+
+/**
+ * Lowers a typed IR graph into a runtime graph: every node through its rule in LOWERING_RULES,
+ * constants folded, nodes nothing needs removed. Opaque (unknown) ops are refused by name.
+ */
+export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel {
+  const file = opts.file;
+  if (opts.verify !== false) {
+    const errs = verifyGraph(g, { file });
+    if (errs.length) throw new DiagnosticError(errs[0]!);
+  }
+  for (const n of g.nodes)
+    if (!isKnownOp(n.op, n.domain))
+      fail('E-JS-UNSUPPORTED-OP', `the JS backend has no kernel for op '${n.op}' of domain '${n.domain || 'ai.onnx'}'`, { file, node: n.name, field: n.op });
+
+  const b = createBuilder({ file, kernels: opts.kernels, foldLimit: opts.foldLimit });
+  const typeOf = (name: string, loc: Location): TensorType => {
+    const v = g.values.get(name);
+    if (!v) fail('E-IR-NO-TYPE', `value '${name}' has no type`, { ...loc, field: name });
+    return v.type;
+  };
+  // A graph input with an initializer is a constant with a default value (ONNX IR >= 4); like
+  // onnxruntime when it is not fed, the runtime graph keeps it constant.
+  const inputs: number[] = [];
+  for (const name of g.inputs) {
+    if (g.initializers.has(name)) continue;
+    const t = typeOf(name, { file });
+    inputs.push(b.define(name, requireRtDType(t.dtype, { file, field: name }), rtShape(name, t)));
+  }
+  const valueOf = (name: string, loc: Location): number => {
+    const v = b.lookup(name);
+    if (v !== undefined) return v;
+    const init = g.initializers.get(name);
+    if (!init) throw new Error(`lowering: value '${name}' is not defined before use`);
+    return b.constant(name, irToRtTensor(init, { ...loc, field: name }));
+  };
+
+  for (const node of g.nodes) {
+    const loc: Location = { file, node: node.name };
+    const def = opDef(node.op, node.domain)!;
+    const op = node.op as keyof typeof LOWERING_RULES;
+    const ctx = ruleContext(b, node, parseAttrs(node, def, loc), g.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? g.opsets[''] ?? 22, loc, valueOf, typeOf);
+    LOWERING_RULES[op](ctx);
+  }
+
+  const outputs = g.outputs.map((name) => valueOf(name, { file, field: name }));
+  const metadata: Record<string, string> = { producer: 'lstmc', graph: g.name };
+  for (const [k, v] of Object.entries(g.metadata)) if (k.startsWith('onnx.')) metadata[k] = v;
+  return finalizeModel({ values: b.values, nodes: b.nodes, inputs, outputs, metadata });
+}
+
+function ruleContext(
+  b: ModelBuilder,
+  node: Graph['nodes'][number],
+  attrs: RuleContext['attrs'],
+  opset: number,
+  loc: Location,
+  valueOf: (name: string, loc: Location) => number,
+  typeOf: (name: string, loc: Location) => TensorType,
+): RuleContext {
+  const inName = (i: number) => node.inputs[i] ?? '';
+  const outName = (i: number) => node.outputs[i] ?? '';
+  return {
+    node,
+    attrs,
+    opset,
+    loc,
+    input: (i) => (inName(i) ? valueOf(inName(i), loc) : -1),
+    output: (i) => {
+      const name = outName(i);
+      if (!name) return -1;
+      const have = b.lookup(name);
+      if (have !== undefined) return have;
+      const t = typeOf(name, loc);
+      return b.define(name, requireRtDType(t.dtype, { ...loc, field: name }), rtShape(name, t));
+    },
+    inputType: (i) => (inName(i) ? typeOf(inName(i), loc) : undefined),
+    constant: (i) => (inName(i) ? b.constantOf(valueOf(inName(i), loc)) : undefined),
+    setConstant: (i, t) => {
+      b.constant(outName(i), irToRtTensor(t, loc));
+    },
+    temp: (base, dtype, shape) => b.define(b.fresh(base), dtype, shape),
+    constantValue: (base, t) => b.constant(b.fresh(`${node.name}.${base}`), t),
+    emit: (kernel, inputs, outputs, kattrs, mode) => b.emit({ kernel, name: node.name, inputs, outputs, attrs: kattrs ?? {}, ...(mode ? { mode } : {}) }),
+  };
+}
