@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, isDiagnosticError, type Diagnostic } from '@lstmc/ir';
-import type { Command, Io, ParsedArgs } from './command.js';
+import type { Command, Io, OptionSpec, ParsedArgs } from './command.js';
 import { UsageError } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -8,7 +8,8 @@ export const EXIT = { ok: 0, userError: 1, usage: 2, internal: 3 } as const;
 
 function commandHelp(c: Command): string {
   const lines = [`usage: lstmc ${c.name} ${c.args.map((a) => (a.endsWith('?') ? `[${a.slice(0, -1)}]` : a)).join(' ')} [options]`.trimEnd(), '', c.summary, ''];
-  const opts = Object.entries({ ...c.options, help: { type: 'boolean', short: 'h', help: 'show this help' } as const });
+  const help: OptionSpec = { type: 'boolean', short: 'h', help: 'show this help' };
+  const opts = Object.entries({ ...c.options, help });
   if (opts.length) lines.push('options:');
   for (const [name, o] of opts) {
     const head = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;

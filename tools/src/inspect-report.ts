@@ -78,7 +78,7 @@ export function inspectGraph(g: Graph): InspectReport {
   };
 }
 
-const pct = (x: number | null) => (x === null ? 'n/a (computed at run time)' : `${(100 * x).toFixed(2)}%`);
+const pct = (x: number | null) => (x === null ? 'n/a (not a constant: a graph input)' : `${(100 * x).toFixed(2)}%`);
 const shape = (s: Dim[] | null) => (s ? `[${s.join(', ')}]` : '[?]');
 
 export function formatInspect(r: InspectReport, file: string): string {

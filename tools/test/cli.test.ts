@@ -27,7 +27,7 @@ describe('lstmc CLI conventions', () => {
   it('a missing file is a one-line user error, exit 1', async () => {
     const r = await cli('inspect', 'does/not/exist.onnx');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error\[E-IO\]: .*exist\.onnx/);
+    expect(r.stderr).toMatch(/^error\[E-IO[A-Z-]*\]: .*exist\.onnx/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
   it('a corrupt model is a one-line user error naming the file, exit 1', async () => {
@@ -61,5 +61,19 @@ describe('lstmc inspect', () => {
     expect(r.stdout).toContain('layout: 1');
     expect(r.stdout).toMatch(/LSTM\s+1/);
     expect(r.stdout).toContain('hidden size H: 7');
+  });
+});
+
+describe('the installed bin', () => {
+  it('runs the bundled CLI (tools/dist, built on install)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { REPO } = await import('./helpers.js');
+    const r = spawnSync(process.execPath, [join(REPO, 'tools/bin/lstmc.mjs'), 'inspect', peepholes], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('hidden size H: 3');
+    const bad = spawnSync(process.execPath, [join(REPO, 'tools/bin/lstmc.mjs'), 'inspect', '/nonexistent.onnx'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^error\[E-IO/);
   });
 });
