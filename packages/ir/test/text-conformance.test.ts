@@ -1,0 +1,58 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inferTypes } from '../src/infer.js';
+import { loadOnnxFile } from '../src/onnx/index.js';
+import { parseGraph, printGraph, printGraphWithResources, TEXT_IR_HEADER } from '../src/text/index.js';
+import { conformanceCases } from './onnx-paths.js';
+import { diffGraphs } from './text-helpers.js';
+
+const CASES = conformanceCases();
+const GOLDEN_DIR = join(import.meta.dirname, 'golden');
+/** A few models whose printed form is committed; UPDATE_GOLDEN=1 rewrites them. */
+const GOLDEN = [
+  'onnx-node/test_lstm_batchwise',
+  'onnx-node/test_lstm_with_peepholes',
+  'onnx-node-pr2923/test_lstm_bidirectional',
+  'onnx-node-ops/test_gemm_all_attributes',
+  'onnx-node-ops/test_unsqueeze_two_axes',
+];
+
+describe('conformance models survive the text form', () => {
+  it('finds the conformance models', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(60);
+  });
+
+  for (const c of CASES) {
+    it(`${c.set}/${c.name}`, () => {
+      const imported = loadOnnxFile(c.model);
+      // As imported, and with every value typed by inference (symbolic dims, more types).
+      for (const g of [imported, inferTypes(imported, { file: c.model })]) {
+        for (const elideAbove of [0, Infinity]) {
+          const { text, resources } = printGraphWithResources(g, { elideAbove });
+          expect(text.startsWith(`${TEXT_IR_HEADER}\n`)).toBe(true);
+          const back = parseGraph(text, { file: `${c.name}.lir`, resources });
+          expect(diffGraphs(g, back)).toEqual([]);
+          expect(printGraph(back, { elideAbove })).toBe(text);
+        }
+      }
+    });
+  }
+});
+
+describe('golden text of a few conformance models', () => {
+  for (const id of GOLDEN) {
+    const [set, name] = id.split('/') as [string, string];
+    it(id, () => {
+      const c = CASES.find((k) => k.set === set && k.name === name);
+      expect(c, `conformance case ${id}`).toBeDefined();
+      const text = printGraph(loadOnnxFile(c!.model));
+      const file = join(GOLDEN_DIR, `${name}.lir`);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text);
+      expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
+      expect(text).toBe(readFileSync(file, 'utf8'));
+      // The golden file is itself valid text that reads back to the same model.
+      expect(diffGraphs(loadOnnxFile(c!.model), parseGraph(readFileSync(file, 'utf8'), { file }))).toEqual([]);
+    });
+  }
+});
