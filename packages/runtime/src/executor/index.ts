@@ -1,0 +1,1 @@
+export { Model, Stream, loadModel, createModel, type LoadOptions, type IoInfo, type TensorMap } from './model.js';

@@ -1,0 +1,52 @@
+import { rtFail } from '../errors.js';
+import { dataMatchesDType, RT_DTYPES } from '../dtype.js';
+import type { RtValue } from '../model.js';
+import { numel, type RtTensor } from '../tensor.js';
+
+/**
+ * Checks one graph input against its manifest value: dtype, typed-array class, element count, rank,
+ * numeric dims, and symbolic dims bound consistently across the inputs of one run (`bindings`).
+ */
+export function checkInput(name: string, t: unknown, v: RtValue, bindings: Map<string, { size: number; input: string }>): RtTensor {
+  if (typeof t !== 'object' || t === null || !Array.isArray((t as RtTensor).shape) || !('data' in t)) {
+    rtFail('E-RT-INPUT-DTYPE', `input '${name}' must be a tensor {dtype, shape, data}`, { field: name });
+  }
+  const x = t as RtTensor;
+  if (x.dtype !== v.dtype) rtFail('E-RT-INPUT-DTYPE', `input '${name}' must be ${v.dtype}, got ${String(x.dtype)}`, { field: name });
+  if (!dataMatchesDType(v.dtype, x.data)) {
+    rtFail('E-RT-INPUT-DTYPE', `input '${name}' data must be a ${RT_DTYPES[v.dtype].ctor.name}`, { field: name });
+  }
+  if (x.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) rtFail('E-RT-INPUT-SHAPE', `input '${name}' has a bad shape [${x.shape.join(',')}]`, { field: name });
+  if (x.data.length !== numel(x.shape)) {
+    rtFail('E-RT-INPUT-SHAPE', `input '${name}' has ${x.data.length} elements, its shape [${x.shape.join(',')}] needs ${numel(x.shape)}`, { field: name });
+  }
+  if (v.shape) {
+    const want = `[${v.shape.join(',')}]`;
+    if (x.shape.length !== v.shape.length) rtFail('E-RT-INPUT-SHAPE', `input '${name}' has rank ${x.shape.length}, expected ${want}`, { field: name });
+    v.shape.forEach((d, i) => {
+      const got = x.shape[i]!;
+      if (typeof d === 'number') {
+        if (got !== d) rtFail('E-RT-INPUT-SHAPE', `input '${name}' dimension ${i} is ${got}, expected ${d} (shape ${want})`, { field: name });
+        return;
+      }
+      const b = bindings.get(d);
+      if (!b) bindings.set(d, { size: got, input: name });
+      else if (b.size !== got) {
+        rtFail('E-RT-INPUT-SHAPE', `input '${name}' dimension ${i} ('${d}') is ${got}, but '${d}' is ${b.size} in input '${b.input}'`, { field: name });
+      }
+    });
+  }
+  return x;
+}
+
+/** Checks a kernel's output against the manifest (dtype, element count, rank and numeric dims). */
+export function checkProduced(t: RtTensor, v: RtValue, nodeName: string): void {
+  const fail = (msg: string) => rtFail('E-RT-EXEC', `node '${nodeName}' produced '${v.name}' ${msg}`, { field: nodeName });
+  if (t.dtype !== v.dtype || !dataMatchesDType(v.dtype, t.data)) fail(`as ${t.dtype}, the graph declares ${v.dtype}`);
+  if (t.data.length !== numel(t.shape)) fail(`with ${t.data.length} elements for shape [${t.shape.join(',')}]`);
+  if (v.shape) {
+    if (t.shape.length !== v.shape.length || v.shape.some((d, i) => typeof d === 'number' && d !== t.shape[i])) {
+      fail(`with shape [${t.shape.join(',')}], the graph declares [${v.shape.join(',')}]`);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { rtFail } from '../errors.js';
+import { readRuntimeGraph } from '../format/reader.js';
+import { prepareGraph, type PreparedGraph } from '../graph/prepare.js';
+import type { KernelRegistry, StreamSlot } from '../kernels/kernel.js';
+import { BUILTIN_KERNELS } from '../kernels/registry.js';
+import type { RtDim, RuntimeModel } from '../model.js';
+import type { RtTensor } from '../tensor.js';
+import type { RtDType } from '../dtype.js';
+import { executeGraph } from './execute.js';
+import { checkInput } from './io-check.js';
+
+export interface LoadOptions {
+  /** Kernels available to the graph (default: the built-in registry). */
+  readonly kernels?: KernelRegistry;
+}
+
+export interface IoInfo {
+  readonly name: string;
+  readonly dtype: RtDType;
+  readonly shape: readonly RtDim[] | null;
+}
+
+export type TensorMap = Record<string, RtTensor>;
+
+/** A loaded runtime graph: validated and prepared once, run many times. Holds no per-run state. */
+export class Model {
+  readonly inputs: readonly IoInfo[];
+  readonly outputs: readonly IoInfo[];
+  private readonly graph: PreparedGraph;
+  /** Buffers of constants; outputs that alias them are copied so callers cannot modify the model. */
+  private readonly constBuffers: ReadonlySet<ArrayBufferLike>;
+
+  constructor(readonly runtimeModel: RuntimeModel, options: LoadOptions = {}) {
+    this.graph = prepareGraph(runtimeModel, options.kernels ?? BUILTIN_KERNELS);
+    const io = (vi: number): IoInfo => {
+      const v = runtimeModel.values[vi]!;
+      return { name: v.name, dtype: v.dtype, shape: v.shape };
+    };
+    this.inputs = runtimeModel.inputs.map(io);
+    this.outputs = runtimeModel.outputs.map(io);
+    const bufs = new Set<ArrayBufferLike>();
+    for (const v of runtimeModel.values) if (v.data) bufs.add(v.data.data.buffer);
+    for (const n of runtimeModel.nodes) for (const a of Object.values(n.attrs)) if (a.type === 'tensor') bufs.add(a.value.data.buffer);
+    this.constBuffers = bufs;
+  }
+
+  /** Runs the whole graph on named inputs; returns every graph output by name. */
+  run(inputs: TensorMap): TensorMap {
+    return this.runWith(inputs, undefined);
+  }
+
+  /**
+   * A streaming session: each `push` feeds one chunk of time steps and carries the state of every
+   * LSTM to the next push, so the concatenated chunk outputs equal one run over the whole sequence.
+   * Requires every LSTM to be forward and without sequence_lens (E-RT-STREAM otherwise).
+   */
+  createStream(): Stream {
+    for (const p of this.graph.nodes) {
+      const k = p.kernel;
+      if (!k.stateful) continue;
+      const node = p.node;
+      const values = this.runtimeModel.values;
+      const msg = k.checkStream?.(p.attrs, {
+        name: node.name,
+        inputs: node.inputs.map((vi) => (vi === -1 ? null : values[vi]!)),
+        outputs: node.outputs.map((vi) => (vi === -1 ? null : values[vi]!)),
+      });
+      if (msg !== undefined) rtFail('E-RT-STREAM', `node '${node.name}': ${msg}`, { field: node.name });
+    }
+    return new Stream(this);
+  }
+
+  /** @internal Runs with optional stream state (used by Stream). */
+  runWith(inputs: TensorMap, states: Map<number, StreamSlot> | undefined): TensorMap {
+    const m = this.runtimeModel;
+    if (typeof inputs !== 'object' || inputs === null) rtFail('E-RT-INPUT-MISSING', 'inputs must be an object of named tensors');
+    const byName = new Map<string, number>();
+    for (const vi of m.inputs) byName.set(m.values[vi]!.name, vi);
+    for (const name of Object.keys(inputs)) {
+      if (!byName.has(name)) rtFail('E-RT-INPUT-UNKNOWN', `'${name}' is not an input of this model (inputs: ${[...byName.keys()].join(', ')})`, { field: name });
+    }
+    const bindings = new Map<string, { size: number; input: string }>();
+    const given = new Map<number, RtTensor>();
+    for (const [name, vi] of byName) {
+      if (!Object.prototype.hasOwnProperty.call(inputs, name)) rtFail('E-RT-INPUT-MISSING', `missing input '${name}'`, { field: name });
+      given.set(vi, checkInput(name, inputs[name], m.values[vi]!, bindings));
+    }
+    const env = executeGraph(this.graph, given, states);
+    const out: TensorMap = {};
+    for (const vi of m.outputs) {
+      const t = env[vi]!;
+      out[m.values[vi]!.name] = this.constBuffers.has(t.data.buffer) ? { ...t, data: t.data.slice() as typeof t.data } : t;
+    }
+    return out;
+  }
+}
+
+/** A streaming session over a Model (see Model.createStream). */
+export class Stream {
+  private states = new Map<number, StreamSlot>();
+
+  constructor(private readonly model: Model) {}
+
+  /** Feeds one chunk (all graph inputs, sequence inputs holding this chunk's time steps); returns its outputs. */
+  push(inputs: TensorMap): TensorMap {
+    return this.model.runWith(inputs, this.states);
+  }
+
+  /** Forgets the carried state: the next push starts a new sequence. */
+  reset(): void {
+    this.states = new Map();
+  }
+}
+
+/** Reads, validates and prepares runtime graph bytes. */
+export function loadModel(bytes: Uint8Array, options: LoadOptions = {}): Model {
+  return new Model(readRuntimeGraph(bytes, options), options);
+}
+
+/** Prepares an in-memory RuntimeModel (as the JS backend builds it) without serializing it. */
+export function createModel(model: RuntimeModel, options: LoadOptions = {}): Model {
+  return new Model(model, options);
+}

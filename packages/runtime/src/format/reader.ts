@@ -1,0 +1,40 @@
+import { rtFail } from '../errors.js';
+import { prepareGraph } from '../graph/prepare.js';
+import type { KernelRegistry } from '../kernels/kernel.js';
+import { BUILTIN_KERNELS } from '../kernels/registry.js';
+import type { RuntimeModel } from '../model.js';
+import { decodeManifest } from './decode-manifest.js';
+import { assertLittleEndianHost } from './endian.js';
+import { readHeader } from './header.js';
+
+export interface ReadOptions {
+  /** Kernels the graph may use (default: the built-in registry). */
+  readonly kernels?: KernelRegistry;
+}
+
+/**
+ * Reads and fully validates runtime graph bytes: header, checksums, manifest JSON structure, every
+ * index, dtype, shape and blob range, kernel names, attributes and graph order. Throws RuntimeError.
+ * Constants are views into a private copy of the blob (later changes to `bytes` do not affect them).
+ */
+export function readRuntimeGraph(bytes: Uint8Array, options: ReadOptions = {}): RuntimeModel {
+  assertLittleEndianHost();
+  if (!(bytes instanceof Uint8Array)) rtFail('E-RT-MAGIC', 'runtime graph must be given as a Uint8Array');
+  const h = readHeader(bytes);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(h.manifestOffset, h.manifestOffset + h.manifestLength));
+  } catch {
+    rtFail('E-RT-MANIFEST-JSON', 'manifest is not valid UTF-8', { offset: h.manifestOffset });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    rtFail('E-RT-MANIFEST-JSON', `manifest is not valid JSON: ${(e as Error).message}`, { offset: h.manifestOffset });
+  }
+  const blob = bytes.slice(h.blobOffset, h.blobOffset + h.blobLength).buffer;
+  const model = decodeManifest(json, blob, h.blobOffset);
+  prepareGraph(model, options.kernels ?? BUILTIN_KERNELS);
+  return model;
+}

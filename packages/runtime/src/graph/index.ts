@@ -1,0 +1,1 @@
+export { prepareGraph, type PreparedGraph, type PreparedNode } from './prepare.js';

@@ -1,0 +1,87 @@
+import type { RtAttrType, RtValue } from '../model.js';
+import type { RtTensor } from '../tensor.js';
+
+/** The JS type an attribute of each kind parses to. */
+export interface AttrKindValue {
+  int: number;
+  float: number;
+  string: string;
+  ints: readonly number[];
+  floats: readonly number[];
+  strings: readonly string[];
+  tensor: RtTensor;
+}
+
+export interface AttrSpec<K extends RtAttrType = RtAttrType> {
+  readonly type: K;
+  readonly required?: boolean;
+  readonly default?: AttrKindValue[K];
+  /** For string attributes: the allowed values. */
+  readonly oneOf?: readonly string[];
+}
+
+export type AttrSchema = Readonly<Record<string, AttrSpec>>;
+
+/** Attributes after parsing: present ones typed; optional ones without default may be undefined. */
+export type ParsedAttrs<S extends AttrSchema> = {
+  readonly [K in keyof S]: S[K] extends { required: true } | { default: unknown }
+    ? AttrKindValue[S[K]['type']]
+    : AttrKindValue[S[K]['type']] | undefined;
+};
+
+/** What a kernel sees at load time to check a node statically. */
+export interface StaticNodeInfo {
+  readonly name: string;
+  /** The manifest value of each input slot, null for omitted optional inputs. */
+  readonly inputs: readonly (RtValue | null)[];
+  readonly outputs: readonly (RtValue | null)[];
+}
+
+/** Per-node state a stateful kernel keeps across `push` calls of a stream (h/c of an LSTM). */
+export type StreamSlot = Record<string, unknown>;
+
+export interface KernelCall<A> {
+  readonly attrs: A;
+  /** One entry per input slot; null for omitted optional inputs. */
+  readonly inputs: readonly (RtTensor | null)[];
+  /** One flag per output slot: is the output requested. A kernel may skip computing unrequested outputs. */
+  readonly wanted: readonly boolean[];
+  readonly nodeName: string;
+  /** Present only inside a stream, for kernels with `stateful: true`. */
+  readonly state?: StreamSlot;
+}
+
+export interface KernelDef<S extends AttrSchema = AttrSchema> {
+  readonly name: string;
+  readonly summary: string;
+  /** Allowed number of input slots [min, max]; slots below `requiredInputs` may not be omitted. */
+  readonly inputs: readonly [number, number];
+  readonly requiredInputs: number;
+  readonly outputs: readonly [number, number];
+  readonly attrs: S;
+  /** Carries state between the pushes of a stream (see StreamSlot). */
+  readonly stateful?: boolean;
+  /**
+   * Load-time check of a node against the manifest (input dtypes, ranks, attribute ranges).
+   * Returns an error message, or undefined when the node is acceptable.
+   */
+  readonly check?: (attrs: ParsedAttrs<S>, node: StaticNodeInfo) => string | undefined;
+  /**
+   * For stateful kernels: can this node run inside a stream (equal to one whole-sequence run)?
+   * Returns an error message, or undefined.
+   */
+  readonly checkStream?: (attrs: ParsedAttrs<S>, node: StaticNodeInfo) => string | undefined;
+  /** Computes the outputs; an entry may be null only for an output slot that is not wanted. */
+  readonly run: (call: KernelCall<ParsedAttrs<S>>) => readonly (RtTensor | null)[];
+}
+
+/** Identity helper that keeps the attribute schema's literal type for ParsedAttrs inference. */
+export function defineKernel<const S extends AttrSchema>(def: KernelDef<S>): KernelDef<S> {
+  return def;
+}
+
+// Kernels differ in their schema type; the registry holds them behind this erased type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyKernel = KernelDef<any>;
+
+export type KernelRegistry = Readonly<Record<string, AnyKernel>>;

@@ -1,0 +1,180 @@
+import { rtFail } from '../../errors.js';
+import type { RtTensor } from '../../tensor.js';
+import { defineKernel, type ParsedAttrs, type StreamSlot } from '../kernel.js';
+import { dtypeIs, rankIs } from '../shape-util.js';
+import { isRnnActivation, resolveActivations } from './activations.js';
+import { projectInputs } from './input-projection.js';
+import { lstmPackedSections } from './pack.js';
+import { runRecurrence } from './recurrence.js';
+
+export const LSTM_DIRECTIONS = ['forward', 'reverse', 'bidirectional'] as const;
+
+const LSTM_ATTRS = {
+  hidden_size: { type: 'int', required: true },
+  input_size: { type: 'int', required: true },
+  direction: { type: 'string', default: 'forward', oneOf: LSTM_DIRECTIONS },
+  layout: { type: 'int', default: 0 },
+  /** 3 per direction (f, g, h); default Sigmoid, Tanh, Tanh for each direction. */
+  activations: { type: 'strings' },
+  activation_alpha: { type: 'floats', default: [] },
+  activation_beta: { type: 'floats', default: [] },
+  clip: { type: 'float' },
+  input_forget: { type: 'int', default: 0 },
+} as const;
+
+type LstmAttrs = ParsedAttrs<typeof LSTM_ATTRS>;
+
+function numDirections(a: LstmAttrs): number {
+  return a.direction === 'bidirectional' ? 2 : 1;
+}
+
+function activationNames(a: LstmAttrs): readonly string[] {
+  return a.activations ?? (numDirections(a) === 2 ? ['Sigmoid', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'] : ['Sigmoid', 'Tanh', 'Tanh']);
+}
+
+/** Stream state of one LSTM node: final h and c of every (direction, batch) after the last push. */
+interface LstmStreamState {
+  h: Float32Array;
+  c: Float32Array;
+  batch: number;
+}
+
+/**
+ * Dense float32 LSTM with full ONNX semantics over weights packed by `packLstmWeights`.
+ * Inputs: X, packed weights [D, stride], sequence_lens (i32/i64, optional), initial_h, initial_c.
+ * Outputs: Y, Y_h, Y_c (any subset).
+ */
+export const lstmDenseF32Kernel = defineKernel({
+  name: 'lstm.dense.f32',
+  summary: 'ONNX LSTM, float32, weights in the packed per-unit gate-interleaved layout (pack.ts)',
+  inputs: [2, 5],
+  requiredInputs: 2,
+  outputs: [0, 3],
+  attrs: LSTM_ATTRS,
+  stateful: true,
+  check: (a, node) => {
+    const D = numDirections(a);
+    if (!(a.hidden_size > 0)) return `hidden_size must be positive, got ${a.hidden_size}`;
+    if (!(a.input_size > 0)) return `input_size must be positive, got ${a.input_size}`;
+    if (a.layout !== 0 && a.layout !== 1) return `layout must be 0 or 1, got ${a.layout}`;
+    if (a.input_forget !== 0 && a.input_forget !== 1) return `input_forget must be 0 or 1, got ${a.input_forget}`;
+    if (a.clip !== undefined && !(a.clip > 0)) return `clip must be positive, got ${a.clip}`;
+    const acts = activationNames(a);
+    if (acts.length !== 3 * D) return `expected ${3 * D} activations for direction ${a.direction}, got ${acts.length}`;
+    for (const n of acts) if (!isRnnActivation(n)) return `unknown activation '${n}'`;
+    const [x, w, sl, h0, c0] = [node.inputs[0] ?? null, node.inputs[1] ?? null, node.inputs[2] ?? null, node.inputs[3] ?? null, node.inputs[4] ?? null];
+    if (!dtypeIs(x, 'f32') || !rankIs(x, 3)) return 'X must be a rank-3 f32 tensor';
+    if (x?.shape && typeof x.shape[2] === 'number' && x.shape[2] !== a.input_size) return `X has input size ${x.shape[2]}, input_size is ${a.input_size}`;
+    if (!dtypeIs(w, 'f32') || !rankIs(w, 2)) return 'packed weights must be a rank-2 f32 tensor';
+    const stride = lstmPackedSections(a.hidden_size, a.input_size).stride;
+    if (w?.shape && w.shape.every((d) => typeof d === 'number') && (w.shape[0] !== D || w.shape[1] !== stride)) {
+      return `packed weights must have shape [${D},${stride}], got [${w.shape.join(',')}]`;
+    }
+    if (!dtypeIs(sl, 'i32', 'i64') || !rankIs(sl, 1)) return 'sequence_lens must be a rank-1 i32 or i64 tensor';
+    for (const s of [h0, c0]) if (!dtypeIs(s, 'f32') || !rankIs(s, 3)) return 'initial_h and initial_c must be rank-3 f32 tensors';
+    for (const y of node.outputs) if (!dtypeIs(y ?? null, 'f32')) return 'outputs must be f32';
+    if (!rankIs(node.outputs[0] ?? null, 4)) return 'Y must have rank 4';
+    return undefined;
+  },
+  checkStream: (a, node) => {
+    if (a.direction !== 'forward') return `a ${a.direction} LSTM needs the whole sequence and cannot be streamed`;
+    if (node.inputs[2]) return 'an LSTM with sequence_lens cannot be streamed';
+    return undefined;
+  },
+  run: (call) => runLstm(call.attrs, call.inputs, call.wanted, call.state),
+});
+
+function runLstm(a: LstmAttrs, inputs: readonly (RtTensor | null)[], wanted: readonly boolean[], state: StreamSlot | undefined) {
+  const X = inputs[0]!;
+  const Wt = inputs[1]!;
+  const seqLens = inputs[2] ?? null;
+  const initH = inputs[3] ?? null;
+  const initC = inputs[4] ?? null;
+  const D = numDirections(a);
+  const H = a.hidden_size;
+  const I = a.input_size;
+  const layout1 = a.layout === 1;
+  const T = layout1 ? X.shape[1]! : X.shape[0]!;
+  const B = layout1 ? X.shape[0]! : X.shape[1]!;
+  if (X.shape[2] !== I) rtFail('E-RT-EXEC', `X has input size ${X.shape[2]}, expected ${I}`);
+  const sec = lstmPackedSections(H, I);
+  if (Wt.data.length !== D * sec.stride) rtFail('E-RT-EXEC', `packed weights have ${Wt.data.length} elements, expected ${D * sec.stride}`);
+  const stateShape = layout1 ? [B, D, H] : [D, B, H];
+  for (const [n, s] of [['initial_h', initH], ['initial_c', initC]] as const) {
+    if (s && (s.shape.length !== 3 || s.shape.some((d, i) => d !== stateShape[i]))) {
+      rtFail('E-RT-EXEC', `${n} has shape [${s.shape.join(',')}], expected [${stateShape.join(',')}]`);
+    }
+  }
+  const lens = new Int32Array(B).fill(T);
+  if (seqLens) {
+    if (seqLens.data.length !== B) rtFail('E-RT-EXEC', `sequence_lens has ${seqLens.data.length} entries, batch is ${B}`);
+    for (let b = 0; b < B; b++) {
+      const l = Number(seqLens.data[b]);
+      if (!(l >= 0 && l <= T)) rtFail('E-RT-EXEC', `sequence_lens[${b}] = ${l} is outside [0, ${T}]`);
+      lens[b] = l;
+    }
+  }
+  let carried: LstmStreamState | undefined;
+  if (state) {
+    if (a.direction !== 'forward') rtFail('E-RT-STREAM', `a ${a.direction} LSTM cannot be streamed (it needs the whole sequence)`);
+    if (seqLens) rtFail('E-RT-STREAM', 'an LSTM with sequence_lens cannot be streamed');
+    carried = state['lstm'] as LstmStreamState | undefined;
+    if (carried && carried.batch !== B) rtFail('E-RT-STREAM', `batch changed from ${carried.batch} to ${B} within a stream`);
+  }
+
+  const x = X.data as Float32Array;
+  const w = Wt.data as Float32Array;
+  const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
+  const Yh = new Float32Array(D * B * H);
+  const Yc = new Float32Array(D * B * H);
+  const xp = new Float32Array(T * B * 4 * H);
+  const hPrev = new Float32Array(H);
+  const hNext = new Float32Array(H);
+  const c = new Float32Array(H);
+  const acts = resolveActivations(activationNames(a), a.activation_alpha, a.activation_beta);
+  const clip = a.clip ?? Infinity;
+  // X rows are (t, b) pairs; row r = t*B + b in both layouts, only its address differs.
+  const rowOffset = layout1 ? (r: number) => ((r % B) * T + Math.floor(r / B)) * I : (r: number) => r * I;
+  for (let d = 0; d < D; d++) {
+    const base = d * sec.stride;
+    let usePeepholes = false;
+    for (let i = 0; i < 3 * H; i++) if (w[base + sec.peep + i] !== 0) usePeepholes = true;
+    projectInputs(x, T * B, rowOffset, w, base + sec.w, w, base + sec.bias, H, I, xp);
+    const reverse = a.direction === 'reverse' || d === 1;
+    for (let b = 0; b < B; b++) {
+      const so = layout1 ? (b * D + d) * H : (d * B + b) * H;
+      if (carried) {
+        hPrev.set(carried.h.subarray(so, so + H));
+        c.set(carried.c.subarray(so, so + H));
+      } else {
+        if (initH) hPrev.set((initH.data as Float32Array).subarray(so, so + H));
+        else hPrev.fill(0);
+        if (initC) c.set((initC.data as Float32Array).subarray(so, so + H));
+        else c.fill(0);
+      }
+      const hFinal = runRecurrence(
+        {
+          w, rOff: base + sec.r, peepOff: base + sec.peep, usePeepholes, H,
+          xp, xpRowStep: B, xpRowBase: b,
+          f: acts[d * 3]!, g: acts[d * 3 + 1]!, h: acts[d * 3 + 2]!,
+          clip, inputForget: a.input_forget === 1,
+          hPrev, hNext, c,
+          y: Y, yStep: layout1 ? D * H : D * B * H, yBase: layout1 ? (b * T * D + d) * H : (d * B + b) * H,
+        },
+        lens[b]!,
+        reverse,
+      );
+      // A batch entry with sequence length 0 has zero Y_h and Y_c (onnxruntime's behaviour).
+      if (lens[b]! > 0) {
+        Yh.set(hFinal, so);
+        Yc.set(c, so);
+      }
+    }
+  }
+  if (state) state['lstm'] = { h: Yh.slice(), c: Yc.slice(), batch: B } satisfies LstmStreamState;
+  return [
+    Y ? { dtype: 'f32', shape: layout1 ? [B, T, D, H] : [T, D, B, H], data: Y } : null,
+    wanted[1] ? { dtype: 'f32', shape: stateShape, data: Yh } : null,
+    wanted[2] ? { dtype: 'f32', shape: stateShape, data: Yc } : null,
+  ] as (RtTensor | null)[];
+}

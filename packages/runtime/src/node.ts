@@ -1,0 +1,14 @@
+/** Node-only helpers (file I/O); the main entry stays free of Node APIs so it runs in browsers. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadModel, type LoadOptions, type Model } from './executor/index.js';
+import { writeRuntimeGraph } from './format/index.js';
+import type { RuntimeModel } from './model.js';
+
+export function loadModelFile(path: string, options: LoadOptions = {}): Model {
+  const b = readFileSync(path);
+  return loadModel(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), options);
+}
+
+export function writeRuntimeGraphFile(path: string, model: RuntimeModel): void {
+  writeFileSync(path, writeRuntimeGraph(model));
+}

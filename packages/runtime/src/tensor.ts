@@ -1,0 +1,58 @@
+import { allocData, dataMatchesDType, type RtDType, type RtData, type RtDataMap } from './dtype.js';
+
+/** A runtime tensor: dtype, concrete shape, and row-major data. */
+export interface RtTensor<D extends RtDType = RtDType> {
+  readonly dtype: D;
+  readonly shape: readonly number[];
+  readonly data: RtDataMap[D];
+}
+
+export function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function tensor<D extends RtDType>(dtype: D, shape: readonly number[], data?: RtDataMap[D] | ArrayLike<number> | ArrayLike<bigint>): RtTensor<D> {
+  const n = numel(shape);
+  let d: RtDataMap[D];
+  if (data === undefined) d = allocData(dtype, n);
+  else if (dataMatchesDType(dtype, data)) d = data as RtDataMap[D];
+  else {
+    d = allocData(dtype, n);
+    const src = data as ArrayLike<number | bigint>;
+    if (dtype === 'i64') for (let i = 0; i < src.length; i++) (d as BigInt64Array)[i] = BigInt(src[i]!);
+    else for (let i = 0; i < src.length; i++) (d as Exclude<RtData, BigInt64Array>)[i] = Number(src[i]);
+  }
+  if (d.length !== n) throw new Error(`tensor: data length ${d.length} does not match shape [${shape.join(',')}]`);
+  return { dtype, shape: [...shape], data: d };
+}
+
+/** Row-major strides of a shape. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** Read element i of any tensor as a JS number (i64 converted with Number()). */
+export function elemAsNumber(t: RtTensor, i: number): number {
+  return Number(t.data[i]);
+}
+
+/** All elements as JS numbers (for shape and index tensors). */
+export function toNumbers(t: RtTensor): number[] {
+  const out = new Array<number>(t.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = Number(t.data[i]);
+  return out;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
