@@ -1,9 +1,13 @@
 import type { Command } from '../command.js';
 import { inspect } from './inspect.js';
 import { ir } from './ir.js';
+import { compile } from './compile.js';
+import { run } from './run.js';
 
 /** Every lstmc command, in the order `lstmc --help` lists them. */
 export const COMMANDS = {
   inspect,
   ir,
+  compile,
+  run,
 } as const satisfies Record<string, Command>;

@@ -1,0 +1,69 @@
+import { writeFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import type { Graph } from '@lstmc/ir';
+import { fail } from '@lstmc/ir';
+import { compileToRuntimeGraph } from '@lstmc/backend-js';
+import type { Command, Io, ParsedArgs } from '../command.js';
+import { stringOpt, UsageError } from '../command.js';
+import { loadModel } from '../load-model.js';
+
+/** What one `--target` produces from the (pipeline-processed) IR graph. */
+export interface CompileTarget {
+  readonly summary: string;
+  /** Extension of the default output file name (MODEL with this extension). */
+  readonly ext: string;
+  /** The output file's bytes, and a one-line description for the report. */
+  emit(g: Graph, ctx: { readonly file: string; readonly args: ParsedArgs; readonly io: Io }): { bytes: Uint8Array; note: string } | Promise<{ bytes: Uint8Array; note: string }>;
+}
+
+/** Back ends of `lstmc compile`, keyed by --target name. */
+export const COMPILE_TARGETS = {
+  js: {
+    summary: 'runtime graph (.lrg) for the lstmc JS runtime',
+    ext: '.lrg',
+    emit(g, { file }) {
+      const bytes = compileToRuntimeGraph(g, { file, verify: false });
+      return { bytes, note: `runtime graph, ${bytes.length} bytes` };
+    },
+  },
+} as const satisfies Record<string, CompileTarget>;
+
+export type CompileTargetName = keyof typeof COMPILE_TARGETS;
+
+/**
+ * The IR between import and back end. The pass pipeline flags (-O, --pipeline, --plugin,
+ * --print-ir-*) plug in here; without them the verified imported graph goes to the target as is.
+ */
+function runPipeline(g: Graph, _args: ParsedArgs, _io: Io): Graph | Promise<Graph> {
+  return g;
+}
+
+export const compile: Command = {
+  name: 'compile',
+  summary: 'compile an ONNX model for a target (js: a runtime graph for the lstmc JS runtime)',
+  args: ['MODEL'],
+  options: {
+    target: { type: 'string', value: 'NAME', help: `back end: ${Object.keys(COMPILE_TARGETS).join(', ')} (default js)` },
+    output: { type: 'string', short: 'o', value: 'FILE', help: "output file (default: MODEL with the target's extension, in the current directory)" },
+  },
+  details: Object.entries(COMPILE_TARGETS)
+    .map(([k, t]) => `targets:\n  ${k.padEnd(8)} ${t.summary}`)
+    .join('\n'),
+  async run(args, io) {
+    const file = args.positionals[0]!;
+    const name = stringOpt(args, 'target') ?? 'js';
+    if (!Object.prototype.hasOwnProperty.call(COMPILE_TARGETS, name))
+      throw new UsageError(`unknown target '${name}' (known: ${Object.keys(COMPILE_TARGETS).join(', ')})`);
+    const target: CompileTarget = COMPILE_TARGETS[name as CompileTargetName];
+    const g = await runPipeline(loadModel(file, io.cwd), args, io);
+    const { bytes, note } = await target.emit(g, { file, args, io });
+    const out = stringOpt(args, 'output') ?? basename(file, extname(file)) + target.ext;
+    try {
+      writeFileSync(resolve(io.cwd, out), bytes);
+    } catch (e) {
+      fail('E-IO', `cannot write '${out}': ${(e as Error).message}`, { file: out });
+    }
+    io.stdout(`wrote ${out} (${note})\n`);
+    return 0;
+  },
+};

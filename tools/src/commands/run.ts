@@ -1,0 +1,164 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fail, type Location } from '@lstmc/ir';
+import { MAGIC, createModel, isRuntimeError, loadModel as loadRuntimeGraph, type IoInfo, type Model, type RtTensor } from '@lstmc/runtime';
+import { TENSOR_FILE_FORMATS, compareTensors, lowerToRuntime, readTensorFile, tensorFileBytes, type TensorFileFormat } from '@lstmc/backend-js';
+import type { Command } from '../command.js';
+import { flag, listOpt, stringOpt, UsageError } from '../command.js';
+import { loadModel as loadOnnxModel } from '../load-model.js';
+
+/** A runtime error re-raised as a diagnostic with the file it concerns. */
+function withFile<T>(loc: Location, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isRuntimeError(e)) fail(e.code, e.message, { ...loc, ...(e.offset !== undefined ? { offset: e.offset } : {}), ...(e.field !== undefined && loc.field === undefined ? { field: e.field } : {}) });
+    throw e;
+  }
+}
+
+/** A runtime graph (by its magic) or an ONNX model compiled on the fly. */
+function loadRunnable(path: string, cwd: string): Model {
+  const full = resolve(cwd, path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(full);
+  } catch (e) {
+    fail('E-IO', `cannot read '${path}': ${(e as Error).message}`, { file: path });
+  }
+  if (bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b)) return withFile({ file: path }, () => loadRuntimeGraph(bytes));
+  const g = loadOnnxModel(path, cwd);
+  return createModel(lowerToRuntime(g, { file: path, verify: false }));
+}
+
+interface Source {
+  readonly file: string;
+  readonly tensor: RtTensor;
+}
+
+function checkAgainst(info: IoInfo, src: Source): void {
+  const loc = { file: src.file, field: info.name };
+  const t = src.tensor;
+  if (t.dtype !== info.dtype) fail('E-RUN-INPUT-DTYPE', `input '${info.name}' must be ${info.dtype}, '${src.file}' holds ${t.dtype}`, loc);
+  if (!info.shape) return;
+  const want = `[${info.shape.join(', ')}]`;
+  if (t.shape.length !== info.shape.length || info.shape.some((d, i) => typeof d === 'number' && d !== t.shape[i]))
+    fail('E-RUN-INPUT-SHAPE', `input '${info.name}' has shape ${want}, '${src.file}' holds [${t.shape.join(', ')}]`, loc);
+}
+
+/** Inputs from --data DIR (input_N.pb in graph-input order) and --input NAME=FILE (which wins). */
+function gatherInputs(model: Model, dataDir: string | undefined, specs: readonly string[], cwd: string): Map<string, Source> {
+  const names = model.inputs.map((i) => i.name);
+  const sources = new Map<string, Source>();
+  if (dataDir !== undefined) {
+    const dir = resolve(cwd, dataDir);
+    if (!existsSync(dir)) fail('E-IO', `no such data folder '${dataDir}'`, { file: dataDir });
+    let k = 0;
+    while (existsSync(join(dir, `input_${k}.pb`))) k++;
+    if (k > names.length)
+      fail('E-RUN-INPUT-EXTRA', `'${dataDir}' has ${k} input files but the model has ${names.length} input(s) (${names.join(', ')})`, { file: join(dataDir, `input_${names.length}.pb`) });
+    for (let i = 0; i < k; i++) {
+      const shown = join(dataDir, `input_${i}.pb`);
+      const { name, tensor } = readTensorFile(join(dir, `input_${i}.pb`), shown);
+      // A name that belongs to another input means the files are not in graph-input order.
+      if (name && name !== names[i] && names.includes(name))
+        fail('E-RUN-INPUT-ORDER', `'${shown}' holds '${name}', but input ${i} of the model is '${names[i]}'`, { file: shown, field: name });
+      sources.set(names[i]!, { file: shown, tensor });
+    }
+  }
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--input wants NAME=FILE, got '${spec}'`);
+    const name = spec.slice(0, eq);
+    const file = spec.slice(eq + 1);
+    if (!names.includes(name)) fail('E-RUN-INPUT-UNKNOWN', `the model has no input '${name}' (inputs: ${names.join(', ')})`, { file, field: name });
+    sources.set(name, { file, tensor: readTensorFile(resolve(cwd, file), file).tensor });
+  }
+  names.forEach((name, i) => {
+    if (!sources.has(name)) {
+      const where = dataDir !== undefined ? `${join(dataDir, `input_${i}.pb`)} or ` : '';
+      fail('E-RUN-INPUT-MISSING', `no value for input '${name}' (input ${i}): give ${where}--input ${name}=FILE`, { field: name });
+    }
+  });
+  model.inputs.forEach((info) => checkAgainst(info, sources.get(info.name)!));
+  return sources;
+}
+
+function preview(t: RtTensor): string {
+  const n = Math.min(t.data.length, 8);
+  const vals = Array.from({ length: n }, (_, i) => (t.dtype === 'f32' || t.dtype === 'f64' ? Number(t.data[i]).toPrecision(6) : String(t.data[i])));
+  return `[${vals.join(', ')}${t.data.length > n ? ', ...' : ''}]`;
+}
+
+export const run: Command = {
+  name: 'run',
+  summary: 'run a model (.onnx, compiled on the fly, or a .lrg runtime graph) on the lstmc JS runtime',
+  args: ['MODEL'],
+  options: {
+    data: { type: 'string', value: 'DIR', help: 'folder with input_N.pb in graph-input order (ONNX test data layout); with --check, also output_N.pb' },
+    input: { type: 'string', multiple: true, value: 'NAME=FILE', help: 'one input from a .npy or TensorProto .pb file (wins over --data)' },
+    out: { type: 'string', value: 'DIR', help: 'write output_N.<format> in graph-output order' },
+    'out-format': { type: 'string', value: 'pb|npy', help: 'format of the files --out writes (default pb, names set)' },
+    check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR; print max abs error per output; exit 1 above --tolerance' },
+    tolerance: { type: 'string', value: 'X', help: 'largest max abs error --check accepts (default 1e-5)' },
+  },
+  run(args, io) {
+    const modelFile = args.positionals[0]!;
+    const dataDir = stringOpt(args, 'data');
+    const specs = listOpt(args, 'input');
+    const outDir = stringOpt(args, 'out');
+    const check = flag(args, 'check');
+    const format = (stringOpt(args, 'out-format') ?? 'pb') as TensorFileFormat;
+    if (!(TENSOR_FILE_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--out-format must be one of ${TENSOR_FILE_FORMATS.join(', ')}, got '${format}'`);
+    const tolText = stringOpt(args, 'tolerance') ?? '1e-5';
+    const tolerance = Number(tolText);
+    if (tolText.trim() === '' || !Number.isFinite(tolerance) || tolerance < 0) throw new UsageError(`--tolerance wants a non-negative number, got '${tolText}'`);
+    if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
+    if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
+
+    const model = loadRunnable(modelFile, io.cwd);
+    const sources = gatherInputs(model, dataDir, specs, io.cwd);
+    const feed: Record<string, RtTensor> = {};
+    for (const [name, s] of sources) feed[name] = s.tensor;
+    let outputs: Record<string, RtTensor>;
+    try {
+      outputs = model.run(feed);
+    } catch (e) {
+      // Input errors found by the runtime (symbolic dims bound inconsistently) name the input: add its file.
+      if (isRuntimeError(e) && e.code.startsWith('E-RT-INPUT') && e.field !== undefined && sources.has(e.field))
+        fail(e.code, e.message, { file: sources.get(e.field)!.file, field: e.field });
+      if (isRuntimeError(e)) fail(e.code, e.message, { file: modelFile, ...(e.field !== undefined ? { field: e.field } : {}) });
+      throw e;
+    }
+
+    if (outDir !== undefined) {
+      const dir = resolve(io.cwd, outDir);
+      mkdirSync(dir, { recursive: true });
+      model.outputs.forEach((o, i) => writeFileSync(join(dir, `output_${i}.${format}`), tensorFileBytes(format, o.name, outputs[o.name]!)));
+      io.stdout(`wrote ${model.outputs.length} output(s) to ${outDir}\n`);
+    }
+    if (!check) {
+      if (outDir === undefined)
+        for (const o of model.outputs) {
+          const t = outputs[o.name]!;
+          io.stdout(`${o.name}: ${t.dtype}[${t.shape.join(', ')}] ${preview(t)}\n`);
+        }
+      return 0;
+    }
+    let bad = 0;
+    model.outputs.forEach((o, i) => {
+      const shown = join(dataDir!, `output_${i}.pb`);
+      const path = resolve(io.cwd, shown);
+      if (!existsSync(path)) fail('E-RUN-CHECK-MISSING', `no expected value for output '${o.name}': '${shown}' does not exist`, { file: shown, field: o.name });
+      const c = compareTensors(outputs[o.name]!, readTensorFile(path, shown).tensor);
+      const ok = c.ok && c.maxAbsError <= tolerance;
+      if (!ok) bad++;
+      io.stdout(`output_${i} ${o.name}: ${c.ok ? `max abs error ${c.maxAbsError.toExponential(3)}` : `mismatch: ${c.reason}`}${ok ? '' : '  FAIL'}\n`);
+    });
+    if (bad > 0) {
+      io.stderr(`error[E-RUN-CHECK]: ${bad} of ${model.outputs.length} output(s) differ from ${dataDir} by more than ${tolerance}\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
