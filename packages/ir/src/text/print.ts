@@ -75,7 +75,7 @@ function graphLines(g: Graph, ctx: PrintContext, indent: string): string[] {
       if (!vi) declared = ' : untyped';
       else if (!typesEqual(vi.type, tensorType(t.dtype, t.dims, t.fixed))) declared = ` : ${formatTextType(vi.type)}`;
     }
-    out.push(`${ind}init ${valueRef(name)}${declared} = ${tensorText(t, name, ctx)}`);
+    out.push(`${ind}init ${valueRef(name)}${declared} = ${tensorText(t, name, ctx, ind)}`);
   }
   for (const n of g.nodes) out.push(ind + nodeText(g, n, ctx, ind));
   for (const name of g.outputs) out.push(`${ind}output ${valueRef(name)}`);
@@ -126,7 +126,7 @@ function attrText(a: Attr, resourceKey: string, ctx: PrintContext, indent: strin
     case 'strings':
       return a.value.length ? `[${a.value.map(quote).join(', ')}]` : '[] : strings';
     case 'tensor':
-      return tensorText(a.value, resourceKey, ctx);
+      return tensorText(a.value, resourceKey, ctx, indent);
     case 'graph':
       return graphLines(a.value, ctx, indent).join('\n');
     case 'graphs':
@@ -134,7 +134,14 @@ function attrText(a: Attr, resourceKey: string, ctx: PrintContext, indent: strin
   }
 }
 
-function tensorText(t: Tensor, key: string, ctx: PrintContext): string {
+/** An inline literal longer than this many characters breaks into rows. */
+const WRAP_WIDTH = 100;
+
+/**
+ * `dense<[...]> : type`, one line when short; otherwise one row per line:
+ * rows follow the last dimension when it has 4..16 elements, else 16 per row.
+ */
+function tensorText(t: Tensor, key: string, ctx: PrintContext, indent: string): string {
   const type = formatTextType(tensorType(t.dtype, t.dims, t.fixed));
   if (t.data.length > ctx.elideAbove) {
     let k = key;
@@ -142,5 +149,12 @@ function tensorText(t: Tensor, key: string, ctx: PrintContext): string {
     ctx.resources.set(k, t);
     return `dense_resource<${quote(k)}, sha256 = ${quote(tensorHash(t))}> : ${type}`;
   }
-  return `dense<[${formatTensorElems(t, ctx.scratch).join(', ')}]> : ${type}`;
+  const elems = formatTensorElems(t, ctx.scratch);
+  const flat = elems.join(', ');
+  if (flat.length <= WRAP_WIDTH) return `dense<[${flat}]> : ${type}`;
+  const last = t.dims[t.dims.length - 1] ?? 0;
+  const row = last >= 4 && last <= 16 ? last : 16;
+  const rows: string[] = [];
+  for (let i = 0; i < elems.length; i += row) rows.push(`${indent}${INDENT}${INDENT}${elems.slice(i, i + row).join(', ')}`);
+  return `dense<[\n${rows.join(',\n')}\n${indent}${INDENT}]> : ${type}`;
 }
