@@ -89,7 +89,7 @@ describe('cell update', () => {
     // gates at frac 7: f = 0.5 (64), i = 0.25 (32), g = -0.75 (-96); c at frac 4: 2.0 (32)
     const c = Int32Array.of(32);
     const g = Int32Array.of(32, 0, 64, -96); // i, o, f, g with H = 1
-    cellUpdate(c, g, 0, 2, 3, 1, 4, 8);
+    cellUpdate(c, 0, g, 0, 2, 3, 1, 4, 8);
     // 0.5*2 + 0.25*-0.75 = 0.8125 -> 13 at frac 4 (exact)
     expect(c[0]).toBe(13);
   });
