@@ -71,8 +71,8 @@ export function lstmStepFixed(l: FixedLstmLayer, x: Int32Array, xOff: number, h:
   if (l.bias) biasAdd(acc, 0, l.bias, 0, 4 * H, l.accBits);
   const P = l.peephole;
   if (P) {
-    peepholeAdd(acc, 0, P, 0, c, H, sh.p, l.accBits); // i
-    peepholeAdd(acc, 2 * H, P, 2 * H, c, H, sh.p, l.accBits); // f
+    peepholeAdd(acc, 0, P, 0, c, 0, H, sh.p, l.accBits); // i
+    peepholeAdd(acc, 2 * H, P, 2 * H, c, 0, H, sh.p, l.accBits); // f
     activate('sigmoid', l.luts, acc, 0, gates, 0, H, l.fmt.acc, l.clip);
     activate('sigmoid', l.luts, acc, 2 * H, gates, 2 * H, H, l.fmt.acc, l.clip);
   } else {
@@ -80,13 +80,13 @@ export function lstmStepFixed(l: FixedLstmLayer, x: Int32Array, xOff: number, h:
   }
   activate('tanh', l.luts, acc, 3 * H, gates, 3 * H, H, l.fmt.acc, l.clip);
   if (l.inputForget) oneMinus(gates, 2 * H, 0, H, A);
-  cellUpdate(c, gates, 0, 2 * H, 3 * H, H, l.fmt.c, A);
+  cellUpdate(c, 0, gates, 0, 2 * H, 3 * H, H, l.fmt.c, A);
   if (P) {
-    peepholeAdd(acc, H, P, H, c, H, sh.p, l.accBits); // o uses c_t
+    peepholeAdd(acc, H, P, H, c, 0, H, sh.p, l.accBits); // o uses c_t
     activate('sigmoid', l.luts, acc, H, gates, H, H, l.fmt.acc, l.clip);
   }
   activate('tanh', l.luts, c, 0, tc, 0, H, l.fmt.c, null);
-  gateMul(h, gates, H, tc, H, A);
+  gateMul(h, 0, gates, H, tc, 0, H, A);
 }
 
 /**

@@ -48,18 +48,19 @@ export function biasAdd(acc: Float64Array, off: number, b: ArrayLike<number>, bO
   for (let i = 0; i < n; i++) acc[off + i] = saturate(acc[off + i] + b[bOff + i], accBits);
 }
 
-/** acc[off + i] += RNE(P[pOff + i] * c[i] / 2^shift) (peephole). */
+/** acc[off + i] += RNE(P[pOff + i] * c[cOff + i] / 2^shift) (peephole). */
 export function peepholeAdd(
   acc: Float64Array,
   off: number,
-  P: Int32Array,
+  P: ArrayLike<number>,
   pOff: number,
   c: Int32Array,
+  cOff: number,
   n: number,
   shift: number,
   accBits: number,
 ): void {
-  for (let i = 0; i < n; i++) acc[off + i] = saturate(acc[off + i] + shiftRound(P[pOff + i] * c[i], shift), accBits);
+  for (let i = 0; i < n; i++) acc[off + i] = saturate(acc[off + i] + shiftRound(P[pOff + i] * c[cOff + i], shift), accBits);
 }
 
 /**
@@ -96,18 +97,28 @@ export function oneMinus(g: Int32Array, dOff: number, sOff: number, n: number, a
  * c has fC. Both products are aligned exactly at F = A-1 + max(fC, A-1), added,
  * then rounded to fC and saturated to A bits.
  */
-export function cellUpdate(c: Int32Array, g: Int32Array, iOff: number, fOff: number, gOff: number, n: number, fC: number, actBits: number): void {
+export function cellUpdate(
+  c: Int32Array,
+  cOff: number,
+  g: Int32Array,
+  iOff: number,
+  fOff: number,
+  gOff: number,
+  n: number,
+  fC: number,
+  actBits: number,
+): void {
   const fG = actBits - 1;
   const F = fG + Math.max(fC, fG);
   const s1 = 2 ** (F - fG - fC);
   const s2 = 2 ** (F - 2 * fG);
   for (let k = 0; k < n; k++) {
-    const sum = g[fOff + k] * c[k] * s1 + g[iOff + k] * g[gOff + k] * s2;
-    c[k] = saturate(shiftRound(sum, F - fC), actBits);
+    const sum = g[fOff + k] * c[cOff + k] * s1 + g[iOff + k] * g[gOff + k] * s2;
+    c[cOff + k] = saturate(shiftRound(sum, F - fC), actBits);
   }
 }
 
-/** h[i] = o[i] * t[i] with o, t, h all at fraction length A-1. */
-export function gateMul(h: Int32Array, g: Int32Array, oOff: number, t: Int32Array, n: number, actBits: number): void {
-  for (let i = 0; i < n; i++) h[i] = saturate(shiftRound(g[oOff + i] * t[i], actBits - 1), actBits);
+/** d[dOff + i] = a[aOff + i] * b[bOff + i], all at fraction length A-1 (h = o * tanh(c)). */
+export function gateMul(d: Int32Array, dOff: number, a: Int32Array, aOff: number, b: Int32Array, bOff: number, n: number, actBits: number): void {
+  for (let i = 0; i < n; i++) d[dOff + i] = saturate(shiftRound(a[aOff + i] * b[bOff + i], actBits - 1), actBits);
 }
