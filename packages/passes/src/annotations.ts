@@ -16,6 +16,10 @@ export const ANN = {
   inputSparsityR: 'lstmc.input_sparsity.R',
   modeW: 'lstmc.mode.W',
   modeR: 'lstmc.mode.R',
+  modeWRuntime: 'lstmc.mode.W.runtime',
+  modeRRuntime: 'lstmc.mode.R.runtime',
+  modeWZeroCount: 'lstmc.mode.W.zero_count',
+  modeRZeroCount: 'lstmc.mode.R.zero_count',
   modeCombine: 'lstmc.mode.combine',
   modeWeightThresholdW: 'lstmc.mode.W.weight_threshold',
   modeWeightThresholdR: 'lstmc.mode.R.weight_threshold',
@@ -65,8 +69,11 @@ export function getString(n: Node, key: string): string | undefined {
   return a && a.kind === 'string' ? a.value : undefined;
 }
 
+/** Attributes to set on a node (undefined removes one). */
+export type AttrPatch = Record<string, Attr | undefined>;
+
 /** A node with some attributes set (undefined removes); the same node when nothing differs. */
-export function withAttrs(n: Node, patch: Readonly<Record<string, Attr | undefined>>): Node {
+export function withAttrs(n: Node, patch: Readonly<AttrPatch>): Node {
   const attrs: Record<string, Attr> = { ...n.attrs };
   let changed = false;
   for (const [k, v] of Object.entries(patch)) {
@@ -90,14 +97,24 @@ function attrEquals(a: Attr | undefined, b: Attr): boolean {
   return Object.is(a.value, b.value);
 }
 
-/** Names of initializers referenced by `lstmc.*` string attributes (kept alive by DCE). */
+/**
+ * Names of initializers referenced by `lstmc.*` string attributes (kept alive
+ * by DCE): a value names an initializer, or is the base name `b` of a group of
+ * initializers `b.<part>` (encodings).
+ */
 export function annotationReferences(g: Graph, prefixes: readonly string[] = [ANNOTATION_PREFIX]): Set<string> {
   const out = new Set<string>();
+  const lstmcInits = [...g.initializers.keys()].filter((k) => k.startsWith(ANNOTATION_PREFIX));
+  const byPrefix = (v: string) => (v.startsWith(ANNOTATION_PREFIX) ? lstmcInits.filter((k) => k.startsWith(`${v}.`)) : []);
   for (const n of g.nodes)
     for (const [k, a] of Object.entries(n.attrs)) {
       if (!prefixes.some((p) => k.startsWith(p))) continue;
       const vals = a.kind === 'string' ? [a.value] : a.kind === 'strings' ? a.value : [];
-      for (const v of vals) if (g.initializers.has(v)) out.add(v);
+      for (const v of vals) {
+        if (!v) continue;
+        if (g.initializers.has(v)) out.add(v);
+        for (const name of byPrefix(v)) out.add(name);
+      }
     }
   return out;
 }
@@ -154,4 +171,17 @@ export function addInitializers(g: Graph, add: ReadonlyMap<string, Tensor>): Gra
 /** Deterministic name of a derived initializer: `lstmc.<node>.<matrix>.d<dir>.<part>`. */
 export function derivedName(node: Node, matrix: string, dir: number, part: string): string {
   return `lstmc.${node.name}.${matrix}.d${dir}.${part}`;
+}
+
+/** Apply attribute patches to nodes; untouched nodes (and an untouched graph) keep identity. */
+export function patchNodes(g: Graph, patches: ReadonlyMap<Node, Readonly<AttrPatch>>): Graph {
+  let changed = false;
+  const nodes = g.nodes.map((n) => {
+    const patch = patches.get(n);
+    if (!patch) return n;
+    const m = withAttrs(n, patch);
+    if (m !== n) changed = true;
+    return m;
+  });
+  return changed ? updateGraph(g, { nodes }) : g;
 }

@@ -2,11 +2,17 @@
 import type { AnyPass } from './pass.js';
 import { foldPass } from './passes/fold/index.js';
 import { prunePass } from './passes/prune/index.js';
+import { sparsityPass } from './passes/sparsity/index.js';
+import { encodePass } from './passes/encode/index.js';
+import { selectModePass } from './passes/select-mode/index.js';
 import { makeRegistry, type Registry } from './registry.js';
 
 export const BUILTIN_PASSES = {
   fold: foldPass,
   prune: prunePass,
+  sparsity: sparsityPass,
+  'select-mode': selectModePass,
+  encode: encodePass,
 } as const satisfies Record<string, AnyPass>;
 
 export type BuiltinPassName = keyof typeof BUILTIN_PASSES;

@@ -12,6 +12,8 @@ import { PROPERTY_ANNOTATIONS, dropAnnotations } from './annotations.js';
 import type { CalibrationSample, PassContext, ReportTable } from './pass.js';
 import type { OptionSchema, OptionValues } from './options.js';
 import { type Pipeline, type PipelineStep, applyEffects, checkRequirements, printStep } from './pipeline/index.js';
+import { defaultEvaluator } from './calibration/default-evaluator.js';
+import type { GraphEvaluator } from './calibration/evaluator.js';
 import { PROPERTIES_KEY, formatProperties, graphProperties } from './properties.js';
 
 export interface PassResult {
@@ -42,6 +44,8 @@ export interface Instrumentation {
 export interface RunOptions {
   readonly target?: Target;
   readonly calibration?: readonly CalibrationSample[];
+  /** Graph evaluator for calibration (default: the JS backend and runtime). */
+  readonly evaluate?: GraphEvaluator;
   readonly instrumentations?: readonly Instrumentation[];
   /** Plugin of each pass name (from the registry), to name plugins in errors. */
   readonly pluginOf?: (pass: string) => string | undefined;
@@ -78,6 +82,7 @@ export async function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOpt
       options: step.options,
       target,
       calibration,
+      evaluate: opts.evaluate ?? defaultEvaluator,
       ir,
       count(counter, value = 1) {
         if (!(counter in counters)) throw new Error(`${who(name, plugin)} counts undeclared counter '${counter}'`);

@@ -6,6 +6,7 @@ import type * as IR from '@lstmc/ir';
 import type { Graph, Tensor } from '@lstmc/ir';
 import type { Target } from '@lstmc/target';
 import type { OptionSchema, OptionValues } from './options.js';
+import type { GraphEvaluator } from './calibration/evaluator.js';
 import type { Property } from './properties.js';
 
 /** One calibration sample: graph input name -> tensor (an `input_N.pb` set). */
@@ -25,6 +26,8 @@ export interface PassContext<O = Readonly<Record<string, unknown>>, C extends st
   readonly target: Target;
   /** Calibration samples; empty when none were given. */
   readonly calibration: readonly CalibrationSample[];
+  /** Computes values of a graph on one calibration sample (the JS runtime by default). */
+  readonly evaluate: GraphEvaluator;
   /** Add `value` to one of the pass's declared counters. */
   count(counter: C, value?: number): void;
   /** Attach a report table to this pass's results. */

@@ -1,0 +1,5 @@
+export type { GraphEvaluator } from './evaluator.js';
+export { trivialValues } from './evaluator.js';
+export { traceLayers, withLstmOutputs, xSparsity, hSparsity } from './layer-inputs.js';
+export type { LayerTrace } from './layer-inputs.js';
+export { defaultEvaluator } from './default-evaluator.js';

@@ -1,0 +1,146 @@
+/**
+ * `select-mode`: per LSTM layer, direction and matrix (W: input part, R:
+ * recurrent part), the patent's dense/sparse decision. Thresholds are given
+ * or `auto` (break-even sparsity from the target cost model for that matrix
+ * shape). The input test is static (calibration input sparsity), deferred to
+ * run time (zero count of each input vector), or off (weight test alone).
+ */
+import type { Node } from '@lstmc/ir';
+import { type MatvecMode, type Target, expectedMatvecCycles } from '@lstmc/target';
+import { ANN, type AttrPatch, floatsAttr, getFloats, intsAttr, patchNodes, stringAttr, stringsAttr } from '../../annotations.js';
+import { MATRICES, type MatrixKind, lstmNodes, matrixLabel } from '../../lstm-params.js';
+import { definePass } from '../../pass.js';
+import { COMBINES, type Decision, decideRuntime, decideStatic, modeOf } from './rule.js';
+import { autoInputThreshold, autoWeightThreshold } from './thresholds.js';
+
+/** Thresholds that can never be met are recorded as this value (> any sparsity). */
+export const NEVER = 2;
+
+export const selectModePass = definePass({
+  name: 'select-mode',
+  summary: "the patent's rule: dense or sparse mode per layer and matrix from weight and input sparsity",
+  options: {
+    'weight-threshold': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'weight sparsity from which the sparse mode is used; auto = cost-model break-even' },
+    'input-threshold': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'input sparsity from which the sparse mode is used; auto = cost-model break-even' },
+    combine: { kind: 'enum', values: COMBINES, default: 'or', doc: 'how the weight and input tests combine' },
+    'input-test': {
+      kind: 'enum',
+      values: ['runtime', 'static', 'off'],
+      default: 'runtime',
+      doc: 'input test: per step at run time, from calibration (static), or none',
+    },
+  },
+  requires: ['weight-sparsity'],
+  requiresWhen: (o) => (o['input-test'] === 'static' ? ['input-sparsity'] : []),
+  establishes: ['modes'],
+  invalidates: [],
+  counters: {
+    dense: 'matrices in dense mode',
+    sparse: 'matrices in a sparse mode',
+    runtime: 'matrices whose mode is chosen per step at run time',
+  },
+  run(g, ctx) {
+    const o = ctx.options;
+    const t = ctx.target;
+    const rows: (string | number)[][] = [];
+    const patches = new Map<Node, AttrPatch>();
+    for (const n of lstmNodes(g)) {
+      const hidden = n.attrs.hidden_size?.value as number | undefined;
+      const wsW = getFloats(n, ANN.sparsityW);
+      const wsR = getFloats(n, ANN.sparsityR);
+      if (!wsW || !wsR || hidden === undefined) continue;
+      const dirs = wsW.length;
+      const inputSize = inputSizeOf(g, n);
+      const patch: AttrPatch = { [ANN.modeCombine]: stringAttr(o.combine) };
+      for (const m of MATRICES) {
+        const cols = m === 'W' ? inputSize : hidden;
+        const shape = { rows: 4 * hidden, cols };
+        const modes: string[] = [];
+        const highs: string[] = [];
+        const counts: number[] = [];
+        const wts: number[] = [];
+        const its: number[] = [];
+        for (let d = 0; d < dirs; d++) {
+          const ws = (m === 'W' ? wsW : wsR)[d];
+          const wt = o['weight-threshold'] === 'auto' ? autoWeightThreshold(shape, t) : o['weight-threshold'];
+          const wp = ws >= wt;
+          const is = o['input-test'] === 'static' ? getFloats(n, m === 'W' ? ANN.inputSparsityW : ANN.inputSparsityR)?.[d] : undefined;
+          if (o['input-test'] === 'static' && is === undefined) ctx.fail('E-MODE-NO-INPUT-SPARSITY', `layer '${n.name}' has no recorded input sparsity`);
+          // The input test only matters when its outcome changes the mode.
+          const low = modeOf(wp, false, o.combine);
+          const high = modeOf(wp, true, o.combine);
+          const it =
+            o['input-threshold'] !== 'auto'
+              ? o['input-threshold']
+              : low === high
+                ? Number.POSITIVE_INFINITY
+                : autoInputThreshold(shape, t, ws, low, high);
+          const dec: Decision =
+            o['input-test'] === 'runtime' ? decideRuntime(ws, wt, it, cols, o.combine) : decideStatic(ws, wt, is, it, o.combine);
+          modes.push(dec.kind === 'static' ? dec.mode : dec.low);
+          highs.push(dec.kind === 'runtime' ? dec.high : '');
+          counts.push(dec.kind === 'runtime' ? dec.zeroCount : 0);
+          wts.push(Number.isFinite(wt) ? wt : NEVER);
+          its.push(Number.isFinite(it) ? it : NEVER);
+          ctx.count(dec.kind === 'runtime' ? 'runtime' : dec.mode === 'dense' ? 'dense' : 'sparse');
+          rows.push(reportRow(n, m, d, dirs, shape, ws, wt, is, it, dec, t));
+        }
+        patch[m === 'W' ? ANN.modeW : ANN.modeR] = stringsAttr(modes);
+        patch[m === 'W' ? ANN.modeWeightThresholdW : ANN.modeWeightThresholdR] = floatsAttr(wts);
+        patch[m === 'W' ? ANN.modeInputThresholdW : ANN.modeInputThresholdR] = floatsAttr(its);
+        if (o['input-test'] === 'runtime') {
+          patch[m === 'W' ? ANN.modeWRuntime : ANN.modeRRuntime] = stringsAttr(highs);
+          patch[m === 'W' ? ANN.modeWZeroCount : ANN.modeRZeroCount] = intsAttr(counts);
+        }
+      }
+      patches.set(n, patch);
+    }
+    ctx.report({
+      title: `select-mode: combine=${o.combine}, input test ${o['input-test']}`,
+      columns: ['matrix', 'shape', 'weight sp.', 'w. threshold', 'input sp.', 'i. threshold', 'mode', 'run-time mode', 'zero count', 'dense cycles', 'chosen cycles'],
+      rows,
+    });
+    return patchNodes(g, patches);
+  },
+});
+
+function inputSizeOf(g: Parameters<typeof lstmNodes>[0], n: Node): number {
+  const w = g.initializers.get(n.inputs[1]);
+  const shape = w?.dims ?? g.values.get(n.inputs[1])?.type.shape;
+  const i = shape?.[2];
+  if (typeof i !== 'number') throw new Error(`LSTM '${n.name}' has no static input size`);
+  return i;
+}
+
+function fmt(v: number | undefined): string | number {
+  return v === undefined ? '-' : Number.isFinite(v) ? v : 'never';
+}
+
+function reportRow(
+  n: Node,
+  m: MatrixKind,
+  d: number,
+  dirs: number,
+  shape: { rows: number; cols: number },
+  ws: number,
+  wt: number,
+  is: number | undefined,
+  it: number,
+  dec: Decision,
+  t: Target,
+): (string | number)[] {
+  const cyc = (mode: MatvecMode) => expectedMatvecCycles(shape, mode, ws, is ?? 0, t);
+  return [
+    matrixLabel(n, m, d, dirs),
+    `${shape.rows}x${shape.cols}`,
+    ws,
+    fmt(wt),
+    is === undefined ? 'run time' : is,
+    fmt(it),
+    dec.kind === 'static' ? dec.mode : dec.low,
+    dec.kind === 'runtime' ? dec.high : '-',
+    dec.kind === 'runtime' ? dec.zeroCount : '-',
+    cyc('dense'),
+    cyc(dec.kind === 'static' ? dec.mode : dec.low),
+  ];
+}

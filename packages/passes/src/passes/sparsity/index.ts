@@ -1,0 +1,1 @@
+export { sparsityPass } from './sparsity-pass.js';

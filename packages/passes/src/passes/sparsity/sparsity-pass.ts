@@ -1,0 +1,90 @@
+/**
+ * `sparsity`: records the weight sparsity of every LSTM matrix and gate, and
+ * (input=calibration) the input sparsity each layer actually sees on the
+ * calibration data: zeros of x_t for W, of h_(t-1) for R.
+ */
+import { type Graph, type Node, isDiagnosticError } from '@lstmc/ir';
+import { ANN, type AttrPatch, floatsAttr, patchNodes } from '../../annotations.js';
+import { hSparsity, traceLayers, xSparsity } from '../../calibration/index.js';
+import { GATES, MATRICES, gateSparsity, lstmNodes, lstmParams, matrixCols, matrixLabel, readMatrix, zeroFractionOf } from '../../lstm-params.js';
+import { definePass } from '../../pass.js';
+
+export const sparsityPass = definePass({
+  name: 'sparsity',
+  summary: 'weight sparsity per LSTM matrix and gate; input sparsity per layer from calibration data',
+  options: {
+    input: {
+      kind: 'enum',
+      values: ['off', 'calibration'],
+      default: 'off',
+      doc: 'calibration: also measure the input sparsity each layer sees on --calibration data',
+    },
+  },
+  requires: [],
+  establishes: ['weight-sparsity'],
+  establishesWhen: (o) => (o.input === 'calibration' ? ['input-sparsity'] : []),
+  invalidates: [],
+  counters: {
+    matrices: 'matrices analysed',
+    'zero-weights': 'zero weights over all matrices',
+    'calibration-samples': 'calibration samples evaluated',
+  },
+  async run(g, ctx) {
+    const rows: (string | number)[][] = [];
+    const patches = new Map<Node, AttrPatch>();
+    for (const n of lstmNodes(g)) {
+      const p = lstmParams(g, n);
+      if (!p) continue;
+      const patch: AttrPatch = {};
+      for (const m of MATRICES) {
+        const total: number[] = [];
+        const gates: number[] = [];
+        for (let d = 0; d < p.dirs; d++) {
+          const a = readMatrix(p, m, d);
+          const cols = matrixCols(p, m);
+          const s = zeroFractionOf(a);
+          const gs = gateSparsity(a, p.hidden, cols);
+          total.push(s);
+          gates.push(...gs);
+          ctx.count('matrices');
+          ctx.count('zero-weights', Math.round(s * a.length));
+          rows.push([matrixLabel(n, m, d, p.dirs), `${4 * p.hidden}x${cols}`, s, ...gs]);
+        }
+        patch[m === 'W' ? ANN.sparsityW : ANN.sparsityR] = floatsAttr(total);
+        patch[m === 'W' ? ANN.sparsityWGates : ANN.sparsityRGates] = floatsAttr(gates);
+      }
+      patches.set(n, patch);
+    }
+    ctx.report({ title: 'sparsity: weights (fraction of zeros)', columns: ['matrix', 'shape', 'total', ...GATES.map((x) => `gate ${x}`)], rows });
+
+    if (ctx.options.input === 'calibration') {
+      if (ctx.calibration.length === 0) ctx.fail('E-SPARSITY-NO-CALIBRATION', 'input=calibration needs calibration data (--calibration DIR)');
+      const traces = await traceOrFail(g, ctx);
+      ctx.count('calibration-samples', ctx.calibration.length);
+      const inRows: (string | number)[][] = [];
+      for (const tr of traces) {
+        const p = lstmParams(g, tr.node);
+        const dirs = p?.dirs ?? (tr.node.attrs.direction?.value === 'bidirectional' ? 2 : 1);
+        const layout = (tr.node.attrs.layout?.value ?? 0) as 0 | 1;
+        const xs = xSparsity(tr);
+        const hs = Array.from({ length: dirs }, (_, d) => hSparsity(tr, d, layout));
+        const patch = patches.get(tr.node) ?? {};
+        patch[ANN.inputSparsityW] = floatsAttr(new Array(dirs).fill(xs));
+        patch[ANN.inputSparsityR] = floatsAttr(hs);
+        patches.set(tr.node, patch);
+        inRows.push([tr.node.name, xs, ...hs]);
+      }
+      ctx.report({ title: 'sparsity: layer inputs on calibration data (fraction of zeros)', columns: ['layer', 'x (W input)', 'h fwd (R input)', 'h rev'], rows: inRows });
+    }
+    return patchNodes(g, patches);
+  },
+});
+
+async function traceOrFail(g: Graph, ctx: Parameters<typeof sparsityPass.run>[1]) {
+  try {
+    return await traceLayers(g, ctx.calibration, ctx.evaluate);
+  } catch (e) {
+    if (isDiagnosticError(e)) throw e;
+    return ctx.fail('E-CALIB-EVAL', `evaluating the graph on calibration data failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
