@@ -8,8 +8,9 @@ import { syntaxMessages } from './syntax-messages.js';
  * later (build-graph.ts) so that those errors carry their own codes.
  */
 export class IrTextParser extends CstParser {
-  constructor() {
-    super(T.ALL_TOKENS, { maxLookahead: 3, errorMessageProvider: syntaxMessages });
+  /** `validate` runs chevrotain's grammar checks (ambiguities, left recursion): slow, so only tests ask for it. */
+  constructor(opts: { validate?: boolean } = {}) {
+    super(T.ALL_TOKENS, { maxLookahead: 3, errorMessageProvider: syntaxMessages, skipValidations: !opts.validate });
     this.performSelfAnalysis();
   }
 
