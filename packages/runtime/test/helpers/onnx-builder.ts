@@ -28,7 +28,8 @@ export interface OnnxNode {
 export interface OnnxIo {
   name: string;
   dtype: RtDType;
-  dims: (number | string)[];
+  /** null: no shape in the value info (rank unknown). */
+  dims: (number | string)[] | null;
 }
 
 export interface OnnxModelSpec {
@@ -78,9 +79,12 @@ function valueInfo(w: W, io: OnnxIo): void {
   msg(w, 2, (tp) =>
     msg(tp, 1, (tt) => {
       tt.uint32(1 << 3).int32(ONNX_DTYPE[io.dtype]);
-      msg(tt, 2, (sh) => {
-        for (const d of io.dims) msg(sh, 1, (dim) => (typeof d === 'number' ? dim.uint32(1 << 3).int64(d) : dim.uint32((2 << 3) | 2).string(d)));
-      });
+      const dims = io.dims;
+      if (dims) {
+        msg(tt, 2, (sh) => {
+          for (const d of dims) msg(sh, 1, (dim) => (typeof d === 'number' ? dim.uint32(1 << 3).int64(d) : dim.uint32((2 << 3) | 2).string(d)));
+        });
+      }
     }),
   );
 }
