@@ -9,6 +9,11 @@ import { tensorFromProto } from './tensor-from-proto.js';
 
 const decoder = new TextDecoder('utf-8');
 
+/** UTF-8 text of a bytes field; an absent proto2 bytes field reads as protobufjs's non-Uint8Array default. */
+function text(b: Uint8Array): string {
+  return b instanceof Uint8Array ? decoder.decode(b) : '';
+}
+
 /** How an attribute's subgraphs are imported (supplied by the graph importer). */
 export interface AttrContext {
   readonly tensorSource: (loc: Location) => TensorSource;
@@ -50,13 +55,13 @@ export function attrFromProto(a: AttributeMsg, loc: Location, ctx: AttrContext):
     case ATTR_TYPE.INT:
       return { kind: 'int', value: safeInt(a.i, at) };
     case ATTR_TYPE.STRING:
-      return { kind: 'string', value: decoder.decode(a.s) };
+      return { kind: 'string', value: text(a.s) };
     case ATTR_TYPE.FLOATS:
       return { kind: 'floats', value: Object.freeze([...a.floats]) };
     case ATTR_TYPE.INTS:
       return { kind: 'ints', value: Object.freeze(a.ints.map((v) => safeInt(v, at))) };
     case ATTR_TYPE.STRINGS:
-      return { kind: 'strings', value: Object.freeze(a.strings.map((s) => decoder.decode(s))) };
+      return { kind: 'strings', value: Object.freeze(a.strings.map(text)) };
     case ATTR_TYPE.TENSOR:
       if (!a.t) fail('E-ONNX-ATTR', 'tensor attribute without a tensor', at);
       return { kind: 'tensor', value: tensorFromProto(a.t, ctx.tensorSource(at)) };
