@@ -33,7 +33,9 @@ export function readRuntimeGraph(bytes: Uint8Array, options: ReadOptions = {}): 
   } catch (e) {
     rtFail('E-RT-MANIFEST-JSON', `manifest is not valid JSON: ${(e as Error).message}`, { offset: h.manifestOffset });
   }
-  const blob = bytes.slice(h.blobOffset, h.blobOffset + h.blobLength).buffer;
+  // A copy with its own buffer: Node's Buffer#slice is a view into a shared pool, so `.buffer` of it
+  // would start elsewhere and tensors would be read from the wrong bytes.
+  const blob = Uint8Array.prototype.slice.call(bytes, h.blobOffset, h.blobOffset + h.blobLength).buffer;
   const model = decodeManifest(json, blob, h.blobOffset);
   prepareGraph(model, options.kernels ?? BUILTIN_KERNELS);
   return model;
