@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAGIC, loadModel, readRuntimeGraph } from '@lstmc/runtime';
+import { decodeRtTensorProto } from '@lstmc/backend-js';
+import { cli, CONFORMANCE, REPO } from './helpers.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'lstmc-compile-'));
+const KWS = join(REPO, 'examples/kws-lstm');
+
+describe('lstmc compile --target js', () => {
+  it('writes a runtime graph that loads and reproduces torch output', async () => {
+    const out = join(tmp(), 'kws.lrg');
+    const r = await cli('compile', join(KWS, 'model.onnx'), '--target', 'js', '-o', out);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('kws.lrg');
+    const bytes = readFileSync(out);
+    expect([...bytes.subarray(0, MAGIC.length)]).toEqual([...MAGIC]);
+    const m = readRuntimeGraph(bytes);
+    expect(m.nodes.filter((n) => n.kernel === 'lstm.dense.f32')).toHaveLength(2);
+    const x = decodeRtTensorProto(readFileSync(join(KWS, 'test_data_set_0/input_0.pb')), 'input_0.pb');
+    const want = decodeRtTensorProto(readFileSync(join(KWS, 'test_data_set_0/output_0.pb')), 'output_0.pb');
+    const got = loadModel(bytes).run({ features: x.tensor }).probs!;
+    const d = Math.max(...Array.from(got.data as Float32Array, (v, k) => Math.abs(v - (want.tensor.data as Float32Array)[k]!)));
+    expect(d).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('defaults to js and to MODEL.lrg in the current directory', async () => {
+    const r = await cli('compile', join(CONFORMANCE, 'onnx-node/test_lstm_defaults/model.onnx'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote model\.lrg/);
+    readRuntimeGraph(readFileSync(join(REPO, 'model.lrg')));
+    (await import('node:fs')).rmSync(join(REPO, 'model.lrg'));
+  });
+
+  it('an unknown target is a usage error (exit 2)', async () => {
+    const r = await cli('compile', join(KWS, 'model.onnx'), '--target', 'wasm');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown target 'wasm'");
+  });
+
+  it('a model the backend cannot lower is a one-line user error (exit 1)', async () => {
+    const d = tmp();
+    const bad = join(d, 'bad.onnx');
+    writeFileSync(bad, readFileSync(join(KWS, 'model.onnx')).subarray(0, 100));
+    const r = await cli('compile', bad, '-o', join(d, 'x.lrg'));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error\[E-ONNX-[A-Z-]+\]/);
+  });
+
+  it('an unwritable output is a one-line user error (exit 1)', async () => {
+    const r = await cli('compile', join(KWS, 'model.onnx'), '-o', '/nonexistent/dir/x.lrg');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[E-IO\]/);
+  });
+});
