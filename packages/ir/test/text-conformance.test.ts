@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inferTypes } from '../src/infer.js';
 import { loadOnnxFile } from '../src/onnx/index.js';
-import { parseGraph, printGraph, printGraphWithResources, TEXT_IR_HEADER } from '../src/text/index.js';
+import { createTextIrReader, parseGraph, printGraph, printGraphWithResources, TEXT_IR_HEADER } from '../src/text/index.js';
 import { conformanceCases } from './onnx-paths.js';
 import { diffGraphs } from './text-helpers.js';
 
@@ -19,6 +19,7 @@ const GOLDEN = [
 ];
 
 describe('conformance models survive the text form', () => {
+  const reader = createTextIrReader();
   it('finds the conformance models', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(60);
   });
@@ -31,7 +32,7 @@ describe('conformance models survive the text form', () => {
         for (const elideAbove of [0, Infinity]) {
           const { text, resources } = printGraphWithResources(g, { elideAbove });
           expect(text.startsWith(`${TEXT_IR_HEADER}\n`)).toBe(true);
-          const back = parseGraph(text, { file: `${c.name}.lir`, resources });
+          const back = parseGraph(text, { file: `${c.name}.lir`, resources, reader });
           expect(diffGraphs(g, back)).toEqual([]);
           expect(printGraph(back, { elideAbove })).toBe(text);
         }

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inferTypes } from '../src/infer.js';
+import { verifyGraph } from '../src/verify.js';
 import { isDiagnosticError } from '../src/diagnostic.js';
 import { makeGraph, makeNode } from '../src/graph.js';
 import { makeTensor } from '../src/tensor.js';
@@ -78,6 +82,20 @@ describe('printGraph', () => {
       'input %""',
     ]);
     expect(diffGraphs(g, parseGraph(printGraph(g), { file: 'q.lir' }))).toEqual([]);
+  });
+});
+
+describe('docs/ir-text.md', () => {
+  it('its example is real printer output and parses', () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'ir-text.md'), 'utf8');
+    const example = /## An example\n\n```\n([^`]*)```/.exec(doc)![1]!;
+    const resources = new Map([
+      ['W', makeTensor('f32', [1, 4, 2], [0.5, -0.25, 0.125, 1, -1, 0.75, 0.1, 0.2])],
+      ['B', makeTensor('f32', [1, 8])],
+    ]);
+    const g = parseGraph(example, { file: 'ir-text.md', resources });
+    expect(printGraph(g, { elideAbove: 6 })).toBe(example);
+    expect(verifyGraph(inferTypes(g))).toEqual([]);
   });
 });
 
