@@ -3,3 +3,4 @@ export type { ImportOptions } from './import-model.js';
 export type { ReadFile } from './external-data.js';
 export { decodeTensorProto, encodeTensorProto } from './tensor-file.js';
 export type { NamedTensor } from './tensor-file.js';
+export { exportOnnx } from './export-model.js';
