@@ -14,3 +14,6 @@ export { sparsityPass } from './passes/sparsity/index.js';
 export * from './calibration/index.js';
 export * from './passes/encode/index.js';
 export * from './passes/select-mode/index.js';
+export * from './presets.js';
+export * from './plugin.js';
+export * from './reproducer.js';

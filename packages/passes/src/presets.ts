@@ -1,0 +1,22 @@
+/**
+ * Named presets (`-O NAME`) and the pipeline text they expand to; the CLI's
+ * --print-pipeline shows the expansion.
+ */
+import { fail } from '@lstmc/ir';
+
+export const PRESETS = {
+  /** No passes. */
+  '0': '',
+  /** The JS runtime: fold shape subgraphs, drop dead code. */
+  js: 'fold',
+  /** The accelerator: fold, measure, decide modes (input test at run time), fixed point, encode sparse matrices. */
+  accel: 'fold,sparsity,select-mode,quantize,encode{which=sparse-weight}',
+} as const satisfies Record<string, string>;
+
+export type PresetName = keyof typeof PRESETS;
+
+export function presetPipeline(name: string): string {
+  if (!Object.prototype.hasOwnProperty.call(PRESETS, name))
+    fail('E-PRESET-UNKNOWN', `unknown preset '-O ${name}' (known: ${Object.keys(PRESETS).join(', ')})`, { field: name });
+  return PRESETS[name as PresetName];
+}
