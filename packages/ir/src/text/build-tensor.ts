@@ -28,6 +28,7 @@ function isIntDType(d: DType): d is IntDType {
 /** A `dense<[...]> : type` or `dense_resource<key, sha256 = h> : type` literal as a Tensor. */
 export function buildTensor(ctx: BuildContext, lit: AstTensor, extra: LocExtra = {}): Tensor {
   const type = buildType(ctx, lit.type, extra);
+  if (type.dtype === 'unknown') failAt(ctx, TEXT_ERROR_CODES.dtype, 'a tensor literal cannot have the unknown element type', lit.type.dtype.pos, extra);
   if (!isStaticShape(type.shape))
     failAt(ctx, TEXT_ERROR_CODES.type, `a tensor literal needs a static shape, got ${lit.type.shape ? 'symbolic dims' : 'unknown rank'}`, lit.type.pos, extra);
   const dims = type.shape;

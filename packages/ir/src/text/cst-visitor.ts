@@ -13,6 +13,7 @@ import type {
   Pos,
   Spanned,
 } from './ast.js';
+import { StringLit } from './lexer.js';
 import type { IrTextParser } from './parser.js';
 
 type Children = Record<string, CstElement[] | undefined>;
@@ -169,8 +170,15 @@ export function createAstBuilder(parser: IrTextParser): { file(cst: CstNode): As
       return t ? { type: this.type(t.children) } : {};
     }
 
+    /** An identifier, keyword or string: the single token under `word`. */
+    word(c: Children): Spanned<string> {
+      const t = Object.values(c).flatMap((l) => l ?? [])[0] as IToken | undefined;
+      if (!t) throw new Error('cst-visitor: empty word');
+      return spanned(t, t.tokenType === StringLit ? decodeString(t) : t.image);
+    }
+
     attr(c: Children): AstAttr {
-      return { name: this.name(mustNode(c, 'name').children), value: this.attrValue(mustNode(c, 'attrValue')) };
+      return { name: this.word(mustNode(c, 'word').children), value: this.attrValue(mustNode(c, 'attrValue')) };
     }
 
     attrValue(n: CstNode): AstAttrValue {
@@ -237,10 +245,11 @@ export function createAstBuilder(parser: IrTextParser): { file(cst: CstNode): As
     dim(c: Children): AstDim {
       const i = tok(c, 'IntLit');
       if (i) return { kind: 'int', text: i.image, pos: tokenPos(i) };
-      const id = tok(c, 'Ident');
-      if (id) return { kind: 'sym', name: id.image, pos: tokenPos(id) };
-      const s = tok(c, 'StringLit');
-      if (s) return { kind: 'sym', name: decodeString(s), pos: tokenPos(s) };
+      const w = node(c, 'word');
+      if (w) {
+        const { value, pos } = this.word(w.children);
+        return { kind: 'sym', name: value, pos };
+      }
       const q = mustTok(c, 'Question');
       return { kind: 'sym', name: '?', pos: tokenPos(q) };
     }

@@ -48,10 +48,21 @@ export const KwDense = keyword('dense');
 export const KwLoc = keyword('loc');
 export const KwSha256 = keyword('sha256');
 
-/** Words that cannot be printed as bare identifiers (they lex as keywords or numbers). */
+export const KEYWORDS: readonly TokenType[] = [
+  KwGraph, KwOpset, KwMeta, KwInput, KwOutput, KwInit, KwValue, KwNone, KwUntyped, KwDenseResource, KwDense, KwLoc, KwSha256,
+];
+
+/** Words that lex as float literals, never as identifiers. */
+export const NUMBER_WORDS: ReadonlySet<string> = new Set(['inf', 'nan']);
+
+/**
+ * Words that cannot be printed as bare op names or domains: they lex as
+ * keywords (where a keyword could start an item) or as numbers. Attribute
+ * names and dims may be keywords (see parser.ts `word`).
+ */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   'graph', 'opset', 'meta', 'input', 'output', 'init', 'value', 'none', 'untyped',
-  'dense_resource', 'dense', 'loc', 'sha256', 'inf', 'nan',
+  'dense_resource', 'dense', 'loc', 'sha256', ...NUMBER_WORDS,
 ]);
 
 export const LBrace = createToken({ name: 'LBrace', pattern: '{', label: "'{'" });

@@ -1,5 +1,5 @@
 import type { Dim, TensorType } from '../types.js';
-import { BARE_NAME, RESERVED_WORDS } from './lexer.js';
+import { BARE_NAME, NUMBER_WORDS, RESERVED_WORDS } from './lexer.js';
 
 /**
  * How names are spelled: bare when the lexer reads them back as one token of
@@ -23,9 +23,14 @@ export function graphRef(name: string): string {
   return BARE_VALUE.test(name) ? `@${name}` : `@${quote(name)}`;
 }
 
-/** An op name, domain, attribute name or symbolic dim. */
+/** An op name or domain. */
 export function ident(s: string): string {
   return BARE_IDENT.test(s) && !RESERVED_WORDS.has(s) ? s : quote(s);
+}
+
+/** An attribute name or symbolic dim: keywords may stay bare there (parser.ts `word`). */
+export function word(s: string): string {
+  return BARE_IDENT.test(s) && !NUMBER_WORDS.has(s) ? s : quote(s);
 }
 
 export function formatDim(d: Dim): string {
@@ -33,7 +38,7 @@ export function formatDim(d: Dim): string {
     if (!Number.isSafeInteger(d) || d < 0) throw new Error(`printGraph: bad static dim ${d}`);
     return String(d);
   }
-  return d === '?' ? '?' : ident(d);
+  return d === '?' ? '?' : word(d);
 }
 
 /** `f32[seq, 4]`, `f32[*]`, `i16<frac=8>[4]`. */

@@ -128,6 +128,15 @@ export class IrTextParser extends CstParser {
     this.OR([{ ALT: () => this.CONSUME(T.Ident) }, { ALT: () => this.CONSUME(T.StringLit) }]);
   });
 
+  /** Like `name`, but keywords count too: used where no item can start (attribute names, dims). */
+  word = this.RULE('word', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Ident) },
+      { ALT: () => this.CONSUME(T.StringLit) },
+      ...T.KEYWORDS.map((k) => ({ ALT: () => this.CONSUME(k) })),
+    ]);
+  });
+
   attrDict = this.RULE('attrDict', () => {
     this.CONSUME(T.LBrace);
     this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.attr) });
@@ -135,7 +144,7 @@ export class IrTextParser extends CstParser {
   });
 
   attr = this.RULE('attr', () => {
-    this.SUBRULE(this.name);
+    this.SUBRULE(this.word);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.attrValue);
   });
@@ -224,8 +233,7 @@ export class IrTextParser extends CstParser {
   dim = this.RULE('dim', () => {
     this.OR([
       { ALT: () => this.CONSUME(T.IntLit) },
-      { ALT: () => this.CONSUME(T.Ident) },
-      { ALT: () => this.CONSUME(T.StringLit) },
+      { ALT: () => this.SUBRULE(this.word) },
       { ALT: () => this.CONSUME(T.Question) },
     ]);
   });

@@ -2,7 +2,7 @@ import type { Attr } from '../attr.js';
 import type { Graph, Node } from '../graph.js';
 import type { Tensor } from '../tensor.js';
 import { tensorType, typesEqual } from '../types.js';
-import { formatTextType, graphRef, ident, quote, valueRef } from './names.js';
+import { formatTextType, graphRef, ident, quote, valueRef, word } from './names.js';
 import { type BitScratch, formatF32Value, formatF64Value, formatInteger, makeBitScratch } from './number-format.js';
 import { formatTensorElems, tensorHash } from './tensor-text.js';
 
@@ -94,7 +94,7 @@ function nodeText(g: Graph, n: Node, ctx: PrintContext, indent: string): string 
   const operands = n.inputs.map((i) => (i ? valueRef(i) : 'none')).join(', ');
   const names = Object.keys(n.attrs).sort(byKey);
   const attrs = names.length
-    ? ` {${names.map((k) => `${ident(k)} = ${attrText(n.attrs[k]!, `${n.name}:${k}`, ctx, indent)}`).join(', ')}}`
+    ? ` {${names.map((k) => `${word(k)} = ${attrText(n.attrs[k]!, `${n.name}:${k}`, ctx, indent)}`).join(', ')}}`
     : '';
   return `${results}${op}(${operands})${attrs} loc(${quote(n.name)})`;
 }
