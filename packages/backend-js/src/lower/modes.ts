@@ -8,7 +8,9 @@ function kindsOf(n: Node, key: string): RtExecModeKind[] | undefined {
   const a = n.attrs[key];
   const vals = a?.kind === 'string' ? [a.value] : a?.kind === 'strings' ? [...a.value] : undefined;
   if (!vals || vals.length === 0) return undefined;
-  return vals.every((v): v is RtExecModeKind => (RT_EXEC_MODES as readonly string[]).includes(v)) ? vals : undefined;
+  // select-mode writes the target's matvec modes (dense, sparse-weight, sparse-input, sparse-both): any sparse-* is sparse here.
+  const kinds = vals.map((v) => (v.startsWith('sparse-') ? 'sparse' : v));
+  return kinds.every((v): v is RtExecModeKind => (RT_EXEC_MODES as readonly string[]).includes(v)) ? kinds : undefined;
 }
 
 /**
