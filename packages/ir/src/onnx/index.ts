@@ -4,3 +4,5 @@ export type { ReadFile } from './external-data.js';
 export { decodeTensorProto, encodeTensorProto } from './tensor-file.js';
 export type { NamedTensor } from './tensor-file.js';
 export { exportOnnx } from './export-model.js';
+export { ONNX_CODES } from './codes.js';
+export type { OnnxCode } from './codes.js';

@@ -9,21 +9,16 @@ const ROOT = protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
 export const MODEL_PROTO = ROOT.lookupType('onnx.ModelProto');
 export const TENSOR_PROTO = ROOT.lookupType('onnx.TensorProto');
 
-/** The byte offset a protobufjs decode error names, if any. */
-function errorOffset(message: string): number | undefined {
-  const m = /index out of range: (\d+)/.exec(message) ?? /at offset (\d+)/.exec(message);
-  return m ? Number(m[1]) : undefined;
-}
-
 function decodeWith<T>(type: protobuf.Type, bytes: Uint8Array, file: string, what: string): T {
+  const reader = protobuf.Reader.create(bytes);
   try {
-    return type.decode(bytes) as unknown as T;
+    return type.decode(reader) as unknown as T;
   } catch (e) {
     // Any failure inside protobufjs (truncation, bad wire type, runaway
     // nesting) means the bytes are not a well-formed message of this type.
+    // The reader has stopped at (or just past) the offending bytes.
     const msg = e instanceof Error ? e.message : String(e);
-    const offset = errorOffset(msg);
-    fail('E-ONNX-DECODE', `not a valid ONNX ${what}: ${msg}`, { file, ...(offset !== undefined ? { offset } : {}) });
+    fail('E-ONNX-DECODE', `not a valid ONNX ${what} (truncated or not protobuf): ${msg}`, { file, offset: Math.min(reader.pos, bytes.length) });
   }
 }
 

@@ -7,6 +7,13 @@ import type { TensorSource } from './tensor-from-proto.js';
 import { checkDims, tensorFromProto } from './tensor-from-proto.js';
 
 /**
+ * Dense size a sparse tensor may expand to. Dense tensors are bounded by the
+ * bytes in the file; a sparse one is not, so a corrupt `dims` could ask for
+ * gigabytes.
+ */
+export const MAX_SPARSE_DENSE_ELEMENTS = 2 ** 28;
+
+/**
  * A SparseTensorProto (COO: values [NNZ], indices [NNZ] linearized or
  * [NNZ, rank]) expanded to a dense tensor; lstmc tracks sparsity itself.
  */
@@ -24,6 +31,8 @@ export function denseFromSparseProto(p: SparseTensorProtoMsg, src: TensorSource)
   if (linear ? indices.dims[0] !== nnz : indices.dims.length !== 2 || indices.dims[0] !== nnz || indices.dims[1] !== rank)
     fail('E-ONNX-SPARSE', `sparse tensor indices have shape [${indices.dims.join(', ')}] for ${nnz} values of rank ${rank}`, loc);
   const total = dims.reduce((a, b) => a * b, 1);
+  if (total > MAX_SPARSE_DENSE_ELEMENTS)
+    fail('E-ONNX-DIMS', `sparse tensor of dims [${dims.join(', ')}] would expand to ${total} elements (limit ${MAX_SPARSE_DENSE_ELEMENTS})`, loc);
   const out = allocData(values.dtype, total) as unknown as { [i: number]: unknown };
   const src1 = values.data as unknown as ArrayLike<unknown>;
   for (let k = 0; k < nnz; k++) {
