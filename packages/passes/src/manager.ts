@@ -12,7 +12,7 @@ import { PROPERTY_ANNOTATIONS, dropAnnotations } from './annotations.js';
 import type { CalibrationSample, PassContext, ReportTable } from './pass.js';
 import type { OptionSchema, OptionValues } from './options.js';
 import { type Pipeline, type PipelineStep, applyEffects, checkRequirements, printStep } from './pipeline/index.js';
-import { defaultEvaluator } from './calibration/default-evaluator.js';
+import { makeRuntimeEvaluator } from './calibration/default-evaluator.js';
 import type { GraphEvaluator } from './calibration/evaluator.js';
 import { PROPERTIES_KEY, formatProperties, graphProperties } from './properties.js';
 
@@ -68,6 +68,7 @@ export async function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOpt
   const target = opts.target ?? defaultTarget;
   const calibration = opts.calibration ?? [];
   const hooks = opts.instrumentations ?? [];
+  const evaluate = opts.evaluate ?? makeRuntimeEvaluator();
   const results: PassResult[] = [];
   let g = input;
   for (const [index, step] of pipeline.steps.entries()) {
@@ -82,7 +83,7 @@ export async function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOpt
       options: step.options,
       target,
       calibration,
-      evaluate: opts.evaluate ?? defaultEvaluator,
+      evaluate,
       ir,
       count(counter, value = 1) {
         if (!(counter in counters)) throw new Error(`${who(name, plugin)} counts undeclared counter '${counter}'`);

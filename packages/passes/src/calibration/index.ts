@@ -2,4 +2,4 @@ export type { GraphEvaluator } from './evaluator.js';
 export { trivialValues } from './evaluator.js';
 export { traceLayers, withLstmOutputs, xSparsity, hSparsity } from './layer-inputs.js';
 export type { LayerTrace } from './layer-inputs.js';
-export { defaultEvaluator } from './default-evaluator.js';
+export { makeRuntimeEvaluator } from './default-evaluator.js';
