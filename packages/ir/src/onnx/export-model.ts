@@ -111,7 +111,8 @@ export function exportOnnx(g: Graph): Uint8Array {
     .filter(([k]) => k.startsWith('onnx.meta.'))
     .map(([k, v]) => ({ key: k.slice('onnx.meta.'.length), value: v }));
   return encodeMessage(MODEL_PROTO, {
-    ir_version: Number.isInteger(imported) && imported > 0 ? imported : irVersionFor(opset),
+    // Never below what the opset needs, nor below 4: from IR 4 on initializers need not be graph inputs.
+    ir_version: Math.max(Number.isInteger(imported) ? imported : 0, irVersionFor(opset), 4),
     producer_name: 'lstmc',
     opset_import: Object.entries(g.opsets).map(([domain, version]) => ({ domain, version })),
     graph: graphToProto(g),
