@@ -30,11 +30,11 @@ describe('ONNX importer features (fixtures/onnx/features, written by onnx.save_m
   describe('an old exporter with unnamed nodes and opaque ops', () => {
     const g: Graph = loadOnnxFile(join(DIR, 'legacy.onnx'));
     it('treats initializers listed as graph inputs as initializers', () => {
-      expect(g.inputs).toEqual(['x']);
+      expect(g.inputs).toEqual(['x', 'm']);
       expect(g.initializers.has('w')).toBe(true);
     });
     it('names unnamed nodes <op>_<index>', () => {
-      expect(g.nodes.map((n) => n.name)).toEqual(['MatMul_0', 'Relu_1', 'Celu_2', 'MyCustomOp_3', 'Identity_4']);
+      expect(g.nodes.map((n) => n.name)).toEqual(['MatMul_0', 'Relu_1', 'Celu_2', 'MyCustomOp_3', 'Identity_4', 'Relu_5']);
     });
     it('keeps unknown ops as opaque nodes with domain and attributes', () => {
       const celu = g.nodes[2];
@@ -46,6 +46,9 @@ describe('ONNX importer features (fixtures/onnx/features, written by onnx.save_m
     });
     it('types known ops by inference and opaque outputs from value_info, symbolic dims kept', () => {
       expect(g.values.get('h')!.type).toEqual({ dtype: 'f32', shape: ['n', 2] });
+      // A dim with neither dim_value nor dim_param is '?'.
+      expect(g.values.get('m')!.type).toEqual({ dtype: 'f32', shape: ['?', 'n'] });
+      expect(g.values.get('mr')!.type).toEqual({ dtype: 'f32', shape: ['?', 'n'] });
       expect(g.values.get('z')!.type).toEqual({ dtype: 'f64', shape: ['n', 2] });
       // ... and inference carries the opaque op's type on through known ops.
       expect(g.values.get('out')!.type).toEqual({ dtype: 'f64', shape: ['n', 2] });
