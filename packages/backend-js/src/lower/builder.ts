@@ -113,11 +113,15 @@ export function createBuilder(opts: BuilderOptions = {}): ModelBuilder {
       if (allConst && foldable(kernel) && n.outputs.some((o) => o >= 0)) {
         let outs: readonly (RtTensor | null)[];
         try {
+          // Plain JS kernels at compile time: folded constants do not depend on the build machine.
+          const env = { matvec: 'js' } as const;
           outs = kernel.run({
             attrs: parsed,
             inputs,
             wanted: n.outputs.map((o) => o >= 0),
             nodeName: n.name,
+            env,
+            ...(kernel.prepare ? { prepared: kernel.prepare(parsed, inputs, env) } : {}),
           });
         } catch (e) {
           if (isRuntimeError(e)) fail('E-JS-FOLD', `evaluating ${n.kernel} on constant inputs failed: ${e.message}`, loc);
