@@ -85,6 +85,19 @@ describe('printGraph', () => {
   });
 });
 
+describe('parseGraph input forms', () => {
+  it('reads CRLF line ends and a leading byte-order mark', () => {
+    const g = SAMPLES.nestedLoop!();
+    const text = printGraph(g);
+    expect(diffGraphs(g, parseGraph(`\uFEFF${text.replace(/\n/g, '\r\n')}`, { file: 'crlf.lir' }))).toEqual([]);
+  });
+
+  it('reports positions on CRLF text by line and column', () => {
+    const text = '// lstmc.ir v1\r\ngraph @g {\r\n  input %x : f99[1]\r\n}\r\n';
+    expect(() => parseGraph(text, { file: 'crlf.lir' })).toThrow(/E-TEXT-DTYPE.*crlf\.lir:3:14/);
+  });
+});
+
 describe('docs/ir-text.md', () => {
   it('its example is real printer output and parses', () => {
     const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'ir-text.md'), 'utf8');

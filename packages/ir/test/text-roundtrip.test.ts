@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeGraph } from '../src/graph.js';
-import { makeTensor } from '../src/tensor.js';
+import { type Graph, makeGraph, makeNode, updateGraph } from '../src/graph.js';
+import { makeTensor, type Tensor } from '../src/tensor.js';
 import { tensorType } from '../src/types.js';
 import { parseGraph, printGraph, printGraphWithResources } from '../src/text/index.js';
 import { diffGraphs, diffTensors, xorshift32 } from './text-helpers.js';
-import { SAMPLES } from './text-samples.js';
+import { branchGraph, SAMPLES } from './text-samples.js';
 
 const ELISIONS = [0, 8, 64, Infinity] as const;
 
@@ -85,4 +85,40 @@ describe('shortest float forms agree with numpy (float32) and CPython (float64)'
     expect(mismatches.slice(0, 5)).toEqual([]);
     roundTripData(data);
   });
+});
+
+describe('diffGraphs sees every kind of difference (so the round-trip checks can fail)', () => {
+  const base = SAMPLES.kitchenSink!;
+  const g = base();
+  const variants: Record<string, Graph> = {
+    'node order': updateGraph(g, { nodes: [g.nodes[1]!, g.nodes[0]!, ...g.nodes.slice(2)] }),
+    'node name': updateGraph(g, { nodes: g.nodes.map((n, i) => (i === 0 ? makeNode({ ...n, name: 'other' }) : n)) }),
+    'omitted input': updateGraph(g, { nodes: g.nodes.map((n, i) => (i === 0 ? makeNode({ ...n, inputs: n.inputs.slice(0, -1) }) : n)) }),
+    'float attr bits': updateGraph(g, {
+      nodes: g.nodes.map((n, i) => (i === 0 ? makeNode({ ...n, attrs: { ...n.attrs, clip: { kind: 'float', value: 0.1 } } }) : n)),
+    }),
+    'attr kind': updateGraph(g, {
+      nodes: g.nodes.map((n, i) => (i === 0 ? makeNode({ ...n, attrs: { ...n.attrs, hidden_size: { kind: 'float', value: 4 } } }) : n)),
+    }),
+    'NaN payload': updateGraph(g, {
+      initializers: [...g.initializers].map(([k, t]): [string, Tensor] => {
+        if (k !== 't_f32') return [k, t];
+        const bits = new Uint32Array(new Float32Array(t.data as Float32Array).buffer);
+        bits[5] = 0x7fc00002;
+        return [k, makeTensor('f32', t.dims, new Float32Array(bits.buffer))];
+      }),
+    }),
+    'symbolic dim': updateGraph(g, { values: [...g.values].map(([k, v]) => [k, k === 'x' ? { name: k, type: tensorType('f32', ['batch2', 4]) } : v]) }),
+    'fixed frac': updateGraph(g, { values: [...g.values].map(([k, v]) => [k, k === 'y_c' ? { name: k, type: tensorType('i16', v.type.shape, { frac: 11 }) } : v]) }),
+    'subgraph': updateGraph(g, {
+      nodes: g.nodes.map((n, i) => (i === 1 ? makeNode({ ...n, attrs: { ...n.attrs, then_branch: { kind: 'graph', value: branchGraph('then_branch', 'cond') } } }) : n)),
+    }),
+    'metadata': updateGraph(g, { metadata: { ...g.metadata, producer: 'other' } }),
+  };
+  for (const [what, v] of Object.entries(variants)) {
+    it(what, () => {
+      expect(diffGraphs(g, base())).toEqual([]);
+      expect(diffGraphs(g, v).length).toBeGreaterThan(0);
+    });
+  }
 });

@@ -7,7 +7,7 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
  * identifier, `input` a keyword).
  */
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\uFEFF]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /\/\/[^\n]*/, group: Lexer.SKIPPED });
 
 // A JSON string literal: the printer writes JSON.stringify, the parser reads JSON.parse.

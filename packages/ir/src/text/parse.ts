@@ -63,7 +63,7 @@ export function parseGraph(text: string, opts: ParseOptions): Graph {
 
 /** A first line `// lstmc.ir vN` must name a version this reader knows; text without the header is accepted. */
 function checkHeader(text: string, file: string): void {
-  const m = /^\/\/ lstmc\.ir v(\S*)/.exec(text);
+  const m = /^\uFEFF?\/\/ lstmc\.ir v(\S*)/.exec(text);
   if (m && m[1] !== String(TEXT_IR_VERSION))
     fail(TEXT_ERROR_CODES.version, `textual IR version '${m[1]}' is not supported (this reader knows v${TEXT_IR_VERSION})`, {
       file,
