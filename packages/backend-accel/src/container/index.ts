@@ -1,0 +1,6 @@
+export * from './crc32.js';
+export * from './program.js';
+export * from './sections.js';
+export * from './weights-blob.js';
+export * from './lxb-write.js';
+export * from './lxb-read.js';

@@ -1,0 +1,225 @@
+import { activate, biasAdd, cellUpdate, gateMul, oneMinus, peepholeAdd } from '@lstmc/runtime/fixed';
+import { dmaCycles, vectorKindCycles, zeroScanCycles, type Target } from '@lstmc/target';
+import type { Machine } from '../sim/machine.js';
+import { dmaTransfer, loadWeights, matvec, matvecCost, simCheck, zeroScan } from '../sim/units.js';
+import { ACT_SOURCES, CFG_REGS, F, type FieldSpec } from './fields.js';
+
+/** Which unit an instruction occupies (timing model and trace lanes). */
+export const UNITS = ['ctrl', 'dma', 'pe', 'vec'] as const;
+export type Unit = (typeof UNITS)[number];
+
+/** Decoded operands: every field as a number (enums by index, flags 0/1, labels as code addresses). */
+export type Operands = Readonly<Record<string, number>>;
+
+export interface InstrSpec {
+  readonly opcode: number;
+  readonly summary: string;
+  readonly fields: readonly FieldSpec[];
+  readonly unit: Unit;
+  /**
+   * 'issue': the controller is busy for `cycles`; 'dma': the controller spends one
+   * cycle and the DMA engine (in order) `cycles`; 'sync': wait for the DMA engine.
+   */
+  readonly timing: 'issue' | 'dma' | 'sync';
+  /** Cycle cost (evaluated before `exec`, on the same state). */
+  readonly cycles: (o: Operands, m: Machine) => number;
+  /** Simulator semantics. The dispatcher has already set m.pc to the next word. */
+  readonly exec: (o: Operands, m: Machine) => void;
+  /** The cycle-cost rule for docs/isa.md. */
+  readonly costDoc: string;
+}
+
+const one = () => 1;
+const wordsBytes = (n: number, t: Target) => Math.ceil((n * t.actBits) / 8);
+
+const mvFields = [
+  F.matrix(),
+  F.vaddr('v', 'input vector address (matrix.cols words)'),
+  F.aaddr('a', 'first accumulator row'),
+  F.flag('z', 'clear the accumulator rows first'),
+];
+const actFields = [
+  F.vaddr('d', 'destination (vector memory)'),
+  F.enumOf('src', ACT_SOURCES, 'source memory'),
+  F.aaddr('s', 'source address'),
+  F.count('n', 'elements'),
+  F.frac('f', 'fraction length of the source'),
+  F.flag('c', 'clip the input to +-cfg.clip first'),
+];
+
+const mv = (opcode: number, mode: 'dense' | 'sparse-weight' | 'sparse-input' | 'sparse-both', summary: string): InstrSpec => ({
+  opcode,
+  summary,
+  fields: mvFields,
+  unit: 'pe',
+  timing: 'issue',
+  cycles: (o, m) => matvecCost(o, m, mode),
+  exec: (o, m) => matvec(o, m, mode),
+  costDoc: `slowest PE of TARGET.md's ${mode} rule (cost-model.ts matvecCycles), at least 1`,
+});
+
+const act = (opcode: number, kind: 'sigmoid' | 'tanh'): InstrSpec => ({
+  opcode,
+  summary: `d[i] = ${kind}(clip?(src[s+i])) by the LUT with linear interpolation`,
+  fields: actFields,
+  unit: 'vec',
+  timing: 'issue',
+  cycles: (o, m) => vectorKindCycles(kind, o.n, m.target),
+  exec: (o, m) => {
+    const src = o.src === 0 ? m.acc : m.vmem;
+    simCheck(m, o.s + o.n <= src.length && o.d + o.n <= m.vmem.length, 'activation operands out of memory');
+    activate(kind, m.luts, src, o.s, m.vmem, o.d, o.n, o.f, o.c ? m.cfg.clip : null);
+  },
+  costDoc: `ceil(n / pes)`,
+});
+
+/**
+ * The instruction set, declared once. Encoder, decoder, assembler,
+ * disassembler, simulator dispatch and docs/isa.md are derived from it.
+ * Opcodes are stable: a new instruction takes a new opcode.
+ */
+export const ISA = {
+  halt: {
+    opcode: 0x00, summary: 'stop the program', fields: [], unit: 'ctrl', timing: 'issue', cycles: one,
+    exec: (_o, m) => void (m.halted = true), costDoc: '1',
+  },
+  sync: {
+    opcode: 0x01, summary: 'wait until every DMA transfer issued so far has finished', fields: [], unit: 'ctrl', timing: 'sync',
+    cycles: one, exec: () => {}, costDoc: '1, or until the DMA engine is idle',
+  },
+  cfg: {
+    opcode: 0x02, summary: 'set a configuration register (clip threshold at accumulator scale, peephole product shift)',
+    fields: [F.enumOf('r', CFG_REGS, 'register'), F.cfgValue()], unit: 'ctrl', timing: 'issue', cycles: one,
+    exec: (o, m) => void (m.cfg[CFG_REGS[o.r]] = o.v), costDoc: '1',
+  },
+  'dma.ld': {
+    opcode: 0x08, summary: 'vmem[v..v+n) = dram[d + (t ? tIdx*n : 0) ..]', unit: 'dma', timing: 'dma',
+    fields: [F.vaddr('v', 'vector memory address'), F.daddr('d', 'DRAM word address'), F.count('n', 'words'), F.flag('t', 'add tIdx * n to d')],
+    cycles: (o, m) => dmaCycles(wordsBytes(o.n, m.target), m.target), exec: (o, m) => dmaTransfer(o, m, 'load'),
+    costDoc: 'DMA engine: ceil(n * actBits / 8 / dmaBytesPerCycle); controller: 1',
+  },
+  'dma.st': {
+    opcode: 0x09, summary: 'dram[d + (t ? tIdx*n : 0) ..] = vmem[v..v+n)', unit: 'dma', timing: 'dma',
+    fields: [F.daddr('d', 'DRAM word address'), F.vaddr('v', 'vector memory address'), F.count('n', 'words'), F.flag('t', 'add tIdx * n to d')],
+    cycles: (o, m) => dmaCycles(wordsBytes(o.n, m.target), m.target), exec: (o, m) => dmaTransfer(o, m, 'store'),
+    costDoc: 'DMA engine: ceil(n * actBits / 8 / dmaBytesPerCycle); controller: 1',
+  },
+  'dma.w': {
+    opcode: 0x0a, summary: "load matrix m's encoded weights into every PE's weight SRAM at offset o (per-step streaming when inside a time loop)",
+    fields: [F.matrix(), F.sramOffset()], unit: 'dma', timing: 'dma',
+    cycles: (o, m) => dmaCycles(m.matrices[o.m]?.totalBytes ?? 0, m.target), exec: (o, m) => loadWeights(o, m),
+    costDoc: 'DMA engine: ceil(encoded bytes of the matrix on all PEs / dmaBytesPerCycle); controller: 1',
+  },
+  zscan: {
+    opcode: 0x10, summary: 'zero-detect vmem[v..v+n): zero count and non-zero positions for mv.si/mv.sb and bzc',
+    fields: [F.vaddr('v', 'vector address'), F.count('n', 'elements')], unit: 'vec', timing: 'issue',
+    cycles: (o, m) => Math.max(1, zeroScanCycles(o.n, m.target)), exec: (o, m) => zeroScan(o, m), costDoc: 'ceil(n / pes), at least 1',
+  },
+  'mv.d': mv(0x14, 'dense', 'acc[a+r] += sum_k W[r,k] * vmem[v+k], dense weights, every column'),
+  'mv.sw': mv(0x15, 'sparse-weight', 'acc[a+r] += W * vmem[v..], relative-indexed CSC weights, every column'),
+  'mv.si': mv(0x16, 'sparse-input', 'acc[a+r] += W * vmem[v..], dense weights, only the non-zero inputs of the last zscan'),
+  'mv.sb': mv(0x17, 'sparse-both', 'acc[a+r] += W * vmem[v..], CSC weights and only the non-zero inputs of the last zscan'),
+  'v.bias': {
+    opcode: 0x18, summary: 'acc[a+i] += const[k+i] (saturating)', unit: 'vec', timing: 'issue',
+    fields: [F.aaddr('a', 'accumulator row'), F.kaddr('k', 'constant address'), F.count('n', 'elements')],
+    cycles: (o, m) => vectorKindCycles('bias', o.n, m.target),
+    exec: (o, m) => {
+      simCheck(m, o.a + o.n <= m.acc.length && o.k + o.n <= m.consts.length, 'v.bias operands out of memory');
+      biasAdd(m.acc, o.a, m.consts, o.k, o.n, m.target.accBits);
+    },
+    costDoc: 'ceil(n / pes)',
+  },
+  'v.peep': {
+    opcode: 0x19, summary: 'acc[a+i] += RNE(const[k+i] * vmem[c+i] >> cfg.pshift) (peephole)', unit: 'vec', timing: 'issue',
+    fields: [F.aaddr('a', 'accumulator row'), F.kaddr('k', 'peephole weights'), F.vaddr('c', 'cell state'), F.count('n', 'elements')],
+    cycles: (o, m) => vectorKindCycles('peephole', o.n, m.target),
+    exec: (o, m) => {
+      simCheck(m, o.a + o.n <= m.acc.length && o.k + o.n <= m.consts.length && o.c + o.n <= m.vmem.length, 'v.peep operands out of memory');
+      peepholeAdd(m.acc, o.a, m.consts, o.k, m.vmem, o.c, o.n, m.cfg.pshift, m.target.accBits);
+    },
+    costDoc: 'ceil(n / pes)',
+  },
+  'act.sig': act(0x1c, 'sigmoid'),
+  'act.tanh': act(0x1d, 'tanh'),
+  'v.om': {
+    opcode: 0x20, summary: 'vmem[d+i] = 1 - vmem[s+i] (input_forget), saturating', unit: 'vec', timing: 'issue',
+    fields: [F.vaddr('d', 'destination'), F.vaddr('s', 'source'), F.count('n', 'elements')],
+    cycles: (o, m) => vectorKindCycles('one-minus', o.n, m.target),
+    exec: (o, m) => oneMinus(m.vmem, o.d, o.s, o.n, m.target.actBits), costDoc: 'ceil(n / pes)',
+  },
+  'v.cell': {
+    opcode: 0x21, summary: 'c = f*c + i*g with i = vmem[g..], f = vmem[g+2n..], g = vmem[g+3n..]; c at fraction length f', unit: 'vec', timing: 'issue',
+    fields: [F.vaddr('c', 'cell state'), F.vaddr('g', 'gate block (i, o, f, g)'), F.count('n', 'hidden size'), F.frac('f', 'fraction length of c')],
+    cycles: (o, m) => vectorKindCycles('cell', o.n, m.target),
+    exec: (o, m) => {
+      simCheck(m, o.g + 4 * o.n <= m.vmem.length && o.c + o.n <= m.vmem.length, 'v.cell operands out of memory');
+      cellUpdate(m.vmem, o.c, m.vmem, o.g, o.g + 2 * o.n, o.g + 3 * o.n, o.n, o.f, m.target.actBits);
+    },
+    costDoc: '2 * ceil(n / pes)',
+  },
+  'v.mul': {
+    opcode: 0x22, summary: 'vmem[d+i] = RNE(vmem[a+i] * vmem[b+i] >> (actBits-1)) (h = o * tanh(c))', unit: 'vec', timing: 'issue',
+    fields: [F.vaddr('d', 'destination'), F.vaddr('a', 'first factor'), F.vaddr('b', 'second factor'), F.count('n', 'elements')],
+    cycles: (o, m) => vectorKindCycles('mul', o.n, m.target),
+    exec: (o, m) => gateMul(m.vmem, o.d, m.vmem, o.a, m.vmem, o.b, o.n, m.target.actBits), costDoc: 'ceil(n / pes)',
+  },
+  'tloop.f': {
+    opcode: 0x28, summary: 'start a time loop, tIdx = 0 .. seqLen-1; skip to end when seqLen = 0', unit: 'ctrl', timing: 'issue',
+    fields: [F.label('end', 'address after the matching tnext')], cycles: one,
+    exec: (o, m) => startLoop(m, o.end, false), costDoc: '1',
+  },
+  'tloop.r': {
+    opcode: 0x29, summary: 'start a time loop, tIdx = seqLen-1 .. 0 (reverse direction)', unit: 'ctrl', timing: 'issue',
+    fields: [F.label('end', 'address after the matching tnext')], cycles: one,
+    exec: (o, m) => startLoop(m, o.end, true), costDoc: '1',
+  },
+  tnext: {
+    opcode: 0x2a, summary: 'next time step: back to the loop body, or fall through after the last step', unit: 'ctrl', timing: 'issue',
+    fields: [], cycles: one, exec: (_o, m) => nextStep(m), costDoc: '1',
+  },
+  bzc: {
+    opcode: 0x2c, summary: 'branch to target if the zero count of the last zscan >= th (the run-time input-sparsity test)', unit: 'ctrl', timing: 'issue',
+    fields: [F.count('th', 'zero-count threshold'), F.label('target', 'branch target')], cycles: one,
+    exec: (o, m) => {
+      simCheck(m, m.zscan !== null, 'bzc without a preceding zscan');
+      const taken = m.zscan!.zeros >= o.th;
+      const key = String(m.ipc);
+      const b = (m.stats.branches[key] ??= { taken: 0, notTaken: 0 });
+      if (taken) {
+        b.taken++;
+        m.pc = o.target;
+      } else b.notTaken++;
+    },
+    costDoc: '1',
+  },
+  jmp: {
+    opcode: 0x2d, summary: 'jump to target', unit: 'ctrl', timing: 'issue', fields: [F.label('target', 'jump target')], cycles: one,
+    exec: (o, m) => void (m.pc = o.target), costDoc: '1',
+  },
+} as const satisfies Record<string, InstrSpec>;
+
+export type Mnemonic = keyof typeof ISA;
+export const MNEMONICS = Object.keys(ISA) as Mnemonic[];
+
+function startLoop(m: Machine, end: number, reverse: boolean): void {
+  simCheck(m, m.loop === null, 'nested time loops are not supported');
+  if (m.seqLen === 0) {
+    m.pc = end;
+    return;
+  }
+  m.loop = { start: m.pc, end, reverse, k: 0 };
+  m.tIdx = reverse ? m.seqLen - 1 : 0;
+}
+
+function nextStep(m: Machine): void {
+  const l = m.loop;
+  simCheck(m, l !== null, 'tnext outside a time loop');
+  l!.k++;
+  if (l!.k >= m.seqLen) {
+    m.loop = null;
+    return;
+  }
+  m.tIdx = l!.reverse ? m.seqLen - 1 - l!.k : l!.k;
+  m.pc = l!.start;
+}
+

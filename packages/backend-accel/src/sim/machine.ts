@@ -1,0 +1,78 @@
+import type { FixedLuts } from '@lstmc/runtime/fixed';
+import type { Target } from '@lstmc/target';
+import type { SimMatrix } from './sim-matrix.js';
+
+/** Per-run statistics the simulator reports (see TARGET.md). */
+export interface SimStats {
+  cycles: number;
+  instructions: number;
+  cyclesByLayer: Record<string, number>;
+  cyclesByMode: Record<string, number>;
+  usefulMacs: number;
+  /** sum over matvecs of pes * peak lanes * cycles. */
+  macCapacity: number;
+  matvecCycles: number;
+  dmaBytes: number;
+  dmaBytesWeights: number;
+  branches: Record<string, { taken: number; notTaken: number }>;
+  zeroScans: number;
+}
+
+export function emptyStats(): SimStats {
+  return {
+    cycles: 0,
+    instructions: 0,
+    cyclesByLayer: {},
+    cyclesByMode: {},
+    usefulMacs: 0,
+    macCapacity: 0,
+    matvecCycles: 0,
+    dmaBytes: 0,
+    dmaBytesWeights: 0,
+    branches: {},
+    zeroScans: 0,
+  };
+}
+
+export interface LoopState {
+  readonly start: number;
+  readonly end: number;
+  readonly reverse: boolean;
+  /** Steps done so far. */
+  k: number;
+}
+
+/**
+ * The architectural state of the accelerator. One Machine per simulated
+ * sequence; nothing outlives a run.
+ */
+export interface Machine {
+  readonly target: Target;
+  readonly luts: FixedLuts;
+  /** On-chip vector memory (actBits words). */
+  readonly vmem: Int32Array;
+  /** Accumulator rows (accBits integers). */
+  readonly acc: Float64Array;
+  /** DRAM activation space (actBits words): inputs, outputs, states. */
+  readonly dram: Int32Array;
+  /** Constants (bias at accumulator scale, peephole weights). */
+  readonly consts: Float64Array;
+  readonly matrices: readonly SimMatrix[];
+  readonly resident: boolean[];
+  readonly cfg: { clip: number; pshift: number };
+  /** Sequence length of the current run (the host sets it). */
+  readonly seqLen: number;
+  /** Address of the next instruction, and of the one executing. */
+  pc: number;
+  ipc: number;
+  halted: boolean;
+  loop: LoopState | null;
+  /** Current time index inside a time loop. */
+  tIdx: number;
+  /** Zero-detect unit: last scanned range, its zero count and non-zero positions. */
+  zscan: { addr: number; n: number; zeros: number; nz: Int32Array } | null;
+  /** Cycle at which the controller issues the next instruction, and the DMA engine is free. */
+  now: number;
+  dmaBusyUntil: number;
+  readonly stats: SimStats;
+}

@@ -1,0 +1,112 @@
+import { fail } from '@lstmc/ir';
+import { macInto } from '@lstmc/runtime/fixed';
+import { matvecCycles, type MatvecMode } from '@lstmc/target';
+import type { Operands } from '../isa/table.js';
+import type { Machine } from './machine.js';
+import { peakLanes } from './sim-matrix.js';
+
+/** A program fault (bad address, wrong mode, ...): a user-facing diagnostic naming the instruction. */
+export function simCheck(m: Machine, ok: boolean, message: string): void {
+  if (!ok) fail('E-SIM-FAULT', `${message} (instruction ${m.ipc})`, { field: `pc=${m.ipc}` });
+}
+
+export function dmaTransfer(o: Operands, m: Machine, dir: 'load' | 'store'): void {
+  const d = o.d + (o.t ? m.tIdx * o.n : 0);
+  simCheck(m, d + o.n <= m.dram.length && o.v + o.n <= m.vmem.length, `DMA ${dir} out of memory (dram ${d}+${o.n}, vmem ${o.v}+${o.n})`);
+  if (dir === 'load') m.vmem.set(m.dram.subarray(d, d + o.n), o.v);
+  else m.dram.set(m.vmem.subarray(o.v, o.v + o.n), d);
+  m.stats.dmaBytes += Math.ceil((o.n * m.target.actBits) / 8);
+}
+
+export function loadWeights(o: Operands, m: Machine): void {
+  const mat = m.matrices[o.m];
+  simCheck(m, mat !== undefined, `dma.w names matrix ${o.m} of ${m.matrices.length}`);
+  m.resident[o.m] = true;
+  m.stats.dmaBytes += mat.totalBytes;
+  m.stats.dmaBytesWeights += mat.totalBytes;
+}
+
+export function zeroScan(o: Operands, m: Machine): void {
+  simCheck(m, o.v + o.n <= m.vmem.length, 'zscan out of memory');
+  const nz: number[] = [];
+  for (let k = 0; k < o.n; k++) if (m.vmem[o.v + k] !== 0) nz.push(k);
+  m.zscan = { addr: o.v, n: o.n, zeros: o.n - nz.length, nz: Int32Array.from(nz) };
+  m.stats.zeroScans++;
+}
+
+const SPARSE_INPUT = { dense: false, 'sparse-weight': false, 'sparse-input': true, 'sparse-both': true } as const satisfies Record<MatvecMode, boolean>;
+const CSC = { dense: false, 'sparse-weight': true, 'sparse-input': false, 'sparse-both': true } as const satisfies Record<MatvecMode, boolean>;
+
+function checkedMatrix(o: Operands, m: Machine, mode: MatvecMode) {
+  const mat = m.matrices[o.m];
+  simCheck(m, mat !== undefined, `matrix ${o.m} does not exist`);
+  simCheck(m, m.resident[o.m], `matrix ${o.m} is used before dma.w loaded it`);
+  simCheck(m, (mat.layout === 'csc') === CSC[mode], `matrix ${o.m} is stored ${mat.layout}, not for ${mode}`);
+  simCheck(m, o.v + mat.cols <= m.vmem.length && o.a + mat.rows <= m.acc.length, 'matvec operands out of memory');
+  if (SPARSE_INPUT[mode]) {
+    const z = m.zscan;
+    simCheck(m, z !== null && z.addr === o.v && z.n === mat.cols, `${mode} needs a zscan of its input vector first`);
+  }
+  return mat;
+}
+
+export function matvecCost(o: Operands, m: Machine, mode: MatvecMode): number {
+  const mat = checkedMatrix(o, m, mode);
+  return Math.max(1, matvecCycles(mat.costLayout, mode, m.target, SPARSE_INPUT[mode] ? m.zscan!.nz : undefined));
+}
+
+/**
+ * Each PE walks its columns in ascending order (all, or the non-zero inputs),
+ * so every accumulator row sees its products in ascending column order, the
+ * order the fixed-point reference uses (see runtime/src/fixed/vector-ops.ts).
+ */
+export function matvec(o: Operands, m: Machine, mode: MatvecMode): void {
+  const mat = checkedMatrix(o, m, mode);
+  const { acc, vmem } = m;
+  const A = m.target.accBits;
+  if (o.z) acc.fill(0, o.a, o.a + mat.rows);
+  const cols = SPARSE_INPUT[mode] ? m.zscan!.nz : null;
+  const ncols = cols ? cols.length : mat.cols;
+  for (let p = 0; p < mat.peRows.length; p++) {
+    const rows = mat.peRows[p];
+    if (mat.dense) {
+      const w = mat.dense[p];
+      const R = rows.length;
+      for (let j = 0; j < ncols; j++) {
+        const k = cols ? cols[j] : j;
+        const x = vmem[o.v + k];
+        if (x === 0) continue;
+        for (let l = 0; l < R; l++) {
+          const wv = w[k * R + l];
+          if (wv !== 0) macInto(acc, o.a + rows[l], wv, x, mat.shift, A);
+        }
+      }
+    } else {
+      const e = mat.csc![p];
+      let start = 0;
+      let next = 0; // next column whose entries start at `start`
+      for (let j = 0; j < ncols; j++) {
+        const k = cols ? cols[j] : j;
+        while (next < k) start += e.colLen[next++];
+        const x = vmem[o.v + k];
+        const len = e.colLen[k];
+        if (x !== 0) {
+          let local = -1;
+          for (let q = start; q < start + len; q++) {
+            local += e.relIdx[q] + 1;
+            if (e.values[q] !== 0) macInto(acc, o.a + rows[local], e.values[q], x, mat.shift, A);
+          }
+        }
+        start += len;
+        next = k + 1;
+      }
+    }
+  }
+  let useful = 0;
+  for (let j = 0; j < ncols; j++) {
+    const k = cols ? cols[j] : j;
+    if (vmem[o.v + k] !== 0) useful += mat.nnzPerColumn[k];
+  }
+  m.stats.usefulMacs += useful;
+  m.stats.macCapacity += m.target.pes * peakLanes(mat.layout, m.target) * Math.max(1, matvecCycles(mat.costLayout, mode, m.target, cols ?? undefined));
+}
