@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importOnnx, isDiagnosticError, verifyGraph } from '../src/index.js';
+import { decodeTensorProto, importOnnx, isDiagnosticError, verifyGraph } from '../src/index.js';
 import { CONFORMANCE, REPO_ROOT } from './onnx-paths.js';
 
 /** mulberry32: a tiny seeded PRNG so failures reproduce. */
@@ -68,4 +68,21 @@ describe('corrupted models never throw anything but a DiagnosticError', () => {
       expect(outcomes.diagnosed).toBeGreaterThan(100);
       expect(outcomes.imported).toBeGreaterThan(10);
     });
+
+  it('TensorProto files (test data) likewise', () => {
+    const r = rng(0x7e57);
+    for (const f of ['input_7.pb', 'input_4.pb']) {
+      const bytes = new Uint8Array(readFileSync(join(CONFORMANCE, 'onnx-node', 'test_lstm_with_peepholes', 'test_data_set_0', f)));
+      let diagnosed = 0;
+      for (let i = 0; i < 300; i++)
+        for (const mutate of Object.values(MUTATIONS))
+          try {
+            decodeTensorProto(mutate(bytes, r), 'fuzz.pb');
+          } catch (e) {
+            if (!isDiagnosticError(e)) throw e;
+            diagnosed++;
+          }
+      expect(diagnosed).toBeGreaterThan(50);
+    }
+  });
 });
