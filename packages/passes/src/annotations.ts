@@ -31,12 +31,16 @@ export const ANN = {
   qW: 'lstmc.q.W',
   qR: 'lstmc.q.R',
   qB: 'lstmc.q.B',
+  qP: 'lstmc.q.P',
   qWFrac: 'lstmc.q.W.frac',
   qRFrac: 'lstmc.q.R.frac',
-  qBFrac: 'lstmc.q.B.frac',
+  qPFrac: 'lstmc.q.P.frac',
   qXFrac: 'lstmc.q.x_frac',
   qHFrac: 'lstmc.q.h_frac',
   qCFrac: 'lstmc.q.c_frac',
+  qAccFrac: 'lstmc.q.acc_frac',
+  qWeightBits: 'lstmc.q.weight_bits',
+  qError: 'lstmc.q.error',
   deltaThreshold: 'lstmc.delta.threshold',
 } as const satisfies Record<string, `${typeof ANNOTATION_PREFIX}${string}`>;
 

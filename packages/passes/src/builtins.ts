@@ -5,6 +5,7 @@ import { prunePass } from './passes/prune/index.js';
 import { sparsityPass } from './passes/sparsity/index.js';
 import { encodePass } from './passes/encode/index.js';
 import { selectModePass } from './passes/select-mode/index.js';
+import { quantizePass } from './passes/quantize/index.js';
 import { makeRegistry, type Registry } from './registry.js';
 
 export const BUILTIN_PASSES = {
@@ -12,6 +13,7 @@ export const BUILTIN_PASSES = {
   prune: prunePass,
   sparsity: sparsityPass,
   'select-mode': selectModePass,
+  quantize: quantizePass,
   encode: encodePass,
 } as const satisfies Record<string, AnyPass>;
 

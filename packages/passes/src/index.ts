@@ -17,3 +17,4 @@ export * from './passes/select-mode/index.js';
 export * from './presets.js';
 export * from './plugin.js';
 export * from './reproducer.js';
+export * from './passes/quantize/index.js';

@@ -16,6 +16,10 @@ export interface LayerTrace {
   readonly y: readonly Tensor[];
   /** initial_h per sample, when the node has one. */
   readonly h0: readonly (Tensor | undefined)[];
+  /** initial_c per sample, when the node has one. */
+  readonly c0: readonly (Tensor | undefined)[];
+  /** sequence_lens per sample, when the node has one. */
+  readonly seqLens: readonly (Tensor | undefined)[];
 }
 
 /** A graph whose every LSTM produces its Y under a known name (`lstmc.calib.<node>.Y` when it had none). */
@@ -48,7 +52,8 @@ export function withLstmOutputs(g: Graph): { graph: Graph; yName: Map<Node, stri
 export async function traceLayers(g: Graph, samples: readonly CalibrationSample[], evaluate: GraphEvaluator): Promise<LayerTrace[]> {
   const { graph, yName } = withLstmOutputs(g);
   const layers = lstmNodes(g);
-  const wanted = [...new Set(layers.flatMap((n) => [n.inputs[0], yName.get(n)!, ...(n.inputs[5] ? [n.inputs[5]] : [])]))];
+  const optional = (n: Node) => [4, 5, 6].map((i) => n.inputs[i]).filter((v): v is string => !!v);
+  const wanted = [...new Set(layers.flatMap((n) => [n.inputs[0], yName.get(n)!, ...optional(n)]))];
   const perSample: ReadonlyMap<string, Tensor>[] = [];
   for (const s of samples) perSample.push(await evaluate(graph, s, wanted));
   return layers.map((node) => ({
@@ -56,6 +61,8 @@ export async function traceLayers(g: Graph, samples: readonly CalibrationSample[
     x: perSample.map((v) => v.get(node.inputs[0])!),
     y: perSample.map((v) => v.get(yName.get(node)!)!),
     h0: perSample.map((v) => (node.inputs[5] ? v.get(node.inputs[5]) : undefined)),
+    c0: perSample.map((v) => (node.inputs[6] ? v.get(node.inputs[6]) : undefined)),
+    seqLens: perSample.map((v) => (node.inputs[4] ? v.get(node.inputs[4]) : undefined)),
   }));
 }
 

@@ -1,0 +1,54 @@
+/**
+ * Error of a fixed-point LSTM layer against its float32 outputs on
+ * calibration data, using the fixed-point semantics shared with the
+ * accelerator simulator (@lstmc/runtime fixed).
+ */
+import { elemAsNumber } from '@lstmc/ir';
+import { type FixedLstmLayer, lstmLayerFixed, quantizeArray } from '@lstmc/runtime/fixed';
+import type { LayerTrace } from '../../calibration/index.js';
+import { batchMajorToTimeMajor } from './float-layer.js';
+
+export interface LayerError {
+  readonly maxAbs: number;
+  readonly meanAbs: number;
+}
+
+const num = (t: { data: unknown }) => t.data as ArrayLike<number>;
+
+export function fixedLayerError(dirs: readonly FixedLstmLayer[], direction: 'forward' | 'reverse' | 'bidirectional', layout: 0 | 1, tr: LayerTrace): LayerError {
+  const l0 = dirs[0];
+  const H = l0.hidden;
+  const I = l0.input;
+  const D = dirs.length;
+  const hFrac = l0.actBits - 1;
+  let maxAbs = 0;
+  let sum = 0;
+  let count = 0;
+  tr.x.forEach((x, k) => {
+    const [T, B] = layout === 0 ? [x.dims[0], x.dims[1]] : [x.dims[1], x.dims[0]];
+    const xs = layout === 0 ? num(x) : batchMajorToTimeMajor(num(x), B, T, I);
+    const xq = quantizeArray(xs, l0.fmt.x, l0.actBits);
+    const state = (t: typeof x | undefined, frac: number) => {
+      if (!t) return null;
+      const v = layout === 0 ? num(t) : batchMajorToTimeMajor(num(t), B, D, H);
+      return quantizeArray(v, frac, l0.actBits);
+    };
+    const seq = tr.seqLens[k];
+    const lens = seq ? Array.from({ length: B }, (_, b) => elemAsNumber(seq, b)) : null;
+    const r = lstmLayerFixed(dirs, direction, xq, T, B, lens, state(tr.h0[k], hFrac), state(tr.c0[k], l0.fmt.c));
+    const y = num(tr.y[k]);
+    const scale = 2 ** -hFrac;
+    for (let t = 0; t < T; t++)
+      for (let d = 0; d < D; d++)
+        for (let b = 0; b < B; b++)
+          for (let h = 0; h < H; h++) {
+            const fi = ((t * D + d) * B + b) * H + h;
+            const yi = layout === 0 ? fi : ((b * T + t) * D + d) * H + h;
+            const e = Math.abs(r.Y[fi] * scale - y[yi]);
+            if (e > maxAbs) maxAbs = e;
+            sum += e;
+            count++;
+          }
+  });
+  return { maxAbs, meanAbs: count ? sum / count : 0 };
+}

@@ -1,0 +1,150 @@
+/**
+ * `quantize`: fixed point for the accelerator. Per LSTM direction: W, R and
+ * peepholes as weightBits integers with a power-of-two scale per matrix,
+ * the bias (Wb + Rb) at the accumulator's scale, x and c formats from
+ * calibration ranges (c: the candidate scale with the least output error),
+ * h at actBits - 1. The float weights stay (the JS backend runs them); the
+ * fixed-point copies are initializers named by `lstmc.q.*` attributes.
+ * The error of each layer's output against float32 on the calibration data
+ * is reported, and the pass fails when it exceeds `error-budget`.
+ */
+import { type DType, type Graph, type Node, type Tensor, isDiagnosticError, makeTensor } from '@lstmc/ir';
+import { type FixedBits, type FixedLstmLayer, chooseLstmFormats, quantizeLstmDirection } from '@lstmc/runtime/fixed';
+import { ANN, type AttrPatch, addInitializers, derivedName, dropAnnotations, floatsAttr, intsAttr, patchNodes, stringsAttr } from '../../annotations.js';
+import { type LayerTrace, traceLayers } from '../../calibration/index.js';
+import { lstmNodes, lstmParams } from '../../lstm-params.js';
+import { definePass } from '../../pass.js';
+import { floatDirections, unsupportedActivation } from './float-layer.js';
+import { type LayerError, fixedLayerError } from './measure.js';
+
+/** Without calibration data, x and c are assumed to lie in [-8, 8]. */
+export const ASSUMED_RANGE = 8;
+
+export const quantizePass = definePass({
+  name: 'quantize',
+  summary: 'fixed-point LSTM weights (int8/int16, power-of-two scale per matrix) and int16 activations, with error vs float32',
+  options: {
+    'weight-bits': { kind: 'enum', values: ['target', '8', '16'], default: 'target', doc: 'weight width; target = the target file weightBits' },
+    'x-max': { kind: 'float-or-auto', default: 'auto', min: 0, doc: 'largest |x| of layer inputs; auto = from calibration (else 8)' },
+    'c-max': { kind: 'float-or-auto', default: 'auto', min: 0, doc: 'largest |c| of the cell state; auto = scale with least calibration error (else 8)' },
+    'error-budget': { kind: 'float', default: 0, min: 0, doc: 'fail when a layer output max abs error exceeds this (0 = no limit)' },
+  },
+  requires: [],
+  establishes: ['quantized'],
+  invalidates: ['encoded'],
+  counters: {
+    layers: 'LSTM layers quantized',
+    matrices: 'weight matrices quantized',
+    'calibration-samples': 'samples used to measure the error',
+  },
+  async run(input, ctx) {
+    const o = ctx.options;
+    const g = dropAnnotations(input, ['lstmc.q.']);
+    const bits: FixedBits = {
+      weightBits: o['weight-bits'] === 'target' ? ctx.target.weightBits : Number(o['weight-bits']),
+      actBits: ctx.target.actBits,
+      accBits: ctx.target.accBits,
+      lutEntries: ctx.target.lutEntries,
+    };
+    const traces = ctx.calibration.length ? await traceOrFail(g, ctx) : [];
+    ctx.count('calibration-samples', ctx.calibration.length);
+    const added = new Map<string, Tensor>();
+    const patches = new Map<Node, AttrPatch>();
+    const rows: (string | number)[][] = [];
+    for (const n of lstmNodes(g)) {
+      const p = lstmParams(g, n);
+      if (!p) continue;
+      const bad = unsupportedActivation(n);
+      if (bad) ctx.fail('E-QUANT-UNSUPPORTED', `layer '${n.name}' uses activation ${bad}; the accelerator's look-up tables implement Sigmoid and Tanh only`, n.name);
+      const tr = traces.find((t) => t.node === n);
+      const direction = (n.attrs.direction?.value ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
+      const layout = (n.attrs.layout?.value ?? 0) as 0 | 1;
+      const floats = floatDirections(g, p);
+      const xMax = o['x-max'] !== 'auto' ? o['x-max'] : tr ? maxAbsOf(tr.x) : ASSUMED_RANGE;
+      const candidates = o['c-max'] !== 'auto' ? [o['c-max']] : tr ? [1, 2, 4, 8, 16, 32] : [ASSUMED_RANGE];
+      let best: { layers: FixedLstmLayer[]; err: LayerError | undefined; cMax: number } | undefined;
+      for (const cMax of candidates) {
+        const layers = floats.map((d) => quantizeLstmDirection(d, chooseLstmFormats(d, bits, xMax, cMax), bits));
+        const err = tr ? fixedLayerError(layers, direction, layout, tr) : undefined;
+        if (!best || (err && best.err && err.maxAbs < best.err.maxAbs)) best = { layers, err, cMax };
+      }
+      const { layers, err } = best!;
+      ctx.count('layers');
+      const wDtype: DType = bits.weightBits === 8 ? 'i8' : 'i16';
+      const accDtype: DType = bits.accBits > 32 ? 'i64' : 'i32';
+      const names = { W: [] as string[], R: [] as string[], B: [] as string[], P: [] as string[] };
+      layers.forEach((l, d) => {
+        const put = (kind: 'W' | 'R' | 'B' | 'P', t: Tensor) => {
+          const name = derivedName(n, kind, d, 'q');
+          added.set(name, t);
+          names[kind].push(name);
+        };
+        put('W', makeTensor(wDtype, [4 * p.hidden, p.inputSize], Array.from(l.W), { frac: l.fmt.w }));
+        put('R', makeTensor(wDtype, [4 * p.hidden, p.hidden], Array.from(l.R), { frac: l.fmt.r }));
+        if (l.bias) put('B', makeTensor(accDtype, [4 * p.hidden], Array.from(l.bias), { frac: l.fmt.acc }));
+        if (l.peephole) put('P', makeTensor(wDtype, [3 * p.hidden], Array.from(l.peephole), { frac: l.fmt.p }));
+        ctx.count('matrices', 2);
+        rows.push([
+          layers.length === 1 ? n.name : `${n.name}[${d === 0 ? 'fwd' : 'rev'}]`,
+          bits.weightBits,
+          l.fmt.w,
+          l.fmt.r,
+          l.fmt.x,
+          l.fmt.c,
+          l.fmt.acc,
+          err ? err.maxAbs : 'n/a',
+          err ? err.meanAbs : 'n/a',
+        ]);
+      });
+      const fmts = layers.map((l) => l.fmt);
+      const patch: AttrPatch = {
+        [ANN.qW]: stringsAttr(names.W),
+        [ANN.qR]: stringsAttr(names.R),
+        [ANN.qWFrac]: intsAttr(fmts.map((f) => f.w)),
+        [ANN.qRFrac]: intsAttr(fmts.map((f) => f.r)),
+        [ANN.qXFrac]: intsAttr(fmts.map((f) => f.x)),
+        [ANN.qCFrac]: intsAttr(fmts.map((f) => f.c)),
+        [ANN.qAccFrac]: intsAttr(fmts.map((f) => f.acc)),
+        [ANN.qHFrac]: intsAttr(fmts.map(() => bits.actBits - 1)),
+        [ANN.qWeightBits]: intsAttr([bits.weightBits]),
+      };
+      if (names.B.length) patch[ANN.qB] = stringsAttr(names.B);
+      if (names.P.length) {
+        patch[ANN.qP] = stringsAttr(names.P);
+        patch[ANN.qPFrac] = intsAttr(fmts.map((f) => f.p));
+      }
+      if (err) patch[ANN.qError] = floatsAttr([err.maxAbs]);
+      patches.set(n, patch);
+      if (err && o['error-budget'] > 0 && err.maxAbs > o['error-budget'])
+        ctx.fail(
+          'E-QUANT-BUDGET',
+          `layer '${n.name}': fixed-point output error ${err.maxAbs.toExponential(3)} (max abs vs float32 on calibration data) exceeds the error budget ${o['error-budget']}`,
+          n.name,
+        );
+    }
+    ctx.report({
+      title: `quantize: int${bits.weightBits} weights, int${bits.actBits} activations, int${bits.accBits} accumulator`,
+      columns: ['layer', 'weight bits', 'W frac', 'R frac', 'x frac', 'c frac', 'acc frac', 'max abs err', 'mean abs err'],
+      rows,
+    });
+    return addInitializers(patchNodes(g, patches), added);
+  },
+});
+
+function maxAbsOf(ts: readonly Tensor[]): number {
+  let m = 0;
+  for (const t of ts) {
+    const d = t.data as ArrayLike<number>;
+    for (let i = 0; i < d.length; i++) m = Math.max(m, Math.abs(d[i]));
+  }
+  return m;
+}
+
+async function traceOrFail(g: Graph, ctx: Parameters<typeof quantizePass.run>[1]): Promise<LayerTrace[]> {
+  try {
+    return await traceLayers(g, ctx.calibration, ctx.evaluate);
+  } catch (e) {
+    if (isDiagnosticError(e)) throw e;
+    return ctx.fail('E-CALIB-EVAL', `evaluating the graph on calibration data failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { defaultTarget, withParams } from '@lstmc/target';
+import { ANN, builtinRegistry, getFloats, getStrings, lstmNodes, parsePipeline, runPipeline } from '../src/index.js';
+import { calibrationX, lstmGraph } from './helpers/graphs.js';
+
+const reg = builtinRegistry();
+
+describe('quantize', () => {
+  it('int16 weights keep every layer output within 1e-2 of float32 on calibration data', async () => {
+    const g = lstmGraph({ input: 10, hidden: 8, layers: 2, dirs: 2, seq: 6, batch: 2 });
+    const calibration = [calibrationX(6, 2, 10, 1), calibrationX(6, 2, 10, 2)];
+    const run = await runPipeline(g, parsePipeline('quantize', reg), { calibration });
+    for (const n of lstmNodes(run.graph)) {
+      const err = getFloats(n, ANN.qError)![0];
+      expect(err).toBeGreaterThan(0);
+      expect(err).toBeLessThan(1e-2);
+      const [w0] = getStrings(n, ANN.qW)!;
+      const t = run.graph.initializers.get(w0)!;
+      expect(t.dtype).toBe('i16');
+      expect(t.fixed?.frac).toBeGreaterThan(10);
+    }
+    expect(run.results[0].reports[0].rows).toHaveLength(4);
+  });
+
+  it('int8 weights are coarser: larger error than int16, and the budget check fails with E-QUANT-BUDGET', async () => {
+    const g = lstmGraph({ input: 10, hidden: 8, seq: 6, batch: 2 });
+    const calibration = [calibrationX(6, 2, 10, 3)];
+    const e16 = getFloats(lstmNodes((await runPipeline(g, parsePipeline('quantize{weight-bits=16}', reg), { calibration })).graph)[0], ANN.qError)![0];
+    const e8 = getFloats(lstmNodes((await runPipeline(g, parsePipeline('quantize{weight-bits=8}', reg), { calibration })).graph)[0], ANN.qError)![0];
+    expect(e8).toBeGreaterThan(e16);
+    await expect(runPipeline(g, parsePipeline(`quantize{weight-bits=8,error-budget=${e16}}`, reg), { calibration })).rejects.toMatchObject({
+      code: 'E-QUANT-BUDGET',
+    });
+  });
+
+  it('without calibration data uses assumed ranges and reports no error', async () => {
+    const g = lstmGraph({ input: 4, hidden: 3 });
+    const run = await runPipeline(g, parsePipeline('quantize', reg), { target: withParams(defaultTarget, { weightBits: 8 }) });
+    const n = lstmNodes(run.graph)[0];
+    expect(getFloats(n, ANN.qError)).toBeUndefined();
+    expect(run.graph.initializers.get(getStrings(n, ANN.qW)![0])!.dtype).toBe('i8');
+    expect(run.results[0].reports[0].rows[0][7]).toBe('n/a');
+  });
+
+  it('encode after quantize stores the integer weights', async () => {
+    const g = lstmGraph({ input: 8, hidden: 4 });
+    const run = await runPipeline(g, parsePipeline('prune{sparsity=0.7},quantize,encode', reg));
+    const n = lstmNodes(run.graph)[0];
+    const [base] = getStrings(n, ANN.encW)!;
+    expect(run.graph.initializers.get(`${base}.values`)!.dtype).toBe('i16');
+  });
+});
