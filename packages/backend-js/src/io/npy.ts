@@ -1,6 +1,6 @@
 import { fail } from '@lstmc/ir';
+import { allocData, numel } from '@lstmc/runtime';
 import type { HostTensor, HostDType } from './host-tensor.js';
-import { allocHost, numelOf } from './host-tensor.js';
 
 /**
  * NumPy `.npy` files (format versions 1.0, 2.0 and 3.0): magic `\x93NUMPY`, major and minor
@@ -115,7 +115,7 @@ export function readNpy(bytes: Uint8Array, file: string): HostTensor {
   if (!Array.isArray(shape)) fail('E-NPY-HEADER', "the .npy header has no 'shape' tuple", { file, field: 'shape' });
   if (typeof fortran !== 'boolean') fail('E-NPY-HEADER', "the .npy header's 'fortran_order' is not a boolean", { file, field: 'fortran_order' });
   const dtype = dtypeOfDescr(descr, file);
-  const n = numelOf(shape);
+  const n = numel(shape);
   const need = n * BYTES[dtype];
   if (bytes.length - dataStart < need)
     fail('E-NPY-TRUNCATED', `the .npy data has ${bytes.length - dataStart} bytes, shape (${shape.join(', ')}) of ${descr} needs ${need}`, { file, offset: dataStart });
@@ -146,7 +146,7 @@ function viewAs(dtype: HostDType, buf: ArrayBuffer, n: number): HostTensor['data
 
 /** Column-major data of `shape` -> row-major. */
 function fromFortran(dtype: HostDType, src: HostTensor['data'], shape: readonly number[]): HostTensor['data'] {
-  const out = allocHost(dtype, src.length);
+  const out = allocData(dtype, src.length);
   const r = shape.length;
   const idx = new Array<number>(r).fill(0);
   // Walk the row-major output in order; keep the column-major source offset in step.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fail } from '@lstmc/ir';
 import type { RtTensor } from '@lstmc/runtime';
+import { isHostDType, type HostTensor } from './host-tensor.js';
 import { readNpy, writeNpy } from './npy.js';
 import { decodeRtTensorProto, encodeRtTensorProto, type NamedRtTensor } from './tensor-proto.js';
 
@@ -26,8 +27,8 @@ export function readTensorFile(path: string, shown: string = path): NamedRtTenso
 /** Serializes a tensor; the name is kept in TensorProto files (npy has no place for it). */
 export function tensorFileBytes(format: TensorFileFormat, name: string, t: RtTensor, what = name): Uint8Array {
   if (format === 'pb') return encodeRtTensorProto(name, t);
-  if (t.dtype !== 'f32' && t.dtype !== 'f64' && t.dtype !== 'i32' && t.dtype !== 'i64' && t.dtype !== 'bool')
+  if (!isHostDType(t.dtype))
     fail('E-NPY-DTYPE', `output '${what}' is ${t.dtype}, which lstmc does not write as .npy (use pb)`, { field: what });
-  return writeNpy(t as Parameters<typeof writeNpy>[0]);
+  return writeNpy(t as HostTensor);
 }
 
