@@ -94,7 +94,8 @@ export function importGraph(gp: GraphProtoMsg, ctx: GraphImportContext, namePref
   for (const vi of gp.output) {
     if (!vi.name) fail('E-ONNX-NAME', 'graph output without a name', { file });
     outputs.push(vi.name);
-    setType(vi.name, hintType(vi.type, { file, field: vi.name }));
+    // A declared output type is a hint for opaque producers; it never overrides an input's or initializer's type.
+    if (!inputs.includes(vi.name) && !initializers.has(vi.name)) setType(vi.name, hintType(vi.type, { file, field: vi.name }));
   }
 
   const names = nodeNames(gp.node, namePrefix);
