@@ -1,6 +1,6 @@
 import { isRuntimeError, RuntimeError } from '../errors.js';
 import type { PreparedGraph } from '../graph/prepare.js';
-import type { StreamSlot } from '../kernels/kernel.js';
+import type { KernelEnv, StreamSlot } from '../kernels/kernel.js';
 import type { RtTensor } from '../tensor.js';
 import { checkProduced } from './io-check.js';
 
@@ -9,7 +9,13 @@ import { checkProduced } from './io-check.js';
  * `states` (streams only) gives each stateful node its slot, kept across calls by the caller.
  * Intermediate values are dropped after their last reader.
  */
-export function executeGraph(g: PreparedGraph, inputs: ReadonlyMap<number, RtTensor>, states?: Map<number, StreamSlot>): (RtTensor | undefined)[] {
+export function executeGraph(
+  g: PreparedGraph,
+  prepared: readonly unknown[],
+  kernelEnv: KernelEnv,
+  inputs: ReadonlyMap<number, RtTensor>,
+  states?: Map<number, StreamSlot>,
+): (RtTensor | undefined)[] {
   const { model, lastUse } = g;
   const env: (RtTensor | undefined)[] = model.values.map((v) => v.data);
   for (const [vi, t] of inputs) env[vi] = t;
@@ -23,7 +29,7 @@ export function executeGraph(g: PreparedGraph, inputs: ReadonlyMap<number, RtTen
     }
     let outs: readonly (RtTensor | null)[];
     try {
-      outs = kernel.run({ attrs: p.attrs, inputs: args, wanted: p.wanted, nodeName: node.name, ...(state ? { state } : {}) });
+      outs = kernel.run({ attrs: p.attrs, inputs: args, wanted: p.wanted, nodeName: node.name, prepared: prepared[p.index], env: kernelEnv, ...(state ? { state } : {}) });
     } catch (e) {
       if (isRuntimeError(e) && e.field === undefined) {
         throw new RuntimeError(e.code, `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });

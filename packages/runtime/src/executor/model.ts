@@ -1,7 +1,7 @@
 import { rtFail } from '../errors.js';
 import { readRuntimeGraph } from '../format/reader.js';
 import { prepareGraph, type PreparedGraph } from '../graph/prepare.js';
-import type { KernelRegistry, StreamSlot } from '../kernels/kernel.js';
+import type { KernelEnv, KernelRegistry, StreamSlot } from '../kernels/kernel.js';
 import { BUILTIN_KERNELS } from '../kernels/registry.js';
 import type { RtDim, RuntimeModel } from '../model.js';
 import type { RtTensor } from '../tensor.js';
@@ -12,6 +12,8 @@ import { checkInput } from './io-check.js';
 export interface LoadOptions {
   /** Kernels available to the graph (default: the built-in registry). */
   readonly kernels?: KernelRegistry;
+  /** Where dense matrix-vector products run (default 'auto': WebAssembly SIMD when the host has it). */
+  readonly matvec?: KernelEnv['matvec'];
 }
 
 export interface IoInfo {
@@ -29,6 +31,9 @@ export class Model {
   private readonly graph: PreparedGraph;
   /** Buffers of constants; outputs that alias them are copied so callers cannot modify the model. */
   private readonly constBuffers: ReadonlySet<ArrayBufferLike>;
+  private readonly env: KernelEnv;
+  /** Per-node results of the kernels' `prepare` (e.g. LSTM weights in WebAssembly memory). */
+  private readonly prepared: readonly unknown[];
 
   constructor(readonly runtimeModel: RuntimeModel, options: LoadOptions = {}) {
     this.graph = prepareGraph(runtimeModel, options.kernels ?? BUILTIN_KERNELS);
@@ -42,6 +47,14 @@ export class Model {
     for (const v of runtimeModel.values) if (v.data) bufs.add(v.data.data.buffer);
     for (const n of runtimeModel.nodes) for (const a of Object.values(n.attrs)) if (a.type === 'tensor') bufs.add(a.value.data.buffer);
     this.constBuffers = bufs;
+    this.env = { matvec: options.matvec ?? 'auto' };
+    this.prepared = this.graph.nodes.map((p) =>
+      p.kernel.prepare?.(
+        p.attrs,
+        p.node.inputs.map((vi) => (vi === -1 ? null : (runtimeModel.values[vi]!.data ?? null))),
+        this.env,
+      ),
+    );
   }
 
   /** Runs the whole graph on named inputs; returns every graph output by name. */
@@ -85,7 +98,7 @@ export class Model {
       if (!Object.prototype.hasOwnProperty.call(inputs, name)) rtFail('E-RT-INPUT-MISSING', `missing input '${name}'`, { field: name });
       given.set(vi, checkInput(name, inputs[name], m.values[vi]!, bindings));
     }
-    const env = executeGraph(this.graph, given, states);
+    const env = executeGraph(this.graph, this.prepared, this.env, given, states);
     const out: TensorMap = {};
     for (const vi of m.outputs) {
       const t = env[vi]!;

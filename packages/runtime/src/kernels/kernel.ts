@@ -49,6 +49,15 @@ export interface KernelCall<A> {
   readonly nodeName: string;
   /** Present only inside a stream, for kernels with `stateful: true`. */
   readonly state?: StreamSlot;
+  /** What the kernel's `prepare` returned for this node when the model was loaded (undefined without it). */
+  readonly prepared?: unknown;
+  readonly env: KernelEnv;
+}
+
+/** Load options that kernels see. */
+export interface KernelEnv {
+  /** Where dense matrix-vector products run: WebAssembly SIMD when available ('auto'), or forced. */
+  readonly matvec: 'auto' | 'wasm-simd' | 'js';
 }
 
 export interface KernelDef<S extends AttrSchema = AttrSchema> {
@@ -71,6 +80,11 @@ export interface KernelDef<S extends AttrSchema = AttrSchema> {
    * Returns an error message, or undefined.
    */
   readonly checkStream?: (attrs: ParsedAttrs<S>, node: StaticNodeInfo) => string | undefined;
+  /**
+   * Once per node when a model is loaded: derive data from the node's constant inputs (null for inputs
+   * that are not constants), e.g. copy weights into WebAssembly memory. Passed to `run` as `prepared`.
+   */
+  readonly prepare?: (attrs: ParsedAttrs<S>, constInputs: readonly (RtTensor | null)[], env: KernelEnv) => unknown;
   /** Computes the outputs; an entry may be null only for an output slot that is not wanted. */
   readonly run: (call: KernelCall<ParsedAttrs<S>>) => readonly (RtTensor | null)[];
 }

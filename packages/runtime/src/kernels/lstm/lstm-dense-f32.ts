@@ -1,9 +1,10 @@
 import { rtFail } from '../../errors.js';
 import type { RtTensor } from '../../tensor.js';
-import { defineKernel, type ParsedAttrs, type StreamSlot } from '../kernel.js';
+import { defineKernel, type KernelCall, type ParsedAttrs } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
 import { isRnnActivation, resolveActivations } from './activations.js';
 import { projectInputs } from './input-projection.js';
+import { createMatvecEngine, type MatvecEngine } from './matvec-engine.js';
 import { lstmPackedSections } from './pack.js';
 import { runRecurrence } from './recurrence.js';
 
@@ -81,10 +82,20 @@ export const lstmDenseF32Kernel = defineKernel({
     if (node.inputs[2]) return 'an LSTM with sequence_lens cannot be streamed';
     return undefined;
   },
-  run: (call) => runLstm(call.attrs, call.inputs, call.wanted, call.state),
+  prepare: (_a, consts, env): LstmPrepared | undefined => {
+    const w = consts[1];
+    return w ? { engine: createMatvecEngine(w.data as Float32Array, env.matvec) } : undefined;
+  },
+  run: (call) => runLstm(call.attrs, call),
 });
 
-function runLstm(a: LstmAttrs, inputs: readonly (RtTensor | null)[], wanted: readonly boolean[], state: StreamSlot | undefined) {
+/** Per-node data prepared at load: the packed weights already inside a matvec engine. */
+interface LstmPrepared {
+  readonly engine: MatvecEngine;
+}
+
+function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
+  const { inputs, wanted, state } = call;
   const X = inputs[0]!;
   const Wt = inputs[1]!;
   const seqLens = inputs[2] ?? null;
@@ -116,49 +127,50 @@ function runLstm(a: LstmAttrs, inputs: readonly (RtTensor | null)[], wanted: rea
   }
   let carried: LstmStreamState | undefined;
   if (state) {
-    if (a.direction !== 'forward') rtFail('E-RT-STREAM', `a ${a.direction} LSTM cannot be streamed (it needs the whole sequence)`);
-    if (seqLens) rtFail('E-RT-STREAM', 'an LSTM with sequence_lens cannot be streamed');
     carried = state['lstm'] as LstmStreamState | undefined;
     if (carried && carried.batch !== B) rtFail('E-RT-STREAM', `batch changed from ${carried.batch} to ${B} within a stream`);
   }
 
-  const x = X.data as Float32Array;
-  const w = Wt.data as Float32Array;
+  // Weights that are constants were put into an engine at load time; others are copied in per call.
+  const e = (call.prepared as LstmPrepared | undefined)?.engine ?? createMatvecEngine(Wt.data as Float32Array, call.env.matvec);
+  // Scratch after the weights: projections [T*B rows][4H], h [H rounded to 4], X as given.
+  const H4 = 4 * H;
+  const xpOff = e.scratchOff;
+  const hOff = xpOff + T * B * H4;
+  const xOff = hOff + Math.ceil(H / 4) * 4;
+  e.scratch(xOff + T * B * I - e.scratchOff);
+  const mem = e.mem;
+  mem.set(X.data as Float32Array, xOff);
+
   const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
   const Yh = new Float32Array(D * B * H);
   const Yc = new Float32Array(D * B * H);
-  const xp = new Float32Array(T * B * 4 * H);
-  const hPrev = new Float32Array(H);
-  const hNext = new Float32Array(H);
   const c = new Float32Array(H);
   const acts = resolveActivations(activationNames(a), a.activation_alpha, a.activation_beta);
   const clip = a.clip ?? Infinity;
   // X rows are (t, b) pairs; row r = t*B + b in both layouts, only its address differs.
-  const rowOffset = layout1 ? (r: number) => ((r % B) * T + Math.floor(r / B)) * I : (r: number) => r * I;
+  const rowOff = layout1 ? (r: number) => xOff + ((r % B) * T + Math.floor(r / B)) * I : (r: number) => xOff + r * I;
   for (let d = 0; d < D; d++) {
     const base = d * sec.stride;
     let usePeepholes = false;
-    for (let i = 0; i < 3 * H; i++) if (w[base + sec.peep + i] !== 0) usePeepholes = true;
-    projectInputs(x, T * B, rowOffset, w, base + sec.w, w, base + sec.bias, H, I, xp);
+    for (let i = 0; i < H4; i++) if (mem[base + sec.peep + i] !== 0) usePeepholes = true;
+    projectInputs(e, T * B, rowOff, base + sec.w, base + sec.bias, H, I, xpOff);
     const reverse = a.direction === 'reverse' || d === 1;
     for (let b = 0; b < B; b++) {
       const so = layout1 ? (b * D + d) * H : (d * B + b) * H;
-      if (carried) {
-        hPrev.set(carried.h.subarray(so, so + H));
-        c.set(carried.c.subarray(so, so + H));
-      } else {
-        if (initH) hPrev.set((initH.data as Float32Array).subarray(so, so + H));
-        else hPrev.fill(0);
-        if (initC) c.set((initC.data as Float32Array).subarray(so, so + H));
-        else c.fill(0);
-      }
-      const hFinal = runRecurrence(
+      const h0 = carried ? carried.h : (initH?.data as Float32Array | undefined);
+      const c0 = carried ? carried.c : (initC?.data as Float32Array | undefined);
+      if (h0) mem.set(h0.subarray(so, so + H), hOff);
+      else mem.fill(0, hOff, hOff + H);
+      if (c0) c.set(c0.subarray(so, so + H));
+      else c.fill(0);
+      runRecurrence(
         {
-          w, rOff: base + sec.r, peepOff: base + sec.peep, usePeepholes, H,
-          xp, xpRowStep: B, xpRowBase: b,
+          e, rOff: base + sec.r, peepOff: base + sec.peep, hOff, usePeepholes, H,
+          xpOff, xpRowStep: B, xpRowBase: b,
           f: acts[d * 3]!, g: acts[d * 3 + 1]!, h: acts[d * 3 + 2]!,
           clip, inputForget: a.input_forget === 1,
-          hPrev, hNext, c,
+          c,
           y: Y, yStep: layout1 ? D * H : D * B * H, yBase: layout1 ? (b * T * D + d) * H : (d * B + b) * H,
         },
         lens[b]!,
@@ -166,7 +178,7 @@ function runLstm(a: LstmAttrs, inputs: readonly (RtTensor | null)[], wanted: rea
       );
       // A batch entry with sequence length 0 has zero Y_h and Y_c (onnxruntime's behaviour).
       if (lens[b]! > 0) {
-        Yh.set(hFinal, so);
+        Yh.set(mem.subarray(hOff, hOff + H), so);
         Yc.set(c, so);
       }
     }

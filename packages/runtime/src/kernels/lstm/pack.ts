@@ -9,12 +9,13 @@ import { rtFail } from '../../errors.js';
  *   W section, 4*H*I floats:  Wp[(j*I + k)*4 + g] = W[d][g*H + j][k]
  *   R section, 4*H*H floats:  Rp[(j*H + k)*4 + g] = R[d][g*H + j][k]
  *   bias,      4*H floats:    bp[j*4 + g]         = Wb[d][g*H + j] + Rb[d][g*H + j]   (float32 sum)
- *   peepholes, 3*H floats:    pp[j*3 + q]         = P[d][q*H + j]  with q = 0..2 = (i, o, f)
+ *   peepholes, 4*H floats:    pp[j*4 + q]         = P[d][q*H + j]  with q = 0..2 = (i, o, f), pp[j*4 + 3] = 0
  *
  * That is, the rows of [W | R] are interleaved per hidden unit (the four gates of unit j are adjacent)
  * and transposed so that one pass over a contiguous stream of 4*I (or 4*H) floats yields all four gate
  * pre-activations of unit j: the kernel's inner loop loads x[k] (or h[k]) once and does four MACs.
- * Absent B or P pack as zeros.
+ * Absent B or P pack as zeros. Every section length is a multiple of 4 floats, so with a 16-byte aligned
+ * start every (unit, k) quad is 16-byte aligned (one f32x4 load in the WebAssembly kernel).
  */
 export interface LstmWeights {
   /** ONNX W, [D, 4H, I], row-major. */
@@ -47,7 +48,7 @@ export function lstmPackedSections(hiddenSize: number, inputSize: number): LstmP
   const r = 4 * H * I;
   const bias = r + 4 * H * H;
   const peep = bias + 4 * H;
-  return { w, r, bias, peep, stride: peep + 3 * H };
+  return { w, r, bias, peep, stride: peep + 4 * H };
 }
 
 /** Shape of the packed tensor: [numDirections, stride]. */
@@ -81,7 +82,7 @@ export function packLstmWeights(w: LstmWeights): Float32Array {
         if (w.B) out[base + s.bias + j * 4 + g] = w.B[d * 8 * H + g * H + j]! + w.B[d * 8 * H + 4 * H + g * H + j]!;
       }
     }
-    if (w.P) for (let q = 0; q < 3; q++) for (let j = 0; j < H; j++) out[base + s.peep + j * 3 + q] = w.P[d * 3 * H + q * H + j]!;
+    if (w.P) for (let q = 0; q < 3; q++) for (let j = 0; j < H; j++) out[base + s.peep + j * 4 + q] = w.P[d * 3 * H + q * H + j]!;
   }
   return out;
 }
@@ -105,7 +106,7 @@ export function unpackLstmWeights(packed: Float32Array, numDirections: number, h
         biasSum[d * 4 * H + g * H + j] = packed[base + s.bias + j * 4 + g]!;
       }
     }
-    for (let q = 0; q < 3; q++) for (let j = 0; j < H; j++) P[d * 3 * H + q * H + j] = packed[base + s.peep + j * 3 + q]!;
+    for (let q = 0; q < 3; q++) for (let j = 0; j < H; j++) P[d * 3 * H + q * H + j] = packed[base + s.peep + j * 4 + q]!;
   }
   return { W, R, biasSum, P };
 }

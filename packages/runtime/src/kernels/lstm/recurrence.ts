@@ -1,15 +1,17 @@
 import type { ResolvedActivation } from './activations.js';
+import type { MatvecEngine } from './matvec-engine.js';
 
 /** Everything one direction of one batch entry needs to run its time steps. */
 export interface RecurrenceArgs {
-  /** Packed weights (pack.ts) and the offsets of this direction's R, peephole sections. */
-  readonly w: Float32Array;
+  readonly e: MatvecEngine;
+  /** Float offsets in engine memory: this direction's R and peephole sections, h (H floats, holds h_{t-1}). */
   readonly rOff: number;
   readonly peepOff: number;
+  readonly hOff: number;
   readonly usePeepholes: boolean;
   readonly H: number;
-  /** Input projections incl. bias, [row][j][4]; row of time step t is `t * xpRowStep + xpRowBase`. */
-  readonly xp: Float32Array;
+  /** Input projections incl. bias in engine memory, [row][j][4]; row of step t is t * xpRowStep + xpRowBase. */
+  readonly xpOff: number;
   readonly xpRowStep: number;
   readonly xpRowBase: number;
   readonly f: ResolvedActivation;
@@ -18,9 +20,7 @@ export interface RecurrenceArgs {
   /** Clip threshold, or Infinity for no clip. */
   readonly clip: number;
   readonly inputForget: boolean;
-  /** Scratch: h of the previous step (in: initial h), next h, and c (in: initial c; updated in place). */
-  readonly hPrev: Float32Array;
-  readonly hNext: Float32Array;
+  /** c (in: initial c; updated in place). */
   readonly c: Float32Array;
   /** Y output (or null), and where step t of this direction/batch goes: t * yStep + yBase. */
   readonly y: Float32Array | null;
@@ -29,46 +29,31 @@ export interface RecurrenceArgs {
 }
 
 /**
- * Runs `len` steps over time indices t = 0..len-1 (forward) or len-1..0 (reverse).
- * Returns the buffer holding the final h (hPrev or hNext, they swap every step); c holds the final c.
- * Allocates nothing: every buffer comes in through `a`.
+ * Runs `len` steps over time indices t = 0..len-1 (forward) or len-1..0 (reverse). Per step: one fused
+ * matvec adds R * h_{t-1} for all four gates into the step's projection row (in place), then the cell
+ * update turns the row into c_t (in `c`) and h_t (in engine memory at hOff, read by the next step).
+ * Allocates nothing. The caller must not grow the engine's scratch while this runs.
  */
-export function runRecurrence(a: RecurrenceArgs, len: number, reverse: boolean): Float32Array {
-  const { w, rOff, peepOff, usePeepholes, H, xp, xpRowStep, xpRowBase, clip, inputForget, c, y, yStep, yBase } = a;
+export function runRecurrence(a: RecurrenceArgs, len: number, reverse: boolean): void {
+  const { e, rOff, peepOff, hOff, usePeepholes, H, xpOff, xpRowStep, xpRowBase, clip, inputForget, c, y, yStep, yBase } = a;
   const fAct = a.f.fn;
   const gAct = a.g.fn;
   const hAct = a.h.fn;
-  let hp = a.hPrev;
-  let hn = a.hNext;
+  const m = e.mem;
   const H4 = 4 * H;
-  const hOdd = H & 1;
-  const hEven = H - hOdd;
   for (let s = 0; s < len; s++) {
     const t = reverse ? len - 1 - s : s;
-    const xo = (t * xpRowStep + xpRowBase) * H4;
-    for (let j = 0; j < H; j++) {
-      // Fused matvec: all four gate rows of unit j in one pass over a contiguous 4*H stream.
-      let p = rOff + j * H4;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-      for (let k = 0; k < hEven; k += 2, p += 8) {
-        const u = hp[k]!;
-        const v = hp[k + 1]!;
-        a0 += w[p]! * u; a1 += w[p + 1]! * u; a2 += w[p + 2]! * u; a3 += w[p + 3]! * u;
-        b0 += w[p + 4]! * v; b1 += w[p + 5]! * v; b2 += w[p + 6]! * v; b3 += w[p + 7]! * v;
-      }
-      if (hOdd) {
-        const u = hp[hEven]!;
-        a0 += w[p]! * u; a1 += w[p + 1]! * u; a2 += w[p + 2]! * u; a3 += w[p + 3]! * u;
-      }
-      const q = xo + j * 4;
-      let gi = xp[q]! + a0 + b0;
-      let go = xp[q + 1]! + a1 + b1;
-      let gf = xp[q + 2]! + a2 + b2;
-      let gc = xp[q + 3]! + a3 + b3;
+    const row = xpOff + (t * xpRowStep + xpRowBase) * H4;
+    e.mv1(rOff, hOff, row, H, H, H4);
+    for (let j = 0, q = row, pp = peepOff; j < H; j++, q += 4, pp += 4) {
+      let gi = m[q]!;
+      let go = m[q + 1]!;
+      let gf = m[q + 2]!;
+      let gc = m[q + 3]!;
       const cPrev = c[j]!;
       if (usePeepholes) {
-        gi += w[peepOff + j * 3]! * cPrev;
-        gf += w[peepOff + j * 3 + 2]! * cPrev;
+        gi += m[pp]! * cPrev;
+        gf += m[pp + 2]! * cPrev;
       }
       if (gi > clip) gi = clip; else if (gi < -clip) gi = -clip;
       if (gc > clip) gc = clip; else if (gc < -clip) gc = -clip;
@@ -81,14 +66,10 @@ export function runRecurrence(a: RecurrenceArgs, len: number, reverse: boolean):
       }
       c[j] = fg * cPrev + ig * gAct(gc);
       const cNew = c[j]!;
-      if (usePeepholes) go += w[peepOff + j * 3 + 1]! * cNew;
+      if (usePeepholes) go += m[pp + 1]! * cNew;
       if (go > clip) go = clip; else if (go < -clip) go = -clip;
-      hn[j] = fAct(go) * hAct(cNew);
+      m[hOff + j] = fAct(go) * hAct(cNew);
     }
-    if (y) y.set(hn, t * yStep + yBase);
-    const tmp = hp;
-    hp = hn;
-    hn = tmp;
+    if (y) y.set(m.subarray(hOff, hOff + H), t * yStep + yBase);
   }
-  return hp;
 }

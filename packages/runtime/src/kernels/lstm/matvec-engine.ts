@@ -1,0 +1,121 @@
+import { matvecModuleBytes } from './wasm/matvec-module.js';
+
+/**
+ * Where the LSTM kernel's matrix-vector products run. Both engines hold one Float32Array memory:
+ * the packed weights at float offset 0, then scratch space the kernel lays out per call.
+ * `mv1`/`mv4` follow the contract of wasm/matvec-module.ts, with float offsets instead of byte addresses:
+ * out[j*4 .. j*4+3] += sum_k w[j*ws + k*4 .. +3] * x[k], for j < H and k < K (ws: floats between units).
+ */
+export interface MatvecEngine {
+  readonly kind: 'wasm-simd' | 'js';
+  /** The memory; a new view after `scratch` grows it, so read it after every `scratch` call. */
+  readonly mem: Float32Array;
+  /** Float offset of the first scratch float (16-byte aligned). */
+  readonly scratchOff: number;
+  /** Ensures `floats` floats of scratch after the weights; scratch contents are not preserved. */
+  scratch(floats: number): void;
+  mv1(wOff: number, xOff: number, outOff: number, H: number, K: number, ws: number): void;
+  mv4(wOff: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number, K: number, ws: number): void;
+}
+
+const PAGE = 65536;
+
+interface MatvecExports {
+  mem: WebAssembly.Memory;
+  mv1: (w: number, x: number, out: number, H: number, K: number, ws: number) => void;
+  mv4: (w: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number, K: number, ws: number) => void;
+}
+
+class WasmEngine implements MatvecEngine {
+  readonly kind = 'wasm-simd';
+  mem: Float32Array;
+  readonly scratchOff: number;
+
+  constructor(private readonly ex: MatvecExports, weights: Float32Array) {
+    this.scratchOff = Math.ceil(weights.length / 4) * 4;
+    this.mem = new Float32Array(ex.mem.buffer);
+    this.mem.set(weights);
+  }
+
+  scratch(floats: number): void {
+    const need = (this.scratchOff + floats) * 4;
+    const have = this.ex.mem.buffer.byteLength;
+    if (need > have) this.ex.mem.grow(Math.ceil((need - have) / PAGE));
+    if (this.mem.buffer !== this.ex.mem.buffer) this.mem = new Float32Array(this.ex.mem.buffer);
+  }
+
+  mv1(wOff: number, xOff: number, outOff: number, H: number, K: number, ws: number): void {
+    this.ex.mv1(wOff * 4, xOff * 4, outOff * 4, H, K, ws * 4);
+  }
+
+  mv4(wOff: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number, K: number, ws: number): void {
+    this.ex.mv4(wOff * 4, x0 * 4, x1 * 4, x2 * 4, x3 * 4, o0 * 4, o1 * 4, o2 * 4, o3 * 4, H, K, ws * 4);
+  }
+}
+
+/** Portable fallback for hosts without WebAssembly SIMD; accumulates in float64. */
+class JsEngine implements MatvecEngine {
+  readonly kind = 'js';
+  mem: Float32Array;
+  readonly scratchOff: number;
+
+  constructor(private readonly weights: Float32Array) {
+    this.scratchOff = Math.ceil(weights.length / 4) * 4;
+    this.mem = new Float32Array(this.scratchOff);
+    this.mem.set(weights);
+  }
+
+  scratch(floats: number): void {
+    if (this.scratchOff + floats <= this.mem.length) return;
+    this.mem = new Float32Array(this.scratchOff + floats);
+    this.mem.set(this.weights);
+  }
+
+  mv1(wOff: number, xOff: number, outOff: number, H: number, K: number, ws: number): void {
+    const m = this.mem;
+    for (let j = 0; j < H; j++) {
+      const o = outOff + j * 4;
+      let a0 = m[o]!, a1 = m[o + 1]!, a2 = m[o + 2]!, a3 = m[o + 3]!;
+      let p = wOff + j * ws;
+      for (let k = 0; k < K; k++, p += 4) {
+        const v = m[xOff + k]!;
+        a0 += m[p]! * v; a1 += m[p + 1]! * v; a2 += m[p + 2]! * v; a3 += m[p + 3]! * v;
+      }
+      m[o] = a0; m[o + 1] = a1; m[o + 2] = a2; m[o + 3] = a3;
+    }
+  }
+
+  mv4(wOff: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number, K: number, ws: number): void {
+    this.mv1(wOff, x0, o0, H, K, ws);
+    this.mv1(wOff, x1, o1, H, K, ws);
+    this.mv1(wOff, x2, o2, H, K, ws);
+    this.mv1(wOff, x3, o3, H, K, ws);
+  }
+}
+
+export type EngineChoice = 'auto' | 'wasm-simd' | 'js';
+
+/** Compiles the SIMD module, or returns null when the host has no WebAssembly SIMD. */
+export function compileMatvecModule(): WebAssembly.Module | null {
+  if (typeof WebAssembly !== 'object') return null;
+  const bytes = matvecModuleBytes(1);
+  if (!WebAssembly.validate(bytes)) return null;
+  return new WebAssembly.Module(bytes);
+}
+
+/** An engine holding a copy of `weights`: WebAssembly SIMD when available (or forced), else JS. */
+export function createMatvecEngine(weights: Float32Array, choice: EngineChoice = 'auto', module?: WebAssembly.Module | null): MatvecEngine {
+  if (choice !== 'js') {
+    const mod = module === undefined ? compileMatvecModule() : module;
+    if (mod) {
+      const inst = new WebAssembly.Instance(mod, {});
+      const ex = inst.exports as unknown as MatvecExports;
+      const need = (Math.ceil(weights.length / 4) * 4) * 4;
+      const have = ex.mem.buffer.byteLength;
+      if (need > have) ex.mem.grow(Math.ceil((need - have) / PAGE));
+      return new WasmEngine(ex, weights);
+    }
+    if (choice === 'wasm-simd') throw new Error('WebAssembly SIMD is not available on this host');
+  }
+  return new JsEngine(weights);
+}

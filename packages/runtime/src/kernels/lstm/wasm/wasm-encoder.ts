@@ -1,0 +1,95 @@
+/**
+ * A tiny WebAssembly binary encoder: just what the matvec module needs (one memory, i32 params,
+ * i32/v128 locals, structured loops, SIMD f32x4 loads, mul/add and stores).
+ */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+export function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function str(s: string): number[] {
+  const b = [...new TextEncoder().encode(s)];
+  return [...uleb(b.length), ...b];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+export const T = { i32: 0x7f, v128: 0x7b } as const;
+
+/** Instructions, as byte sequences. Memory offsets are byte offsets; alignment given as log2. */
+export const op = {
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  add: [0x6a],
+  sub: [0x6b],
+  mul: [0x6c],
+  shl: [0x74],
+  ltU: [0x49],
+  geU: [0x4f],
+  eqz: [0x45],
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  br: (d: number) => [0x0c, ...uleb(d)],
+  brIf: (d: number) => [0x0d, ...uleb(d)],
+  v128Load: (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
+  v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
+  load32Splat: (offset = 0) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
+  v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
+  f32x4Add: [0xfd, ...uleb(0xe4)],
+  /** i8x16.shuffle of a vector with itself broadcasting 32-bit lane `l` (a pshufd on x86). */
+  splatLane: (l: number) => [0xfd, ...uleb(0x0d), ...Array.from({ length: 16 }, (_v, i) => 4 * l + (i % 4))],
+  f32x4Mul: [0xfd, ...uleb(0xe6)],
+};
+
+export interface WasmFunc {
+  name: string;
+  params: number;
+  /** Extra locals after the i32 params, as [count, type] groups. */
+  locals: [number, number][];
+  body: number[][];
+}
+
+/** A module with one exported memory ("mem", `pages` initial pages) and i32-param, no-result functions. */
+export function encodeModule(funcs: WasmFunc[], pages: number): Uint8Array<ArrayBuffer> {
+  const types = funcs.map((f) => [0x60, ...vec(new Array(f.params).fill([T.i32])), 0x00]);
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(3, vec(funcs.map((_f, i) => uleb(i)))),
+    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...section(7, vec([[...str('mem'), 0x02, 0x00], ...funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])])),
+    ...section(10, vec(funcs.map((f) => {
+      const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body.flat(), ...op.end];
+      return [...uleb(body.length), ...body];
+    }))),
+  ];
+  return Uint8Array.from(bytes);
+}
