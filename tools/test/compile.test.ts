@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAGIC, loadModel, readRuntimeGraph } from '@lstmc/runtime';
 import { decodeRtTensorProto } from '@lstmc/backend-js';
+import { exportOnnx, inferTypes, makeGraph, makeNode, tensorType } from '@lstmc/ir';
 import { cli, CONFORMANCE, REPO } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'lstmc-compile-'));
@@ -49,6 +50,29 @@ describe('lstmc compile --target js', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^error\[E-ONNX-[A-Z-]+\]/);
+  });
+
+  it('an op the JS runtime has no kernel for is refused by node, op and domain (exit 1)', async () => {
+    const g = inferTypes(
+      makeGraph({
+        inputs: ['a'],
+        outputs: ['b'],
+        values: [
+          ['a', { name: 'a', type: tensorType('f32', [2]) }],
+          ['b', { name: 'b', type: tensorType('f32', [2]) }],
+        ],
+        nodes: [makeNode({ op: 'Gelu', domain: 'com.example', name: 'act_1', inputs: ['a'], outputs: ['b'] })],
+        opsets: { '': 17, 'com.example': 1 },
+      }),
+    );
+    const d = tmp();
+    writeFileSync(join(d, 'opaque.onnx'), exportOnnx(g));
+    for (const argv of [['compile', join(d, 'opaque.onnx'), '-o', join(d, 'x.lrg')], ['run', join(d, 'opaque.onnx'), '--data', d]]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^error\[E-JS-UNSUPPORTED-OP\]: .*'Gelu'.*com\.example.*node 'act_1'/);
+    }
   });
 
   it('an unwritable output is a one-line user error (exit 1)', async () => {
