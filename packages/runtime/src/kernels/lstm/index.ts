@@ -2,3 +2,4 @@ export { lstmDenseF32Kernel, LSTM_DIRECTIONS } from './lstm-dense-f32.js';
 export { lstmPackF32Kernel } from './lstm-pack-f32.js';
 export { packLstmWeights, unpackLstmWeights, lstmPackedSections, lstmPackedShape, type LstmWeights, type LstmPackedSections } from './pack.js';
 export { RNN_ACTIVATIONS, resolveActivations, isRnnActivation, sigmoid, type RnnActivationName, type ResolvedActivation } from './activations.js';
+export { createMatvecEngine, hasWasmSimd, type MatvecEngine, type EngineChoice } from './matvec-engine.js';

@@ -103,6 +103,11 @@ export function compileMatvecModule(): WebAssembly.Module | null {
   return new WebAssembly.Module(bytes);
 }
 
+/** True when this host can run the WebAssembly SIMD matvec kernels (otherwise the JS engine is used). */
+export function hasWasmSimd(): boolean {
+  return compileMatvecModule() !== null;
+}
+
 /** An engine holding a copy of `weights`: WebAssembly SIMD when available (or forced), else JS. */
 export function createMatvecEngine(weights: Float32Array, choice: EngineChoice = 'auto', module?: WebAssembly.Module | null): MatvecEngine {
   if (choice !== 'js') {

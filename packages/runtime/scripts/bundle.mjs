@@ -1,0 +1,28 @@
+// Builds dist/lstmc-runtime.mjs: the whole runtime as one ES module for browsers (no Node imports).
+// Usage: node scripts/bundle.mjs [outfile]
+import { build } from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_BUNDLE = join(here, '..', 'dist', 'lstmc-runtime.mjs');
+
+export async function bundleRuntime(outfile = DEFAULT_BUNDLE) {
+  await build({
+    entryPoints: [join(here, '..', 'src', 'index.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = await bundleRuntime(process.argv[2] ? resolve(process.argv[2]) : DEFAULT_BUNDLE);
+  console.log(`wrote ${out}`);
+}

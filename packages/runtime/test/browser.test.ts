@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { loadModel, writeRuntimeGraph, type RtTensor } from '../src/index.js';
+import { bundleRuntime } from '../scripts/bundle.mjs';
+import { Rng } from './helpers/random.js';
+import { twoLayerLstmModel } from './helpers/sample-models.js';
+
+/**
+ * Loads the esbuild browser bundle in headless Chromium and runs a model there; the outputs must be
+ * bit-identical to Node's (both the WebAssembly SIMD and the JS matvec engines).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`browser test skipped: ${CHROMIUM} is missing (install Debian's chromium package)`);
+
+/** Runs in the page: loads the bundle, runs the model with both matvec engines, and loads a corrupt file. */
+const BROWSER_SCRIPT = `async ({ bytes, x }) => {
+  const rt = await import('/lstmc-runtime.mjs');
+  const out = {};
+  for (const matvec of ['auto', 'js']) {
+    const model = rt.loadModel(new Uint8Array(bytes), { matvec });
+    const res = model.run({ input: { dtype: 'f32', shape: [7, 2, 6], data: new Float32Array(x) } });
+    out[matvec] = Object.fromEntries(Object.entries(res).map(([k, t]) => [k, Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length))]));
+  }
+  let corrupt = 'accepted';
+  try {
+    const b = new Uint8Array(bytes);
+    b[100] ^= 1;
+    rt.loadModel(b);
+  } catch (e) {
+    corrupt = e.code;
+  }
+  return { out, corrupt, simd: rt.hasWasmSimd() };
+}`;
+
+const bits = (t: RtTensor) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
+
+describe.skipIf(!hasChromium)('browser bundle in headless Chromium', () => {
+  it('runs a two-layer LSTM model with outputs bit-identical to Node', { timeout: 120_000 }, async () => {
+    const { chromium } = await import('playwright-core');
+    const bundle = readFileSync(await bundleRuntime(join(tmpdir(), `lstmc-runtime-${process.pid}.mjs`)), 'utf8');
+    expect(bundle).not.toMatch(/from\s*["']node:/);
+    const bytes = writeRuntimeGraph(twoLayerLstmModel(new Rng(31), { I: 6, H: 9, C: 4 }));
+    const x = new Rng(32).f32(7 * 2 * 6);
+    const node: Record<string, Record<string, number[]>> = {};
+    for (const matvec of ['auto', 'js'] as const) {
+      const out = loadModel(bytes, { matvec }).run({ input: { dtype: 'f32', shape: [7, 2, 6], data: x } });
+      node[matvec] = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, bits(t)]));
+    }
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (url.pathname === '/lstmc-runtime.mjs') return route.fulfill({ contentType: 'text/javascript', body: bundle });
+        return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>lstmc</title>' });
+      });
+      await page.goto('http://lstmc.test/');
+      // Passed as source text: vitest rewrites dynamic import() in functions it transforms.
+      const arg = JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x) });
+      const result = (await page.evaluate(`(${BROWSER_SCRIPT})(${arg})`)) as {
+        out: Record<string, Record<string, number[]>>;
+        corrupt: string;
+        simd: boolean;
+      };
+      expect(result.simd).toBe(true);
+      expect(result.corrupt).toBe('E-RT-CHECKSUM');
+      expect(result.out['auto']).toEqual(node['auto']);
+      expect(result.out['js']).toEqual(node['js']);
+    } finally {
+      await browser.close();
+    }
+  });
+});
