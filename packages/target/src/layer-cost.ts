@@ -77,7 +77,12 @@ export interface StepCost {
   readonly matvecW: number;
   readonly matvecR: number;
   readonly vector: number;
+  /** Weight streaming. */
   readonly dma: number;
+  /** Loading x_t and storing h_t (actBits words each, serialized on the DMA engine). */
+  readonly io: number;
+  /** One-cycle control instructions: x load issue, sync, h store issue, loop step (+ issue and sync per streamed matrix). */
+  readonly control: number;
   readonly total: number;
 }
 
@@ -105,7 +110,9 @@ export function layerStepCycles(plan: LayerPlanCost, t: Target, x?: InputPattern
   for (const o of stepVectorOps(plan.features)) vector += vectorKindCycles(o.op, o.n, t);
   const res = layerWeightResidency(plan, t);
   const dma = res.streaming ? dmaCycles(res.totalBytes, t) : 0;
-  return { scan, matvecW, matvecR, vector, dma, total: scan + matvecW + matvecR + vector + dma };
+  const io = dmaCycles(Math.ceil((plan.input * t.actBits) / 8), t) + dmaCycles(Math.ceil((H * t.actBits) / 8), t);
+  const control = 4 + (res.streaming ? 4 : 0);
+  return { scan, matvecW, matvecR, vector, dma, io, control, total: scan + matvecW + matvecR + vector + dma + io + control };
 }
 
 /**

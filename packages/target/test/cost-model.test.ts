@@ -125,6 +125,7 @@ describe('layer step cost', () => {
     };
     const c = layerStepCycles(plan, t, [0]);
     // scan ceil(1/2)=1; W: 1 column * (ceil(2/2) + 1); R: 1 * 1; vector ops: bias 4/2 + sigmoid ceil(3/2) + tanh, cell (2 passes), tanh, mul on 1 element
-    expect(c).toEqual({ scan: 1, matvecW: 2, matvecR: 1, vector: 9, dma: 0, total: 13 });
+    // io: x (1 word) and h (1 word) at 16 bits, 2 bytes each at 16 B/cycle: 1 + 1; control: 4
+    expect(c).toEqual({ scan: 1, matvecW: 2, matvecR: 1, vector: 9, dma: 0, io: 2, control: 4, total: 19 });
   });
 });
