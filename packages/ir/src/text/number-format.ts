@@ -32,34 +32,52 @@ export function formatF32Value(x: number): string {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  for (let p = 1; p <= 9; p++) {
-    const c = shortestAtPrecision(x, p);
-    if (c !== undefined) return withPoint(String(c));
+  // Whether some p-digit decimal reads back as x is monotone in p (append a
+  // zero), and 9 digits always suffice for a float32: binary search on p.
+  if (Math.fround(x) !== x) throw new Error(`formatF32Value: ${x} is not a float32 value`);
+  let lo = 1;
+  let hi = 9;
+  let found: number | undefined;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const c = shortestAtPrecision(x, mid);
+    if (c === undefined) lo = mid + 1;
+    else {
+      hi = mid;
+      found = c;
+    }
   }
-  throw new Error(`formatF32Value: ${x} is not a float32 value`);
+  return withPoint(String(found ?? shortestAtPrecision(x, 9)!));
 }
 
 /**
  * A p-significant-digit decimal that rounds to float32 x, preferring the
- * nearest. Next to a power of two the rounding interval is lopsided, so the
- * nearest p-digit decimal can miss while its neighbour on the wide side hits.
+ * nearest. toExponential gives the nearest p-digit decimal d; if it misses
+ * (next to a power of two the rounding interval is lopsided), its neighbour
+ * on the far side of x may still hit. toExponential breaks exact ties away
+ * from zero; numpy and CPython break them to even, and so do we.
  */
 function shortestAtPrecision(x: number, p: number): number | undefined {
-  const [mant, exp] = x.toExponential(p - 1).split('e') as [string, string];
-  const neg = mant.startsWith('-');
-  const digits = BigInt(mant.replace(/[-.]/g, ''));
-  // Candidates are d * 10^k for one k; keep those that read back as x.
-  const k = Number(exp) - p + 1;
-  const hits: bigint[] = [];
-  for (const d of [digits - 1n, digits, digits + 1n]) {
-    if (d <= 0n) continue;
-    const s = d.toString();
-    const c = Number(`${neg ? '-' : ''}${s}e${k}`);
-    if (Math.fround(c) === x) hits.push(d);
+  const s = x.toExponential(p - 1);
+  const ePos = s.indexOf('e');
+  const sign = x < 0 ? '-' : '';
+  const digits = Number(s.slice(sign.length, ePos).replace('.', ''));
+  const k = Number(s.slice(ePos + 1)) - p + 1;
+  const value = (d: number) => Number(`${sign}${d}e${k}`);
+  const c = value(digits);
+  if (Math.fround(c) === x) {
+    if (digits % 2 === 1) {
+      const below = value(digits - 1);
+      if (Math.fround(below) === x && nearestEvenCandidate([BigInt(digits - 1), BigInt(digits)], k, Math.abs(x)) === BigInt(digits - 1)) return below;
+    }
+    return c;
   }
-  if (hits.length === 0) return undefined;
-  const best = hits.length === 1 ? hits[0]! : nearestEvenCandidate(hits, k, Math.abs(x));
-  return Number(`${neg ? '-' : ''}${best}e${k}`);
+  for (const d of [digits - 1, digits + 1]) {
+    if (d <= 0) continue;
+    const v = value(d);
+    if (Math.fround(v) === x) return v;
+  }
+  return undefined;
 }
 
 /**

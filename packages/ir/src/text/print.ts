@@ -103,7 +103,7 @@ function isF32(x: number): boolean {
   return Number.isNaN(x) || Object.is(Math.fround(x), x);
 }
 
-function f32OrF64(x: number): string {
+function formatF32Attr(x: number): string {
   return Number.isNaN(x) ? 'nan' : formatF32Value(x);
 }
 
@@ -113,7 +113,7 @@ function attrText(a: Attr, resourceKey: string, ctx: PrintContext, indent: strin
     case 'int':
       return formatInteger(a.value);
     case 'float':
-      return isF32(a.value) ? f32OrF64(a.value) : `${formatF64Value(a.value)} : f64`;
+      return isF32(a.value) ? formatF32Attr(a.value) : `${formatF64Value(a.value)} : f64`;
     case 'string':
       return quote(a.value);
     case 'ints':
@@ -121,7 +121,7 @@ function attrText(a: Attr, resourceKey: string, ctx: PrintContext, indent: strin
     case 'floats':
       if (!a.value.length) return '[] : floats';
       return a.value.every(isF32)
-        ? `[${a.value.map(f32OrF64).join(', ')}]`
+        ? `[${a.value.map(formatF32Attr).join(', ')}]`
         : `[${a.value.map((x) => (Number.isNaN(x) ? 'nan' : formatF64Value(x))).join(', ')}] : f64`;
     case 'strings':
       return a.value.length ? `[${a.value.map(quote).join(', ')}]` : '[] : strings';
