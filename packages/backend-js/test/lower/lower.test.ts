@@ -53,6 +53,12 @@ describe('lowerToRuntime', () => {
     expect(m.nodes[0]!.outputs[0]).toBe(-1);
   });
 
+  it('packs constant weights at compile time whatever their size; other folds stop at the limit', () => {
+    const m = lowerToRuntime(torchLikeLstm([5, 2, 4], 6), { foldLimit: 8 });
+    // The packed weights (no bigger than W, R, B together) are folded; the 12-element zero state is not.
+    expect(kernels(m)).toEqual(['ConstantOfShape', 'lstm.dense.f32']);
+  });
+
   it('folds what static dims determine: only batch static', () => {
     const m = lowerToRuntime(torchLikeLstm(['seq', 3, 4], 6));
     expect(kernels(m)).toEqual(['lstm.dense.f32']);
