@@ -5,7 +5,8 @@
  * built-ins; errors name the plugin and the pass.
  */
 import { createRequire } from 'node:module';
-import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fail } from '@lstmc/ir';
 import type { OptionSpec } from './options.js';
@@ -34,7 +35,9 @@ function isPath(spec: string): boolean {
 
 async function importPlugin(spec: string, cwd: string): Promise<unknown> {
   let url: string;
-  if (isPath(spec)) url = pathToFileURL(resolvePath(cwd, spec)).href;
+  const dir = isPath(spec) ? packageDir(resolvePath(cwd, spec)) : undefined;
+  if (dir) url = pathToFileURL(createRequire(join(dir.path, 'package.json')).resolve(dir.name)).href;
+  else if (isPath(spec)) url = pathToFileURL(resolvePath(cwd, spec)).href;
   else {
     try {
       url = pathToFileURL(createRequire(resolvePath(cwd, 'package.json')).resolve(spec)).href;
@@ -52,6 +55,17 @@ async function importPlugin(spec: string, cwd: string): Promise<unknown> {
       notFound ? `plugin '${spec}' not found` : `plugin '${spec}' failed to load: ${e instanceof Error ? e.message : String(e)}`,
       { file: spec },
     );
+  }
+}
+
+/** A folder holding a package.json with a name: a plugin package given by path. */
+function packageDir(path: string): { path: string; name: string } | undefined {
+  try {
+    if (!statSync(path).isDirectory()) return undefined;
+    const pkg = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as { name?: unknown };
+    return typeof pkg.name === 'string' ? { path, name: pkg.name } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

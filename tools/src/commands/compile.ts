@@ -6,10 +6,13 @@ import { compileToRuntimeGraph } from '@lstmc/backend-js';
 import type { Command, Io, ParsedArgs } from '../command.js';
 import { stringOpt, UsageError } from '../command.js';
 import { loadModel } from '../load-model.js';
+import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags } from '../pass-flags.js';
 
 /** What one `--target` produces from the (pipeline-processed) IR graph. */
 export interface CompileTarget {
   readonly summary: string;
+  /** Pipeline text run when neither -O nor --pipeline is given (default: none). */
+  readonly defaultPipeline?: string;
   /** Extension of the default output file name (MODEL with this extension). */
   readonly ext: string;
   /** The output file's bytes, and a one-line description for the report. */
@@ -31,11 +34,14 @@ export const COMPILE_TARGETS = {
 export type CompileTargetName = keyof typeof COMPILE_TARGETS;
 
 /**
- * The IR between import and back end. The pass pipeline flags (-O, --pipeline, --plugin,
- * --print-ir-*) plug in here; without them the verified imported graph goes to the target as is.
+ * The IR between import and back end: the pass pipeline of the flags (-O, --pipeline, --plugin,
+ * --print-ir-*, ...; see pass-flags.ts). Without them the target's default pipeline runs (none for js).
+ * A `.lir` model is textual IR; a reproducer's recorded pipeline is its default.
  */
-function runPipeline(g: Graph, _args: ParsedArgs, _io: Io): Graph | Promise<Graph> {
-  return g;
+async function runPipeline(file: string, target: CompileTarget, args: ParsedArgs, io: Io): Promise<Graph> {
+  const lir = isTextIr(file) ? loadTextIr(file, io.cwd) : undefined;
+  const g = lir ? lir.graph : loadModel(file, io.cwd);
+  return (await runPassFlags(g, args, io, { file, fallback: lir?.pipeline ?? target.defaultPipeline })).graph;
 }
 
 export const compile: Command = {
@@ -43,6 +49,7 @@ export const compile: Command = {
   summary: 'compile an ONNX model for a target (js: a runtime graph for the lstmc JS runtime)',
   args: ['MODEL'],
   options: {
+    ...PASS_FLAG_OPTIONS,
     target: { type: 'string', value: 'NAME', help: `back end: ${Object.keys(COMPILE_TARGETS).join(', ')} (default js)` },
     output: { type: 'string', short: 'o', value: 'FILE', help: "output file (default: MODEL with the target's extension, in the current directory)" },
   },
@@ -55,7 +62,7 @@ export const compile: Command = {
     if (!Object.prototype.hasOwnProperty.call(COMPILE_TARGETS, name))
       throw new UsageError(`unknown target '${name}' (known: ${Object.keys(COMPILE_TARGETS).join(', ')})`);
     const target: CompileTarget = COMPILE_TARGETS[name as CompileTargetName];
-    const g = await runPipeline(loadModel(file, io.cwd), args, io);
+    const g = await runPipeline(file, target, args, io);
     const { bytes, note } = await target.emit(g, { file, args, io });
     const out = stringOpt(args, 'output') ?? basename(file, extname(file)) + target.ext;
     try {

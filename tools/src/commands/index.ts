@@ -3,6 +3,7 @@ import { inspect } from './inspect.js';
 import { ir } from './ir.js';
 import { compile } from './compile.js';
 import { run } from './run.js';
+import { prune } from './prune.js';
 
 /** Every lstmc command, in the order `lstmc --help` lists them. */
 export const COMMANDS = {
@@ -10,4 +11,5 @@ export const COMMANDS = {
   ir,
   compile,
   run,
+  prune,
 } as const satisfies Record<string, Command>;
