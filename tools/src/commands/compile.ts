@@ -53,9 +53,7 @@ export const compile: Command = {
     target: { type: 'string', value: 'NAME', help: `back end: ${Object.keys(COMPILE_TARGETS).join(', ')} (default js)` },
     output: { type: 'string', short: 'o', value: 'FILE', help: "output file (default: MODEL with the target's extension, in the current directory)" },
   },
-  details: Object.entries(COMPILE_TARGETS)
-    .map(([k, t]) => `targets:\n  ${k.padEnd(8)} ${t.summary}`)
-    .join('\n'),
+  details: ['targets:', ...Object.entries(COMPILE_TARGETS).map(([k, t]) => `  ${k.padEnd(8)} ${t.summary}`)].join('\n'),
   async run(args, io) {
     const file = args.positionals[0]!;
     const name = stringOpt(args, 'target') ?? 'js';
