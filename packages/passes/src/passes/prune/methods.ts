@@ -59,11 +59,12 @@ export function pruneBlocks(a: Float32Array, rows: number, cols: number, sparsit
 /**
  * Load-balance-aware pruning (ESE): rows are mapped to PEs as the target maps
  * them (row r on PE r mod pes), and every PE keeps the same number of
- * non-zeros, K = round((1-s) * n / pes), its largest-magnitude weights (a PE
+ * non-zeros, K = round((1-s) * n / min(pes, rows)), its largest-magnitude weights (a PE
  * whose share is smaller than K keeps its whole share).
  */
 export function pruneBalanced(a: Float32Array, rows: number, cols: number, sparsity: number, pes: number): Float32Array {
-  const keep = Math.round(((1 - sparsity) * rows * cols) / pes);
+  // PEs beyond the row count hold nothing; the kept weights are shared by those that hold rows.
+  const keep = Math.round(((1 - sparsity) * rows * cols) / Math.min(pes, rows));
   const out = a.slice();
   for (const peRows of rowsOfPes(rowToPe(rows, pes))) {
     const n = peRows.length * cols;
