@@ -133,11 +133,12 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
 
   // Weights that are constants were put into an engine at load time; others are copied in per call.
   const e = (call.prepared as LstmPrepared | undefined)?.engine ?? createMatvecEngine(Wt.data as Float32Array, call.env.matvec);
-  // Scratch after the weights: projections [T*B rows][4H], h [H rounded to 4], X as given.
+  // Scratch after the weights: projections [T*B rows][4H], h [B][H rounded to 4], X as given.
   const H4 = 4 * H;
+  const hStride = Math.ceil(H / 4) * 4;
   const xpOff = e.scratchOff;
   const hOff = xpOff + T * B * H4;
-  const xOff = hOff + Math.ceil(H / 4) * 4;
+  const xOff = hOff + B * hStride;
   e.scratch(xOff + T * B * I - e.scratchOff);
   const mem = e.mem;
   mem.set(X.data as Float32Array, xOff);
@@ -145,42 +146,41 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
   const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
   const Yh = new Float32Array(D * B * H);
   const Yc = new Float32Array(D * B * H);
-  const c = new Float32Array(H);
+  const c = new Float32Array(B * H);
+  const active = new Int32Array(B);
   const acts = resolveActivations(activationNames(a), a.activation_alpha, a.activation_beta);
   const clip = a.clip ?? Infinity;
   // X rows are (t, b) pairs; row r = t*B + b in both layouts, only its address differs.
   const rowOff = layout1 ? (r: number) => xOff + ((r % B) * T + Math.floor(r / B)) * I : (r: number) => xOff + r * I;
+  // Where (d, b) lives in initial_h/initial_c/Y_h/Y_c.
+  const stateAt = (d: number, b: number) => (layout1 ? (b * D + d) * H : (d * B + b) * H);
   for (let d = 0; d < D; d++) {
     const base = d * sec.stride;
     let usePeepholes = false;
     for (let i = 0; i < H4; i++) if (mem[base + sec.peep + i] !== 0) usePeepholes = true;
     projectInputs(e, T * B, rowOff, base + sec.w, base + sec.bias, H, I, xpOff);
-    const reverse = a.direction === 'reverse' || d === 1;
+    const h0 = carried ? carried.h : (initH?.data as Float32Array | undefined);
+    const c0 = carried ? carried.c : (initC?.data as Float32Array | undefined);
     for (let b = 0; b < B; b++) {
-      const so = layout1 ? (b * D + d) * H : (d * B + b) * H;
-      const h0 = carried ? carried.h : (initH?.data as Float32Array | undefined);
-      const c0 = carried ? carried.c : (initC?.data as Float32Array | undefined);
-      if (h0) mem.set(h0.subarray(so, so + H), hOff);
-      else mem.fill(0, hOff, hOff + H);
-      if (c0) c.set(c0.subarray(so, so + H));
-      else c.fill(0);
-      runRecurrence(
-        {
-          e, rOff: base + sec.r, peepOff: base + sec.peep, hOff, usePeepholes, H,
-          xpOff, xpRowStep: B, xpRowBase: b,
-          f: acts[d * 3]!, g: acts[d * 3 + 1]!, h: acts[d * 3 + 2]!,
-          clip, inputForget: a.input_forget === 1,
-          c,
-          y: Y, yStep: layout1 ? D * H : D * B * H, yBase: layout1 ? (b * T * D + d) * H : (d * B + b) * H,
-        },
-        lens[b]!,
-        reverse,
-      );
+      const so = stateAt(d, b);
+      if (h0) mem.set(h0.subarray(so, so + H), hOff + b * hStride);
+      else mem.fill(0, hOff + b * hStride, hOff + b * hStride + H);
+      if (c0) c.set(c0.subarray(so, so + H), b * H);
+      else c.fill(0, b * H, (b + 1) * H);
+    }
+    runRecurrence({
+      e, rOff: base + sec.r, peepOff: base + sec.peep, hOff, hStride, usePeepholes, H, B, xpOff,
+      f: acts[d * 3]!, g: acts[d * 3 + 1]!, h: acts[d * 3 + 2]!,
+      clip, inputForget: a.input_forget === 1, c,
+      y: Y, yStepT: layout1 ? D * H : D * B * H, yStepB: layout1 ? T * D * H : H, yBase: d * (layout1 ? H : B * H),
+      lens, reverse: a.direction === 'reverse' || d === 1, active,
+    });
+    for (let b = 0; b < B; b++) {
       // A batch entry with sequence length 0 has zero Y_h and Y_c (onnxruntime's behaviour).
-      if (lens[b]! > 0) {
-        Yh.set(mem.subarray(hOff, hOff + H), so);
-        Yc.set(c, so);
-      }
+      if (lens[b]! === 0) continue;
+      const so = stateAt(d, b);
+      Yh.set(mem.subarray(hOff + b * hStride, hOff + b * hStride + H), so);
+      Yc.set(c.subarray(b * H, (b + 1) * H), so);
     }
   }
   if (state) state['lstm'] = { h: Yh.slice(), c: Yc.slice(), batch: B } satisfies LstmStreamState;

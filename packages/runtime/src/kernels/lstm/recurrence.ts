@@ -1,75 +1,105 @@
 import type { ResolvedActivation } from './activations.js';
 import type { MatvecEngine } from './matvec-engine.js';
 
-/** Everything one direction of one batch entry needs to run its time steps. */
+/** Everything one direction needs to run its time steps over every batch entry. */
 export interface RecurrenceArgs {
   readonly e: MatvecEngine;
-  /** Float offsets in engine memory: this direction's R and peephole sections, h (H floats, holds h_{t-1}). */
+  /** Float offsets in engine memory: this direction's R and peephole sections. */
   readonly rOff: number;
   readonly peepOff: number;
+  /** h of batch entry b at hOff + b*hStride (in: initial h; out: final h). hStride is a multiple of 4. */
   readonly hOff: number;
+  readonly hStride: number;
   readonly usePeepholes: boolean;
   readonly H: number;
-  /** Input projections incl. bias in engine memory, [row][j][4]; row of step t is t * xpRowStep + xpRowBase. */
+  readonly B: number;
+  /** Input projections incl. bias in engine memory, [t*B + b][j][4]. */
   readonly xpOff: number;
-  readonly xpRowStep: number;
-  readonly xpRowBase: number;
   readonly f: ResolvedActivation;
   readonly g: ResolvedActivation;
   readonly h: ResolvedActivation;
   /** Clip threshold, or Infinity for no clip. */
   readonly clip: number;
   readonly inputForget: boolean;
-  /** c (in: initial c; updated in place). */
+  /** c of batch entry b at b*H (in: initial c; out: final c). */
   readonly c: Float32Array;
-  /** Y output (or null), and where step t of this direction/batch goes: t * yStep + yBase. */
+  /** Y output (or null): h of step t, batch b goes to t * yStepT + b * yStepB + yBase. */
   readonly y: Float32Array | null;
-  readonly yStep: number;
+  readonly yStepT: number;
+  readonly yStepB: number;
   readonly yBase: number;
+  /** Valid length of each batch entry. */
+  readonly lens: Int32Array;
+  readonly reverse: boolean;
+  /** Scratch of B entries (active batch entries of a step). */
+  readonly active: Int32Array;
 }
 
 /**
- * Runs `len` steps over time indices t = 0..len-1 (forward) or len-1..0 (reverse). Per step: one fused
- * matvec adds R * h_{t-1} for all four gates into the step's projection row (in place), then the cell
- * update turns the row into c_t (in `c`) and h_t (in engine memory at hOff, read by the next step).
- * Allocates nothing. The caller must not grow the engine's scratch while this runs.
+ * Runs one direction. At step s, batch entry b is active while s < lens[b] and processes time index
+ * t = s (forward) or lens[b]-1-s (reverse: each entry starts at its own last valid step). Per step, the
+ * active entries go four at a time through mv4, which adds R * h_{t-1} for all four gates into each
+ * entry's projection row in place (one pass over R for four entries), then the cell update turns each
+ * row into c_t (in `c`) and h_t (in engine memory, read by the next step). Allocates nothing.
+ * The caller must not grow the engine's scratch while this runs.
  */
-export function runRecurrence(a: RecurrenceArgs, len: number, reverse: boolean): void {
-  const { e, rOff, peepOff, hOff, usePeepholes, H, xpOff, xpRowStep, xpRowBase, clip, inputForget, c, y, yStep, yBase } = a;
+export function runRecurrence(a: RecurrenceArgs): void {
+  const { e, rOff, H, B, lens, reverse, active, hOff, hStride, xpOff } = a;
+  const H4 = 4 * H;
+  let maxLen = 0;
+  for (let b = 0; b < B; b++) maxLen = Math.max(maxLen, lens[b]!);
+  const rowOf = (s: number, b: number) => xpOff + ((reverse ? lens[b]! - 1 - s : s) * B + b) * H4;
+  for (let s = 0; s < maxLen; s++) {
+    let n = 0;
+    for (let b = 0; b < B; b++) if (s < lens[b]!) active[n++] = b;
+    let k = 0;
+    for (; k + 4 <= n; k += 4) {
+      const b0 = active[k]!, b1 = active[k + 1]!, b2 = active[k + 2]!, b3 = active[k + 3]!;
+      e.mv4(rOff, hOff + b0 * hStride, hOff + b1 * hStride, hOff + b2 * hStride, hOff + b3 * hStride, rowOf(s, b0), rowOf(s, b1), rowOf(s, b2), rowOf(s, b3), H, H, H4);
+    }
+    for (; k < n; k++) {
+      const b = active[k]!;
+      e.mv1(rOff, hOff + b * hStride, rowOf(s, b), H, H, H4);
+    }
+    for (k = 0; k < n; k++) {
+      const b = active[k]!;
+      const t = reverse ? lens[b]! - 1 - s : s;
+      cellUpdate(a, rowOf(s, b), hOff + b * hStride, b * H);
+      if (a.y) a.y.set(e.mem.subarray(hOff + b * hStride, hOff + b * hStride + H), t * a.yStepT + b * a.yStepB + a.yBase);
+    }
+  }
+}
+
+/** Gate activations and state update of one batch entry for one step, from its pre-activation row. */
+function cellUpdate(a: RecurrenceArgs, row: number, hAt: number, cAt: number): void {
+  const { H, peepOff, usePeepholes, clip, inputForget, c } = a;
+  const m = a.e.mem;
   const fAct = a.f.fn;
   const gAct = a.g.fn;
   const hAct = a.h.fn;
-  const m = e.mem;
-  const H4 = 4 * H;
-  for (let s = 0; s < len; s++) {
-    const t = reverse ? len - 1 - s : s;
-    const row = xpOff + (t * xpRowStep + xpRowBase) * H4;
-    e.mv1(rOff, hOff, row, H, H, H4);
-    for (let j = 0, q = row, pp = peepOff; j < H; j++, q += 4, pp += 4) {
-      let gi = m[q]!;
-      let go = m[q + 1]!;
-      let gf = m[q + 2]!;
-      let gc = m[q + 3]!;
-      const cPrev = c[j]!;
-      if (usePeepholes) {
-        gi += m[pp]! * cPrev;
-        gf += m[pp + 2]! * cPrev;
-      }
-      if (gi > clip) gi = clip; else if (gi < -clip) gi = -clip;
-      if (gc > clip) gc = clip; else if (gc < -clip) gc = -clip;
-      const ig = fAct(gi);
-      let fg: number;
-      if (inputForget) fg = 1 - ig;
-      else {
-        if (gf > clip) gf = clip; else if (gf < -clip) gf = -clip;
-        fg = fAct(gf);
-      }
-      c[j] = fg * cPrev + ig * gAct(gc);
-      const cNew = c[j]!;
-      if (usePeepholes) go += m[pp + 1]! * cNew;
-      if (go > clip) go = clip; else if (go < -clip) go = -clip;
-      m[hOff + j] = fAct(go) * hAct(cNew);
+  for (let j = 0, q = row, pp = peepOff; j < H; j++, q += 4, pp += 4) {
+    let gi = m[q]!;
+    let go = m[q + 1]!;
+    let gf = m[q + 2]!;
+    let gc = m[q + 3]!;
+    const cPrev = c[cAt + j]!;
+    if (usePeepholes) {
+      gi += m[pp]! * cPrev;
+      gf += m[pp + 2]! * cPrev;
     }
-    if (y) y.set(m.subarray(hOff, hOff + H), t * yStep + yBase);
+    if (gi > clip) gi = clip; else if (gi < -clip) gi = -clip;
+    if (gc > clip) gc = clip; else if (gc < -clip) gc = -clip;
+    const ig = fAct(gi);
+    let fg: number;
+    if (inputForget) fg = 1 - ig;
+    else {
+      if (gf > clip) gf = clip; else if (gf < -clip) gf = -clip;
+      fg = fAct(gf);
+    }
+    c[cAt + j] = fg * cPrev + ig * gAct(gc);
+    const cNew = c[cAt + j]!;
+    if (usePeepholes) go += m[pp + 1]! * cNew;
+    if (go > clip) go = clip; else if (go < -clip) go = -clip;
+    m[hAt + j] = fAct(go) * hAct(cNew);
   }
 }
