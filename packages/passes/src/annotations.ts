@@ -42,6 +42,8 @@ export const ANN = {
   qWeightBits: 'lstmc.q.weight_bits',
   qError: 'lstmc.q.error',
   deltaThreshold: 'lstmc.delta.threshold',
+  deltaSparsity: 'lstmc.delta.sparsity',
+  deltaError: 'lstmc.delta.error',
 } as const satisfies Record<string, `${typeof ANNOTATION_PREFIX}${string}`>;
 
 /** Attribute prefixes that hold each built-in property. */

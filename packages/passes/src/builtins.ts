@@ -6,6 +6,7 @@ import { sparsityPass } from './passes/sparsity/index.js';
 import { encodePass } from './passes/encode/index.js';
 import { selectModePass } from './passes/select-mode/index.js';
 import { quantizePass } from './passes/quantize/index.js';
+import { deltaPass } from './passes/delta/index.js';
 import { makeRegistry, type Registry } from './registry.js';
 
 export const BUILTIN_PASSES = {
@@ -15,6 +16,7 @@ export const BUILTIN_PASSES = {
   'select-mode': selectModePass,
   quantize: quantizePass,
   encode: encodePass,
+  delta: deltaPass,
 } as const satisfies Record<string, AnyPass>;
 
 export type BuiltinPassName = keyof typeof BUILTIN_PASSES;

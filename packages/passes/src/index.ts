@@ -18,3 +18,4 @@ export * from './presets.js';
 export * from './plugin.js';
 export * from './reproducer.js';
 export * from './passes/quantize/index.js';
+export * from './passes/delta/index.js';

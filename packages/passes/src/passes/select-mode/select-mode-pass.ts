@@ -64,7 +64,9 @@ export const selectModePass = definePass({
           const ws = (m === 'W' ? wsW : wsR)[d];
           const wt = o['weight-threshold'] === 'auto' ? autoWeightThreshold(shape, t) : o['weight-threshold'];
           const wp = ws >= wt;
-          const is = o['input-test'] === 'static' ? getFloats(n, m === 'W' ? ANN.inputSparsityW : ANN.inputSparsityR)?.[d] : undefined;
+          // With delta updates the W product sees the change vectors, whose sparsity delta measured.
+          const measured = m === 'W' ? (getFloats(n, ANN.deltaSparsity)?.[0] ?? getFloats(n, ANN.inputSparsityW)?.[d]) : getFloats(n, ANN.inputSparsityR)?.[d];
+          const is = o['input-test'] === 'static' ? measured : undefined;
           if (o['input-test'] === 'static' && is === undefined) ctx.fail('E-MODE-NO-INPUT-SPARSITY', `layer '${n.name}' has no recorded input sparsity`);
           // The input test only matters when its outcome changes the mode.
           const low = modeOf(wp, false, o.combine);
