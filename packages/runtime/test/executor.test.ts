@@ -173,3 +173,33 @@ describe('streaming', () => {
     }
   });
 });
+
+describe('node helpers and stream refusals', () => {
+  it('loads a model from a file with @lstmc/runtime/node', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadModelFile, writeRuntimeGraphFile } = await import('../src/node.js');
+    const path = join(mkdtempSync(join(tmpdir(), 'lstmc-rt-')), 'm.lrg');
+    const rm = twoLayerLstmModel(new Rng(8), DIMS);
+    writeRuntimeGraphFile(path, rm);
+    const a = loadModelFile(path).run({ input: X(3, 2) });
+    const b = createModel(rm).run({ input: X(3, 2) });
+    expect(maxAbsDiff(a['probs']!, b['probs']!)).toBe(0);
+  });
+
+  it('refuses to stream an LSTM with sequence_lens', () => {
+    const rm = twoLayerLstmModel(new Rng(1), DIMS);
+    const lens = rm.values.length;
+    const withLens = {
+      ...rm,
+      values: [...rm.values, { name: 'lens', dtype: 'i32' as const, shape: ['batch'] }],
+      inputs: [...rm.inputs, lens],
+      nodes: rm.nodes.map((n) => (n.name === 'LSTM_1' ? { ...n, inputs: n.inputs.map((v, i) => (i === 2 ? lens : v)) } : n)),
+    };
+    const m = createModel(withLens);
+    expect(code(() => m.createStream())).toEqual({ code: 'E-RT-STREAM', field: 'LSTM_1' });
+    // The same model runs normally.
+    expect(m.run({ input: X(4, 2), lens: { dtype: 'i32', shape: [2], data: Int32Array.of(4, 2) } })['probs']!.shape).toEqual([4, 2, 4]);
+  });
+});

@@ -130,6 +130,8 @@ describe('manifest corruption (re-sealed with valid checksums)', () => {
     ['graph output never produced', 'E-RT-GRAPH', (m) => m.nodes.pop(), undefined],
     ['bad execution mode', 'E-RT-MANIFEST', (m) => (m.nodes[lstmIndex(m)].mode = { W: 'dense', R: 'lazy' }), undefined],
     ['metadata value not a string', 'E-RT-MANIFEST', (m) => (m.metadata = { a: 1 }), 'metadata.a'],
+    ['attribute named like an Object.prototype member', 'E-RT-ATTR', (m) => (m.nodes[lstmIndex(m)].attrs.constructor = { type: 'int', value: 1 }), undefined],
+    ['attribute named __proto__', 'E-RT-ATTR', (m) => Object.defineProperty(m.nodes[lstmIndex(m)].attrs, '__proto__', { value: { type: 'int', value: 1 }, enumerable: true }), undefined],
   ];
 
   for (const [what, code, edit, field] of cases) {

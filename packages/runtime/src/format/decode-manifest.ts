@@ -151,7 +151,10 @@ export function decodeManifest(json: Json, blob: ArrayBuffer, blobFileOffset: nu
     const attrsJson = o['attrs'];
     if (!isObj(attrsJson)) rtFail('E-RT-MANIFEST', 'expected an object', { field: `${f}.attrs` });
     const attrs: Record<string, RtAttr> = {};
-    for (const [k, a] of Object.entries(attrsJson)) attrs[k] = attr(a, blob, blobFileOffset, `${f}.attrs.${k}`);
+    for (const [k, a] of Object.entries(attrsJson)) {
+      if (k === '__proto__') rtFail('E-RT-ATTR', `attribute name '${k}' is not allowed`, { field: `${f}.attrs` });
+      attrs[k] = attr(a, blob, blobFileOffset, `${f}.attrs.${k}`);
+    }
     const node: RtNode = {
       kernel: str(o['kernel'], `${f}.kernel`),
       name: str(o['name'], `${f}.name`),
@@ -167,7 +170,10 @@ export function decodeManifest(json: Json, blob: ArrayBuffer, blobFileOffset: nu
     const md = m['metadata'];
     if (!isObj(md)) rtFail('E-RT-MANIFEST', 'expected an object', { field: 'metadata' });
     metadata = {};
-    for (const [k, v] of Object.entries(md)) metadata[k] = str(v, `metadata.${k}`);
+    for (const [k, v] of Object.entries(md)) {
+      if (k === '__proto__') rtFail('E-RT-MANIFEST', `metadata key '${k}' is not allowed`, { field: 'metadata' });
+      metadata[k] = str(v, `metadata.${k}`);
+    }
   }
   return { values, inputs, outputs, nodes, ...(metadata ? { metadata } : {}) };
 }
