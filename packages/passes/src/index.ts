@@ -19,3 +19,4 @@ export * from './plugin.js';
 export * from './reproducer.js';
 export * from './passes/quantize/index.js';
 export * from './passes/delta/index.js';
+export { passReferenceMarkdown } from './describe.js';
