@@ -9,7 +9,16 @@ import { encodeInstr, type Instr } from '../isa/encode.js';
 import { ISA, type Mnemonic } from '../isa/table.js';
 import { parseAsm, type Pos, type StatementAst } from './parser.js';
 
-const EMPTY_IO: IoDesc = { dramWords: 0, vmemWords: 0, accRows: 0, inputs: [], outputs: [], layers: [], host: [] };
+const EMPTY_IO: IoDesc = {
+  maxSeqLen: 0,
+  dramWords: 0,
+  vmemWords: 0,
+  accRows: 0,
+  tensors: [],
+  outputs: [],
+  seqLens: { name: null, values: null },
+  layers: [],
+};
 
 function ints(arg: string, loc: Location): number[] {
   if (arg === '') return [];

@@ -1,6 +1,7 @@
 import type { FixedLuts } from '@lstmc/runtime/fixed';
 import type { RowAssignmentKind, Target } from '@lstmc/target';
 import type { Instr } from '../isa/encode.js';
+import type { GlueStep } from '../host/glue.js';
 
 /** One matrix of the matrix table: how its weights are laid out in the weights section. */
 export interface MatrixDesc {
@@ -18,17 +19,31 @@ export interface MatrixDesc {
   readonly pes: readonly { readonly offset: number; readonly bytes: number }[];
 }
 
-/** A tensor the host exchanges with the accelerator through DRAM. */
+/** How the host moves an ONNX tensor in or out of a sequence's DRAM image. */
+export const IO_ROLES = ['x', 'h0', 'c0', 'y', 'yh', 'yc'] as const;
+export type IoRole = (typeof IO_ROLES)[number];
+
+/**
+ * A tensor the host exchanges with the accelerator through DRAM, one direction
+ * of one LSTM node. The program runs once per batch item (sequence): 'x' and
+ * 'y' regions hold maxSeqLen steps of `width` words (step t at addr + t*width),
+ * the state regions `width` words.
+ */
 export interface IoTensor {
+  /** ONNX value name. */
   readonly name: string;
-  /** DRAM word address of batch item 0 and the words per batch item. */
+  readonly role: IoRole;
+  /** LSTM node and direction (0 forward/only, 1 reverse of bidirectional). */
+  readonly node: string;
+  readonly dir: number;
+  /** Directions of the node, and its ONNX layout attribute. */
+  readonly dirs: number;
+  readonly layout: number;
   readonly addr: number;
-  readonly words: number;
-  /** ONNX-facing shape with symbolic dims as names. */
-  readonly shape: readonly (number | string)[];
+  readonly width: number;
   readonly frac: number;
-  /** How the host maps the tensor to/from per-sequence DRAM images; see codegen/host-io.ts. */
-  readonly role: string;
+  /** Constant contents (initial states given as initializers), per batch item [B x width] or [width]. */
+  readonly value?: readonly number[];
 }
 
 /** Where each layer's code lies, for per-layer statistics. */
@@ -38,15 +53,26 @@ export interface LayerRange {
   readonly end: number;
 }
 
+/** A graph output: an LSTM output assembled by the host, then glue ops (Squeeze, Reshape, ...) applied. */
+export interface HostOutput {
+  readonly name: string;
+  readonly node: string;
+  readonly which: 'Y' | 'Y_h' | 'Y_c';
+  readonly glue: readonly GlueStep[];
+}
+
 export interface IoDesc {
+  /** Longest sequence the DRAM layout holds. */
+  readonly maxSeqLen: number;
   readonly dramWords: number;
   readonly vmemWords: number;
   readonly accRows: number;
-  readonly inputs: readonly IoTensor[];
-  readonly outputs: readonly IoTensor[];
+  /** DRAM regions the host fills or reads, per LSTM node and direction. */
+  readonly tensors: readonly IoTensor[];
+  readonly outputs: readonly HostOutput[];
+  /** Per-sequence lengths: a graph input, constant values, or null (the full length). */
+  readonly seqLens: { readonly name: string | null; readonly values: readonly number[] | null };
   readonly layers: readonly LayerRange[];
-  /** Host-side work (ops the accelerator lacks), executed by the runtime; names only here. */
-  readonly host: readonly string[];
 }
 
 /** Everything an .lxb holds, decoded. */

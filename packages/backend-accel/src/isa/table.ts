@@ -1,5 +1,5 @@
 import { activate, biasAdd, cellUpdate, gateMul, oneMinus, peepholeAdd } from '@lstmc/runtime/fixed';
-import { dmaCycles, vectorKindCycles, zeroScanCycles, type Target } from '@lstmc/target';
+import { dmaCycles, vectorKindCycles, zeroScanCycles, type MatvecMode, type Target } from '@lstmc/target';
 import type { Machine } from '../sim/machine.js';
 import { dmaTransfer, loadWeights, matvec, matvecCost, simCheck, zeroScan } from '../sim/units.js';
 import { ACT_SOURCES, CFG_REGS, F, type FieldSpec } from './fields.js';
@@ -27,6 +27,8 @@ export interface InstrSpec {
   readonly exec: (o: Operands, m: Machine) => void;
   /** The cycle-cost rule for docs/isa.md. */
   readonly costDoc: string;
+  /** Matrix-vector instructions: the mode they run in (per-mode statistics). */
+  readonly mode?: MatvecMode;
 }
 
 const one = () => 1;
@@ -47,8 +49,9 @@ const actFields = [
   F.flag('c', 'clip the input to +-cfg.clip first'),
 ];
 
-const mv = (opcode: number, mode: 'dense' | 'sparse-weight' | 'sparse-input' | 'sparse-both', summary: string): InstrSpec => ({
+const mv = (opcode: number, mode: MatvecMode, summary: string): InstrSpec => ({
   opcode,
+  mode,
   summary,
   fields: mvFields,
   unit: 'pe',

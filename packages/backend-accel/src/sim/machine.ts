@@ -8,6 +8,7 @@ export interface SimStats {
   instructions: number;
   cyclesByLayer: Record<string, number>;
   cyclesByMode: Record<string, number>;
+  cyclesByUnit: Record<string, number>;
   usefulMacs: number;
   /** sum over matvecs of pes * peak lanes * cycles. */
   macCapacity: number;
@@ -24,6 +25,7 @@ export function emptyStats(): SimStats {
     instructions: 0,
     cyclesByLayer: {},
     cyclesByMode: {},
+    cyclesByUnit: {},
     usefulMacs: 0,
     macCapacity: 0,
     matvecCycles: 0,

@@ -1,0 +1,5 @@
+export * from './builder.js';
+export * from './lstm-plan.js';
+export * from './lower-lstm.js';
+export * from './graph-walk.js';
+export * from './compile.js';

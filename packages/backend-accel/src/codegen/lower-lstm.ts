@@ -1,0 +1,145 @@
+import { fail } from '@lstmc/ir';
+import { productShifts } from '@lstmc/runtime/fixed';
+import { layerWeightResidency, usesSparseInput, usesSparseWeights, type MatvecMode } from '@lstmc/target';
+import { WIDTHS } from '../isa/fields.js';
+import type { Mnemonic } from '../isa/table.js';
+import { addConsts, addMatrix, emit, here, type Builder } from './builder.js';
+import type { DirPlan } from './lstm-plan.js';
+
+/** DRAM regions one direction reads and writes (word addresses). */
+export interface DirRegions {
+  /** x_t is the concatenation of these per-step sources (address of step 0, width). */
+  readonly x: readonly { readonly addr: number; readonly width: number }[];
+  readonly y: number;
+  readonly h0: number | null;
+  readonly c0: number | null;
+  readonly yh: number;
+  readonly yc: number;
+  /** A region of zeros at least H words long. */
+  readonly zeros: number;
+}
+
+const MV: Record<MatvecMode, Mnemonic> = { dense: 'mv.d', 'sparse-weight': 'mv.sw', 'sparse-input': 'mv.si', 'sparse-both': 'mv.sb' };
+
+/** Vector memory layout of a direction: x | h | c | gates (4H) | tanh(c). */
+export function vmemLayout(I: number, H: number) {
+  const x = 0;
+  const h = x + I;
+  const c = h + H;
+  const g = c + H;
+  const tc = g + 4 * H;
+  return { x, h, c, g, tc, words: tc + H };
+}
+
+/**
+ * Emit the microcode of one LSTM direction. The step sequence follows
+ * stepVectorOps (@lstmc/target) and lstmStepFixed (runtime/src/fixed):
+ * W then R into the accumulators, bias, peepholes, activations, cell, h.
+ * Returns the vector memory words and accumulator rows it uses.
+ */
+export function lowerDirection(b: Builder, d: DirPlan, r: DirRegions, name: string): { vmem: number; acc: number } {
+  const t = b.target;
+  const l = d.layer;
+  const H = l.hidden;
+  const I = l.input;
+  const vm = vmemLayout(I, H);
+  if (vm.words > 2 ** WIDTHS.vaddr || 4 * H > 2 ** WIDTHS.aaddr) {
+    fail('E-ACCEL-TOO-LARGE', `layer needs ${vm.words} vector-memory words and ${4 * H} accumulators; the accelerator has ${2 ** WIDTHS.vaddr} and ${2 ** WIDTHS.aaddr}`, { node: d.node.name });
+  }
+  const sh = productShifts(l);
+  const wSparse = usesSparseWeights(d.modeW);
+  const rSparse = usesSparseWeights(d.modeR);
+  const W = addMatrix(b, `${name}/W`, l.W, 4 * H, I, wSparse, sh.w, d.assignment);
+  const R = addMatrix(b, `${name}/R`, l.R, 4 * H, H, rSparse, sh.r, d.assignment);
+  const res = layerWeightResidency(
+    { features: { hidden: H, bias: !!l.bias, peephole: !!l.peephole, inputForget: l.inputForget }, input: I, w: { layout: W.layout, mode: d.modeW }, r: { layout: R.layout, mode: d.modeR } },
+    t,
+  );
+  const biasK = l.bias ? addConsts(b, l.bias) : 0;
+  const peepK = l.peephole ? addConsts(b, l.peephole) : 0;
+
+  // prologue
+  if (l.clip !== null) emit(b, 'cfg', { r: 0, v: l.clip });
+  if (l.peephole) emit(b, 'cfg', { r: 1, v: sh.p });
+  if (!res.streaming) {
+    emit(b, 'dma.w', { m: W.index, o: 0 });
+    emit(b, 'dma.w', { m: R.index, o: Math.max(0, ...W.bytesPerPe) });
+  }
+  emit(b, 'dma.ld', { v: vm.h, d: r.h0 ?? r.zeros, n: H, t: 0 });
+  emit(b, 'dma.ld', { v: vm.c, d: r.c0 ?? r.zeros, n: H, t: 0 });
+  emit(b, 'sync');
+  const loop = emit(b, isReverse(d) ? 'tloop.r' : 'tloop.f', { end: 0 });
+
+  // one time step
+  if (res.streaming) emit(b, 'dma.w', { m: W.index, o: 0 });
+  let off = 0;
+  for (const s of r.x) {
+    emit(b, 'dma.ld', { v: vm.x + off, d: s.addr, n: s.width, t: 1 });
+    off += s.width;
+  }
+  emit(b, 'sync');
+  product(b, W.index, vm.x, I, d.modeW, d.runtimeW, true);
+  if (res.streaming) {
+    emit(b, 'dma.w', { m: R.index, o: 0 });
+    emit(b, 'sync');
+  }
+  product(b, R.index, vm.h, H, d.modeR, d.runtimeR, false);
+  if (l.bias) emit(b, 'v.bias', { a: 0, k: biasK, n: 4 * H });
+  const act = (mn: 'act.sig' | 'act.tanh', dst: number, src: number, n: number, fromAcc: boolean) =>
+    emit(b, mn, { d: dst, src: fromAcc ? 0 : 1, s: src, n, f: fromAcc ? l.fmt.acc : l.fmt.c, c: fromAcc && l.clip !== null ? 1 : 0 });
+  if (l.peephole) {
+    emit(b, 'v.peep', { a: 0, k: peepK, c: vm.c, n: H });
+    emit(b, 'v.peep', { a: 2 * H, k: peepK + 2 * H, c: vm.c, n: H });
+    act('act.sig', vm.g, 0, H, true);
+    act('act.sig', vm.g + 2 * H, 2 * H, H, true);
+  } else {
+    act('act.sig', vm.g, 0, 3 * H, true);
+  }
+  act('act.tanh', vm.g + 3 * H, 3 * H, H, true);
+  if (l.inputForget) emit(b, 'v.om', { d: vm.g + 2 * H, s: vm.g, n: H });
+  emit(b, 'v.cell', { c: vm.c, g: vm.g, n: H, f: l.fmt.c });
+  if (l.peephole) {
+    emit(b, 'v.peep', { a: H, k: peepK + H, c: vm.c, n: H });
+    act('act.sig', vm.g + H, H, H, true);
+  }
+  act('act.tanh', vm.tc, vm.c, H, false);
+  emit(b, 'v.mul', { d: vm.h, a: vm.g + H, b: vm.tc, n: H });
+  emit(b, 'dma.st', { d: r.y, v: vm.h, n: H, t: 1 });
+  emit(b, 'tnext');
+  b.code[loop].operands.end = here(b);
+
+  // epilogue
+  emit(b, 'dma.st', { d: r.yh, v: vm.h, n: H, t: 0 });
+  emit(b, 'dma.st', { d: r.yc, v: vm.c, n: H, t: 0 });
+  return { vmem: vm.words, acc: 4 * H };
+}
+
+function isReverse(d: DirPlan): boolean {
+  const dir = d.node.attrs.direction?.value ?? 'forward';
+  return dir === 'reverse' || (dir === 'bidirectional' && d.dir === 1);
+}
+
+/** A matrix-vector product, with the zero scan its mode needs, or a run-time choice between two modes. */
+function product(
+  b: Builder,
+  m: number,
+  v: number,
+  n: number,
+  mode: MatvecMode,
+  runtime: { high: MatvecMode; zeroCount: number } | null,
+  clear: boolean,
+): void {
+  const z = clear ? 1 : 0;
+  if (!runtime) {
+    if (usesSparseInput(mode)) emit(b, 'zscan', { v, n });
+    emit(b, MV[mode], { m, v, a: 0, z });
+    return;
+  }
+  emit(b, 'zscan', { v, n });
+  const br = emit(b, 'bzc', { th: Math.min(runtime.zeroCount, 2 ** WIDTHS.count - 1), target: 0 });
+  emit(b, MV[mode], { m, v, a: 0, z });
+  const j = emit(b, 'jmp', { target: 0 });
+  b.code[br].operands.target = here(b);
+  emit(b, MV[runtime.high], { m, v, a: 0, z });
+  b.code[j].operands.target = here(b);
+}

@@ -1,0 +1,115 @@
+import { fail, type Graph, type Node, type Tensor } from '@lstmc/ir';
+import { ANN, ASSUMED_RANGE, floatDirections, getFloats, getStrings, lstmParams } from '@lstmc/passes';
+import { buildLuts, chooseLstmFormats, quantizeLstmDirection, toFixed, type FixedBits, type FixedLstmLayer, type FixedLstmFormats } from '@lstmc/runtime/fixed';
+import { assignmentFromArray, MATVEC_MODES, rowToPe, type MatvecMode, type RowAssignment, type Target } from '@lstmc/target';
+
+/** What codegen needs to know about one direction of one LSTM node. */
+export interface DirPlan {
+  readonly node: Node;
+  readonly dir: number;
+  readonly dirs: number;
+  readonly layer: FixedLstmLayer;
+  /** Static mode (or the low mode of a run-time decision) and, for run-time decisions, the high mode and zero-count threshold. */
+  readonly modeW: MatvecMode;
+  readonly modeR: MatvecMode;
+  readonly runtimeW: { readonly high: MatvecMode; readonly zeroCount: number } | null;
+  readonly runtimeR: { readonly high: MatvecMode; readonly zeroCount: number } | null;
+  readonly assignment: RowAssignment;
+}
+
+const DEFAULT_ACTIVATIONS = ['sigmoid', 'tanh', 'tanh'];
+
+function asMode(s: string | undefined, node: Node, key: string): MatvecMode | undefined {
+  if (s === undefined || s === '') return undefined;
+  if (!(MATVEC_MODES as readonly string[]).includes(s)) fail('E-ACCEL-MODE', `unknown mode '${s}' in ${key}`, { node: node.name, field: key });
+  return s as MatvecMode;
+}
+
+function quantizedLayer(g: Graph, n: Node, d: number, bits: FixedBits, fallback: () => FixedLstmLayer): FixedLstmLayer {
+  const names = (k: string) => getStrings(n, k)?.[d];
+  const frac = (k: string) => getFloats(n, k)?.[d];
+  const wName = names(ANN.qW);
+  if (!wName) return fallback();
+  const tensor = (name: string | undefined): Tensor | undefined => (name ? g.initializers.get(name) : undefined);
+  const W = tensor(wName);
+  const R = tensor(names(ANN.qR));
+  if (!W || !R) fail('E-ACCEL-QUANT', `quantized weights named by ${ANN.qW} are missing`, { node: n.name });
+  const fmt: FixedLstmFormats = {
+    x: frac(ANN.qXFrac) ?? 0,
+    c: frac(ANN.qCFrac) ?? 0,
+    acc: frac(ANN.qAccFrac) ?? 0,
+    w: frac(ANN.qWFrac) ?? 0,
+    r: frac(ANN.qRFrac) ?? 0,
+    p: frac(ANN.qPFrac) ?? 0,
+  };
+  const wb = getFloats(n, ANN.qWeightBits)?.[0];
+  if (wb !== undefined && wb !== bits.weightBits) {
+    fail('E-ACCEL-QUANT', `weights were quantized to ${wb} bits, the target has weightBits=${bits.weightBits}`, { node: n.name });
+  }
+  const B = tensor(names(ANN.qB));
+  const P = tensor(names(ANN.qP));
+  const f = fallback();
+  return {
+    ...f,
+    fmt,
+    W: Int32Array.from(W.data as ArrayLike<number>),
+    R: Int32Array.from(R.data as ArrayLike<number>),
+    bias: B ? Float64Array.from(B.data as ArrayLike<number>) : null,
+    peephole: P ? Int32Array.from(P.data as ArrayLike<number>) : null,
+    clip: f.clip === null ? null : toFixed(n.attrs.clip!.value as number, fmt.acc, bits.accBits),
+  };
+}
+
+function assignmentOf(g: Graph, n: Node, d: number, rows: number, t: Target): RowAssignment {
+  for (const key of [ANN.encW, ANN.encR]) {
+    const base = getStrings(n, key)?.[d];
+    const r = base ? g.initializers.get(`${base}.rows`) : undefined;
+    const ptr = base ? g.initializers.get(`${base}.row_ptr`) : undefined;
+    if (!r || !ptr || ptr.dims[0] !== t.pes + 1) continue;
+    const peOfRow = new Int32Array(rows);
+    const rd = r.data as ArrayLike<number>;
+    const pd = ptr.data as ArrayLike<number>;
+    for (let p = 0; p < t.pes; p++) for (let i = pd[p]; i < pd[p + 1]; i++) peOfRow[rd[i]] = p;
+    const modulo = peOfRow.every((p, row) => p === row % t.pes);
+    return modulo ? rowToPe(rows, t.pes) : assignmentFromArray(peOfRow, t.pes, 'balanced');
+  }
+  return rowToPe(rows, t.pes);
+}
+
+/**
+ * Plans of every direction of an LSTM node, from the annotations of
+ * select-mode (modes), encode (row assignment) and quantize (fixed-point
+ * weights and formats). Without quantize annotations the weights are quantized
+ * here with the quantize pass's defaults (|x|, |c| <= 8); without modes, dense.
+ */
+export function planLstm(g: Graph, n: Node, t: Target): DirPlan[] {
+  const p = lstmParams(g, n);
+  if (!p) fail('E-ACCEL-UNSUPPORTED', `LSTM '${n.name}' needs W and R as constant initializers`, { node: n.name });
+  const acts = n.attrs.activations;
+  if (acts && acts.kind === 'strings') {
+    const bad = acts.value.find((a, i) => a.toLowerCase() !== DEFAULT_ACTIVATIONS[i % 3]);
+    if (bad) fail('E-ACCEL-UNSUPPORTED', `activation '${bad}' is not available: the accelerator's look-up tables implement Sigmoid and Tanh`, { node: n.name, field: 'activations' });
+  }
+  const bits: FixedBits = { weightBits: t.weightBits, actBits: t.actBits, accBits: t.accBits, lutEntries: t.lutEntries };
+  const luts = buildLuts(t.lutEntries, t.actBits);
+  const floats = floatDirections(g, p);
+  return floats.map((fd, d): DirPlan => {
+    const fallback = () => quantizeLstmDirection(fd, chooseLstmFormats(fd, bits, ASSUMED_RANGE, ASSUMED_RANGE), bits, luts);
+    const layer = quantizedLayer(g, n, d, bits, fallback);
+    const mode = (k: string) => asMode(getStrings(n, k)?.[d], n, k);
+    const zc = (k: string) => getFloats(n, k)?.[d] ?? 0;
+    const highW = mode(ANN.modeWRuntime);
+    const highR = mode(ANN.modeRRuntime);
+    return {
+      node: n,
+      dir: d,
+      dirs: p.dirs,
+      layer,
+      modeW: mode(ANN.modeW) ?? 'dense',
+      modeR: mode(ANN.modeR) ?? 'dense',
+      runtimeW: highW ? { high: highW, zeroCount: zc(ANN.modeWZeroCount) } : null,
+      runtimeR: highR ? { high: highR, zeroCount: zc(ANN.modeRZeroCount) } : null,
+      assignment: assignmentOf(g, n, d, 4 * p.hidden, t),
+    };
+  });
+}

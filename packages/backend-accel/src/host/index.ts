@@ -1,0 +1,2 @@
+export * from './glue.js';
+export * from './simulate.js';
