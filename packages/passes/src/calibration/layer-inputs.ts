@@ -3,7 +3,7 @@
  * X (the W product's input vectors) and its recurrent inputs h_(t-1) (the R
  * product's input vectors), per direction.
  */
-import { type Graph, type Node, type Tensor, elemAsNumber, inferTypes, makeNode, updateGraph } from '@lstmc/ir';
+import { type Graph, type Node, type Tensor, elemAsNumber, inferTypes, isDiagnosticError, makeNode, updateGraph } from '@lstmc/ir';
 import { lstmNodes } from '../lstm-params.js';
 import type { CalibrationSample } from '../pass.js';
 import type { GraphEvaluator } from './evaluator.js';
@@ -112,4 +112,14 @@ export function hSparsity(tr: LayerTrace, d: number, layout: 0 | 1): number {
       }
   });
   return n ? z / n : 0;
+}
+
+/** traceLayers for a pass: evaluation failures that are not diagnostics become E-CALIB-EVAL. */
+export async function traceForPass(g: Graph, ctx: { calibration: readonly CalibrationSample[]; evaluate: GraphEvaluator; fail(code: string, message: string): never }): Promise<LayerTrace[]> {
+  try {
+    return await traceLayers(g, ctx.calibration, ctx.evaluate);
+  } catch (e) {
+    if (isDiagnosticError(e)) throw e;
+    return ctx.fail('E-CALIB-EVAL', `evaluating the graph on calibration data failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

@@ -9,7 +9,7 @@
  */
 import { type Graph, type Node, type Tensor, inferTypes, isDiagnosticError, makeGraph, makeNode, makeTensor } from '@lstmc/ir';
 import { ANN, type AttrPatch, floatsAttr, patchNodes } from '../../annotations.js';
-import { type LayerTrace, traceLayers } from '../../calibration/index.js';
+import { type LayerTrace, traceForPass } from '../../calibration/index.js';
 import { lstmNodes } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 import { deltaSequence } from './reconstruct.js';
@@ -30,7 +30,7 @@ export const deltaPass = definePass({
   },
   async run(g, ctx) {
     const th = ctx.options.threshold;
-    const traces = ctx.calibration.length ? await traceOrFail(g, ctx) : [];
+    const traces = ctx.calibration.length ? await traceForPass(g, ctx) : [];
     ctx.count('calibration-samples', ctx.calibration.length);
     const patches = new Map<Node, AttrPatch>();
     const rows: (string | number)[][] = [];
@@ -110,13 +110,4 @@ function swap(x: ArrayLike<number>, A: number, B: number, I: number): Float32Arr
   const out = new Float32Array(A * B * I);
   for (let a = 0; a < A; a++) for (let b = 0; b < B; b++) for (let i = 0; i < I; i++) out[(b * A + a) * I + i] = x[(a * B + b) * I + i];
   return out;
-}
-
-async function traceOrFail(g: Graph, ctx: Parameters<typeof deltaPass.run>[1]): Promise<LayerTrace[]> {
-  try {
-    return await traceLayers(g, ctx.calibration, ctx.evaluate);
-  } catch (e) {
-    if (isDiagnosticError(e)) throw e;
-    return ctx.fail('E-CALIB-EVAL', `evaluating the graph on calibration data failed: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }

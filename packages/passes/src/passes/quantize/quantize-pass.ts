@@ -11,7 +11,7 @@
 import { type DType, type Graph, type Node, type Tensor, isDiagnosticError, makeTensor } from '@lstmc/ir';
 import { type FixedBits, type FixedLstmLayer, chooseLstmFormats, quantizeLstmDirection } from '@lstmc/runtime/fixed';
 import { ANN, type AttrPatch, addInitializers, derivedName, dropAnnotations, floatsAttr, intsAttr, patchNodes, stringsAttr } from '../../annotations.js';
-import { type LayerTrace, traceLayers } from '../../calibration/index.js';
+import { type LayerTrace, traceForPass } from '../../calibration/index.js';
 import { lstmNodes, lstmParams } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 import { floatDirections, unsupportedActivation } from './float-layer.js';
@@ -46,7 +46,7 @@ export const quantizePass = definePass({
       accBits: ctx.target.accBits,
       lutEntries: ctx.target.lutEntries,
     };
-    const traces = ctx.calibration.length ? await traceOrFail(g, ctx) : [];
+    const traces = ctx.calibration.length ? await traceForPass(g, ctx) : [];
     ctx.count('calibration-samples', ctx.calibration.length);
     const added = new Map<string, Tensor>();
     const patches = new Map<Node, AttrPatch>();
@@ -138,13 +138,4 @@ function maxAbsOf(ts: readonly Tensor[]): number {
     for (let i = 0; i < d.length; i++) m = Math.max(m, Math.abs(d[i]));
   }
   return m;
-}
-
-async function traceOrFail(g: Graph, ctx: Parameters<typeof quantizePass.run>[1]): Promise<LayerTrace[]> {
-  try {
-    return await traceLayers(g, ctx.calibration, ctx.evaluate);
-  } catch (e) {
-    if (isDiagnosticError(e)) throw e;
-    return ctx.fail('E-CALIB-EVAL', `evaluating the graph on calibration data failed: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }

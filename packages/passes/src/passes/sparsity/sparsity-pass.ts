@@ -5,7 +5,7 @@
  */
 import { type Graph, type Node, isDiagnosticError } from '@lstmc/ir';
 import { ANN, type AttrPatch, floatsAttr, patchNodes } from '../../annotations.js';
-import { hSparsity, traceLayers, xSparsity } from '../../calibration/index.js';
+import { hSparsity, traceForPass, xSparsity } from '../../calibration/index.js';
 import { GATES, MATRICES, gateSparsity, lstmNodes, lstmParams, matrixCols, matrixLabel, readMatrix, zeroFractionOf } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 
@@ -59,7 +59,7 @@ export const sparsityPass = definePass({
 
     if (ctx.options.input === 'calibration') {
       if (ctx.calibration.length === 0) ctx.fail('E-SPARSITY-NO-CALIBRATION', 'input=calibration needs calibration data (--calibration DIR)');
-      const traces = await traceOrFail(g, ctx);
+      const traces = await traceForPass(g, ctx);
       ctx.count('calibration-samples', ctx.calibration.length);
       const inRows: (string | number)[][] = [];
       for (const tr of traces) {
@@ -79,12 +79,3 @@ export const sparsityPass = definePass({
     return patchNodes(g, patches);
   },
 });
-
-async function traceOrFail(g: Graph, ctx: Parameters<typeof sparsityPass.run>[1]) {
-  try {
-    return await traceLayers(g, ctx.calibration, ctx.evaluate);
-  } catch (e) {
-    if (isDiagnosticError(e)) throw e;
-    return ctx.fail('E-CALIB-EVAL', `evaluating the graph on calibration data failed: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
