@@ -8,6 +8,7 @@ import { gatherKernel } from './gather.js';
 import { gemmKernel } from './gemm.js';
 import { identityKernel } from './identity.js';
 import type { AnyKernel } from './kernel.js';
+import { lstmFixedKernel } from './lstm/fixed/index.js';
 import { lstmDenseF32Kernel, lstmPackF32Kernel } from './lstm/index.js';
 import { matmulKernel } from './matmul.js';
 import { mulKernel } from './mul.js';
@@ -31,6 +32,7 @@ import { unsqueezeKernel } from './unsqueeze.js';
 export const BUILTIN_KERNELS = {
   'lstm.dense.f32': lstmDenseF32Kernel,
   'lstm.pack.f32': lstmPackF32Kernel,
+  'lstm.fixed': lstmFixedKernel,
   Constant: constantKernel,
   Shape: shapeKernel,
   Gather: gatherKernel,

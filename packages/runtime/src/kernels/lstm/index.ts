@@ -3,3 +3,4 @@ export { lstmPackF32Kernel } from './lstm-pack-f32.js';
 export { packLstmWeights, unpackLstmWeights, lstmPackedSections, lstmPackedShape, type LstmWeights, type LstmPackedSections } from './pack.js';
 export { RNN_ACTIVATIONS, resolveActivations, isRnnActivation, sigmoid, type RnnActivationName, type ResolvedActivation } from './activations.js';
 export { createMatvecEngine, hasWasmSimd, type MatvecEngine, type EngineChoice } from './matvec-engine.js';
+export { lstmFixedKernel, LSTM_FIXED_ATTRS, LSTM_FIXED_INPUTS, type LstmFixedAttrs } from './fixed/index.js';

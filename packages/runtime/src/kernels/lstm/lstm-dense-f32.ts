@@ -133,15 +133,25 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
 
   // Weights that are constants were put into an engine at load time; others are copied in per call.
   const e = (call.prepared as LstmPrepared | undefined)?.engine ?? createMatvecEngine(Wt.data as Float32Array, call.env.matvec);
-  // Scratch after the weights: projections [T*B rows][4H], h [B][H rounded to 4], X as given.
+  // Scratch after the weights: projections [T*B rows][4H], h [B][4*ceil(H/4)], X rows padded to
+  // 4*ceil(I/4) floats (in X's own row order). The kernels read x and h four floats at a time, so the
+  // padding is zeroed (scratch is reused across calls and may hold anything).
   const H4 = 4 * H;
   const hStride = Math.ceil(H / 4) * 4;
+  const xStride = Math.ceil(I / 4) * 4;
   const xpOff = e.scratchOff;
   const hOff = xpOff + T * B * H4;
   const xOff = hOff + B * hStride;
-  e.scratch(xOff + T * B * I - e.scratchOff);
+  e.scratch(xOff + T * B * xStride - e.scratchOff);
   const mem = e.mem;
-  mem.set(X.data as Float32Array, xOff);
+  const xs = X.data as Float32Array;
+  if (xStride === I) mem.set(xs, xOff);
+  else {
+    for (let r = 0; r < T * B; r++) {
+      mem.set(xs.subarray(r * I, (r + 1) * I), xOff + r * xStride);
+      mem.fill(0, xOff + r * xStride + I, xOff + (r + 1) * xStride);
+    }
+  }
 
   const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
   const Yh = new Float32Array(D * B * H);
@@ -151,7 +161,7 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
   const acts = resolveActivations(activationNames(a), a.activation_alpha, a.activation_beta);
   const clip = a.clip ?? Infinity;
   // X rows are (t, b) pairs; row r = t*B + b in both layouts, only its address differs.
-  const rowOff = layout1 ? (r: number) => xOff + ((r % B) * T + Math.floor(r / B)) * I : (r: number) => xOff + r * I;
+  const rowOff = layout1 ? (r: number) => xOff + ((r % B) * T + Math.floor(r / B)) * xStride : (r: number) => xOff + r * xStride;
   // Where (d, b) lives in initial_h/initial_c/Y_h/Y_c.
   const stateAt = (d: number, b: number) => (layout1 ? (b * D + d) * H : (d * B + b) * H);
   for (let d = 0; d < D; d++) {
@@ -165,6 +175,7 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
       const so = stateAt(d, b);
       if (h0) mem.set(h0.subarray(so, so + H), hOff + b * hStride);
       else mem.fill(0, hOff + b * hStride, hOff + b * hStride + H);
+      mem.fill(0, hOff + b * hStride + H, hOff + (b + 1) * hStride);
       if (c0) c.set(c0.subarray(so, so + H), b * H);
       else c.fill(0, b * H, (b + 1) * H);
     }

@@ -3,8 +3,9 @@ import { matvecModuleBytes } from './wasm/matvec-module.js';
 /**
  * Where the LSTM kernel's matrix-vector products run. Both engines hold one Float32Array memory:
  * the packed weights at float offset 0, then scratch space the kernel lays out per call.
- * `mv1`/`mv4` follow the contract of wasm/matvec-module.ts, with float offsets instead of byte addresses:
- * out[j*4 .. j*4+3] += sum_k w[j*ws + k*4 .. +3] * x[k], for j < H and k < K (ws: floats between units).
+ * `mv1`/`mv2` follow the contract of wasm/matvec-module.ts, with float offsets instead of byte addresses
+ * (ws: floats between units, Kq: number of k-quads):
+ *   out[j*4 + g] += sum over q < Kq, l < 4 of w[j*ws + q*16 + g*4 + l] * x[4q + l],   for j < H.
  */
 export interface MatvecEngine {
   readonly kind: 'wasm-simd' | 'js';
@@ -14,16 +15,16 @@ export interface MatvecEngine {
   readonly scratchOff: number;
   /** Ensures `floats` floats of scratch after the weights; scratch contents are not preserved. */
   scratch(floats: number): void;
-  mv1(wOff: number, xOff: number, outOff: number, H: number, K: number, ws: number): void;
-  mv4(wOff: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number, K: number, ws: number): void;
+  mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void;
+  mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
 }
 
 const PAGE = 65536;
 
 interface MatvecExports {
   mem: WebAssembly.Memory;
-  mv1: (w: number, x: number, out: number, H: number, K: number, ws: number) => void;
-  mv4: (w: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number, K: number, ws: number) => void;
+  mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
+  mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
 }
 
 class WasmEngine implements MatvecEngine {
@@ -44,12 +45,12 @@ class WasmEngine implements MatvecEngine {
     if (this.mem.buffer !== this.ex.mem.buffer) this.mem = new Float32Array(this.ex.mem.buffer);
   }
 
-  mv1(wOff: number, xOff: number, outOff: number, H: number, K: number, ws: number): void {
-    this.ex.mv1(wOff * 4, xOff * 4, outOff * 4, H, K, ws * 4);
+  mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void {
+    this.ex.mv1(wOff * 4, xOff * 4, outOff * 4, H, Kq, ws * 4);
   }
 
-  mv4(wOff: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number, K: number, ws: number): void {
-    this.ex.mv4(wOff * 4, x0 * 4, x1 * 4, x2 * 4, x3 * 4, o0 * 4, o1 * 4, o2 * 4, o3 * 4, H, K, ws * 4);
+  mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
+    this.ex.mv2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
   }
 }
 
@@ -71,25 +72,29 @@ class JsEngine implements MatvecEngine {
     this.mem.set(this.weights);
   }
 
-  mv1(wOff: number, xOff: number, outOff: number, H: number, K: number, ws: number): void {
+  mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void {
     const m = this.mem;
     for (let j = 0; j < H; j++) {
       const o = outOff + j * 4;
-      let a0 = m[o]!, a1 = m[o + 1]!, a2 = m[o + 2]!, a3 = m[o + 3]!;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       let p = wOff + j * ws;
-      for (let k = 0; k < K; k++, p += 4) {
-        const v = m[xOff + k]!;
-        a0 += m[p]! * v; a1 += m[p + 1]! * v; a2 += m[p + 2]! * v; a3 += m[p + 3]! * v;
+      for (let q = 0, x = xOff; q < Kq; q++, p += 16, x += 4) {
+        const x0 = m[x]!, x1 = m[x + 1]!, x2 = m[x + 2]!, x3 = m[x + 3]!;
+        a0 += m[p]! * x0 + m[p + 1]! * x1 + m[p + 2]! * x2 + m[p + 3]! * x3;
+        a1 += m[p + 4]! * x0 + m[p + 5]! * x1 + m[p + 6]! * x2 + m[p + 7]! * x3;
+        a2 += m[p + 8]! * x0 + m[p + 9]! * x1 + m[p + 10]! * x2 + m[p + 11]! * x3;
+        a3 += m[p + 12]! * x0 + m[p + 13]! * x1 + m[p + 14]! * x2 + m[p + 15]! * x3;
       }
-      m[o] = a0; m[o + 1] = a1; m[o + 2] = a2; m[o + 3] = a3;
+      m[o] += a0;
+      m[o + 1] += a1;
+      m[o + 2] += a2;
+      m[o + 3] += a3;
     }
   }
 
-  mv4(wOff: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number, K: number, ws: number): void {
-    this.mv1(wOff, x0, o0, H, K, ws);
-    this.mv1(wOff, x1, o1, H, K, ws);
-    this.mv1(wOff, x2, o2, H, K, ws);
-    this.mv1(wOff, x3, o3, H, K, ws);
+  mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
+    this.mv1(wOff, x0, o0, H, Kq, ws);
+    this.mv1(wOff, x1, o1, H, Kq, ws);
   }
 }
 

@@ -3,19 +3,20 @@ import { rtFail } from '../../errors.js';
 /**
  * The packed weight layout of the dense float32 LSTM kernel (`lstm.dense.f32`).
  *
- * One Float32Array of shape [D, stride], one row per direction d (0 = forward, 1 = reverse),
- * with H = hidden size, I = input size and gates in ONNX order g = 0..3 = (i, o, f, c):
+ * One Float32Array of shape [D, stride], one row per direction d (0 = forward, 1 = reverse), with
+ * H = hidden size, I = input size, Iq = ceil(I/4), Hq = ceil(H/4) and gates in ONNX order
+ * g = 0..3 = (i, o, f, c). k is split into quads q (k = 4q + l, l = 0..3):
  *
- *   W section, 4*H*I floats:  Wp[(j*I + k)*4 + g] = W[d][g*H + j][k]
- *   R section, 4*H*H floats:  Rp[(j*H + k)*4 + g] = R[d][g*H + j][k]
- *   bias,      4*H floats:    bp[j*4 + g]         = Wb[d][g*H + j] + Rb[d][g*H + j]   (float32 sum)
- *   peepholes, 4*H floats:    pp[j*4 + q]         = P[d][q*H + j]  with q = 0..2 = (i, o, f), pp[j*4 + 3] = 0
+ *   W section, 16*H*Iq floats:  Wp[(j*Iq + q)*16 + g*4 + l] = W[d][g*H + j][4q + l]   (0 for 4q + l >= I)
+ *   R section, 16*H*Hq floats:  Rp[(j*Hq + q)*16 + g*4 + l] = R[d][g*H + j][4q + l]   (0 for 4q + l >= H)
+ *   bias,      4*H floats:      bp[j*4 + g]  = Wb[d][g*H + j] + Rb[d][g*H + j]   (float32 sum)
+ *   peepholes, 4*H floats:      pp[j*4 + p]  = P[d][p*H + j]  with p = 0..2 = (i, o, f), pp[j*4 + 3] = 0
  *
- * That is, the rows of [W | R] are interleaved per hidden unit (the four gates of unit j are adjacent)
- * and transposed so that one pass over a contiguous stream of 4*I (or 4*H) floats yields all four gate
- * pre-activations of unit j: the kernel's inner loop loads x[k] (or h[k]) once and does four MACs.
- * Absent B or P pack as zeros. Every section length is a multiple of 4 floats, so with a 16-byte aligned
- * start every (unit, k) quad is 16-byte aligned (one f32x4 load in the WebAssembly kernel).
+ * That is, the rows of [W | R] are interleaved per hidden unit: the four gate rows of unit j form one
+ * contiguous run, cut into 16-float blocks of four k values per gate, so one pass over the run yields
+ * all four gate pre-activations of unit j and each block is four f32x4 dot-product steps against one
+ * f32x4 load of x[4q..4q+3] (no broadcast). Absent B or P pack as zeros. Every section is a multiple of
+ * 16 bytes, so with a 16-byte aligned start every block is aligned.
  */
 export interface LstmWeights {
   /** ONNX W, [D, 4H, I], row-major. */
@@ -45,10 +46,15 @@ export function lstmPackedSections(hiddenSize: number, inputSize: number): LstmP
   const H = hiddenSize;
   const I = inputSize;
   const w = 0;
-  const r = 4 * H * I;
-  const bias = r + 4 * H * H;
+  const r = 16 * H * Math.ceil(I / 4);
+  const bias = r + 16 * H * Math.ceil(H / 4);
   const peep = bias + 4 * H;
   return { w, r, bias, peep, stride: peep + 4 * H };
+}
+
+/** Float index, within a W (K = I) or R (K = H) section, of the weight of unit j, input k, gate g. */
+export function packedIndex(j: number, k: number, g: number, K: number): number {
+  return (j * Math.ceil(K / 4) + (k >> 2)) * 16 + g * 4 + (k & 3);
 }
 
 /** Shape of the packed tensor: [numDirections, stride]. */
@@ -76,9 +82,9 @@ export function packLstmWeights(w: LstmWeights): Float32Array {
     for (let g = 0; g < 4; g++) {
       for (let j = 0; j < H; j++) {
         const wRow = (d * 4 * H + g * H + j) * I;
-        for (let k = 0; k < I; k++) out[base + s.w + (j * I + k) * 4 + g] = w.W[wRow + k]!;
+        for (let k = 0; k < I; k++) out[base + s.w + packedIndex(j, k, g, I)] = w.W[wRow + k]!;
         const rRow = (d * 4 * H + g * H + j) * H;
-        for (let k = 0; k < H; k++) out[base + s.r + (j * H + k) * 4 + g] = w.R[rRow + k]!;
+        for (let k = 0; k < H; k++) out[base + s.r + packedIndex(j, k, g, H)] = w.R[rRow + k]!;
         if (w.B) out[base + s.bias + j * 4 + g] = w.B[d * 8 * H + g * H + j]! + w.B[d * 8 * H + 4 * H + g * H + j]!;
       }
     }
@@ -101,8 +107,8 @@ export function unpackLstmWeights(packed: Float32Array, numDirections: number, h
     const base = d * s.stride;
     for (let g = 0; g < 4; g++) {
       for (let j = 0; j < H; j++) {
-        for (let k = 0; k < I; k++) W[(d * 4 * H + g * H + j) * I + k] = packed[base + s.w + (j * I + k) * 4 + g]!;
-        for (let k = 0; k < H; k++) R[(d * 4 * H + g * H + j) * H + k] = packed[base + s.r + (j * H + k) * 4 + g]!;
+        for (let k = 0; k < I; k++) W[(d * 4 * H + g * H + j) * I + k] = packed[base + s.w + packedIndex(j, k, g, I)]!;
+        for (let k = 0; k < H; k++) R[(d * 4 * H + g * H + j) * H + k] = packed[base + s.r + packedIndex(j, k, g, H)]!;
         biasSum[d * 4 * H + g * H + j] = packed[base + s.bias + j * 4 + g]!;
       }
     }

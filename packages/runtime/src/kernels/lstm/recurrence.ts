@@ -7,7 +7,7 @@ export interface RecurrenceArgs {
   /** Float offsets in engine memory: this direction's R and peephole sections. */
   readonly rOff: number;
   readonly peepOff: number;
-  /** h of batch entry b at hOff + b*hStride (in: initial h; out: final h). hStride is a multiple of 4. */
+  /** h of batch entry b at hOff + b*hStride (in: initial h; out: final h). hStride = 4*ceil(H/4), zero padded. */
   readonly hOff: number;
   readonly hStride: number;
   readonly usePeepholes: boolean;
@@ -38,14 +38,16 @@ export interface RecurrenceArgs {
 /**
  * Runs one direction. At step s, batch entry b is active while s < lens[b] and processes time index
  * t = s (forward) or lens[b]-1-s (reverse: each entry starts at its own last valid step). Per step, the
- * active entries go four at a time through mv4, which adds R * h_{t-1} for all four gates into each
- * entry's projection row in place (one pass over R for four entries), then the cell update turns each
+ * active entries go two at a time through mv2, which adds R * h_{t-1} for all four gates into each
+ * entry's projection row in place (one pass over R for two entries), then the cell update turns each
  * row into c_t (in `c`) and h_t (in engine memory, read by the next step). Allocates nothing.
  * The caller must not grow the engine's scratch while this runs.
  */
 export function runRecurrence(a: RecurrenceArgs): void {
   const { e, rOff, H, B, lens, reverse, active, hOff, hStride, xpOff } = a;
   const H4 = 4 * H;
+  const Hq = hStride / 4;
+  const ws = 16 * Hq;
   let maxLen = 0;
   for (let b = 0; b < B; b++) maxLen = Math.max(maxLen, lens[b]!);
   const rowOf = (s: number, b: number) => xpOff + ((reverse ? lens[b]! - 1 - s : s) * B + b) * H4;
@@ -53,14 +55,11 @@ export function runRecurrence(a: RecurrenceArgs): void {
     let n = 0;
     for (let b = 0; b < B; b++) if (s < lens[b]!) active[n++] = b;
     let k = 0;
-    for (; k + 4 <= n; k += 4) {
-      const b0 = active[k]!, b1 = active[k + 1]!, b2 = active[k + 2]!, b3 = active[k + 3]!;
-      e.mv4(rOff, hOff + b0 * hStride, hOff + b1 * hStride, hOff + b2 * hStride, hOff + b3 * hStride, rowOf(s, b0), rowOf(s, b1), rowOf(s, b2), rowOf(s, b3), H, H, H4);
+    for (; k + 2 <= n; k += 2) {
+      const b0 = active[k]!, b1 = active[k + 1]!;
+      e.mv2(rOff, hOff + b0 * hStride, hOff + b1 * hStride, rowOf(s, b0), rowOf(s, b1), H, Hq, ws);
     }
-    for (; k < n; k++) {
-      const b = active[k]!;
-      e.mv1(rOff, hOff + b * hStride, rowOf(s, b), H, H, H4);
-    }
+    if (k < n) e.mv1(rOff, hOff + active[k]! * hStride, rowOf(s, active[k]!), H, Hq, ws);
     for (k = 0; k < n; k++) {
       const b = active[k]!;
       const t = reverse ? lens[b]! - 1 - s : s;

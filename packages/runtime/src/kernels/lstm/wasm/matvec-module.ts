@@ -1,58 +1,72 @@
 import { encodeModule, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /**
- * The WebAssembly SIMD matrix-vector kernels over the packed LSTM layout (pack.ts): for each unit j,
- * the weights of its four gates are a contiguous run of K f32x4 vectors w[j][k] = (i, o, f, c) gates,
- * so out[j] (an f32x4 of four gate sums) += sum_k w[j][k] * splat(x[k]).
+ * The WebAssembly SIMD matrix-vector kernels over the packed LSTM layout (pack.ts). Unit j's weights
+ * are a run of Kq blocks of 16 floats, block q holding, for each gate g = 0..3, the four weights of
+ * k = 4q..4q+3 (a "k-quad"); x is read four floats at a time. With 16-byte lanes in f32x4:
  *
- * mv1(w, x, out, H, K, ws)                               one input vector; out[j] accumulates in place
- * mv4(w, x0, x1, x2, x3, out0, out1, out2, out3, H, K, ws)  four input vectors sharing every weight load
+ *   out[j] (f32x4 of the four gates) += ( sum_q dot(w[j][q][g], x[4q..4q+3]) )_g
  *
- * Unit j's weights start at w + j*ws (ws = 16*K for a whole row; larger when the caller splits k into
- * blocks, passing w and x offset to the block).
+ * mv1(w, x, out, H, Kq, ws)                  one input vector
+ * mv2(w, x0, x1, out0, out1, H, Kq, ws)      two input vectors sharing every weight load
  *
- * All pointers are byte addresses in the exported memory, 16-byte aligned. Accumulation is in f32
- * (four partial sums over k in mv1, combined pairwise), so results are deterministic on every host.
+ * Unit j's weights start at w + j*ws (ws = 64*Kq bytes for a whole row; larger when the caller splits
+ * the quads into blocks and offsets w and x to the block). All pointers are byte addresses in the
+ * exported memory, 16-byte aligned; x must be readable (and finite) up to 4*Kq floats.
+ * Accumulation is in f32 in a fixed order (per gate: lane-wise partial sums, in mv1 two of them for
+ * even and odd quads, then a fixed pairwise reduction), so results are identical on every host.
  */
 
-// mv1 locals: 0 w, 1 x, 2 out, 3 H, 4 K, 5 ws | 6 j, 7 p, 8 xp, 9 xEnd4, 10 xEnd, 11 outp, 12 pj | 13..16 acc, 17 xv (v128)
+/** acc += v128.load(ptr + offset) * vec */
+const mac = (acc: number, ptr: number, offset: number, vec: number) => [
+  ...op.get(acc), ...op.get(ptr), ...op.v128Load(offset), ...op.get(vec), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc),
+];
+
+/** Pushes (sum of lanes of a0, of a1, of a2, of a3) as one f32x4; uses t0, t1 as scratch. */
+const reduce4 = (a: readonly number[], t0: number, t1: number) => [
+  ...op.get(a[0]!), ...op.get(a[1]!), ...op.shuffle32([0, 1, 4, 5]), ...op.get(a[0]!), ...op.get(a[1]!), ...op.shuffle32([2, 3, 6, 7]), ...op.f32x4Add, ...op.set(t0),
+  ...op.get(a[2]!), ...op.get(a[3]!), ...op.shuffle32([0, 1, 4, 5]), ...op.get(a[2]!), ...op.get(a[3]!), ...op.shuffle32([2, 3, 6, 7]), ...op.f32x4Add, ...op.set(t1),
+  ...op.get(t0), ...op.get(t1), ...op.shuffle32([0, 2, 4, 6]), ...op.get(t0), ...op.get(t1), ...op.shuffle32([1, 3, 5, 7]), ...op.f32x4Add,
+];
+
+const GATES = [0, 1, 2, 3] as const;
+
+// mv1: params 0 w, 1 x, 2 out, 3 H, 4 Kq, 5 ws
+//   i32: 6 j, 7 p, 8 xp, 9 xEnd2, 10 xEnd, 11 outp, 12 pj
+//   v128: 13..16 a (even quads), 17..20 b (odd quads), 21 xv0, 22 xv1, 23 t0, 24 t1
+const mv1A = [13, 14, 15, 16];
+const mv1B = [17, 18, 19, 20];
 const mv1: WasmFunc = {
   name: 'mv1',
   params: 6,
-  locals: [[7, T.i32], [5, T.v128]],
+  locals: [[7, T.i32], [12, T.v128]],
   body: [
-    op.get(1), op.get(4), op.i32(2), op.shl, op.add, op.set(10), // xEnd = x + 4K
-    op.get(1), op.get(4), op.i32(-4), [0x71] /* i32.and */, op.i32(2), op.shl, op.add, op.set(9), // xEnd4 = x + 4*(K & ~3)
-    op.get(0), op.set(12), // pj = w
-    op.get(2), op.set(11), // outp = out
+    op.get(1), op.get(4), op.i32(4), op.shl, op.add, op.set(10), // xEnd = x + 16*Kq
+    op.get(1), op.get(4), op.i32(-2), op.and, op.i32(4), op.shl, op.add, op.set(9), // xEnd2 = x + 16*(Kq & ~1)
+    op.get(0), op.set(12),
+    op.get(2), op.set(11),
     op.i32(0), op.set(6),
     op.block, op.get(3), op.eqz, op.brIf(0),
     op.loop,
-    // acc0 = out[j], acc1..3 = 0, p = start of unit j
-    op.get(11), op.v128Load(), op.set(13),
-    op.v128Zero, op.set(14), op.v128Zero, op.set(15), op.v128Zero, op.set(16),
+    ...[...mv1A, ...mv1B].map((a) => [...op.v128Zero, ...op.set(a)]),
     op.get(1), op.set(8),
     op.get(12), op.set(7),
-    // unrolled by 4 over k: one 16-byte load of x[k..k+3], each lane broadcast by a shuffle
     op.block, op.get(8), op.get(9), op.geU, op.brIf(0),
     op.loop,
-    op.get(8), op.v128Load(0), op.set(17),
-    op.get(13), op.get(7), op.v128Load(0), op.get(17), op.get(17), op.splatLane(0), op.f32x4Mul, op.f32x4Add, op.set(13),
-    op.get(14), op.get(7), op.v128Load(16), op.get(17), op.get(17), op.splatLane(1), op.f32x4Mul, op.f32x4Add, op.set(14),
-    op.get(15), op.get(7), op.v128Load(32), op.get(17), op.get(17), op.splatLane(2), op.f32x4Mul, op.f32x4Add, op.set(15),
-    op.get(16), op.get(7), op.v128Load(48), op.get(17), op.get(17), op.splatLane(3), op.f32x4Mul, op.f32x4Add, op.set(16),
-    op.get(7), op.i32(64), op.add, op.set(7),
-    op.get(8), op.i32(16), op.add, op.tee(8), op.get(9), op.ltU, op.brIf(0),
+    op.get(8), op.v128Load(0), op.set(21),
+    op.get(8), op.v128Load(16), op.set(22),
+    ...GATES.map((g) => mac(mv1A[g]!, 7, 16 * g, 21)),
+    ...GATES.map((g) => mac(mv1B[g]!, 7, 64 + 16 * g, 22)),
+    op.get(7), op.i32(128), op.add, op.set(7),
+    op.get(8), op.i32(32), op.add, op.tee(8), op.get(9), op.ltU, op.brIf(0),
     op.end, op.end,
-    // remainder k
+    // odd Kq: the last quad
     op.block, op.get(8), op.get(10), op.geU, op.brIf(0),
-    op.loop,
-    op.get(13), op.get(7), op.v128Load(0), op.get(8), op.load32Splat(0), op.f32x4Mul, op.f32x4Add, op.set(13),
-    op.get(7), op.i32(16), op.add, op.set(7),
-    op.get(8), op.i32(4), op.add, op.tee(8), op.get(10), op.ltU, op.brIf(0),
-    op.end, op.end,
-    // out[j] = (acc0 + acc1) + (acc2 + acc3)
-    op.get(11), op.get(13), op.get(14), op.f32x4Add, op.get(15), op.get(16), op.f32x4Add, op.f32x4Add, op.v128Store(),
+    op.get(8), op.v128Load(0), op.set(21),
+    ...GATES.map((g) => mac(mv1A[g]!, 7, 16 * g, 21)),
+    op.end,
+    ...GATES.map((g) => [...op.get(mv1A[g]!), ...op.get(mv1B[g]!), ...op.f32x4Add, ...op.set(mv1A[g]!)]),
+    op.get(11), op.get(11), op.v128Load(0), reduce4(mv1A, 23, 24), op.f32x4Add, op.v128Store(0),
     op.get(11), op.i32(16), op.add, op.set(11),
     op.get(12), op.get(5), op.add, op.set(12),
     op.get(6), op.i32(1), op.add, op.tee(6), op.get(3), op.ltU, op.brIf(0),
@@ -60,46 +74,47 @@ const mv1: WasmFunc = {
   ],
 };
 
-// mv4 locals: 0 w, 1-4 x0..x3, 5-8 out0..out3, 9 H, 10 K, 11 ws | 12 j, 13 p, 14 xo, 15 xEnd, 16 jo, 17 pj | 18..21 acc, 22 wv (v128)
-const mv4: WasmFunc = {
-  name: 'mv4',
-  params: 12,
-  locals: [[6, T.i32], [5, T.v128]],
+// mv2: params 0 w, 1 x0, 2 x1, 3 o0, 4 o1, 5 H, 6 Kq, 7 ws
+//   i32: 8 j, 9 p, 10 xo, 11 xEnd, 12 jo, 13 pj
+//   v128: 14..17 a (row 0), 18..21 b (row 1), 22 xv0, 23 xv1, 24 wv, 25 t0, 26 t1
+const mv2A = [14, 15, 16, 17];
+const mv2B = [18, 19, 20, 21];
+const mv2: WasmFunc = {
+  name: 'mv2',
+  params: 8,
+  locals: [[6, T.i32], [13, T.v128]],
   body: [
-    op.get(10), op.i32(2), op.shl, op.set(15), // xEnd = 4K (byte offset into each x)
-    op.get(0), op.set(17),
-    op.i32(0), op.set(16), // jo = 16*j
+    op.get(6), op.i32(4), op.shl, op.set(11), // xEnd = 16*Kq (byte offset into each x)
+    op.get(0), op.set(13),
     op.i32(0), op.set(12),
-    op.block, op.get(9), op.eqz, op.brIf(0),
+    op.i32(0), op.set(8),
+    op.block, op.get(5), op.eqz, op.brIf(0),
     op.loop,
-    op.get(5), op.get(16), op.add, op.v128Load(), op.set(18),
-    op.get(6), op.get(16), op.add, op.v128Load(), op.set(19),
-    op.get(7), op.get(16), op.add, op.v128Load(), op.set(20),
-    op.get(8), op.get(16), op.add, op.v128Load(), op.set(21),
-    op.get(17), op.set(13),
-    op.i32(0), op.set(14),
-    op.block, op.get(15), op.eqz, op.brIf(0),
+    ...[...mv2A, ...mv2B].map((a) => [...op.v128Zero, ...op.set(a)]),
+    op.get(13), op.set(9),
+    op.i32(0), op.set(10),
+    op.block, op.get(11), op.eqz, op.brIf(0),
     op.loop,
-    op.get(13), op.v128Load(), op.set(22),
-    op.get(18), op.get(22), op.get(1), op.get(14), op.add, op.load32Splat(), op.f32x4Mul, op.f32x4Add, op.set(18),
-    op.get(19), op.get(22), op.get(2), op.get(14), op.add, op.load32Splat(), op.f32x4Mul, op.f32x4Add, op.set(19),
-    op.get(20), op.get(22), op.get(3), op.get(14), op.add, op.load32Splat(), op.f32x4Mul, op.f32x4Add, op.set(20),
-    op.get(21), op.get(22), op.get(4), op.get(14), op.add, op.load32Splat(), op.f32x4Mul, op.f32x4Add, op.set(21),
-    op.get(13), op.i32(16), op.add, op.set(13),
-    op.get(14), op.i32(4), op.add, op.tee(14), op.get(15), op.ltU, op.brIf(0),
+    op.get(1), op.get(10), op.add, op.v128Load(0), op.set(22),
+    op.get(2), op.get(10), op.add, op.v128Load(0), op.set(23),
+    ...GATES.flatMap((g) => [
+      [...op.get(9), ...op.v128Load(16 * g), ...op.set(24)],
+      [...op.get(mv2A[g]!), ...op.get(24), ...op.get(22), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(mv2A[g]!)],
+      [...op.get(mv2B[g]!), ...op.get(24), ...op.get(23), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(mv2B[g]!)],
+    ]),
+    op.get(9), op.i32(64), op.add, op.set(9),
+    op.get(10), op.i32(16), op.add, op.tee(10), op.get(11), op.ltU, op.brIf(0),
     op.end, op.end,
-    op.get(5), op.get(16), op.add, op.get(18), op.v128Store(),
-    op.get(6), op.get(16), op.add, op.get(19), op.v128Store(),
-    op.get(7), op.get(16), op.add, op.get(20), op.v128Store(),
-    op.get(8), op.get(16), op.add, op.get(21), op.v128Store(),
-    op.get(16), op.i32(16), op.add, op.set(16),
-    op.get(17), op.get(11), op.add, op.set(17),
-    op.get(12), op.i32(1), op.add, op.tee(12), op.get(9), op.ltU, op.brIf(0),
+    op.get(3), op.get(12), op.add, op.get(3), op.get(12), op.add, op.v128Load(0), reduce4(mv2A, 25, 26), op.f32x4Add, op.v128Store(0),
+    op.get(4), op.get(12), op.add, op.get(4), op.get(12), op.add, op.v128Load(0), reduce4(mv2B, 25, 26), op.f32x4Add, op.v128Store(0),
+    op.get(12), op.i32(16), op.add, op.set(12),
+    op.get(13), op.get(7), op.add, op.set(13),
+    op.get(8), op.i32(1), op.add, op.tee(8), op.get(5), op.ltU, op.brIf(0),
     op.end, op.end,
   ],
 };
 
 /** The module bytes, with `pages` 64 KiB pages of initial memory. */
 export function matvecModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([mv1, mv4], pages);
+  return encodeModule([mv1, mv2], pages);
 }

@@ -51,6 +51,7 @@ export const op = {
   sub: [0x6b],
   mul: [0x6c],
   shl: [0x74],
+  and: [0x71],
   ltU: [0x49],
   geU: [0x4f],
   eqz: [0x45],
@@ -64,8 +65,8 @@ export const op = {
   load32Splat: (offset = 0) => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
   v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
-  /** i8x16.shuffle of a vector with itself broadcasting 32-bit lane `l` (a pshufd on x86). */
-  splatLane: (l: number) => [0xfd, ...uleb(0x0d), ...Array.from({ length: 16 }, (_v, i) => 4 * l + (i % 4))],
+  /** i8x16.shuffle picking 32-bit lanes (0..3 from the first operand, 4..7 from the second). */
+  shuffle32: (lanes: readonly [number, number, number, number]) => [0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
 };
 

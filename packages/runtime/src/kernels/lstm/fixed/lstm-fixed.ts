@@ -1,0 +1,142 @@
+import { rtFail } from '../../../errors.js';
+import { fromFixed, lstmLayerFixed, quantizeArray, type FixedLstmLayer } from '../../../fixed/index.js';
+import type { RtTensor } from '../../../tensor.js';
+import { defineKernel, type KernelCall } from '../../kernel.js';
+import { fixedLayersOf, lutsOf } from './layers.js';
+import { checkLstmFixed, LSTM_FIXED_ATTRS, LSTM_FIXED_INPUTS, numDirectionsFixed, type LstmFixedAttrs } from './schema.js';
+
+/** Unpacked at load when W and R are constants (valid when B and P were constants or absent, see run). */
+interface LstmFixedPrepared {
+  readonly layers: FixedLstmLayer[];
+  readonly hasB: boolean;
+  readonly hasP: boolean;
+}
+
+/** Stream state: the integer h (at act_bits-1) and c (at c_frac) of each direction, [D][B*H]. */
+interface LstmFixedStreamState {
+  readonly h: Int32Array[];
+  readonly c: Int32Array[];
+  readonly batch: number;
+}
+
+/**
+ * ONNX LSTM in the accelerator's fixed point (the `--numerics fixed` mode).
+ * The arithmetic is not here: each direction is one call of the shared layer
+ * function `lstmLayerFixed` (runtime/src/fixed, the semantics the simulator
+ * runs). This kernel only moves data across that boundary: X is quantized to
+ * x_frac (RNE, saturating: `quantizeArray`), initial_h to act_bits-1 and
+ * initial_c to c_frac, and the integer outputs are scaled back to float32
+ * exactly (every act_bits <= 16 integer times a power of two is a float32).
+ * Inputs: X, W, R, B?, P?, sequence_lens?, initial_h?, initial_c?
+ * (see LSTM_FIXED_INPUTS; weights as produced by the quantize pass).
+ */
+export const lstmFixedKernel = defineKernel({
+  name: 'lstm.fixed',
+  summary: 'ONNX LSTM in the accelerator fixed point (shared semantics of runtime/src/fixed), quantized weights from the quantize pass',
+  inputs: [3, LSTM_FIXED_INPUTS.length],
+  requiredInputs: 3,
+  outputs: [0, 3],
+  attrs: LSTM_FIXED_ATTRS,
+  stateful: true,
+  check: checkLstmFixed,
+  checkStream: (a, node) => {
+    if (a.direction !== 'forward') return `a ${a.direction} LSTM needs the whole sequence and cannot be streamed`;
+    if (node.inputs[5]) return 'an LSTM with sequence_lens cannot be streamed';
+    return undefined;
+  },
+  prepare: (a, consts): LstmFixedPrepared | undefined => {
+    const [, W, R, B, P] = consts;
+    if (!W || !R) return undefined;
+    return { layers: fixedLayersOf(a, W, R, B ?? null, P ?? null, lutsOf(a)), hasB: !!B, hasP: !!P };
+  },
+  run: (call) => runLstmFixed(call.attrs, call),
+});
+
+function runLstmFixed(a: LstmFixedAttrs, call: KernelCall<LstmFixedAttrs>): (RtTensor | null)[] {
+  const { inputs, wanted, state } = call;
+  const X = inputs[0]!;
+  const D = numDirectionsFixed(a);
+  const H = a.hidden_size;
+  const I = a.input_size;
+  const layout1 = a.layout === 1;
+  const T = layout1 ? X.shape[1]! : X.shape[0]!;
+  const B = layout1 ? X.shape[0]! : X.shape[1]!;
+  if (X.shape[2] !== I) rtFail('E-RT-EXEC', `X has input size ${X.shape[2]}, expected ${I}`);
+  // `prepare` sees constants only: a B or P fed at run time makes its unpacking stale.
+  const prep = call.prepared as LstmFixedPrepared | undefined;
+  const fresh = !prep || prep.hasB !== !!inputs[3] || prep.hasP !== !!inputs[4];
+  const layers = fresh ? fixedLayersOf(a, inputs[1]!, inputs[2]!, inputs[3] ?? null, inputs[4] ?? null, lutsOf(a)) : prep.layers;
+  const seqLens = inputs[5] ?? null;
+  const initH = inputs[6] ?? null;
+  const initC = inputs[7] ?? null;
+  const stateShape = layout1 ? [B, D, H] : [D, B, H];
+  for (const [n, s] of [['initial_h', initH], ['initial_c', initC]] as const) {
+    if (s && (s.shape.length !== 3 || s.shape.some((d, i) => d !== stateShape[i]))) rtFail('E-RT-EXEC', `${n} has shape [${s.shape.join(',')}], expected [${stateShape.join(',')}]`);
+  }
+  let lens: Int32Array | null = null;
+  if (seqLens) {
+    if (seqLens.data.length !== B) rtFail('E-RT-EXEC', `sequence_lens has ${seqLens.data.length} entries, batch is ${B}`);
+    lens = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      const l = Number(seqLens.data[b]);
+      if (!(l >= 0 && l <= T)) rtFail('E-RT-EXEC', `sequence_lens[${b}] = ${l} is outside [0, ${T}]`);
+      lens[b] = l;
+    }
+  }
+  const carried = state?.['lstm'] as LstmFixedStreamState | undefined;
+  if (carried && carried.batch !== B) rtFail('E-RT-STREAM', `batch changed from ${carried.batch} to ${B} within a stream`);
+
+  // X as time-major [T, B, I] reals, then integers at each direction's x_frac.
+  const xs = layout1 ? batchToTimeMajor(X.data as Float32Array, B, T, I) : (X.data as Float32Array);
+  const hFrac = a.act_bits - 1;
+  const stateAt = (d: number, b: number) => (layout1 ? (b * D + d) * H : (d * B + b) * H);
+  /** Direction d's rows of a [D,B,H] / [B,D,H] state tensor, [B][H], as integers at `frac`. */
+  const stateOf = (s: RtTensor | null, d: number, frac: number): Int32Array | null => {
+    if (!s) return null;
+    const v = new Float64Array(B * H);
+    for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) v[b * H + j] = Number(s.data[stateAt(d, b) + j]);
+    return quantizeArray(v, frac, a.act_bits);
+  };
+
+  const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
+  const Yh = new Float32Array(D * B * H);
+  const Yc = new Float32Array(D * B * H);
+  const next: LstmFixedStreamState = { h: [], c: [], batch: B };
+  for (let d = 0; d < D; d++) {
+    const l = layers[d]!;
+    const xq = quantizeArray(xs, l.fmt.x, a.act_bits);
+    const h0 = carried ? carried.h[d]! : stateOf(initH, d, hFrac);
+    const c0 = carried ? carried.c[d]! : stateOf(initC, d, l.fmt.c);
+    const reverse = a.direction === 'reverse' || d === 1;
+    const r = lstmLayerFixed([l], reverse ? 'reverse' : 'forward', xq, T, B, lens, h0, c0);
+    const yScale = fromFixed(1, hFrac);
+    const cScale = fromFixed(1, l.fmt.c);
+    if (Y) {
+      for (let t = 0; t < T; t++)
+        for (let b = 0; b < B; b++) {
+          const src = (t * B + b) * H;
+          const dst = layout1 ? ((b * T + t) * D + d) * H : ((t * D + d) * B + b) * H;
+          for (let j = 0; j < H; j++) Y[dst + j] = r.Y[src + j]! * yScale;
+        }
+    }
+    for (let b = 0; b < B; b++)
+      for (let j = 0; j < H; j++) {
+        Yh[stateAt(d, b) + j] = r.Yh[b * H + j]! * yScale;
+        Yc[stateAt(d, b) + j] = r.Yc[b * H + j]! * cScale;
+      }
+    next.h.push(r.Yh);
+    next.c.push(r.Yc);
+  }
+  if (state) state['lstm'] = next;
+  return [
+    Y ? { dtype: 'f32', shape: layout1 ? [B, T, D, H] : [T, D, B, H], data: Y } : null,
+    wanted[1] ? { dtype: 'f32', shape: stateShape, data: Yh } : null,
+    wanted[2] ? { dtype: 'f32', shape: stateShape, data: Yc } : null,
+  ];
+}
+
+function batchToTimeMajor(x: Float32Array, B: number, T: number, I: number): Float32Array {
+  const out = new Float32Array(B * T * I);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) out.set(x.subarray((b * T + t) * I, (b * T + t + 1) * I), (t * B + b) * I);
+  return out;
+}
