@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { defaultTarget, withParams } from '@lstmc/target';
+import { compileAccel, readLxb, simulateProgram, writeLxb } from '../src/index.js';
+import { optimize } from './pipeline.js';
+import { randomModel, type ModelSpec } from './random-model.js';
+import { referenceFixed } from './reference.js';
+
+const SMALL = withParams(defaultTarget, { pes: 4, denseLanes: 2, relIndexBits: 2, weightSramBytesPerPe: 4096 });
+const INT8 = withParams(defaultTarget, { pes: 8, weightBits: 8, actBits: 8, accBits: 24, lutEntries: 64 });
+
+interface Expect { modes: string[]; branches?: boolean; streaming?: boolean }
+const CASES: { name: string; spec: ModelSpec; pipeline: string; target: typeof defaultTarget; expect: Expect }[] = [
+  {
+    name: '2 layers, dense',
+    spec: { input: 6, T: 5, B: 2, seed: 1, sparsity: 0, layers: [{ hidden: 8, direction: 'forward' }, { hidden: 5, direction: 'forward' }] },
+    pipeline: 'fold,sparsity,select-mode{weight-threshold=1,input-test=off}',
+    target: SMALL,
+    expect: { modes: ['dense'] },
+  },
+  {
+    name: 'bidirectional then reverse, sparse weights, balanced rows',
+    spec: { input: 5, T: 6, B: 3, seed: 2, sparsity: 0.8, layers: [{ hidden: 7, direction: 'bidirectional' }, { hidden: 6, direction: 'reverse' }] },
+    pipeline: 'fold,sparsity,select-mode{weight-threshold=0.5,input-test=off},encode{rows=balanced}',
+    target: SMALL,
+    expect: { modes: ['sparse-weight'] },
+  },
+  {
+    name: 'sparse inputs decided at run time (zero-count branch)',
+    spec: { input: 12, T: 8, B: 2, seed: 3, sparsity: 0.5, inputSparsity: 0.6, layers: [{ hidden: 6, direction: 'forward' }, { hidden: 6, direction: 'bidirectional' }] },
+    pipeline: 'fold,sparsity,select-mode{weight-threshold=0.9,input-threshold=0.4,input-test=runtime}',
+    target: SMALL,
+    expect: { modes: ['dense', 'sparse-input'], branches: true },
+  },
+  {
+    name: 'peepholes, clip, input_forget; weights streamed every step',
+    spec: {
+      input: 9, T: 4, B: 2, seed: 4, sparsity: 0.3,
+      layers: [{ hidden: 10, direction: 'forward', peephole: true, clip: 0.8 }, { hidden: 4, direction: 'bidirectional', inputForget: true }],
+    },
+    pipeline: 'fold,sparsity,select-mode{weight-threshold=0.9,input-test=off}',
+    target: withParams(SMALL, { weightSramBytesPerPe: 64 }),
+    expect: { modes: ['dense'], streaming: true },
+  },
+  {
+    name: '8-bit target',
+    spec: { input: 7, T: 5, B: 2, seed: 5, sparsity: 0.6, layers: [{ hidden: 9, direction: 'bidirectional' }, { hidden: 8, direction: 'forward' }] },
+    pipeline: 'fold,sparsity,select-mode{weight-threshold=0.5,input-test=runtime}',
+    target: INT8,
+    expect: { modes: ['sparse-weight'] },
+  },
+];
+
+describe('random multi-layer models: simulator == runtime/fixed, bit for bit', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const { graph, inputs } = randomModel(c.spec);
+      const g = await optimize(graph, c.target, [], `${c.pipeline},quantize{x-max=2,c-max=4}`);
+      const program = compileAccel(g, c.target);
+      const back = readLxb(writeLxb(program)).program;
+      const sim = simulateProgram(back, new Map([...inputs].map(([k, v]) => [k, { dims: v.dims, data: v.data as ArrayLike<number> }])));
+      const ref = referenceFixed(g, c.target, inputs);
+      for (const [k, v] of sim.raw) expect(Array.from(v.data), k).toEqual(Array.from(ref.get(k)!));
+      expect(sim.stats.cycles).toBeGreaterThan(0);
+      for (const m of c.expect.modes) expect(sim.stats.cyclesByMode[m], m).toBeGreaterThan(0);
+      if (c.expect.branches) {
+        const b = Object.values(sim.stats.branches);
+        expect(b.some((x) => x.taken > 0) && b.some((x) => x.notTaken > 0)).toBe(true);
+      }
+      const weightBytes = sim.matrices.reduce((a, m) => a + m.totalBytes, 0);
+      if (c.expect.streaming) expect(sim.stats.dmaBytesWeights).toBeGreaterThan(weightBytes * c.spec.T);
+      else expect(sim.stats.dmaBytesWeights).toBe(weightBytes * c.spec.B);
+    });
+  }
+});
