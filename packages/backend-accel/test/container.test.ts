@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { isDiagnosticError } from '@lstmc/ir';
+import { defaultTarget, withParams } from '@lstmc/target';
+import { assemble, compileAccel, crc32, listing, readLxb, writeLxb, LXB } from '../src/index.js';
+import { optimize } from './pipeline.js';
+import { randomModel } from './random-model.js';
+
+const T = withParams(defaultTarget, { pes: 4, relIndexBits: 3 });
+
+async function sampleBinary(): Promise<Uint8Array> {
+  const { graph } = randomModel({ input: 5, T: 3, B: 1, seed: 11, sparsity: 0.7, layers: [{ hidden: 6, direction: 'bidirectional', peephole: true }, { hidden: 4, direction: 'forward', clip: 1 }] });
+  const g = await optimize(graph, T, [], 'fold,sparsity,select-mode{weight-threshold=0.5,input-threshold=0.3,input-test=runtime},quantize{x-max=2,c-max=4},encode{rows=balanced}');
+  return writeLxb(compileAccel(g, T));
+}
+
+function code(f: () => unknown): { code: string; offset?: number; line?: number } {
+  try {
+    f();
+  } catch (e) {
+    if (isDiagnosticError(e)) return { code: e.diagnostic.code, offset: e.diagnostic.loc.offset, line: e.diagnostic.loc.line };
+    throw e;
+  }
+  return { code: 'none' };
+}
+
+/** Recompute the CRC of the section holding `at`, and the header CRC, after an edit. */
+function fixCrcs(b: Uint8Array): void {
+  const dv = new DataView(b.buffer);
+  const n = dv.getUint16(6, true);
+  for (let i = 0; i < n; i++) {
+    const e = LXB.headerBytes + i * LXB.entryBytes;
+    dv.setUint32(e + 12, crc32(b.subarray(dv.getUint32(e + 4, true), dv.getUint32(e + 4, true) + dv.getUint32(e + 8, true))), true);
+  }
+  const end = LXB.headerBytes + n * LXB.entryBytes;
+  const h = b.slice(0, end);
+  new DataView(h.buffer).setUint32(16, 0, true);
+  dv.setUint32(16, crc32(h), true);
+}
+
+describe('.lxb container', () => {
+  it('is deterministic, and listing -> assembler reproduces it byte for byte', async () => {
+    const a = await sampleBinary();
+    const b = await sampleBinary();
+    expect(b).toEqual(a);
+    const text = listing(readLxb(a));
+    expect(text).toMatch(/^\s+\d+: [0-9a-f]{16}  \S+.*; lstm0\/fwd$/m);
+    expect(assemble(text)).toEqual(a);
+  });
+
+  it('reports corruption with the byte offset', async () => {
+    const good = await sampleBinary();
+    const dv = new DataView(good.buffer);
+    const codeEntry = LXB.headerBytes + 1 * LXB.entryBytes; // sections are written in SECTION_ORDER: target, code, ...
+    const codeOff = dv.getUint32(codeEntry + 4, true);
+
+    const magic = good.slice();
+    magic[0] = 0x7f;
+    expect(code(() => readLxb(magic))).toMatchObject({ code: 'E-LXB-MAGIC', offset: 0 });
+
+    const truncated = good.slice(0, good.length - 20);
+    expect(code(() => readLxb(truncated))).toMatchObject({ code: 'E-LXB-TRUNCATED', offset: truncated.length });
+    expect(code(() => readLxb(good.slice(0, 10)))).toMatchObject({ code: 'E-LXB-TRUNCATED', offset: 10 });
+
+    const flipped = good.slice();
+    flipped[codeOff + 3] ^= 0x10;
+    expect(code(() => readLxb(flipped))).toMatchObject({ code: 'E-LXB-CRC', offset: codeOff });
+
+    const header = good.slice();
+    header[5] ^= 1; // version high byte
+    expect(code(() => readLxb(header))).toMatchObject({ code: 'E-LXB-VERSION', offset: 4 });
+
+    // an unknown opcode in the third word, CRCs fixed so only the decoder can object
+    const opc = good.slice();
+    opc[codeOff + 2 * 8 + 7] = 0xfc; // opcode 0x3f
+    fixCrcs(opc);
+    expect(code(() => readLxb(opc))).toMatchObject({ code: 'E-LXB-OPCODE', offset: codeOff + 16 });
+
+    // a cfg register index past the enum (cfg is opcode 0x02, r is a 1-bit enum of 2 values: use a label instead)
+    const lbl = good.slice();
+    // tloop's end label pointing past the code: find the first tloop word
+    const words = (dv.getUint32(codeEntry + 8, true)) / 8;
+    let k = 0;
+    for (; k < words; k++) if (Number(dv.getBigUint64(codeOff + k * 8, true) >> 58n) === 0x28) break;
+    const ldv = new DataView(lbl.buffer);
+    const w = ldv.getBigUint64(codeOff + k * 8, true);
+    ldv.setBigUint64(codeOff + k * 8, (w & ~(0xffffn << 42n)) | (0xfff0n << 42n), true);
+    fixCrcs(lbl);
+    expect(code(() => readLxb(lbl))).toMatchObject({ code: 'E-LXB-FIELD', offset: codeOff + k * 8 });
+  });
+});
+
+describe('assembler errors carry line:column', () => {
+  const head = `.target ${JSON.stringify(T)}\n`;
+  const cases: [string, string, number][] = [
+    ['mv.q m=0', 'E-ASM-MNEMONIC', 2],
+    ['mv.d m=0, v=0, a=0', 'E-ASM-OPERAND', 2],
+    ['halt\nmv.d m=300, v=0, a=0, z=1', 'E-ASM-RANGE', 3],
+    ['jmp target=nowhere', 'E-ASM-LABEL', 2],
+    ['cfg r=bogus, v=1', 'E-ASM-OPERAND', 2],
+    ['halt ,', 'E-ASM-SYNTAX', 2],
+    ['halt\n.frobnicate 1', 'E-ASM-DIRECTIVE', 3],
+  ];
+  for (const [src, want, line] of cases) {
+    it(`${want}: ${src.replace(/\n/g, ' | ')}`, () => {
+      expect(code(() => assemble(head + src))).toMatchObject({ code: want, line });
+    });
+  }
+  it('labels resolve forwards and backwards', () => {
+    const b = readLxb(assemble(`${head}top:\n  jmp target=end\n  jmp target=top\nend:\n  halt\n`)).program.code;
+    expect(b.map((i) => i.operands.target)).toEqual([2, 0, undefined]);
+  });
+});
