@@ -127,11 +127,11 @@ export function createBuilder(opts: BuilderOptions = {}): ModelBuilder {
           if (isRuntimeError(e)) fail('E-JS-FOLD', `evaluating ${n.kernel} on constant inputs failed: ${e.message}`, loc);
           throw e;
         }
-        // A result no bigger than its inputs is always folded (LSTM weight packing of any size);
-        // a bigger one (ConstantOfShape, broadcasts) only up to the limit.
+        // A result no bigger than its inputs, or a re-layout of them (LSTM weight packing, padded
+        // to k-quads), is always folded; a bigger one (ConstantOfShape, broadcasts) only up to the limit.
         const inSize = inputs.reduce((s, t) => s + (t ? t.data.length : 0), 0);
         const outSize = outs.reduce((s, t) => s + (t ? t.data.length : 0), 0);
-        if (outSize <= Math.max(foldLimit, inSize)) {
+        if (kernel.relayout || outSize <= Math.max(foldLimit, inSize)) {
           n.outputs.forEach((o, k) => {
             if (o >= 0) makeConstant(o, outs[k]!);
           });

@@ -71,6 +71,11 @@ export interface KernelDef<S extends AttrSchema = AttrSchema> {
   /** Carries state between the pushes of a stream (see StreamSlot). */
   readonly stateful?: boolean;
   /**
+   * The output only re-lays out the inputs (same information, possibly padded): a compiler folds it
+   * on constant inputs whatever its size, e.g. LSTM weight packing.
+   */
+  readonly relayout?: boolean;
+  /**
    * Load-time check of a node against the manifest (input dtypes, ranks, attribute ranges).
    * Returns an error message, or undefined when the node is acceptable.
    */

@@ -15,6 +15,7 @@ export const lstmPackF32Kernel = defineKernel({
   requiredInputs: 2,
   outputs: [1, 1],
   attrs: { hidden_size: { type: 'int', required: true } },
+  relayout: true,
   check: (a, node) => {
     if (!(a.hidden_size > 0)) return `hidden_size must be positive, got ${a.hidden_size}`;
     const [W, R, B, P] = [0, 1, 2, 3].map((i) => node.inputs[i] ?? null);
