@@ -171,3 +171,17 @@ export function breakEvenInputSparsity(shape: MatrixShape, t: Target, sparseWeig
   const base = expectedMatvecCycles(shape, full, weightSparsity, 0, t);
   return thresholdOnGrid((s) => expectedMatvecCycles(shape, skip, weightSparsity, s, t) < base);
 }
+
+/**
+ * Expected cycles of a whole layer direction over T steps: the prologue
+ * (loading resident weights and the initial h and c, then a sync), T steps,
+ * and the epilogue (storing the final h and c).
+ */
+export function layerCycles(plan: LayerPlanCost, T: number, t: Target, x?: InputPattern, h?: InputPattern): number {
+  const H = plan.features.hidden;
+  const res = layerWeightResidency(plan, t);
+  const state = dmaCycles(Math.ceil((H * t.actBits) / 8), t);
+  const prologue = (res.streaming ? 0 : dmaCycles(res.totalBytes, t)) + 2 * state + 2;
+  const epilogue = 2;
+  return prologue + T * layerStepCycles(plan, t, x, h).total + epilogue;
+}
