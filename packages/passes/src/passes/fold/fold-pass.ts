@@ -3,7 +3,8 @@
  * whose inputs are constant (or, for Shape, whose input shape is static) are
  * evaluated and replaced by initializers; then dead code is removed.
  */
-import { type Graph, type Node, type Tensor, type TensorType, constantValue, numel, opDef, parseAttrs, tensorType, updateGraph } from '@lstmc/ir';
+import { type Graph, type Node, type Tensor, type TensorType, constantValue, inferTypes, isDiagnosticError, isStaticShape, makeGraph, numel, opDef, parseAttrs, tensorType, updateGraph } from '@lstmc/ir';
+import type { GraphEvaluator } from '../../calibration/evaluator.js';
 import { definePass } from '../../pass.js';
 import { eliminateDeadCode } from './dce.js';
 import { evaluatorOf } from './evaluators.js';
@@ -30,13 +31,13 @@ export const foldPass = definePass({
     'nodes-removed': 'dead nodes removed',
     'initializers-removed': 'unused initializers removed',
   },
-  run(g, ctx) {
+  async run(g, ctx) {
     const consts = new Map<string, Tensor>(g.initializers);
     const types = new Map<string, TensorType>([...g.values].map(([k, v]) => [k, v.type]));
     const added = new Map<string, Tensor>();
     const nodes: Node[] = [];
     for (const n of g.nodes) {
-      const folded = foldNode(g, n, consts, types, ctx.options['max-elements']);
+      const folded = foldNode(g, n, consts, types, ctx.options['max-elements']) ?? (await foldWithRuntime(g, n, consts, types, ctx));
       if (!folded) {
         nodes.push(n);
         continue;
@@ -66,9 +67,45 @@ export const foldPass = definePass({
   },
 });
 
+/**
+ * Ops outside the folding table (MatMul, Gemm, activations, ...) with all
+ * inputs constant and a small static result are evaluated by the JS runtime's
+ * kernels, so folding and execution share one definition of each op.
+ */
+async function foldWithRuntime(
+  g: Graph,
+  n: Node,
+  consts: Map<string, Tensor>,
+  types: Map<string, TensorType>,
+  ctx: { evaluate: GraphEvaluator; options: { 'max-elements': number } },
+): Promise<Tensor[] | undefined> {
+  if ((n.domain !== '' && n.domain !== 'ai.onnx') || !opDef(n.op, n.domain) || RUNTIME_FOLD_EXCLUDED.has(n.op)) return undefined;
+  if (n.outputs.some((o) => o && g.outputs.includes(o))) return undefined;
+  const inputs = n.inputs.filter((i) => i);
+  if (inputs.length === 0 || !inputs.every((i) => consts.has(i))) return undefined;
+  const outs = n.outputs.filter((o) => o);
+  for (const o of outs) {
+    const shape = types.get(o)?.shape;
+    if (!isStaticShape(shape) || numel(shape) > ctx.options['max-elements']) return undefined;
+  }
+  const alone = inferTypes(
+    makeGraph({ name: `${n.name}.fold`, opsets: { ...g.opsets }, inputs: [], outputs: outs, initializers: inputs.map((i) => [i, consts.get(i)!]), values: [], nodes: [n] }),
+  );
+  try {
+    const v = await ctx.evaluate(alone, new Map(), outs);
+    return n.outputs.map((o) => (o ? v.get(o)! : (undefined as never)));
+  } catch (e) {
+    // A kernel that refuses these constants leaves the node for run time, where the same error surfaces.
+    if (isDiagnosticError(e) || (e instanceof Error && e.name === 'RuntimeError')) return undefined;
+    throw e;
+  }
+}
+
+/** Never folded through the runtime: recurrent layers (large, and what the back ends are for). */
+const RUNTIME_FOLD_EXCLUDED = new Set(['LSTM']);
+
 function foldNode(g: Graph, n: Node, consts: Map<string, Tensor>, types: Map<string, TensorType>, maxElements: number): Tensor[] | undefined {
   if (n.domain !== '' && n.domain !== 'ai.onnx') return undefined;
-  // Graph outputs keep their producing node so output names stay attached to computed values.
   if (n.op === 'Constant') {
     const c = constantValue(n.attrs);
     return c && numel(c.dims) <= maxElements ? [c] : undefined;
@@ -76,6 +113,7 @@ function foldNode(g: Graph, n: Node, consts: Map<string, Tensor>, types: Map<str
   const ev = evaluatorOf(n.op);
   const def = opDef(n.op, n.domain);
   if (!ev || !def) return undefined;
+  // Graph outputs keep their producing node so output names stay attached to computed values.
   if (n.outputs.some((o) => o && g.outputs.includes(o))) return undefined;
   const out = ev({
     consts: n.inputs.map((i) => (i ? consts.get(i) : undefined)),
