@@ -1,4 +1,4 @@
-import { inferTypes, makeGraph, makeNode, makeTensor, tensorType, type Graph, type Tensor, type ValueInfo } from '@lstmc/ir';
+import { inferTypes, makeGraph, makeNode, makeTensor, tensorType, type Graph, type Node, type Tensor, type ValueInfo } from '@lstmc/ir';
 import { rng } from './random-instr.js';
 
 export interface LayerSpec {
@@ -29,7 +29,7 @@ export interface ModelSpec {
 export function randomModel(s: ModelSpec): { graph: Graph; inputs: Map<string, Tensor> } {
   const rand = rng(s.seed);
   const inits = new Map<string, Tensor>();
-  const nodes = [];
+  const nodes: Node[] = [];
   const mat = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rand() < s.sparsity ? 0 : (rand() * 2 - 1) * scale));
   let x = 'X';
   let I = s.input;

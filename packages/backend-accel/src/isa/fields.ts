@@ -15,6 +15,8 @@ export interface FieldSpec {
   /** Names of an enum field's values (value = index). */
   readonly values?: readonly string[];
   readonly doc: string;
+  /** For target-derived widths: the rule, for docs/isa.md. */
+  readonly widthDoc?: string;
 }
 
 /** Address and size widths shared by several instructions. */
@@ -62,7 +64,10 @@ export const F = {
   flag: (name: string, doc: string) => f(name, 'flag', 1, doc),
   enumOf: (name: string, values: readonly string[], doc: string) => f(name, 'enum', Math.max(1, Math.ceil(Math.log2(values.length))), doc, values),
   /** Configuration value: as wide as the accumulator (it holds the clip threshold). */
-  cfgValue: () => f('v', 'int', (t: Target) => t.accBits, 'value (accBits wide, signed)'),
+  cfgValue: (): FieldSpec => ({ ...f('v', 'int', (t: Target) => t.accBits, 'value (accBits wide, signed)'), widthDoc: 'accBits' }),
   /** Per-PE weight SRAM byte offset: log2(weightSramBytesPerPe) bits. */
-  sramOffset: () => f('o', 'uint', (t: Target) => Math.max(1, Math.ceil(Math.log2(t.weightSramBytesPerPe))), 'weight SRAM byte offset on every PE'),
+  sramOffset: (): FieldSpec => ({
+    ...f('o', 'uint', (t: Target) => Math.max(1, Math.ceil(Math.log2(t.weightSramBytesPerPe))), 'weight SRAM byte offset on every PE'),
+    widthDoc: 'ceil(log2 weightSramBytesPerPe)',
+  }),
 };
