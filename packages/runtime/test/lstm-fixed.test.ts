@@ -89,7 +89,7 @@ const cat = <A extends Int8Array | Int16Array | Float64Array>(ctor: new (n: numb
 function fixedModel(c: Config, layers: FixedLstmLayer[]): RuntimeModel {
   const D = layers.length;
   const { H, I } = c;
-  const wCtor = c.bits.weightBits === 8 ? Int8Array : Int16Array;
+  const wCtor: new (n: number) => Int8Array | Int16Array = c.bits.weightBits === 8 ? Int8Array : Int16Array;
   const wType = c.bits.weightBits === 8 ? 'i8' : 'i16';
   const values: RuntimeModel['values'][number][] = [];
   const v = (name: string, dtype: RtTensor['dtype'], shape: (number | string)[], data?: RtTensor) => values.push({ name, dtype, shape, ...(data ? { data } : {}) }) - 1;
