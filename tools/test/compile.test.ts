@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAGIC, loadModel, readRuntimeGraph } from '@lstmc/runtime';
@@ -29,11 +29,14 @@ describe('lstmc compile --target js', () => {
   });
 
   it('defaults to js and to MODEL.lrg in the current directory', async () => {
-    const r = await cli('compile', join(CONFORMANCE, 'onnx-node/test_lstm_defaults/model.onnx'));
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^wrote model\.lrg/);
-    readRuntimeGraph(readFileSync(join(REPO, 'model.lrg')));
-    (await import('node:fs')).rmSync(join(REPO, 'model.lrg'));
+    try {
+      const r = await cli('compile', join(CONFORMANCE, 'onnx-node/test_lstm_defaults/model.onnx'));
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^wrote model\.lrg/);
+      expect(readRuntimeGraph(readFileSync(join(REPO, 'model.lrg'))).inputs).toHaveLength(3);
+    } finally {
+      rmSync(join(REPO, 'model.lrg'), { force: true });
+    }
   });
 
   it('an unknown target is a usage error (exit 2)', async () => {
