@@ -114,3 +114,21 @@ describe('lstmc prune', () => {
     expect(r.stderr).toMatch(/^error\[E-PIPE-BAD-VALUE\]/);
   });
 });
+
+describe('lstmc passes', () => {
+  it('lists built-in and plugin passes with typed options, and the presets', async () => {
+    const r = await cli('passes', '--plugin', './examples/plugin-merge-bias');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('prune: magnitude, row, block or load-balanced');
+    expect(r.stdout).toContain('    method=magnitude|row|block|balanced (default magnitude):');
+    expect(r.stdout).toContain('    sparsity=float in [0, 1] (default 0.5):');
+    expect(r.stdout).toMatch(/merge-bias \[lstmc-plugin-merge-bias/);
+    expect(r.stdout).toContain('    accel  fold,sparsity,select-mode,quantize,encode{which=sparse-weight}');
+    const one = await cli('passes', 'select-mode');
+    expect(one.stdout.split('\n')[0]).toMatch(/^select-mode: /);
+    expect(one.stdout).toContain('    requires: weight-sparsity');
+    const bad = await cli('passes', 'nope');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error\[E-PIPE-UNKNOWN-PASS\]/);
+  });
+});

@@ -4,6 +4,7 @@ import { ir } from './ir.js';
 import { compile } from './compile.js';
 import { run } from './run.js';
 import { prune } from './prune.js';
+import { passes } from './passes.js';
 
 /** Every lstmc command, in the order `lstmc --help` lists them. */
 export const COMMANDS = {
@@ -12,4 +13,5 @@ export const COMMANDS = {
   compile,
   run,
   prune,
+  passes,
 } as const satisfies Record<string, Command>;
