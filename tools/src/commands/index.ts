@@ -4,6 +4,9 @@ import { ir } from './ir.js';
 import { compile } from './compile.js';
 import { run } from './run.js';
 import { prune } from './prune.js';
+import { dump } from './dump.js';
+import { asm } from './asm.js';
+import { sim } from './sim.js';
 import { passes } from './passes.js';
 
 /** Every lstmc command, in the order `lstmc --help` lists them. */
@@ -13,5 +16,8 @@ export const COMMANDS = {
   compile,
   run,
   prune,
+  dump,
+  asm,
+  sim,
   passes,
 } as const satisfies Record<string, Command>;
