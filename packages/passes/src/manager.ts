@@ -93,7 +93,7 @@ export async function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOpt
         reports.push(t);
       },
       fail(code, message, field) {
-        return fail(code, `${name}: ${message}`, { ...(field ? { field } : { field: name }) });
+        return fail(code, `${plugin ? who(name, plugin) : name}: ${message}`, { field: field ?? name, ...(plugin ? { file: plugin } : {}) });
       },
     };
     const before = g;
