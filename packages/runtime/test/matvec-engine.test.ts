@@ -52,3 +52,49 @@ describe('matvec engines', () => {
     });
   }
 });
+
+describe('vectorized cell update (cell4)', () => {
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+
+  it('matches the LSTM cell formulas with peepholes, input_forget and clip, and propagates NaN', () => {
+    const rng = new Rng(5);
+    const e = createMatvecEngine(new Float32Array(4));
+    expect(e.cell4).toBeDefined();
+    for (let trial = 0; trial < 24; trial++) {
+      const groups = rng.int(1, 4);
+      const n = 4 * groups;
+      const flags = trial % 4;
+      const clip = trial % 3 === 0 ? Infinity : rng.uniform(0.3, 4);
+      e.scratch(12 * n + 8);
+      const row = e.scratchOff, peep = row + 4 * n, c = peep + 4 * n, h = c + n;
+      const rowData = rng.f32(4 * n, -6, 6);
+      const peepData = rng.f32(4 * n, -1, 1).map((v, i) => (i % 4 === 3 ? 0 : v));
+      const cData = rng.f32(n, -3, 3);
+      if (trial === 5) rowData[1] = NaN;
+      e.mem.set(rowData, row);
+      e.mem.set(peepData, peep);
+      e.mem.set(cData, c);
+      e.cell4!(row, peep, c, h, groups, flags, clip);
+      const cl = (v: number) => Math.max(-clip, Math.min(clip, v));
+      for (let j = 0; j < n; j++) {
+        let [gi, go, gf, gc] = [0, 1, 2, 3].map((g) => rowData[4 * j + g]!) as [number, number, number, number];
+        const cp = cData[j]!;
+        if (flags & 1) {
+          gi += peepData[4 * j]! * cp;
+          gf += peepData[4 * j + 2]! * cp;
+        }
+        const i = sig(cl(gi));
+        const f = flags & 2 ? 1 - i : sig(cl(gf));
+        const cn = f * cp + i * Math.tanh(cl(gc));
+        if (flags & 1) go += peepData[4 * j + 1]! * cn;
+        const hn = sig(cl(go)) * Math.tanh(cn);
+        if (trial === 5 && j === 0) {
+          expect(Number.isNaN(e.mem[h]!), 'NaN in o reaches h').toBe(true);
+          continue;
+        }
+        expect(Math.abs(e.mem[c + j]! - cn), `trial ${trial} c[${j}]`).toBeLessThan(1e-6);
+        expect(Math.abs(e.mem[h + j]! - hn), `trial ${trial} h[${j}]`).toBeLessThan(1e-6);
+      }
+    }
+  });
+});

@@ -133,7 +133,7 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
 
   // Weights that are constants were put into an engine at load time; others are copied in per call.
   const e = (call.prepared as LstmPrepared | undefined)?.engine ?? createMatvecEngine(Wt.data as Float32Array, call.env.matvec);
-  // Scratch after the weights: projections [T*B rows][4H], h [B][4*ceil(H/4)], X rows padded to
+  // Scratch after the weights: projections [T*B rows][4H], h and c [B][4*ceil(H/4)], X rows padded to
   // 4*ceil(I/4) floats (in X's own row order). The kernels read x and h four floats at a time, so the
   // padding is zeroed (scratch is reused across calls and may hold anything).
   const H4 = 4 * H;
@@ -141,7 +141,8 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
   const xStride = Math.ceil(I / 4) * 4;
   const xpOff = e.scratchOff;
   const hOff = xpOff + T * B * H4;
-  const xOff = hOff + B * hStride;
+  const cOff = hOff + B * hStride;
+  const xOff = cOff + B * hStride;
   e.scratch(xOff + T * B * xStride - e.scratchOff);
   const mem = e.mem;
   const xs = X.data as Float32Array;
@@ -156,7 +157,6 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
   const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
   const Yh = new Float32Array(D * B * H);
   const Yc = new Float32Array(D * B * H);
-  const c = new Float32Array(B * H);
   const active = new Int32Array(B);
   const acts = resolveActivations(activationNames(a), a.activation_alpha, a.activation_beta);
   const clip = a.clip ?? Infinity;
@@ -176,13 +176,13 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
       if (h0) mem.set(h0.subarray(so, so + H), hOff + b * hStride);
       else mem.fill(0, hOff + b * hStride, hOff + b * hStride + H);
       mem.fill(0, hOff + b * hStride + H, hOff + (b + 1) * hStride);
-      if (c0) c.set(c0.subarray(so, so + H), b * H);
-      else c.fill(0, b * H, (b + 1) * H);
+      if (c0) mem.set(c0.subarray(so, so + H), cOff + b * hStride);
+      else mem.fill(0, cOff + b * hStride, cOff + b * hStride + H);
     }
     runRecurrence({
       e, rOff: base + sec.r, peepOff: base + sec.peep, hOff, hStride, usePeepholes, H, B, xpOff,
       f: acts[d * 3]!, g: acts[d * 3 + 1]!, h: acts[d * 3 + 2]!,
-      clip, inputForget: a.input_forget === 1, c,
+      clip, inputForget: a.input_forget === 1, cOff,
       y: Y, yStepT: layout1 ? D * H : D * B * H, yStepB: layout1 ? T * D * H : H, yBase: d * (layout1 ? H : B * H),
       lens, reverse: a.direction === 'reverse' || d === 1, active,
     });
@@ -191,7 +191,7 @@ function runLstm(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
       if (lens[b]! === 0) continue;
       const so = stateAt(d, b);
       Yh.set(mem.subarray(hOff + b * hStride, hOff + b * hStride + H), so);
-      Yc.set(c.subarray(b * H, (b + 1) * H), so);
+      Yc.set(mem.subarray(cOff + b * hStride, cOff + b * hStride + H), so);
     }
   }
   if (state) state['lstm'] = { h: Yh.slice(), c: Yc.slice(), batch: B } satisfies LstmStreamState;

@@ -17,6 +17,11 @@ export interface MatvecEngine {
   scratch(floats: number): void;
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void;
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
+  /**
+   * Vectorized cell update with the default activations for `groups` groups of four units
+   * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
+   */
+  readonly cell4?: (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number) => void;
 }
 
 const PAGE = 65536;
@@ -25,6 +30,7 @@ interface MatvecExports {
   mem: WebAssembly.Memory;
   mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
   mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
+  cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
 }
 
 class WasmEngine implements MatvecEngine {
@@ -52,6 +58,10 @@ class WasmEngine implements MatvecEngine {
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
     this.ex.mv2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
   }
+
+  readonly cell4 = (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number): void => {
+    this.ex.cell4(rowOff * 4, peepOff * 4, cOff * 4, hOff * 4, groups, flags, clip);
+  };
 }
 
 /** Portable fallback for hosts without WebAssembly SIMD; accumulates in float64. */

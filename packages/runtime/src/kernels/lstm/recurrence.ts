@@ -21,8 +21,8 @@ export interface RecurrenceArgs {
   /** Clip threshold, or Infinity for no clip. */
   readonly clip: number;
   readonly inputForget: boolean;
-  /** c of batch entry b at b*H (in: initial c; out: final c). */
-  readonly c: Float32Array;
+  /** c of batch entry b at cOff + b*hStride in engine memory (in: initial c; out: final c). */
+  readonly cOff: number;
   /** Y output (or null): h of step t, batch b goes to t * yStepT + b * yStepB + yBase. */
   readonly y: Float32Array | null;
   readonly yStepT: number;
@@ -40,7 +40,8 @@ export interface RecurrenceArgs {
  * t = s (forward) or lens[b]-1-s (reverse: each entry starts at its own last valid step). Per step, the
  * active entries go two at a time through mv2, which adds R * h_{t-1} for all four gates into each
  * entry's projection row in place (one pass over R for two entries), then the cell update turns each
- * row into c_t (in `c`) and h_t (in engine memory, read by the next step). Allocates nothing.
+ * row into c_t and h_t (in engine memory; h is read by the next step): with the default activations
+ * and an engine that has it, by the vectorized cell4 for whole groups of four units. Allocates nothing.
  * The caller must not grow the engine's scratch while this runs.
  */
 export function runRecurrence(a: RecurrenceArgs): void {
@@ -50,6 +51,9 @@ export function runRecurrence(a: RecurrenceArgs): void {
   const ws = 16 * Hq;
   let maxLen = 0;
   for (let b = 0; b < B; b++) maxLen = Math.max(maxLen, lens[b]!);
+  const fast = e.cell4 !== undefined && a.f.name === 'sigmoid' && a.g.name === 'tanh' && a.h.name === 'tanh';
+  const groups = fast ? H >> 2 : 0;
+  const flags = (a.usePeepholes ? 1 : 0) | (a.inputForget ? 2 : 0);
   const rowOf = (s: number, b: number) => xpOff + ((reverse ? lens[b]! - 1 - s : s) * B + b) * H4;
   for (let s = 0; s < maxLen; s++) {
     let n = 0;
@@ -63,20 +67,23 @@ export function runRecurrence(a: RecurrenceArgs): void {
     for (k = 0; k < n; k++) {
       const b = active[k]!;
       const t = reverse ? lens[b]! - 1 - s : s;
-      cellUpdate(a, rowOf(s, b), hOff + b * hStride, b * H);
+      const row = rowOf(s, b);
+      if (groups > 0) e.cell4!(row, a.peepOff, a.cOff + b * hStride, hOff + b * hStride, groups, flags, a.clip);
+      cellUpdate(a, row, hOff + b * hStride, a.cOff + b * hStride, 4 * groups);
       if (a.y) a.y.set(e.mem.subarray(hOff + b * hStride, hOff + b * hStride + H), t * a.yStepT + b * a.yStepB + a.yBase);
     }
   }
 }
 
-/** Gate activations and state update of one batch entry for one step, from its pre-activation row. */
-function cellUpdate(a: RecurrenceArgs, row: number, hAt: number, cAt: number): void {
-  const { H, peepOff, usePeepholes, clip, inputForget, c } = a;
+/** Gate activations and state update of units j0..H-1 of one batch entry for one step, from its pre-activation row. */
+function cellUpdate(a: RecurrenceArgs, row: number, hAt: number, cAt: number, j0: number): void {
+  const { H, peepOff, usePeepholes, clip, inputForget } = a;
   const m = a.e.mem;
+  const c = m;
   const fAct = a.f.fn;
   const gAct = a.g.fn;
   const hAct = a.h.fn;
-  for (let j = 0, q = row, pp = peepOff; j < H; j++, q += 4, pp += 4) {
+  for (let j = j0, q = row + 4 * j0, pp = peepOff + 4 * j0; j < H; j++, q += 4, pp += 4) {
     let gi = m[q]!;
     let go = m[q + 1]!;
     let gf = m[q + 2]!;

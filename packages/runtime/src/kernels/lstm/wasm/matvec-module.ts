@@ -1,3 +1,4 @@
+import { cell4 } from './cell-module.js';
 import { encodeModule, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /**
@@ -114,7 +115,7 @@ const mv2: WasmFunc = {
   ],
 };
 
-/** The module bytes, with `pages` 64 KiB pages of initial memory. */
+/** The module bytes (mv1, mv2 and cell4 of cell-module.ts), with `pages` 64 KiB pages of initial memory. */
 export function matvecModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([mv1, mv2], pages);
+  return encodeModule([mv1, mv2, cell4], pages);
 }

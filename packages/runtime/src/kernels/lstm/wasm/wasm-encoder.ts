@@ -39,7 +39,7 @@ function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 
-export const T = { i32: 0x7f, v128: 0x7b } as const;
+export const T = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
 
 /** Instructions, as byte sequences. Memory offsets are byte offsets; alignment given as log2. */
 export const op = {
@@ -68,19 +68,35 @@ export const op = {
   /** i8x16.shuffle picking 32-bit lanes (0..3 from the first operand, 4..7 from the second). */
   shuffle32: (lanes: readonly [number, number, number, number]) => [0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
+  f32x4Sub: [0xfd, ...uleb(0xe5)],
+  f32x4Div: [0xfd, ...uleb(0xe7)],
+  f32x4Min: [0xfd, ...uleb(0xe8)],
+  f32x4Max: [0xfd, ...uleb(0xe9)],
+  f32x4Neg: [0xfd, ...uleb(0xe1)],
+  f32x4Nearest: [0xfd, ...uleb(0x6a)],
+  f32x4Splat: [0xfd, ...uleb(0x13)],
+  i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
+  i32x4Add: [0xfd, ...uleb(0xae)],
+  i32x4Shl: [0xfd, ...uleb(0xab)],
+  /** v128.const of four f32 lanes. */
+  f32x4Const: (a: number, b = a, c = a, d = a) => [0xfd, ...uleb(0x0c), ...new Uint8Array(Float32Array.of(a, b, c, d).buffer)],
+  i32x4Const: (v: number) => [0xfd, ...uleb(0x0c), ...new Uint8Array(Int32Array.of(v, v, v, v).buffer)],
+  if: [0x04, 0x40],
+  else: [0x05],
 };
 
 export interface WasmFunc {
   name: string;
-  params: number;
+  /** A number of i32 params, or the param types. */
+  params: number | number[];
   /** Extra locals after the i32 params, as [count, type] groups. */
   locals: [number, number][];
   body: number[][];
 }
 
-/** A module with one exported memory ("mem", `pages` initial pages) and i32-param, no-result functions. */
+/** A module with one exported memory ("mem", `pages` initial pages) and no-result functions. */
 export function encodeModule(funcs: WasmFunc[], pages: number): Uint8Array<ArrayBuffer> {
-  const types = funcs.map((f) => [0x60, ...vec(new Array(f.params).fill([T.i32])), 0x00]);
+  const types = funcs.map((f) => [0x60, ...vec((typeof f.params === 'number' ? new Array<number>(f.params).fill(T.i32) : f.params).map((t) => [t])), 0x00]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),

@@ -1,0 +1,99 @@
+import { op, T, type WasmFunc } from './wasm-encoder.js';
+
+/**
+ * cell4(row, peep, c, h, groups, flags, clip): the LSTM cell update with the default activations
+ * (f = Sigmoid, g = h = Tanh) for `groups` groups of four hidden units, in f32x4 across units.
+ * row: the step's pre-activation quads (i, o, f, c) of each unit; peep: the peephole quads (pi, po, pf, 0);
+ * c: cell state (in: c_{t-1}, out: c_t); h: out h_t. flags: bit 0 peepholes, bit 1 input_forget.
+ * clip: the clip threshold (Infinity for none), applied to the four gate pre-activations.
+ *
+ * exp is the Cephes expf scheme (range reduction by ln 2 in two parts, degree-6 polynomial, 2^n built in
+ * the exponent bits) on inputs clamped to [-87, 88]; sigmoid(x) = 1 / (1 + exp(-x)),
+ * tanh(x) = 1 - 2 / (exp(2x) + 1). Absolute error about 1e-7, NaN propagates.
+ */
+
+// params: 0 row, 1 peep, 2 c, 3 h, 4 groups, 5 flags (i32), 6 clip (f32)
+// v128 locals: 7..10 r0..r3, 11..14 t0..t3, 15 I, 16 O, 17 F, 18 G, 19 Cp, 20 Cn, 21 PI, 22 PO, 23 PF,
+//              24 CLIP, 25 NCLIP, 26 x, 27 n, 28 p
+const [R0, R1, R2, R3, T0, T1, T2, T3, I, O, F, G, CP, CN, PI, PO, PF, CLIP, NCLIP, X, N, P] = Array.from({ length: 22 }, (_v, i) => 7 + i) as number[];
+
+/** Loads four quads at ptr and transposes them into four lane-per-unit vectors. */
+const transpose = (ptr: number, into: readonly number[]) => [
+  ...[R0, R1, R2, R3].flatMap((r, u) => [...op.get(ptr), ...op.v128Load(16 * u), ...op.set(r)]),
+  ...op.get(R0!), ...op.get(R1!), ...op.shuffle32([0, 4, 1, 5]), ...op.set(T0!),
+  ...op.get(R2!), ...op.get(R3!), ...op.shuffle32([0, 4, 1, 5]), ...op.set(T1!),
+  ...op.get(R0!), ...op.get(R1!), ...op.shuffle32([2, 6, 3, 7]), ...op.set(T2!),
+  ...op.get(R2!), ...op.get(R3!), ...op.shuffle32([2, 6, 3, 7]), ...op.set(T3!),
+  ...op.get(T0!), ...op.get(T1!), ...op.shuffle32([0, 1, 4, 5]), ...op.set(into[0]!),
+  ...op.get(T0!), ...op.get(T1!), ...op.shuffle32([2, 3, 6, 7]), ...op.set(into[1]!),
+  ...op.get(T2!), ...op.get(T3!), ...op.shuffle32([0, 1, 4, 5]), ...op.set(into[2]!),
+  ...(into[3] !== undefined ? [...op.get(T2!), ...op.get(T3!), ...op.shuffle32([2, 3, 6, 7]), ...op.set(into[3])] : []),
+];
+
+const clip = (v: number) => [...op.get(v), ...op.get(NCLIP!), ...op.f32x4Max, ...op.get(CLIP!), ...op.f32x4Min, ...op.set(v)];
+
+/** exp of the value on the stack, left on the stack (uses X, N, P). */
+const exp = [
+  ...op.f32x4Const(-87), ...op.f32x4Max, ...op.f32x4Const(88), ...op.f32x4Min, ...op.set(X!),
+  ...op.get(X!), ...op.f32x4Const(1.4426950408889634), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(N!),
+  // x - n*C1 - n*C2 with C1 + C2 = ln 2
+  ...op.get(X!), ...op.get(N!), ...op.f32x4Const(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
+  ...op.get(N!), ...op.f32x4Const(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(X!),
+  ...op.f32x4Const(1.9875691500e-4),
+  ...[1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].flatMap((k) => [...op.get(X!), ...op.f32x4Mul, ...op.f32x4Const(k), ...op.f32x4Add]),
+  ...op.get(X!), ...op.get(X!), ...op.f32x4Mul, ...op.f32x4Mul, ...op.get(X!), ...op.f32x4Add, ...op.f32x4Const(1), ...op.f32x4Add, ...op.set(P!),
+  // 2^n in the exponent bits: (n + 127) << 23
+  ...op.get(N!), ...op.i32x4TruncSatF32x4S, ...op.i32x4Const(127), ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
+  ...op.get(P!), ...op.f32x4Mul,
+];
+
+/** v = sigmoid(v) */
+const sigmoid = (v: number) => [
+  ...op.f32x4Const(1), ...op.get(v), ...op.f32x4Neg, ...exp, ...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Div, ...op.set(v),
+];
+
+/** tanh of local v, left on the stack */
+const tanh = (v: number) => [
+  ...op.f32x4Const(1), ...op.f32x4Const(2), ...op.get(v), ...op.get(v), ...op.f32x4Add, ...exp, ...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Div, ...op.f32x4Sub,
+];
+
+export const cell4: WasmFunc = {
+  name: 'cell4',
+  params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32],
+  locals: [[22, T.v128]],
+  body: [
+    op.get(6), op.f32x4Splat, op.set(CLIP!),
+    op.get(CLIP!), op.f32x4Neg, op.set(NCLIP!),
+    op.block, op.get(4), op.eqz, op.brIf(0),
+    op.loop,
+    transpose(0, [I!, O!, F!, G!]),
+    op.get(2), op.v128Load(0), op.set(CP!),
+    op.get(5), op.i32(1), op.and, op.if,
+    transpose(1, [PI!, PO!, PF!]),
+    op.get(I!), op.get(PI!), op.get(CP!), op.f32x4Mul, op.f32x4Add, op.set(I!),
+    op.get(F!), op.get(PF!), op.get(CP!), op.f32x4Mul, op.f32x4Add, op.set(F!),
+    op.end,
+    clip(I!), clip(G!),
+    sigmoid(I!),
+    op.get(5), op.i32(2), op.and, op.if,
+    op.f32x4Const(1), op.get(I!), op.f32x4Sub, op.set(F!),
+    op.else,
+    clip(F!), sigmoid(F!),
+    op.end,
+    // c_t = f * c_{t-1} + i * tanh(g)
+    op.get(F!), op.get(CP!), op.f32x4Mul, op.get(I!), tanh(G!), op.f32x4Mul, op.f32x4Add, op.set(CN!),
+    op.get(2), op.get(CN!), op.v128Store(0),
+    op.get(5), op.i32(1), op.and, op.if,
+    op.get(O!), op.get(PO!), op.get(CN!), op.f32x4Mul, op.f32x4Add, op.set(O!),
+    op.end,
+    clip(O!), sigmoid(O!),
+    // h_t = o * tanh(c_t)
+    op.get(3), op.get(O!), tanh(CN!), op.f32x4Mul, op.v128Store(0),
+    op.get(0), op.i32(64), op.add, op.set(0),
+    op.get(1), op.i32(64), op.add, op.set(1),
+    op.get(2), op.i32(16), op.add, op.set(2),
+    op.get(3), op.i32(16), op.add, op.set(3),
+    op.get(4), op.i32(1), op.sub, op.tee(4), op.brIf(0),
+    op.end, op.end,
+  ],
+};
