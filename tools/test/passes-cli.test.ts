@@ -55,7 +55,7 @@ describe('lstmc compile: pass flags', () => {
   it('a failing pass writes a reproducer that replays the failure', async () => {
     const d = tmp();
     const repro = join(d, 'repro.lir');
-    const plugin = join(FIXTURES, 'throws.js');
+    const plugin = join(FIXTURES, '_error_throws/plugin.js');
     const r = await cli('compile', MODEL, '--plugin', plugin, '--pipeline', 'fold,explode', '--reproducer', repro, '-o', join(d, 'x.lrg'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error\[E-PLUGIN-THREW\]: pass 'explode' of plugin 'thrower/m);
