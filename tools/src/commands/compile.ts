@@ -3,10 +3,12 @@ import { basename, extname, resolve } from 'node:path';
 import type { Graph } from '@lstmc/ir';
 import { fail } from '@lstmc/ir';
 import { compileToRuntimeGraph } from '@lstmc/backend-js';
+import { compileAccelBinary } from '@lstmc/backend-accel';
+import { PRESETS } from '@lstmc/passes';
 import type { Command, Io, ParsedArgs } from '../command.js';
 import { stringOpt, UsageError } from '../command.js';
 import { loadModel } from '../load-model.js';
-import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags } from '../pass-flags.js';
+import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags, targetFromArgs } from '../pass-flags.js';
 
 /** What one `--target` produces from the (pipeline-processed) IR graph. */
 export interface CompileTarget {
@@ -27,6 +29,14 @@ export const COMPILE_TARGETS = {
     emit(g, { file }) {
       const bytes = compileToRuntimeGraph(g, { file, verify: false });
       return { bytes, note: `runtime graph, ${bytes.length} bytes` };
+    },
+  },
+  accel: {
+    summary: 'accelerator binary (.lxb) for the sparse LSTM accelerator of --target-config (run it with lstmc sim)',
+    defaultPipeline: PRESETS.accel,
+    ext: '.lxb',
+    emit(g, { args, io }) {
+      return compileAccelBinary(g, targetFromArgs(args, io));
     },
   },
 } as const satisfies Record<string, CompileTarget>;

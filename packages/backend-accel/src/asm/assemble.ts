@@ -10,6 +10,7 @@ import { ISA, type Mnemonic } from '../isa/table.js';
 import { parseAsm, type Pos, type StatementAst } from './parser.js';
 
 const EMPTY_IO: IoDesc = {
+  graphInputs: [],
   maxSeqLen: 0,
   dramWords: 0,
   vmemWords: 0,

@@ -144,7 +144,7 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
     consts: b.consts,
     luts: buildLuts(target.lutEntries, target.actBits),
     matrices: b.matrices,
-    io: { maxSeqLen, dramWords: dram, vmemWords, accRows, tensors, outputs, seqLens: { name: seqName ?? null, values: seqValues }, layers },
+    io: { graphInputs: g.inputs.filter((i) => !g.initializers.has(i)), maxSeqLen, dramWords: dram, vmemWords, accRows, tensors, outputs, seqLens: { name: seqName ?? null, values: seqValues }, layers },
     debug: b.debug,
   };
 }

@@ -29,7 +29,8 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
  * -TARGET, -JSON, -OPCODE, -FIELD, -WEIGHTS.
  */
 export function readLxb(bytes: Uint8Array, file = '<binary>'): LxbFile {
-  return readChecked(bytes, file);
+  // A private copy: callers may pass a Node Buffer (a view into a shared pool whose slice() does not copy).
+  return readChecked(new Uint8Array(bytes), file);
 }
 
 function readChecked(bytes: Uint8Array, file: string): LxbFile {

@@ -62,6 +62,8 @@ export interface HostOutput {
 }
 
 export interface IoDesc {
+  /** The model's (non-constant) graph inputs, in order: `input_N.pb` of test data. */
+  readonly graphInputs: readonly string[];
   /** Longest sequence the DRAM layout holds. */
   readonly maxSeqLen: number;
   readonly dramWords: number;

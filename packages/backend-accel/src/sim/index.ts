@@ -4,3 +4,4 @@ export * from './load-matrices.js';
 export * from './run.js';
 export * from './trace.js';
 export { simCheck } from './units.js';
+export * from './report.js';

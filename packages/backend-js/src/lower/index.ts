@@ -1,5 +1,6 @@
-export { lowerToRuntime, type LowerOptions } from './lower.js';
+export { lowerToRuntime, type LowerOptions, type FixedWidths } from './lower.js';
+export { QUANT_ANNOTATIONS, isQuantized } from './lstm-fixed-rule.js';
 export { LOWERING_RULES } from './rules.js';
-export type { LoweringRule, RuleContext } from './rule.js';
+export type { LoweringRule, RuleContext, FixedNumerics } from './rule.js';
 export { MODE_ANNOTATIONS, execModeOf } from './modes.js';
 export { irToRtTensor, rtToIrTensor, rtDTypeOf } from './tensors.js';

@@ -14,7 +14,7 @@ import type { KernelRegistry, RtDim, RuntimeModel } from '@lstmc/runtime';
 import { createBuilder, type ModelBuilder } from './builder.js';
 import { finalizeModel } from './finalize.js';
 import { LOWERING_RULES } from './rules.js';
-import type { RuleContext } from './rule.js';
+import type { FixedNumerics, RuleContext } from './rule.js';
 import { irToRtTensor, requireRtDType } from './tensors.js';
 
 export interface LowerOptions {
@@ -26,7 +26,12 @@ export interface LowerOptions {
   readonly foldLimit?: number;
   /** Kernels the target runtime offers (default: the runtime's built-ins). */
   readonly kernels?: KernelRegistry;
+  /** Fixed-point numerics: LSTMs run as the accelerator's arithmetic (`lstm.fixed`) with these target widths. */
+  readonly fixed?: FixedWidths;
 }
+
+/** The target widths fixed-point numerics take (the rest comes from the quantize pass's annotations). */
+export type FixedWidths = Omit<FixedNumerics, 'initializer'>;
 
 /** IR shape -> runtime shape. Unnamed unknown dims ('?') get a name of their own, so they never bind to each other. */
 function rtShape(name: string, t: TensorType): RtDim[] | null {
@@ -49,6 +54,7 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
       fail('E-JS-UNSUPPORTED-OP', `the JS backend has no kernel for op '${n.op}' of domain '${n.domain || 'ai.onnx'}'`, { file, node: n.name, field: n.op });
 
   const b = createBuilder({ file, kernels: opts.kernels, foldLimit: opts.foldLimit });
+  const fixed: FixedNumerics | undefined = opts.fixed && { ...opts.fixed, initializer: (name) => g.initializers.get(name) };
   const typeOf = (name: string, loc: Location): TensorType => {
     const v = g.values.get(name);
     if (!v) fail('E-IR-NO-TYPE', `value '${name}' has no type`, { ...loc, field: name });
@@ -74,7 +80,7 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
     const loc: Location = { file, node: node.name };
     const def = opDef(node.op, node.domain)!;
     const op = node.op as keyof typeof LOWERING_RULES;
-    const ctx = ruleContext(b, node, parseAttrs(node, def, loc), g.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? g.opsets[''] ?? 22, loc, valueOf, typeOf);
+    const ctx = ruleContext(b, node, parseAttrs(node, def, loc), g.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? g.opsets[''] ?? 22, loc, valueOf, typeOf, fixed);
     LOWERING_RULES[op](ctx);
   }
 
@@ -92,12 +98,14 @@ function ruleContext(
   loc: Location,
   valueOf: (name: string, loc: Location) => number,
   typeOf: (name: string, loc: Location) => TensorType,
+  fixed?: FixedNumerics,
 ): RuleContext {
   const inName = (i: number) => node.inputs[i] ?? '';
   const outName = (i: number) => node.outputs[i] ?? '';
   return {
     node,
     attrs,
+    fixed,
     opset,
     loc,
     input: (i) => (inName(i) ? valueOf(inName(i), loc) : -1),

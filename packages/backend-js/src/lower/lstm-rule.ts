@@ -1,5 +1,6 @@
 import { fail, formatType } from '@lstmc/ir';
 import { lstmPackedShape, type RtAttr } from '@lstmc/runtime';
+import { lowerLstmFixed } from './lstm-fixed-rule.js';
 import { execModeOf } from './modes.js';
 import type { LoweringRule } from './rule.js';
 
@@ -11,6 +12,7 @@ import type { LoweringRule } from './rule.js';
  * Weights given as graph inputs (ONNX's node tests) are packed at run time.
  */
 export const lowerLstm: LoweringRule = (c) => {
+  if (c.fixed) return lowerLstmFixed(c, c.fixed);
   const a = c.attrs;
   const x = c.inputType(0)!;
   const w = c.inputType(1)!;

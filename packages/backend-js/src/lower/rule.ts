@@ -1,11 +1,26 @@
 import type { Location, Node, ParsedAttrs, Tensor, TensorType } from '@lstmc/ir';
 import type { RtAttr, RtDType, RtDim, RtExecMode, RtTensor } from '@lstmc/runtime';
 
+/**
+ * Fixed-point numerics (`lstmc run --numerics fixed`): LSTMs lower to the
+ * accelerator emulation `lstm.fixed` with these target widths, reading the
+ * quantize pass's integer weights from the graph's initializers.
+ */
+export interface FixedNumerics {
+  readonly actBits: number;
+  readonly accBits: number;
+  readonly lutEntries: number;
+  /** An initializer of the IR graph by name (the quantized weights the annotations name). */
+  readonly initializer: (name: string) => Tensor | undefined;
+}
+
 /** What a lowering rule sees of one IR node and of the runtime graph being built. */
 export interface RuleContext {
   readonly node: Node;
   /** The node's attributes parsed against its op's schema, defaults applied. */
   readonly attrs: ParsedAttrs;
+  /** Present when lowering for fixed-point numerics. */
+  readonly fixed: FixedNumerics | undefined;
   /** Opset version of the node's domain. */
   readonly opset: number;
   /** Where diagnostics point: file and node name. */

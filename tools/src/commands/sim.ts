@@ -1,0 +1,71 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { decodeTensorProto, encodeTensorProto, fail, makeTensor } from '@lstmc/ir';
+import { formatSimReport, readLxb, simReport, simulateProgram, traceJson, traceSink, type SimInput } from '@lstmc/backend-accel';
+import { loadTargetFile, targetHash } from '@lstmc/target';
+import type { Command } from '../command.js';
+import { flag, stringOpt, UsageError } from '../command.js';
+import { readBinary } from './dump.js';
+
+export const sim: Command = {
+  name: 'sim',
+  summary: 'run an accelerator binary on the cycle simulator: outputs, cycles, utilization, DMA, branch decisions',
+  args: ['BINARY'],
+  options: {
+    data: { type: 'string', value: 'DIR', help: 'folder with input_N.pb in graph-input order (ONNX test data layout)' },
+    out: { type: 'string', value: 'DIR', help: 'write output_N.pb here' },
+    stats: { type: 'string', value: 'FILE', help: 'write the statistics as JSON' },
+    trace: { type: 'string', value: 'FILE', help: 'write a Chrome trace-event timeline (chrome://tracing, Perfetto)' },
+    'target-config': { type: 'string', value: 'FILE', help: 'check that the binary was compiled for this target' },
+    check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR and print the max abs error (fixed point vs the file) per output' },
+  },
+  run(args, io) {
+    const file = args.positionals[0];
+    const dataDir = stringOpt(args, 'data');
+    if (dataDir === undefined) throw new UsageError('give the inputs with --data DIR');
+    const { program } = readLxb(readBinary(file, io.cwd), file);
+    const tc = stringOpt(args, 'target-config');
+    if (tc !== undefined) {
+      const t = loadTargetFile(resolve(io.cwd, tc));
+      if (targetHash(t) !== targetHash(program.target)) fail('E-SIM-TARGET', `'${file}' was compiled for target ${targetHash(program.target)}, not ${targetHash(t)}`, { file: tc });
+    }
+    const dir = resolve(io.cwd, dataDir);
+    const inputs = new Map<string, SimInput>();
+    program.io.graphInputs.forEach((name, i) => {
+      const path = join(dir, `input_${i}.pb`);
+      if (!existsSync(path)) fail('E-SIM-INPUT', `input '${name}' needs ${join(dataDir, `input_${i}.pb`)}`, { file: join(dataDir, `input_${i}.pb`), field: name });
+      const t = decodeTensorProto(readFileSync(path), join(dataDir, `input_${i}.pb`)).tensor;
+      inputs.set(name, { dims: t.dims, data: Array.from(t.data as ArrayLike<number | bigint>, Number) });
+    });
+    const sink = stringOpt(args, 'trace') !== undefined ? traceSink() : undefined;
+    const r = simulateProgram(program, inputs, { trace: sink });
+    const report = simReport(program, r);
+    io.stdout(formatSimReport(report));
+    const outDir = stringOpt(args, 'out');
+    if (outDir !== undefined) {
+      const od = resolve(io.cwd, outDir);
+      mkdirSync(od, { recursive: true });
+      program.io.outputs.forEach((o, i) => {
+        const t = r.outputs.get(o.name)!;
+        writeFileSync(join(od, `output_${i}.pb`), encodeTensorProto(o.name, makeTensor('f32', t.dims, Float32Array.from(t.data))));
+      });
+      io.stdout(`wrote ${program.io.outputs.length} output(s) to ${outDir}\n`);
+    }
+    const statsFile = stringOpt(args, 'stats');
+    if (statsFile !== undefined) writeFileSync(resolve(io.cwd, statsFile), `${JSON.stringify(report, null, 2)}\n`);
+    const traceFile = stringOpt(args, 'trace');
+    if (traceFile !== undefined && sink) writeFileSync(resolve(io.cwd, traceFile), traceJson(sink, program.target.clockMHz));
+    if (flag(args, 'check')) {
+      program.io.outputs.forEach((o, i) => {
+        const path = join(dir, `output_${i}.pb`);
+        if (!existsSync(path)) fail('E-SIM-CHECK-MISSING', `no expected value for output '${o.name}'`, { file: join(dataDir, `output_${i}.pb`) });
+        const want = decodeTensorProto(readFileSync(path), path).tensor.data as ArrayLike<number>;
+        const got = r.outputs.get(o.name)!.data;
+        let err = 0;
+        for (let k = 0; k < got.length; k++) err = Math.max(err, Math.abs(got[k] - Number(want[k])));
+        io.stdout(`output_${i} ${o.name}: max abs error ${err.toExponential(3)} (fixed point vs ${join(dataDir, `output_${i}.pb`)})\n`);
+      });
+    }
+    return 0;
+  },
+};
