@@ -141,7 +141,10 @@ function withErrorBudget(p: Pipeline, text: string): Pipeline {
   if (!(v >= 0)) throw new UsageError(`--error-budget needs a non-negative number, got '${text}'`);
   return {
     steps: p.steps.map((s) =>
-      s.pass.name === 'quantize' && !s.explicit.includes('error-budget') ? { ...s, options: { ...s.options, 'error-budget': v } } : s,
+      // Recorded as explicit, so printed pipelines (and reproducers) carry the budget.
+      s.pass.name === 'quantize' && !s.explicit.includes('error-budget')
+        ? { ...s, options: { ...s.options, 'error-budget': v }, explicit: Object.keys(s.pass.options).filter((k) => k === 'error-budget' || s.explicit.includes(k)) }
+        : s,
     ),
   };
 }

@@ -75,6 +75,10 @@ describe('lstmc compile: pass flags', () => {
     const r = await cli('compile', MODEL, '--pipeline', 'fold,quantize{weight-bits=8}', '--calibration', join(KWS, 'test_data_set_0'), '--error-budget', '1e-9', '--reproducer', join(d, 'r.lir'), '-o', join(d, 'x.lrg'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error\[E-QUANT-BUDGET\]: quantize: layer '.*': fixed-point output error .* exceeds the error budget 1e-9/m);
+    // The reproducer records the budget; replaying it (with the same calibration) fails the same way.
+    expect(readFileSync(join(d, 'r.lir'), 'utf8')).toContain('// lstmc-reproducer pipeline: quantize{weight-bits=8,error-budget=1e-9}\n');
+    const again = await cli('compile', join(d, 'r.lir'), '--calibration', join(KWS, 'test_data_set_0'), '--reproducer', join(d, 'r2.lir'), '-o', join(d, 'y.lrg'));
+    expect(again.stderr).toMatch(/^error\[E-QUANT-BUDGET\]/m);
   });
 });
 
