@@ -97,3 +97,22 @@ describe('pipeline text', () => {
     for (const [k, p] of r.passes) expect(p.pass.name).toBe(k);
   });
 });
+
+describe('pipeline text fuzz', () => {
+  it('random text either parses or gives a diagnostic with line:column, never a crash', () => {
+    const alphabet = ['fold', 'prune', 'toy', 'n', 'x', '=', ',', '{', '}', ' ', '\n', '1', '0.5', 'auto', '"q"', ';', '#', 'é'];
+    let seed = 99;
+    const r = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let k = 0; k < 500; k++) {
+      const text = Array.from({ length: Math.floor(r() * 12) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+      try {
+        parsePipeline(text, reg);
+      } catch (e) {
+        if (!isDiagnosticError(e)) throw new Error(`non-diagnostic error for ${JSON.stringify(text)}: ${e}`);
+        expect(e.code).toMatch(/^E-PIPE-/);
+        expect(e.diagnostic.loc.line, JSON.stringify(text)).toBeGreaterThanOrEqual(1);
+        expect(e.diagnostic.loc.column, JSON.stringify(text)).toBeGreaterThanOrEqual(1);
+      }
+    }
+  });
+});
