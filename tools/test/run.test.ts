@@ -83,6 +83,16 @@ describe('lstmc run', () => {
     oneLineError(strict.stderr, 'E-RUN-CHECK');
   });
 
+  it('runs textual IR (.lir, as `lstmc ir` prints it)', async () => {
+    const lir = join(tmp(), 'm.lir');
+    const ir = await cli('ir', join(ALL_OUTPUTS, 'model.onnx'));
+    expect(ir.code).toBe(0);
+    writeFileSync(lir, ir.stdout);
+    const r = await cli('run', lir, '--data', DATA, '--check');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('runs the torch-exported kws model against its reference data', async () => {
     const r = await cli('run', join(KWS, 'model.onnx'), '--data', join(KWS, 'test_data_set_0'), '--check');
     expect(r.code).toBe(0);

@@ -6,6 +6,7 @@ import { TENSOR_FILE_FORMATS, compareTensors, lowerToRuntime, readTensorFile, te
 import type { Command } from '../command.js';
 import { flag, listOpt, stringOpt, UsageError } from '../command.js';
 import { loadModel as loadOnnxModel } from '../load-model.js';
+import { isTextIr, loadTextIr } from '../pass-flags.js';
 
 /** A runtime error re-raised as a diagnostic with the file it concerns. */
 function withFile<T>(loc: Location, f: () => T): T {
@@ -17,7 +18,7 @@ function withFile<T>(loc: Location, f: () => T): T {
   }
 }
 
-/** A runtime graph (by its magic) or an ONNX model compiled on the fly. */
+/** A runtime graph (by its magic), or an ONNX model or textual IR (.lir) compiled on the fly. */
 function loadRunnable(path: string, cwd: string): Model {
   const full = resolve(cwd, path);
   let bytes: Uint8Array;
@@ -27,8 +28,8 @@ function loadRunnable(path: string, cwd: string): Model {
     fail('E-IO', `cannot read '${path}': ${(e as Error).message}`, { file: path });
   }
   if (bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b)) return withFile({ file: path }, () => loadRuntimeGraph(bytes));
-  const g = loadOnnxModel(path, cwd);
-  return createModel(lowerToRuntime(g, { file: path, verify: false }));
+  const g = isTextIr(path) ? loadTextIr(path, cwd).graph : loadOnnxModel(path, cwd);
+  return createModel(lowerToRuntime(g, { file: path, verify: isTextIr(path) }));
 }
 
 interface Source {
@@ -92,7 +93,7 @@ function preview(t: RtTensor): string {
 
 export const run: Command = {
   name: 'run',
-  summary: 'run a model (.onnx, compiled on the fly, or a .lrg runtime graph) on the lstmc JS runtime',
+  summary: 'run a model (.onnx or .lir, compiled on the fly, or a .lrg runtime graph) on the lstmc JS runtime',
   args: ['MODEL'],
   options: {
     data: { type: 'string', value: 'DIR', help: 'folder with input_N.pb in graph-input order (ONNX test data layout); with --check, also output_N.pb' },
