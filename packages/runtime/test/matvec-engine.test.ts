@@ -14,6 +14,10 @@ function reference(w: Float32Array, wOff: number, x: Float32Array, out: Float32A
 }
 
 describe('matvec engines', () => {
+  it('reports scratch beyond what WebAssembly memory can hold as E-RT-EXEC', () => {
+    expect(() => createMatvecEngine(new Float32Array(4)).scratch(2 ** 31)).toThrow(expect.objectContaining({ code: 'E-RT-EXEC' }));
+  });
+
   it('uses WebAssembly SIMD in Node 20', () => {
     expect(createMatvecEngine(new Float32Array(4)).kind).toBe('wasm-simd');
     expect(createMatvecEngine(new Float32Array(4), 'js').kind).toBe('js');

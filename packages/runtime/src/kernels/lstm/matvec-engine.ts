@@ -1,3 +1,4 @@
+import { rtFail } from '../../errors.js';
 import { matvecModuleBytes } from './wasm/matvec-module.js';
 
 /**
@@ -33,6 +34,17 @@ interface MatvecExports {
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
 }
 
+/** Grows a WebAssembly memory to at least `bytes` (a 32-bit memory holds at most 4 GiB). */
+function growTo(mem: WebAssembly.Memory, bytes: number): void {
+  const have = mem.buffer.byteLength;
+  if (bytes <= have) return;
+  try {
+    mem.grow(Math.ceil((bytes - have) / PAGE));
+  } catch {
+    rtFail('E-RT-EXEC', `the LSTM needs ${bytes} bytes of WebAssembly memory, more than the host grants`);
+  }
+}
+
 class WasmEngine implements MatvecEngine {
   readonly kind = 'wasm-simd';
   mem: Float32Array;
@@ -45,9 +57,7 @@ class WasmEngine implements MatvecEngine {
   }
 
   scratch(floats: number): void {
-    const need = (this.scratchOff + floats) * 4;
-    const have = this.ex.mem.buffer.byteLength;
-    if (need > have) this.ex.mem.grow(Math.ceil((need - have) / PAGE));
+    growTo(this.ex.mem, (this.scratchOff + floats) * 4);
     if (this.mem.buffer !== this.ex.mem.buffer) this.mem = new Float32Array(this.ex.mem.buffer);
   }
 
@@ -130,9 +140,7 @@ export function createMatvecEngine(weights: Float32Array, choice: EngineChoice =
     if (mod) {
       const inst = new WebAssembly.Instance(mod, {});
       const ex = inst.exports as unknown as MatvecExports;
-      const need = (Math.ceil(weights.length / 4) * 4) * 4;
-      const have = ex.mem.buffer.byteLength;
-      if (need > have) ex.mem.grow(Math.ceil((need - have) / PAGE));
+      growTo(ex.mem, Math.ceil(weights.length / 4) * 16);
       return new WasmEngine(ex, weights);
     }
     if (choice === 'wasm-simd') throw new Error('WebAssembly SIMD is not available on this host');
