@@ -45,12 +45,11 @@ export const selectModePass = definePass({
     const rows: (string | number)[][] = [];
     const patches = new Map<Node, AttrPatch>();
     for (const n of lstmNodes(g)) {
-      const hidden = n.attrs.hidden_size?.value as number | undefined;
       const wsW = getFloats(n, ANN.sparsityW);
       const wsR = getFloats(n, ANN.sparsityR);
-      if (!wsW || !wsR || hidden === undefined) continue;
+      if (!wsW || !wsR) continue;
       const dirs = wsW.length;
-      const inputSize = inputSizeOf(g, n);
+      const [hidden, inputSize] = sizesOf(g, n);
       const patch: AttrPatch = { [ANN.modeCombine]: stringAttr(o.combine) };
       for (const m of MATRICES) {
         const cols = m === 'W' ? inputSize : hidden;
@@ -60,9 +59,9 @@ export const selectModePass = definePass({
         const counts: number[] = [];
         const wts: number[] = [];
         const its: number[] = [];
+        const wt = o['weight-threshold'] === 'auto' ? autoWeightThreshold(shape, t) : o['weight-threshold'];
         for (let d = 0; d < dirs; d++) {
           const ws = (m === 'W' ? wsW : wsR)[d];
-          const wt = o['weight-threshold'] === 'auto' ? autoWeightThreshold(shape, t) : o['weight-threshold'];
           const wp = ws >= wt;
           // With delta updates the W product sees the change vectors, whose sparsity delta measured.
           const measured = m === 'W' ? (getFloats(n, ANN.deltaSparsity)?.[0] ?? getFloats(n, ANN.inputSparsityW)?.[d]) : getFloats(n, ANN.inputSparsityR)?.[d];
@@ -72,11 +71,13 @@ export const selectModePass = definePass({
           const low = modeOf(wp, false, o.combine);
           const high = modeOf(wp, true, o.combine);
           const it =
-            o['input-threshold'] !== 'auto'
-              ? o['input-threshold']
-              : low === high
-                ? Number.POSITIVE_INFINITY
-                : autoInputThreshold(shape, t, ws, low, high);
+            o['input-test'] === 'off'
+              ? Number.POSITIVE_INFINITY
+              : o['input-threshold'] !== 'auto'
+                ? o['input-threshold']
+                : low === high
+                  ? Number.POSITIVE_INFINITY
+                  : autoInputThreshold(shape, t, ws, low, high);
           const dec: Decision =
             o['input-test'] === 'runtime' ? decideRuntime(ws, wt, it, cols, o.combine) : decideStatic(ws, wt, is, it, o.combine);
           modes.push(dec.kind === 'static' ? dec.mode : dec.low);
@@ -106,12 +107,12 @@ export const selectModePass = definePass({
   },
 });
 
-function inputSizeOf(g: Parameters<typeof lstmNodes>[0], n: Node): number {
-  const w = g.initializers.get(n.inputs[1]);
-  const shape = w?.dims ?? g.values.get(n.inputs[1])?.type.shape;
-  const i = shape?.[2];
-  if (typeof i !== 'number') throw new Error(`LSTM '${n.name}' has no static input size`);
-  return i;
+/** [hidden, input] from W's shape [dirs, 4H, I] (hidden_size is optional in ONNX). */
+function sizesOf(g: Parameters<typeof lstmNodes>[0], n: Node): [number, number] {
+  const shape = g.initializers.get(n.inputs[1])?.dims ?? g.values.get(n.inputs[1])?.type.shape;
+  const [h4, i] = [shape?.[1], shape?.[2]];
+  if (typeof h4 !== 'number' || typeof i !== 'number') throw new Error(`LSTM '${n.name}' has annotated sparsity but no static W shape`);
+  return [h4 / 4, i];
 }
 
 function fmt(v: number | undefined): string | number {
