@@ -7,6 +7,7 @@ import type { Command } from '../command.js';
 import { flag, listOpt, stringOpt, UsageError } from '../command.js';
 import { loadModel as loadOnnxModel } from '../load-model.js';
 import { isTextIr, loadTextIr } from '../pass-flags.js';
+import { NUMERICS_OPTIONS, compileForRun, fixedErrorReport, needsPipeline } from '../numerics.js';
 
 /** A runtime error re-raised as a diagnostic with the file it concerns. */
 function withFile<T>(loc: Location, f: () => T): T {
@@ -102,8 +103,9 @@ export const run: Command = {
     'out-format': { type: 'string', value: 'pb|npy', help: 'format of the files --out writes (default pb, names set)' },
     check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR; print max abs error per output; exit 1 above --tolerance' },
     tolerance: { type: 'string', value: 'X', help: 'largest max abs error --check accepts (default 1e-5)' },
+    ...NUMERICS_OPTIONS,
   },
-  run(args, io) {
+  async run(args, io) {
     const modelFile = args.positionals[0]!;
     const dataDir = stringOpt(args, 'data');
     const specs = listOpt(args, 'input');
@@ -117,7 +119,7 @@ export const run: Command = {
     if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
 
-    const model = loadRunnable(modelFile, io.cwd);
+    const { model, reference } = needsPipeline(args) ? await compileForRun(modelFile, args, io) : { model: loadRunnable(modelFile, io.cwd), reference: undefined };
     const sources = gatherInputs(model, dataDir, specs, io.cwd);
     const feed: Record<string, RtTensor> = {};
     for (const [name, s] of sources) feed[name] = s.tensor;
@@ -138,6 +140,7 @@ export const run: Command = {
       model.outputs.forEach((o, i) => writeFileSync(join(dir, `output_${i}.${format}`), tensorFileBytes(format, o.name, outputs[o.name]!)));
       io.stdout(`wrote ${model.outputs.length} output(s) to ${outDir}\n`);
     }
+    if (reference) for (const line of fixedErrorReport(model, outputs, reference.run(feed))) io.stdout(line);
     if (!check) {
       if (outDir === undefined)
         for (const o of model.outputs) {

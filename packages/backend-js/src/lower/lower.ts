@@ -31,7 +31,7 @@ export interface LowerOptions {
 }
 
 /** The target widths fixed-point numerics take (the rest comes from the quantize pass's annotations). */
-export type FixedWidths = Omit<FixedNumerics, 'initializer'>;
+export type FixedWidths = Omit<FixedNumerics, 'initializer' | 'producer'>;
 
 /** IR shape -> runtime shape. Unnamed unknown dims ('?') get a name of their own, so they never bind to each other. */
 function rtShape(name: string, t: TensorType): RtDim[] | null {
@@ -54,7 +54,8 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
       fail('E-JS-UNSUPPORTED-OP', `the JS backend has no kernel for op '${n.op}' of domain '${n.domain || 'ai.onnx'}'`, { file, node: n.name, field: n.op });
 
   const b = createBuilder({ file, kernels: opts.kernels, foldLimit: opts.foldLimit });
-  const fixed: FixedNumerics | undefined = opts.fixed && { ...opts.fixed, initializer: (name) => g.initializers.get(name) };
+  const producers = new Map(g.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const fixed: FixedNumerics | undefined = opts.fixed && { ...opts.fixed, initializer: (name) => g.initializers.get(name), producer: (name) => producers.get(name) };
   const typeOf = (name: string, loc: Location): TensorType => {
     const v = g.values.get(name);
     if (!v) fail('E-IR-NO-TYPE', `value '${name}' has no type`, { ...loc, field: name });

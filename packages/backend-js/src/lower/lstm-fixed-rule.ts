@@ -25,6 +25,29 @@ export const QUANT_ANNOTATIONS = {
 /** The activations the accelerator's tables implement (the ONNX defaults). */
 const LUT_ACTIVATIONS = ['sigmoid', 'tanh', 'tanh'];
 
+/**
+ * Data-movement ops the accelerator runs between stacked LSTMs (GLUE_OPS of
+ * @lstmc/backend-accel host/glue.ts; the CLI tests check the lists agree).
+ */
+export const LAYER_GLUE_OPS = ['Squeeze', 'Unsqueeze', 'Transpose', 'Reshape', 'Identity'] as const;
+
+/**
+ * True when `value` is another LSTM's Y seen through glue ops. The
+ * accelerator feeds such a layer the previous layer's h words unchanged, so
+ * its x is at h's scale (act_bits - 1) whatever the quantize pass chose from
+ * calibration ranges (codegen compile.ts makes the same override); the
+ * kernel's re-quantization of the exact float32 h is then the identity.
+ */
+export function fedByLstm(fx: FixedNumerics, value: string): boolean {
+  let v = value;
+  for (let p = fx.producer(v); p; p = fx.producer(v)) {
+    if (p.op === 'LSTM') return p.outputs[0] === v;
+    if (!(LAYER_GLUE_OPS as readonly string[]).includes(p.op)) return false;
+    v = p.inputs[0] ?? '';
+  }
+  return false;
+}
+
 /** True when the node carries the quantize pass's results. */
 export function isQuantized(n: Node): boolean {
   return n.attrs[QUANT_ANNOTATIONS.W] !== undefined;
@@ -111,7 +134,7 @@ export function lowerLstmFixed(c: RuleContext, fx: FixedNumerics): void {
     act_bits: ia(fx.actBits),
     acc_bits: ia(fx.accBits),
     lut_entries: ia(fx.lutEntries),
-    x_frac: ls(fracs(QUANT_ANNOTATIONS.xFrac, true)),
+    x_frac: ls(fedByLstm(fx, n.inputs[0] ?? '') ? new Array<number>(D).fill(fx.actBits - 1) : fracs(QUANT_ANNOTATIONS.xFrac, true)),
     c_frac: ls(fracs(QUANT_ANNOTATIONS.cFrac, true)),
     acc_frac: ls(fracs(QUANT_ANNOTATIONS.accFrac, true)),
     w_frac: ls(fracs(QUANT_ANNOTATIONS.wFrac, true)),

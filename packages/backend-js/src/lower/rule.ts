@@ -12,6 +12,8 @@ export interface FixedNumerics {
   readonly lutEntries: number;
   /** An initializer of the IR graph by name (the quantized weights the annotations name). */
   readonly initializer: (name: string) => Tensor | undefined;
+  /** The IR node that produces a value (undefined for graph inputs and initializers). */
+  readonly producer: (name: string) => Node | undefined;
 }
 
 /** What a lowering rule sees of one IR node and of the runtime graph being built. */
