@@ -31,6 +31,14 @@ describe('runtime graph format round trip', () => {
     expect(writeRuntimeGraph(back)).toEqual(bytes);
   });
 
+  it('reads from a view at an unaligned offset of a larger buffer (as Node Buffers from a pool are)', () => {
+    const bytes = writeRuntimeGraph(sample());
+    const big = new Uint8Array(bytes.length + 11);
+    big.set(bytes, 3);
+    const back = readRuntimeGraph(big.subarray(3, 3 + bytes.length));
+    expect(writeRuntimeGraph(back)).toEqual(bytes);
+  });
+
   it('aligns the blob and every constant to 64 bytes', () => {
     const bytes = writeRuntimeGraph(sample());
     const { manifest } = splitFile(bytes);
