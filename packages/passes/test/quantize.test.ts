@@ -50,3 +50,29 @@ describe('quantize', () => {
     expect(run.graph.initializers.get(`${base}.values`)!.dtype).toBe('i16');
   });
 });
+
+describe('quantize error on layout 1', () => {
+  it('a layout=1 layer measures the same error as its layout=0 twin', async () => {
+    const { makeGraph, makeNode, makeTensor, inferTypes, tensorType } = await import('@lstmc/ir');
+    const g0 = lstmGraph({ input: 5, hidden: 3, dirs: 2, seq: 4, batch: 3, seed: 21 });
+    const n0 = g0.nodes[0];
+    const g1 = inferTypes(
+      makeGraph({
+        inputs: ['X'],
+        outputs: g0.outputs,
+        initializers: g0.initializers,
+        values: [['X', { name: 'X', type: tensorType('f32', [3, 4, 5]) }]],
+        nodes: [makeNode({ ...n0, attrs: { ...n0.attrs, layout: { kind: 'int', value: 1 } } })],
+      }),
+    );
+    const x0 = calibrationX(4, 3, 5, 77).get('X')!;
+    const d0 = x0.data as Float32Array;
+    const d1 = new Float32Array(d0.length);
+    for (let t = 0; t < 4; t++) for (let b = 0; b < 3; b++) for (let i = 0; i < 5; i++) d1[(b * 4 + t) * 5 + i] = d0[(t * 3 + b) * 5 + i];
+    const x1 = makeTensor('f32', [3, 4, 5], d1);
+    const e0 = getFloats(lstmNodes((await runPipeline(g0, parsePipeline('quantize', reg), { calibration: [new Map([['X', x0]])] })).graph)[0], ANN.qError)![0];
+    const e1 = getFloats(lstmNodes((await runPipeline(g1, parsePipeline('quantize', reg), { calibration: [new Map([['X', x1]])] })).graph)[0], ANN.qError)![0];
+    expect(e0).toBeGreaterThan(0);
+    expect(e1).toBe(e0);
+  });
+});
