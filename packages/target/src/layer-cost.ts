@@ -185,3 +185,30 @@ export function layerCycles(plan: LayerPlanCost, T: number, t: Target, x?: Input
   const epilogue = 2;
   return prologue + T * layerStepCycles(plan, t, x, h).total + epilogue;
 }
+
+/**
+ * Expected cycles of one step of a layer whose W and R both have weight
+ * sparsity `s` and run in the given mode (W and R share the PEs' weight SRAM,
+ * so a layer can need weight streaming although each matrix alone fits).
+ */
+export function expectedLayerStepCycles(input: number, hidden: number, mode: MatvecMode, s: number, inputSparsity: number, t: Target): number {
+  const ws = usesSparseWeights(mode) ? s : 0;
+  const plan: LayerPlanCost = {
+    features: { hidden, bias: true, peephole: false, inputForget: false },
+    input,
+    w: { layout: expectedLayout({ rows: 4 * hidden, cols: input }, ws, t), mode },
+    r: { layout: expectedLayout({ rows: 4 * hidden, cols: hidden }, ws, t), mode },
+  };
+  return layerStepCycles(plan, t, input * (1 - inputSparsity), hidden * (1 - inputSparsity)).total;
+}
+
+/**
+ * The weight sparsity from which running both W and R of a layer with sparse
+ * weights is cheaper than running both dense, counting weight streaming of
+ * the layer as a whole (breakEvenSparsity looks at one matrix alone).
+ * Infinity when sparse never wins. Resolution 0.001.
+ */
+export function layerBreakEvenSparsity(input: number, hidden: number, t: Target, inputSparsity = 0): number {
+  const dense = Math.min(...(['dense', 'sparse-input'] as const).map((m) => expectedLayerStepCycles(input, hidden, m, 0, inputSparsity, t)));
+  return thresholdOnGrid((s) => Math.min(...(['sparse-weight', 'sparse-both'] as const).map((m) => expectedLayerStepCycles(input, hidden, m, s, inputSparsity, t))) < dense);
+}

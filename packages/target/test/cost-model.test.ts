@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   breakEvenInputSparsity,
+  layerBreakEvenSparsity,
   breakEvenSparsity,
   countRelCsc,
   defaultTarget,
@@ -127,5 +128,22 @@ describe('layer step cost', () => {
     // scan ceil(1/2)=1; W: 1 column * (ceil(2/2) + 1); R: 1 * 1; vector ops: bias 4/2 + sigmoid ceil(3/2) + tanh, cell (2 passes), tanh, mul on 1 element
     // io: x (1 word) and h (1 word) at 16 bits, 2 bytes each at 16 B/cycle: 1 + 1; control: 4
     expect(c).toEqual({ scan: 1, matvecW: 2, matvecR: 1, vector: 9, dma: 0, io: 2, control: 4, total: 19 });
+  });
+});
+
+describe('layer break-even (W and R share the weight SRAM)', () => {
+  it('I=256/H=512 on the default target: dense streams 96 KiB per PE every step, so sparse wins from ~0.3', () => {
+    // dense: 64 rows x 768 cols x 2 B = 96 KiB > 64 KiB per PE -> 3 MiB streamed per step (196608 cycles)
+    // plus 768 * 16 compute cycles. Sparse at s also streams until it fits (s > ~0.49), at 20 bits per
+    // entry: at s = 0.3 it streams 32 * (64*768*0.7*2.5 + 1536) B = 2.80 MB (-22.6k cycles) but computes
+    // 768 * (1 + 64*0.7) = 35.2k cycles (+22.9k): the break-even is just above 0.3.
+    const s = layerBreakEvenSparsity(256, 512, defaultTarget);
+    expect(s).toBeGreaterThan(0.29);
+    expect(s).toBeLessThan(0.33);
+    expect(breakEvenSparsity({ rows: 2048, cols: 512 }, defaultTarget)).toBeGreaterThan(0.76);
+  });
+  it('equals the per-matrix answer when everything fits on chip', () => {
+    const big = withParams(defaultTarget, { weightSramBytesPerPe: 2 ** 24 });
+    expect(Math.abs(layerBreakEvenSparsity(512, 512, big) - breakEvenSparsity({ rows: 2048, cols: 512 }, big))).toBeLessThan(0.02);
   });
 });
