@@ -19,6 +19,17 @@ export const BUILTIN_PROPERTIES = {
 
 export type BuiltinProperty = keyof typeof BUILTIN_PROPERTIES;
 
+/** The pipeline step that establishes each built-in property (for diagnostics). */
+export const PROPERTY_PROVIDERS = {
+  folded: 'fold',
+  'weight-sparsity': 'sparsity',
+  'input-sparsity': 'sparsity{input=calibration}',
+  modes: 'select-mode',
+  encoded: 'encode',
+  quantized: 'quantize',
+  delta: 'delta',
+} as const satisfies Record<BuiltinProperty, string>;
+
 /** Property names are open to plugins; built-ins are checked at compile time where used. */
 export type Property = BuiltinProperty | (string & {});
 

@@ -56,6 +56,7 @@ describe('select-mode pass', () => {
       expect.unreachable();
     } catch (e) {
       expect(isDiagnosticError(e) && e.diagnostic).toMatchObject({ code: 'E-PIPE-REQUIREMENT', loc: { line: 2, column: 3 } });
+      expect((e as Error).message).toContain("requires 'weight-sparsity' (established by sparsity)");
     }
     await expect(runPipeline(g, parsePipeline('sparsity,select-mode{input-test=static}', reg))).rejects.toMatchObject({ code: 'E-PIPE-REQUIREMENT' });
     await expect(runPipeline(g, parsePipeline('sparsity,prune,select-mode', reg))).rejects.toMatchObject({ code: 'E-PIPE-REQUIREMENT' });

@@ -10,6 +10,7 @@ import type { OptionSchema, OptionValues } from '../options.js';
 import type { Registry } from '../registry.js';
 import type { PipelineAst, SourcePos } from './ast.js';
 import { PIPELINE_FILE, parsePipelineText } from './parser.js';
+import { PROPERTY_PROVIDERS } from '../properties.js';
 
 export interface PipelineStep {
   readonly pass: AnyPass;
@@ -103,7 +104,9 @@ export function checkRequirements(p: Pipeline, initial: ReadonlySet<string>): Se
     const req = requirementsOf(step.pass, step.options);
     const missing = req.filter((r) => !have.has(r));
     if (missing.length > 0) {
-      const providers = missing.map((m) => `'${m}'`).join(', ');
+      const providers = missing
+        .map((m) => (m in PROPERTY_PROVIDERS ? `'${m}' (established by ${PROPERTY_PROVIDERS[m as keyof typeof PROPERTY_PROVIDERS]})` : `'${m}'`))
+        .join(', ');
       fail(
         'E-PIPE-REQUIREMENT',
         `pass '${step.pass.name}' requires ${providers}, which no earlier pass establishes (or a pass in between invalidates)`,
