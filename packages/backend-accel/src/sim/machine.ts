@@ -13,6 +13,9 @@ export interface SimStats {
   /** sum over matvecs of pes * peak lanes * cycles. */
   macCapacity: number;
   matvecCycles: number;
+  /** Sum over matvecs of each PE's busy cycles, and of pes x the matvec's cycles. */
+  peBusyCycles: number;
+  peSlotCycles: number;
   dmaBytes: number;
   dmaBytesWeights: number;
   branches: Record<string, { taken: number; notTaken: number }>;
@@ -29,6 +32,8 @@ export function emptyStats(): SimStats {
     usefulMacs: 0,
     macCapacity: 0,
     matvecCycles: 0,
+    peBusyCycles: 0,
+    peSlotCycles: 0,
     dmaBytes: 0,
     dmaBytesWeights: 0,
     branches: {},

@@ -15,6 +15,8 @@ export interface SimReport {
   readonly peUtilization: number;
   /** Useful MACs / (pes x denseLanes x all cycles): TARGET.md's formula over the whole run. */
   readonly peUtilizationOverall: number;
+  /** Busy PE-cycles / (pes x matvec cycles): the share of the PE array's time during products that is not spent waiting for the slowest PE. */
+  readonly peBalance: number;
   readonly usefulMacs: number;
   readonly loadImbalance: { readonly max: number; readonly matrices: readonly { name: string; layout: string; imbalance: number; padding: number }[] };
   readonly paddingEntries: number;
@@ -38,6 +40,7 @@ export function simReport(p: LxbProgram, r: SimulateResult): SimReport {
     cyclesByUnit: s.cyclesByUnit,
     peUtilization: round(s.macCapacity ? s.usefulMacs / s.macCapacity : 0),
     peUtilizationOverall: round(s.cycles ? s.usefulMacs / (t.pes * t.denseLanes * s.cycles) : 0),
+    peBalance: round(s.peSlotCycles ? s.peBusyCycles / s.peSlotCycles : 0),
     usefulMacs: s.usefulMacs,
     loadImbalance: { max: Math.max(1, ...mats.map((m) => m.imbalance)), matrices: mats },
     paddingEntries: mats.reduce((a, m) => a + m.padding, 0),
@@ -59,7 +62,7 @@ export function formatSimReport(r: SimReport): string {
   L.push(`cycles ${r.cycles} (${r.timeUs} us), ${r.instructions} instructions, ${r.sequences} sequence(s)`);
   for (const [k, v] of Object.entries(r.cyclesByLayer)) L.push(`  layer ${k.padEnd(24)} ${String(v).padStart(12)} cycles`);
   for (const [k, v] of Object.entries(r.cyclesByMode)) L.push(`  mode  ${k.padEnd(24)} ${String(v).padStart(12)} cycles`);
-  L.push(`PE utilization ${pct(r.peUtilization)} while multiplying, ${pct(r.peUtilizationOverall)} over the run`);
+  L.push(`PE utilization ${pct(r.peUtilization)} while multiplying, ${pct(r.peUtilizationOverall)} over the run; PE balance ${pct(r.peBalance)}`);
   L.push(`load imbalance (max/mean entries per PE) ${r.loadImbalance.max}, padding entries ${r.paddingEntries}`);
   L.push(`DMA ${r.dmaBytes} bytes (${r.dmaBytesWeights} of weights)`);
   for (const b of r.branches) L.push(`branch @${b.pc} (${b.node}): taken ${b.taken}, not taken ${b.notTaken}`);

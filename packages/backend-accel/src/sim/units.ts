@@ -1,6 +1,6 @@
 import { fail } from '@lstmc/ir';
 import { macInto } from '@lstmc/runtime/fixed';
-import { matvecCycles, type MatvecMode } from '@lstmc/target';
+import { matvecCycles, matvecPeCycles, type MatvecMode } from '@lstmc/target';
 import type { Operands } from '../isa/table.js';
 import type { Machine } from './machine.js';
 import { peakLanes } from './sim-matrix.js';
@@ -108,5 +108,15 @@ export function matvec(o: Operands, m: Machine, mode: MatvecMode): void {
     if (vmem[o.v + k] !== 0) useful += mat.nnzPerColumn[k];
   }
   m.stats.usefulMacs += useful;
-  m.stats.macCapacity += m.target.pes * peakLanes(mat.layout, m.target) * Math.max(1, matvecCycles(mat.costLayout, mode, m.target, cols ?? undefined));
+  const perPe = matvecPeCycles(mat.costLayout, mode, m.target, cols ?? undefined);
+  let max = 0;
+  let sum = 0;
+  for (const c of perPe) {
+    max = Math.max(max, c);
+    sum += c;
+  }
+  const cycles = Math.max(1, Math.ceil(max));
+  m.stats.macCapacity += m.target.pes * peakLanes(mat.layout, m.target) * cycles;
+  m.stats.peBusyCycles += sum;
+  m.stats.peSlotCycles += m.target.pes * cycles;
 }
