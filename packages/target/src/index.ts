@@ -6,3 +6,4 @@ export * from './pe-map.js';
 export * from './rel-csc.js';
 export * from './cost-model.js';
 export * from './layer-cost.js';
+export * from './params-doc.js';
