@@ -41,6 +41,19 @@ describe('the mode rule', () => {
       expect(expectedMatvecCycles(shape, 'sparse-input', 0, Math.min(1, it + 0.001), t)).toBeLessThan(dense);
       expect(expectedMatvecCycles(shape, 'sparse-input', 0, it - 0.002, t)).toBeGreaterThanOrEqual(dense);
     }
+    // Bisection finds what a linear scan of the grid finds.
+    let seed = 5;
+    const r = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let k = 0; k < 12; k++) {
+      const shape = { rows: 64 + Math.floor(r() * 1000), cols: 8 + Math.floor(r() * 300) };
+      const t = withParams(defaultTarget, { pes: 1 + Math.floor(r() * 40), denseLanes: 1 + Math.floor(r() * 8), columnOverheadCycles: Math.floor(r() * 3) });
+      const ws = r();
+      for (const [low, high] of [['dense', 'sparse-input'], ['sparse-weight', 'sparse-both'], ['dense', 'sparse-both']] as const) {
+        let linear = Infinity;
+        for (let g = 1000; g >= 0 && expectedMatvecCycles(shape, high, ws, g / 1000, t) < expectedMatvecCycles(shape, low, ws, g / 1000, t); g--) linear = g / 1000;
+        expect(autoInputThreshold(shape, t, ws, low, high)).toBe(linear);
+      }
+    }
     // 2 rows per PE: a dense column takes one cycle, a sparse column never less.
     expect(autoWeightThreshold({ rows: 64, cols: 16 }, defaultTarget)).toBe(Infinity);
   });
