@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportOnnx, encodeTensorProto, makeTensor } from '@lstmc/ir';
+import { decodeTensorProto, exportOnnx, encodeTensorProto } from '@lstmc/ir';
 import { randomModel } from '../../packages/backend-accel/test/random-model.js';
 import { cli } from './helpers.js';
 
@@ -61,4 +61,31 @@ describe('lstmc compile --target accel, dump, asm, sim', () => {
     const s = await cli('sim', bin, '--data', data, '--target-config', other);
     expect(s.stderr).toMatch(/E-SIM-TARGET/);
   });
+});
+
+describe('lstmc sim equals lstmc run --numerics fixed, bit for bit', () => {
+  const readOut = (p: string) => Array.from(decodeTensorProto(readFileSync(p), p).tensor.data as Float32Array);
+  for (const layers of [
+    [{ hidden: 7, direction: 'bidirectional' as const }],
+    [{ hidden: 6, direction: 'forward' as const }, { hidden: 5, direction: 'reverse' as const }],
+  ]) {
+    it(`${layers.length} layer(s)`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lstmc-accel-eq-'));
+      const { graph, inputs } = randomModel({ input: 5, T: 5, B: 2, seed: 33 + layers.length, sparsity: 0.6, inputSparsity: 0.3, layers });
+      const model = join(dir, 'model.onnx');
+      writeFileSync(model, exportOnnx(graph));
+      const data = join(dir, 'data');
+      mkdirSync(data);
+      writeFileSync(join(data, 'input_0.pb'), encodeTensorProto('X', inputs.get('X')!));
+      const target = join(dir, 'target.json');
+      writeFileSync(target, JSON.stringify({ pes: 4 }));
+      const r = await cli('run', model, '--numerics', 'fixed', '--target-config', target, '--data', data, '--out', join(dir, 'run'));
+      expect(r.stderr).toBe('');
+      const c = await cli('compile', model, '--target', 'accel', '--target-config', target, '-o', join(dir, 'm.lxb'));
+      expect(c.stderr).toBe('');
+      const s = await cli('sim', join(dir, 'm.lxb'), '--data', data, '--out', join(dir, 'sim'));
+      expect(s.stderr).toBe('');
+      for (const k of [0, 1]) expect(readOut(join(dir, 'sim', `output_${k}.pb`))).toEqual(readOut(join(dir, 'run', `output_${k}.pb`)));
+    });
+  }
 });
