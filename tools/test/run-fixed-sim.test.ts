@@ -89,6 +89,13 @@ describe('simulator == lstmc run --numerics fixed, bit for bit', () => {
       calibrate: false,
     },
     {
+      name: '40-bit accumulator (bias stored as i64), 1024-entry tables',
+      spec: { input: 6, T: 6, B: 2, seed: 16, sparsity: 0.4, layers: [{ hidden: 6, direction: 'forward', peephole: true }, { hidden: 5, direction: 'bidirectional' }] },
+      pipeline: PRESETS.accel,
+      target: withParams(SMALL, { accBits: 40, lutEntries: 1024 }),
+      calibrate: true,
+    },
+    {
       name: 'default target, wide layers',
       spec: { input: 24, T: 9, B: 1, seed: 15, sparsity: 0.9, layers: [{ hidden: 40, direction: 'forward' }, { hidden: 33, direction: 'forward' }] },
       pipeline: PRESETS.accel,

@@ -54,7 +54,7 @@ function quantizedLayer(g: Graph, n: Node, d: number, bits: FixedBits, fallback:
     fmt,
     W: Int32Array.from(W.data as ArrayLike<number>),
     R: Int32Array.from(R.data as ArrayLike<number>),
-    bias: B ? Float64Array.from(B.data as ArrayLike<number>) : null,
+    bias: B ? Float64Array.from(B.data as ArrayLike<number | bigint>, Number) : null, // i64 when accBits > 32
     peephole: P ? Int32Array.from(P.data as ArrayLike<number>) : null,
     clip: f.clip === null ? null : toFixed(n.attrs.clip!.value as number, fmt.acc, bits.accBits),
   };
