@@ -14,8 +14,8 @@ import { encodeModule, op, T, type WasmFunc } from './wasm-encoder.js';
  * Unit j's weights start at w + j*ws (ws = 64*Kq bytes for a whole row; larger when the caller splits
  * the quads into blocks and offsets w and x to the block). All pointers are byte addresses in the
  * exported memory, 16-byte aligned; x must be readable (and finite) up to 4*Kq floats.
- * Accumulation is in f32 in a fixed order (per gate: lane-wise partial sums, in mv1 two of them for
- * even and odd quads, then a fixed pairwise reduction), so results are identical on every host.
+ * Accumulation is in f32 in a fixed order (per gate: lane-wise partial sums over the quads, in mv1 two
+ * quads added per step, then a fixed pairwise reduction of the lanes), so results are identical on every host.
  */
 
 /** acc += v128.load(ptr + offset) * vec */
@@ -34,13 +34,14 @@ const GATES = [0, 1, 2, 3] as const;
 
 // mv1: params 0 w, 1 x, 2 out, 3 H, 4 Kq, 5 ws
 //   i32: 6 j, 7 p, 8 xp, 9 xEnd2, 10 xEnd, 11 outp, 12 pj
-//   v128: 13..16 a (even quads), 17..20 b (odd quads), 21 xv0, 22 xv1, 23 t0, 24 t1
+//   v128: 13..16 a (per gate), 17 xv0, 18 xv1, 19 t0, 20 t1
+// Two quads per iteration with one accumulator per gate (the two products are added first): V8 keeps
+// everything in the 16 xmm registers this way; eight accumulators spilled and ran ~20% slower.
 const mv1A = [13, 14, 15, 16];
-const mv1B = [17, 18, 19, 20];
 const mv1: WasmFunc = {
   name: 'mv1',
   params: 6,
-  locals: [[7, T.i32], [12, T.v128]],
+  locals: [[7, T.i32], [8, T.v128]],
   body: [
     op.get(1), op.get(4), op.i32(4), op.shl, op.add, op.set(10), // xEnd = x + 16*Kq
     op.get(1), op.get(4), op.i32(-2), op.and, op.i32(4), op.shl, op.add, op.set(9), // xEnd2 = x + 16*(Kq & ~1)
@@ -49,25 +50,29 @@ const mv1: WasmFunc = {
     op.i32(0), op.set(6),
     op.block, op.get(3), op.eqz, op.brIf(0),
     op.loop,
-    ...[...mv1A, ...mv1B].map((a) => [...op.v128Zero, ...op.set(a)]),
+    ...mv1A.map((a) => [...op.v128Zero, ...op.set(a)]),
     op.get(1), op.set(8),
     op.get(12), op.set(7),
     op.block, op.get(8), op.get(9), op.geU, op.brIf(0),
     op.loop,
-    op.get(8), op.v128Load(0), op.set(21),
-    op.get(8), op.v128Load(16), op.set(22),
-    ...GATES.map((g) => mac(mv1A[g]!, 7, 16 * g, 21)),
-    ...GATES.map((g) => mac(mv1B[g]!, 7, 64 + 16 * g, 22)),
+    op.get(8), op.v128Load(0), op.set(17),
+    op.get(8), op.v128Load(16), op.set(18),
+    // acc_g += w[q][g]*x[q] + w[q+1][g]*x[q+1]: one dependent add per gate and iteration
+    ...GATES.map((g) => [
+      ...op.get(mv1A[g]!),
+      ...op.get(7), ...op.v128Load(16 * g), ...op.get(17), ...op.f32x4Mul,
+      ...op.get(7), ...op.v128Load(64 + 16 * g), ...op.get(18), ...op.f32x4Mul,
+      ...op.f32x4Add, ...op.f32x4Add, ...op.set(mv1A[g]!),
+    ]),
     op.get(7), op.i32(128), op.add, op.set(7),
     op.get(8), op.i32(32), op.add, op.tee(8), op.get(9), op.ltU, op.brIf(0),
     op.end, op.end,
     // odd Kq: the last quad
     op.block, op.get(8), op.get(10), op.geU, op.brIf(0),
-    op.get(8), op.v128Load(0), op.set(21),
-    ...GATES.map((g) => mac(mv1A[g]!, 7, 16 * g, 21)),
+    op.get(8), op.v128Load(0), op.set(17),
+    ...GATES.map((g) => mac(mv1A[g]!, 7, 16 * g, 17)),
     op.end,
-    ...GATES.map((g) => [...op.get(mv1A[g]!), ...op.get(mv1B[g]!), ...op.f32x4Add, ...op.set(mv1A[g]!)]),
-    op.get(11), op.get(11), op.v128Load(0), reduce4(mv1A, 23, 24), op.f32x4Add, op.v128Store(0),
+    op.get(11), op.get(11), op.v128Load(0), reduce4(mv1A, 19, 20), op.f32x4Add, op.v128Store(0),
     op.get(11), op.i32(16), op.add, op.set(11),
     op.get(12), op.get(5), op.add, op.set(12),
     op.get(6), op.i32(1), op.add, op.tee(6), op.get(3), op.ltU, op.brIf(0),
