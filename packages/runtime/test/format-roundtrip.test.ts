@@ -69,6 +69,26 @@ describe('runtime graph format round trip', () => {
     expect(splitFile(writeRuntimeGraph(twice)).blob.length).toBe(splitFile(writeRuntimeGraph(m)).blob.length);
   });
 
+  it('stores empty constants and empty tensor attributes', () => {
+    const m: RuntimeModel = {
+      values: [
+        { name: 'e', dtype: 'f32', shape: [0, 3], data: { dtype: 'f32', shape: [0, 3], data: new Float32Array(0) } },
+        { name: 'k', dtype: 'i64', shape: [1], data: { dtype: 'i64', shape: [1], data: BigInt64Array.of(7n) } },
+        { name: 'y', dtype: 'f32', shape: [0, 3] },
+        { name: 'z', dtype: 'f32', shape: [0] },
+      ],
+      inputs: [],
+      outputs: [2, 3],
+      nodes: [
+        { kernel: 'Identity', name: 'id', inputs: [0], outputs: [2], attrs: {} },
+        { kernel: 'Constant', name: 'c', inputs: [], outputs: [3], attrs: { value: { type: 'tensor', value: { dtype: 'f32', shape: [0], data: new Float32Array(0) } } } },
+      ],
+    };
+    const out = loadModel(writeRuntimeGraph(m)).run({});
+    expect(out['y']!.shape).toEqual([0, 3]);
+    expect(out['z']!.shape).toEqual([0]);
+  });
+
   it('refuses to write what it could not read back', () => {
     const m = sample();
     const bad: RuntimeModel = { ...m, nodes: [{ ...m.nodes[0]!, attrs: { start: { type: 'float', value: Infinity } } }] };

@@ -18,6 +18,8 @@ class BlobBuilder {
     if (!(t.data instanceof RT_DTYPES[t.dtype].ctor) || t.data.length !== n) {
       rtFail('E-RT-WRITE', `constant data is not ${n} ${t.dtype} elements`, { field });
     }
+    // Empty tensors take no blob space (offset 0 is always in range and aligned).
+    if (n === 0) return { offset: 0, length: 0 };
     const hit = this.seen.get(t.data);
     if (hit) return hit;
     const offset = alignUp(this.size, BLOB_ALIGN);
