@@ -91,6 +91,19 @@ describe('executor', () => {
     expect(e).toEqual({ code: 'E-RT-EXEC', field: 'the_reshape' });
   });
 
+  it('reports an impossible allocation as E-RT-EXEC naming the node', () => {
+    const m = createModel({
+      values: [
+        { name: 's', dtype: 'i64', shape: [2] },
+        { name: 'y', dtype: 'f32', shape: null },
+      ],
+      inputs: [0],
+      outputs: [1],
+      nodes: [{ kernel: 'ConstantOfShape', name: 'huge', inputs: [0], outputs: [1], attrs: {} }],
+    });
+    expect(code(() => m.run({ s: { dtype: 'i64', shape: [2], data: BigInt64Array.of(1n << 30n, 1n << 30n) } }))).toEqual({ code: 'E-RT-EXEC', field: 'huge' });
+  });
+
   it('checks produced values against the manifest', () => {
     const m = createModel({
       values: [

@@ -34,6 +34,9 @@ export function executeGraph(
       if (isRuntimeError(e) && e.field === undefined) {
         throw new RuntimeError(e.code, `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });
       }
+      // Typed-array allocation failures: sizes come from the data (a shape tensor, an input), so
+      // they are the user's problem to see, not a crash.
+      if (e instanceof RangeError) throw new RuntimeError('E-RT-EXEC', `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });
       throw e;
     }
     node.outputs.forEach((vi, k) => {
