@@ -6,11 +6,12 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeTensorProto, loadOnnxFile, updateGraph, type Graph, type Tensor } from '@lstmc/ir';
+import { decodeTensorProto, isDiagnosticError, loadOnnxFile, updateGraph, type Graph, type Tensor } from '@lstmc/ir';
 import { lowerToRuntime } from '@lstmc/backend-js';
 import { loadModel, writeRuntimeGraph, type RtTensor } from '@lstmc/runtime';
-import { builtinRegistry, parsePipeline, runPipeline, type PassResult } from '@lstmc/passes';
-import type { Target } from '@lstmc/target';
+import { PRESETS, builtinRegistry, parsePipeline, runPipeline, type PassResult } from '@lstmc/passes';
+import { defaultTarget, type Target } from '@lstmc/target';
+import { expect } from 'vitest';
 import { fixedWidths } from '../src/numerics.js';
 import { CONFORMANCE } from './helpers.js';
 
@@ -68,4 +69,20 @@ export function runFixed(g: Graph, target: Target, inputs: ReadonlyMap<string, T
 export function runFloat(g: Graph, inputs: ReadonlyMap<string, Tensor>): Record<string, RtTensor> {
   const model = loadModel(writeRuntimeGraph(lowerToRuntime(g)));
   return model.run(Object.fromEntries([...inputs].map(([k, v]) => [k, asRt(v)])));
+}
+
+/**
+ * A conformance case through -O accel on the default target with its own
+ * inputs as calibration; undefined for the cases the accelerator refuses
+ * (activations without a look-up table), after checking they are refused by
+ * name.
+ */
+export async function accelGraph(c: LstmCase): Promise<Graph | undefined> {
+  try {
+    return (await runPasses(c.graph, PRESETS.accel, defaultTarget, [c.inputs])).graph;
+  } catch (e) {
+    expect(isDiagnosticError(e) && e.code).toBe('E-QUANT-UNSUPPORTED');
+    expect(c.name).toMatch(/activations/);
+    return undefined;
+  }
 }
