@@ -9,7 +9,7 @@ export * from './annotations.js';
 export * from './lstm-params.js';
 export * from './builtins.js';
 export { foldPass, EVALUATORS, eliminateDeadCode } from './passes/fold/index.js';
-export { prunePass, PRUNE_METHODS, pruneMagnitude, pruneRows, pruneBlocks, pruneBalanced, nnzPerPe, smallestMask } from './passes/prune/index.js';
+export { prunePass, PRUNE_METHODS, pruneMagnitude, pruneRows, pruneBlocks, pruneBalanced, pruneBalancedEntries, nnzPerPe, smallestMask } from './passes/prune/index.js';
 export { sparsityPass } from './passes/sparsity/index.js';
 export * from './calibration/index.js';
 export * from './passes/encode/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rowToPe, rowsOfPes } from '@lstmc/target';
-import { builtinRegistry, lstmParams, nnzPerPe, parsePipeline, pruneBalanced, pruneBlocks, pruneMagnitude, pruneRows, readMatrix, runPipeline } from '../src/index.js';
+import { builtinRegistry, lstmParams, nnzPerPe, parsePipeline, pruneBalanced, pruneBalancedEntries, pruneBlocks, pruneMagnitude, pruneRows, readMatrix, runPipeline } from '../src/index.js';
 import { lstmGraph, randomTensor } from './helpers/graphs.js';
 
 const zeros = (a: ArrayLike<number>) => Array.from(a).filter((v) => v === 0).length;
@@ -106,5 +106,38 @@ describe('prune pass', () => {
     const run = await runPipeline(g, parsePipeline('prune{sparsity=0}', builtinRegistry()));
     expect(run.results[0].changed).toBe(false);
     expect(run.graph.initializers).toStrictEqual(g.initializers);
+  });
+});
+
+describe('balanced pruning by encoded entries', () => {
+  it('every PE holds the same number of csc-rel entries (non-zeros + padding)', async () => {
+    const { countRelCsc } = await import('@lstmc/target');
+
+    for (const [rows, cols, pes, s, bits] of [
+      [256, 48, 32, 0.9, 2],
+      [128, 40, 8, 0.95, 2],
+      [96, 17, 5, 0.7, 3],
+      [2048, 256, 32, 0.9, 4],
+    ] as const) {
+      const a = randomTensor([rows, cols], rows * 7 + pes).data as Float32Array;
+      const p = pruneBalancedEntries(a, rows, cols, s, pes, bits);
+      const counts = countRelCsc(p, rows, cols, rowToPe(rows, pes), bits);
+      const imbalance = (e: number[]) => Math.max(...e) / (e.reduce((x, y) => x + y, 0) / e.length);
+      const entries = Array.from(counts.entriesPerPe);
+      // Adding a weight after a column's last one can add more than one entry, so equality is up to a few entries.
+      expect(imbalance(entries), `${rows}x${cols} on ${pes}`).toBeLessThanOrEqual(1.02);
+      const nnzBalanced = Array.from(countRelCsc(pruneBalanced(a, rows, cols, s, pes), rows, cols, rowToPe(rows, pes), bits).entriesPerPe);
+      expect(imbalance(entries)).toBeLessThan(imbalance(nnzBalanced));
+      expect(Array.from(counts.paddingPerPe).some((x) => x > 0)).toBe(true);
+      // The sparsity stays close to the request (padding entries displace some non-zeros).
+      expect(Math.abs(zeros(p) / (rows * cols) - s)).toBeLessThan(0.02);
+      // Kept weights are the largest of their PE: nothing dropped is bigger than something kept on the same PE.
+      for (const peRows of rowsOfPes(rowToPe(rows, pes))) {
+        const kept: number[] = [];
+        const dropped: number[] = [];
+        for (const r of peRows) for (let c = 0; c < cols; c++) (p[r * cols + c] !== 0 ? kept : dropped).push(Math.abs(a[r * cols + c]));
+        if (kept.length && dropped.length) expect(Math.min(...kept)).toBeGreaterThanOrEqual(Math.max(...dropped));
+      }
+    }
   });
 });

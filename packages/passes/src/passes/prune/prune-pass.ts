@@ -21,6 +21,7 @@ import {
   zeroFractionOf,
 } from '../../lstm-params.js';
 import { nnzPerPe, pruneBalanced, pruneBlocks, pruneMagnitude, pruneRows } from './methods.js';
+import { pruneBalancedEntries } from './balance-entries.js';
 import { absOf, smallestMask, zerosFor } from './select.js';
 
 export const PRUNE_METHODS = ['magnitude', 'row', 'block', 'balanced'] as const;
@@ -35,6 +36,12 @@ export const prunePass = definePass({
     'r-sparsity': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'sparsity of R (recurrent) matrices; auto = sparsity' },
     scope: { kind: 'enum', values: ['per-matrix', 'global'], default: 'per-matrix', doc: 'magnitude: one threshold per matrix, or one over all W (and all R) matrices' },
     block: { kind: 'dims', default: [4, 4], rank: 2, doc: 'block shape rows x cols for method=block' },
+    balance: {
+      kind: 'enum',
+      values: ['nnz', 'entries'],
+      default: 'nnz',
+      doc: 'method=balanced: equal non-zeros per PE, or equal encoded entries (non-zeros + csc-rel padding) per PE',
+    },
   },
   requires: [],
   establishes: [],
@@ -75,7 +82,9 @@ export const prunePass = definePass({
             case 'block':
               return pruneBlocks(a, rows, cols, s, o.block[0], o.block[1]);
             case 'balanced':
-              return pruneBalanced(a, rows, cols, s, ctx.target.pes);
+              return o.balance === 'entries'
+                ? pruneBalancedEntries(a, rows, cols, s, ctx.target.pes, ctx.target.relIndexBits)
+                : pruneBalanced(a, rows, cols, s, ctx.target.pes);
           }
         }),
       ),
