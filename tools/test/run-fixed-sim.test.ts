@@ -13,6 +13,7 @@ import { compileAccel, readLxb, simulateProgram, writeLxb } from '@lstmc/backend
 import { defaultTarget, withParams, type Target } from '@lstmc/target';
 import type { RtTensor } from '@lstmc/runtime';
 import { randomModel, type ModelSpec } from '../../packages/backend-accel/test/random-model.js';
+import { Rng } from '../../packages/runtime/test/helpers/random.js';
 import { accelGraph, conformanceLstmCases, runFixed, runPasses } from './run-fixed-support.js';
 
 function simulate(g: Graph, target: Target, inputs: ReadonlyMap<string, Tensor>) {
@@ -96,12 +97,29 @@ describe('simulator == lstmc run --numerics fixed, bit for bit', () => {
       calibrate: true,
     },
   ];
+  /** Seeded random stacks: 1-3 layers, every direction, peepholes/clip/input_forget, four targets, with and without calibration. */
+  function randomSpec(seed: number): (typeof cases)[number] {
+    const r = new Rng(seed);
+    const layers = Array.from({ length: r.int(1, 3) }, () => ({
+      hidden: r.int(1, 12),
+      direction: r.pick(['forward', 'reverse', 'bidirectional'] as const),
+      ...(r.bool(0.3) ? { peephole: true } : {}),
+      ...(r.bool(0.2) ? { clip: r.uniform(0.3, 2) } : {}),
+      ...(r.bool(0.2) ? { inputForget: true } : {}),
+    }));
+    const spec: ModelSpec = { input: r.int(1, 10), T: r.int(1, 8), B: r.int(1, 3), seed, sparsity: r.pick([0, 0.5, 0.9]), inputSparsity: r.pick([0, 0.5]), layers };
+    const target = r.pick([SMALL, INT8, defaultTarget, withParams(SMALL, { accBits: 40, weightSramBytesPerPe: 128 })]);
+    const pipeline = r.pick([PRESETS.accel, 'fold,sparsity,select-mode{weight-threshold=0.4,input-threshold=0.3,input-test=runtime},quantize,encode{rows=balanced}']);
+    return { name: `seed ${seed}`, spec, pipeline, target, calibrate: r.bool() };
+  }
+  for (let seed = 100; seed < 120; seed++) cases.push(randomSpec(seed));
+
   describe('random multi-layer models', () => {
     for (const c of cases) {
       it(c.name, async () => {
         const { graph, inputs } = randomModel(c.spec);
         const g = (await runPasses(graph, c.pipeline, c.target, c.calibrate ? [inputs] : [])).graph;
-        expectSame(simulate(g, c.target, inputs), runFixed(g, c.target, inputs), c.name);
+        expectSame(simulate(g, c.target, inputs), runFixed(g, c.target, inputs), `${c.name} ${JSON.stringify(c.spec)}`);
       });
     }
   });
