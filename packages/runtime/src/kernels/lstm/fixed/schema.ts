@@ -37,8 +37,12 @@ export function numDirectionsFixed(a: LstmFixedAttrs): number {
   return a.direction === 'bidirectional' ? 2 : 1;
 }
 
-/** Fraction lengths stay in a range where every scale 2^f is exact and every product fits a double. */
-export const FRAC_LIMIT = 62;
+/**
+ * Fraction lengths keep every scale 2^f and 2^-f a finite, exact double. (The
+ * quantize pass gives a matrix of tiny weights a large f, so the bound is
+ * wide; any integer f inside it gives well-defined results.)
+ */
+export const FRAC_LIMIT = 1000;
 
 const isInt = (v: number) => Number.isSafeInteger(v);
 const isPow2 = (v: number) => v > 0 && (v & (v - 1)) === 0;
