@@ -7,6 +7,7 @@ import { type Graph, type Node, type Tensor, type TensorType, constantValue, inf
 import type { GraphEvaluator } from '../../calibration/evaluator.js';
 import { definePass } from '../../pass.js';
 import { eliminateDeadCode } from './dce.js';
+import { forwardIdentities } from './identity.js';
 import { evaluatorOf } from './evaluators.js';
 
 export const foldPass = definePass({
@@ -20,7 +21,7 @@ export const foldPass = definePass({
       max: 1 << 30,
       doc: 'largest folded result (elements); bigger results stay computed at run time',
     },
-    dce: { kind: 'bool', default: true, doc: 'remove nodes and initializers nothing uses' },
+    dce: { kind: 'bool', default: true, doc: 'bypass Identity nodes, remove nodes and initializers nothing uses' },
   },
   requires: [],
   establishes: ['folded'],
@@ -28,6 +29,7 @@ export const foldPass = definePass({
   counters: {
     'constants-hoisted': 'Constant nodes turned into initializers',
     'nodes-folded': 'nodes evaluated at compile time',
+    'identities-removed': 'Identity nodes bypassed',
     'nodes-removed': 'dead nodes removed',
     'initializers-removed': 'unused initializers removed',
   },
@@ -58,7 +60,9 @@ export const foldPass = definePass({
       out = updateGraph(g, { nodes, initializers: inits, values });
     }
     if (ctx.options.dce) {
-      const r = eliminateDeadCode(out);
+      const fwd = forwardIdentities(out);
+      ctx.count('identities-removed', fwd.removed);
+      const r = eliminateDeadCode(fwd.graph);
       ctx.count('nodes-removed', r.nodesRemoved);
       ctx.count('initializers-removed', r.initializersRemoved);
       out = r.graph;
