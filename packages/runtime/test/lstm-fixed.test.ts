@@ -17,6 +17,7 @@ import {
 } from '../src/fixed/index.js';
 import { isRuntimeError, loadModel, readRuntimeGraph, writeRuntimeGraph, type RtAttr, type RtTensor, type RuntimeModel } from '../src/index.js';
 import { Rng } from './helpers/random.js';
+import { sealFile, splitFile } from './helpers/repack.js';
 
 type Direction = 'forward' | 'reverse' | 'bidirectional';
 
@@ -256,4 +257,36 @@ describe('lstm.fixed validation at load', () => {
     }, /E-RT-GRAPH: .*R must be an i8 or i16/],
   ];
   for (const [what, f, want] of cases) it(`refuses ${what}`, () => expect(codeOf(mutate(f))).toMatch(want));
+});
+
+describe('lstm.fixed in a corrupted manifest (re-sealed with valid checksums)', () => {
+  it('random number mutations either fail with a RuntimeError or still run', () => {
+    const c: Config = { ...randomConfig(21), direction: 'bidirectional', layout: 0, bias: true, peephole: true, clip: 1.5, seqLens: null, initH: true, initC: true };
+    const r = new Rng(8);
+    const layers = [0, 1].map(() => {
+      const d = floatDir(r, c);
+      return quantizeLstmDirection(d, chooseLstmFormats(d, c.bits, 2, 4), c.bits);
+    });
+    const good = writeRuntimeGraph(fixedModel(c, layers));
+    const { manifest, blob } = splitFile(good);
+    const st = [2, c.B, c.H];
+    const feed = { X: f32([c.T, c.B, c.I], r.f32(c.T * c.B * c.I, -2, 2)), h0: f32(st, r.f32(2 * c.B * c.H)), c0: f32(st, r.f32(2 * c.B * c.H)) };
+    const nums = [...manifest.matchAll(/-?\d+(\.\d+)?(e-?\d+)?/g)];
+    const rng = new Rng(77);
+    let rejected = 0;
+    for (let k = 0; k < 300; k++) {
+      const hit = nums[rng.int(0, nums.length - 1)]!;
+      const repl = String(rng.pick([-1, 0, 1, 2, 3, 7, 17, 64, 1e9, -64, 0.5, rng.int(0, 200)]));
+      const text = manifest.slice(0, hit.index) + repl + manifest.slice(hit.index! + hit[0].length);
+      try {
+        const m = loadModel(sealFile(text, blob));
+        const out = m.run(feed);
+        for (const o of m.outputs) expect(out[o.name]!.dtype).toBe(o.dtype);
+      } catch (e) {
+        if (!isRuntimeError(e)) throw new Error(`mutation ${k} (${hit[0]} -> ${repl} at ${hit.index}) threw a non-RuntimeError: ${String(e)}`);
+        rejected++;
+      }
+    }
+    expect(rejected).toBeGreaterThan(100);
+  });
 });
