@@ -7,7 +7,7 @@
 // temporary .mjs (no build step needed). Env: LSTMC_BENCH_REPS (default 15), LSTMC_BENCH_WARMUP (3).
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -88,7 +88,9 @@ function maxAbsDiff(a, b) {
 
 async function main() {
   const L = await loadLstmc();
-  console.log(`lstmc JS runtime vs onnxruntime-node ${ort.env.versions?.common ?? ''} on ${cpus().length} core(s), node ${process.version}`);
+  console.log(`lstmc JS runtime vs onnxruntime-node ${ort.env.versions?.common ?? ''} on ${cpus().length} core(s) (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
+  // Timings on a busy machine are not comparable: say how busy it was.
+  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`single-layer forward LSTM, T=${T}, batch 1, median of ${REPS} runs after ${WARMUP} warm-up runs\n`);
   const rows = [];
   for (const { I, H } of CONFIGS) {
