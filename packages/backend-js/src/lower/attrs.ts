@@ -1,26 +1,6 @@
 import type { Attr, Location } from '@lstmc/ir';
-import { fail } from '@lstmc/ir';
 import type { RtAttr } from '@lstmc/runtime';
 import { irToRtTensor } from './tensors.js';
-
-/** An IR attribute value as a runtime attribute (graphs have no runtime form). */
-export function rtAttr(a: Attr, loc: Location): RtAttr {
-  switch (a.kind) {
-    case 'int':
-    case 'float':
-    case 'string':
-      return { type: a.kind, value: a.value } as RtAttr;
-    case 'ints':
-    case 'floats':
-    case 'strings':
-      return { type: a.kind, value: [...a.value] } as RtAttr;
-    case 'tensor':
-      return { type: 'tensor', value: irToRtTensor(a.value, loc) };
-    case 'graph':
-    case 'graphs':
-      return fail('E-JS-ATTR', `graph attributes have no runtime form`, loc);
-  }
-}
 
 /** Parsed IR attribute values (defaults applied) as runtime attributes; undefined values are left out. */
 export function rtAttrsOf(parsed: Readonly<Record<string, Attr['value'] | undefined>>, kinds: Readonly<Record<string, RtAttr['type']>>, loc: Location): Record<string, RtAttr> {
