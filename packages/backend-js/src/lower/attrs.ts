@@ -1,4 +1,4 @@
-import type { Attr, Location } from '@lstmc/ir';
+import type { Attr, Location, Tensor } from '@lstmc/ir';
 import type { RtAttr } from '@lstmc/runtime';
 import { irToRtTensor } from './tensors.js';
 
@@ -8,8 +8,8 @@ export function rtAttrsOf(parsed: Readonly<Record<string, Attr['value'] | undefi
   for (const [name, type] of Object.entries(kinds)) {
     const v = parsed[name];
     if (v === undefined) continue;
-    if (type === 'tensor') out[name] = { type, value: irToRtTensor(v as never, { ...loc, field: name }) };
-    else if (type === 'ints' || type === 'floats' || type === 'strings') out[name] = { type, value: [...(v as readonly never[])] } as RtAttr;
+    if (type === 'tensor') out[name] = { type, value: irToRtTensor(v as Tensor, { ...loc, field: name }) };
+    else if (type === 'ints' || type === 'floats' || type === 'strings') out[name] = { type, value: [...(v as readonly (number | string)[])] } as RtAttr;
     else out[name] = { type, value: v } as RtAttr;
   }
   return out;
