@@ -89,3 +89,24 @@ describe('lstmc sim equals lstmc run --numerics fixed, bit for bit', () => {
     });
   }
 });
+
+describe('host section: examples/kws-lstm (LSTM x2 on the accelerator, Gemm + Softmax on the JS runtime)', () => {
+  it('compiles, simulates, and equals lstmc run --numerics fixed byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lstmc-kws-'));
+    const bin = join(dir, 'kws.lxb');
+    const c = await cli('compile', 'examples/kws-lstm/model.onnx', '--target', 'accel', '-o', bin);
+    expect(c.stderr).toBe('');
+    const s = await cli('sim', bin, '--data', 'examples/kws-lstm/test_data_set_0', '--out', join(dir, 'sim'), '--check');
+    expect(s.stderr).toBe('');
+    const err = Number(/output_0 probs: max abs error (\S+)/.exec(s.stdout)![1]);
+    expect(err).toBeLessThan(1e-3);
+    const r = await cli('run', 'examples/kws-lstm/model.onnx', '--numerics', 'fixed', '--data', 'examples/kws-lstm/test_data_set_0', '--out', join(dir, 'run'));
+    expect(r.stderr).toBe('');
+    expect(readFileSync(join(dir, 'sim', 'output_0.pb'))).toEqual(readFileSync(join(dir, 'run', 'output_0.pb')));
+    // the listing carries the host section too: dump -> asm is still byte-identical
+    const d = await cli('dump', bin);
+    writeFileSync(join(dir, 'kws.s'), d.stdout);
+    await cli('asm', join(dir, 'kws.s'), '-o', join(dir, 'again.lxb'));
+    expect(readFileSync(join(dir, 'again.lxb'))).toEqual(readFileSync(bin));
+  });
+});

@@ -16,16 +16,26 @@ function diag(f: () => unknown) {
 }
 
 describe('codegen refuses what the accelerator lacks, by name', () => {
-  it('a classifier head (MatMul) after the LSTM', () => {
+  it('a classifier head (MatMul) after the LSTM goes to the host section', () => {
     const { graph } = randomModel({ input: 4, T: 2, B: 1, seed: 1, sparsity: 0, layers: [{ hidden: 3, direction: 'forward' }] });
     const head = makeNode({ op: 'MatMul', name: 'classifier', inputs: ['l0.out', 'fc.W'], outputs: ['logits'] });
     const inits = new Map(graph.initializers);
     inits.set('fc.W', makeTensor('f32', [3, 2], [1, 2, 3, 4, 5, 6]));
     const g = inferTypes(updateGraph(graph, { nodes: [...graph.nodes, head], outputs: ['logits'], initializers: inits }));
+    const p = compileAccel(g, defaultTarget);
+    expect(p.host.length).toBeGreaterThan(0);
+    expect(p.io.hostFeeds.map((f) => f.name)).toEqual(['l0.Y']);
+  });
+
+  it('an op the accelerator lacks in front of an LSTM is refused by name', () => {
+    const { graph } = randomModel({ input: 4, T: 2, B: 1, seed: 1, sparsity: 0, layers: [{ hidden: 3, direction: 'forward' }] });
+    const pre = makeNode({ op: 'Relu', name: 'pre', inputs: ['X'], outputs: ['Xr'] });
+    const nodes = [pre, ...graph.nodes.map((n) => (n.op === 'LSTM' ? makeNode({ ...n, inputs: ['Xr', ...n.inputs.slice(1)] }) : n))];
+    const g = inferTypes(updateGraph(graph, { nodes }));
     const d = diag(() => compileAccel(g, defaultTarget));
     expect(d.code).toBe('E-ACCEL-UNSUPPORTED');
-    expect(d.loc.node).toBe('classifier');
-    expect(d.message).toMatch(/'MatMul'/);
+    expect(d.loc.node).toBe('pre');
+    expect(d.message).toMatch(/'Relu'/);
   });
 
   it('activations other than Sigmoid/Tanh', () => {

@@ -45,25 +45,25 @@ export const sim: Command = {
     if (outDir !== undefined) {
       const od = resolve(io.cwd, outDir);
       mkdirSync(od, { recursive: true });
-      program.io.outputs.forEach((o, i) => {
-        const t = r.outputs.get(o.name)!;
-        writeFileSync(join(od, `output_${i}.pb`), encodeTensorProto(o.name, makeTensor('f32', t.dims, Float32Array.from(t.data))));
+      program.io.graphOutputs.forEach((name, i) => {
+        const t = r.outputs.get(name)!;
+        writeFileSync(join(od, `output_${i}.pb`), encodeTensorProto(name, makeTensor('f32', t.dims, Float32Array.from(t.data))));
       });
-      io.stdout(`wrote ${program.io.outputs.length} output(s) to ${outDir}\n`);
+      io.stdout(`wrote ${program.io.graphOutputs.length} output(s) to ${outDir}\n`);
     }
     const statsFile = stringOpt(args, 'stats');
     if (statsFile !== undefined) writeFileSync(resolve(io.cwd, statsFile), `${JSON.stringify(report, null, 2)}\n`);
     const traceFile = stringOpt(args, 'trace');
     if (traceFile !== undefined && sink) writeFileSync(resolve(io.cwd, traceFile), traceJson(sink, program.target.clockMHz));
     if (flag(args, 'check')) {
-      program.io.outputs.forEach((o, i) => {
+      program.io.graphOutputs.forEach((name, i) => {
         const path = join(dir, `output_${i}.pb`);
-        if (!existsSync(path)) fail('E-SIM-CHECK-MISSING', `no expected value for output '${o.name}'`, { file: join(dataDir, `output_${i}.pb`) });
+        if (!existsSync(path)) fail('E-SIM-CHECK-MISSING', `no expected value for output '${name}'`, { file: join(dataDir, `output_${i}.pb`) });
         const want = decodeTensorProto(readFileSync(path), path).tensor.data as ArrayLike<number>;
-        const got = r.outputs.get(o.name)!.data;
+        const got = r.outputs.get(name)!.data;
         let err = 0;
         for (let k = 0; k < got.length; k++) err = Math.max(err, Math.abs(got[k] - Number(want[k])));
-        io.stdout(`output_${i} ${o.name}: max abs error ${err.toExponential(3)} (fixed point vs ${join(dataDir, `output_${i}.pb`)})\n`);
+        io.stdout(`output_${i} ${name}: max abs error ${err.toExponential(3)} (fixed point vs ${join(dataDir, `output_${i}.pb`)})\n`);
       });
     }
     return 0;

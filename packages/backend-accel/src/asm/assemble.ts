@@ -10,6 +10,8 @@ import { ISA, type Mnemonic } from '../isa/table.js';
 import { parseAsm, type Pos, type StatementAst } from './parser.js';
 
 const EMPTY_IO: IoDesc = {
+  hostFeeds: [],
+  graphOutputs: [],
   graphInputs: [],
   maxSeqLen: 0,
   dramWords: 0,
@@ -41,6 +43,7 @@ export function assembleProgram(text: string, file = '<asm>'): LxbProgram {
   let matrices: MatrixDesc[] = [];
   let io: IoDesc = EMPTY_IO;
   const weights: number[] = [];
+  const host: number[] = [];
   const consts: number[] = [];
   const sigmoid: number[] = [];
   const tanh: number[] = [];
@@ -84,9 +87,12 @@ export function assembleProgram(text: string, file = '<asm>'): LxbProgram {
       case 'consts':
         break;
       case 'bytes':
-        if (!/^([0-9a-f]{2})*$/.test(s.arg)) fail('E-ASM-DATA', '.bytes needs pairs of lowercase hex digits', loc);
-        for (let i = 0; i < s.arg.length; i += 2) weights.push(parseInt(s.arg.slice(i, i + 2), 16));
+      case 'host': {
+        if (!/^([0-9a-f]{2})*$/.test(s.arg)) fail('E-ASM-DATA', `.${s.name} needs pairs of lowercase hex digits`, loc);
+        const into = s.name === 'host' ? host : weights;
+        for (let i = 0; i < s.arg.length; i += 2) into.push(parseInt(s.arg.slice(i, i + 2), 16));
         break;
+      }
       case 'word':
         consts.push(...ints(s.arg, loc));
         break;
@@ -143,7 +149,7 @@ export function assembleProgram(text: string, file = '<asm>'): LxbProgram {
   if (luts.sigmoid.length !== target.lutEntries || luts.tanh.length !== target.lutEntries) {
     fail('E-ASM-DATA', `LUTs need ${target.lutEntries} entries each, got ${luts.sigmoid.length} and ${luts.tanh.length}`, { file, line: 1, column: 1 });
   }
-  return { target, code, weights: Uint8Array.from(weights), consts, luts, matrices, io, debug: pending.map(({ s }) => s.debug) };
+  return { target, code, weights: Uint8Array.from(weights), consts, luts, matrices, io, debug: pending.map(({ s }) => s.debug), host: Uint8Array.from(host) };
 }
 
 export function assemble(text: string, file = '<asm>'): Uint8Array {

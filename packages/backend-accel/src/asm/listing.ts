@@ -48,6 +48,7 @@ export function listing(f: LxbFile): string {
   for (const c of chunks(p.consts, INTS_PER_LINE)) L.push(`.word ${c.join(' ')}`);
   for (const c of chunks(p.luts.sigmoid, INTS_PER_LINE)) L.push(`.sigmoid ${c.join(' ')}`);
   for (const c of chunks(p.luts.tanh, INTS_PER_LINE)) L.push(`.tanh ${c.join(' ')}`);
+  for (const c of chunks(p.host, BYTES_PER_LINE)) L.push(`.host ${c.map((b) => hex(b, 2)).join('')}`);
   return `${L.join('\n')}\n`;
 }
 

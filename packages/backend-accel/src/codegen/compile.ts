@@ -3,7 +3,8 @@ import { buildLuts, quantizeArray } from '@lstmc/runtime/fixed';
 import type { Target } from '@lstmc/target';
 import type { HostOutput, IoTensor, LayerRange, LxbProgram } from '../container/program.js';
 import { concatWeights, emit, finishCode, here, newBuilder } from './builder.js';
-import { isConcatView, sourcesOf, traceBack } from './graph-walk.js';
+import { isConcatView, refuseHost, sourcesOf, traceBack, type Source } from './graph-walk.js';
+import { hostSection } from './host-section.js';
 import { lowerDirection, type DirRegions } from './lower-lstm.js';
 import { planLstm, type DirPlan } from './lstm-plan.js';
 
@@ -66,6 +67,8 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
     // sequence lengths: one source for the whole program
     const sl = n.inputs[4] || '';
     const slInit = sl ? g.initializers.get(sl) : undefined;
+    const slSrc = sl ? sources.get(sl) : undefined;
+    if (slSrc && slSrc.kind !== 'input') refuseHost(slSrc, `sequence_lens of LSTM '${n.name}'`, n.name);
     const thisName = sl && !slInit ? sl : null;
     if (seqName === undefined) {
       seqName = thisName;
@@ -94,14 +97,16 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
       // layer inputs that are LSTM outputs arrive at h's scale (actBits - 1)
       for (const d of dirs) (d as { layer: DirPlan['layer'] }).layer = { ...d.layer, fmt: { ...d.layer.fmt, x: A - 1 } };
     } else {
-      fail('E-ACCEL-UNSUPPORTED', `LSTM input '${n.inputs[0]}' must be a graph input or the Y output of another LSTM`, { node: n.name });
+      refuseHost(root, `the input X of LSTM '${n.name}'`, n.name);
     }
 
     const ys: number[] = [];
     dirs.forEach((d, k) => {
       const state = (idx: number, role: 'h0' | 'c0', frac: number): number | null => {
         const v = n.inputs[idx];
-        if (!v) return null;
+        if (!v || isZeros(g, v)) return null;
+        const src: Source | undefined = sources.get(v);
+        if (src && src.kind !== 'input') refuseHost(src, `the initial state ${role === 'h0' ? 'initial_h' : 'initial_c'} of LSTM '${n.name}'`, n.name);
         const addr = alloc(H);
         const init = g.initializers.get(v);
         const value = init ? Array.from(quantizeArray(Float64Array.from(init.data as ArrayLike<number>), frac, A)) : undefined;
@@ -131,11 +136,14 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
   b.where = '';
   emit(b, 'halt');
 
-  const outputs: HostOutput[] = g.outputs.map((o) => {
-    const { root, glue } = traceBack(sources, o);
-    if (root.kind !== 'lstm') fail('E-ACCEL-UNSUPPORTED', `graph output '${o}' does not come from an LSTM`, { field: o });
-    return { name: o, node: root.node.name, which: root.which, glue };
+  // Graph outputs: LSTM outputs re-viewed by glue, assembled by the host; when any output needs
+  // other ops, all outputs come from the host section (a runtime graph fed the LSTM outputs).
+  const direct = g.outputs.map((o) => {
+    const { root, glue } = traceBackOrHost(sources, o);
+    return root?.kind === 'lstm' ? { name: o, node: root.node.name, which: root.which, glue } : undefined;
   });
+  const host = direct.every((d) => d !== undefined) ? null : hostSection(g, sources);
+  const outputs: HostOutput[] = host ? [] : (direct as HostOutput[]);
 
   return {
     target,
@@ -144,7 +152,39 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
     consts: b.consts,
     luts: buildLuts(target.lutEntries, target.actBits),
     matrices: b.matrices,
-    io: { graphInputs: g.inputs.filter((i) => !g.initializers.has(i)), maxSeqLen, dramWords: dram, vmemWords, accRows, tensors, outputs, seqLens: { name: seqName ?? null, values: seqValues }, layers },
+    host: host?.bytes ?? new Uint8Array(0),
+    io: { hostFeeds: host?.feeds ?? [], graphOutputs: [...g.outputs], graphInputs: g.inputs.filter((i) => !g.initializers.has(i)), maxSeqLen, dramWords: dram, vmemWords, accRows, tensors, outputs, seqLens: { name: seqName ?? null, values: seqValues }, layers },
     debug: b.debug,
   };
+}
+
+/** Follow glue back from a value; root undefined when a host op or a graph input is reached. */
+function traceBackOrHost(sources: Map<string, Source>, value: string): { root: Source | undefined; glue: HostOutput['glue'] } {
+  const glue: HostOutput['glue'][number][] = [];
+  let s = sources.get(value);
+  while (s && s.kind === 'glue') {
+    glue.unshift(s.step);
+    s = sources.get(s.from);
+  }
+  return { root: s && s.kind === 'lstm' ? s : undefined, glue };
+}
+
+/** Ops whose output holds only elements of their first input (zeros stay zeros). */
+const ZERO_PRESERVING = new Set(['Slice', 'Squeeze', 'Unsqueeze', 'Reshape', 'Identity', 'Gather', 'Expand', 'Transpose', 'Cast']);
+
+/**
+ * True when `v` is all zeros whatever the inputs: a zero initializer, a
+ * ConstantOfShape of 0, or a slice/reshape of one (torch.onnx.export builds
+ * zero initial states that way from the input's shape).
+ */
+function isZeros(g: Graph, v: string): boolean {
+  const init = g.initializers.get(v);
+  if (init) return Array.from(init.data as ArrayLike<number | bigint>, Number).every((x) => x === 0);
+  const p = g.nodes.find((n) => n.outputs.includes(v));
+  if (!p) return false;
+  if (ZERO_PRESERVING.has(p.op)) return isZeros(g, p.inputs[0]);
+  if (p.op !== 'ConstantOfShape') return false;
+  const a = p.attrs.value;
+  if (!a) return true;
+  return a.kind === 'tensor' && Array.from(a.value.data as ArrayLike<number | bigint>, Number).every((x) => x === 0);
 }

@@ -5,7 +5,9 @@ import { GLUE_OPS, applyGlue, type GlueOp, type GlueStep, type HostTensor } from
 export type Source =
   | { readonly kind: 'input'; readonly name: string }
   | { readonly kind: 'lstm'; readonly node: Node; readonly which: 'Y' | 'Y_h' | 'Y_c' }
-  | { readonly kind: 'glue'; readonly step: GlueStep; readonly from: string };
+  | { readonly kind: 'glue'; readonly step: GlueStep; readonly from: string }
+  /** Produced by an op the accelerator lacks: it runs in the host section. */
+  | { readonly kind: 'host'; readonly node: Node };
 
 function constInts(g: Graph, name: string | undefined): number[] | null {
   if (!name) return null;
@@ -30,8 +32,9 @@ function glueStep(g: Graph, n: Node): GlueStep {
 }
 
 /**
- * Classify every value: graph inputs, LSTM outputs, and outputs of glue ops.
- * Any other op has no accelerator lowering and is refused by name.
+ * Classify every value: graph inputs, LSTM outputs, outputs of glue ops, and
+ * outputs of other ops (host ops: they run in the host section, or are refused
+ * by name where the accelerator needs their result).
  */
 export function sourcesOf(g: Graph): Map<string, Source> {
   const m = new Map<string, Source>();
@@ -42,7 +45,7 @@ export function sourcesOf(g: Graph): Map<string, Source> {
     } else if ((GLUE_OPS as readonly string[]).includes(n.op)) {
       m.set(n.outputs[0], { kind: 'glue', step: glueStep(g, n), from: n.inputs[0] });
     } else {
-      fail('E-ACCEL-UNSUPPORTED', `op '${n.op}' has no accelerator lowering (the accelerator runs LSTM layers and the data movement between them); compile it with --target js`, { node: n.name });
+      for (const o of n.outputs) if (o) m.set(o, { kind: 'host', node: n });
     }
   }
   return m;
@@ -58,6 +61,18 @@ export function traceBack(m: Map<string, Source>, value: string): { root: Source
   }
   if (!s) fail('E-ACCEL-UNSUPPORTED', `value '${value}' is not produced by an LSTM or a graph input (constants are not supported here)`, { field: value });
   return { root: s, glue };
+}
+
+/** The refusal for an accelerator operand computed by a host op. */
+export function refuseHost(s: Source, what: string, node: string): never {
+  const n = s.kind === 'host' ? s.node : undefined;
+  return fail(
+    'E-ACCEL-UNSUPPORTED',
+    n
+      ? `op '${n.op}' (node '${n.name}') has no accelerator lowering and computes ${what}; compile with --target js`
+      : `${what} must be a graph input or the output of another LSTM`,
+    { node: n?.name ?? node },
+  );
 }
 
 /**

@@ -4,3 +4,4 @@ export * from './lower-lstm.js';
 export * from './graph-walk.js';
 export * from './compile.js';
 export * from './compile-binary.js';
+export * from './host-section.js';

@@ -119,6 +119,7 @@ function readChecked(bytes: Uint8Array, file: string): LxbFile {
     matrices,
     io,
     debug,
+    host: payload.host.slice(),
   };
   return { program, version, hash, sections, size: bytes.length };
 }

@@ -28,6 +28,7 @@ export function sectionPayloads(p: LxbProgram): Record<SectionKind, Uint8Array> 
     matrices: utf8(JSON.stringify(p.matrices)),
     io: utf8(JSON.stringify(p.io)),
     debug: utf8(JSON.stringify(p.debug)),
+    host: p.host,
   };
 }
 

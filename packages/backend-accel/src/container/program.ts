@@ -61,7 +61,18 @@ export interface HostOutput {
   readonly glue: readonly GlueStep[];
 }
 
+/** An LSTM output the host section takes as an input (ONNX-shaped float32). */
+export interface HostFeed {
+  readonly name: string;
+  readonly node: string;
+  readonly which: 'Y' | 'Y_h' | 'Y_c';
+}
+
 export interface IoDesc {
+  /** Inputs of the host section that come from the accelerator (empty without a host section). */
+  readonly hostFeeds: readonly HostFeed[];
+  /** The model's outputs, in order (`output_N.pb`). */
+  readonly graphOutputs: readonly string[];
   /** The model's (non-constant) graph inputs, in order: `input_N.pb` of test data. */
   readonly graphInputs: readonly string[];
   /** Longest sequence the DRAM layout holds. */
@@ -89,4 +100,6 @@ export interface LxbProgram {
   readonly io: IoDesc;
   /** IR node of each instruction ('' when none). */
   readonly debug: readonly string[];
+  /** The host section: a runtime graph (.lrg) of the ops the accelerator lacks, or empty. */
+  readonly host: Uint8Array;
 }

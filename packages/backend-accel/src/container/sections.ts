@@ -8,6 +8,7 @@ export const SECTION_KINDS = {
   matrices: { id: 6, doc: 'matrix table (layout, shift, row assignment, blob offsets), JSON' },
   io: { id: 7, doc: 'host interface: DRAM tensors, memory sizes, layer code ranges, JSON' },
   debug: { id: 8, doc: 'symbols: the IR node of each instruction, JSON' },
+  host: { id: 9, doc: 'host section: runtime graph (.lrg) of the ops the accelerator lacks, run by the JS runtime after the accelerator (may be empty)' },
 } as const satisfies Record<string, { id: number; doc: string }>;
 
 export type SectionKind = keyof typeof SECTION_KINDS;

@@ -1,5 +1,6 @@
 import { fail } from '@lstmc/ir';
 import { toFixed } from '@lstmc/runtime/fixed';
+import { isRuntimeError, loadModel, RT_DTYPES, type RtTensor } from '@lstmc/runtime';
 import type { IoTensor, LxbProgram } from '../container/program.js';
 import { loadMatrices } from '../sim/load-matrices.js';
 import { emptyStats, type SimStats } from '../sim/machine.js';
@@ -103,6 +104,7 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     for (const s of o.glue) t = applyGlue(t, s);
     outputs.set(o.name, t);
   }
+  if (p.host.length) runHostSection(p, floats, inputs, outputs);
   return { outputs, raw, stats, matrices, sequences: B, seqLens: lens };
 }
 
@@ -124,4 +126,34 @@ function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: numb
   const v = inputs.get(t.name);
   if (!v) fail('E-SIM-INPUT', `input '${t.name}' is missing`, { field: t.name });
   for (let k = 0; k < t.width; k++) dram[t.addr + k] = toFixed(v.data[off + k], t.frac, A);
+}
+
+/** Run the host section (ops the accelerator lacks) on the JS runtime, fed the LSTM outputs and graph inputs. */
+function runHostSection(p: LxbProgram, floats: Map<string, HostTensor>, inputs: ReadonlyMap<string, SimInput>, outputs: Map<string, HostTensor>): void {
+  try {
+    const model = loadModel(p.host);
+    const feed: Record<string, RtTensor> = {};
+    for (const i of model.inputs) {
+      const f = p.io.hostFeeds.find((x) => x.name === i.name);
+      if (f) {
+        const t = floats.get(`${f.node}:${f.which}`)!;
+        feed[i.name] = { dtype: 'f32', shape: t.dims, data: Float32Array.from(t.data) };
+        continue;
+      }
+      const v = inputs.get(i.name);
+      if (!v) fail('E-SIM-INPUT', `input '${i.name}' is missing`, { field: i.name });
+      const n = v.data.length;
+      const data = i.dtype === 'i64' ? BigInt64Array.from({ length: n }, (_, k) => BigInt(Math.trunc(Number(v.data[k])))) : new RT_DTYPES[i.dtype].ctor(n);
+      if (i.dtype !== 'i64') for (let k = 0; k < n; k++) (data as Float32Array)[k] = Number(v.data[k]);
+      feed[i.name] = { dtype: i.dtype, shape: v.dims, data } as RtTensor;
+    }
+    const res = model.run(feed);
+    for (const o of model.outputs) {
+      const t = res[o.name]!;
+      outputs.set(o.name, { dims: t.shape, data: Float64Array.from(t.data as ArrayLike<number | bigint>, Number) });
+    }
+  } catch (e) {
+    if (isRuntimeError(e)) fail(e.code, `host section: ${e.message}`, e.field !== undefined ? { field: e.field } : {});
+    throw e;
+  }
 }
