@@ -3,7 +3,7 @@
 // with each input sparsity. For every point it compiles and simulates the layer in each mode and
 // prints the steady-state simulated cycles per time step (cycles(T=2) - cycles(T=1)), the mode
 // select-mode{...=auto} picks (weight threshold from the cost model, input test at run time), and
-// PE utilization. Run: node tools/scripts/sweep.mjs [--quick]
+// PE utilization. Run: node tools/scripts/sweep.mjs [--quick]  (env LSTMC_TARGET, LSTMC_SWEEP_WS, LSTMC_SWEEP_IS)
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +14,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const quick = process.argv.includes('--quick');
 const I = 256;
 const H = 512;
-const WS = quick ? [0, 0.5, 0.9] : [0, 0.25, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
-const IS = quick ? [0, 0.5] : [0, 0.3, 0.5, 0.7, 0.9];
+const list = (v) => v.split(',').map(Number);
+// LSTMC_SWEEP_WS / LSTMC_SWEEP_IS: comma-separated sparsities to sweep instead of the defaults.
+const WS = process.env.LSTMC_SWEEP_WS ? list(process.env.LSTMC_SWEEP_WS) : quick ? [0, 0.5, 0.9] : [0, 0.25, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
+const IS = process.env.LSTMC_SWEEP_IS ? list(process.env.LSTMC_SWEEP_IS) : quick ? [0, 0.5] : [0, 0.3, 0.5, 0.7, 0.9];
 const MODES = ['dense', 'sparse-weight', 'sparse-input', 'sparse-both'];
 
 async function load() {
