@@ -92,22 +92,8 @@ describe('.lxb container', () => {
   });
 });
 
-describe('assembler errors carry line:column', () => {
+describe('assembler labels', () => {
   const head = `.target ${JSON.stringify(T)}\n`;
-  const cases: [string, string, number][] = [
-    ['mv.q m=0', 'E-ASM-MNEMONIC', 2],
-    ['mv.d m=0, v=0, a=0', 'E-ASM-OPERAND', 2],
-    ['halt\nmv.d m=300, v=0, a=0, z=1', 'E-ASM-RANGE', 3],
-    ['jmp target=nowhere', 'E-ASM-LABEL', 2],
-    ['cfg r=bogus, v=1', 'E-ASM-OPERAND', 2],
-    ['halt ,', 'E-ASM-SYNTAX', 2],
-    ['halt\n.frobnicate 1', 'E-ASM-DIRECTIVE', 3],
-  ];
-  for (const [src, want, line] of cases) {
-    it(`${want}: ${src.replace(/\n/g, ' | ')}`, () => {
-      expect(code(() => assemble(head + src))).toMatchObject({ code: want, line });
-    });
-  }
   it('labels resolve forwards and backwards', () => {
     const b = readLxb(assemble(`${head}top:\n  jmp target=end\n  jmp target=top\nend:\n  halt\n`)).program.code;
     expect(b.map((i) => i.operands.target)).toEqual([2, 0, undefined]);
