@@ -4,6 +4,7 @@ import { targetFromObject, type Target } from '@lstmc/target';
 import type { IoDesc, LxbProgram, MatrixDesc } from '../container/program.js';
 import { LXB } from '../container/sections.js';
 import { writeLxb } from '../container/lxb-write.js';
+import { checkIo, checkMatrices } from '../container/validate-meta.js';
 import { deriveIsa } from '../isa/derive-isa.js';
 import { encodeInstr, type Instr } from '../isa/encode.js';
 import { ISA, type Mnemonic } from '../isa/table.js';
@@ -76,12 +77,18 @@ export function assembleProgram(text: string, file = '<asm>'): LxbProgram {
       case 'target':
         target = withLocation(loc, () => targetFromObject(parseJson(s.arg, s.argPos), loc));
         break;
-      case 'matrices':
-        matrices = parseJson(s.arg, s.argPos) as MatrixDesc[];
+      case 'matrices': {
+        const m = parseJson(s.arg, s.argPos);
+        checkMatrices(m, 'E-ASM-JSON', loc);
+        matrices = m;
         break;
-      case 'io':
-        io = parseJson(s.arg, s.argPos) as IoDesc;
+      }
+      case 'io': {
+        const v = parseJson(s.arg, s.argPos);
+        checkIo(v, 'E-ASM-JSON', loc);
+        io = v;
         break;
+      }
       case 'code':
       case 'weights':
       case 'consts':

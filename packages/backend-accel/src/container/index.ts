@@ -4,3 +4,4 @@ export * from './sections.js';
 export * from './weights-blob.js';
 export * from './lxb-write.js';
 export * from './lxb-read.js';
+export * from './validate-meta.js';

@@ -3,6 +3,7 @@ import { parseTarget, targetHash, type Target } from '@lstmc/target';
 import { decodeProgram } from '../isa/decode.js';
 import { deriveIsa } from '../isa/derive-isa.js';
 import { crc32 } from './crc32.js';
+import { checkIo, checkMatrices } from './validate-meta.js';
 import type { IoDesc, LxbProgram, MatrixDesc } from './program.js';
 import { LXB, SECTION_KINDS, SECTION_ORDER, type SectionKind } from './sections.js';
 
@@ -90,7 +91,9 @@ function readChecked(bytes: Uint8Array, file: string): LxbFile {
   const matrices = json<MatrixDesc[]>('matrices');
   const io = json<IoDesc>('io');
   const debug = json<string[]>('debug');
-  if (!Array.isArray(matrices) || !Array.isArray(debug) || typeof io !== 'object' || io === null) fail('E-LXB-JSON', 'metadata sections have the wrong shape', { file, offset: off('matrices') });
+  checkMatrices(matrices, 'E-LXB-JSON', { file, offset: off('matrices') });
+  checkIo(io, 'E-LXB-JSON', { file, offset: off('io') });
+  if (!Array.isArray(debug) || debug.some((x) => typeof x !== 'string')) fail('E-LXB-JSON', 'debug info must be an array of strings', { file, offset: off('debug') });
   if (debug.length !== code.length) fail('E-LXB-FIELD', `debug info has ${debug.length} entries for ${code.length} instructions`, { file, offset: off('debug') });
   code.forEach((ins, i) => {
     if ('m' in ins.operands && ins.operands.m >= matrices.length) {

@@ -148,7 +148,11 @@ export const ISA = {
     opcode: 0x20, summary: 'vmem[d+i] = 1 - vmem[s+i] (input_forget), saturating', unit: 'vec', timing: 'issue',
     fields: [F.vaddr('d', 'destination'), F.vaddr('s', 'source'), F.count('n', 'elements')],
     cycles: (o, m) => vectorKindCycles('one-minus', o.n, m.target),
-    exec: (o, m) => oneMinus(m.vmem, o.d, o.s, o.n, m.target.actBits), costDoc: 'ceil(n / pes)',
+    exec: (o, m) => {
+      simCheck(m, o.d + o.n <= m.vmem.length && o.s + o.n <= m.vmem.length, 'v.om operands out of memory');
+      oneMinus(m.vmem, o.d, o.s, o.n, m.target.actBits);
+    },
+    costDoc: 'ceil(n / pes)',
   },
   'v.cell': {
     opcode: 0x21, summary: 'c = f*c + i*g with i = vmem[g..], f = vmem[g+2n..], g = vmem[g+3n..]; c at fraction length f', unit: 'vec', timing: 'issue',
@@ -164,7 +168,11 @@ export const ISA = {
     opcode: 0x22, summary: 'vmem[d+i] = RNE(vmem[a+i] * vmem[b+i] >> (actBits-1)) (h = o * tanh(c))', unit: 'vec', timing: 'issue',
     fields: [F.vaddr('d', 'destination'), F.vaddr('a', 'first factor'), F.vaddr('b', 'second factor'), F.count('n', 'elements')],
     cycles: (o, m) => vectorKindCycles('mul', o.n, m.target),
-    exec: (o, m) => gateMul(m.vmem, o.d, m.vmem, o.a, m.vmem, o.b, o.n, m.target.actBits), costDoc: 'ceil(n / pes)',
+    exec: (o, m) => {
+      simCheck(m, Math.max(o.d, o.a, o.b) + o.n <= m.vmem.length, 'v.mul operands out of memory');
+      gateMul(m.vmem, o.d, m.vmem, o.a, m.vmem, o.b, o.n, m.target.actBits);
+    },
+    costDoc: 'ceil(n / pes)',
   },
   'tloop.f': {
     opcode: 0x28, summary: 'start a time loop, tIdx = 0 .. seqLen-1; skip to end when seqLen = 0', unit: 'ctrl', timing: 'issue',
