@@ -7,6 +7,9 @@ import { imbalanceOf, type SimMatrix } from './sim-matrix.js';
 /** Decode one matrix of the table from the weights section. */
 export function loadMatrix(d: MatrixDesc, weights: Uint8Array, t: Target, weightsOffset = 0): SimMatrix {
   if (d.pes.length !== t.pes) fail('E-LXB-FIELD', `matrix '${d.name}' has ${d.pes.length} PE blobs, the target has ${t.pes} PEs`, { field: d.name });
+  if (d.peOfRow && d.peOfRow.some((p) => !(Number.isInteger(p) && p >= 0 && p < t.pes))) {
+    fail('E-LXB-FIELD', `matrix '${d.name}' assigns a row to a PE outside 0..${t.pes - 1}`, { field: d.name });
+  }
   const assignment = d.assignment === 'balanced' && d.peOfRow
     ? assignmentFromArray(d.peOfRow, t.pes, 'balanced')
     : rowToPe(d.rows, t.pes);
