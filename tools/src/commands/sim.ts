@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { decodeTensorProto, encodeTensorProto, fail, makeTensor } from '@lstmc/ir';
+import { decodeTensorProto, encodeTensorProto, fail, makeTensor, withLocation } from '@lstmc/ir';
 import { formatSimReport, readLxb, simReport, simulateProgram, traceJson, traceSink, type SimInput } from '@lstmc/backend-accel';
 import { loadTargetFile, targetHash } from '@lstmc/target';
 import type { Command } from '../command.js';
@@ -38,7 +38,7 @@ export const sim: Command = {
       inputs.set(name, { dims: t.dims, data: Array.from(t.data as ArrayLike<number | bigint>, Number) });
     });
     const sink = stringOpt(args, 'trace') !== undefined ? traceSink() : undefined;
-    const r = simulateProgram(program, inputs, { trace: sink });
+    const r = withLocation({ file }, () => simulateProgram(program, inputs, { trace: sink }));
     const report = simReport(program, r);
     io.stdout(formatSimReport(report));
     const outDir = stringOpt(args, 'out');
