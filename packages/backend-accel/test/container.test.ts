@@ -82,7 +82,7 @@ describe('.lxb container', () => {
     let k = 0;
     const top = BigInt(WORD_BITS - OPCODE_BITS);
     for (; k < words; k++) if (Number(dv.getBigUint64(codeOff + k * 8, true) >> top) === ISA['tloop.f'].opcode) break;
-    const end = deriveIsa(T).byMnemonic['tloop.f'].fields[0];
+    const end = deriveIsa(T).byMnemonic['tloop.f'].fields.find((f) => f.name === 'end')!;
     const mask = ((1n << BigInt(end.width)) - 1n) << BigInt(end.lsb);
     const ldv = new DataView(lbl.buffer);
     const w = ldv.getBigUint64(codeOff + k * 8, true);

@@ -43,7 +43,7 @@ describe('simulator timing, worked by hand', () => {
     // per step: load x_t (2 words), scan, branch on >= 1 zero; count decisions
     const p = program(
       [
-        'tloop.f end=done',
+        'tloop.f len=seq, end=done',
         'top:',
         'dma.ld v=0, d=0, n=2, t=1',
         'sync',
@@ -65,7 +65,7 @@ describe('simulator timing, worked by hand', () => {
   });
 
   it('a zero-length sequence skips the loop body', () => {
-    const p = program('tloop.f end=done\ndma.st d=0, v=0, n=8, t=0\ntnext\ndone:\nhalt');
+    const p = program('tloop.f len=seq, end=done\ndma.st d=0, v=0, n=8, t=0\ntnext\ndone:\nhalt');
     expect(run(p, new Int32Array(32), 0).stats.dmaBytes).toBe(0);
   });
 

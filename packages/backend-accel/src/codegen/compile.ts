@@ -70,11 +70,15 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
     const slSrc = sl ? sources.get(sl) : undefined;
     if (slSrc && slSrc.kind !== 'input') refuseHost(slSrc, `sequence_lens of LSTM '${n.name}'`, n.name);
     const thisName = sl && !slInit ? sl : null;
-    if (seqName === undefined) {
-      seqName = thisName;
-      seqValues = slInit ? Array.from(slInit.data as ArrayLike<number | bigint>, Number) : null;
-    } else if (seqName !== thisName) {
-      fail('E-ACCEL-UNSUPPORTED', 'LSTM layers with different sequence_lens inputs', { node: n.name, field: 'sequence_lens' });
+    // layers with sequence_lens loop over each sequence's length, the others over the full length
+    if (sl) {
+      const values = slInit ? Array.from(slInit.data as ArrayLike<number | bigint>, Number) : null;
+      if (seqName === undefined) {
+        seqName = thisName;
+        seqValues = values;
+      } else if (seqName !== thisName || JSON.stringify(values) !== JSON.stringify(seqValues)) {
+        fail('E-ACCEL-UNSUPPORTED', 'LSTM layers with different sequence_lens inputs', { node: n.name, field: 'sequence_lens' });
+      }
     }
 
     // x: a graph input, or a concatenation view of a previous layer's Y

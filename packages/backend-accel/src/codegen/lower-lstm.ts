@@ -68,7 +68,7 @@ export function lowerDirection(b: Builder, d: DirPlan, r: DirRegions, name: stri
   emit(b, 'dma.ld', { v: vm.h, d: r.h0 ?? r.zeros, n: H, t: 0 });
   emit(b, 'dma.ld', { v: vm.c, d: r.c0 ?? r.zeros, n: H, t: 0 });
   emit(b, 'sync');
-  const loop = emit(b, isReverse(d) ? 'tloop.r' : 'tloop.f', { end: 0 });
+  const loop = emit(b, isReverse(d) ? 'tloop.r' : 'tloop.f', { len: d.node.inputs[4] ? 1 : 0, end: 0 });
 
   // one time step
   if (res.streaming) emit(b, 'dma.w', { m: W.index, o: 0 });

@@ -64,7 +64,7 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
   for (let b = 0; b < B; b++) {
     const dram = new Int32Array(io.dramWords);
     for (const t of io.tensors) fillRegion(dram, t, b, T, B, inputs, p.target.actBits);
-    clock += runSequence(p, matrices, dram, stats, { seqLen: lens[b], trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions });
+    clock += runSequence(p, matrices, dram, stats, { seqLen: lens[b], fullLen: T, trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions });
     images.push(dram);
   }
 

@@ -48,6 +48,9 @@ export type CfgReg = (typeof CFG_REGS)[number];
 
 export const ACT_SOURCES = ['acc', 'vmem'] as const;
 
+/** Step count of a time loop: the whole batch's length, or this sequence's sequence_lens entry. */
+export const LOOP_LENGTHS = ['full', 'seq'] as const;
+
 const f = (name: string, kind: FieldKind, width: FieldSpec['width'], doc: string, values?: readonly string[]): FieldSpec =>
   values ? { name, kind, width, doc, values } : { name, kind, width, doc };
 

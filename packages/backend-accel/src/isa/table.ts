@@ -2,7 +2,7 @@ import { activate, biasAdd, cellUpdate, gateMul, oneMinus, peepholeAdd } from '@
 import { dmaCycles, vectorKindCycles, zeroScanCycles, type MatvecMode, type Target } from '@lstmc/target';
 import type { Machine } from '../sim/machine.js';
 import { dmaTransfer, loadWeights, matvec, matvecCost, simCheck, zeroScan } from '../sim/units.js';
-import { ACT_SOURCES, CFG_REGS, F, type FieldSpec } from './fields.js';
+import { ACT_SOURCES, CFG_REGS, F, LOOP_LENGTHS, type FieldSpec } from './fields.js';
 
 /** Which unit an instruction occupies (timing model and trace lanes). */
 export const UNITS = ['ctrl', 'dma', 'pe', 'vec'] as const;
@@ -48,6 +48,8 @@ const actFields = [
   F.frac('f', 'fraction length of the source'),
   F.flag('c', 'clip the input to +-cfg.clip first'),
 ];
+
+const loopFields = [F.enumOf('len', LOOP_LENGTHS, 'step count: full = the batch length, seq = sequence_lens of this sequence'), F.label('end', 'address after the matching tnext')];
 
 const mv = (opcode: number, mode: MatvecMode, summary: string): InstrSpec => ({
   opcode,
@@ -175,14 +177,14 @@ export const ISA = {
     costDoc: 'ceil(n / pes)',
   },
   'tloop.f': {
-    opcode: 0x28, summary: 'start a time loop, tIdx = 0 .. seqLen-1; skip to end when seqLen = 0', unit: 'ctrl', timing: 'issue',
-    fields: [F.label('end', 'address after the matching tnext')], cycles: one,
-    exec: (o, m) => startLoop(m, o.end, false), costDoc: '1',
+    opcode: 0x28, summary: 'start a time loop, tIdx = 0 .. L-1 (L: the full length or this sequence\'s length); skip to end when L = 0', unit: 'ctrl', timing: 'issue',
+    fields: loopFields, cycles: one,
+    exec: (o, m) => startLoop(m, o.end, false, o.len), costDoc: '1',
   },
   'tloop.r': {
-    opcode: 0x29, summary: 'start a time loop, tIdx = seqLen-1 .. 0 (reverse direction)', unit: 'ctrl', timing: 'issue',
-    fields: [F.label('end', 'address after the matching tnext')], cycles: one,
-    exec: (o, m) => startLoop(m, o.end, true), costDoc: '1',
+    opcode: 0x29, summary: 'start a time loop, tIdx = L-1 .. 0 (reverse direction)', unit: 'ctrl', timing: 'issue',
+    fields: loopFields, cycles: one,
+    exec: (o, m) => startLoop(m, o.end, true, o.len), costDoc: '1',
   },
   tnext: {
     opcode: 0x2a, summary: 'next time step: back to the loop body, or fall through after the last step', unit: 'ctrl', timing: 'issue',
@@ -212,25 +214,26 @@ export const ISA = {
 export type Mnemonic = keyof typeof ISA;
 export const MNEMONICS = Object.keys(ISA) as Mnemonic[];
 
-function startLoop(m: Machine, end: number, reverse: boolean): void {
+function startLoop(m: Machine, end: number, reverse: boolean, len: number): void {
   simCheck(m, m.loop === null, 'nested time loops are not supported');
-  if (m.seqLen === 0) {
+  const steps = LOOP_LENGTHS[len] === 'seq' ? m.seqLen : m.fullLen;
+  if (steps === 0) {
     m.pc = end;
     return;
   }
-  m.loop = { start: m.pc, end, reverse, k: 0 };
-  m.tIdx = reverse ? m.seqLen - 1 : 0;
+  m.loop = { start: m.pc, end, reverse, k: 0, steps };
+  m.tIdx = reverse ? steps - 1 : 0;
 }
 
 function nextStep(m: Machine): void {
   const l = m.loop;
   simCheck(m, l !== null, 'tnext outside a time loop');
   l!.k++;
-  if (l!.k >= m.seqLen) {
+  if (l!.k >= l!.steps) {
     m.loop = null;
     return;
   }
-  m.tIdx = l!.reverse ? m.seqLen - 1 - l!.k : l!.k;
+  m.tIdx = l!.reverse ? l!.steps - 1 - l!.k : l!.k;
   m.pc = l!.start;
 }
 

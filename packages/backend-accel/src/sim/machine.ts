@@ -45,6 +45,7 @@ export interface LoopState {
   readonly start: number;
   readonly end: number;
   readonly reverse: boolean;
+  readonly steps: number;
   /** Steps done so far. */
   k: number;
 }
@@ -67,8 +68,9 @@ export interface Machine {
   readonly matrices: readonly SimMatrix[];
   readonly resident: boolean[];
   readonly cfg: { clip: number; pshift: number };
-  /** Sequence length of the current run (the host sets it). */
+  /** This sequence's length (sequence_lens) and the batch's full length (the host sets both). */
   readonly seqLen: number;
+  readonly fullLen: number;
   /** Address of the next instruction, and of the one executing. */
   pc: number;
   ipc: number;

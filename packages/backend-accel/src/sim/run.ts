@@ -6,8 +6,9 @@ import type { SimMatrix } from './sim-matrix.js';
 import { TRACE_LANES, type TraceSink } from './trace.js';
 
 export interface RunOptions {
-  /** Sequence length the host sets for this run. */
+  /** Sequence length the host sets for this run, and the batch's full length (default: seqLen). */
   readonly seqLen: number;
+  readonly fullLen?: number;
   /** Stop with E-SIM-LIMIT after this many instructions (runaway programs). */
   readonly maxInstructions?: number;
   readonly trace?: TraceSink;
@@ -36,6 +37,7 @@ export function runSequence(p: LxbProgram, matrices: readonly SimMatrix[], dram:
     resident: matrices.map(() => false),
     cfg: { clip: 0, pshift: 0 },
     seqLen: opts.seqLen,
+    fullLen: opts.fullLen ?? opts.seqLen,
     pc: 0,
     ipc: 0,
     halted: false,
