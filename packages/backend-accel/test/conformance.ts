@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decodeTensorProto, loadOnnxFile, updateGraph, type Graph, type Tensor } from '@lstmc/ir';
 
-export const CONFORMANCE = '/work/shared/conformance';
+/** ONNX's conformance data, in the shared/ folder beside the repository. */
+export const CONFORMANCE = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/conformance');
 
 export interface Case {
   readonly name: string;
