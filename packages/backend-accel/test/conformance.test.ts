@@ -7,6 +7,9 @@ import { optimize } from './pipeline.js';
 import { referenceFixed } from './reference.js';
 
 describe('ONNX conformance LSTMs on the accelerator (default target)', () => {
+  it('finds every LSTM case of ../shared/conformance (4 official + 14 from PR 2923)', () => {
+    expect(lstmCases()).toHaveLength(18);
+  });
   for (const c of lstmCases()) {
     it(c.name, async () => {
       let program;
