@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Tensor, isDiagnosticError, makeTensor } from '@lstmc/ir';
-import { defaultTarget, expectedMatvecCycles, withParams } from '@lstmc/target';
-import { ANN, autoInputThreshold, autoWeightThreshold, builtinRegistry, decideRuntime, decideStatic, getFloats, getStrings, parsePipeline, runPipeline } from '../src/index.js';
+import { bestWeightLayouts, defaultTarget, expectedLayoutStepCycles, expectedMatvecCycles, layerWeightThreshold, withParams } from '@lstmc/target';
+import { ANN, autoInputThreshold, autoWeightThresholds, builtinRegistry, decideRuntime, decideStatic, getFloats, getStrings, parsePipeline, runPipeline } from '../src/index.js';
 import { calibrationX, lstmGraph } from './helpers/graphs.js';
 
 describe('the mode rule', () => {
@@ -28,15 +28,10 @@ describe('the mode rule', () => {
     expect(decideRuntime(0.1, 0.5, Infinity, 10, 'or')).toEqual({ kind: 'static', mode: 'dense' });
   });
 
-  it('auto thresholds are the cost-model break-even points', () => {
+  it('auto input thresholds are the cost-model break-even points', () => {
     for (const shape of [{ rows: 2048, cols: 256 }, { rows: 1024, cols: 512 }, { rows: 512, cols: 64 }]) {
       const t = defaultTarget;
-      const wt = autoWeightThreshold(shape, t);
-      expect(wt).toBeGreaterThan(0);
-      expect(wt).toBeLessThan(1);
       const dense = expectedMatvecCycles(shape, 'dense', 0, 0, t);
-      expect(expectedMatvecCycles(shape, 'sparse-weight', Math.min(1, wt + 0.001), 0, t)).toBeLessThan(dense);
-      expect(expectedMatvecCycles(shape, 'sparse-weight', wt - 0.002, 0, t)).toBeGreaterThanOrEqual(dense);
       const it = autoInputThreshold(shape, t, 0, 'dense', 'sparse-input');
       expect(expectedMatvecCycles(shape, 'sparse-input', 0, Math.min(1, it + 0.001), t)).toBeLessThan(dense);
       expect(expectedMatvecCycles(shape, 'sparse-input', 0, it - 0.002, t)).toBeGreaterThanOrEqual(dense);
@@ -54,8 +49,77 @@ describe('the mode rule', () => {
         expect(autoInputThreshold(shape, t, ws, low, high)).toBe(linear);
       }
     }
-    // 2 rows per PE: a dense column takes one cycle, a sparse column never less.
-    expect(autoWeightThreshold({ rows: 64, cols: 16 }, defaultTarget)).toBe(Infinity);
+  });
+});
+
+describe('auto weight thresholds: the whole layer step (W and R share the weight SRAM)', () => {
+  const t = defaultTarget;
+  const layer = (ws: number, wsR = ws) => ({ input: 256, hidden: 512, weightSparsityW: ws, weightSparsityR: wsR, inputSparsityW: 0, inputSparsityR: 0 });
+
+  // Worked by hand for I=256, H=512 on the default target (32 PEs, 64 rows each; 4 lanes; 16-bit
+  // weights + 4-bit relative index = 2.5 bytes per entry; 64 KiB SRAM; 16 bytes/cycle DMA).
+  // Per step besides the products: vector ops 2048/32 + 1536/32 + 4 * 512/32 + 512/32 = 192,
+  // x and h transfers 512/16 + 1024/16 = 96, control 4 (+4 when streaming): 292 (296).
+  it('dense W and R (96 KiB per PE) stream every step: 196608 + 4096 + 8192 + 296 = 209192', () => {
+    // 64 rows * (256 + 512) cols * 2 bytes = 98304 B per PE > 65536; 32 PEs * 98304 / 16 = 196608 DMA cycles;
+    // products 256 * ceil(64/4) + 512 * ceil(64/4).
+    expect(expectedLayoutStepCycles(layer(0.4), { sparseW: false, sparseR: false }, t).cycles).toBe(209192);
+  });
+
+  it('at 0.4 sparse W and R are cheaper although they still stream; at 0.1 dense is', () => {
+    // 0.4: 38.4 entries per PE column (padding ~1e-5: a 16-zero gap has probability 0.4^16).
+    // W: ceil(9830.4) entries * 2.5 B + 2 * 256 = 25090 B; R: ceil(19660.8) * 2.5 + 2 * 512 = 50177 B;
+    // together 75267 B > 65536: streamed, 75267 * 32 / 16 = 150534 cycles;
+    // products 256 * 39.4 -> 10087 and 512 * 39.4 -> 20173; step 150534 + 10087 + 20173 + 296 = 181090 < 209192.
+    const c = bestWeightLayouts(layer(0.4), t);
+    expect(c.costs[3].cycles).toBe(181090);
+    expect([c.sparseW, c.sparseR]).toEqual([true, true]);
+    // 0.1: 57.6 entries per column make 2.5 B entries cost more bytes than 2 B dense weights.
+    const d = bestWeightLayouts(layer(0.1), t);
+    expect([d.sparseW, d.sparseR]).toEqual([false, false]);
+  });
+
+  it('thresholds where each layout flips given the other: 0.305 while streaming, 0.769 once both fit', () => {
+    // Given sparse R at 0.4 (50177 B), dense W costs 2 * (32768 + 50177) + 4096 + 20173 + 296 = 190455.
+    // Sparse W with e entries per column: 2 * (640e + 512 + 50177) + 256 (1 + e) + 20173 + 296 < 190455
+    // <=> 1536 e < 68352 <=> e < 44.5 = 64 d <=> d < 0.6953: sparsity > 0.3047, grid 0.305. R is symmetric
+    // (3072 e < 136704).
+    expect(autoWeightThresholds(layer(0.4), t).thresholds).toEqual({ W: 0.305, R: 0.305 });
+    // At 0.7 both fit (dense W 32768 B + sparse R 25662 B): dense W costs 256 * 16 = 4096, sparse W
+    // 256 * (1 + 64 d + pad(d)); ceil(...) < 4096 first holds at d = 0.231 (pad 0.168 entries): 0.769.
+    const a = autoWeightThresholds(layer(0.7), t);
+    expect([a.choice.sparseW, a.choice.sparseR]).toEqual([false, true]);
+    expect(a.thresholds.W).toBe(0.769);
+    // Dense W + sparse R at 0.7: 4096 + ceil(512 * 20.248) + 292 = 14755; sparse W adds 1088 cycles.
+    expect(a.choice.cycles).toBe(14755);
+    expect(a.choice.costs[3].cycles).toBe(15843);
+  });
+
+  it('the rule applied with the thresholds reproduces the cheapest combination; bisection = linear scan', () => {
+    let seed = 11;
+    const r = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let k = 0; k < 10; k++) {
+      const tt = withParams(defaultTarget, {
+        pes: 2 + Math.floor(r() * 16),
+        denseLanes: 1 + Math.floor(r() * 8),
+        columnOverheadCycles: Math.floor(r() * 3),
+        weightSramBytesPerPe: 1024 + Math.floor(r() * 16384),
+      });
+      const l = { input: 8 + Math.floor(r() * 120), hidden: 8 + Math.floor(r() * 60), weightSparsityW: Math.round(r() * 1000) / 1000, weightSparsityR: Math.round(r() * 1000) / 1000, inputSparsityW: 0, inputSparsityR: 0 };
+      const a = autoWeightThresholds(l, tt);
+      expect([l.weightSparsityW >= a.thresholds.W, l.weightSparsityR >= a.thresholds.R]).toEqual([a.choice.sparseW, a.choice.sparseR]);
+      const min = Math.min(...a.choice.costs.map((c) => c.cycles));
+      expect(a.choice.cycles).toBe(min);
+      for (const m of ['W', 'R'] as const) {
+        const other = m === 'W' ? a.choice.sparseR : a.choice.sparseW;
+        const at = (s: number, sparse: boolean) =>
+          expectedLayoutStepCycles(m === 'W' ? { ...l, weightSparsityW: s } : { ...l, weightSparsityR: s }, m === 'W' ? { sparseW: sparse, sparseR: other } : { sparseW: other, sparseR: sparse }, tt).cycles;
+        const dense = at(0, false);
+        let linear = Infinity;
+        for (let g = 1000; g >= 0 && at(g / 1000, true) < dense; g -= 1) linear = g / 1000;
+        expect(layerWeightThreshold(l, m, other, tt)).toBe(linear);
+      }
+    }
   });
 });
 
@@ -82,9 +146,10 @@ describe('select-mode pass', () => {
     const n = run.graph.nodes[0];
     expect(getStrings(n, ANN.modeW)).toEqual(['sparse-weight']);
     expect(getStrings(n, ANN.modeR)).toEqual(['dense']);
-    const wt = getFloats(n, ANN.modeWeightThresholdW)![0];
-    expect(wt).toBe(autoWeightThreshold({ rows: 128, cols: 64 }, target));
-    expect(wt).toBeLessThan(0.95);
+    // 64 rows per PE, nothing streams (dense W 8 KiB + R 4 KiB per PE): W sparse once
+    // ceil(64 (1 + 64 d + pad(d))) < 64 * 16 (d <= 0.231, pad 0.168), R once ceil(32 (1 + ...)) < 32 * 16: both 0.769.
+    expect(getFloats(n, ANN.modeWeightThresholdW)).toEqual([0.769]);
+    expect(getFloats(n, ANN.modeWeightThresholdR)).toEqual([0.769]);
     expect(run.results[2].counters).toEqual({ dense: 1, sparse: 1, runtime: 0 });
     expect(run.results[2].reports[0].rows).toHaveLength(2);
   });

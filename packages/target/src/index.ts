@@ -7,3 +7,4 @@ export * from './rel-csc.js';
 export * from './cost-model.js';
 export * from './layer-cost.js';
 export * from './params-doc.js';
+export * from './layer-layouts.js';

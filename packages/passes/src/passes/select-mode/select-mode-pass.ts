@@ -1,17 +1,19 @@
 /**
  * `select-mode`: per LSTM layer, direction and matrix (W: input part, R:
  * recurrent part), the patent's dense/sparse decision. Thresholds are given
- * or `auto` (break-even sparsity from the target cost model for that matrix
- * shape). The input test is static (calibration input sparsity), deferred to
+ * or `auto`: the weight layouts (dense or sparse, per matrix) that make the
+ * whole layer step cheapest on the target's cost model, weight streaming
+ * included, expressed as per-matrix thresholds; input thresholds are the
+ * per-matrix break-even input sparsity. The input test is static (calibration input sparsity), deferred to
  * run time (zero count of each input vector), or off (weight test alone).
  */
 import type { Node } from '@lstmc/ir';
-import { type MatvecMode, type Target, expectedMatvecCycles } from '@lstmc/target';
+import { LAYOUT_COMBOS, type MatvecMode, type Target, expectedMatvecCycles, layoutsLabel } from '@lstmc/target';
 import { ANN, type AttrPatch, floatsAttr, getFloats, intsAttr, patchNodes, stringAttr, stringsAttr } from '../../annotations.js';
 import { MATRICES, type MatrixKind, lstmNodes, matrixLabel } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 import { COMBINES, type Decision, decideRuntime, decideStatic, modeOf } from './rule.js';
-import { autoInputThreshold, autoWeightThreshold } from './thresholds.js';
+import { autoInputThreshold, autoWeightThresholds, layerReportRow } from './thresholds.js';
 
 /** Thresholds that can never be met are recorded as this value (> any sparsity). */
 export const NEVER = 2;
@@ -20,7 +22,7 @@ export const selectModePass = definePass({
   name: 'select-mode',
   summary: "the patent's rule: dense or sparse mode per layer and matrix from weight and input sparsity",
   options: {
-    'weight-threshold': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'weight sparsity from which the sparse mode is used; auto = cost-model break-even' },
+    'weight-threshold': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'weight sparsity from which the sparse mode is used; auto = per matrix, the layouts that make the whole layer step cheapest on the cost model (weight streaming included)' },
     'input-threshold': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'input sparsity from which the sparse mode is used; auto = cost-model break-even' },
     combine: { kind: 'enum', values: COMBINES, default: 'or', doc: 'how the weight and input tests combine' },
     'input-test': {
@@ -43,6 +45,7 @@ export const selectModePass = definePass({
     const o = ctx.options;
     const t = ctx.target;
     const rows: (string | number)[][] = [];
+    const layerRows: (string | number)[][] = [];
     const patches = new Map<Node, AttrPatch>();
     for (const n of lstmNodes(g)) {
       const wsW = getFloats(n, ANN.sparsityW);
@@ -51,6 +54,18 @@ export const selectModePass = definePass({
       const dirs = wsW.length;
       const [hidden, inputSize] = sizesOf(g, n);
       const patch: AttrPatch = { [ANN.modeCombine]: stringAttr(o.combine) };
+      const inputSparsity = (m: MatrixKind, d: number) =>
+        m === 'W' ? (getFloats(n, ANN.deltaSparsity)?.[0] ?? getFloats(n, ANN.inputSparsityW)?.[d]) : getFloats(n, ANN.inputSparsityR)?.[d];
+      // Weight thresholds per direction: given, or from the whole layer step (W and R share the weight SRAM).
+      const thresholds = Array.from({ length: dirs }, (_, d): Record<MatrixKind, number> => {
+        const given = o['weight-threshold'];
+        if (given !== 'auto') return { W: given, R: given };
+        const known = (m: MatrixKind) => (o['input-test'] === 'static' ? (inputSparsity(m, d) ?? 0) : 0);
+        const layer = { input: inputSize, hidden, weightSparsityW: wsW[d], weightSparsityR: wsR[d], inputSparsityW: known('W'), inputSparsityR: known('R') };
+        const auto = autoWeightThresholds(layer, t);
+        layerRows.push(layerReportRow(dirs === 1 ? n.name : `${n.name}[${d === 0 ? 'fwd' : 'rev'}]`, layer, auto));
+        return auto.thresholds;
+      });
       for (const m of MATRICES) {
         const cols = m === 'W' ? inputSize : hidden;
         const shape = { rows: 4 * hidden, cols };
@@ -59,12 +74,12 @@ export const selectModePass = definePass({
         const counts: number[] = [];
         const wts: number[] = [];
         const its: number[] = [];
-        const wt = o['weight-threshold'] === 'auto' ? autoWeightThreshold(shape, t) : o['weight-threshold'];
         for (let d = 0; d < dirs; d++) {
+          const wt = thresholds[d][m];
           const ws = (m === 'W' ? wsW : wsR)[d];
           const wp = ws >= wt;
           // With delta updates the W product sees the change vectors, whose sparsity delta measured.
-          const measured = m === 'W' ? (getFloats(n, ANN.deltaSparsity)?.[0] ?? getFloats(n, ANN.inputSparsityW)?.[d]) : getFloats(n, ANN.inputSparsityR)?.[d];
+          const measured = inputSparsity(m, d);
           const is = o['input-test'] === 'static' ? measured : undefined;
           if (o['input-test'] === 'static' && is === undefined) ctx.fail('E-MODE-NO-INPUT-SPARSITY', `layer '${n.name}' has no recorded input sparsity`);
           // The input test only matters when its outcome changes the mode.
@@ -103,6 +118,12 @@ export const selectModePass = definePass({
       columns: ['matrix', 'shape', 'weight sp.', 'w. threshold', 'input sp.', 'i. threshold', 'mode', 'run-time mode', 'zero count', 'dense cycles', 'chosen cycles'],
       rows,
     });
+    if (o['weight-threshold'] === 'auto')
+      ctx.report({
+        title: 'select-mode: weight layouts from the layer step cost (weight-threshold=auto), expected cycles per step',
+        columns: ['layer', 'W sp.', 'R sp.', ...LAYOUT_COMBOS.map((c) => layoutsLabel(c)), 'cheapest W/R', 'W threshold', 'R threshold'],
+        rows: layerRows,
+      });
     return patchNodes(g, patches);
   },
 });
