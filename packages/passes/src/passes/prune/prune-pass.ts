@@ -23,6 +23,8 @@ import {
 import { nnzPerPe, pruneBalanced, pruneBlocks, pruneMagnitude, pruneRows } from './methods.js';
 import { pruneBalancedEntries } from './balance-entries.js';
 import { absOf, smallestMask, zerosFor } from './select.js';
+import { maxGapReportRow, parseMaxGap } from './max-gap-option.js';
+import { pruneBalancedMaxGap } from './max-gap.js';
 
 export const PRUNE_METHODS = ['magnitude', 'row', 'block', 'balanced'] as const;
 
@@ -42,6 +44,11 @@ export const prunePass = definePass({
       default: 'nnz',
       doc: 'method=balanced: equal non-zeros per PE, or equal encoded entries (non-zeros + csc-rel padding) per PE',
     },
+    'max-gap': {
+      kind: 'string',
+      default: 'off',
+      doc: 'method=balanced: off, auto (2^relIndexBits - 1: no csc-rel padding) or N: keep weights so no run of zero rows before a kept weight in a PE column exceeds N (same count per PE)',
+    },
   },
   requires: [],
   establishes: [],
@@ -58,6 +65,10 @@ export const prunePass = definePass({
       return v === 'auto' ? o.sparsity : v;
     };
     if (o.scope === 'global' && o.method !== 'magnitude') ctx.fail('E-PRUNE-OPTION', 'scope=global applies to method=magnitude only', 'scope');
+    const maxGap = parseMaxGap(o['max-gap'], ctx.target.relIndexBits, (msg) => ctx.fail('E-PRUNE-OPTION', msg, 'max-gap'));
+    if (maxGap !== undefined && o.method !== 'balanced') ctx.fail('E-PRUNE-OPTION', 'max-gap applies to method=balanced only', 'max-gap');
+    if (maxGap !== undefined && o.balance === 'entries') ctx.fail('E-PRUNE-OPTION', 'max-gap leaves no padding, so balance=entries and balance=nnz coincide; use max-gap with balance=nnz', 'max-gap');
+    const gapRows: (string | number)[][] = [];
     const layers: LstmParams[] = [];
     for (const n of lstmNodes(g)) {
       const p = lstmParams(g, n);
@@ -68,7 +79,7 @@ export const prunePass = definePass({
     const before = layers.map((p) => MATRICES.map((m) => Array.from({ length: p.dirs }, (_, d) => readMatrix(p, m, d))));
     const after = before.map((byKind, li) =>
       byKind.map((mats, mi) =>
-        mats.map((a) => {
+        mats.map((a, d) => {
           const p = layers[li];
           const m = MATRICES[mi];
           const rows = 4 * p.hidden;
@@ -82,6 +93,11 @@ export const prunePass = definePass({
             case 'block':
               return pruneBlocks(a, rows, cols, s, o.block[0], o.block[1]);
             case 'balanced':
+              if (maxGap !== undefined) {
+                const r = pruneBalancedMaxGap(a, rows, cols, s, ctx.target.pes, maxGap);
+                gapRows.push(maxGapReportRow(matrixLabel(p.node, m, d, p.dirs), a, r, rows, cols, pruneBalanced(a, rows, cols, s, ctx.target.pes), ctx.target));
+                return r.data;
+              }
               return o.balance === 'entries'
                 ? pruneBalancedEntries(a, rows, cols, s, ctx.target.pes, ctx.target.relIndexBits)
                 : pruneBalanced(a, rows, cols, s, ctx.target.pes);
@@ -118,6 +134,12 @@ export const prunePass = definePass({
       });
     });
     ctx.report(pruneReport(rows));
+    if (maxGap !== undefined)
+      ctx.report({
+        title: `prune: padding-aware balanced pruning (max-gap=${maxGap}); |w| dropped vs plain balanced pruning`,
+        columns: ['matrix', 'shape', 'moved weights', 'padding (plain)', 'padding', 'dropped |w| (plain)', 'dropped |w|', 'kept |w| lost vs plain'],
+        rows: gapRows,
+      });
     return replaceInitializers(g, repl);
   },
 });
