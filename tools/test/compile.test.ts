@@ -28,6 +28,20 @@ describe('lstmc compile --target js', () => {
     expect(d).toBeLessThanOrEqual(1e-5);
   });
 
+  it("records the select-mode pass's per-layer decisions in the runtime graph", async () => {
+    const d = tmp();
+    const modes = async (pipeline: string) => {
+      const out = join(d, 'k.lrg');
+      const r = await cli('compile', join(KWS, 'model.onnx'), '--pipeline', pipeline, '-o', out);
+      expect(r.code, r.stderr).toBe(0);
+      return readRuntimeGraph(readFileSync(out)).nodes.filter((n) => n.kernel === 'lstm.dense.f32').map((n) => n.mode);
+    };
+    // kws weights are 80% zeros: sparse from a 0.5 threshold, dense above 0.9; no annotation, no mode.
+    expect(await modes('fold,sparsity,select-mode{weight-threshold=0.5,input-test=off}')).toEqual([{ W: 'sparse', R: 'sparse' }, { W: 'sparse', R: 'sparse' }]);
+    expect(await modes('fold,sparsity,select-mode{weight-threshold=0.9,input-test=off}')).toEqual([{ W: 'dense', R: 'dense' }, { W: 'dense', R: 'dense' }]);
+    expect(await modes('fold')).toEqual([undefined, undefined]);
+  });
+
   it('defaults to js and to MODEL.lrg in the current directory', async () => {
     try {
       const r = await cli('compile', join(CONFORMANCE, 'onnx-node/test_lstm_defaults/model.onnx'));

@@ -1,22 +1,30 @@
 import type { Node } from '@lstmc/ir';
-import { RT_EXEC_MODES, type RtExecMode, type RtExecModeKind } from '@lstmc/runtime';
+import type { RtExecMode, RtExecModeKind } from '@lstmc/runtime';
 
 /** Annotation keys the mode-selection pass writes on LSTM nodes (see @lstmc/passes annotations). */
 export const MODE_ANNOTATIONS = { W: 'lstmc.mode.W', R: 'lstmc.mode.R' } as const satisfies Record<keyof RtExecMode, string>;
+
+/**
+ * The pass records one matvec mode per direction: `dense`, or a sparse one (`sparse-weight`,
+ * `sparse-input`, `sparse-both`); for a decision taken at run time this is its default (low) mode.
+ */
+function kindOf(mode: string): RtExecModeKind | undefined {
+  if (mode === 'dense') return 'dense';
+  return mode.startsWith('sparse') ? 'sparse' : undefined;
+}
 
 function kindsOf(n: Node, key: string): RtExecModeKind[] | undefined {
   const a = n.attrs[key];
   const vals = a?.kind === 'string' ? [a.value] : a?.kind === 'strings' ? [...a.value] : undefined;
   if (!vals || vals.length === 0) return undefined;
-  // select-mode writes the target's matvec modes (dense, sparse-weight, sparse-input, sparse-both): any sparse-* is sparse here.
-  const kinds = vals.map((v) => (v.startsWith('sparse-') ? 'sparse' : v));
-  return kinds.every((v): v is RtExecModeKind => (RT_EXEC_MODES as readonly string[]).includes(v)) ? kinds : undefined;
+  const kinds = vals.map(kindOf);
+  return kinds.every((k): k is RtExecModeKind => k !== undefined) ? kinds : undefined;
 }
 
 /**
  * The execution mode recorded for an LSTM layer, from the passes' per-direction annotations.
  * The runtime graph keeps one mode per layer and matrix: a matrix is `sparse` when any direction
- * runs it sparse. Undefined when the graph was not annotated.
+ * runs it in a sparse mode. Undefined when the graph was not annotated.
  */
 export function execModeOf(n: Node): RtExecMode | undefined {
   const w = kindsOf(n, MODE_ANNOTATIONS.W);

@@ -81,7 +81,7 @@ describe('lowerToRuntime', () => {
 
   it("records the passes' per-layer modes on the LSTM node, through the file format", () => {
     const g = torchLikeLstm([5, 2, 4], 6, {
-      attrs: { 'lstmc.mode.W': { kind: 'strings', value: ['sparse'] }, 'lstmc.mode.R': { kind: 'strings', value: ['dense'] } },
+      attrs: { 'lstmc.mode.W': { kind: 'strings', value: ['sparse-weight'] }, 'lstmc.mode.R': { kind: 'strings', value: ['dense'] } },
     });
     const m = readRuntimeGraph(writeRuntimeGraph(lowerToRuntime(g)));
     expect(m.nodes.find((n) => n.kernel === 'lstm.dense.f32')!.mode).toEqual({ W: 'sparse', R: 'dense' });
