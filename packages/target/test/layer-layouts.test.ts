@@ -33,4 +33,11 @@ describe('weight layouts chosen per layer step', () => {
     expect([c.modeW, c.modeR]).toEqual(['sparse-both', 'sparse-weight']);
     expect(c.cycles).toBeLessThan(expectedLayoutStepCycles(layer(256, 512, 0.9), { sparseW: true, sparseR: true }, defaultTarget).cycles);
   });
+
+  it('input sparsity moves the switch: at 0.30 sparse wins when 90% of the inputs are zero (simulated 199,623 vs 205,387)', () => {
+    const dense = bestWeightLayouts(layer(256, 512, 0.3), defaultTarget);
+    expect([dense.sparseW, dense.sparseR]).toEqual([false, false]);
+    const sparse = bestWeightLayouts({ ...layer(256, 512, 0.3), inputSparsityW: 0.9, inputSparsityR: 0.9 }, defaultTarget);
+    expect([sparse.sparseW, sparse.sparseR]).toEqual([true, true]);
+  });
 });

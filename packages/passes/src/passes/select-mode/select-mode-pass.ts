@@ -60,7 +60,9 @@ export const selectModePass = definePass({
       const thresholds = Array.from({ length: dirs }, (_, d): Record<MatrixKind, number> => {
         const given = o['weight-threshold'];
         if (given !== 'auto') return { W: given, R: given };
-        const known = (m: MatrixKind) => (o['input-test'] === 'static' ? (inputSparsity(m, d) ?? 0) : 0);
+        // Expected input sparsity: measured on calibration data when recorded (also for the run-time test,
+        // whose branch will skip zeros), none when the input test is off (zeros are never skipped).
+        const known = (m: MatrixKind) => (o['input-test'] === 'off' ? 0 : (inputSparsity(m, d) ?? 0));
         const layer = { input: inputSize, hidden, weightSparsityW: wsW[d], weightSparsityR: wsR[d], inputSparsityW: known('W'), inputSparsityR: known('R') };
         const auto = autoWeightThresholds(layer, t);
         layerRows.push(layerReportRow(dirs === 1 ? n.name : `${n.name}[${d === 0 ? 'fwd' : 'rev'}]`, layer, auto));
