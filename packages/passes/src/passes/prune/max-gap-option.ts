@@ -14,7 +14,7 @@ function padding(data: ArrayLike<number>, rows: number, cols: number, t: Target)
   return countRelCsc(data, rows, cols, rowToPe(rows, t.pes), t.relIndexBits).paddingPerPe.reduce((s, x) => s + x, 0);
 }
 
-/** matrix, shape, moved weights, padding entries plain / now, |w| dropped plain / now, kept |w| lost relative to plain. */
+/** matrix, shape, weights kept that plain drops, padding entries plain / now, |w| dropped plain / now, kept |w| lost relative to plain. */
 export function maxGapReportRow(
   label: string,
   a: Float32Array,

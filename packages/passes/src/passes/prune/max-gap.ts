@@ -6,26 +6,29 @@
  * CSC layout then needs no padding entries. Zeros after a column's last kept
  * weight are free (the column length is stored), so they are not constrained.
  *
- * Per PE, greedily:
- * 1. start from the K largest weights (plain balanced pruning);
- * 2. in every over-long gap keep the fewest weights that split it into gaps of
- *    at most maxGap, among those the largest-magnitude ones (a small dynamic
- *    program over the gap);
- * 3. drop as many kept weights as were added, smallest magnitude first, each
- *    only if dropping it leaves no gap longer than maxGap (a column's last
- *    weight can always go: its gap becomes trailing), so K is unchanged.
+ * Per PE, two candidates, the one keeping more total |w| wins:
+ * - greedy: 1. start from the K largest weights (plain balanced pruning);
+ *   2. in every over-long gap keep the fewest weights that split it into gaps
+ *   of at most maxGap, among those the largest-magnitude ones (a small dynamic
+ *   program over the gap); 3. drop as many kept weights as were added,
+ *   smallest magnitude first, each only if dropping it leaves no gap longer
+ *   than maxGap (a column's last weight can always go: its gap becomes
+ *   trailing), so K is unchanged;
+ * - Lagrangian relaxation of the K constraint (max-gap-lagrange.ts), which is
+ *   much better when many gaps are over-long (high sparsity).
  * Weights that are zero in the input are never kept; a gap that holds only such
  * zeros cannot be filled and keeps its padding.
  */
 import { rowToPe, rowsOfPes } from '@lstmc/target';
 import { smallestMask } from './select.js';
+import { lagrangeKeep } from './max-gap-lagrange.js';
 
 export interface MaxGapPruneResult {
   readonly data: Float32Array;
   /** Sum of |w| kept by plain balanced pruning and by this one (the difference is the magnitude given up). */
   readonly keptPlain: number;
   readonly kept: number;
-  /** Weights kept inside over-long gaps instead of smaller ones elsewhere on their PE. */
+  /** Weights kept that plain balanced pruning drops (as many of its kept weights are dropped instead). */
   readonly moved: number;
 }
 
@@ -91,40 +94,13 @@ export function pruneBalancedMaxGap(a: Float32Array, rows: number, cols: number,
           keep[c * L + l] = 1;
           keptPlain += mag[c * L + l];
         }
-    // 2. Fill over-long gaps.
-    let added = 0;
-    for (let c = 0; c < cols; c++) {
-      const base = c * L;
-      const col = mag.subarray(base, base + L);
-      let prev = -1;
-      for (let l = 0; l < L; l++) {
-        if (!keep[base + l]) continue;
-        if (l - prev - 1 > maxGap) {
-          for (const j of fillGap(col, prev + 1, l - 1, maxGap) ?? []) {
-            keep[base + j] = 1;
-            added++;
-          }
-        }
-        prev = l;
-      }
-    }
-    moved += added;
-    // 3. Drop as many, smallest first, where no gap grows beyond maxGap.
-    const order = Array.from({ length: n }, (_, i) => i)
-      .filter((i) => keep[i])
-      .sort((x, y) => mag[x] - mag[y] || y - x);
-    let toDrop = added;
-    while (toDrop > 0) {
-      let progress = false;
-      for (const i of order) {
-        if (toDrop === 0) break;
-        if (!keep[i] || !droppable(keep, i, L, maxGap)) continue;
-        keep[i] = 0;
-        toDrop--;
-        progress = true;
-      }
-      if (!progress) throw new Error('max-gap pruning: no droppable weight (a column always has a droppable last weight)');
-    }
+    const plain = keep.slice();
+    const greedy = greedyKeep(mag, keep, L, cols, maxGap);
+    const relaxed = lagrangeKeep(mag, L, cols, K, maxGap);
+    const sumOf = (k: Uint8Array) => k.reduce((s, v, i) => (v ? s + mag[i] : s), 0);
+    const chosen = sumOf(relaxed) > sumOf(greedy) && count(relaxed) === count(greedy) ? relaxed : greedy;
+    for (let i = 0; i < n; i++) if (chosen[i] && !plain[i]) moved++;
+    keep.set(chosen);
     peRows.forEach((r, l) => {
       for (let c = 0; c < cols; c++)
         if (keep[c * L + l]) {
@@ -134,6 +110,52 @@ export function pruneBalancedMaxGap(a: Float32Array, rows: number, cols: number,
     });
   }
   return { data: out, keptPlain, kept, moved };
+}
+
+/** Steps 2 and 3 on a copy of `start` (the plain kept set). */
+function greedyKeep(mag: Float64Array, start: Uint8Array, L: number, cols: number, maxGap: number): Uint8Array {
+  const keep = start.slice();
+  const n = keep.length;
+  // 2. Fill over-long gaps.
+  let added = 0;
+  for (let c = 0; c < cols; c++) {
+    const base = c * L;
+    const col = mag.subarray(base, base + L);
+    let prev = -1;
+    for (let l = 0; l < L; l++) {
+      if (!keep[base + l]) continue;
+      if (l - prev - 1 > maxGap) {
+        for (const j of fillGap(col, prev + 1, l - 1, maxGap) ?? []) {
+          keep[base + j] = 1;
+          added++;
+        }
+      }
+      prev = l;
+    }
+  }
+  // 3. Drop as many, smallest first, where no gap grows beyond maxGap.
+  const order = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => keep[i])
+    .sort((x, y) => mag[x] - mag[y] || y - x);
+  let toDrop = added;
+  while (toDrop > 0) {
+    let progress = false;
+    for (const i of order) {
+      if (toDrop === 0) break;
+      if (!keep[i] || !droppable(keep, i, L, maxGap)) continue;
+      keep[i] = 0;
+      toDrop--;
+      progress = true;
+    }
+    if (!progress) throw new Error('max-gap pruning: no droppable weight (a column always has a droppable last weight)');
+  }
+  return keep;
+}
+
+function count(k: Uint8Array): number {
+  let n = 0;
+  for (const v of k) n += v;
+  return n;
 }
 
 /** Whether dropping kept position i (column-major, column length L) leaves every gap <= maxGap. */

@@ -137,7 +137,7 @@ export const prunePass = definePass({
     if (maxGap !== undefined)
       ctx.report({
         title: `prune: padding-aware balanced pruning (max-gap=${maxGap}); |w| dropped vs plain balanced pruning`,
-        columns: ['matrix', 'shape', 'moved weights', 'padding (plain)', 'padding', 'dropped |w| (plain)', 'dropped |w|', 'kept |w| lost vs plain'],
+        columns: ['matrix', 'shape', 'kept, dropped by plain', 'padding (plain)', 'padding', 'dropped |w| (plain)', 'dropped |w|', 'kept |w| lost vs plain'],
         rows: gapRows,
       });
     return replaceInitializers(g, repl);
