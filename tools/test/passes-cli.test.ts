@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { decodeTensorProto, loadOnnxFile, zeroFraction } from '@lstmc/ir';
 import { lowerToRuntime } from '@lstmc/backend-js';
 import { createModel } from '@lstmc/runtime';
+import { countRelCsc, defaultTarget, rowToPe } from '@lstmc/target';
 import { cli, REPO } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'lstmc-passes-'));
@@ -109,6 +110,31 @@ describe('lstmc prune', () => {
     // Pruning changed the outputs (the test would be vacuous otherwise).
     const origOut = await (await ort.InferenceSession.create(MODEL)).run({ features: new ort.Tensor('float32', x.data as Float32Array, [...x.dims]) });
     expect(Math.max(...Array.from(origOut.probs.data as Float32Array, (v, i) => Math.abs(v - want[i])))).toBeGreaterThan(1e-4);
+  });
+
+  it('--max-gap auto: balanced pruning whose relative-indexed encoding needs no padding entries on the target', async () => {
+    const d = tmp();
+    const counts = async (extra: string[]) => {
+      const out = join(d, `kws-${extra.length}.onnx`);
+      const r = await cli('prune', MODEL, '--sparsity', '0.9', '--method', 'balanced', ...extra, '-q', '-o', out);
+      expect(r.code, r.stderr).toBe(0);
+      const g = loadOnnxFile(out);
+      let padding = 0;
+      for (const n of g.nodes.filter((x) => x.op === 'LSTM'))
+        for (const slot of [1, 2]) {
+          const t = g.initializers.get(n.inputs[slot])!;
+          const [, rows, cols] = t.dims;
+          // Each direction's matrix is encoded on its own, rows spread over the default target's PEs.
+          for (let dir = 0; dir < t.dims[0]; dir++) {
+            const m = (t.data as Float32Array).subarray(dir * rows * cols, (dir + 1) * rows * cols);
+            padding += countRelCsc(m, rows, cols, rowToPe(rows, defaultTarget.pes), defaultTarget.relIndexBits).paddingPerPe.reduce((a, b) => a + b, 0);
+          }
+          expect(zeroFraction(t)).toBeGreaterThanOrEqual(0.89);
+        }
+      return padding;
+    };
+    expect(await counts([])).toBeGreaterThan(0);
+    expect(await counts(['--max-gap', 'auto'])).toBe(0);
   });
 
   it('requires --sparsity (usage error) and rejects a bad method with a pipeline diagnostic', async () => {

@@ -8,7 +8,7 @@ import { loadModel } from '../load-model.js';
 import { targetFromArgs } from '../pass-flags.js';
 
 /** Command flags that map one to one onto `prune` pass options. */
-const PASSED_THROUGH = ['method', 'sparsity', 'w-sparsity', 'r-sparsity', 'scope', 'block', 'balance'] as const satisfies readonly (keyof typeof prunePass.options)[];
+const PASSED_THROUGH = ['method', 'sparsity', 'w-sparsity', 'r-sparsity', 'scope', 'block', 'balance', 'max-gap'] as const satisfies readonly (keyof typeof prunePass.options)[];
 
 export const prune: Command = {
   name: 'prune',
@@ -22,6 +22,7 @@ export const prune: Command = {
     scope: { type: 'string', value: 'per-matrix|global', help: 'magnitude: one threshold per matrix (default) or over all matrices' },
     block: { type: 'string', value: 'RxC', help: 'block shape for --method block (default 4x4)' },
     balance: { type: 'string', value: 'nnz|entries', help: '--method balanced: equal non-zeros per PE (default) or equal encoded entries' },
+    'max-gap': { type: 'string', value: 'auto|N', help: '--method balanced: no gap longer than N rows in a PE column, so the sparse encoding needs no padding entries (auto: from the target\'s relIndexBits)' },
     'target-config': { type: 'string', value: 'FILE', help: 'accelerator target (PE count for --method balanced)' },
     output: { type: 'string', short: 'o', value: 'FILE', help: 'output model (default: MODEL.pruned.onnx in the current directory)' },
     quiet: { type: 'boolean', short: 'q', help: 'do not print the per-matrix report' },
