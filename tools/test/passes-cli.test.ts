@@ -114,9 +114,12 @@ describe('lstmc prune', () => {
 
   it('--max-gap auto: balanced pruning whose relative-indexed encoding needs no padding entries on the target', async () => {
     const d = tmp();
+    // 4 PEs: 64 rows of each 256-row gate matrix per PE, so gaps beyond the 4-bit relative index occur.
+    const target = join(d, 'pe4.json');
+    writeFileSync(target, JSON.stringify({ pes: 4 }));
     const counts = async (extra: string[]) => {
       const out = join(d, `kws-${extra.length}.onnx`);
-      const r = await cli('prune', MODEL, '--sparsity', '0.9', '--method', 'balanced', ...extra, '-q', '-o', out);
+      const r = await cli('prune', MODEL, '--sparsity', '0.9', '--method', 'balanced', '--target-config', target, ...extra, '-q', '-o', out);
       expect(r.code, r.stderr).toBe(0);
       const g = loadOnnxFile(out);
       let padding = 0;
@@ -124,10 +127,10 @@ describe('lstmc prune', () => {
         for (const slot of [1, 2]) {
           const t = g.initializers.get(n.inputs[slot])!;
           const [, rows, cols] = t.dims;
-          // Each direction's matrix is encoded on its own, rows spread over the default target's PEs.
+          // Each direction's matrix is encoded on its own, rows spread over the 4 PEs.
           for (let dir = 0; dir < t.dims[0]; dir++) {
             const m = (t.data as Float32Array).subarray(dir * rows * cols, (dir + 1) * rows * cols);
-            padding += countRelCsc(m, rows, cols, rowToPe(rows, defaultTarget.pes), defaultTarget.relIndexBits).paddingPerPe.reduce((a, b) => a + b, 0);
+            padding += countRelCsc(m, rows, cols, rowToPe(rows, 4), defaultTarget.relIndexBits).paddingPerPe.reduce((a, b) => a + b, 0);
           }
           expect(zeroFraction(t)).toBeGreaterThanOrEqual(0.89);
         }
