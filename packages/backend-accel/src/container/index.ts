@@ -1,4 +1,4 @@
-export * from './crc32.js';
+export { crc32 } from '@lstmc/runtime';
 export * from './program.js';
 export * from './sections.js';
 export * from './weights-blob.js';

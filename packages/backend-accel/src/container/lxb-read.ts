@@ -2,7 +2,7 @@ import { DiagnosticError, fail, withLocation } from '@lstmc/ir';
 import { parseTarget, targetHash, type Target } from '@lstmc/target';
 import { decodeProgram } from '../isa/decode.js';
 import { deriveIsa } from '../isa/derive-isa.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '@lstmc/runtime';
 import { checkIo, checkMatrices } from './validate-meta.js';
 import type { IoDesc, LxbProgram, MatrixDesc } from './program.js';
 import { LXB, SECTION_KINDS, SECTION_ORDER, type SectionKind } from './sections.js';

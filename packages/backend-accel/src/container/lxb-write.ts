@@ -1,7 +1,7 @@
 import { printTarget, targetHashBytes } from '@lstmc/target';
 import { deriveIsa } from '../isa/derive-isa.js';
 import { encodeProgram } from '../isa/encode.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '@lstmc/runtime';
 import type { LxbProgram } from './program.js';
 import { LXB, SECTION_KINDS, SECTION_ORDER, type SectionKind } from './sections.js';
 
