@@ -38,7 +38,7 @@ export const LAYER_GLUE_OPS = ['Squeeze', 'Unsqueeze', 'Transpose', 'Reshape', '
  * calibration ranges (codegen compile.ts makes the same override); the
  * kernel's re-quantization of the exact float32 h is then the identity.
  */
-export function fedByLstm(fx: FixedNumerics, value: string): boolean {
+export function fedByLstm(fx: Pick<FixedNumerics, 'producer'>, value: string): boolean {
   let v = value;
   for (let p = fx.producer(v); p; p = fx.producer(v)) {
     if (p.op === 'LSTM') return p.outputs[0] === v;

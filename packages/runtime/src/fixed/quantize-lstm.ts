@@ -34,14 +34,15 @@ function maxAbs(a: ArrayLike<number> | null | undefined): number {
  * scale its largest magnitude allows; x and c from the given ranges (e.g.
  * calibration maxima); the accumulator keeps W's product scale unless a
  * worst-case bound on the pre-activations (row sums of |W|*xMax + |R| + |bias|)
- * needs a coarser one.
+ * needs a coarser one. `xFrac` fixes x's format when its producer decides it:
+ * a layer fed by another LSTM's h receives h's words as they are (actBits - 1).
  */
-export function chooseLstmFormats(d: FloatLstmDirection, bits: FixedBits, xMaxAbs: number, cMaxAbs: number): FixedLstmFormats {
+export function chooseLstmFormats(d: FloatLstmDirection, bits: FixedBits, xMaxAbs: number, cMaxAbs: number, xFrac?: number): FixedLstmFormats {
   const A = bits.actBits;
   const w = fracFor(maxAbs(d.W), bits.weightBits);
   const r = fracFor(maxAbs(d.R), bits.weightBits);
   const p = fracFor(maxAbs(d.P), bits.weightBits);
-  const x = fracFor(xMaxAbs, A);
+  const x = xFrac ?? fracFor(xMaxAbs, A);
   const c = fracFor(cMaxAbs, A);
   const H = d.hidden;
   let bound = 0;

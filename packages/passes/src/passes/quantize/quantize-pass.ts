@@ -8,7 +8,8 @@
  * The error of each layer's output against float32 on the calibration data
  * is reported, and the pass fails when it exceeds `error-budget`.
  */
-import { type DType, type Graph, type Node, type Tensor, isDiagnosticError, makeTensor } from '@lstmc/ir';
+import { type DType, type Graph, type Node, type Tensor, isDiagnosticError, makeTensor, producers } from '@lstmc/ir';
+import { fedByLstm } from '@lstmc/backend-js';
 import { type FixedBits, type FixedLstmLayer, chooseLstmFormats, quantizeLstmDirection } from '@lstmc/runtime/fixed';
 import { ANN, type AttrPatch, addInitializers, derivedName, dropAnnotations, floatsAttr, intsAttr, patchNodes, stringsAttr } from '../../annotations.js';
 import { type LayerTrace, traceForPass } from '../../calibration/index.js';
@@ -51,6 +52,7 @@ export const quantizePass = definePass({
     const added = new Map<string, Tensor>();
     const patches = new Map<Node, AttrPatch>();
     const rows: (string | number)[][] = [];
+    const prods = producers(g);
     for (const n of lstmNodes(g)) {
       const p = lstmParams(g, n);
       if (!p) continue;
@@ -60,11 +62,15 @@ export const quantizePass = definePass({
       const direction = (n.attrs.direction?.value ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
       const layout = (n.attrs.layout?.value ?? 0) as 0 | 1;
       const floats = floatDirections(g, p);
-      const xMax = o['x-max'] !== 'auto' ? o['x-max'] : tr ? maxAbsOf(tr.x) : ASSUMED_RANGE;
+      // A layer fed by another LSTM's Y gets that layer's h words unchanged (h's format, |h| < 1),
+      // as the accelerator codegen and the fixed-point lowering do.
+      const fed = fedByLstm({ producer: (v) => prods.get(v) }, n.inputs[0] ?? '');
+      const xFrac = fed ? bits.actBits - 1 : undefined;
+      const xMax = fed ? 1 : o['x-max'] !== 'auto' ? o['x-max'] : tr ? maxAbsOf(tr.x) : ASSUMED_RANGE;
       const candidates = o['c-max'] !== 'auto' ? [o['c-max']] : tr ? [1, 2, 4, 8, 16, 32] : [ASSUMED_RANGE];
       let best: { layers: FixedLstmLayer[]; err: LayerError | undefined; cMax: number } | undefined;
       for (const cMax of candidates) {
-        const layers = floats.map((d) => quantizeLstmDirection(d, chooseLstmFormats(d, bits, xMax, cMax), bits));
+        const layers = floats.map((d) => quantizeLstmDirection(d, chooseLstmFormats(d, bits, xMax, cMax, xFrac), bits));
         const err = tr ? fixedLayerError(layers, direction, layout, tr) : undefined;
         if (!best || (err && best.err && err.maxAbs < best.err.maxAbs)) best = { layers, err, cMax };
       }
