@@ -9,7 +9,7 @@ import { gemmKernel } from './gemm.js';
 import { identityKernel } from './identity.js';
 import type { AnyKernel } from './kernel.js';
 import { lstmFixedKernel } from './lstm/fixed/index.js';
-import { lstmDenseF32Kernel, lstmPackF32Kernel } from './lstm/index.js';
+import { lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel } from './lstm/index.js';
 import { matmulKernel } from './matmul.js';
 import { mulKernel } from './mul.js';
 import { reluKernel } from './relu.js';
@@ -32,6 +32,8 @@ import { unsqueezeKernel } from './unsqueeze.js';
 export const BUILTIN_KERNELS = {
   'lstm.dense.f32': lstmDenseF32Kernel,
   'lstm.pack.f32': lstmPackF32Kernel,
+  'lstm.sparse.f32': lstmSparseF32Kernel,
+  'lstm.sparse.pack.f32': lstmSparsePackF32Kernel,
   'lstm.fixed': lstmFixedKernel,
   Constant: constantKernel,
   Shape: shapeKernel,

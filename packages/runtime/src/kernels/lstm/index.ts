@@ -4,3 +4,6 @@ export { packLstmWeights, unpackLstmWeights, lstmPackedSections, lstmPackedShape
 export { RNN_ACTIVATIONS, resolveActivations, isRnnActivation, sigmoid, type RnnActivationName, type ResolvedActivation } from './activations.js';
 export { createMatvecEngine, hasWasmSimd, type MatvecEngine, type EngineChoice } from './matvec-engine.js';
 export { lstmFixedKernel, LSTM_FIXED_ATTRS, LSTM_FIXED_INPUTS, type LstmFixedAttrs } from './fixed/index.js';
+export { lstmSparseF32Kernel } from './lstm-sparse-f32.js';
+export { lstmSparsePackF32Kernel } from './lstm-sparse-pack-f32.js';
+export { packLstmSparse, lstmSparseSections, lstmSparseNonZeros, validateLstmSparse, type LstmSparseChoice, type LstmSparseArrays, type LstmSparseSections } from './sparse-layout.js';

@@ -19,6 +19,13 @@ export interface MatvecEngine {
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void;
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
   /**
+   * Sparse products over compressed rows (wasm/spmv-module.ts), element offsets into the memory
+   * (ptr and col hold int32 bit patterns, see sparse-layout.ts); ptr entries index col/val from colOff/valOff:
+   *   out[r] += sum over p in [ptr[r], ptr[r+1]) of val[p] * x[col[p]],   for r < rows.
+   */
+  spmv1(ptrOff: number, colOff: number, valOff: number, x: number, out: number, rows: number): void;
+  spmv2(ptrOff: number, colOff: number, valOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void;
+  /**
    * Vectorized cell update with the default activations for `groups` groups of four units
    * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
    */
@@ -32,6 +39,8 @@ interface MatvecExports {
   mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
   mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
+  spmv1: (ptr: number, col: number, val: number, x: number, out: number, rows: number) => void;
+  spmv2: (ptr: number, col: number, val: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
 }
 
 /** Grows a WebAssembly memory to at least `bytes` (a 32-bit memory holds at most 4 GiB). */
@@ -67,6 +76,14 @@ class WasmEngine implements MatvecEngine {
 
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
     this.ex.mv2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
+  }
+
+  spmv1(ptrOff: number, colOff: number, valOff: number, x: number, out: number, rows: number): void {
+    this.ex.spmv1(ptrOff * 4, colOff * 4, valOff * 4, x * 4, out * 4, rows);
+  }
+
+  spmv2(ptrOff: number, colOff: number, valOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void {
+    this.ex.spmv2(ptrOff * 4, colOff * 4, valOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, rows);
   }
 
   readonly cell4 = (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number): void => {
@@ -115,6 +132,30 @@ class JsEngine implements MatvecEngine {
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
     this.mv1(wOff, x0, o0, H, Kq, ws);
     this.mv1(wOff, x1, o1, H, Kq, ws);
+  }
+
+  /** An int32 view of the current memory (rebuilt only when `scratch` replaced the memory). */
+  private ints(): Int32Array {
+    if (this.imem.buffer !== this.mem.buffer) this.imem = new Int32Array(this.mem.buffer);
+    return this.imem;
+  }
+
+  private imem: Int32Array = new Int32Array(0);
+
+  spmv1(ptrOff: number, colOff: number, valOff: number, x: number, out: number, rows: number): void {
+    const m = this.mem;
+    const im = this.ints();
+    for (let r = 0; r < rows; r++) {
+      let acc = 0;
+      const end = im[ptrOff + r + 1]!;
+      for (let p = im[ptrOff + r]!; p < end; p++) acc += m[valOff + p]! * m[x + im[colOff + p]!]!;
+      m[out + r] += acc;
+    }
+  }
+
+  spmv2(ptrOff: number, colOff: number, valOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void {
+    this.spmv1(ptrOff, colOff, valOff, x0, o0, rows);
+    this.spmv1(ptrOff, colOff, valOff, x1, o1, rows);
   }
 }
 

@@ -4,8 +4,10 @@ import type { MatvecEngine } from './matvec-engine.js';
 /** Everything one direction needs to run its time steps over every batch entry. */
 export interface RecurrenceArgs {
   readonly e: MatvecEngine;
-  /** Float offsets in engine memory: this direction's R and peephole sections. */
-  readonly rOff: number;
+  /** out[j*4 + g] += (R h)[g*H + j] for h at x (float offsets in engine memory), one or two vectors at once. */
+  readonly mv1: (x: number, out: number) => void;
+  readonly mv2: (x0: number, x1: number, o0: number, o1: number) => void;
+  /** Float offset in engine memory of this direction's peephole section. */
   readonly peepOff: number;
   /** h of batch entry b at hOff + b*hStride (in: initial h; out: final h). hStride = 4*ceil(H/4), zero padded. */
   readonly hOff: number;
@@ -45,10 +47,8 @@ export interface RecurrenceArgs {
  * The caller must not grow the engine's scratch while this runs.
  */
 export function runRecurrence(a: RecurrenceArgs): void {
-  const { e, rOff, H, B, lens, reverse, active, hOff, hStride, xpOff } = a;
+  const { e, mv1, mv2, H, B, lens, reverse, active, hOff, hStride, xpOff } = a;
   const H4 = 4 * H;
-  const Hq = hStride / 4;
-  const ws = 16 * Hq;
   let maxLen = 0;
   for (let b = 0; b < B; b++) maxLen = Math.max(maxLen, lens[b]!);
   const fast = e.cell4 !== undefined && a.f.name === 'sigmoid' && a.g.name === 'tanh' && a.h.name === 'tanh';
@@ -61,9 +61,9 @@ export function runRecurrence(a: RecurrenceArgs): void {
     let k = 0;
     for (; k + 2 <= n; k += 2) {
       const b0 = active[k]!, b1 = active[k + 1]!;
-      e.mv2(rOff, hOff + b0 * hStride, hOff + b1 * hStride, rowOf(s, b0), rowOf(s, b1), H, Hq, ws);
+      mv2(hOff + b0 * hStride, hOff + b1 * hStride, rowOf(s, b0), rowOf(s, b1));
     }
-    if (k < n) e.mv1(rOff, hOff + active[k]! * hStride, rowOf(s, active[k]!), H, Hq, ws);
+    if (k < n) mv1(hOff + active[k]! * hStride, rowOf(s, active[k]!));
     for (k = 0; k < n; k++) {
       const b = active[k]!;
       const t = reverse ? lens[b]! - 1 - s : s;

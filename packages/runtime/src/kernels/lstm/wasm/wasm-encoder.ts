@@ -81,6 +81,13 @@ export const op = {
   /** v128.const of four f32 lanes. */
   f32x4Const: (a: number, b = a, c = a, d = a) => [0xfd, ...uleb(0x0c), ...new Uint8Array(Float32Array.of(a, b, c, d).buffer)],
   i32x4Const: (v: number) => [0xfd, ...uleb(0x0c), ...new Uint8Array(Int32Array.of(v, v, v, v).buffer)],
+  /** Scalar loads/stores (4-byte aligned) and f32 arithmetic, for the sparse kernels. */
+  i32Load: (offset = 0) => [0x28, 2, ...uleb(offset)],
+  f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
+  f32Add: [0x92],
+  f32Mul: [0x94],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
   if: [0x04, 0x40],
   else: [0x05],
 };

@@ -1,0 +1,189 @@
+import { rtFail } from '../../errors.js';
+import type { RtTensor } from '../../tensor.js';
+import type { KernelCall, ParsedAttrs, StaticNodeInfo } from '../kernel.js';
+import { dtypeIs, rankIs } from '../shape-util.js';
+import { isRnnActivation, resolveActivations } from './activations.js';
+import type { MatvecEngine } from './matvec-engine.js';
+import { runRecurrence } from './recurrence.js';
+
+/**
+ * What the float32 LSTM kernels (`lstm.dense.f32`, `lstm.sparse.f32`) share: the ONNX attribute set,
+ * the static checks of X, sequence_lens, the states and the outputs, and the whole run (shape checks,
+ * scratch layout, per-direction input projection, recurrence, stream state). A kernel only supplies
+ * where its weights live in the matvec engine and how W x and R h are computed (`LstmDirectionOps`).
+ */
+export const LSTM_DIRECTIONS = ['forward', 'reverse', 'bidirectional'] as const;
+
+export const LSTM_ATTRS = {
+  hidden_size: { type: 'int', required: true },
+  input_size: { type: 'int', required: true },
+  direction: { type: 'string', default: 'forward', oneOf: LSTM_DIRECTIONS },
+  layout: { type: 'int', default: 0 },
+  /** 3 per direction (f, g, h); default Sigmoid, Tanh, Tanh for each direction. */
+  activations: { type: 'strings' },
+  activation_alpha: { type: 'floats', default: [] },
+  activation_beta: { type: 'floats', default: [] },
+  clip: { type: 'float' },
+  input_forget: { type: 'int', default: 0 },
+} as const;
+
+export type LstmAttrs = ParsedAttrs<typeof LSTM_ATTRS>;
+
+export function numDirections(a: Pick<LstmAttrs, 'direction'>): number {
+  return a.direction === 'bidirectional' ? 2 : 1;
+}
+
+function activationNames(a: LstmAttrs): readonly string[] {
+  return a.activations ?? (numDirections(a) === 2 ? ['Sigmoid', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'] : ['Sigmoid', 'Tanh', 'Tanh']);
+}
+
+/** Load-time checks of the attributes and of the X, sequence_lens, initial_h/c slots (2..4) and the outputs. */
+export function checkLstmNode(a: LstmAttrs, node: StaticNodeInfo): string | undefined {
+  const D = numDirections(a);
+  if (!(a.hidden_size > 0)) return `hidden_size must be positive, got ${a.hidden_size}`;
+  if (!(a.input_size > 0)) return `input_size must be positive, got ${a.input_size}`;
+  if (a.layout !== 0 && a.layout !== 1) return `layout must be 0 or 1, got ${a.layout}`;
+  if (a.input_forget !== 0 && a.input_forget !== 1) return `input_forget must be 0 or 1, got ${a.input_forget}`;
+  if (a.clip !== undefined && !(a.clip > 0)) return `clip must be positive, got ${a.clip}`;
+  const acts = activationNames(a);
+  if (acts.length !== 3 * D) return `expected ${3 * D} activations for direction ${a.direction}, got ${acts.length}`;
+  for (const n of acts) if (!isRnnActivation(n)) return `unknown activation '${n}'`;
+  const [x, sl, h0, c0] = [node.inputs[0] ?? null, node.inputs[2] ?? null, node.inputs[3] ?? null, node.inputs[4] ?? null];
+  if (!dtypeIs(x, 'f32') || !rankIs(x, 3)) return 'X must be a rank-3 f32 tensor';
+  if (x?.shape && typeof x.shape[2] === 'number' && x.shape[2] !== a.input_size) return `X has input size ${x.shape[2]}, input_size is ${a.input_size}`;
+  if (!dtypeIs(sl, 'i32', 'i64') || !rankIs(sl, 1)) return 'sequence_lens must be a rank-1 i32 or i64 tensor';
+  for (const s of [h0, c0]) if (!dtypeIs(s, 'f32') || !rankIs(s, 3)) return 'initial_h and initial_c must be rank-3 f32 tensors';
+  for (const y of node.outputs) if (!dtypeIs(y ?? null, 'f32')) return 'outputs must be f32';
+  if (!rankIs(node.outputs[0] ?? null, 4)) return 'Y must have rank 4';
+  return undefined;
+}
+
+export function checkLstmStream(a: LstmAttrs, node: StaticNodeInfo): string | undefined {
+  if (a.direction !== 'forward') return `a ${a.direction} LSTM needs the whole sequence and cannot be streamed`;
+  if (node.inputs[2]) return 'an LSTM with sequence_lens cannot be streamed';
+  return undefined;
+}
+
+/** Stream state of one LSTM node: final h and c of every (direction, batch) after the last push. */
+interface LstmStreamState {
+  h: Float32Array;
+  c: Float32Array;
+  batch: number;
+}
+
+/** How one direction's weights are applied; offsets are float offsets in the engine's memory. */
+export interface LstmDirectionOps {
+  /** The 4H bias floats ([j][g]) and the 4H peephole floats ([j][(i, o, f, 0)]) of the direction. */
+  readonly biasOff: number;
+  readonly peepOff: number;
+  /** xp row r (4H floats at xpOff + r*4H) = bias + W x_r for r < rows; x_r at rowOff(r), 4*ceil(I/4) zero-padded floats. */
+  project(rows: number, rowOff: (r: number) => number, xpOff: number): void;
+  /** out[j*4 + g] += (R h)[g*H + j], h at x (4*ceil(H/4) zero-padded floats). */
+  mv1(x: number, out: number): void;
+  /** mv1 for two vectors at once. */
+  mv2(x0: number, x1: number, o0: number, o1: number): void;
+}
+
+/** Runs an LSTM node: `ops(d)` gives direction d's weight operations on the engine `e`. */
+export function runLstmWith(a: LstmAttrs, call: KernelCall<LstmAttrs>, e: MatvecEngine, ops: (d: number) => LstmDirectionOps): (RtTensor | null)[] {
+  const { inputs, wanted, state } = call;
+  const X = inputs[0]!;
+  const seqLens = inputs[2] ?? null;
+  const initH = inputs[3] ?? null;
+  const initC = inputs[4] ?? null;
+  const D = numDirections(a);
+  const H = a.hidden_size;
+  const I = a.input_size;
+  const layout1 = a.layout === 1;
+  const T = layout1 ? X.shape[1]! : X.shape[0]!;
+  const B = layout1 ? X.shape[0]! : X.shape[1]!;
+  if (X.shape[2] !== I) rtFail('E-RT-EXEC', `X has input size ${X.shape[2]}, expected ${I}`);
+  const stateShape = layout1 ? [B, D, H] : [D, B, H];
+  for (const [n, s] of [['initial_h', initH], ['initial_c', initC]] as const) {
+    if (s && (s.shape.length !== 3 || s.shape.some((d, i) => d !== stateShape[i]))) {
+      rtFail('E-RT-EXEC', `${n} has shape [${s.shape.join(',')}], expected [${stateShape.join(',')}]`);
+    }
+  }
+  const lens = new Int32Array(B).fill(T);
+  if (seqLens) {
+    if (seqLens.data.length !== B) rtFail('E-RT-EXEC', `sequence_lens has ${seqLens.data.length} entries, batch is ${B}`);
+    for (let b = 0; b < B; b++) {
+      const l = Number(seqLens.data[b]);
+      if (!(l >= 0 && l <= T)) rtFail('E-RT-EXEC', `sequence_lens[${b}] = ${l} is outside [0, ${T}]`);
+      lens[b] = l;
+    }
+  }
+  let carried: LstmStreamState | undefined;
+  if (state) {
+    carried = state['lstm'] as LstmStreamState | undefined;
+    if (carried && carried.batch !== B) rtFail('E-RT-STREAM', `batch changed from ${carried.batch} to ${B} within a stream`);
+  }
+
+  // Scratch after the weights: projections [T*B rows][4H], h and c [B][4*ceil(H/4)], X rows padded to
+  // 4*ceil(I/4) floats (in X's own row order). The kernels read x and h four floats at a time, so the
+  // padding is zeroed (scratch is reused across calls and may hold anything).
+  const H4 = 4 * H;
+  const hStride = Math.ceil(H / 4) * 4;
+  const xStride = Math.ceil(I / 4) * 4;
+  const xpOff = e.scratchOff;
+  const hOff = xpOff + T * B * H4;
+  const cOff = hOff + B * hStride;
+  const xOff = cOff + B * hStride;
+  e.scratch(xOff + T * B * xStride - e.scratchOff);
+  const mem = e.mem;
+  const xs = X.data as Float32Array;
+  if (xStride === I) mem.set(xs, xOff);
+  else {
+    for (let r = 0; r < T * B; r++) {
+      mem.set(xs.subarray(r * I, (r + 1) * I), xOff + r * xStride);
+      mem.fill(0, xOff + r * xStride + I, xOff + (r + 1) * xStride);
+    }
+  }
+
+  const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
+  const Yh = new Float32Array(D * B * H);
+  const Yc = new Float32Array(D * B * H);
+  const active = new Int32Array(B);
+  const acts = resolveActivations(activationNames(a), a.activation_alpha, a.activation_beta);
+  const clip = a.clip ?? Infinity;
+  // X rows are (t, b) pairs; row r = t*B + b in both layouts, only its address differs.
+  const rowOff = layout1 ? (r: number) => xOff + ((r % B) * T + Math.floor(r / B)) * xStride : (r: number) => xOff + r * xStride;
+  // Where (d, b) lives in initial_h/initial_c/Y_h/Y_c.
+  const stateAt = (d: number, b: number) => (layout1 ? (b * D + d) * H : (d * B + b) * H);
+  for (let d = 0; d < D; d++) {
+    const w = ops(d);
+    let usePeepholes = false;
+    for (let i = 0; i < H4; i++) if (mem[w.peepOff + i] !== 0) usePeepholes = true;
+    w.project(T * B, rowOff, xpOff);
+    const h0 = carried ? carried.h : (initH?.data as Float32Array | undefined);
+    const c0 = carried ? carried.c : (initC?.data as Float32Array | undefined);
+    for (let b = 0; b < B; b++) {
+      const so = stateAt(d, b);
+      if (h0) mem.set(h0.subarray(so, so + H), hOff + b * hStride);
+      else mem.fill(0, hOff + b * hStride, hOff + b * hStride + H);
+      mem.fill(0, hOff + b * hStride + H, hOff + (b + 1) * hStride);
+      if (c0) mem.set(c0.subarray(so, so + H), cOff + b * hStride);
+      else mem.fill(0, cOff + b * hStride, cOff + b * hStride + H);
+    }
+    runRecurrence({
+      e, mv1: w.mv1, mv2: w.mv2, peepOff: w.peepOff, hOff, hStride, usePeepholes, H, B, xpOff,
+      f: acts[d * 3]!, g: acts[d * 3 + 1]!, h: acts[d * 3 + 2]!,
+      clip, inputForget: a.input_forget === 1, cOff,
+      y: Y, yStepT: layout1 ? D * H : D * B * H, yStepB: layout1 ? T * D * H : H, yBase: d * (layout1 ? H : B * H),
+      lens, reverse: a.direction === 'reverse' || d === 1, active,
+    });
+    for (let b = 0; b < B; b++) {
+      // A batch entry with sequence length 0 has zero Y_h and Y_c (onnxruntime's behaviour).
+      if (lens[b]! === 0) continue;
+      const so = stateAt(d, b);
+      Yh.set(mem.subarray(hOff + b * hStride, hOff + b * hStride + H), so);
+      Yc.set(mem.subarray(cOff + b * hStride, cOff + b * hStride + H), so);
+    }
+  }
+  if (state) state['lstm'] = { h: Yh.slice(), c: Yc.slice(), batch: B } satisfies LstmStreamState;
+  return [
+    Y ? { dtype: 'f32', shape: layout1 ? [B, T, D, H] : [T, D, B, H], data: Y } : null,
+    wanted[1] ? { dtype: 'f32', shape: stateShape, data: Yh } : null,
+    wanted[2] ? { dtype: 'f32', shape: stateShape, data: Yc } : null,
+  ];
+}

@@ -1,0 +1,134 @@
+import { rtFail } from '../../errors.js';
+import type { RtTensor } from '../../tensor.js';
+import { defineKernel, type KernelCall, type KernelEnv, type StaticNodeInfo } from '../kernel.js';
+import { dtypeIs, rankIs } from '../shape-util.js';
+import { projectInputs } from './input-projection.js';
+import { checkLstmNode, checkLstmStream, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
+import { createMatvecEngine, type MatvecEngine } from './matvec-engine.js';
+import { lstmSparseSections, validateLstmSparse, type LstmSparseChoice } from './sparse-layout.js';
+
+const LSTM_SPARSE_ATTRS = {
+  ...LSTM_ATTRS,
+  /** 1: W is stored in the CSR arrays; 0: W is a dense section of the packed input. */
+  sparse_w: { type: 'int', default: 0 },
+  /** 1: R is stored in the CSR arrays; 0: R is a dense section of the packed input. */
+  sparse_r: { type: 'int', default: 0 },
+} as const;
+
+type SparseAttrs = LstmAttrs & { readonly sparse_w: number; readonly sparse_r: number };
+
+const choiceOf = (a: SparseAttrs): LstmSparseChoice => ({ sparseW: a.sparse_w === 1, sparseR: a.sparse_r === 1 });
+
+/**
+ * Sparse float32 LSTM: the ONNX semantics and attributes of `lstm.dense.f32` (shared code in
+ * lstm-core.ts), with W and/or R in compressed rows (sparse-layout.ts) multiplied over their
+ * non-zeros only (spmv1/spmv2 of the matvec engine).
+ * Inputs: X, packed dense part [D, stride], sequence_lens, initial_h, initial_c, row pointers (i32),
+ * column indices (i32), values (f32). Outputs: Y, Y_h, Y_c (any subset).
+ */
+export const lstmSparseF32Kernel = defineKernel({
+  name: 'lstm.sparse.f32',
+  summary: 'ONNX LSTM, float32, W and/or R in compressed sparse rows over the packed row order (sparse-layout.ts)',
+  inputs: [8, 8],
+  requiredInputs: 2,
+  outputs: [0, 3],
+  attrs: LSTM_SPARSE_ATTRS,
+  stateful: true,
+  check: (a, node) => checkSparse(a, node) ?? checkLstmNode(a, node),
+  checkStream: checkLstmStream,
+  prepare: (a, consts, env): SparsePrepared | undefined => {
+    const [w, ptr, col, val] = [consts[1], consts[5], consts[6], consts[7]];
+    return w && ptr && col && val ? prepareSparse(a, w, ptr, col, val, env) : undefined;
+  },
+  run: (call) => runSparse(call.attrs, call),
+});
+
+function checkSparse(a: SparseAttrs, node: StaticNodeInfo): string | undefined {
+  if ((a.sparse_w !== 0 && a.sparse_w !== 1) || (a.sparse_r !== 0 && a.sparse_r !== 1)) return 'sparse_w and sparse_r must be 0 or 1';
+  const c = choiceOf(a);
+  if (!c.sparseW && !c.sparseR) return 'at least one of sparse_w and sparse_r must be 1 (use lstm.dense.f32 otherwise)';
+  const [w, ptr, col, val] = [1, 5, 6, 7].map((i) => node.inputs[i] ?? null);
+  if (!ptr || !col || !val) return 'the row pointers, column indices and values (inputs 5..7) are required';
+  if (!dtypeIs(w!, 'f32') || !rankIs(w!, 2)) return 'packed weights must be a rank-2 f32 tensor';
+  if (!dtypeIs(ptr, 'i32') || !rankIs(ptr, 1) || !dtypeIs(col, 'i32') || !rankIs(col, 1)) return 'row pointers and column indices must be rank-1 i32 tensors';
+  if (!dtypeIs(val, 'f32') || !rankIs(val, 1)) return 'values must be a rank-1 f32 tensor';
+  const D = numDirections(a);
+  const s = lstmSparseSections(a.hidden_size, a.input_size, c);
+  if (w!.shape && w!.shape.every((d) => typeof d === 'number') && (w!.shape[0] !== D || w!.shape[1] !== s.stride)) {
+    return `packed weights must have shape [${D},${s.stride}], got [${w!.shape.join(',')}]`;
+  }
+  const np = D * s.segments * (4 * a.hidden_size + 1);
+  if (ptr.shape && typeof ptr.shape[0] === 'number' && ptr.shape[0] !== np) return `row pointers must have shape [${np}], got [${ptr.shape.join(',')}]`;
+  return undefined;
+}
+
+/** The dense part, values, column indices and row pointers in one engine, and where each starts. */
+interface SparsePrepared {
+  readonly engine: MatvecEngine;
+  readonly valOff: number;
+  readonly colOff: number;
+  readonly ptrOff: number;
+}
+
+function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor, val: RtTensor, env: KernelEnv): SparsePrepared {
+  const D = numDirections(a);
+  const H = a.hidden_size;
+  const I = a.input_size;
+  const c = choiceOf(a);
+  const s = lstmSparseSections(H, I, c);
+  if (w.data.length !== D * s.stride) rtFail('E-RT-EXEC', `packed weights have ${w.data.length} elements, expected ${D * s.stride}`);
+  const p = ptr.data as Int32Array;
+  const k = col.data as Int32Array;
+  const v = val.data as Float32Array;
+  validateLstmSparse(D, H, I, c, p, k, v.length);
+  const valOff = Math.ceil(w.data.length / 4) * 4;
+  const colOff = valOff + v.length;
+  const ptrOff = colOff + k.length;
+  const buf = new ArrayBuffer((ptrOff + p.length) * 4);
+  const f = new Float32Array(buf);
+  const ints = new Int32Array(buf);
+  f.set(w.data as Float32Array);
+  f.set(v, valOff);
+  ints.set(k, colOff);
+  ints.set(p, ptrOff);
+  return { engine: createMatvecEngine(f, env.matvec), valOff, colOff, ptrOff };
+}
+
+function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
+  const { inputs } = call;
+  const prep = (call.prepared as SparsePrepared | undefined) ?? prepareSparse(a, inputs[1]!, inputs[5]!, inputs[6]!, inputs[7]!, call.env);
+  const { engine: e, valOff, colOff, ptrOff } = prep;
+  const H = a.hidden_size;
+  const I = a.input_size;
+  const s = lstmSparseSections(H, I, choiceOf(a));
+  const H4 = 4 * H;
+  const Hq = Math.ceil(H / 4);
+  const ws = 16 * Hq;
+  return runLstmWith(a, call as unknown as KernelCall<LstmAttrs>, e, (d): LstmDirectionOps => {
+    const base = d * s.stride;
+    const biasOff = base + s.bias;
+    let seg = ptrOff + d * s.segments * (H4 + 1);
+    const wPtr = s.w < 0 ? seg : -1;
+    if (s.w < 0) seg += H4 + 1;
+    const rPtr = s.r < 0 ? seg : -1;
+    const rOff = base + s.r;
+    const project = s.w >= 0
+      ? (rows: number, rowOff: (r: number) => number, xpOff: number) => projectInputs(e, rows, rowOff, base + s.w, biasOff, H, I, xpOff)
+      : (rows: number, rowOff: (r: number) => number, xpOff: number) => {
+          const m = e.mem;
+          for (let r = 0; r < rows; r++) m.copyWithin(xpOff + r * H4, biasOff, biasOff + H4);
+          let r = 0;
+          for (; r + 2 <= rows; r += 2) e.spmv2(wPtr, colOff, valOff, rowOff(r), rowOff(r + 1), xpOff + r * H4, xpOff + (r + 1) * H4, H4);
+          if (r < rows) e.spmv1(wPtr, colOff, valOff, rowOff(r), xpOff + r * H4, H4);
+        };
+    return {
+      biasOff,
+      peepOff: base + s.peep,
+      project,
+      mv1: rPtr >= 0 ? (x, out) => e.spmv1(rPtr, colOff, valOff, x, out, H4) : (x, out) => e.mv1(rOff, x, out, H, Hq, ws),
+      mv2: rPtr >= 0
+        ? (x0, x1, o0, o1) => e.spmv2(rPtr, colOff, valOff, x0, x1, o0, o1, H4)
+        : (x0, x1, o0, o1) => e.mv2(rOff, x0, x1, o0, o1, H, Hq, ws),
+    };
+  });
+}
