@@ -34,7 +34,7 @@ describe('lstmc compile --target js', () => {
       const out = join(d, 'k.lrg');
       const r = await cli('compile', join(KWS, 'model.onnx'), '--pipeline', pipeline, '-o', out);
       expect(r.code, r.stderr).toBe(0);
-      return readRuntimeGraph(readFileSync(out)).nodes.filter((n) => n.kernel === 'lstm.dense.f32').map((n) => n.mode);
+      return readRuntimeGraph(readFileSync(out)).nodes.filter((n) => n.kernel === 'lstm.dense.f32' || n.kernel === 'lstm.sparse.f32').map((n) => n.mode);
     };
     // kws weights are 80% zeros: sparse from a 0.5 threshold, dense above 0.9; no annotation, no mode.
     expect(await modes('fold,sparsity,select-mode{weight-threshold=0.5,input-test=off}')).toEqual([{ W: 'sparse', R: 'sparse' }, { W: 'sparse', R: 'sparse' }]);

@@ -17,4 +17,25 @@ describe('presets', () => {
     expect(run.graph.metadata['lstmc.properties']).toBe('encoded,folded,modes,quantized,weight-sparsity');
     expect(run.results.map((r) => r.pass)).toEqual(['fold', 'sparsity', 'select-mode', 'quantize', 'encode']);
   });
+
+  it('-O js measures sparsity and marks only matrices at least 85% sparse sparse-weight, never input tests', async () => {
+    const g = lstmGraph({ input: 16, hidden: 8 });
+    const run = await runPipeline(g, parsePipeline(presetPipeline('js'), builtinRegistry()));
+    expect(run.results.map((r) => r.pass)).toEqual(['fold', 'sparsity', 'select-mode']);
+    const lstm = run.graph.nodes.find((n) => n.op === 'LSTM')!;
+    const modes = (k: string) => {
+      const a = lstm.attrs[k];
+      return a?.kind === 'strings' ? [...a.value] : a?.kind === 'string' ? [a.value] : [];
+    };
+    // The helper's random weights are dense: no matrix reaches the threshold.
+    expect([...modes('lstmc.mode.W'), ...modes('lstmc.mode.R')].every((m) => m === 'dense')).toBe(true);
+  });
+
+  it('-O js marks a 90%-pruned W sparse-weight and a 50%-pruned R dense', async () => {
+    const pruned = await runPipeline(lstmGraph({ input: 16, hidden: 8 }), parsePipeline('prune{w-sparsity=0.9,r-sparsity=0.5}', builtinRegistry()));
+    const run = await runPipeline(pruned.graph, parsePipeline(presetPipeline('js'), builtinRegistry()));
+    const lstm = run.graph.nodes.find((n) => n.op === 'LSTM')!;
+    expect(lstm.attrs['lstmc.mode.W']).toEqual({ kind: 'strings', value: ['sparse-weight'] });
+    expect(lstm.attrs['lstmc.mode.R']).toEqual({ kind: 'strings', value: ['dense'] });
+  });
 });

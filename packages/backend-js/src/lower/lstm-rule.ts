@@ -1,7 +1,8 @@
 import { fail, formatType } from '@lstmc/ir';
-import { lstmPackedShape, type RtAttr } from '@lstmc/runtime';
+import { lstmPackedShape, lstmSparseNonZeros, lstmSparseSections, type RtAttr } from '@lstmc/runtime';
 import { lowerLstmFixed } from './lstm-fixed-rule.js';
-import { execModeOf } from './modes.js';
+import { execModeOf, sparseWeightsOf } from './modes.js';
+import type { RuleContext } from './rule.js';
 import type { LoweringRule } from './rule.js';
 
 /**
@@ -10,6 +11,10 @@ import type { LoweringRule } from './rule.js';
  * constants, as in every exported model, the builder folds the pack node: the packed tensor is
  * computed at compile time and stored in the blob, and the ONNX-layout weights are dropped.
  * Weights given as graph inputs (ONNX's node tests) are packed at run time.
+ *
+ * When the select-mode pass marked W and/or R `sparse-weight`/`sparse-both` and the weights are
+ * constants, the layer lowers to `lstm.sparse.pack.f32` (folded the same way) feeding `lstm.sparse.f32`,
+ * which stores those matrices compressed and multiplies over their non-zeros only.
  */
 export const lowerLstm: LoweringRule = (c) => {
   if (c.fixed) return lowerLstmFixed(c, c.fixed);
@@ -24,9 +29,6 @@ export const lowerLstm: LoweringRule = (c) => {
   const H = (a.hidden_size as number | undefined) ?? wShape[1] / 4;
   const I = wShape[2];
 
-  const packed = c.temp(`${c.node.name}.packed`, 'f32', lstmPackedShape(D, H, I));
-  c.emit('lstm.pack.f32', [c.input(1), c.input(2), c.input(3), c.input(7)], [packed], { hidden_size: { type: 'int', value: H } });
-
   const attrs: Record<string, RtAttr> = {
     hidden_size: { type: 'int', value: H },
     input_size: { type: 'int', value: I },
@@ -38,6 +40,29 @@ export const lowerLstm: LoweringRule = (c) => {
   if (a.activation_alpha !== undefined) attrs.activation_alpha = { type: 'floats', value: [...(a.activation_alpha as readonly number[])] };
   if (a.activation_beta !== undefined) attrs.activation_beta = { type: 'floats', value: [...(a.activation_beta as readonly number[])] };
   if (a.clip !== undefined) attrs.clip = { type: 'float', value: a.clip as number };
+  const sparse = sparseLayout(c, D, H, I);
+  if (sparse) {
+    const { sparseW, sparseR } = sparse;
+    const flags = { sparse_w: { type: 'int', value: sparseW ? 1 : 0 }, sparse_r: { type: 'int', value: sparseR ? 1 : 0 } } satisfies Record<string, RtAttr>;
+    const s = lstmSparseSections(H, I, sparse);
+    const arrays = [
+      c.temp(`${c.node.name}.packed`, 'f32', [D, s.stride]),
+      c.temp(`${c.node.name}.ptr`, 'i32', [D * s.segments * (4 * H + 1)]),
+      c.temp(`${c.node.name}.col`, 'i32', [sparse.nnz]),
+      c.temp(`${c.node.name}.val`, 'f32', [sparse.nnz]),
+    ];
+    c.emit('lstm.sparse.pack.f32', [c.input(1), c.input(2), c.input(3), c.input(7)], arrays, { hidden_size: { type: 'int', value: H }, ...flags });
+    c.emit(
+      'lstm.sparse.f32',
+      [c.input(0), arrays[0]!, c.input(4), c.input(5), c.input(6), arrays[1]!, arrays[2]!, arrays[3]!],
+      [c.output(0), c.output(1), c.output(2)],
+      { ...attrs, ...flags },
+      { W: sparseW ? 'sparse' : 'dense', R: sparseR ? 'sparse' : 'dense' },
+    );
+    return;
+  }
+  const packed = c.temp(`${c.node.name}.packed`, 'f32', lstmPackedShape(D, H, I));
+  c.emit('lstm.pack.f32', [c.input(1), c.input(2), c.input(3), c.input(7)], [packed], { hidden_size: { type: 'int', value: H } });
   c.emit(
     'lstm.dense.f32',
     [c.input(0), packed, c.input(4), c.input(5), c.input(6)],
@@ -46,3 +71,19 @@ export const lowerLstm: LoweringRule = (c) => {
     execModeOf(c.node),
   );
 };
+
+/**
+ * The compressed layout to use, or undefined for the dense kernel: some matrix marked sparse-weight /
+ * sparse-both, and W, R (and B, P when present) constants, so the compressed arrays' sizes are known.
+ */
+function sparseLayout(c: RuleContext, D: number, H: number, I: number) {
+  const { W: sparseW, R: sparseR } = sparseWeightsOf(c.node);
+  if (!sparseW && !sparseR) return undefined;
+  const w = c.constant(1);
+  const r = c.constant(2);
+  const constOrAbsent = (i: number) => c.input(i) < 0 || c.constant(i) !== undefined;
+  if (!w || !r || !constOrAbsent(3) || !constOrAbsent(7)) return undefined;
+  if (w.data.length !== D * 4 * H * I || r.data.length !== D * 4 * H * H) return undefined;
+  const nnz = lstmSparseNonZeros({ W: w.data as Float32Array, R: r.data as Float32Array }, { sparseW, sparseR });
+  return { sparseW, sparseR, nnz };
+}

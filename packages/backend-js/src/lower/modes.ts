@@ -33,3 +33,20 @@ export function execModeOf(n: Node): RtExecMode | undefined {
   const pick = (k: RtExecModeKind[] | undefined): RtExecModeKind => (k?.includes('sparse') ? 'sparse' : 'dense');
   return { W: pick(w), R: pick(r) };
 }
+
+/** Modes in which the weights themselves are stored and multiplied compressed. */
+const SPARSE_WEIGHT_MODES: readonly string[] = ['sparse-weight', 'sparse-both'];
+
+/**
+ * Which matrices of an LSTM layer the JS runtime should store compressed (`lstm.sparse.f32`): those
+ * whose recorded mode is `sparse-weight` or `sparse-both` in some direction. `sparse-input` alone (zero
+ * skipping on the vector) keeps dense weights; unannotated layers are dense.
+ */
+export function sparseWeightsOf(n: Node): { W: boolean; R: boolean } {
+  const has = (key: string) => {
+    const a = n.attrs[key];
+    const vals = a?.kind === 'string' ? [a.value] : a?.kind === 'strings' ? a.value : [];
+    return vals.some((v) => SPARSE_WEIGHT_MODES.includes(v));
+  };
+  return { W: has(MODE_ANNOTATIONS.W), R: has(MODE_ANNOTATIONS.R) };
+}

@@ -84,7 +84,7 @@ describe('lowerToRuntime', () => {
       attrs: { 'lstmc.mode.W': { kind: 'strings', value: ['sparse-weight'] }, 'lstmc.mode.R': { kind: 'strings', value: ['dense'] } },
     });
     const m = readRuntimeGraph(writeRuntimeGraph(lowerToRuntime(g)));
-    expect(m.nodes.find((n) => n.kernel === 'lstm.dense.f32')!.mode).toEqual({ W: 'sparse', R: 'dense' });
+    expect(m.nodes.find((n) => n.kernel === 'lstm.sparse.f32')!.mode).toEqual({ W: 'sparse', R: 'dense' });
     expect(lowerToRuntime(torchLikeLstm([5, 2, 4], 6)).nodes[0]!.mode).toBeUndefined();
   });
 
