@@ -5,6 +5,9 @@
 //
 // The compiler and runtime are TypeScript sources: they are bundled on the fly with esbuild into a
 // temporary .mjs (no build step needed). Env: LSTMC_BENCH_REPS (default 15), LSTMC_BENCH_WARMUP (3).
+//
+// Pruned rows: the same shapes with W and R magnitude-pruned to 90% and 95%, compiled with `-O js`
+// (so lstmc runs them on lstm.sparse.f32); ORT has no sparse LSTM and runs the same pruned model densely.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
@@ -20,6 +23,7 @@ const CONFIGS = [
   { I: 256, H: 512 },
   { I: 1024, H: 1024 },
 ];
+const SPARSITIES = [0, 0.9, 0.95];
 
 async function loadLstmc() {
   const dir = mkdtempSync(join(tmpdir(), 'lstmc-bench-'));
@@ -30,6 +34,7 @@ async function loadLstmc() {
         "export { makeGraph, makeNode, makeTensor, tensorType, inferTypes, exportOnnx, importOnnx } from '@lstmc/ir';",
         "export { lowerToRuntime } from '@lstmc/backend-js';",
         "export { createModel } from '@lstmc/runtime';",
+        "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -60,15 +65,22 @@ function randomF32(n, s, seed) {
   return a;
 }
 
-function lstmOnnx(L, I, H) {
+/** Zeroes the fraction `sp` of smallest magnitudes. */
+function prune(m, sp) {
+  if (sp <= 0) return m;
+  const th = Float32Array.from(m, Math.abs).sort()[Math.floor(sp * m.length)];
+  return m.map((v) => (Math.abs(v) < th ? 0 : v));
+}
+
+function lstmOnnx(L, I, H, sp) {
   const s = 1 / Math.sqrt(H);
   const g = L.makeGraph({
     name: `lstm_${I}_${H}`,
     inputs: ['X'],
     outputs: ['Y', 'Y_h', 'Y_c'],
     initializers: [
-      ['W', L.makeTensor('f32', [1, 4 * H, I], randomF32(4 * H * I, s, 1))],
-      ['R', L.makeTensor('f32', [1, 4 * H, H], randomF32(4 * H * H, s, 2))],
+      ['W', L.makeTensor('f32', [1, 4 * H, I], prune(randomF32(4 * H * I, s, 1), sp))],
+      ['R', L.makeTensor('f32', [1, 4 * H, H], prune(randomF32(4 * H * H, s, 2), sp))],
       ['B', L.makeTensor('f32', [1, 8 * H], randomF32(8 * H, s, 3))],
     ],
     values: [['X', { name: 'X', type: L.tensorType('f32', [T, 1, I]) }]],
@@ -93,9 +105,14 @@ async function main() {
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`single-layer forward LSTM, T=${T}, batch 1, median of ${REPS} runs after ${WARMUP} warm-up runs\n`);
   const rows = [];
-  for (const { I, H } of CONFIGS) {
-    const bytes = lstmOnnx(L, I, H);
-    const model = L.createModel(L.lowerToRuntime(L.importOnnx(bytes, { file: `lstm_${I}_${H}.onnx` })));
+  for (const sp of SPARSITIES) for (const { I, H } of CONFIGS) {
+    const bytes = lstmOnnx(L, I, H, sp);
+    let g = L.importOnnx(bytes, { file: `lstm_${I}_${H}.onnx` });
+    // Pruned models go through `-O js`, which picks the sparse kernel for them.
+    if (sp > 0) g = (await L.runPipeline(g, L.parsePipeline(L.presetPipeline('js'), L.builtinRegistry()))).graph;
+    const rt = L.lowerToRuntime(g);
+    const kernel = rt.nodes.find((n) => n.kernel.startsWith('lstm.')).kernel;
+    const model = L.createModel(rt);
     const x = randomF32(T * I, 1, 4);
     const feed = { X: { dtype: 'f32', shape: [T, 1, I], data: x } };
     const ortFeed = { X: new ort.Tensor('float32', x, [T, 1, I]) };
@@ -118,15 +135,15 @@ async function main() {
       }
     const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
     const err = Math.max(maxAbsDiff(ys.lstmc, ys.ort1), maxAbsDiff(ys.lstmc, ys.ortN));
-    rows.push({ I, H, ...m, err });
+    rows.push({ I, H, sp, kernel, ...m, err });
     await single.release();
     await multi.release();
   }
   const fmt = (v) => v.toFixed(2).padStart(9);
-  console.log('    I     H   lstmc ms  ORT-1t ms  ORT-def ms  lstmc/ORT-1t  lstmc/ORT-def  max|dY|');
+  console.log('    I     H  pruned  lstmc kernel       lstmc ms  ORT-1t ms  ORT-def ms  lstmc/ORT-1t  lstmc/ORT-def  max|dY|');
   for (const r of rows)
     console.log(
-      `${String(r.I).padStart(5)} ${String(r.H).padStart(5)} ${fmt(r.lstmc)} ${fmt(r.ort1).padStart(10)} ${fmt(r.ortN).padStart(11)} ${r.lstmc / r.ort1 >= 0 ? (r.lstmc / r.ort1).toFixed(2).padStart(13) : ''} ${(r.lstmc / r.ortN).toFixed(2).padStart(14)}  ${r.err.toExponential(1)}`,
+      `${String(r.I).padStart(5)} ${String(r.H).padStart(5)} ${(r.sp ? `${r.sp * 100}%` : '-').padStart(7)}  ${r.kernel.padEnd(16)} ${fmt(r.lstmc)} ${fmt(r.ort1).padStart(10)} ${fmt(r.ortN).padStart(11)} ${r.lstmc / r.ort1 >= 0 ? (r.lstmc / r.ort1).toFixed(2).padStart(13) : ''} ${(r.lstmc / r.ortN).toFixed(2).padStart(14)}  ${r.err.toExponential(1)}`,
     );
   console.log('\ngoal: lstmc/ORT-1t <= 1.25');
 }
