@@ -9,10 +9,10 @@ export const PRESETS = {
   '0': '',
   /**
    * The JS runtime: fold shape subgraphs, drop dead code, measure weight sparsity and mark matrices at
-   * least 85% sparse `sparse-weight`, which the JS back end runs on the compressed `lstm.sparse.f32`
-   * (85%: the measured break-even against the dense kernel, packages/runtime/scripts/bench-sparse.mjs).
+   * least 80% sparse `sparse-weight`, which the JS back end runs on the compressed `lstm.sparse.f32`
+   * (80%: the measured break-even against the dense kernel, packages/runtime/scripts/bench-sparse.mjs).
    */
-  js: 'fold,sparsity,select-mode{weight-threshold=0.85,input-test=off}',
+  js: 'fold,sparsity,select-mode{weight-threshold=0.8,input-test=off}',
   /** The accelerator: fold, measure, decide modes (input test at run time), fixed point, encode sparse matrices. */
   accel: 'fold,sparsity,select-mode,quantize,encode{which=sparse-weight}',
 } as const satisfies Record<string, string>;

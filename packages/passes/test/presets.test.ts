@@ -18,7 +18,7 @@ describe('presets', () => {
     expect(run.results.map((r) => r.pass)).toEqual(['fold', 'sparsity', 'select-mode', 'quantize', 'encode']);
   });
 
-  it('-O js measures sparsity and marks only matrices at least 85% sparse sparse-weight, never input tests', async () => {
+  it('-O js measures sparsity and marks only matrices at least 80% sparse sparse-weight, never input tests', async () => {
     const g = lstmGraph({ input: 16, hidden: 8 });
     const run = await runPipeline(g, parsePipeline(presetPipeline('js'), builtinRegistry()));
     expect(run.results.map((r) => r.pass)).toEqual(['fold', 'sparsity', 'select-mode']);

@@ -51,6 +51,47 @@ describe('sparse matvec (spmv1/spmv2)', () => {
   }
 });
 
+describe('transposed sparse-dense product (spmmT)', () => {
+  for (const kind of ['wasm-simd', 'js'] as const) {
+    it(`${kind}: outT = A xT over 16-column blocks matches a float64 reference`, () => {
+      const rng = new Rng(kind === 'js' ? 21 : 22);
+      for (let trial = 0; trial < 12; trial++) {
+        const rows = rng.int(1, 30);
+        const K = rng.int(1, 20);
+        const blocks = rng.int(1, 3);
+        const n = 16 * blocks;
+        const dense = rng.f32(rows * K).map((v) => (rng.bool(0.6) ? 0 : v));
+        const ptr: number[] = [0];
+        const col: number[] = [];
+        const val: number[] = [];
+        for (let r = 0; r < rows; r++) {
+          for (let k = 0; k < K; k++) if (dense[r * K + k] !== 0) (col.push(k), val.push(dense[r * K + k]!));
+          ptr.push(col.length);
+        }
+        const colOff = 8 + val.length;
+        const ptrOff = colOff + col.length;
+        const buf = new ArrayBuffer((ptrOff + ptr.length) * 4);
+        new Float32Array(buf).set(val, 8);
+        new Int32Array(buf).set(col, colOff);
+        new Int32Array(buf).set(ptr, ptrOff);
+        const e = createMatvecEngine(new Float32Array(buf), kind);
+        e.scratch((K + rows) * n + 8);
+        const xT = e.scratchOff;
+        const oT = xT + K * n;
+        const x = rng.f32(K * n);
+        e.mem.set(x, xT);
+        e.mem.set(rng.f32(rows * n), oT); // overwritten, not accumulated
+        e.spmmT(ptrOff, colOff, 8, xT, oT, rows, blocks);
+        for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) {
+          let want = 0;
+          for (let k = 0; k < K; k++) want += dense[r * K + k]! * x[k * n + i]!;
+          expect(Math.abs(e.mem[oT + r * n + i]! - want), `trial ${trial} row ${r} col ${i}`).toBeLessThan(1e-5);
+        }
+      }
+    });
+  }
+});
+
 /** A forward, both-sparse model without sequence_lens (streamable), with its data. */
 function sparseCase(seed: number, patch: Partial<LstmConfig> = {}) {
   const rng = new Rng(seed);

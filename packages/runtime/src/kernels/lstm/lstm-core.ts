@@ -76,8 +76,11 @@ export interface LstmDirectionOps {
   /** The 4H bias floats ([j][g]) and the 4H peephole floats ([j][(i, o, f, 0)]) of the direction. */
   readonly biasOff: number;
   readonly peepOff: number;
-  /** xp row r (4H floats at xpOff + r*4H) = bias + W x_r for r < rows; x_r at rowOff(r), 4*ceil(I/4) zero-padded floats. */
-  project(rows: number, rowOff: (r: number) => number, xpOff: number): void;
+  /**
+   * xp row r (4H floats at xpOff + r*4H) = bias + W x_r for r < rows; x_r at rowOff(r), 4*ceil(I/4)
+   * zero-padded floats. tmpOff: `projectScratch(rows)` floats of scratch the projection may use.
+   */
+  project(rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number): void;
   /** out[j*4 + g] += (R h)[g*H + j], h at x (4*ceil(H/4) zero-padded floats). */
   mv1(x: number, out: number): void;
   /** mv1 for two vectors at once. */
@@ -85,7 +88,13 @@ export interface LstmDirectionOps {
 }
 
 /** Runs an LSTM node: `ops(d)` gives direction d's weight operations on the engine `e`. */
-export function runLstmWith(a: LstmAttrs, call: KernelCall<LstmAttrs>, e: MatvecEngine, ops: (d: number) => LstmDirectionOps): (RtTensor | null)[] {
+export function runLstmWith(
+  a: LstmAttrs,
+  call: KernelCall<LstmAttrs>,
+  e: MatvecEngine,
+  ops: (d: number) => LstmDirectionOps,
+  projectScratch: (rows: number) => number = () => 0,
+): (RtTensor | null)[] {
   const { inputs, wanted, state } = call;
   const X = inputs[0]!;
   const seqLens = inputs[2] ?? null;
@@ -120,7 +129,7 @@ export function runLstmWith(a: LstmAttrs, call: KernelCall<LstmAttrs>, e: Matvec
   }
 
   // Scratch after the weights: projections [T*B rows][4H], h and c [B][4*ceil(H/4)], X rows padded to
-  // 4*ceil(I/4) floats (in X's own row order). The kernels read x and h four floats at a time, so the
+  // 4*ceil(I/4) floats (in X's own row order), then what the projection asks for. The kernels read x and h four floats at a time, so the
   // padding is zeroed (scratch is reused across calls and may hold anything).
   const H4 = 4 * H;
   const hStride = Math.ceil(H / 4) * 4;
@@ -129,7 +138,8 @@ export function runLstmWith(a: LstmAttrs, call: KernelCall<LstmAttrs>, e: Matvec
   const hOff = xpOff + T * B * H4;
   const cOff = hOff + B * hStride;
   const xOff = cOff + B * hStride;
-  e.scratch(xOff + T * B * xStride - e.scratchOff);
+  const tmpOff = xOff + T * B * xStride;
+  e.scratch(tmpOff + projectScratch(T * B) - e.scratchOff);
   const mem = e.mem;
   const xs = X.data as Float32Array;
   if (xStride === I) mem.set(xs, xOff);
@@ -154,7 +164,7 @@ export function runLstmWith(a: LstmAttrs, call: KernelCall<LstmAttrs>, e: Matvec
     const w = ops(d);
     let usePeepholes = false;
     for (let i = 0; i < H4; i++) if (mem[w.peepOff + i] !== 0) usePeepholes = true;
-    w.project(T * B, rowOff, xpOff);
+    w.project(T * B, rowOff, xpOff, tmpOff);
     const h0 = carried ? carried.h : (initH?.data as Float32Array | undefined);
     const c0 = carried ? carried.c : (initC?.data as Float32Array | undefined);
     for (let b = 0; b < B; b++) {

@@ -114,13 +114,7 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
     const rOff = base + s.r;
     const project = s.w >= 0
       ? (rows: number, rowOff: (r: number) => number, xpOff: number) => projectInputs(e, rows, rowOff, base + s.w, biasOff, H, I, xpOff)
-      : (rows: number, rowOff: (r: number) => number, xpOff: number) => {
-          const m = e.mem;
-          for (let r = 0; r < rows; r++) m.copyWithin(xpOff + r * H4, biasOff, biasOff + H4);
-          let r = 0;
-          for (; r + 2 <= rows; r += 2) e.spmv2(wPtr, colOff, valOff, rowOff(r), rowOff(r + 1), xpOff + r * H4, xpOff + (r + 1) * H4, H4);
-          if (r < rows) e.spmv1(wPtr, colOff, valOff, rowOff(r), xpOff + r * H4, H4);
-        };
+      : (rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number) => projectSparse(e, prep, wPtr, rows, rowOff, xpOff, tmpOff, biasOff, H, I);
     return {
       biasOff,
       peepOff: base + s.peep,
@@ -130,5 +124,39 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
         ? (x0, x1, o0, o1) => e.spmv2(rPtr, colOff, valOff, x0, x1, o0, o1, H4)
         : (x0, x1, o0, o1) => e.mv2(rOff, x0, x1, o0, o1, H, Hq, ws),
     };
-  });
+  }, (rows) => (s.w < 0 && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0));
+}
+
+/** From this many input rows on, the sparse W projection runs as one transposed sparse-dense product. */
+const SPMM_MIN_ROWS = 16;
+
+/**
+ * xp rows = bias + W x_r with W compressed. Many rows: X is transposed into n = 16*ceil(rows/16) columns
+ * (zero padded) at tmpOff, spmmT multiplies every non-zero into 16 rows at a time, and the [4H][n]
+ * result (after X^T) is transposed back into the xp rows with the bias. Few rows: spmv2/spmv1 per row pair.
+ */
+function projectSparse(e: MatvecEngine, prep: SparsePrepared, wPtr: number, rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number, biasOff: number, H: number, I: number): void {
+  const { colOff, valOff } = prep;
+  const H4 = 4 * H;
+  const m = e.mem;
+  if (rows < SPMM_MIN_ROWS) {
+    for (let r = 0; r < rows; r++) m.copyWithin(xpOff + r * H4, biasOff, biasOff + H4);
+    let r = 0;
+    for (; r + 2 <= rows; r += 2) e.spmv2(wPtr, colOff, valOff, rowOff(r), rowOff(r + 1), xpOff + r * H4, xpOff + (r + 1) * H4, H4);
+    if (r < rows) e.spmv1(wPtr, colOff, valOff, rowOff(r), xpOff + r * H4, H4);
+    return;
+  }
+  const n = Math.ceil(rows / 16) * 16;
+  const xT = tmpOff;
+  const oT = tmpOff + I * n;
+  for (let r = 0; r < rows; r++) {
+    const src = rowOff(r);
+    for (let k = 0, d = xT + r; k < I; k++, d += n) m[d] = m[src + k]!;
+  }
+  for (let k = 0; k < I; k++) m.fill(0, xT + k * n + rows, xT + (k + 1) * n);
+  e.spmmT(wPtr, colOff, valOff, xT, oT, H4, n / 16);
+  for (let i = 0; i < H4; i++) {
+    const b = m[biasOff + i]!;
+    for (let r = 0, src = oT + i * n, d = xpOff + i; r < rows; r++, d += H4) m[d] = b + m[src + r]!;
+  }
 }

@@ -26,6 +26,11 @@ export interface MatvecEngine {
   spmv1(ptrOff: number, colOff: number, valOff: number, x: number, out: number, rows: number): void;
   spmv2(ptrOff: number, colOff: number, valOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void;
   /**
+   * Sparse matrix times n = 16*blocks vectors, transposed: xT[k] and outT[r] are rows of n floats;
+   * outT[r][i] = sum over p in [ptr[r], ptr[r+1]) of val[p] * xT[col[p]][i] (overwritten).
+   */
+  spmmT(ptrOff: number, colOff: number, valOff: number, xT: number, outT: number, rows: number, blocks: number): void;
+  /**
    * Vectorized cell update with the default activations for `groups` groups of four units
    * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
    */
@@ -41,6 +46,7 @@ interface MatvecExports {
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
   spmv1: (ptr: number, col: number, val: number, x: number, out: number, rows: number) => void;
   spmv2: (ptr: number, col: number, val: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
+  spmmT: (ptr: number, col: number, val: number, xT: number, outT: number, rows: number, blocks: number) => void;
 }
 
 /** Grows a WebAssembly memory to at least `bytes` (a 32-bit memory holds at most 4 GiB). */
@@ -84,6 +90,10 @@ class WasmEngine implements MatvecEngine {
 
   spmv2(ptrOff: number, colOff: number, valOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void {
     this.ex.spmv2(ptrOff * 4, colOff * 4, valOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, rows);
+  }
+
+  spmmT(ptrOff: number, colOff: number, valOff: number, xT: number, outT: number, rows: number, blocks: number): void {
+    this.ex.spmmT(ptrOff * 4, colOff * 4, valOff * 4, xT * 4, outT * 4, rows, blocks);
   }
 
   readonly cell4 = (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number): void => {
@@ -156,6 +166,22 @@ class JsEngine implements MatvecEngine {
   spmv2(ptrOff: number, colOff: number, valOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void {
     this.spmv1(ptrOff, colOff, valOff, x0, o0, rows);
     this.spmv1(ptrOff, colOff, valOff, x1, o1, rows);
+  }
+
+  spmmT(ptrOff: number, colOff: number, valOff: number, xT: number, outT: number, rows: number, blocks: number): void {
+    const m = this.mem;
+    const im = this.ints();
+    const n = 16 * blocks;
+    for (let r = 0; r < rows; r++) {
+      const o = outT + r * n;
+      m.fill(0, o, o + n);
+      const end = im[ptrOff + r + 1]!;
+      for (let p = im[ptrOff + r]!; p < end; p++) {
+        const v = m[valOff + p]!;
+        const x = xT + im[colOff + p]! * n;
+        for (let i = 0; i < n; i++) m[o + i] += v * m[x + i]!;
+      }
+    }
   }
 }
 
