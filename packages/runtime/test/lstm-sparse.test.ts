@@ -144,6 +144,26 @@ describe('load-time validation of the sparse arrays', () => {
   });
 });
 
+describe('lstm.sparse.f32 with empty matrices', () => {
+  it('all-zero W and R (no non-zeros at all) load from the file and give the bias-only LSTM', () => {
+    const { cfg, data, model, feeds } = sparseCase(9, { H: 6, I: 5, T: 20, B: 1, peepholes: false, bias: true, activations: undefined, alpha: undefined, beta: undefined, clip: undefined, inputForget: false, initialH: false, initialC: false });
+    const zero = lstmSparseRuntimeModel(cfg, { ...data, W: new Float32Array(data.W.length), R: new Float32Array(data.R.length) }, { sparseW: true, sparseR: true });
+    expect(zero.model.values.find((v) => v.name === 'sp.val')!.shape).toEqual([0]);
+    const got = loadModel(writeRuntimeGraph(zero.model)).run(feeds);
+    // Every step sees only the bias: with zero initial state c_t follows c_t = f*c_{t-1} + i*g with constant gates.
+    const H = cfg.H;
+    const b = (g: number, j: number) => data.B![g * H + j]! + data.B![4 * H + g * H + j]!;
+    const sig = (x: number) => 1 / (1 + Math.exp(-x));
+    expect(got['Y_c']!.shape).toEqual([1, 1, H]);
+    for (let j = 0; j < H; j++) {
+      let c = 0;
+      for (let t = 0; t < cfg.T; t++) c = sig(b(2, j)) * c + sig(b(0, j)) * Math.tanh(b(3, j));
+      expect(Math.abs((got['Y_c']!.data as Float32Array)[j]! - c), `unit ${j}`).toBeLessThan(1e-5);
+    }
+    expect(maxAbsDiff(got['Y_c']!, loadModel(writeRuntimeGraph(model)).run(feeds)['Y_c']!)).toBeGreaterThan(0);
+  });
+});
+
 describe('lstm.sparse.f32 streaming', () => {
   it('equals one whole-sequence run for random chunkings (to 1e-6)', () => {
     for (let trial = 0; trial < 6; trial++) {
