@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { createMatvecEngine } from '../src/kernels/lstm/matvec-engine.js';
+import { createMatvecEngine, encodeSparsePairs } from '../src/kernels/lstm/matvec-engine.js';
 import { loadModel, packLstmSparse, writeRuntimeGraph, type RtTensor, type RuntimeModel } from '../src/index.js';
 import { maxAbsDiff } from './helpers/compare.js';
 import { randomLstmConfig, randomLstmData, type LstmConfig } from './helpers/lstm-case.js';
 import { lstmSparseRuntimeModel, pruneLstmData } from './helpers/lstm-sparse-case.js';
 import { Rng } from './helpers/random.js';
+
+/** An engine of `kind` holding CSR arrays in its pair layout at pairOff, with the row pointers after them. */
+function engineWith(kind: 'wasm-simd' | 'js', pairOff: number, ptr: number[], col: number[], val: number[]) {
+  const ptrOff = pairOff + 2 * col.length;
+  const buf = new ArrayBuffer((ptrOff + ptr.length) * 4);
+  encodeSparsePairs(buf, kind === 'js' ? 1 : 4, ptr, col, val, pairOff, ptrOff);
+  const e = createMatvecEngine(new Float32Array(buf), kind);
+  expect(e.sparseUnit).toBe(kind === 'js' ? 1 : 4);
+  return Object.assign(e, { ptrOff });
+}
 
 describe('sparse matvec (spmv1/spmv2)', () => {
   for (const kind of ['wasm-simd', 'js'] as const) {
@@ -21,14 +31,7 @@ describe('sparse matvec (spmv1/spmv2)', () => {
           for (let k = 0; k < K; k++) if (dense[r * K + k] !== 0) (col.push(k), val.push(dense[r * K + k]!));
           ptr.push(col.length);
         }
-        const valOff = 4;
-        const colOff = valOff + val.length;
-        const ptrOff = colOff + col.length;
-        const buf = new ArrayBuffer((ptrOff + ptr.length) * 4);
-        new Float32Array(buf).set(val, valOff);
-        new Int32Array(buf).set(col, colOff);
-        new Int32Array(buf).set(ptr, ptrOff);
-        const e = createMatvecEngine(new Float32Array(buf), kind);
+        const e = engineWith(kind, 4, ptr, col, val);
         e.scratch(2 * K + 2 * rows + 8);
         const xs = [0, 1].map((i) => e.scratchOff + i * K);
         const os = [0, 1].map((i) => e.scratchOff + 2 * K + i * rows);
@@ -37,8 +40,8 @@ describe('sparse matvec (spmv1/spmv2)', () => {
         xs.forEach((o, i) => e.mem.set(xData[i]!, o));
         os.forEach((o, i) => e.mem.set(oData[i]!, o));
         const two = trial % 2 === 0;
-        if (two) e.spmv2(ptrOff, colOff, valOff, xs[0]!, xs[1]!, os[0]!, os[1]!, rows);
-        else e.spmv1(ptrOff, colOff, valOff, xs[0]!, os[0]!, rows);
+        if (two) e.spmv2(e.ptrOff, 4, xs[0]!, xs[1]!, os[0]!, os[1]!, rows);
+        else e.spmv1(e.ptrOff, 4, xs[0]!, os[0]!, rows);
         for (let i = 0; i < (two ? 2 : 1); i++) {
           for (let r = 0; r < rows; r++) {
             let want = oData[i]![r]!;
@@ -68,20 +71,14 @@ describe('transposed sparse-dense product (spmmT)', () => {
           for (let k = 0; k < K; k++) if (dense[r * K + k] !== 0) (col.push(k), val.push(dense[r * K + k]!));
           ptr.push(col.length);
         }
-        const colOff = 8 + val.length;
-        const ptrOff = colOff + col.length;
-        const buf = new ArrayBuffer((ptrOff + ptr.length) * 4);
-        new Float32Array(buf).set(val, 8);
-        new Int32Array(buf).set(col, colOff);
-        new Int32Array(buf).set(ptr, ptrOff);
-        const e = createMatvecEngine(new Float32Array(buf), kind);
+        const e = engineWith(kind, 8, ptr, col, val);
         e.scratch((K + rows) * n + 8);
         const xT = e.scratchOff;
         const oT = xT + K * n;
         const x = rng.f32(K * n);
         e.mem.set(x, xT);
         e.mem.set(rng.f32(rows * n), oT); // overwritten, not accumulated
-        e.spmmT(ptrOff, colOff, 8, xT, oT, rows, blocks);
+        e.spmmT(e.ptrOff, 8, xT, oT, rows, blocks);
         for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) {
           let want = 0;
           for (let k = 0; k < K; k++) want += dense[r * K + k]! * x[k * n + i]!;

@@ -4,7 +4,7 @@ import { defineKernel, type KernelCall, type KernelEnv, type StaticNodeInfo } fr
 import { dtypeIs, rankIs } from '../shape-util.js';
 import { projectInputs } from './input-projection.js';
 import { checkLstmNode, checkLstmStream, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
-import { createMatvecEngine, type MatvecEngine } from './matvec-engine.js';
+import { createMatvecEngine, encodeSparsePairs, resolveEngine, type MatvecEngine } from './matvec-engine.js';
 import { lstmSparseSections, validateLstmSparse, type LstmSparseChoice } from './sparse-layout.js';
 
 const LSTM_SPARSE_ATTRS = {
@@ -62,11 +62,10 @@ function checkSparse(a: SparseAttrs, node: StaticNodeInfo): string | undefined {
   return undefined;
 }
 
-/** The dense part, values, column indices and row pointers in one engine, and where each starts. */
+/** The dense part, the (column, value) pairs and the row pointers in one engine, and where each starts. */
 interface SparsePrepared {
   readonly engine: MatvecEngine;
-  readonly valOff: number;
-  readonly colOff: number;
+  readonly pairOff: number;
   readonly ptrOff: number;
 }
 
@@ -81,23 +80,21 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
   const k = col.data as Int32Array;
   const v = val.data as Float32Array;
   validateLstmSparse(D, H, I, c, p, k, v.length);
-  const valOff = Math.ceil(w.data.length / 4) * 4;
-  const colOff = valOff + v.length;
-  const ptrOff = colOff + k.length;
+  // The engine's own sparse layout (column/value pairs, offsets scaled to its addressing unit).
+  const { kind, module } = resolveEngine(env.matvec);
+  const pairOff = Math.ceil(w.data.length / 4) * 4;
+  const ptrOff = pairOff + 2 * v.length;
   const buf = new ArrayBuffer((ptrOff + p.length) * 4);
-  const f = new Float32Array(buf);
-  const ints = new Int32Array(buf);
-  f.set(w.data as Float32Array);
-  f.set(v, valOff);
-  ints.set(k, colOff);
-  ints.set(p, ptrOff);
-  return { engine: createMatvecEngine(f, env.matvec), valOff, colOff, ptrOff };
+  new Float32Array(buf).set(w.data as Float32Array);
+  encodeSparsePairs(buf, kind === 'wasm-simd' ? 4 : 1, p, k, v, pairOff, ptrOff);
+  const engine = createMatvecEngine(new Float32Array(buf), env.matvec, module);
+  return { engine, pairOff, ptrOff };
 }
 
 function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
   const { inputs } = call;
   const prep = (call.prepared as SparsePrepared | undefined) ?? prepareSparse(a, inputs[1]!, inputs[5]!, inputs[6]!, inputs[7]!, call.env);
-  const { engine: e, valOff, colOff, ptrOff } = prep;
+  const { engine: e, pairOff, ptrOff } = prep;
   const H = a.hidden_size;
   const I = a.input_size;
   const s = lstmSparseSections(H, I, choiceOf(a));
@@ -119,9 +116,9 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
       biasOff,
       peepOff: base + s.peep,
       project,
-      mv1: rPtr >= 0 ? (x, out) => e.spmv1(rPtr, colOff, valOff, x, out, H4) : (x, out) => e.mv1(rOff, x, out, H, Hq, ws),
+      mv1: rPtr >= 0 ? (x, out) => e.spmv1(rPtr, pairOff, x, out, H4) : (x, out) => e.mv1(rOff, x, out, H, Hq, ws),
       mv2: rPtr >= 0
-        ? (x0, x1, o0, o1) => e.spmv2(rPtr, colOff, valOff, x0, x1, o0, o1, H4)
+        ? (x0, x1, o0, o1) => e.spmv2(rPtr, pairOff, x0, x1, o0, o1, H4)
         : (x0, x1, o0, o1) => e.mv2(rOff, x0, x1, o0, o1, H, Hq, ws),
     };
   }, (rows) => (s.w < 0 && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0));
@@ -136,14 +133,14 @@ const SPMM_MIN_ROWS = 16;
  * result (after X^T) is transposed back into the xp rows with the bias. Few rows: spmv2/spmv1 per row pair.
  */
 function projectSparse(e: MatvecEngine, prep: SparsePrepared, wPtr: number, rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number, biasOff: number, H: number, I: number): void {
-  const { colOff, valOff } = prep;
+  const { pairOff } = prep;
   const H4 = 4 * H;
   const m = e.mem;
   if (rows < SPMM_MIN_ROWS) {
     for (let r = 0; r < rows; r++) m.copyWithin(xpOff + r * H4, biasOff, biasOff + H4);
     let r = 0;
-    for (; r + 2 <= rows; r += 2) e.spmv2(wPtr, colOff, valOff, rowOff(r), rowOff(r + 1), xpOff + r * H4, xpOff + (r + 1) * H4, H4);
-    if (r < rows) e.spmv1(wPtr, colOff, valOff, rowOff(r), xpOff + r * H4, H4);
+    for (; r + 2 <= rows; r += 2) e.spmv2(wPtr, pairOff, rowOff(r), rowOff(r + 1), xpOff + r * H4, xpOff + (r + 1) * H4, H4);
+    if (r < rows) e.spmv1(wPtr, pairOff, rowOff(r), xpOff + r * H4, H4);
     return;
   }
   const n = Math.ceil(rows / 16) * 16;
@@ -154,7 +151,7 @@ function projectSparse(e: MatvecEngine, prep: SparsePrepared, wPtr: number, rows
     for (let k = 0, d = xT + r; k < I; k++, d += n) m[d] = m[src + k]!;
   }
   for (let k = 0; k < I; k++) m.fill(0, xT + k * n + rows, xT + (k + 1) * n);
-  e.spmmT(wPtr, colOff, valOff, xT, oT, H4, n / 16);
+  e.spmmT(wPtr, pairOff, xT, oT, H4, n / 16);
   for (let i = 0; i < H4; i++) {
     const b = m[biasOff + i]!;
     for (let r = 0, src = oT + i * n, d = xpOff + i; r < rows; r++, d += H4) m[d] = b + m[src + r]!;

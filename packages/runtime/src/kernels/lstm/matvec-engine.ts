@@ -19,17 +19,18 @@ export interface MatvecEngine {
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void;
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
   /**
-   * Sparse products over compressed rows (wasm/spmv-module.ts), element offsets into the memory
-   * (ptr and col hold int32 bit patterns, see sparse-layout.ts); ptr entries index col/val from colOff/valOff:
-   *   out[r] += sum over p in [ptr[r], ptr[r+1]) of val[p] * x[col[p]],   for r < rows.
+   * Sparse products over compressed rows (wasm/spmv-module.ts). The non-zeros are (column, value) pairs
+   * of two 32-bit words at element offset pairOff: the column as an int32 k*sparseUnit, the value as f32;
+   * row pointers (int32, at element offset ptrOff) are 2*p*sparseUnit for a row starting at pair p.
+   * sparseUnit is 4 (byte offsets) for the WebAssembly engine and 1 (element offsets) for the JS one;
+   * `encodeSparsePairs` lays the CSR arrays out so. Offsets x, out, xT, outT are element offsets.
+   *   spmv1/spmv2: out[r] += sum of val * x[k] over row r's pairs (one or two vectors)
+   *   spmmT: outT[r][i] = sum of val * xT[k][i], xT and outT rows of n = 16*blocks floats (overwritten)
    */
-  spmv1(ptrOff: number, colOff: number, valOff: number, x: number, out: number, rows: number): void;
-  spmv2(ptrOff: number, colOff: number, valOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void;
-  /**
-   * Sparse matrix times n = 16*blocks vectors, transposed: xT[k] and outT[r] are rows of n floats;
-   * outT[r][i] = sum over p in [ptr[r], ptr[r+1]) of val[p] * xT[col[p]][i] (overwritten).
-   */
-  spmmT(ptrOff: number, colOff: number, valOff: number, xT: number, outT: number, rows: number, blocks: number): void;
+  readonly sparseUnit: 1 | 4;
+  spmv1(ptrOff: number, pairOff: number, x: number, out: number, rows: number): void;
+  spmv2(ptrOff: number, pairOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void;
+  spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void;
   /**
    * Vectorized cell update with the default activations for `groups` groups of four units
    * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
@@ -44,9 +45,9 @@ interface MatvecExports {
   mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
   mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
-  spmv1: (ptr: number, col: number, val: number, x: number, out: number, rows: number) => void;
-  spmv2: (ptr: number, col: number, val: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
-  spmmT: (ptr: number, col: number, val: number, xT: number, outT: number, rows: number, blocks: number) => void;
+  spmv1: (ptr: number, pairs: number, x: number, out: number, rows: number) => void;
+  spmv2: (ptr: number, pairs: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
+  spmmT: (ptr: number, pairs: number, xT: number, outT: number, rows: number, blocks: number) => void;
 }
 
 /** Grows a WebAssembly memory to at least `bytes` (a 32-bit memory holds at most 4 GiB). */
@@ -84,16 +85,18 @@ class WasmEngine implements MatvecEngine {
     this.ex.mv2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
   }
 
-  spmv1(ptrOff: number, colOff: number, valOff: number, x: number, out: number, rows: number): void {
-    this.ex.spmv1(ptrOff * 4, colOff * 4, valOff * 4, x * 4, out * 4, rows);
+  readonly sparseUnit = 4;
+
+  spmv1(ptrOff: number, pairOff: number, x: number, out: number, rows: number): void {
+    this.ex.spmv1(ptrOff * 4, pairOff * 4, x * 4, out * 4, rows);
   }
 
-  spmv2(ptrOff: number, colOff: number, valOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void {
-    this.ex.spmv2(ptrOff * 4, colOff * 4, valOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, rows);
+  spmv2(ptrOff: number, pairOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void {
+    this.ex.spmv2(ptrOff * 4, pairOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, rows);
   }
 
-  spmmT(ptrOff: number, colOff: number, valOff: number, xT: number, outT: number, rows: number, blocks: number): void {
-    this.ex.spmmT(ptrOff * 4, colOff * 4, valOff * 4, xT * 4, outT * 4, rows, blocks);
+  spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void {
+    this.ex.spmmT(ptrOff * 4, pairOff * 4, xT * 4, outT * 4, rows, blocks);
   }
 
   readonly cell4 = (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number): void => {
@@ -152,33 +155,35 @@ class JsEngine implements MatvecEngine {
 
   private imem: Int32Array = new Int32Array(0);
 
-  spmv1(ptrOff: number, colOff: number, valOff: number, x: number, out: number, rows: number): void {
+  readonly sparseUnit = 1;
+
+  spmv1(ptrOff: number, pairOff: number, x: number, out: number, rows: number): void {
     const m = this.mem;
     const im = this.ints();
     for (let r = 0; r < rows; r++) {
       let acc = 0;
-      const end = im[ptrOff + r + 1]!;
-      for (let p = im[ptrOff + r]!; p < end; p++) acc += m[valOff + p]! * m[x + im[colOff + p]!]!;
+      const end = pairOff + im[ptrOff + r + 1]!;
+      for (let q = pairOff + im[ptrOff + r]!; q < end; q += 2) acc += m[q + 1]! * m[x + im[q]!]!;
       m[out + r] += acc;
     }
   }
 
-  spmv2(ptrOff: number, colOff: number, valOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void {
-    this.spmv1(ptrOff, colOff, valOff, x0, o0, rows);
-    this.spmv1(ptrOff, colOff, valOff, x1, o1, rows);
+  spmv2(ptrOff: number, pairOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void {
+    this.spmv1(ptrOff, pairOff, x0, o0, rows);
+    this.spmv1(ptrOff, pairOff, x1, o1, rows);
   }
 
-  spmmT(ptrOff: number, colOff: number, valOff: number, xT: number, outT: number, rows: number, blocks: number): void {
+  spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void {
     const m = this.mem;
     const im = this.ints();
     const n = 16 * blocks;
     for (let r = 0; r < rows; r++) {
       const o = outT + r * n;
       m.fill(0, o, o + n);
-      const end = im[ptrOff + r + 1]!;
-      for (let p = im[ptrOff + r]!; p < end; p++) {
-        const v = m[valOff + p]!;
-        const x = xT + im[colOff + p]! * n;
+      const end = pairOff + im[ptrOff + r + 1]!;
+      for (let q = pairOff + im[ptrOff + r]!; q < end; q += 2) {
+        const v = m[q + 1]!;
+        const x = xT + im[q]! * n;
         for (let i = 0; i < n; i++) m[o + i] += v * m[x + i]!;
       }
     }
@@ -198,6 +203,26 @@ export function compileMatvecModule(): WebAssembly.Module | null {
 /** True when this host can run the WebAssembly SIMD matvec kernels (otherwise the JS engine is used). */
 export function hasWasmSimd(): boolean {
   return compileMatvecModule() !== null;
+}
+
+/** The engine kind `createMatvecEngine(weights, choice)` gives on this host, and its compiled module. */
+export function resolveEngine(choice: EngineChoice): { kind: 'wasm-simd' | 'js'; module: WebAssembly.Module | null } {
+  const module = choice === 'js' ? null : compileMatvecModule();
+  return { kind: module ? 'wasm-simd' : 'js', module };
+}
+
+/**
+ * Writes CSR arrays (ptr: rows+1 pair indices, col, val) in an engine's sparse layout: pairs
+ * (col*unit as int32, val as f32) into `mem` at pairOff, pointers 2*p*unit at ptrOff (see MatvecEngine).
+ */
+export function encodeSparsePairs(mem: ArrayBuffer, unit: 1 | 4, ptr: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>, pairOff: number, ptrOff: number): void {
+  const f = new Float32Array(mem);
+  const i = new Int32Array(mem);
+  for (let p = 0; p < col.length; p++) {
+    i[pairOff + 2 * p] = col[p]! * unit;
+    f[pairOff + 2 * p + 1] = val[p]!;
+  }
+  for (let r = 0; r < ptr.length; r++) i[ptrOff + r] = 2 * ptr[r]! * unit;
 }
 
 /** An engine holding a copy of `weights`: WebAssembly SIMD when available (or forced), else JS. */
