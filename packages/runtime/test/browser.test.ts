@@ -5,24 +5,29 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, writeRuntimeGraph, type RtTensor } from '../src/index.js';
 import { bundleRuntime } from '../scripts/bundle.mjs';
 import { Rng } from './helpers/random.js';
+import { randomLstmConfig, randomLstmData, type LstmConfig } from './helpers/lstm-case.js';
+import { lstmSparseRuntimeModel, pruneLstmData } from './helpers/lstm-sparse-case.js';
 import { twoLayerLstmModel } from './helpers/sample-models.js';
 
 /**
- * Loads the esbuild browser bundle in headless Chromium and runs a model there; the outputs must be
- * bit-identical to Node's (both the WebAssembly SIMD and the JS matvec engines).
+ * Loads the esbuild browser bundle in headless Chromium and runs a model there, and a pruned LSTM on
+ * lstm.sparse.f32; the outputs must be bit-identical to Node's (both the WebAssembly SIMD and the JS
+ * matvec engines).
  */
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`browser test skipped: ${CHROMIUM} is missing (install Debian's chromium package)`);
 
 /** Runs in the page: loads the bundle, runs the model with both matvec engines, and loads a corrupt file. */
-const BROWSER_SCRIPT = `async ({ bytes, x }) => {
+const BROWSER_SCRIPT = `async ({ bytes, x, sparse }) => {
   const rt = await import('/lstmc-runtime.mjs');
   const out = {};
+  const bitsOf = (res) => Object.fromEntries(Object.entries(res).map(([k, t]) => [k, Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length))]));
   for (const matvec of ['auto', 'js']) {
     const model = rt.loadModel(new Uint8Array(bytes), { matvec });
-    const res = model.run({ input: { dtype: 'f32', shape: [7, 2, 6], data: new Float32Array(x) } });
-    out[matvec] = Object.fromEntries(Object.entries(res).map(([k, t]) => [k, Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length))]));
+    out[matvec] = bitsOf(model.run({ input: { dtype: 'f32', shape: [7, 2, 6], data: new Float32Array(x) } }));
+    const sm = rt.loadModel(new Uint8Array(sparse.bytes), { matvec });
+    out['sparse-' + matvec] = bitsOf(sm.run({ X: { dtype: 'f32', shape: sparse.shape, data: new Float32Array(sparse.x) } }));
   }
   let corrupt = 'accepted';
   try {
@@ -34,6 +39,17 @@ const BROWSER_SCRIPT = `async ({ bytes, x }) => {
   }
   return { out, corrupt, simd: rt.hasWasmSimd() };
 }`;
+
+/** A forward pruned LSTM (X only, no optional inputs) on lstm.sparse.f32, with its feeds. */
+function sparseBrowserCase() {
+  const rng = new Rng(33);
+  const cfg: LstmConfig = { ...randomLstmConfig(rng), direction: 'forward', H: 11, I: 7, T: 20, B: 1, layout: 0, outputs: [true, true, true], initialH: false, initialC: false, runtimePack: false };
+  delete cfg.seqLens;
+  const data = randomLstmData(cfg, rng);
+  pruneLstmData(cfg, data, rng);
+  const { model, feeds } = lstmSparseRuntimeModel(cfg, data, { sparseW: true, sparseR: true });
+  return { bytes: writeRuntimeGraph(model), feeds };
+}
 
 const bits = (t: RtTensor) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
 
@@ -49,6 +65,12 @@ describe.skipIf(!hasChromium)('browser bundle in headless Chromium', () => {
       const out = loadModel(bytes, { matvec }).run({ input: { dtype: 'f32', shape: [7, 2, 6], data: x } });
       node[matvec] = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, bits(t)]));
     }
+    // A pruned LSTM on lstm.sparse.f32 (W and R compressed), 20 steps so the W projection uses spmmT.
+    const sc = sparseBrowserCase();
+    for (const matvec of ['auto', 'js'] as const) {
+      const out = loadModel(sc.bytes, { matvec }).run(sc.feeds);
+      node[`sparse-${matvec}`] = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, bits(t)]));
+    }
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -62,7 +84,8 @@ describe.skipIf(!hasChromium)('browser bundle in headless Chromium', () => {
       });
       await page.goto('http://lstmc.test/');
       // Passed as source text: vitest rewrites dynamic import() in functions it transforms.
-      const arg = JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x) });
+      const X = sc.feeds['X']!;
+      const arg = JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x), sparse: { bytes: Array.from(sc.bytes), x: Array.from(X.data as Float32Array), shape: X.shape } });
       const result = (await page.evaluate(`(${BROWSER_SCRIPT})(${arg})`)) as {
         out: Record<string, Record<string, number[]>>;
         corrupt: string;
@@ -72,6 +95,8 @@ describe.skipIf(!hasChromium)('browser bundle in headless Chromium', () => {
       expect(result.corrupt).toBe('E-RT-CHECKSUM');
       expect(result.out['auto']).toEqual(node['auto']);
       expect(result.out['js']).toEqual(node['js']);
+      expect(result.out['sparse-auto']).toEqual(node['sparse-auto']);
+      expect(result.out['sparse-js']).toEqual(node['sparse-js']);
     } finally {
       await browser.close();
     }
