@@ -8,14 +8,10 @@
 //
 // Pruned rows: the same shapes with W and R magnitude-pruned to 90% and 95%, compiled with `-O js`
 // (so lstmc runs them on lstm.sparse.f32); ORT has no sparse LSTM and runs the same pruned model densely.
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus, loadavg } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cpus, loadavg } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { loadSources } from './load-sources.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 15);
 const WARMUP = Number(process.env.LSTMC_BENCH_WARMUP ?? 3);
 const T = 100;
@@ -26,29 +22,12 @@ const CONFIGS = [
 const SPARSITIES = [0, 0.9, 0.95];
 
 async function loadLstmc() {
-  const dir = mkdtempSync(join(tmpdir(), 'lstmc-bench-'));
-  const out = join(dir, 'lstmc.mjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { makeGraph, makeNode, makeTensor, tensorType, inferTypes, exportOnnx, importOnnx } from '@lstmc/ir';",
-        "export { lowerToRuntime } from '@lstmc/backend-js';",
-        "export { createModel } from '@lstmc/runtime';",
-        "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: out,
-    conditions: ['source'],
-    logLevel: 'warning',
-  });
-  const mod = await import(pathToFileURL(out).href);
-  rmSync(dir, { recursive: true, force: true });
-  return mod;
+  return loadSources([
+    "export { makeGraph, makeNode, makeTensor, tensorType, inferTypes, exportOnnx, importOnnx } from '@lstmc/ir';",
+    "export { lowerToRuntime } from '@lstmc/backend-js';",
+    "export { createModel } from '@lstmc/runtime';",
+    "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
+  ]);
 }
 
 /** Deterministic uniform floats in [-s, s). */

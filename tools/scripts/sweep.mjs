@@ -9,13 +9,9 @@
 //   node tools/scripts/sweep.mjs --utilization   sparse-weight PE utilization at 90% and 95% with plain
 //                                                and padding-aware (max-gap=auto) balanced pruning, on the
 //                                                target and on it with columnOverheadCycles=0
-import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { loadSources } from './load-sources.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const quick = process.argv.includes('--quick');
 const utilization = process.argv.includes('--utilization');
 const extraPrune = process.env.LSTMC_SWEEP_PRUNE ? `,${process.env.LSTMC_SWEEP_PRUNE}` : '';
@@ -28,31 +24,13 @@ const IS = process.env.LSTMC_SWEEP_IS ? list(process.env.LSTMC_SWEEP_IS) : quick
 const MODES = ['dense', 'sparse-weight', 'sparse-input', 'sparse-both'];
 
 async function load() {
-  const dir = mkdtempSync(join(tmpdir(), 'lstmc-sweep-'));
-  const out = join(dir, 'lstmc.mjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { makeTensor } from '@lstmc/ir';",
-        "export { builtinRegistry, parsePipeline, runPipeline, withAttrs, stringsAttr, getStrings, ANN, patchNodes } from '@lstmc/passes';",
-        "export { defaultTarget, parseTarget, withParams, layerBreakEvenSparsity } from '@lstmc/target';",
-        "export { compileAccel, simulateProgram, simReport } from '@lstmc/backend-accel';",
-        "export { randomModel } from './packages/backend-accel/test/random-model.ts';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: out,
-    conditions: ['source'],
-    external: ['onnxruntime-node'],
-    logLevel: 'warning',
-  });
-  const mod = await import(pathToFileURL(out).href);
-  rmSync(dir, { recursive: true, force: true });
-  return mod;
+  return loadSources([
+    "export { makeTensor } from '@lstmc/ir';",
+    "export { builtinRegistry, parsePipeline, runPipeline, withAttrs, stringsAttr, getStrings, ANN, patchNodes } from '@lstmc/passes';",
+    "export { defaultTarget, parseTarget, withParams, layerBreakEvenSparsity } from '@lstmc/target';",
+    "export { compileAccel, simulateProgram, simReport } from '@lstmc/backend-accel';",
+    "export { randomModel } from './packages/backend-accel/test/random-model.ts';",
+  ]);
 }
 
 const L = await load();

@@ -8,3 +8,4 @@ export * from './cost-model.js';
 export * from './layer-cost.js';
 export * from './params-doc.js';
 export * from './layer-layouts.js';
+export * from './threshold-search.js';

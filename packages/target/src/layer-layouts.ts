@@ -1,3 +1,4 @@
+import { sparsityThreshold } from './threshold-search.js';
 import type { Target } from './params.js';
 import { expectedLayout, type MatrixLayout, type MatvecMode } from './cost-model.js';
 import { layerStepCycles, type LayerPlanCost } from './layer-cost.js';
@@ -104,8 +105,6 @@ export function bestWeightLayouts(l: LayerSparsity, t: Target): LayoutChoice {
   return { ...LAYOUT_COMBOS[k], costs, cycles: costs[k].cycles };
 }
 
-const GRID = 1000;
-
 /**
  * The weight sparsity of matrix `m` from which storing it sparse makes the
  * layer step cheaper than storing it dense, the other matrix keeping its
@@ -124,14 +123,5 @@ export function layerWeightThreshold(l: LayerSparsity, m: 'W' | 'R', otherSparse
       cache,
     ).cycles;
   const dense = at(0, false);
-  const cheaper = (k: number) => at(k / GRID, true) < dense;
-  if (!cheaper(GRID)) return Number.POSITIVE_INFINITY;
-  let lo = -1; // cheaper(lo) is false (or lo is below the grid)
-  let hi = GRID; // cheaper(hi) is true
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (cheaper(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi / GRID;
+  return sparsityThreshold((s) => at(s, true) < dense);
 }

@@ -9,6 +9,7 @@ import {
   expectedMatvecCycles,
   layerWeightThreshold,
   layoutsLabel,
+  sparsityThreshold,
   usesSparseInput,
 } from '@lstmc/target';
 
@@ -43,8 +44,6 @@ export function layerReportRow(label: string, layer: LayerSparsity, a: AutoWeigh
   return [label, layer.weightSparsityW, layer.weightSparsityR, ...a.choice.costs.map((c) => c.cycles), layoutsLabel(a.choice), th(a.thresholds.W), th(a.thresholds.R)];
 }
 
-const GRID = 1000;
-
 /**
  * The input sparsity from which `high` is cheaper than `low` for this shape
  * and weight sparsity (resolution 0.001); Infinity when it never is.
@@ -56,14 +55,5 @@ const GRID = 1000;
 export function autoInputThreshold(shape: MatrixShape, t: Target, ws: number, low: MatvecMode, high: MatvecMode): number {
   const cost = (m: MatvecMode, s: number) => expectedMatvecCycles(shape, m, ws, s, t);
   const lowFixed = usesSparseInput(low) ? undefined : cost(low, 0);
-  const cheaper = (k: number) => cost(high, k / GRID) < (lowFixed ?? cost(low, k / GRID));
-  if (!cheaper(GRID)) return Number.POSITIVE_INFINITY;
-  let lo = -1; // cheaper(lo) is false (or lo is below the grid)
-  let hi = GRID; // cheaper(hi) is true
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (cheaper(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi / GRID;
+  return sparsityThreshold((s) => cost(high, s) < (lowFixed ?? cost(low, s)));
 }

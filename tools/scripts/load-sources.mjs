@@ -1,0 +1,31 @@
+// Scripts (bench, sweep) run the workspace's TypeScript sources without a
+// build step: the given export lines are bundled on the fly with esbuild into
+// a temporary ES module, imported, and the temporary file removed.
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Bundle `exportLines` (resolved from the repository root) and import the result. */
+export async function loadSources(exportLines, { external = ['onnxruntime-node'] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'lstmc-script-'));
+  const out = join(dir, 'lstmc.mjs');
+  try {
+    await build({
+      stdin: { contents: exportLines.join('\n'), resolveDir: ROOT, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: out,
+      conditions: ['source'],
+      external,
+      logLevel: 'warning',
+    });
+    return await import(pathToFileURL(out).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
