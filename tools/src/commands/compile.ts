@@ -25,6 +25,7 @@ export interface CompileTarget {
 export const COMPILE_TARGETS = {
   js: {
     summary: 'runtime graph (.lrg) for the lstmc JS runtime',
+    defaultPipeline: PRESETS.js,
     ext: '.lrg',
     emit(g, { file }) {
       const bytes = compileToRuntimeGraph(g, { file, verify: false });
@@ -45,7 +46,7 @@ export type CompileTargetName = keyof typeof COMPILE_TARGETS;
 
 /**
  * The IR between import and back end: the pass pipeline of the flags (-O, --pipeline, --plugin,
- * --print-ir-*, ...; see pass-flags.ts). Without them the target's default pipeline runs (none for js).
+ * --print-ir-*, ...; see pass-flags.ts). Without them the target's default pipeline runs (its -O preset).
  * A `.lir` model is textual IR; a reproducer's recorded pipeline is its default.
  */
 async function runPipeline(file: string, target: CompileTarget, args: ParsedArgs, io: Io): Promise<Graph> {
@@ -56,7 +57,7 @@ async function runPipeline(file: string, target: CompileTarget, args: ParsedArgs
 
 export const compile: Command = {
   name: 'compile',
-  summary: 'compile an ONNX model for a target (js: a runtime graph for the lstmc JS runtime)',
+  summary: 'compile an ONNX model for a target: js (a runtime graph for the JS runtime) or accel (an accelerator binary)',
   args: ['MODEL'],
   options: {
     ...PASS_FLAG_OPTIONS,
