@@ -77,7 +77,7 @@ export async function compileForRun(file: string, args: ParsedArgs, io: Io): Pro
     throw new UsageError(`'${file}' is a runtime graph, already lowered: --numerics fixed and the pass flags need the .onnx or .lir model`);
   const lir = isTextIr(file) ? loadTextIr(file, io.cwd) : undefined;
   const g0 = lir ? lir.graph : loadModel(file, io.cwd);
-  const fallback = numerics === 'fixed' ? presetPipeline('accel') : (lir?.pipeline ?? '');
+  const fallback = numerics === 'fixed' ? presetPipeline('accel') : (lir?.pipeline ?? presetPipeline('js'));
   const { graph } = await runPassFlags(g0, args, io, { file, fallback });
   const float = () => createModel(lowerToRuntime(graph, { file, verify: false }));
   if (numerics === 'float') return { model: float(), graph };
