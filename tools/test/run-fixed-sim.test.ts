@@ -13,7 +13,7 @@ import { compileAccel, readLxb, simulateProgram, writeLxb } from '@lstmc/backend
 import { defaultTarget, withParams, type Target } from '@lstmc/target';
 import type { RtTensor } from '@lstmc/runtime';
 import { randomModel, type ModelSpec } from '../../packages/backend-accel/test/random-model.js';
-import { Rng } from '../../packages/runtime/test/helpers/random.js';
+import { Rng } from '@lstmc/testing';
 import { accelGraph, conformanceLstmCases, runFixed, runPasses } from './run-fixed-support.js';
 
 function simulate(g: Graph, target: Target, inputs: ReadonlyMap<string, Tensor>) {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultTarget, withParams } from '@lstmc/target';
 import { isDiagnosticError } from '@lstmc/ir';
 import { assembleProgram, decodeInstr, deriveIsa, encodeInstr, formatInstr, ISA, MNEMONICS, OPCODE_BITS } from '../src/index.js';
-import { randomInstr, rng } from './random-instr.js';
+import { rng } from '@lstmc/testing';
+import { randomInstr } from './random-instr.js';
 
 const TARGETS = {
   default: defaultTarget,

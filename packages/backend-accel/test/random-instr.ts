@@ -1,16 +1,5 @@
 import { fieldRange, MNEMONICS, type Instr, type IsaLayout } from '../src/index.js';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random legal instruction of the given mnemonic (labels below codeLength). Extremes are drawn often. */
 export function randomInstr(isa: IsaLayout, mnemonic: (typeof MNEMONICS)[number], rand: () => number, codeLength = 1 << 16): Instr {
   const operands: Record<string, number> = {};

@@ -1,5 +1,5 @@
 import { inferTypes, makeGraph, makeNode, makeTensor, tensorType, type Graph, type Node, type Tensor, type ValueInfo } from '@lstmc/ir';
-import { rng } from './random-instr.js';
+import { rng } from '@lstmc/testing';
 
 export interface LayerSpec {
   readonly hidden: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTarget, withParams } from '@lstmc/target';
 import { inferTypes, makeNode, makeTensor, tensorType, updateGraph } from '@lstmc/ir';
-import { rng } from './random-instr.js';
+import { rng } from '@lstmc/testing';
 import { compileAccel, readLxb, simulateProgram, writeLxb } from '../src/index.js';
 import { optimize } from './pipeline.js';
 import { randomModel, type ModelSpec } from './random-model.js';

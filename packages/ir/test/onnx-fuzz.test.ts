@@ -3,18 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeTensorProto, importOnnx, isDiagnosticError, verifyGraph } from '../src/index.js';
 import { CONFORMANCE, REPO_ROOT } from './onnx-paths.js';
-
-/** mulberry32: a tiny seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '@lstmc/testing';
 
 type Mutation = (b: Uint8Array, r: () => number) => Uint8Array;
 const MUTATIONS: Record<string, Mutation> = {

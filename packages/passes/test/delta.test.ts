@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ANN, builtinRegistry, deltaSequence, getFloats, getStrings, lstmNodes, parsePipeline, runPipeline } from '../src/index.js';
 import { lstmGraph } from './helpers/graphs.js';
 import { makeTensor } from '@lstmc/ir';
-import { rng } from './helpers/rng.js';
+import { rng } from '@lstmc/testing';
 
 /** A slowly varying input (random walk with small steps): what delta updates exploit. */
 function slowInput(T: number, B: number, I: number, seed: number) {

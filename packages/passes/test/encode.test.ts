@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rowToPe, balancedRowAssignment } from '@lstmc/target';
 import { ENCODINGS, ENCODING_FORMATS, builtinRegistry, decodeMatrix, encodedMatrix, lstmParams, parsePipeline, readMatrix, runPipeline } from '../src/index.js';
 import { lstmGraph, randomTensor } from './helpers/graphs.js';
-import { rng } from './helpers/rng.js';
+import { rng } from '@lstmc/testing';
 
 describe('encodings', () => {
   it('decode(encode(m)) reproduces the matrix exactly, every format, sparsities 0..0.999', () => {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRegistry, lstmNodes, parsePipeline, runPipeline, stripAllAnnotations } from '../src/index.js';
 import { calibrationX, lstmGraph } from './helpers/graphs.js';
-import { rng } from './helpers/rng.js';
+import { rng } from '@lstmc/testing';
 
 const METHODS = ['magnitude', 'row', 'block', 'balanced'] as const;
 

@@ -5,7 +5,7 @@
 import { createModel } from '../src/index.js';
 import { lstmOnnxFeeds, lstmOnnxModel, lstmRuntimeModel, randomLstmData, type LstmConfig } from '../test/helpers/lstm-case.js';
 import { ortSession, runOrt } from '../test/helpers/ort.js';
-import { Rng } from '../test/helpers/random.js';
+import { Rng } from '@lstmc/testing';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const min = (xs: number[]) => Math.min(...xs);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadModel, writeRuntimeGraph, type RtTensor } from '../src/index.js';
 import { bundleRuntime } from '../scripts/bundle.mjs';
-import { Rng } from './helpers/random.js';
+import { Rng } from '@lstmc/testing';
 import { randomLstmConfig, randomLstmData, type LstmConfig } from './helpers/lstm-case.js';
 import { lstmSparseRuntimeModel, pruneLstmData } from './helpers/lstm-sparse-case.js';
 import { twoLayerLstmModel } from './helpers/sample-models.js';

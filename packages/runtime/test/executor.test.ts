@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createModel, loadModel, RuntimeError, writeRuntimeGraph, type RtTensor, type RuntimeErrorCode } from '../src/index.js';
 import { maxAbsDiff } from './helpers/compare.js';
-import { Rng } from './helpers/random.js';
+import { Rng } from '@lstmc/testing';
 import { twoLayerLstmModel } from './helpers/sample-models.js';
 
 const DIMS = { I: 5, H: 8, C: 4 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BLOB_ALIGN, createModel, HEADER_SIZE, loadModel, readRuntimeGraph, writeRuntimeGraph, type RuntimeModel } from '../src/index.js';
-import { Rng } from './helpers/random.js';
+import { Rng } from '@lstmc/testing';
 import { twoLayerLstmModel } from './helpers/sample-models.js';
 import { splitFile } from './helpers/repack.js';
 

@@ -3,7 +3,7 @@ import { createModel, type RtAttr, type RtDType, type RtTensor, type RuntimeMode
 import { maxScaledDiff } from './helpers/compare.js';
 import { buildOnnxModel, type OnnxAttr } from './helpers/onnx-builder.js';
 import { runOrt } from './helpers/ort.js';
-import { Rng } from './helpers/random.js';
+import { Rng } from '@lstmc/testing';
 
 /**
  * Every non-LSTM kernel against onnxruntime-node on small single-op ONNX models with random data.

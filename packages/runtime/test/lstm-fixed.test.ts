@@ -16,7 +16,7 @@ import {
   type FloatLstmDirection,
 } from '../src/fixed/index.js';
 import { isRuntimeError, loadModel, readRuntimeGraph, writeRuntimeGraph, type RtAttr, type RtTensor, type RuntimeModel } from '../src/index.js';
-import { Rng } from './helpers/random.js';
+import { Rng } from '@lstmc/testing';
 import { sealFile, splitFile } from './helpers/repack.js';
 
 type Direction = 'forward' | 'reverse' | 'bidirectional';

@@ -4,7 +4,7 @@ import { loadModel, packLstmSparse, writeRuntimeGraph, type RtTensor, type Runti
 import { maxAbsDiff } from './helpers/compare.js';
 import { randomLstmConfig, randomLstmData, type LstmConfig } from './helpers/lstm-case.js';
 import { lstmSparseRuntimeModel, pruneLstmData } from './helpers/lstm-sparse-case.js';
-import { Rng } from './helpers/random.js';
+import { Rng } from '@lstmc/testing';
 
 /** An engine of `kind` holding CSR arrays in its pair layout at pairOff, with the row pointers after them. */
 function engineWith(kind: 'wasm-simd' | 'js', pairOff: number, ptr: number[], col: number[], val: number[]) {

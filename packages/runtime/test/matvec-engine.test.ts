@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMatvecEngine } from '../src/kernels/lstm/matvec-engine.js';
-import { Rng } from './helpers/random.js';
+import { Rng } from '@lstmc/testing';
 
 /** out[j*4+g] += sum_{q<Kq, l<4} w[wOff + j*ws + q*16 + g*4 + l] * x[4q+l], in float64 from the same float32 inputs. */
 function reference(w: Float32Array, wOff: number, x: Float32Array, out: Float32Array, H: number, Kq: number, ws: number): Float64Array {

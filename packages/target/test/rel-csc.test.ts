@@ -9,18 +9,7 @@ import {
   rowToPe,
   rowsOfPes,
 } from '../src/index.js';
-
-/** Small deterministic PRNG (mulberry32) so the tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '@lstmc/testing';
 
 describe('row -> PE assignment', () => {
   it('modulo puts row r on PE r mod pes', () => {

@@ -1,6 +1,6 @@
 /** Hand-built IR graphs for pass tests. */
 import { type Graph, type Node, type Tensor, inferTypes, makeGraph, makeNode, makeTensor, tensorType } from '@lstmc/ir';
-import { randn, rng } from './rng.js';
+import { randn, rng } from '@lstmc/testing';
 
 export interface LstmSpec {
   readonly input: number;

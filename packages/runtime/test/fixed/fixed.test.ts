@@ -16,17 +16,7 @@ import {
   toFixed,
 } from '../../src/fixed/index.js';
 import { floatLstm, type FloatDir } from './float-lstm.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '@lstmc/testing';
 
 describe('rounding and saturation', () => {
   it('rounds half to even', () => {

@@ -4,7 +4,7 @@
  */
 import { lstmPackedShape, packLstmWeights, type RtNode, type RtTensor, type RtValue, type RuntimeModel } from '../../src/index.js';
 import { buildOnnxModel, type OnnxAttr, type OnnxIo } from './onnx-builder.js';
-import type { Rng } from './random.js';
+import type { Rng } from '@lstmc/testing';
 
 export const ACTIVATIONS = ['Relu', 'Tanh', 'Sigmoid', 'Affine', 'LeakyRelu', 'ThresholdedRelu', 'ScaledTanh', 'HardSigmoid', 'Elu', 'Softsign', 'Softplus'] as const;
 

@@ -8,7 +8,7 @@ import { createModel, loadModel, writeRuntimeGraph, type RtTensor, type RuntimeM
 import { allFiniteAndBelow, maxScaledDiff } from './compare.js';
 import { lstmOnnxFeeds, lstmOnnxModel, toLayout, type LstmConfig, type LstmData } from './lstm-case.js';
 import { ortSession, runOrt } from './ort.js';
-import { Rng } from './random.js';
+import { Rng } from '@lstmc/testing';
 
 export interface DifferentialCase {
   readonly cfg: LstmConfig;

@@ -5,7 +5,7 @@
  */
 import { lstmSparseSections, packLstmSparse, type LstmSparseChoice, type RtNode, type RtTensor, type RuntimeModel } from '../../src/index.js';
 import { lstmRuntimeModel, numDirections, type LstmConfig, type LstmData } from './lstm-case.js';
-import type { Rng } from './random.js';
+import type { Rng } from '@lstmc/testing';
 
 /**
  * Zeroes a random fraction `sparsity` of m ([D*4H rows][K]) by magnitude (the smallest go), then

@@ -3,7 +3,7 @@
  * zero initial states from the batch size of X, two stacked LSTM layers, and a Linear + Softmax head.
  */
 import { lstmPackedShape, packLstmWeights, type RtNode, type RtTensor, type RtValue, type RuntimeModel } from '../../src/index.js';
-import type { Rng } from './random.js';
+import type { Rng } from '@lstmc/testing';
 
 export interface SampleDims {
   I: number;
