@@ -24,7 +24,7 @@ export function parseAttrs(node: Node, def: OpDef, loc: Location = {}): ParsedAt
     const a = node.attrs[name];
     if (a === undefined) {
       if (spec.required) fail('E-IR-ATTR-MISSING', `${node.op} needs attribute '${name}'`, at(name));
-      out[name] = spec.default;
+      out[name] = spec.default as Attr['value'] | undefined;
       continue;
     }
     // ONNX producers sometimes write an int where a float is declared.

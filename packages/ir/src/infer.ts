@@ -2,10 +2,10 @@ import type { Graph, Node, ValueInfo } from './graph.js';
 import { updateGraph } from './graph.js';
 import type { InferContext, OpDef } from './op-def.js';
 import { opDef } from './ops/index.js';
-import { constantValue } from './ops/constant.js';
+import { constantValue } from './ops/index.js';
 import { parseAttrs } from './attrs-parse.js';
 import { fail, type Location } from './diagnostic.js';
-import type { Tensor } from './tensor.js';
+import { opAttrValues, toOpTensor, type Tensor } from './tensor.js';
 import type { Dim, TensorType } from './types.js';
 import { tensorType } from './types.js';
 
@@ -107,9 +107,12 @@ export function inferTypes(graph: Graph, opts: InferOptions = {}): Graph {
     const ctx: InferContext = {
       node,
       inputs: node.inputs.map((i) => (i ? types.get(i) : undefined)),
-      attrs,
+      attrs: opAttrValues(attrs),
       opset: g.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? g.opsets[''] ?? 22,
-      constant: (i) => (node.inputs[i] ? constants.get(node.inputs[i]) : undefined),
+      constant: (i) => {
+        const c = node.inputs[i] ? constants.get(node.inputs[i]) : undefined;
+        return c && toOpTensor(c);
+      },
       fail: (code, message, field) => fail(code, message, { ...loc, ...(field !== undefined ? { field } : {}) }),
       fresh: (hint) => `?${hint}${++fresh}`,
       shapeValue: (i) => {

@@ -1,20 +1,10 @@
 import type { DType } from './dtype.js';
 import { DTYPES } from './dtype.js';
 import type { FixedPoint } from './types.js';
+import { alloc, type AttrValue, type OpAttrs, type OpData, type OpTensor } from '@lstmc/ops';
 
-/** Storage of a tensor's elements, chosen by dtype. */
-export type TensorData =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array
-  | readonly string[];
+/** Storage of a tensor's elements, chosen by dtype (the op definitions' storage). */
+export type TensorData = OpData;
 
 /**
  * A constant tensor (initializer, Constant value, attribute). Immutable by
@@ -35,35 +25,7 @@ export function numel(dims: readonly number[]): number {
 }
 
 export function allocData(dtype: DType, n: number): TensorData {
-  switch (dtype) {
-    case 'f32':
-    case 'f16':
-    case 'bf16':
-      return new Float32Array(n);
-    case 'f64':
-      return new Float64Array(n);
-    case 'i8':
-      return new Int8Array(n);
-    case 'u8':
-    case 'bool':
-      return new Uint8Array(n);
-    case 'i16':
-      return new Int16Array(n);
-    case 'u16':
-      return new Uint16Array(n);
-    case 'i32':
-      return new Int32Array(n);
-    case 'u32':
-      return new Uint32Array(n);
-    case 'i64':
-      return new BigInt64Array(n);
-    case 'u64':
-      return new BigUint64Array(n);
-    case 'string':
-      return new Array<string>(n).fill('');
-    case 'unknown':
-      throw new Error('allocData: a tensor of unknown element type');
-  }
+  return alloc(dtype, n);
 }
 
 export function makeTensor(dtype: DType, dims: readonly number[], data?: TensorData | readonly number[], fixed?: FixedPoint): Tensor {
@@ -104,3 +66,25 @@ export function zeroFraction(t: Tensor): number {
   for (let i = 0; i < n; i++) if (elemAsNumber(t, i) === 0) z++;
   return z / n;
 }
+
+/** The reference evaluations' view of a constant: the same data, `dims` named `shape`. */
+export function toOpTensor(t: Tensor): OpTensor {
+  return { dtype: t.dtype, shape: t.dims, data: t.data };
+}
+
+export function fromOpTensor(t: OpTensor, fixed?: FixedPoint): Tensor {
+  return makeTensor(t.dtype, t.shape, t.data, fixed);
+}
+
+/** Parsed attribute values as op definitions see them: tensor values as OpTensor. */
+export function opAttrValues(attrs: Readonly<Record<string, unknown>>): OpAttrs {
+  const out: Record<string, AttrValue | undefined> = {};
+  for (const [k, v] of Object.entries(attrs)) out[k] = isTensor(v) ? toOpTensor(v) : (v as AttrValue | undefined);
+  return out;
+}
+
+function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && 'dims' in v && 'data' in v && 'dtype' in v;
+}
+
+export type { OpTensor, OpData } from '@lstmc/ops';

@@ -8,7 +8,7 @@ export * from './instrument.js';
 export * from './annotations.js';
 export * from './lstm-params.js';
 export * from './builtins.js';
-export { foldPass, EVALUATORS, eliminateDeadCode } from './passes/fold/index.js';
+export { foldPass, eliminateDeadCode } from './passes/fold/index.js';
 export { prunePass, PRUNE_METHODS, pruneMagnitude, pruneRows, pruneBlocks, pruneBalanced, pruneBalancedEntries, pruneBalancedMaxGap, nnzPerPe, smallestMask } from './passes/prune/index.js';
 export type { MaxGapPruneResult } from './passes/prune/index.js';
 export { sparsityPass } from './passes/sparsity/index.js';

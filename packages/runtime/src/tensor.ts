@@ -28,16 +28,7 @@ export function tensor<D extends RtDType>(dtype: D, shape: readonly number[], da
   return { dtype, shape: [...shape], data: d };
 }
 
-/** Row-major strides of a shape. */
-export function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
+export { stridesOf } from '@lstmc/ops';
 
 /** Read element i of any tensor as a JS number (i64 converted with Number()). */
 export function elemAsNumber(t: RtTensor, i: number): number {

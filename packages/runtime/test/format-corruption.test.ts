@@ -107,7 +107,7 @@ describe('manifest corruption (re-sealed with valid checksums)', () => {
     ['node input below -1', 'E-RT-INDEX', (m) => (m.nodes[0].inputs[0] = -2), 'nodes[0].inputs[0]'],
     ['graph output -1', 'E-RT-INDEX', (m) => (m.outputs[0] = -1), 'outputs[0]'],
     ['graph input not an integer', 'E-RT-MANIFEST', (m) => (m.inputs[0] = '0'), 'inputs[0]'],
-    ['unknown kernel', 'E-RT-KERNEL', (m) => (m.nodes[0].kernel = 'Conv'), 'nodes[0].kernel'],
+    ['unknown kernel', 'E-RT-KERNEL', (m) => (m.nodes[0].kernel = 'NoSuchOp'), 'nodes[0].kernel'],
     ['prototype key as kernel', 'E-RT-KERNEL', (m) => (m.nodes[0].kernel = 'toString'), 'nodes[0].kernel'],
     ['attribute of the wrong type', 'E-RT-ATTR', (m) => (m.nodes[lstmIndex(m)].attrs.hidden_size = { type: 'float', value: 6 }), undefined],
     ['unknown attribute', 'E-RT-ATTR', (m) => (m.nodes[lstmIndex(m)].attrs.bogus = { type: 'int', value: 1 }), undefined],

@@ -14,8 +14,6 @@ interface OpCase {
   op: string;
   inputs: (RtTensor | null)[];
   attrs?: Record<string, OnnxAttr>;
-  /** Runtime attributes when they differ from the ONNX ones (Cast's `to`, Softmax's flatten). */
-  rtAttrs?: Record<string, RtAttr>;
   outputs?: RtDType[];
   opset?: number;
 }
@@ -58,8 +56,8 @@ const CASES: OpCase[] = [
   { name: 'Identity', op: 'Identity', inputs: [f(2, 5)] },
   { name: 'Softmax axis 1 (opset 13)', op: 'Softmax', inputs: [f(2, 3, 4)], attrs: { axis: { i: 1 } }, opset: 13 },
   { name: 'Softmax default axis (opset 13)', op: 'Softmax', inputs: [f(2, 3, 4)], opset: 13 },
-  { name: 'Softmax axis 1 (opset 11, flatten)', op: 'Softmax', inputs: [f(2, 3, 4)], attrs: { axis: { i: 1 } }, rtAttrs: { axis: { type: 'int', value: 1 }, flatten: { type: 'int', value: 1 } }, opset: 11 },
-  { name: 'Softmax default axis (opset 11, flatten)', op: 'Softmax', inputs: [f(2, 3, 4)], rtAttrs: { axis: { type: 'int', value: 1 }, flatten: { type: 'int', value: 1 } }, opset: 11 },
+  { name: 'Softmax axis 1 (opset 11, flatten)', op: 'Softmax', inputs: [f(2, 3, 4)], attrs: { axis: { i: 1 } }, opset: 11 },
+  { name: 'Softmax default axis (opset 11, flatten)', op: 'Softmax', inputs: [f(2, 3, 4)], opset: 11 },
   { name: 'MatMul 2-D', op: 'MatMul', inputs: [f(3, 4), f(4, 5)] },
   { name: 'MatMul batched x 2-D', op: 'MatMul', inputs: [f(2, 3, 4), f(4, 5)] },
   { name: 'MatMul broadcast batch', op: 'MatMul', inputs: [f(2, 1, 3, 4), f(5, 4, 2)] },
@@ -100,13 +98,13 @@ const CASES: OpCase[] = [
   { name: 'Constant tensor', op: 'Constant', inputs: [], attrs: { value: { t: f(2, 2) } } },
   { name: 'Constant value_ints', op: 'Constant', inputs: [], attrs: { value_ints: { ints: [3, -1, 4] } }, outputs: ['i64'], opset: 13 },
   { name: 'Constant value_float', op: 'Constant', inputs: [], attrs: { value_float: { f: 1.25 } }, opset: 13 },
-  { name: 'Cast f32 -> i32 (truncates)', op: 'Cast', inputs: [f(3, 4)], attrs: { to: { i: 6 } }, rtAttrs: { to: { type: 'string', value: 'i32' } }, outputs: ['i32'] },
-  { name: 'Cast f32 -> i64', op: 'Cast', inputs: [f(7)], attrs: { to: { i: 7 } }, rtAttrs: { to: { type: 'string', value: 'i64' } }, outputs: ['i64'] },
-  { name: 'Cast i64 -> f32', op: 'Cast', inputs: [i64([3], [-5, 0, 123456789])], attrs: { to: { i: 1 } }, rtAttrs: { to: { type: 'string', value: 'f32' } }, outputs: ['f32'] },
-  { name: 'Cast f32 -> bool', op: 'Cast', inputs: [{ dtype: 'f32', shape: [4], data: Float32Array.of(0, -0.5, 2, 0) }], attrs: { to: { i: 9 } }, rtAttrs: { to: { type: 'string', value: 'bool' } }, outputs: ['bool'] },
-  { name: 'Cast bool -> f32', op: 'Cast', inputs: [b8([3], [1, 0, 1])], attrs: { to: { i: 1 } }, rtAttrs: { to: { type: 'string', value: 'f32' } }, outputs: ['f32'] },
-  { name: 'Cast i32 -> f64', op: 'Cast', inputs: [i32([2], [-3, 9])], attrs: { to: { i: 11 } }, rtAttrs: { to: { type: 'string', value: 'f64' } }, outputs: ['f64'] },
-  { name: 'Cast i64 -> i32', op: 'Cast', inputs: [i64([2], [-3, 70000])], attrs: { to: { i: 6 } }, rtAttrs: { to: { type: 'string', value: 'i32' } }, outputs: ['i32'] },
+  { name: 'Cast f32 -> i32 (truncates)', op: 'Cast', inputs: [f(3, 4)], attrs: { to: { i: 6 } }, outputs: ['i32'] },
+  { name: 'Cast f32 -> i64', op: 'Cast', inputs: [f(7)], attrs: { to: { i: 7 } }, outputs: ['i64'] },
+  { name: 'Cast i64 -> f32', op: 'Cast', inputs: [i64([3], [-5, 0, 123456789])], attrs: { to: { i: 1 } }, outputs: ['f32'] },
+  { name: 'Cast f32 -> bool', op: 'Cast', inputs: [{ dtype: 'f32', shape: [4], data: Float32Array.of(0, -0.5, 2, 0) }], attrs: { to: { i: 9 } }, outputs: ['bool'] },
+  { name: 'Cast bool -> f32', op: 'Cast', inputs: [b8([3], [1, 0, 1])], attrs: { to: { i: 1 } }, outputs: ['f32'] },
+  { name: 'Cast i32 -> f64', op: 'Cast', inputs: [i32([2], [-3, 9])], attrs: { to: { i: 11 } }, outputs: ['f64'] },
+  { name: 'Cast i64 -> i32', op: 'Cast', inputs: [i64([2], [-3, 70000])], attrs: { to: { i: 6 } }, outputs: ['i32'] },
 ];
 
 function runtimeModel(c: OpCase): RuntimeModel {
@@ -120,7 +118,8 @@ function runtimeModel(c: OpCase): RuntimeModel {
   });
   const outDtype = c.outputs?.[0] ?? c.inputs.find((t) => t)?.dtype ?? (c.attrs?.['value']?.hasOwnProperty('t') ? (c.attrs['value'] as { t: RtTensor }).t.dtype : 'f32');
   const out = values.push({ name: 'out', dtype: outDtype, shape: null }) - 1;
-  const attrs: Record<string, RtAttr> = c.rtAttrs ?? Object.fromEntries(Object.entries(c.attrs ?? {}).map(([k, a]) => [k, toRtAttr(a)]));
+  // Runtime nodes of table ops carry the ONNX attributes plus the opset whose semantics they follow.
+  const attrs: Record<string, RtAttr> = { ...Object.fromEntries(Object.entries(c.attrs ?? {}).map(([k, a]) => [k, toRtAttr(a)])), opset: { type: 'int', value: c.opset ?? 17 } };
   return { values, inputs, outputs: [out], nodes: [{ kernel: c.op, name: c.name, inputs: nodeInputs, outputs: [out], attrs }] };
 }
 

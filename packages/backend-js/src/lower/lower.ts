@@ -13,7 +13,7 @@ import {
 import type { KernelRegistry, RtDim, RuntimeModel } from '@lstmc/runtime';
 import { createBuilder, type ModelBuilder } from './builder.js';
 import { finalizeModel } from './finalize.js';
-import { LOWERING_RULES } from './rules.js';
+import { loweringRule } from './rules.js';
 import type { FixedNumerics, RuleContext } from './rule.js';
 import { irToRtTensor, requireRtDType } from './tensors.js';
 
@@ -40,7 +40,7 @@ function rtShape(name: string, t: TensorType): RtDim[] | null {
 }
 
 /**
- * Lowers a typed IR graph into a runtime graph: every node through its rule in LOWERING_RULES,
+ * Lowers a typed IR graph into a runtime graph: every node through its lowering rule (rules.ts),
  * constants folded, nodes nothing needs removed. Opaque (unknown) ops are refused by name.
  */
 export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel {
@@ -80,9 +80,10 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
   for (const node of g.nodes) {
     const loc: Location = { file, node: node.name };
     const def = opDef(node.op, node.domain)!;
-    const op = node.op as keyof typeof LOWERING_RULES;
+    const rule = loweringRule(node.op, node.domain);
+    if (!rule) fail('E-JS-UNSUPPORTED-OP', `the JS backend has no kernel for op '${node.op}'`, { ...loc, field: node.op });
     const ctx = ruleContext(b, node, parseAttrs(node, def, loc), g.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? g.opsets[''] ?? 22, loc, valueOf, typeOf, fixed);
-    LOWERING_RULES[op](ctx);
+    rule(ctx);
   }
 
   const outputs = g.outputs.map((name) => valueOf(name, { file, field: name }));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OP_KINDS, inferTypes, isDiagnosticError, makeGraph, makeNode, tensorType, updateGraph } from '@lstmc/ir';
 import { createModel, loadModel, readRuntimeGraph, writeRuntimeGraph, type RtTensor, type RuntimeModel } from '@lstmc/runtime';
-import { LOWERING_RULES, lowerToRuntime } from '../../src/index.js';
+import { loweringRule, lowerToRuntime } from '../../src/index.js';
+import { BUILTIN_KERNELS } from '@lstmc/runtime';
 import { maxAbsDiff } from '../helpers.js';
 import { Rng } from '../support/rng.js';
 import { torchLikeLstm } from './graphs.js';
@@ -19,8 +20,11 @@ const kernels = (m: RuntimeModel) => m.nodes.map((n) => n.kernel);
 const x = (T: number, B: number, I: number, seed = 7): RtTensor => ({ dtype: 'f32', shape: [T, B, I], data: new Rng(seed).f32(T * B * I) });
 
 describe('lowerToRuntime', () => {
-  it('has a rule for every op of the IR op table', () => {
-    expect(Object.keys(LOWERING_RULES).sort()).toEqual([...OP_KINDS].sort());
+  it('has a rule for every op of the IR op table, and every generic rule a runtime kernel of the op', () => {
+    for (const op of OP_KINDS) {
+      expect(loweringRule(op, ''), op).toBeDefined();
+      if (op !== 'LSTM' && op !== 'Constant') expect(BUILTIN_KERNELS[op], op).toBeDefined();
+    }
   });
 
   it('refuses an opaque op by node name, op and domain', () => {

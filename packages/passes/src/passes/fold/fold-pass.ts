@@ -1,14 +1,30 @@
 /**
- * `fold`: Constant nodes become initializers; nodes of the folding table
- * whose inputs are constant (or, for Shape, whose input shape is static) are
- * evaluated and replaced by initializers; then dead code is removed.
+ * `fold`: Constant nodes become initializers; nodes whose inputs are constant
+ * (or, for ops that read only shapes such as Shape and Size, whose input
+ * shapes are static) are evaluated by their op's reference evaluation, the
+ * same one the JS runtime runs, and replaced by initializers; then dead code
+ * is removed.
  */
-import { type Graph, type Node, type Tensor, type TensorType, constantValue, inferTypes, isDiagnosticError, isStaticShape, makeGraph, numel, opDef, parseAttrs, tensorType, updateGraph } from '@lstmc/ir';
-import type { GraphEvaluator } from '../../calibration/evaluator.js';
+import {
+  type Graph,
+  type Node,
+  type OpTensor,
+  type Tensor,
+  type TensorType,
+  constantValue,
+  fromOpTensor,
+  isStaticShape,
+  numel,
+  opAttrValues,
+  opDef,
+  parseAttrs,
+  tensorType,
+  toOpTensor,
+  updateGraph,
+} from '@lstmc/ir';
 import { definePass } from '../../pass.js';
 import { eliminateDeadCode } from './dce.js';
 import { forwardIdentities } from './identity.js';
-import { evaluatorOf } from './evaluators.js';
 
 export const foldPass = definePass({
   name: 'fold',
@@ -39,7 +55,7 @@ export const foldPass = definePass({
     const added = new Map<string, Tensor>();
     const nodes: Node[] = [];
     for (const n of g.nodes) {
-      const folded = foldNode(g, n, consts, types, ctx.options['max-elements']) ?? (await foldWithRuntime(g, n, consts, types, ctx));
+      const folded = foldNode(g, n, consts, types, ctx.options['max-elements']);
       if (!folded) {
         nodes.push(n);
         continue;
@@ -71,42 +87,8 @@ export const foldPass = definePass({
   },
 });
 
-/**
- * Ops outside the folding table (MatMul, Gemm, activations, ...) with all
- * inputs constant and a small static result are evaluated by the JS runtime's
- * kernels, so folding and execution share one definition of each op.
- */
-async function foldWithRuntime(
-  g: Graph,
-  n: Node,
-  consts: Map<string, Tensor>,
-  types: Map<string, TensorType>,
-  ctx: { evaluate: GraphEvaluator; options: { 'max-elements': number } },
-): Promise<Tensor[] | undefined> {
-  if ((n.domain !== '' && n.domain !== 'ai.onnx') || !opDef(n.op, n.domain) || RUNTIME_FOLD_EXCLUDED.has(n.op)) return undefined;
-  if (n.outputs.some((o) => o && g.outputs.includes(o))) return undefined;
-  const inputs = n.inputs.filter((i) => i);
-  if (inputs.length === 0 || !inputs.every((i) => consts.has(i))) return undefined;
-  const outs = n.outputs.filter((o) => o);
-  for (const o of outs) {
-    const shape = types.get(o)?.shape;
-    if (!isStaticShape(shape) || numel(shape) > ctx.options['max-elements']) return undefined;
-  }
-  const alone = inferTypes(
-    makeGraph({ name: `${n.name}.fold`, opsets: { ...g.opsets }, inputs: [], outputs: outs, initializers: inputs.map((i) => [i, consts.get(i)!]), values: [], nodes: [n] }),
-  );
-  try {
-    const v = await ctx.evaluate(alone, new Map(), outs);
-    return n.outputs.map((o) => (o ? v.get(o)! : (undefined as never)));
-  } catch (e) {
-    // A kernel that refuses these constants leaves the node for run time, where the same error surfaces.
-    if (isDiagnosticError(e) || (e instanceof Error && e.name === 'RuntimeError')) return undefined;
-    throw e;
-  }
-}
-
-/** Never folded through the runtime: recurrent layers (large, and what the back ends are for). */
-const RUNTIME_FOLD_EXCLUDED = new Set(['LSTM']);
+/** Thrown by a reference evaluation that refuses the constants: the node stays for run time, where the same error surfaces. */
+class NotFoldable extends Error {}
 
 function foldNode(g: Graph, n: Node, consts: Map<string, Tensor>, types: Map<string, TensorType>, maxElements: number): Tensor[] | undefined {
   if (n.domain !== '' && n.domain !== 'ai.onnx') return undefined;
@@ -114,17 +96,52 @@ function foldNode(g: Graph, n: Node, consts: Map<string, Tensor>, types: Map<str
     const c = constantValue(n.attrs);
     return c && numel(c.dims) <= maxElements ? [c] : undefined;
   }
-  const ev = evaluatorOf(n.op);
   const def = opDef(n.op, n.domain);
-  if (!ev || !def) return undefined;
+  if (!def?.eval) return undefined;
   // Graph outputs keep their producing node so output names stay attached to computed values.
   if (n.outputs.some((o) => o && g.outputs.includes(o))) return undefined;
-  const out = ev({
-    consts: n.inputs.map((i) => (i ? consts.get(i) : undefined)),
-    types: n.inputs.map((i) => (i ? types.get(i) : undefined)),
-    attrs: parseAttrs(n, def),
-    opset: g.opsets[''] ?? 22,
-  });
-  if (!out || out.some((t) => numel(t.dims) > maxElements)) return undefined;
-  return out;
+  const inputs: (OpTensor | undefined)[] = [];
+  for (const name of n.inputs) {
+    if (!name) {
+      inputs.push(undefined);
+      continue;
+    }
+    const c = consts.get(name);
+    const t = types.get(name);
+    if (c) inputs.push(toOpTensor(c));
+    // Shape-only ops see a static shape without data.
+    else if (def.readsShapeOnly && t && isStaticShape(t.shape)) inputs.push({ dtype: t.dtype, shape: t.shape, data: new Float32Array(0) });
+    else return undefined;
+  }
+  for (const o of n.outputs) {
+    const s = o ? types.get(o)?.shape : undefined;
+    if (isStaticShape(s) && numel(s) > maxElements) return undefined;
+  }
+  let out: (OpTensor | undefined)[];
+  try {
+    out = def.eval({
+      inputs,
+      attrs: opAttrValues(parseAttrs(n, def)),
+      opset: g.opsets[''] ?? 22,
+      wanted: n.outputs.map((o) => o !== ''),
+      fail: (message) => {
+        throw new NotFoldable(message);
+      },
+    });
+  } catch (e) {
+    if (e instanceof NotFoldable) return undefined;
+    throw e;
+  }
+  const res: Tensor[] = [];
+  for (let i = 0; i < n.outputs.length; i++) {
+    const t = out[i];
+    if (!n.outputs[i]) {
+      res.push(undefined as never);
+      continue;
+    }
+    if (!t || numel(t.shape) > maxElements) return undefined;
+    const fixed = def.relayout ? consts.get(n.inputs[0]!)?.fixed : undefined;
+    res.push(fromOpTensor(t, fixed));
+  }
+  return res;
 }

@@ -1,4 +1,2 @@
 export { foldPass } from './fold-pass.js';
-export { EVALUATORS, evaluatorOf } from './evaluators.js';
-export type { Evaluator, FoldInput } from './evaluators.js';
 export { eliminateDeadCode } from './dce.js';

@@ -1,7 +1,7 @@
-import type { InferContext, OpDef } from '../op-def.js';
+import type { InferContext, OpDef } from '../def.js';
 import type { Dim, TensorType } from '../types.js';
 import { tensorType } from '../types.js';
-import { FLOAT_TYPES, expectDType, req, sameDType } from './util.js';
+import { FLOAT_TYPES, expectDType, req, sameDType } from '../infer-util.js';
 
 /** Activation functions the ONNX RNN family accepts, with how many of alpha/beta each takes. */
 export const LSTM_ACTIVATIONS = {

@@ -1,8 +1,8 @@
-import type { InferContext } from '../op-def.js';
-import type { Dim, TensorType } from '../types.js';
-import { tensorType } from '../types.js';
-import type { DType } from '../dtype.js';
-import { elemAsNumber } from '../tensor.js';
+import type { InferContext } from './def.js';
+import type { Dim, TensorType } from './types.js';
+import { tensorType } from './types.js';
+import type { DType } from './dtype.js';
+import { elemNumber } from './tensor.js';
 
 export const FLOAT_TYPES: readonly DType[] = ['f32', 'f64', 'f16', 'bf16'];
 export const NUMERIC_TYPES: readonly DType[] = ['f32', 'f64', 'f16', 'bf16', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64'];
@@ -64,7 +64,7 @@ export function constInts(ctx: InferContext, i: number): number[] | undefined {
   const t = ctx.constant(i);
   if (!t) return undefined;
   const out: number[] = [];
-  for (let k = 0; k < t.data.length; k++) out.push(elemAsNumber(t, k));
+  for (let k = 0; k < t.data.length; k++) out.push(elemNumber(t, k));
   return out;
 }
 

@@ -1,0 +1,12 @@
+export * from './dtype.js';
+export * from './types.js';
+export * from './tensor.js';
+export * from './def.js';
+export * from './broadcast.js';
+export * from './infer-util.js';
+export * from './table.js';
+export { LSTM_ACTIVATIONS, LSTM_DIRECTIONS, LSTM_INPUTS } from './ops/lstm.js';
+export type { LstmActivation, LstmDirection, LstmAttrs } from './ops/lstm.js';
+export { constantOf, castTensor, CONSTANT_VALUE_ATTRS } from './ops/constant.js';
+export { clampSlice, broadcastTo } from './ops/indexing.js';
+export { erf } from './ops/elementwise.js';

@@ -1,0 +1,162 @@
+/** Conv over 1, 2 or 3 spatial dims: pads, strides, dilations, groups, auto_pad. */
+import type { EvalContext, InferContext, OpDef } from '../def.js';
+import type { Dim } from '../types.js';
+import { FLOAT_TYPES, expectDType, req, sameAs, sameDType } from '../infer-util.js';
+import { alloc, numel, type NumberData } from '../tensor.js';
+
+interface ConvGeometry {
+  readonly kernel: readonly number[];
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+  /** Begin pads then end pads, one per spatial dim each. */
+  readonly pads: readonly number[];
+}
+
+/** Pads for auto_pad SAME_*: output = ceil(in / stride). */
+function samePads(inSize: readonly number[], g: Omit<ConvGeometry, 'pads'>, upper: boolean): number[] {
+  const n = inSize.length;
+  const pads = new Array<number>(2 * n).fill(0);
+  for (let i = 0; i < n; i++) {
+    const out = Math.ceil(inSize[i]! / g.strides[i]!);
+    const total = Math.max(0, (out - 1) * g.strides[i]! + (g.kernel[i]! - 1) * g.dilations[i]! + 1 - inSize[i]!);
+    const small = Math.floor(total / 2);
+    pads[i] = upper ? small : total - small;
+    pads[i + n] = upper ? total - small : small;
+  }
+  return pads;
+}
+
+/** Checks the attributes against `n` spatial dims; `fail(message, field)` reports. */
+function geometry(attrs: Readonly<Record<string, unknown>>, n: number, kernelFromW: readonly (number | undefined)[], fail: (m: string, f: string) => never): Omit<ConvGeometry, 'pads'> & { pads?: number[] } {
+  const list = (name: string, len: number, dflt: number) => {
+    const v = attrs[name] as readonly number[] | undefined;
+    if (v === undefined) return new Array<number>(len).fill(dflt);
+    if (v.length !== len) fail(`Conv ${name} has ${v.length} entries, expected ${len} for ${n} spatial dims`, name);
+    if (v.some((x) => !Number.isInteger(x) || x < (name === 'pads' ? 0 : 1))) fail(`Conv ${name} [${v.join(', ')}] must be ${name === 'pads' ? 'non-negative' : 'positive'} integers`, name);
+    return [...v];
+  };
+  const ks = attrs.kernel_shape as readonly number[] | undefined;
+  const kernel = ks ? list('kernel_shape', n, 1) : kernelFromW.map((k) => k ?? 1);
+  if (ks) kernelFromW.forEach((k, i) => k !== undefined && k !== kernel[i] && fail(`Conv kernel_shape [${ks.join(', ')}] differs from the weights' spatial dims`, 'kernel_shape'));
+  const strides = list('strides', n, 1);
+  const dilations = list('dilations', n, 1);
+  const autoPad = attrs.auto_pad as string;
+  if (attrs.pads !== undefined && autoPad !== 'NOTSET') fail(`Conv has both pads and auto_pad=${autoPad}`, 'pads');
+  const pads = autoPad === 'NOTSET' ? list('pads', 2 * n, 0) : autoPad === 'VALID' ? new Array<number>(2 * n).fill(0) : undefined;
+  return { kernel, strides, dilations, ...(pads ? { pads } : {}) };
+}
+
+function outSize(inSize: number, k: number, s: number, d: number, p0: number, p1: number): number {
+  return Math.floor((inSize + p0 + p1 - ((k - 1) * d + 1)) / s) + 1;
+}
+
+export const Conv: OpDef = {
+  summary: 'N-D convolution (cross-correlation) with pads, strides, dilations, groups and bias',
+  inputs: [{ name: 'X' }, { name: 'W' }, { name: 'B', optional: true }],
+  outputs: [{ name: 'Y' }],
+  attrs: {
+    auto_pad: { kind: 'string', default: 'NOTSET', oneOf: ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'] },
+    dilations: { kind: 'ints' },
+    group: { kind: 'int', default: 1, min: 1 },
+    kernel_shape: { kind: 'ints' },
+    pads: { kind: 'ints' },
+    strides: { kind: 'ints' },
+  },
+  infer(ctx: InferContext) {
+    const x = expectDType(ctx, 0, FLOAT_TYPES);
+    const w = req(ctx, 1);
+    sameDType(ctx, [0, 1, 2]);
+    if (!x.shape || !w.shape) return [sameAs(x, undefined)];
+    if (x.shape.length < 3 || x.shape.length > 5) ctx.fail('E-IR-SHAPE', `Conv input must be [N, C, spatial...] with 1-3 spatial dims, got rank ${x.shape.length}`, 'X');
+    if (w.shape.length !== x.shape.length) ctx.fail('E-IR-SHAPE', `Conv weights have rank ${w.shape.length}, input rank ${x.shape.length}`, 'W');
+    const n = x.shape.length - 2;
+    const group = ctx.attrs.group as number;
+    const [m, cg] = [w.shape[0]!, w.shape[1]!];
+    const c = x.shape[1]!;
+    if (typeof c === 'number' && typeof cg === 'number' && c !== cg * group)
+      ctx.fail('E-IR-SHAPE', `Conv input has ${c} channels, weights expect ${cg} x group ${group}`, 'W');
+    if (typeof m === 'number' && m % group !== 0) ctx.fail('E-IR-SHAPE', `Conv output channels ${m} are not divisible by group ${group}`, 'W');
+    const b = ctx.inputs[2];
+    if (b?.shape && (b.shape.length !== 1 || (typeof b.shape[0] === 'number' && typeof m === 'number' && b.shape[0] !== m)))
+      ctx.fail('E-IR-SHAPE', `Conv bias must be [${m}], got [${b.shape.join(', ')}]`, 'B');
+    const wk = w.shape.slice(2).map((d) => (typeof d === 'number' ? d : undefined));
+    const g = geometry(ctx.attrs, n, wk, (msg, field) => ctx.fail('E-IR-ATTR-VALUE', msg, field));
+    const spatial = x.shape.slice(2);
+    const out: Dim[] = [x.shape[0]!, m];
+    for (let i = 0; i < n; i++) {
+      const s = spatial[i]!;
+      if (typeof s !== 'number') {
+        out.push(ctx.fresh('conv'));
+        continue;
+      }
+      const pads = g.pads ?? samePads(spatial as number[], g, ctx.attrs.auto_pad === 'SAME_UPPER');
+      const o = outSize(s, g.kernel[i]!, g.strides[i]!, g.dilations[i]!, pads[i]!, pads[i + n]!);
+      if (o < 1) ctx.fail('E-IR-SHAPE', `Conv output dim ${i} would be ${o} (input ${s}, kernel ${g.kernel[i]}, pads ${pads[i]}+${pads[i + n]})`, 'pads');
+      out.push(o);
+    }
+    return [sameAs(x, out)];
+  },
+  eval(ctx: EvalContext) {
+    const X = ctx.inputs[0]!;
+    const W = ctx.inputs[1]!;
+    const B = ctx.inputs[2];
+    const n = X.shape.length - 2;
+    if (n < 1 || W.shape.length !== X.shape.length) ctx.fail(`Conv shapes [${X.shape.join(',')}] and [${W.shape.join(',')}] do not fit`);
+    const group = ctx.attrs.group as number;
+    const [N, C] = [X.shape[0]!, X.shape[1]!];
+    const [M, CG] = [W.shape[0]!, W.shape[1]!];
+    if (C !== CG * group || M % group !== 0) ctx.fail(`Conv channels do not fit: input ${C}, weights ${M}x${CG}, group ${group}`);
+    const g0 = geometry(ctx.attrs, n, W.shape.slice(2), (msg) => ctx.fail(msg));
+    const inS = X.shape.slice(2);
+    const pads = g0.pads ?? samePads(inS, g0, ctx.attrs.auto_pad === 'SAME_UPPER');
+    const outS = inS.map((s, i) => outSize(s, g0.kernel[i]!, g0.strides[i]!, g0.dilations[i]!, pads[i]!, pads[i + n]!));
+    if (outS.some((o) => o < 1)) ctx.fail(`Conv output would be empty: [${outS.join(',')}]`);
+    const x = X.data as NumberData;
+    const w = W.data as NumberData;
+    const bias = B ? (B.data as NumberData) : undefined;
+    const inSp = numel(inS);
+    const outSp = numel(outS);
+    const kSp = numel(g0.kernel);
+    const out = alloc(X.dtype, N * M * outSp) as NumberData;
+    // Per kernel tap, its offset along each spatial dim; per output position, its origin.
+    const taps = Array.from({ length: kSp }, (_, t) => {
+      const off: number[] = [];
+      let r = t;
+      for (let i = n - 1; i >= 0; i--) {
+        off[i] = (r % g0.kernel[i]!) * g0.dilations[i]!;
+        r = Math.floor(r / g0.kernel[i]!);
+      }
+      return off;
+    });
+    const mg = M / group;
+    const pos = new Array<number>(n);
+    for (let b = 0; b < N; b++)
+      for (let m = 0; m < M; m++) {
+        const gi = Math.floor(m / mg);
+        for (let o = 0; o < outSp; o++) {
+          let r = o;
+          for (let i = n - 1; i >= 0; i--) {
+            pos[i] = (r % outS[i]!) * g0.strides[i]! - pads[i]!;
+            r = Math.floor(r / outS[i]!);
+          }
+          let acc = bias ? bias[m]! : 0;
+          for (let t = 0; t < kSp; t++) {
+            let idx = 0;
+            let inside = true;
+            for (let i = 0; i < n; i++) {
+              const p = pos[i]! + taps[t]![i]!;
+              if (p < 0 || p >= inS[i]!) {
+                inside = false;
+                break;
+              }
+              idx = idx * inS[i]! + p;
+            }
+            if (!inside) continue;
+            for (let c = 0; c < CG; c++) acc += x[(b * C + gi * CG + c) * inSp + idx]! * w[(m * CG + c) * kSp + t]!;
+          }
+          out[(b * M + m) * outSp + o] = acc;
+        }
+      }
+    return [{ dtype: X.dtype, shape: [N, M, ...outS], data: out }];
+  },
+};

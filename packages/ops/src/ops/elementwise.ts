@@ -1,0 +1,410 @@
+/**
+ * Element-wise ops with numpy broadcasting: arithmetic, comparison, logic,
+ * Where, and the unary math and activation functions. Each op is a row of
+ * the tables below; the factories give it its ports, inference and
+ * reference evaluation.
+ */
+import type { EvalContext, InferContext, OpDef } from '../def.js';
+import type { DType } from '../dtype.js';
+import { broadcastRunsN, broadcastShapesOrUndefined, broadcastStrides } from '../broadcast.js';
+import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, req, sameAs, sameDType } from '../infer-util.js';
+import { alloc, isBigData, numel, type NumberData, type OpData, type OpTensor } from '../tensor.js';
+import { tensorType } from '../types.js';
+
+/** Element-wise n-ary map with broadcasting; `f` sees JS numbers, `big` bigints (64-bit integer inputs). */
+export function mapBroadcast(
+  ctx: EvalContext,
+  xs: readonly OpTensor[],
+  outDType: DType,
+  f: (v: readonly number[]) => number,
+  big?: (v: readonly bigint[]) => bigint | number,
+): OpTensor {
+  const shape = broadcastShapesOrUndefined(xs.map((x) => x.shape));
+  if (!shape) ctx.fail(`shapes ${xs.map((x) => `[${x.shape.join(',')}]`).join(' and ')} cannot be broadcast`);
+  const out = alloc(outDType, numel(shape));
+  const ss = xs.map((x) => broadcastStrides(x.shape, shape));
+  const srcs = xs.map((x) => x.data as ArrayLike<number | bigint>);
+  const useBig = xs.some((x) => isBigData(x.data));
+  if (useBig && !big) ctx.fail(`64-bit integer inputs are not supported here`);
+  const outBig = isBigData(out);
+  const o = out as unknown as { [i: number]: number | bigint };
+  const vals: (number | bigint)[] = new Array(xs.length);
+  broadcastRunsN(shape, ss, (oo, offs, n, steps) => {
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < srcs.length; k++) vals[k] = srcs[k]![offs[k]! + i * steps[k]!]!;
+      let r = useBig ? big!(vals.map((v) => (typeof v === 'bigint' ? v : BigInt(v)))) : f(vals as number[]);
+      if (outBig && typeof r === 'number') r = BigInt(Math.trunc(r));
+      else if (!outBig && typeof r === 'bigint') r = Number(r);
+      o[oo + i] = r;
+    }
+  });
+  return { dtype: outDType, shape, data: out };
+}
+
+/** Fast path of unary maps: no broadcasting, one pass over the data. */
+function mapUnary(x: OpTensor, f: (v: number) => number, dtype: DType = x.dtype): OpTensor {
+  const src = x.data as NumberData;
+  const out = alloc(dtype, src.length) as NumberData;
+  for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
+  return { dtype, shape: x.shape, data: out };
+}
+
+const INT_WRAP: Partial<Record<DType, (v: number) => number>> = {
+  i8: (v) => (v << 24) >> 24,
+  u8: (v) => v & 0xff,
+  i16: (v) => (v << 16) >> 16,
+  u16: (v) => v & 0xffff,
+  i32: (v) => v | 0,
+  u32: (v) => v >>> 0,
+};
+
+interface BinaryOps {
+  readonly num: (a: number, b: number) => number;
+  /** Integer dtypes below 64 bits, when they differ from `num` (truncating division, exact 32-bit product). */
+  readonly int?: (a: number, b: number) => number;
+  readonly big?: (a: bigint, b: bigint) => bigint;
+}
+
+function binaryInfer(types: readonly DType[]) {
+  return (ctx: InferContext) => {
+    const a = expectDType(ctx, 0, types);
+    expectDType(ctx, 1, types);
+    sameDType(ctx, [0, 1]);
+    return [sameAs(a, broadcast(ctx, [a.shape, req(ctx, 1).shape]))];
+  };
+}
+
+function arithmetic(summary: string, ops: BinaryOps, types = NUMERIC_TYPES): OpDef {
+  return {
+    summary,
+    inputs: [{ name: 'A' }, { name: 'B' }],
+    outputs: [{ name: 'C' }],
+    attrs: {},
+    infer: binaryInfer(types),
+    eval(ctx: EvalContext) {
+      const a = ctx.inputs[0]!;
+      const b = ctx.inputs[1]!;
+      const wrap = INT_WRAP[a.dtype];
+      const f = wrap ? ops.int ?? ops.num : ops.num;
+      const big = ops.big;
+      const width = a.dtype === 'u64' ? BigInt.asUintN : BigInt.asIntN;
+      return [
+        mapBroadcast(
+          ctx,
+          [a, b],
+          a.dtype,
+          wrap ? ([x, y]) => wrap(f(x!, y!)) : ([x, y]) => f(x!, y!),
+          big ? ([x, y]) => width(64, big(x!, y!)) : undefined,
+        ),
+      ];
+    },
+  };
+}
+
+function intDiv(ctx: EvalContext) {
+  return (b: bigint) => (b === 0n ? ctx.fail('integer division by zero') : b);
+}
+
+export const Add = arithmetic('element-wise sum with numpy broadcasting', { num: (a, b) => a + b, big: (a, b) => a + b });
+export const Sub = arithmetic('element-wise difference with numpy broadcasting', { num: (a, b) => a - b, big: (a, b) => a - b });
+export const Mul = arithmetic('element-wise product with numpy broadcasting', { num: (a, b) => a * b, int: (a, b) => Math.imul(a, b), big: (a, b) => a * b });
+export const Div: OpDef = {
+  ...arithmetic('element-wise quotient with numpy broadcasting (integers truncate toward zero)', { num: (a, b) => a / b }),
+  eval(ctx: EvalContext) {
+    const a = ctx.inputs[0]!;
+    const b = ctx.inputs[1]!;
+    const wrap = INT_WRAP[a.dtype];
+    const nz = intDiv(ctx);
+    return [
+      mapBroadcast(
+        ctx,
+        [a, b],
+        a.dtype,
+        wrap ? ([x, y]) => (y === 0 ? ctx.fail('integer division by zero') : wrap(Math.trunc(x! / y!))) : ([x, y]) => x! / y!,
+        ([x, y]) => (a.dtype === 'u64' ? BigInt.asUintN : BigInt.asIntN)(64, x! / nz(y!)),
+      ),
+    ];
+  },
+};
+export const Pow: OpDef = {
+  summary: 'element-wise power x^y with numpy broadcasting (the exponent may have another numeric type)',
+  inputs: [{ name: 'X' }, { name: 'Y' }],
+  outputs: [{ name: 'Z' }],
+  attrs: {},
+  infer(ctx: InferContext) {
+    const a = expectDType(ctx, 0, NUMERIC_TYPES);
+    expectDType(ctx, 1, NUMERIC_TYPES);
+    return [sameAs(a, broadcast(ctx, [a.shape, req(ctx, 1).shape]))];
+  },
+  eval(ctx: EvalContext) {
+    const a = ctx.inputs[0]!;
+    const wrap = INT_WRAP[a.dtype];
+    return [mapBroadcast(ctx, [a, ctx.inputs[1]!], a.dtype, wrap ? ([x, y]) => wrap(Math.trunc(x! ** y!)) : ([x, y]) => x! ** y!, ([x, y]) => x! ** y!)];
+  },
+};
+export const Max = variadicMinMax('element-wise maximum of the inputs, broadcast', Math.max, (a, b) => (a > b ? a : b));
+export const Min = variadicMinMax('element-wise minimum of the inputs, broadcast', Math.min, (a, b) => (a < b ? a : b));
+
+function variadicMinMax(summary: string, f: (...v: number[]) => number, big: (a: bigint, b: bigint) => bigint): OpDef {
+  return {
+    summary,
+    inputs: [{ name: 'data_0', variadic: true }],
+    outputs: [{ name: 'result' }],
+    attrs: {},
+    infer(ctx: InferContext) {
+      if (ctx.inputs.length === 0) ctx.fail('E-IR-MISSING-INPUT', `${ctx.node.op} needs at least one input`);
+      const ts = ctx.inputs.map((_, i) => expectDType(ctx, i, NUMERIC_TYPES));
+      sameDType(ctx, ts.map((_, i) => i));
+      return [sameAs(ts[0]!, broadcast(ctx, ts.map((t) => t.shape)))];
+    },
+    eval: (ctx) => [mapBroadcast(ctx, ctx.inputs as OpTensor[], ctx.inputs[0]!.dtype, (v) => f(...v), (v) => v.reduce(big))],
+  };
+}
+
+/** Comparison: inputs of one numeric type, bool output. */
+function comparison(summary: string, f: (a: number, b: number) => boolean, big: (a: bigint, b: bigint) => boolean): OpDef {
+  return {
+    summary,
+    inputs: [{ name: 'A' }, { name: 'B' }],
+    outputs: [{ name: 'C' }],
+    attrs: {},
+    infer(ctx: InferContext) {
+      const [t] = binaryInfer([...NUMERIC_TYPES, 'bool'])(ctx);
+      return [tensorType('bool', t!.shape)];
+    },
+    eval: (ctx) => [mapBroadcast(ctx, [ctx.inputs[0]!, ctx.inputs[1]!], 'bool', ([a, b]) => (f(a!, b!) ? 1 : 0), ([a, b]) => (big(a!, b!) ? 1 : 0))],
+  };
+}
+
+export const Equal = comparison('a == b element-wise (bool), broadcast', (a, b) => a === b, (a, b) => a === b);
+export const Less = comparison('a < b element-wise (bool), broadcast', (a, b) => a < b, (a, b) => a < b);
+export const Greater = comparison('a > b element-wise (bool), broadcast', (a, b) => a > b, (a, b) => a > b);
+export const LessOrEqual = comparison('a <= b element-wise (bool), broadcast', (a, b) => a <= b, (a, b) => a <= b);
+export const GreaterOrEqual = comparison('a >= b element-wise (bool), broadcast', (a, b) => a >= b, (a, b) => a >= b);
+
+function logical(summary: string, f: (a: number, b: number) => number): OpDef {
+  return {
+    summary,
+    inputs: [{ name: 'A' }, { name: 'B' }],
+    outputs: [{ name: 'C' }],
+    attrs: {},
+    infer: binaryInfer(['bool']),
+    eval: (ctx) => [mapBroadcast(ctx, [ctx.inputs[0]!, ctx.inputs[1]!], 'bool', ([a, b]) => f(a!, b!))],
+  };
+}
+
+export const And = logical('logical and (bool), broadcast', (a, b) => a & b);
+export const Or = logical('logical or (bool), broadcast', (a, b) => a | b);
+export const Xor = logical('logical xor (bool), broadcast', (a, b) => a ^ b);
+
+export const Where: OpDef = {
+  summary: 'x where the condition holds, else y (broadcast over all three)',
+  inputs: [{ name: 'condition' }, { name: 'X' }, { name: 'Y' }],
+  outputs: [{ name: 'output' }],
+  attrs: {},
+  infer(ctx: InferContext) {
+    expectDType(ctx, 0, ['bool']);
+    const x = req(ctx, 1);
+    sameDType(ctx, [1, 2]);
+    return [sameAs(x, broadcast(ctx, [req(ctx, 0).shape, x.shape, req(ctx, 2).shape]))];
+  },
+  eval: (ctx) => {
+    const [c, x, y] = ctx.inputs as OpTensor[];
+    return [mapBroadcast(ctx, [c!, x!, y!], x!.dtype, ([k, a, b]) => (k ? a! : b!), ([k, a, b]) => (k ? a! : b!))];
+  },
+};
+
+/** Unary op: ports X -> Y, same type; `f` on JS numbers (bigints for 64-bit integer inputs via `big`). */
+function unary(summary: string, f: (x: number) => number, types = FLOAT_TYPES, big?: (x: bigint) => bigint): OpDef {
+  return {
+    summary,
+    inputs: [{ name: 'X' }],
+    outputs: [{ name: 'Y' }],
+    attrs: {},
+    infer: (ctx) => [sameAs(expectDType(ctx, 0, types))],
+    eval(ctx: EvalContext) {
+      const x = ctx.inputs[0]!;
+      if (isBigData(x.data)) {
+        if (!big) ctx.fail(`64-bit integer input is not supported`);
+        const src = x.data;
+        const out = alloc(x.dtype, src.length) as BigInt64Array;
+        for (let i = 0; i < src.length; i++) out[i] = big(src[i]!);
+        return [{ dtype: x.dtype, shape: x.shape, data: out }];
+      }
+      const wrap = INT_WRAP[x.dtype];
+      return [mapUnary(x, wrap ? (v) => wrap(f(v)) : f)];
+    },
+  };
+}
+
+/** erf(x): its Maclaurin series for |x| < 0.5, else 1 - erfc by the Chebyshev fit `erfcc` (fractional error < 1.2e-7). */
+export function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 0.5) {
+    // Maclaurin series: exact to float32 precision on |x| < 0.5.
+    const x2 = x * x;
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 12; n++) {
+      term *= -x2 / n;
+      sum += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  const t = 1 / (1 + 0.5 * ax);
+  const y =
+    t *
+    Math.exp(
+      -ax * ax -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - y : y - 1;
+}
+
+const SIGNED = ['f32', 'f64', 'f16', 'bf16', 'i8', 'i16', 'i32', 'i64'] as const satisfies readonly DType[];
+
+export const Relu = unary('max(x, 0)', (x) => (x > 0 ? x : 0), NUMERIC_TYPES, (x) => (x > 0n ? x : 0n));
+export const Sigmoid = unary('1 / (1 + exp(-x))', (x) => 1 / (1 + Math.exp(-x)));
+export const Tanh = unary('hyperbolic tangent', Math.tanh);
+export const Exp = unary('e^x', Math.exp);
+export const Log = unary('natural logarithm', Math.log);
+export const Sqrt = unary('square root', Math.sqrt);
+export const Reciprocal = unary('1 / x', (x) => 1 / x);
+export const Erf = unary('the error function', erf);
+export const Floor = unary('round toward -inf', Math.floor);
+export const Ceil = unary('round toward +inf', Math.ceil);
+export const Round = unary('round half to even', (x) => {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+});
+export const Sin = unary('sine', Math.sin);
+export const Cos = unary('cosine', Math.cos);
+export const Softsign = unary('x / (1 + |x|)', (x) => x / (1 + Math.abs(x)));
+export const Softplus = unary('log(1 + e^x)', (x) => (x > 20 ? x : Math.log1p(Math.exp(x))));
+export const Neg = unary('-x', (x) => -x, SIGNED, (x) => BigInt.asIntN(64, -x));
+export const Abs = unary('|x|', Math.abs, NUMERIC_TYPES, (x) => (x < 0n ? BigInt.asIntN(64, -x) : x));
+export const Sign = unary('sign of x (-1, 0, 1)', Math.sign, NUMERIC_TYPES, (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n));
+
+export const Not: OpDef = {
+  summary: 'logical not (bool)',
+  inputs: [{ name: 'X' }],
+  outputs: [{ name: 'Y' }],
+  attrs: {},
+  infer: (ctx) => [sameAs(expectDType(ctx, 0, ['bool']))],
+  eval: (ctx) => [mapUnary(ctx.inputs[0]!, (x) => (x ? 0 : 1))],
+};
+
+/** Unary activation with float attributes (alpha, beta, ...). */
+function activation(summary: string, attrs: Readonly<Record<string, number>>, f: (x: number, a: Readonly<Record<string, number>>) => number, since = 1): OpDef {
+  return {
+    summary,
+    since,
+    inputs: [{ name: 'X' }],
+    outputs: [{ name: 'Y' }],
+    attrs: Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, { kind: 'float', default: v }])),
+    infer: (ctx) => [sameAs(expectDType(ctx, 0, FLOAT_TYPES))],
+    eval(ctx: EvalContext) {
+      const a = ctx.attrs as Readonly<Record<string, number>>;
+      return [mapUnary(ctx.inputs[0]!, (x) => f(x, a))];
+    },
+  };
+}
+
+export const LeakyRelu = activation('x if x >= 0 else alpha * x', { alpha: 0.01 }, (x, a) => (x >= 0 ? x : a.alpha! * x));
+export const Elu = activation('x if x >= 0 else alpha * (e^x - 1)', { alpha: 1 }, (x, a) => (x >= 0 ? x : a.alpha! * Math.expm1(x)));
+export const Selu = activation(
+  'gamma * (x if x > 0 else alpha * (e^x - 1))',
+  { alpha: 1.67326319217681884765625, gamma: 1.05070102214813232421875 },
+  (x, a) => a.gamma! * (x > 0 ? x : a.alpha! * Math.expm1(x)),
+);
+export const HardSigmoid = activation('max(0, min(1, alpha * x + beta))', { alpha: 0.2, beta: 0.5 }, (x, a) => Math.max(0, Math.min(1, a.alpha! * x + a.beta!)));
+export const HardSwish = activation('x * max(0, min(1, x / 6 + 1 / 2))', {}, (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), 14);
+
+export const Gelu: OpDef = {
+  summary: "x * Phi(x) (approximate='none') or its tanh approximation",
+  since: 20,
+  inputs: [{ name: 'X' }],
+  outputs: [{ name: 'Y' }],
+  attrs: { approximate: { kind: 'string', default: 'none', oneOf: ['none', 'tanh'] } },
+  infer: (ctx) => [sameAs(expectDType(ctx, 0, FLOAT_TYPES))],
+  eval(ctx: EvalContext) {
+    const tanh = ctx.attrs.approximate === 'tanh';
+    const k = Math.sqrt(2 / Math.PI);
+    return [mapUnary(ctx.inputs[0]!, tanh ? (x) => 0.5 * x * (1 + Math.tanh(k * (x + 0.044715 * x * x * x))) : (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)))];
+  },
+};
+
+export const Clip: OpDef = {
+  summary: 'min(max(x, min), max): bounds as attributes (opset < 11) or optional inputs',
+  inputs: [{ name: 'input' }, { name: 'min', optional: true }, { name: 'max', optional: true }],
+  outputs: [{ name: 'output' }],
+  attrs: { min: { kind: 'float' }, max: { kind: 'float' } },
+  infer(ctx: InferContext) {
+    const x = expectDType(ctx, 0, NUMERIC_TYPES);
+    for (const i of [1, 2]) {
+      const t = ctx.inputs[i];
+      if (t && t.dtype !== x.dtype) ctx.fail('E-IR-DTYPE', `Clip bound ${i} has type ${t.dtype}, input has ${x.dtype}`, `input ${i}`);
+      if (t?.shape && t.shape.length !== 0 && !(t.shape.length === 1 && t.shape[0] === 1))
+        ctx.fail('E-IR-SHAPE', `Clip bound ${i} must be a scalar, got [${t.shape.join(', ')}]`, `input ${i}`);
+    }
+    return [sameAs(x)];
+  },
+  eval(ctx: EvalContext) {
+    const x = ctx.inputs[0]!;
+    const bound = (i: number, attr: string, dflt: number) => {
+      const t = ctx.inputs[i];
+      if (t) return Number(t.data[0]);
+      const a = ctx.attrs[attr] as number | undefined;
+      return a ?? dflt;
+    };
+    if (isBigData(x.data)) {
+      const big = (i: number) => (ctx.inputs[i] ? BigInt(ctx.inputs[i]!.data[0]!) : undefined);
+      const lo = big(1);
+      const hi = big(2);
+      const src = x.data;
+      const out = alloc(x.dtype, src.length) as BigInt64Array;
+      for (let i = 0; i < src.length; i++) {
+        let v = src[i]!;
+        if (lo !== undefined && v < lo) v = lo;
+        if (hi !== undefined && v > hi) v = hi;
+        out[i] = v;
+      }
+      return [{ dtype: x.dtype, shape: x.shape, data: out }];
+    }
+    const lo = bound(1, 'min', -Infinity);
+    const hi = bound(2, 'max', Infinity);
+    return [mapUnary(x, (v) => (v < lo ? lo : v > hi ? hi : v))];
+  },
+};
+
+export const Identity: OpDef = {
+  relayout: true,
+  summary: 'copy of the input',
+  inputs: [{ name: 'input' }],
+  outputs: [{ name: 'output' }],
+  attrs: {},
+  infer: (ctx) => [sameAs(req(ctx, 0))],
+  eval: (ctx) => [ctx.inputs[0]!],
+};
+
+export const Dropout: OpDef = {
+  summary: 'inference: the input unchanged, and an all-true mask when asked for',
+  inputs: [{ name: 'data' }, { name: 'ratio', optional: true }, { name: 'training_mode', optional: true }],
+  outputs: [{ name: 'output' }, { name: 'mask', optional: true }],
+  attrs: { ratio: { kind: 'float', default: 0.5 }, seed: { kind: 'int' }, is_test: { kind: 'int' } },
+  infer(ctx: InferContext) {
+    const x = req(ctx, 0);
+    const training = ctx.constant(2);
+    if (training && Number(training.data[0]) !== 0)
+      ctx.fail('E-IR-UNSUPPORTED', 'Dropout in training mode is not deterministic; export the model in eval mode', 'training_mode');
+    return [sameAs(x), tensorType('bool', x.shape)];
+  },
+  eval(ctx: EvalContext) {
+    const x = ctx.inputs[0]!;
+    const t = ctx.inputs[2];
+    if (t && Number(t.data[0]) !== 0) ctx.fail('Dropout in training mode is not supported');
+    const mask: OpData = new Uint8Array(x.data.length).fill(1);
+    return [x, ctx.wanted[1] ? { dtype: 'bool', shape: x.shape, data: mask } : undefined];
+  },
+};

@@ -1,0 +1,90 @@
+/** Pad: constant, reflect, edge and wrap modes; pads as an attribute (opset < 11) or an input, optional axes (18+). */
+import type { EvalContext, InferContext, OpDef } from '../def.js';
+import type { Dim } from '../types.js';
+import { constInts, expectDType, normAxis, req, sameAs } from '../infer-util.js';
+import { alloc, numel, stridesOf, toNumbers, type OpTensor } from '../tensor.js';
+import { evalAxis } from './indexing.js';
+
+/** Full begin/end pads per dim (2 * rank), from pads over `axes` (all dims when absent). */
+function fullPads(pads: readonly number[], axes: readonly number[] | undefined, rank: number): number[] | undefined {
+  const ax = axes ?? [...Array(rank).keys()];
+  if (pads.length !== 2 * ax.length) return undefined;
+  const full = new Array<number>(2 * rank).fill(0);
+  ax.forEach((a, k) => {
+    full[a] = pads[k]!;
+    full[a + rank] = pads[k + ax.length]!;
+  });
+  return full;
+}
+
+export const Pad: OpDef = {
+  summary: 'pad (or crop, with negative pads) each dim: constant value, reflect, edge or wrap',
+  inputs: [{ name: 'data' }, { name: 'pads', optional: true }, { name: 'constant_value', optional: true }, { name: 'axes', optional: true }],
+  outputs: [{ name: 'output' }],
+  attrs: { mode: { kind: 'string', default: 'constant', oneOf: ['constant', 'reflect', 'edge', 'wrap'] }, pads: { kind: 'ints' }, value: { kind: 'float', default: 0 } },
+  infer(ctx: InferContext) {
+    const x = req(ctx, 0);
+    if (ctx.attrs.pads === undefined && !ctx.inputs[1]) ctx.fail('E-IR-MISSING-INPUT', 'Pad needs pads (attribute or input)', 'pads');
+    if (ctx.inputs[1]) expectDType(ctx, 1, ['i64']);
+    if (!x.shape) return [sameAs(x, undefined)];
+    const r = x.shape.length;
+    const pads = (ctx.attrs.pads as number[] | undefined) ?? constInts(ctx, 1);
+    const axesIn = ctx.inputs[3] ? constInts(ctx, 3) : undefined;
+    if (!pads || (ctx.inputs[3] && !axesIn)) return [sameAs(x, x.shape.map(() => ctx.fresh('pad')))];
+    const axes = axesIn?.map((a) => normAxis(ctx, a, r, 'axes'));
+    const full = fullPads(pads, axes, r);
+    if (!full) ctx.fail('E-IR-SHAPE', `Pad pads has ${pads.length} entries, expected ${2 * (axes?.length ?? r)} (begin and end per ${axes ? 'axis' : 'dim'})`, 'pads');
+    const mode = ctx.attrs.mode as string;
+    const out: Dim[] = x.shape.map((d, i) => {
+      if (typeof d !== 'number') return full[i] === 0 && full[i + r] === 0 ? d : ctx.fresh('pad');
+      const o = d + full[i]! + full[i + r]!;
+      if (o < 0) ctx.fail('E-IR-SHAPE', `Pad crops dim ${i} of size ${d} below zero`, 'pads');
+      if (mode === 'reflect' && (full[i]! >= d || full[i + r]! >= d) && (full[i]! > 0 || full[i + r]! > 0))
+        ctx.fail('E-IR-SHAPE', `reflect pads [${full[i]}, ${full[i + r]}] must be smaller than dim ${i} of size ${d}`, 'pads');
+      return o;
+    });
+    return [sameAs(x, out)];
+  },
+  eval(ctx: EvalContext) {
+    const x = ctx.inputs[0]!;
+    const r = x.shape.length;
+    const pads = (ctx.attrs.pads as number[] | undefined) ?? toNumbers(ctx.inputs[1] ?? ctx.fail('Pad needs pads'));
+    const axes = ctx.inputs[3] ? toNumbers(ctx.inputs[3]).map((a) => evalAxis(ctx, a, r, 'axes')) : undefined;
+    const full = fullPads(pads, axes, r) ?? ctx.fail(`Pad pads has ${pads.length} entries for rank ${r}`);
+    const shape = x.shape.map((d, i) => d + full[i]! + full[i + r]!);
+    if (shape.some((d) => d < 0)) ctx.fail(`Pad crops [${x.shape.join(',')}] below zero`);
+    const mode = ctx.attrs.mode as string;
+    const cv = ctx.inputs[2];
+    const fill: unknown = cv && cv.data.length > 0 ? cv.data[0] : x.data instanceof BigInt64Array ? 0n : (ctx.attrs.value as number);
+    const n = numel(shape);
+    const out = alloc(x.dtype, n) as unknown as { [i: number]: unknown };
+    const src = x.data as unknown as ArrayLike<unknown>;
+    const xs = stridesOf(x.shape);
+    const os = stridesOf(shape);
+    for (let o = 0; o < n; o++) {
+      let k = 0;
+      let outside = false;
+      for (let d = 0; d < r; d++) {
+        const size = x.shape[d]!;
+        let p = (Math.floor(o / os[d]!) % shape[d]!) - full[d]!;
+        if (p < 0 || p >= size) {
+          if (mode === 'constant' || size === 0) {
+            outside = true;
+            break;
+          }
+          if (mode === 'edge') p = p < 0 ? 0 : size - 1;
+          else if (mode === 'wrap') p = ((p % size) + size) % size;
+          else {
+            // reflect without repeating the edge: period 2 * (size - 1)
+            const period = Math.max(1, 2 * (size - 1));
+            p = ((p % period) + period) % period;
+            if (p >= size) p = period - p;
+          }
+        }
+        k += p * xs[d]!;
+      }
+      out[o] = outside ? fill : src[k];
+    }
+    return [{ dtype: x.dtype, shape, data: out as unknown as OpTensor['data'] }];
+  },
+};

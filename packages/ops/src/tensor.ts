@@ -1,0 +1,119 @@
+import type { DType } from './dtype.js';
+
+/** Storage of a tensor's elements, chosen by dtype (f16/bf16 are held widened in Float32Array, bool in Uint8Array). */
+export type OpData =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | readonly string[];
+
+/** Element storage of every dtype but the 64-bit integers and strings: JS numbers. */
+export type NumberData = Exclude<OpData, BigInt64Array | BigUint64Array | readonly string[]>;
+
+/**
+ * What reference evaluations compute on: dtype, concrete shape, row-major data. The runtime's
+ * tensors have exactly this shape; the IR's constants convert to it by renaming `dims`.
+ */
+export interface OpTensor {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly data: OpData;
+}
+
+export function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function alloc(dtype: DType, n: number): OpData {
+  switch (dtype) {
+    case 'f32':
+    case 'f16':
+    case 'bf16':
+      return new Float32Array(n);
+    case 'f64':
+      return new Float64Array(n);
+    case 'i8':
+      return new Int8Array(n);
+    case 'u8':
+    case 'bool':
+      return new Uint8Array(n);
+    case 'i16':
+      return new Int16Array(n);
+    case 'u16':
+      return new Uint16Array(n);
+    case 'i32':
+      return new Int32Array(n);
+    case 'u32':
+      return new Uint32Array(n);
+    case 'i64':
+      return new BigInt64Array(n);
+    case 'u64':
+      return new BigUint64Array(n);
+    case 'string':
+      return new Array<string>(n).fill('');
+    case 'unknown':
+      throw new Error('alloc: a tensor of unknown element type');
+  }
+}
+
+export function isBigData(d: OpData): d is BigInt64Array | BigUint64Array {
+  return d instanceof BigInt64Array || d instanceof BigUint64Array;
+}
+
+export function makeOpTensor(dtype: DType, shape: readonly number[], data?: OpData): OpTensor {
+  return { dtype, shape: [...shape], data: data ?? alloc(dtype, numel(shape)) };
+}
+
+/** A tensor of `dtype` holding JS numbers `values` (converted to bigint for 64-bit integer types). */
+export function fromNumbers(dtype: DType, shape: readonly number[], values: ArrayLike<number>): OpTensor {
+  const d = alloc(dtype, values.length);
+  if (isBigData(d)) for (let i = 0; i < values.length; i++) (d as BigInt64Array)[i] = BigInt(Math.trunc(values[i]!));
+  else for (let i = 0; i < values.length; i++) (d as NumberData)[i] = values[i]!;
+  return { dtype, shape: [...shape], data: d };
+}
+
+/** Element i as a JS number (64-bit integers converted; exact below 2^53). */
+export function elemNumber(t: { readonly data: OpData }, i: number): number {
+  return Number((t.data as ArrayLike<number | bigint | string>)[i]);
+}
+
+/** All elements as JS numbers (shape and index tensors). */
+export function toNumbers(t: { readonly data: OpData }): number[] {
+  const out = new Array<number>(t.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = elemNumber(t, i);
+  return out;
+}
+
+/** Row-major strides of a shape. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** Same data, new shape (a view: data is shared, never written after construction). */
+export function reshaped(t: OpTensor, shape: readonly number[]): OpTensor {
+  return { dtype: t.dtype, shape: [...shape], data: t.data };
+}
+
+/** Gathers elements of `t` into a new tensor of `shape`: output element o takes source element index(o). */
+export function gatherElements(t: OpTensor, shape: readonly number[], index: (o: number) => number, dtype: DType = t.dtype): OpTensor {
+  const n = numel(shape);
+  const out = alloc(dtype, n) as unknown as { [i: number]: unknown };
+  const src = t.data as unknown as ArrayLike<unknown>;
+  for (let o = 0; o < n; o++) out[o] = src[index(o)];
+  return { dtype, shape: [...shape], data: out as unknown as OpData };
+}
