@@ -2,8 +2,10 @@
 // onnxruntime-node (the workspace's devDependency), the oracle for models
 // that were not exported here.
 //
-//   node tools/scripts/corpus/make_silero_expected.mjs
+//   node tools/scripts/corpus/make_silero_expected.mjs [--out DIR]
 //
+// (--out: write into DIR/<name>/ instead of the corpus, which the corpus test
+// does to check that regenerating changes nothing)
 // then rerun make_torch_corpus.py, which writes manifest.json. For each model
 // in tools/test/corpus/silero/<name>/ this writes
 //   test_data_set_0/input_N.pb, output_N.pb  one frame of seeded noise, zero
@@ -17,7 +19,7 @@
 // from @lstmc/testing's seeded generator and ORT runs single-threaded.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { ROOT, loadSources } from '../load-sources.mjs';
 
@@ -28,6 +30,8 @@ const { encodeRtTensorProto, Rng, randn, frameFeeds, readWav16, runStream, zeroS
 ]);
 
 const SILERO = join(ROOT, 'tools/test/corpus/silero');
+const outAt = process.argv.indexOf('--out');
+const OUT = outAt > 0 && process.argv[outAt + 1] ? resolve(process.argv[outAt + 1]) : SILERO;
 const AUDIO = 'utterance-16k.wav';
 const SR = 16000;
 const SEED = 20261206;
@@ -81,8 +85,8 @@ const { rate, samples } = readWav16(wav);
 if (rate !== SR) throw new Error(`${AUDIO} is ${rate} Hz, want ${SR}`);
 const seconds = samples.length / SR;
 for (const m of MODELS) {
-  const dir = join(SILERO, m.name);
-  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const dir = join(OUT, m.name);
+  const session = await ort.InferenceSession.create(join(SILERO, m.name, 'model.onnx'), { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const p0 = await singleFrame(session, { frame: 512, context: m.context, sr: SR, state: m.state }, dir);
   const streams = [];
   for (const frame of m.frames) {
