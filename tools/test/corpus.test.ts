@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareTensors, decodeRtTensorProto } from '@lstmc/backend-js';
@@ -129,6 +130,23 @@ describe('the corpus manifest', () => {
       const onDisk = readdirSync(join(CORPUS, kind)).filter((d) => existsSync(join(CORPUS, kind, d, 'model.onnx'))).sort();
       expect(manifest[kind].map((e) => e.name).sort(), kind).toEqual(onDisk);
       for (const d of onDisk) expect(dataSets(join(CORPUS, kind, d)).length, d).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('the corpus generators', () => {
+  it('make_silero_expected.mjs, rerun on onnxruntime-node, reproduces the committed Silero data byte for byte', () => {
+    const out = mkdtempSync(join(tmpdir(), 'lstmc-corpus-regen-'));
+    try {
+      const r = spawnSync(process.execPath, ['tools/scripts/corpus/make_silero_expected.mjs', '--out', out], { cwd: REPO, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const files = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)).map((f) => `${d.name}/${f}`) : [d.name]));
+      const written = files(out).sort();
+      expect(written.length).toBeGreaterThan(0);
+      for (const f of written) expect(readFileSync(join(out, f)).equals(readFileSync(join(CORPUS, 'silero', f))), f).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });
