@@ -1,0 +1,1 @@
+BprobsJ('zG>rÎC>ßþn>˜Y:>ð^K>bL>ZêC>Èwo>P;>2ëD>

@@ -1,0 +1,2 @@
+BprobsJ<3∆I>¡F>qWl>‡÷<>gJF>jcE>µA>Îr>€•:>ÃL>¸GF><nC>¿˜l>Æ
+=>_GL>

@@ -1,0 +1,1 @@
+BprobsJ<Ö/>‚ÀV>QS>wFY>åÑL>„b1>¥W>žÁR>k1Z>ZJ>ªÅ.>~KW>r®T>m:Y>úL>
