@@ -43,7 +43,7 @@ export function executeGraph(
       if (vi === -1) return;
       const t = outs[k];
       if (!t) throw new Error(`kernel ${node.kernel} did not produce requested output ${k} of node '${node.name}'`);
-      checkProduced(t, model.values[vi]!, node.name);
+      checkProduced(t, model.values[vi]!, node.name, states !== undefined);
       env[vi] = t;
     });
     for (const vi of node.inputs) if (vi !== -1 && lastUse[vi] === p.index && !model.values[vi]!.data) env[vi] = undefined;

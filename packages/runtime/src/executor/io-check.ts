@@ -7,7 +7,7 @@ import { numel, type RtTensor } from '../tensor.js';
  * Checks one graph input against its manifest value: dtype, typed-array class, element count, rank,
  * numeric dims, and symbolic dims bound consistently across the inputs of one run (`bindings`).
  */
-export function checkInput(name: string, t: unknown, v: RtValue, bindings: Map<string, { size: number; input: string }>): RtTensor {
+export function checkInput(name: string, t: unknown, v: RtValue, bindings: Map<string, { size: number; input: string }>, freeAxis?: number): RtTensor {
   if (typeof t !== 'object' || t === null || !Array.isArray((t as RtTensor).shape) || !('data' in t)) {
     rtFail('E-RT-INPUT-DTYPE', `input '${name}' must be a tensor {dtype, shape, data}`, { field: name });
   }
@@ -25,6 +25,7 @@ export function checkInput(name: string, t: unknown, v: RtValue, bindings: Map<s
     if (x.shape.length !== v.shape.length) rtFail('E-RT-INPUT-SHAPE', `input '${name}' has rank ${x.shape.length}, expected ${want}`, { field: name });
     v.shape.forEach((d, i) => {
       const got = x.shape[i]!;
+      if (i === freeAxis) return;
       if (typeof d === 'number') {
         if (got !== d) rtFail('E-RT-INPUT-SHAPE', `input '${name}' dimension ${i} is ${got}, expected ${d} (shape ${want})`, { field: name });
         return;
@@ -39,13 +40,16 @@ export function checkInput(name: string, t: unknown, v: RtValue, bindings: Map<s
   return x;
 }
 
-/** Checks a kernel's output against the manifest (dtype, element count, rank and numeric dims). */
-export function checkProduced(t: RtTensor, v: RtValue, nodeName: string): void {
+/**
+ * Checks a kernel's output against the manifest (dtype, element count, rank and numeric dims; in a
+ * stream, whose chunks may be shorter than a fixed-length export's sequence, not the numeric dims).
+ */
+export function checkProduced(t: RtTensor, v: RtValue, nodeName: string, streaming = false): void {
   const fail = (msg: string) => rtFail('E-RT-EXEC', `node '${nodeName}' produced '${v.name}' ${msg}`, { field: nodeName });
   if (t.dtype !== v.dtype || !dataMatchesDType(v.dtype, t.data)) fail(`as ${t.dtype}, the graph declares ${v.dtype}`);
   if (t.data.length !== numel(t.shape)) fail(`with ${t.data.length} elements for shape [${t.shape.join(',')}]`);
   if (v.shape) {
-    if (t.shape.length !== v.shape.length || v.shape.some((d, i) => typeof d === 'number' && d !== t.shape[i])) {
+    if (t.shape.length !== v.shape.length || (!streaming && v.shape.some((d, i) => typeof d === 'number' && d !== t.shape[i]))) {
       fail(`with shape [${t.shape.join(',')}], the graph declares [${v.shape.join(',')}]`);
     }
   }

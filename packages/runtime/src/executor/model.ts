@@ -8,6 +8,7 @@ import type { RtTensor } from '../tensor.js';
 import type { RtDType } from '../dtype.js';
 import { executeGraph } from './execute.js';
 import { checkInput } from './io-check.js';
+import { streamTimeAxes } from './stream-axes.js';
 
 export interface LoadOptions {
   /** Kernels available to the graph (default: the built-in registry). */
@@ -65,7 +66,9 @@ export class Model {
   /**
    * A streaming session: each `push` feeds one chunk of time steps and carries the state of every
    * LSTM to the next push, so the concatenated chunk outputs equal one run over the whole sequence.
-   * Requires every LSTM to be forward and without sequence_lens (E-RT-STREAM otherwise).
+   * Requires every LSTM to be forward and without sequence_lens (E-RT-STREAM otherwise). The time
+   * axis of an input that only LSTMs read as their sequence takes any chunk length, also when the
+   * graph declares a fixed length (torch's default export).
    */
   createStream(): Stream {
     for (const p of this.graph.nodes) {
@@ -80,11 +83,11 @@ export class Model {
       });
       if (msg !== undefined) rtFail('E-RT-STREAM', `node '${node.name}': ${msg}`, { field: node.name });
     }
-    return new Stream(this);
+    return new Stream(this, streamTimeAxes(this.graph));
   }
 
   /** @internal Runs with optional stream state (used by Stream). */
-  runWith(inputs: TensorMap, states: Map<number, StreamSlot> | undefined): TensorMap {
+  runWith(inputs: TensorMap, states: Map<number, StreamSlot> | undefined, freeAxes?: ReadonlyMap<number, number>): TensorMap {
     const m = this.runtimeModel;
     if (typeof inputs !== 'object' || inputs === null) rtFail('E-RT-INPUT-MISSING', 'inputs must be an object of named tensors');
     const byName = new Map<string, number>();
@@ -96,7 +99,7 @@ export class Model {
     const given = new Map<number, RtTensor>();
     for (const [name, vi] of byName) {
       if (!Object.prototype.hasOwnProperty.call(inputs, name)) rtFail('E-RT-INPUT-MISSING', `missing input '${name}'`, { field: name });
-      given.set(vi, checkInput(name, inputs[name], m.values[vi]!, bindings));
+      given.set(vi, checkInput(name, inputs[name], m.values[vi]!, bindings, freeAxes?.get(vi)));
     }
     const env = executeGraph(this.graph, this.prepared, this.env, given, states);
     const out: TensorMap = {};
@@ -112,11 +115,14 @@ export class Model {
 export class Stream {
   private states = new Map<number, StreamSlot>();
 
-  constructor(private readonly model: Model) {}
+  constructor(
+    private readonly model: Model,
+    private readonly timeAxes: ReadonlyMap<number, number>,
+  ) {}
 
   /** Feeds one chunk (all graph inputs, sequence inputs holding this chunk's time steps); returns its outputs. */
   push(inputs: TensorMap): TensorMap {
-    return this.model.runWith(inputs, this.states);
+    return this.model.runWith(inputs, this.states, this.timeAxes);
   }
 
   /** Forgets the carried state: the next push starts a new sequence. */
