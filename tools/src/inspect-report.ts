@@ -1,4 +1,5 @@
 import { LSTM_INPUTS, opDef, zeroFraction, type Graph, type Node, type Tensor, type Dim } from '@lstmc/ir';
+import type { InferProblem } from './load-model.js';
 
 export interface LstmReport {
   readonly node: string;
@@ -21,6 +22,10 @@ export interface InspectReport {
   readonly opCounts: Readonly<Record<string, number>>;
   readonly lstms: readonly LstmReport[];
   readonly unsupported: readonly { node: string; op: string; domain: string }[];
+  /** Nodes whose type inference failed (what `run` and `compile` would refuse), with the diagnostic. */
+  readonly inferenceErrors: readonly { node: string; op: string; code: string; message: string }[];
+  /** Values whose element type is unknown, with the node that produces them. */
+  readonly untyped: readonly { value: string; producer: string | null; op: string | null }[];
 }
 
 function constantOf(g: Graph, name: string): Tensor | undefined {
@@ -55,7 +60,7 @@ function lstmReport(g: Graph, n: Node): LstmReport {
   };
 }
 
-export function inspectGraph(g: Graph): InspectReport {
+export function inspectGraph(g: Graph, problems: readonly InferProblem[] = []): InspectReport {
   const io = (names: readonly string[]) =>
     names.map((name) => {
       const t = g.values.get(name)?.type;
@@ -75,7 +80,21 @@ export function inspectGraph(g: Graph): InspectReport {
     opCounts: Object.fromEntries(Object.entries(opCounts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     lstms: g.nodes.filter((n) => n.op === 'LSTM' && opDef(n.op, n.domain)).map((n) => lstmReport(g, n)),
     unsupported: g.nodes.filter((n) => !opDef(n.op, n.domain)).map((n) => ({ node: n.name, op: n.op, domain: n.domain })),
+    inferenceErrors: problems.map((p) => ({ node: p.node.name, op: p.node.op, code: p.diagnostic.code, message: p.diagnostic.message })),
+    untyped: untypedValues(g),
   };
+}
+
+function untypedValues(g: Graph): InspectReport['untyped'] {
+  const producer = new Map<string, Node>();
+  for (const n of g.nodes) for (const o of n.outputs) if (o) producer.set(o, n);
+  const out: { value: string; producer: string | null; op: string | null }[] = [];
+  for (const [name, v] of g.values)
+    if (v.type.dtype === 'unknown') {
+      const p = producer.get(name);
+      out.push({ value: name, producer: p?.name ?? null, op: p?.op ?? null });
+    }
+  return out;
 }
 
 const pct = (x: number | null) => (x === null ? 'n/a (not a constant: a graph input)' : `${(100 * x).toFixed(2)}%`);
@@ -104,6 +123,14 @@ export function formatInspect(r: InspectReport, file: string): string {
   if (r.unsupported.length) {
     L.push('unsupported (opaque) ops:');
     for (const u of r.unsupported) L.push(`  ${u.domain ? `${u.domain}.` : ''}${u.op}  node '${u.node}'`);
+  }
+  if (r.inferenceErrors.length) {
+    L.push('nodes that fail type inference (run and compile stop at the first):');
+    for (const e of r.inferenceErrors) L.push(`  ${e.op}  node '${e.node}': error[${e.code}]: ${e.message}`);
+  }
+  if (r.untyped.length) {
+    L.push('values of unknown type:');
+    for (const u of r.untyped) L.push(`  ${u.value}${u.producer ? `  (from ${u.op} node '${u.producer}')` : ''}`);
   }
   return L.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../src/commands/index.js';
+import { exportOnnx, makeGraph, makeNode, tensorType } from '@lstmc/ir';
 import { cli, CONFORMANCE } from './helpers.js';
 
 const peepholes = join(CONFORMANCE, 'onnx-node/test_lstm_with_peepholes/model.onnx');
@@ -54,6 +55,27 @@ describe('lstmc inspect', () => {
     // W 4H*I + R 4H*H + B 8H + P 3H with H=3, I=4 (initializers and graph inputs alike)
     expect(l.parameters).toBe(48 + 36 + 24 + 9);
     expect(l.inputs).toMatchObject({ X: 'X', W: 'W', R: 'R', B: 'B', P: 'P' });
+  });
+  it('never refuses a model that parses: lists the opaque op, the value it leaves untyped and the node that fails on it', async () => {
+    const g = makeGraph({
+      name: 'g',
+      opsets: { '': 14 },
+      inputs: ['x'],
+      outputs: ['b'],
+      initializers: [],
+      values: [['x', { name: 'x', type: tensorType('f32', [2, 3]) }]],
+      nodes: [makeNode({ op: 'LSTMv2', name: 'mystery', inputs: ['x'], outputs: ['a'] }), makeNode({ op: 'Relu', name: 'after', inputs: ['a'], outputs: ['b'] })],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'lstmc-inspect-')), 'opaque.onnx');
+    writeFileSync(file, exportOnnx(g));
+    const r = await cli('inspect', file, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.unsupported).toEqual([{ node: 'mystery', op: 'LSTMv2', domain: '' }]);
+    expect(j.untyped).toContainEqual({ value: 'a', producer: 'mystery', op: 'LSTMv2' });
+    expect(j.inferenceErrors).toEqual([expect.objectContaining({ node: 'after', op: 'Relu', code: 'E-IR-DTYPE' })]);
+    const run = await cli('run', file, '--input', 'x=/nonexistent.npy', '--out', tmpdir());
+    expect(run.code).toBe(1);
   });
   it('text output lists inputs, ops and the LSTM', async () => {
     const r = await cli('inspect', join(CONFORMANCE, 'onnx-node/test_lstm_batchwise/model.onnx'));

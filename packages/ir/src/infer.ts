@@ -4,7 +4,7 @@ import type { InferContext, OpDef } from './op-def.js';
 import { opDef } from './ops/index.js';
 import { constantValue } from './ops/index.js';
 import { parseAttrs } from './attrs-parse.js';
-import { fail, type Location } from './diagnostic.js';
+import { type Diagnostic, fail, isDiagnosticError, type Location } from './diagnostic.js';
 import { opAttrValues, toOpTensor, type Tensor } from './tensor.js';
 import type { Dim, TensorType } from './types.js';
 import { tensorType } from './types.js';
@@ -12,6 +12,11 @@ import { tensorType } from './types.js';
 export interface InferOptions {
   /** File name for diagnostics. */
   readonly file?: string;
+  /**
+   * When given, a node whose inference fails does not stop inference: the diagnostic is passed here
+   * and the node's outputs get their recorded (value_info) types or `unknown`.
+   */
+  readonly onNodeError?: (node: Node, d: Diagnostic) => void;
 }
 
 /** Check a node's input/output counts against its op's ports. */
@@ -95,13 +100,7 @@ export function inferTypes(graph: Graph, opts: InferOptions = {}): Graph {
   const shapeValues = new Map<string, readonly Dim[]>();
   let fresh = 0;
 
-  for (const node of g.nodes) {
-    const loc: Location = { file: opts.file, node: node.name };
-    const def = opDef(node.op, node.domain);
-    if (!def) {
-      for (const o of node.outputs) if (o) types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
-      continue;
-    }
+  const inferNode = (node: Node, def: OpDef, loc: Location): void => {
     checkArity(node, def, loc);
     const attrs = parseAttrs(node, def, loc);
     const ctx: InferContext = {
@@ -137,6 +136,23 @@ export function inferTypes(graph: Graph, opts: InferOptions = {}): Graph {
       if (!t) throw new Error(`inference of ${node.op} produced no type for output ${i}`);
       types.set(o, t);
     });
+  };
+
+  for (const node of g.nodes) {
+    const loc: Location = { file: opts.file, node: node.name };
+    const def = opDef(node.op, node.domain);
+    if (!def) {
+      for (const o of node.outputs) if (o) types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
+      continue;
+    }
+    try {
+      inferNode(node, def, loc);
+    } catch (e) {
+      if (!opts.onNodeError || !isDiagnosticError(e)) throw e;
+      opts.onNodeError(node, e.diagnostic);
+      for (const o of node.outputs) if (o) types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
+      continue;
+    }
     if (node.op === 'Constant') {
       const c = constantValue(node.attrs);
       if (c && node.outputs[0]) constants.set(node.outputs[0], c);

@@ -1,7 +1,7 @@
 import { fail } from '../diagnostic.js';
 import type { Graph } from '../graph.js';
 import { updateGraph } from '../graph.js';
-import { inferTypes } from '../infer.js';
+import { inferTypes, type InferOptions } from '../infer.js';
 import type { ReadFile } from './external-data.js';
 import { externalDataReader, nodeReadFile } from './external-data.js';
 import { importGraph, normalizeDomain } from './import-graph.js';
@@ -24,6 +24,11 @@ export interface ImportOptions {
   readonly baseDir?: string;
   /** File reader for external data (default: Node's fs). */
   readonly readFile?: ReadFile;
+  /**
+   * Keep going past nodes whose inputs or attributes fail type inference: each failure is passed
+   * here and the node's outputs stay untyped (`inspect` shows a model that `run` would refuse).
+   */
+  readonly onInferError?: InferOptions['onNodeError'];
 }
 
 function readOpsets(model: ModelProtoMsg, file: string): Record<string, number> {
@@ -57,7 +62,7 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): Graph {
   const opsets = readOpsets(model, file);
   const readExternal = opts.baseDir !== undefined ? externalDataReader(opts.baseDir, opts.readFile ?? nodeReadFile) : undefined;
   const g = importGraph(model.graph, { file, opsets, readExternal });
-  return inferTypes(updateGraph(g, { metadata: modelMetadata(model) }), { file });
+  return inferTypes(updateGraph(g, { metadata: modelMetadata(model) }), { file, ...(opts.onInferError ? { onNodeError: opts.onInferError } : {}) });
 }
 
 function dirname(path: string): string {
@@ -66,7 +71,7 @@ function dirname(path: string): string {
 }
 
 /** Read and import an ONNX file; external data is looked up next to it. */
-export function loadOnnxFile(path: string, readFile: ReadFile = nodeReadFile): Graph {
+export function loadOnnxFile(path: string, readFile: ReadFile = nodeReadFile, opts: Pick<ImportOptions, 'onInferError'> = {}): Graph {
   let bytes: Uint8Array | undefined;
   try {
     bytes = readFile(path);
@@ -74,5 +79,5 @@ export function loadOnnxFile(path: string, readFile: ReadFile = nodeReadFile): G
     fail('E-IO-READ', `cannot read '${path}': ${(e as Error).message}`, { file: path });
   }
   if (!bytes) fail('E-IO-NOT-FOUND', `no such file '${path}'`, { file: path });
-  return importOnnx(bytes, { file: path, baseDir: dirname(path), readFile });
+  return importOnnx(bytes, { file: path, baseDir: dirname(path), readFile, ...opts });
 }
