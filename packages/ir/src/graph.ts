@@ -1,6 +1,6 @@
 import type { Attrs } from './attr.js';
 import type { Tensor } from './tensor.js';
-import type { TensorType } from './types.js';
+import type { Dim, TensorType } from './types.js';
 
 /**
  * An operation. `inputs` and `outputs` hold value names; an empty string is
@@ -20,6 +20,11 @@ export interface Node {
 export interface ValueInfo {
   readonly name: string;
   readonly type: TensorType;
+  /**
+   * For integer values that hold dims (Shape -> Gather -> Concat ...): their known elements,
+   * numbers or symbolic dims, as type inference derived them. Back ends fold fully numeric ones.
+   */
+  readonly shapeValue?: readonly Dim[];
 }
 
 /**

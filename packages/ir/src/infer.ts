@@ -160,7 +160,10 @@ export function inferTypes(graph: Graph, opts: InferOptions = {}): Graph {
   }
 
   const values = new Map<string, ValueInfo>();
-  for (const [name, type] of types) values.set(name, Object.freeze({ name, type }));
+  for (const [name, type] of types) {
+    const sv = shapeValues.get(name);
+    values.set(name, Object.freeze(sv ? { name, type, shapeValue: Object.freeze([...sv]) } : { name, type }));
+  }
   for (const o of g.outputs)
     if (!values.has(o)) fail('E-IR-DANGLING', `graph output '${o}' is not produced by any node`, { file: opts.file, field: o });
   return updateGraph(g, { values });

@@ -13,7 +13,6 @@ import {
   type RtTensor,
   type RtValue,
 } from '@lstmc/runtime';
-import { propagateShapeValue, type ShapeValues } from './shape-values.js';
 
 /** A runtime node before value renumbering: value indices into the builder's table. */
 export interface NodeSpec {
@@ -69,7 +68,6 @@ export function createBuilder(opts: BuilderOptions = {}): ModelBuilder {
   const values: RtValue[] = [];
   const nodes: RtNode[] = [];
   const byName = new Map<string, number>();
-  const shapeValues: ShapeValues = new Map();
   let counter = 0;
 
   const add = (v: RtValue): number => {
@@ -137,12 +135,6 @@ export function createBuilder(opts: BuilderOptions = {}): ModelBuilder {
           });
           return;
         }
-      }
-      // Shape computations: fold what the static dims and constants determine.
-      const known = propagateShapeValue(n, parsed as Readonly<Record<string, unknown>>, values, shapeValues, constantOf);
-      if (known) {
-        makeConstant(n.outputs[0]!, known);
-        return;
       }
       nodes.push(node);
     },

@@ -6,11 +6,12 @@ import {
   type TensorType,
   fail,
   isKnownOp,
+  isStaticShape,
   opDef,
   parseAttrs,
   verifyGraph,
 } from '@lstmc/ir';
-import type { KernelRegistry, RtDim, RuntimeModel } from '@lstmc/runtime';
+import type { KernelRegistry, RtDim, RtTensor, RuntimeModel } from '@lstmc/runtime';
 import { createBuilder, type ModelBuilder } from './builder.js';
 import { finalizeModel } from './finalize.js';
 import { loweringRule } from './rules.js';
@@ -79,6 +80,7 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
 
   for (const node of g.nodes) {
     const loc: Location = { file, node: node.name };
+    if (foldShapeFacts(b, g, node)) continue;
     const def = opDef(node.op, node.domain)!;
     const rule = loweringRule(node.op, node.domain);
     if (!rule) fail('E-JS-UNSUPPORTED-OP', `the JS backend has no kernel for op '${node.op}'`, { ...loc, field: node.op });
@@ -90,6 +92,29 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
   const metadata: Record<string, string> = { producer: 'lstmc', graph: g.name };
   for (const [k, v] of Object.entries(g.metadata)) if (k.startsWith('onnx.')) metadata[k] = v;
   return finalizeModel({ values: b.values, nodes: b.nodes, inputs, outputs, metadata });
+}
+
+/**
+ * A node whose outputs are all integer shape vectors (or scalars) whose elements type inference
+ * knows as numbers (Shape of a static shape, Gather/Concat/Cast of those) needs not run: its
+ * outputs become constants. Returns whether it did.
+ */
+function foldShapeFacts(b: ModelBuilder, g: Graph, node: Graph['nodes'][number]): boolean {
+  if (node.op === 'Constant' || node.op === 'LSTM') return false;
+  const facts: [string, RtTensor][] = [];
+  for (const o of node.outputs) {
+    if (!o) continue;
+    const v = g.values.get(o);
+    const sv = v?.shapeValue;
+    const shape = v?.type.shape;
+    if (!v || !sv || !sv.every((d): d is number => typeof d === 'number') || !isStaticShape(shape) || shape.length > 1) return false;
+    if ((shape.length === 0 ? 1 : shape[0]) !== sv.length || (v.type.dtype !== 'i64' && v.type.dtype !== 'i32')) return false;
+    const data = v.type.dtype === 'i64' ? BigInt64Array.from(sv, (d) => BigInt(d)) : Int32Array.from(sv);
+    facts.push([o, { dtype: v.type.dtype, shape: [...shape], data }]);
+  }
+  if (facts.length === 0) return false;
+  for (const [name, t] of facts) b.constant(name, t);
+  return true;
 }
 
 function ruleContext(

@@ -144,3 +144,6 @@ export const ConstantOfShape: OpDef = {
     return [{ dtype, shape, data: out as unknown as OpTensor['data'] }];
   },
 };
+
+/** The ops of this file, as the op table takes them: adding an op here is the whole change. */
+export const CONSTANT_OPS = { Constant, ConstantOfShape, Cast } as const satisfies Record<string, OpDef>;

@@ -160,3 +160,6 @@ export const Conv: OpDef = {
     return [{ dtype: X.dtype, shape: [N, M, ...outS], data: out }];
   },
 };
+
+/** The ops of this file, as the op table takes them: adding an op here is the whole change. */
+export const CONV_OPS = { Conv } as const satisfies Record<string, OpDef>;

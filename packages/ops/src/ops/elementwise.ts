@@ -408,3 +408,6 @@ export const Dropout: OpDef = {
     return [x, ctx.wanted[1] ? { dtype: 'bool', shape: x.shape, data: mask } : undefined];
   },
 };
+
+/** The ops of this file, as the op table takes them: adding an op here is the whole change. */
+export const ELEMENTWISE_OPS = { Add, Sub, Mul, Div, Pow, Max, Min, Equal, Less, Greater, LessOrEqual, GreaterOrEqual, And, Or, Xor, Not, Where, Relu, Sigmoid, Tanh, Exp, Log, Sqrt, Reciprocal, Erf, Floor, Ceil, Round, Sin, Cos, Neg, Abs, Sign, Softsign, Softplus, LeakyRelu, Elu, Selu, HardSigmoid, HardSwish, Gelu, Clip, Identity, Dropout } as const satisfies Record<string, OpDef>;

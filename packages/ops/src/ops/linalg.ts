@@ -145,3 +145,6 @@ export const Gemm: OpDef = {
     return [{ dtype: A.dtype, shape: [M, N], data: out }];
   },
 };
+
+/** The ops of this file, as the op table takes them: adding an op here is the whole change. */
+export const LINALG_OPS = { MatMul, Gemm } as const satisfies Record<string, OpDef>;

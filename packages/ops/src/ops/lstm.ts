@@ -133,3 +133,6 @@ export interface LstmAttrs {
   readonly activationAlpha: readonly number[];
   readonly activationBeta: readonly number[];
 }
+
+/** The ops of this file, as the op table takes them: adding an op here is the whole change. */
+export const RECURRENT_OPS = { LSTM } as const satisfies Record<string, OpDef>;

@@ -162,3 +162,6 @@ export const LayerNormalization: OpDef = {
     return [{ dtype: x.dtype, shape: x.shape, data: out }, { dtype: 'f32', shape: statShape, data: means }, { dtype: 'f32', shape: statShape, data: inv }];
   },
 };
+
+/** The ops of this file, as the op table takes them: adding an op here is the whole change. */
+export const NORMALIZATION_OPS = { Softmax, LogSoftmax, BatchNormalization, LayerNormalization } as const satisfies Record<string, OpDef>;

@@ -86,3 +86,6 @@ export const ReduceMin = reduce('minimum over axes', 18, { init: Infinity, step:
 export const ReduceProd = reduce('product over axes', 18, { init: 1, step: (a, x) => a * x });
 export const ReduceL2 = reduce('sqrt of the sum of squares over axes', 18, { init: 0, step: (a, x) => a + x * x, finish: (a) => Math.sqrt(a) });
 export const ReduceSumSquare = reduce('sum of squares over axes', 18, { init: 0, step: (a, x) => a + x * x });
+
+/** The ops of this file, as the op table takes them: adding an op here is the whole change. */
+export const REDUCE_OPS = { ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL2, ReduceSumSquare } as const satisfies Record<string, OpDef>;

@@ -183,3 +183,6 @@ export const Flatten: OpDef = {
 };
 
 export { INT_INDEX_TYPES, constInts, normAxis };
+
+/** The ops of this file, as the op table takes them: adding an op here is the whole change. */
+export const SHAPE_OPS = { Shape, Size, Reshape, Flatten, Transpose } as const satisfies Record<string, OpDef>;
