@@ -24,7 +24,7 @@ const SPARSITIES = [0, 0.9, 0.95];
 async function loadLstmc() {
   return loadSources([
     "export { makeGraph, makeNode, makeTensor, tensorType, inferTypes, exportOnnx, importOnnx } from '@lstmc/ir';",
-    "export { lowerToRuntime } from '@lstmc/backend-js';",
+    "export { lowerToRuntime, makeRuntimeEvaluator } from '@lstmc/backend-js';",
     "export { createModel } from '@lstmc/runtime';",
     "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
   ]);
@@ -88,7 +88,7 @@ async function main() {
     const bytes = lstmOnnx(L, I, H, sp);
     let g = L.importOnnx(bytes, { file: `lstm_${I}_${H}.onnx` });
     // Pruned models go through `-O js`, which picks the sparse kernel for them.
-    if (sp > 0) g = (await L.runPipeline(g, L.parsePipeline(L.presetPipeline('js'), L.builtinRegistry()))).graph;
+    if (sp > 0) g = (await L.runPipeline(g, L.parsePipeline(L.presetPipeline('js'), L.builtinRegistry()), { evaluate: L.makeRuntimeEvaluator() })).graph;
     const rt = L.lowerToRuntime(g);
     const kernel = rt.nodes.find((n) => n.kernel.startsWith('lstm.')).kernel;
     const model = L.createModel(rt);

@@ -29,6 +29,7 @@ async function load() {
     "export { builtinRegistry, parsePipeline, runPipeline, withAttrs, stringsAttr, getStrings, ANN, patchNodes } from '@lstmc/passes';",
     "export { defaultTarget, parseTarget, withParams, layerBreakEvenSparsity } from '@lstmc/target';",
     "export { compileAccel, simulateProgram, simReport } from '@lstmc/backend-accel';",
+    "export { makeRuntimeEvaluator } from '@lstmc/backend-js';",
     "export { randomModel } from './packages/backend-accel/test/random-model.ts';",
   ]);
 }
@@ -38,11 +39,11 @@ const target = process.env.LSTMC_TARGET ? L.parseTarget(readFileSync(process.env
 const reg = L.builtinRegistry();
 
 async function pipeline(g, text, t = target) {
-  return (await L.runPipeline(g, L.parsePipeline(text, reg), { target: t })).graph;
+  return (await L.runPipeline(g, L.parsePipeline(text, reg), { target: t, evaluate: L.makeRuntimeEvaluator() })).graph;
 }
 
 async function pipelineRun(g, text, t = target) {
-  return L.runPipeline(g, L.parsePipeline(text, reg), { target: t });
+  return L.runPipeline(g, L.parsePipeline(text, reg), { target: t, evaluate: L.makeRuntimeEvaluator() });
 }
 
 function withMode(g, mode) {

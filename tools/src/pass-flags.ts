@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { type Graph, type Tensor, decodeTensorProto, fail, parseGraph, printGraph } from '@lstmc/ir';
+import { makeRuntimeEvaluator } from '@lstmc/backend-js';
 import {
   type CalibrationSample,
   type Instrumentation,
@@ -127,6 +128,8 @@ export async function runPassFlags(g: Graph, args: ParsedArgs, io: Io, o: { file
   const run = await runPipeline(g, pipeline, {
     target: targetFromArgs(args, io),
     calibration,
+    // Passes cannot execute graphs; the CLI gives them the JS runtime (calibration traces, fold).
+    evaluate: makeRuntimeEvaluator(),
     instrumentations,
     pluginOf: (n) => reg.passes.get(n)?.plugin,
   });

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTensorProto, isDiagnosticError, loadOnnxFile, updateGraph, type Graph, type Tensor } from '@lstmc/ir';
-import { lowerToRuntime } from '@lstmc/backend-js';
+import { lowerToRuntime, makeRuntimeEvaluator } from '@lstmc/backend-js';
 import { loadModel, writeRuntimeGraph, type RtTensor } from '@lstmc/runtime';
 import { PRESETS, builtinRegistry, parsePipeline, runPipeline, type PassResult } from '@lstmc/passes';
 import { defaultTarget, type Target } from '@lstmc/target';
@@ -53,7 +53,7 @@ export function conformanceLstmCases(): LstmCase[] {
 }
 
 export async function runPasses(g: Graph, text: string, target: Target, calibration: ReadonlyMap<string, Tensor>[]): Promise<{ graph: Graph; results: readonly PassResult[] }> {
-  const r = await runPipeline(g, parsePipeline(text, builtinRegistry()), { target, calibration });
+  const r = await runPipeline(g, parsePipeline(text, builtinRegistry()), { target, calibration, evaluate: makeRuntimeEvaluator() });
   return { graph: r.graph, results: r.results };
 }
 

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { type Attr, type Graph, type Tensor, isDiagnosticError, makeNode, makeTensor, tensorType, updateGraph } from '@lstmc/ir';
 import { loadModel, writeRuntimeGraph, type RtTensor } from '@lstmc/runtime';
 import { chooseLstmFormats, lstmLayerFixed, quantizeArray, quantizeLstmDirection, type FixedBits, type FixedLstmLayer, type FloatLstmDirection } from '@lstmc/runtime/fixed';
-import { QUANT_ANNOTATIONS as Q, lowerToRuntime } from '../src/index.js';
+import { ANN } from '@lstmc/passes';
+import { lowerToRuntime } from '../src/index.js';
 import { buildCase, randomCase, randomData, toLayout1, type CaseData, type LstmCase } from './differential/lstm-config.js';
 import { Rng } from './support/rng.js';
 
@@ -55,17 +56,17 @@ function annotate(g: Graph, layers: FixedLstmLayer[], bits: FixedBits): Graph {
   const ints = (f: (l: FixedLstmLayer) => number): Attr => ({ kind: 'ints', value: layers.map(f) });
   const attrs: Record<string, Attr> = { ...n.attrs };
   const set = (k: string, a: Attr | undefined) => a && (attrs[k] = a);
-  set(Q.W, names('W', (l, d) => put(`q.W.${d}`, makeTensor(wd, [4 * H, I], Array.from(l.W)))));
-  set(Q.R, names('R', (l, d) => put(`q.R.${d}`, makeTensor(wd, [4 * H, H], Array.from(l.R)))));
-  set(Q.B, names('B', (l, d) => (l.bias ? put(`q.B.${d}`, makeTensor(bits.accBits > 32 ? 'i64' : 'i32', [4 * H], Array.from(l.bias))) : null)));
-  set(Q.P, names('P', (l, d) => (l.peephole ? put(`q.P.${d}`, makeTensor(wd, [3 * H], Array.from(l.peephole))) : null)));
-  set(Q.wFrac, ints((l) => l.fmt.w));
-  set(Q.rFrac, ints((l) => l.fmt.r));
-  if (layers[0]!.peephole) set(Q.pFrac, ints((l) => l.fmt.p));
-  set(Q.xFrac, ints((l) => l.fmt.x));
-  set(Q.cFrac, ints((l) => l.fmt.c));
-  set(Q.accFrac, ints((l) => l.fmt.acc));
-  set(Q.weightBits, { kind: 'ints', value: [bits.weightBits] });
+  set(ANN.qW, names('W', (l, d) => put(`q.W.${d}`, makeTensor(wd, [4 * H, I], Array.from(l.W)))));
+  set(ANN.qR, names('R', (l, d) => put(`q.R.${d}`, makeTensor(wd, [4 * H, H], Array.from(l.R)))));
+  set(ANN.qB, names('B', (l, d) => (l.bias ? put(`q.B.${d}`, makeTensor(bits.accBits > 32 ? 'i64' : 'i32', [4 * H], Array.from(l.bias))) : null)));
+  set(ANN.qP, names('P', (l, d) => (l.peephole ? put(`q.P.${d}`, makeTensor(wd, [3 * H], Array.from(l.peephole))) : null)));
+  set(ANN.qWFrac, ints((l) => l.fmt.w));
+  set(ANN.qRFrac, ints((l) => l.fmt.r));
+  if (layers[0]!.peephole) set(ANN.qPFrac, ints((l) => l.fmt.p));
+  set(ANN.qXFrac, ints((l) => l.fmt.x));
+  set(ANN.qCFrac, ints((l) => l.fmt.c));
+  set(ANN.qAccFrac, ints((l) => l.fmt.acc));
+  set(ANN.qWeightBits, { kind: 'ints', value: [bits.weightBits] });
   const m = makeNode({ ...n, attrs });
   return updateGraph(g, { nodes: g.nodes.map((x) => (x === n ? m : x)), initializers: inits, values });
 }

@@ -12,8 +12,7 @@ import { PROPERTY_ANNOTATIONS, dropAnnotations } from './annotations.js';
 import type { CalibrationSample, PassContext, ReportTable } from './pass.js';
 import type { OptionSchema, OptionValues } from './options.js';
 import { type Pipeline, type PipelineStep, applyEffects, checkRequirements, printStep } from './pipeline/index.js';
-import { makeRuntimeEvaluator } from './calibration/default-evaluator.js';
-import type { GraphEvaluator } from './calibration/evaluator.js';
+import { type GraphEvaluator, missingEvaluator } from './calibration/evaluator.js';
 import { PROPERTIES_KEY, formatProperties, graphProperties } from './properties.js';
 
 export interface PassResult {
@@ -44,7 +43,14 @@ export interface Instrumentation {
 export interface RunOptions {
   readonly target?: Target;
   readonly calibration?: readonly CalibrationSample[];
-  /** Graph evaluator for calibration (default: the JS backend and runtime). */
+  /**
+   * Runs graphs for the passes that need values computed: the calibration
+   * traces of sparsity, quantize and delta (and plugin passes that call
+   * ctx.evaluate). Passes cannot execute graphs themselves (that is a back
+   * end's job): lstmc's commands give `makeRuntimeEvaluator()` of
+   * @lstmc/backend-js. Without one, a pass that must run a graph fails with
+   * `E-PASS-NO-EVALUATOR`.
+   */
   readonly evaluate?: GraphEvaluator;
   readonly instrumentations?: readonly Instrumentation[];
   /** Plugin of each pass name (from the registry), to name plugins in errors. */
@@ -68,7 +74,6 @@ export async function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOpt
   const target = opts.target ?? defaultTarget;
   const calibration = opts.calibration ?? [];
   const hooks = opts.instrumentations ?? [];
-  const evaluate = opts.evaluate ?? makeRuntimeEvaluator();
   const results: PassResult[] = [];
   let g = input;
   for (const [index, step] of pipeline.steps.entries()) {
@@ -79,11 +84,13 @@ export async function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOpt
     const counters: Record<string, number> = {};
     for (const c of Object.keys(step.pass.counters)) counters[c] = 0;
     const reports: ReportTable[] = [];
+    const failAs = (code: string, message: string, field?: string): never =>
+      fail(code, `${plugin ? who(name, plugin) : name}: ${message}`, { field: field ?? name, ...(plugin ? { file: plugin } : {}) });
     const ctx: PassContext<OptionValues<OptionSchema>> = {
       options: step.options,
       target,
       calibration,
-      evaluate,
+      evaluate: opts.evaluate ?? missingEvaluator(failAs),
       ir,
       count(counter, value = 1) {
         if (!(counter in counters)) throw new Error(`${who(name, plugin)} counts undeclared counter '${counter}'`);
@@ -92,9 +99,7 @@ export async function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOpt
       report(t) {
         reports.push(t);
       },
-      fail(code, message, field) {
-        return fail(code, `${plugin ? who(name, plugin) : name}: ${message}`, { field: field ?? name, ...(plugin ? { file: plugin } : {}) });
-      },
+      fail: failAs,
     };
     const before = g;
     const t0 = performance.now();

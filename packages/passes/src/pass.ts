@@ -26,7 +26,7 @@ export interface PassContext<O = Readonly<Record<string, unknown>>, C extends st
   readonly target: Target;
   /** Calibration samples; empty when none were given. */
   readonly calibration: readonly CalibrationSample[];
-  /** Computes values of a graph on one calibration sample (the JS runtime by default). */
+  /** Computes values of a graph on one sample (the evaluator the pipeline run was given, see RunOptions.evaluate). */
   readonly evaluate: GraphEvaluator;
   /** Add `value` to one of the pass's declared counters. */
   count(counter: C, value?: number): void;

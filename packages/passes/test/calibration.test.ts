@@ -1,36 +1,62 @@
+/**
+ * Calibration without what it needs: no data (E-SPARSITY-NO-CALIBRATION), or
+ * data but no graph evaluator (E-PASS-NO-EVALUATOR). Passes cannot execute a
+ * graph themselves; whoever runs the pipeline injects an evaluator. The
+ * passes run with the JS runtime's evaluator, as lstmc's commands run them,
+ * are tested in packages/backend-js/test/passes/.
+ */
 import { describe, expect, it } from 'vitest';
-import { ANN, builtinRegistry, getFloats, lstmNodes, makeRuntimeEvaluator, parsePipeline, runPipeline, traceLayers } from '../src/index.js';
+import { isDiagnosticError, makeTensor, type Diagnostic } from '@lstmc/ir';
+import { builtinRegistry, definePass, makeRegistry, parsePipeline, runPipeline } from '../src/index.js';
 import { calibrationX, lstmGraph } from './helpers/graphs.js';
 
-describe('calibration input sparsity (JS runtime evaluator)', () => {
-  it('measures what each layer sees: Relu zeros for layer 0, h_(t-1) for R', async () => {
-    const g = lstmGraph({ input: 12, hidden: 5, layers: 2, dirs: 2, reluInput: true, seq: 7, batch: 3 });
-    const samples = [calibrationX(7, 3, 12, 5), calibrationX(7, 3, 12, 6)];
-    // Independent expectation for layer 0: the Relu zeroes exactly the non-positive inputs.
-    let nonPos = 0;
-    let n = 0;
-    for (const s of samples) for (const v of s.get('X')!.data as Float32Array) (n++, v <= 0 && nonPos++);
-    const run = await runPipeline(g, parsePipeline('sparsity{input=calibration}', builtinRegistry()), { calibration: samples });
-    const [l0, l1] = lstmNodes(run.graph);
-    expect(getFloats(l0, ANN.inputSparsityW)).toEqual([nonPos / n, nonPos / n]);
-    // Layer 1 reads LSTM outputs (never exactly zero) and every h_(t-1) starts from a zero state: 1 step of 7.
-    expect(getFloats(l1, ANN.inputSparsityW)![0]).toBe(0);
-    for (const s of getFloats(l1, ANN.inputSparsityR)!) expect(s).toBeCloseTo(1 / 7, 10);
-    expect(run.results[0].counters['calibration-samples']).toBe(2);
-    expect(run.graph.metadata['lstmc.properties']).toBe('input-sparsity,weight-sparsity');
-  });
+async function diagnosticOf(p: Promise<unknown>): Promise<Diagnostic> {
+  try {
+    await p;
+  } catch (e) {
+    if (isDiagnosticError(e)) return e.diagnostic;
+    throw e;
+  }
+  throw new Error('expected a diagnostic');
+}
 
-  it('traces Y of layers whose Y output is not used, and matches the runtime values', async () => {
-    const g = lstmGraph({ input: 4, hidden: 3, layers: 2, seq: 3, batch: 1 });
-    const traces = await traceLayers(g, [calibrationX(3, 1, 4, 9)], makeRuntimeEvaluator());
-    expect(traces).toHaveLength(2);
-    expect(traces[0].y[0].dims).toEqual([3, 1, 1, 3]);
-    // Layer 1's X is layer 0's Y reshaped: same numbers.
-    expect(Array.from(traces[1].x[0].data as Float32Array)).toEqual(Array.from(traces[0].y[0].data as Float32Array));
-  });
-
+describe('calibration without data or evaluator', () => {
   it('fails with E-SPARSITY-NO-CALIBRATION when no data is given', async () => {
     const g = lstmGraph({ input: 4, hidden: 3 });
     await expect(runPipeline(g, parsePipeline('sparsity{input=calibration}', builtinRegistry()))).rejects.toMatchObject({ code: 'E-SPARSITY-NO-CALIBRATION' });
+  });
+
+  for (const [pipeline, pass] of [
+    ['sparsity{input=calibration}', 'sparsity'],
+    ['quantize', 'quantize'],
+    ['delta{threshold=0.1}', 'delta'],
+  ] as const)
+    it(`${pipeline} on calibration data without an evaluator is E-PASS-NO-EVALUATOR, naming the pass`, async () => {
+      const g = lstmGraph({ input: 4, hidden: 3, layers: 2 });
+      const d = await diagnosticOf(runPipeline(g, parsePipeline(pipeline, builtinRegistry()), { calibration: [calibrationX(5, 2, 4, 1)] }));
+      expect(d.code).toBe('E-PASS-NO-EVALUATOR');
+      expect(d.message).toMatch(new RegExp(`^${pass}: needs to run graph '.*' to compute '.+'.*no graph evaluator`));
+      expect(d.loc.field).toBe(pass);
+    });
+
+  it('without an evaluator, values that need no execution (graph inputs, initializers) are still given', async () => {
+    const seen: string[] = [];
+    const peek = definePass({
+      name: 'peek',
+      summary: 'reads X and W0 through ctx.evaluate',
+      options: {},
+      requires: [],
+      establishes: [],
+      invalidates: [],
+      counters: {},
+      async run(graph, ctx) {
+        const v = await ctx.evaluate(graph, ctx.calibration[0], ['X', 'W0']);
+        seen.push(...[...v.keys()].map((k) => `${k}:${v.get(k)!.dims.join('x')}`));
+        return graph;
+      },
+    });
+    const x = makeTensor('f32', [5, 2, 4], new Float32Array(40));
+    await runPipeline(lstmGraph({ input: 4, hidden: 3 }), parsePipeline('peek', makeRegistry({ peek })), { calibration: [new Map([['X', x]])] });
+    expect(seen).toEqual(['X:5x2x4', 'W0:1x12x4']);
   });
 });

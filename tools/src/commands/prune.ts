@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { exportOnnx, fail } from '@lstmc/ir';
+import { makeRuntimeEvaluator } from '@lstmc/backend-js';
 import { PRUNE_METHODS, builtinRegistry, formatReportTable, parsePipeline, prunePass, runPipeline, stripAllAnnotations } from '@lstmc/passes';
 import type { Command } from '../command.js';
 import { UsageError, stringOpt } from '../command.js';
@@ -35,7 +36,7 @@ export const prune: Command = {
       throw new UsageError('--sparsity S is required (or both --w-sparsity and --r-sparsity)');
     const text = `prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}`;
     const pipeline = parsePipeline(text, builtinRegistry());
-    const run = await runPipeline(loadModel(file, io.cwd), pipeline, { target: targetFromArgs(args, io) });
+    const run = await runPipeline(loadModel(file, io.cwd), pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator() });
     const out = stringOpt(args, 'output') ?? `${basename(file, extname(file))}.pruned.onnx`;
     const bytes = exportOnnx(stripAllAnnotations(run.graph));
     try {

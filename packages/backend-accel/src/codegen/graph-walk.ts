@@ -1,5 +1,6 @@
 import { fail, type Graph, type Node } from '@lstmc/ir';
-import { GLUE_OPS, applyGlue, type GlueOp, type GlueStep, type HostTensor } from '../host/glue.js';
+import { isLayerGlueOp } from '@lstmc/passes';
+import { applyGlue, type GlueOp, type GlueStep, type HostTensor } from '../host/glue.js';
 
 /** Where a value comes from, as codegen sees it. */
 export type Source =
@@ -15,8 +16,7 @@ function constInts(g: Graph, name: string | undefined): number[] | null {
   return t ? Array.from(t.data as ArrayLike<number | bigint>, Number) : null;
 }
 
-function glueStep(g: Graph, n: Node): GlueStep {
-  const op = n.op as GlueOp;
+function glueStep(g: Graph, n: Node, op: GlueOp): GlueStep {
   const attr = (k: string) => {
     const a = n.attrs[k];
     return a && a.kind === 'ints' ? [...a.value] : null;
@@ -42,8 +42,8 @@ export function sourcesOf(g: Graph): Map<string, Source> {
   for (const n of g.nodes) {
     if (n.op === 'LSTM') {
       (['Y', 'Y_h', 'Y_c'] as const).forEach((which, k) => n.outputs[k] && m.set(n.outputs[k], { kind: 'lstm', node: n, which }));
-    } else if ((GLUE_OPS as readonly string[]).includes(n.op)) {
-      m.set(n.outputs[0], { kind: 'glue', step: glueStep(g, n), from: n.inputs[0] });
+    } else if (isLayerGlueOp(n.op)) {
+      m.set(n.outputs[0], { kind: 'glue', step: glueStep(g, n, n.op), from: n.inputs[0] });
     } else {
       for (const o of n.outputs) if (o) m.set(o, { kind: 'host', node: n });
     }

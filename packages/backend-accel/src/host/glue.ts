@@ -1,12 +1,13 @@
 import { fail } from '@lstmc/ir';
+import type { LayerGlueOp } from '@lstmc/passes';
 
 /**
- * Data-movement ops between LSTM layers and around graph outputs, run by the
- * host on dense tensors. Codegen also runs them on index tensors to prove that
- * a chain feeding an LSTM is a plain re-view of the previous layer's Y.
+ * The data-movement ops between LSTM layers and around graph outputs
+ * (`LAYER_GLUE_OPS` of @lstmc/passes, which the quantize pass shares), run by
+ * the host on dense tensors. Codegen also runs them on index tensors to prove
+ * that a chain feeding an LSTM is a plain re-view of the previous layer's Y.
  */
-export const GLUE_OPS = ['Squeeze', 'Unsqueeze', 'Transpose', 'Reshape', 'Identity'] as const;
-export type GlueOp = (typeof GLUE_OPS)[number];
+export type GlueOp = LayerGlueOp;
 
 export interface GlueStep {
   readonly op: GlueOp;

@@ -1,56 +1,15 @@
 import { type Node, type Tensor, elemAsNumber, fail } from '@lstmc/ir';
+import { ANN, fedByLstm } from '@lstmc/passes';
 import type { RtAttr, RtTensor } from '@lstmc/runtime';
 import { execModeOf } from './modes.js';
 import type { FixedNumerics, RuleContext } from './rule.js';
 
-/**
- * Annotation keys the quantize pass writes on LSTM nodes (ANN in @lstmc/passes
- * annotations.ts; this package cannot import passes, the CLI tests check the
- * two tables agree). Per direction: initializer names and fraction lengths.
- */
-export const QUANT_ANNOTATIONS = {
-  W: 'lstmc.q.W',
-  R: 'lstmc.q.R',
-  B: 'lstmc.q.B',
-  P: 'lstmc.q.P',
-  wFrac: 'lstmc.q.W.frac',
-  rFrac: 'lstmc.q.R.frac',
-  pFrac: 'lstmc.q.P.frac',
-  xFrac: 'lstmc.q.x_frac',
-  cFrac: 'lstmc.q.c_frac',
-  accFrac: 'lstmc.q.acc_frac',
-  weightBits: 'lstmc.q.weight_bits',
-} as const satisfies Record<string, `lstmc.q.${string}`>;
-
 /** The activations the accelerator's tables implement (the ONNX defaults). */
 const LUT_ACTIVATIONS = ['sigmoid', 'tanh', 'tanh'];
 
-/**
- * Data-movement ops the accelerator runs between stacked LSTMs (GLUE_OPS of
- * @lstmc/backend-accel host/glue.ts; the CLI tests check the lists agree).
- */
-export const LAYER_GLUE_OPS = ['Squeeze', 'Unsqueeze', 'Transpose', 'Reshape', 'Identity'] as const;
-
-/**
- * True when `value` is another LSTM's Y seen through glue ops. The
- * accelerator feeds such a layer the previous layer's h words unchanged, so
- * its x is at h's scale (act_bits - 1) whatever the quantize pass chose from
- * calibration ranges (codegen compile.ts makes the same override); the
- * kernel's re-quantization of the exact float32 h is then the identity.
- */
-export function fedByLstm(fx: Pick<FixedNumerics, 'producer'>, value: string): boolean {
-  let v = value;
-  for (let p = fx.producer(v); p; p = fx.producer(v)) {
-    if (p.op === 'LSTM') return p.outputs[0] === v;
-    if (!(LAYER_GLUE_OPS as readonly string[]).includes(p.op)) return false;
-    v = p.inputs[0] ?? '';
-  }
-  return false;
-}
-
 /** True when the node carries the quantize pass's results. */
 export function isQuantized(n: Node): boolean {
-  return n.attrs[QUANT_ANNOTATIONS.W] !== undefined;
+  return n.attrs[ANN.qW] !== undefined;
 }
 
 function strings(n: Node, key: string): readonly string[] | undefined {
@@ -95,7 +54,7 @@ export function lowerLstmFixed(c: RuleContext, fx: FixedNumerics): void {
     if (v.length !== D || v.some((f) => !Number.isInteger(f))) fail('E-JS-QUANT', `annotation ${key} must hold ${D} integer(s), got [${v.join(', ')}]`, { ...loc, field: key });
     return [...v];
   };
-  const weightBits = ints(n, QUANT_ANNOTATIONS.weightBits)?.[0] ?? fail('E-JS-QUANT', `annotation ${QUANT_ANNOTATIONS.weightBits} is missing`, { ...loc, field: QUANT_ANNOTATIONS.weightBits });
+  const weightBits = ints(n, ANN.qWeightBits)?.[0] ?? fail('E-JS-QUANT', `annotation ${ANN.qWeightBits} is missing`, { ...loc, field: ANN.qWeightBits });
   const wDtype = weightBits <= 8 ? 'i8' : 'i16';
   const wShape = c.inputType(1)!.shape;
   if (!wShape || typeof wShape[1] !== 'number' || typeof wShape[2] !== 'number')
@@ -118,10 +77,10 @@ export function lowerLstmFixed(c: RuleContext, fx: FixedNumerics): void {
     });
     return c.constantValue(`${key.slice('lstmc.q.'.length)}`, { dtype, shape: [D, ...dims], data } as RtTensor);
   };
-  const W = stack(QUANT_ANNOTATIONS.W, [4 * H, I], wDtype, true);
-  const R = stack(QUANT_ANNOTATIONS.R, [4 * H, H], wDtype, true);
-  const B = stack(QUANT_ANNOTATIONS.B, [4 * H], 'f64', false);
-  const P = stack(QUANT_ANNOTATIONS.P, [3 * H], wDtype, false);
+  const W = stack(ANN.qW, [4 * H, I], wDtype, true);
+  const R = stack(ANN.qR, [4 * H, H], wDtype, true);
+  const B = stack(ANN.qB, [4 * H], 'f64', false);
+  const P = stack(ANN.qP, [3 * H], wDtype, false);
   const ia = (v: number): RtAttr => ({ type: 'int', value: v });
   const ls = (v: number[]): RtAttr => ({ type: 'ints', value: v });
   const attrs: Record<string, RtAttr> = {
@@ -134,13 +93,16 @@ export function lowerLstmFixed(c: RuleContext, fx: FixedNumerics): void {
     act_bits: ia(fx.actBits),
     acc_bits: ia(fx.accBits),
     lut_entries: ia(fx.lutEntries),
-    x_frac: ls(fedByLstm(fx, n.inputs[0] ?? '') ? new Array<number>(D).fill(fx.actBits - 1) : fracs(QUANT_ANNOTATIONS.xFrac, true)),
-    c_frac: ls(fracs(QUANT_ANNOTATIONS.cFrac, true)),
-    acc_frac: ls(fracs(QUANT_ANNOTATIONS.accFrac, true)),
-    w_frac: ls(fracs(QUANT_ANNOTATIONS.wFrac, true)),
-    r_frac: ls(fracs(QUANT_ANNOTATIONS.rFrac, true)),
+    // A layer fed by another LSTM's Y gets that layer's h words unchanged on the accelerator, so x is
+    // at h's scale whatever the quantize pass chose (codegen compile.ts makes the same override); the
+    // kernel's re-quantization of the exact float32 h is then the identity.
+    x_frac: ls(fedByLstm(fx.producer, n.inputs[0] ?? '') ? new Array<number>(D).fill(fx.actBits - 1) : fracs(ANN.qXFrac, true)),
+    c_frac: ls(fracs(ANN.qCFrac, true)),
+    acc_frac: ls(fracs(ANN.qAccFrac, true)),
+    w_frac: ls(fracs(ANN.qWFrac, true)),
+    r_frac: ls(fracs(ANN.qRFrac, true)),
   };
-  if (P >= 0) attrs.p_frac = ls(fracs(QUANT_ANNOTATIONS.pFrac, true));
+  if (P >= 0) attrs.p_frac = ls(fracs(ANN.qPFrac, true));
   if (a.clip !== undefined) attrs.clip = { type: 'float', value: a.clip as number };
   c.emit('lstm.fixed', [c.input(0), W, R, B, P, c.input(4), c.input(5), c.input(6)], [c.output(0), c.output(1), c.output(2)], attrs, execModeOf(n));
 }

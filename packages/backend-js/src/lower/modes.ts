@@ -1,8 +1,9 @@
 import type { Node } from '@lstmc/ir';
+import { ANN } from '@lstmc/passes';
 import type { RtExecMode, RtExecModeKind } from '@lstmc/runtime';
 
-/** Annotation keys the mode-selection pass writes on LSTM nodes (see @lstmc/passes annotations). */
-export const MODE_ANNOTATIONS = { W: 'lstmc.mode.W', R: 'lstmc.mode.R' } as const satisfies Record<keyof RtExecMode, string>;
+/** Annotation keys the mode-selection pass writes on LSTM nodes, per matrix. */
+const MODE_ANNOTATIONS = { W: ANN.modeW, R: ANN.modeR } as const satisfies Record<keyof RtExecMode, string>;
 
 /**
  * The pass records one matvec mode per direction: `dense`, or a sparse one (`sparse-weight`,

@@ -2,4 +2,3 @@ export type { GraphEvaluator } from './evaluator.js';
 export { trivialValues } from './evaluator.js';
 export { traceLayers, traceForPass, withLstmOutputs, xSparsity, hSparsity } from './layer-inputs.js';
 export type { LayerTrace } from './layer-inputs.js';
-export { makeRuntimeEvaluator } from './default-evaluator.js';

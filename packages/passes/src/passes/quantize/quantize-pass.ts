@@ -9,10 +9,10 @@
  * is reported, and the pass fails when it exceeds `error-budget`.
  */
 import { type DType, type Graph, type Node, type Tensor, isDiagnosticError, makeTensor, producers } from '@lstmc/ir';
-import { fedByLstm } from '@lstmc/backend-js';
 import { type FixedBits, type FixedLstmLayer, chooseLstmFormats, quantizeLstmDirection } from '@lstmc/runtime/fixed';
 import { ANN, type AttrPatch, addInitializers, derivedName, dropAnnotations, floatsAttr, intsAttr, patchNodes, stringsAttr } from '../../annotations.js';
 import { type LayerTrace, traceForPass } from '../../calibration/index.js';
+import { fedByLstm } from '../../layer-glue.js';
 import { lstmNodes, lstmParams } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 import { floatDirections, unsupportedActivation } from './float-layer.js';
@@ -64,7 +64,7 @@ export const quantizePass = definePass({
       const floats = floatDirections(g, p);
       // A layer fed by another LSTM's Y gets that layer's h words unchanged (h's format, |h| < 1),
       // as the accelerator codegen and the fixed-point lowering do.
-      const fed = fedByLstm({ producer: (v) => prods.get(v) }, n.inputs[0] ?? '');
+      const fed = fedByLstm((v) => prods.get(v), n.inputs[0] ?? '');
       const xFrac = fed ? bits.actBits - 1 : undefined;
       const xMax = fed ? 1 : o['x-max'] !== 'auto' ? o['x-max'] : tr ? maxAbsOf(tr.x) : ASSUMED_RANGE;
       const candidates = o['c-max'] !== 'auto' ? [o['c-max']] : tr ? [1, 2, 4, 8, 16, 32] : [ASSUMED_RANGE];

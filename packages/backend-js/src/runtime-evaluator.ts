@@ -1,14 +1,16 @@
 /**
- * The default calibration evaluator: lowers the graph with the JS backend
- * (every wanted value made a graph output) and runs it with the runtime.
- * Each evaluator keeps its own cache of compiled models, keyed by graph
- * identity, so one pipeline run compiles a graph once for all samples.
+ * The graph evaluator that lstmc's commands give the pass manager
+ * (`runPipeline(g, p, { evaluate })`, the `GraphEvaluator` interface of
+ * @lstmc/passes): lowers the graph with this backend (every wanted value made
+ * a graph output) and runs it with the runtime. Calibration uses it to trace
+ * what each layer sees. Each
+ * evaluator keeps its own cache of compiled models, keyed by graph identity,
+ * so one pipeline run compiles a graph once for all samples.
  */
 import { type Graph, type Tensor, fail, updateGraph } from '@lstmc/ir';
-import { irToRtTensor, lowerToRuntime, rtToIrTensor } from '@lstmc/backend-js';
+import { type GraphEvaluator, trivialValues } from '@lstmc/passes';
 import { type Model, type TensorMap, createModel, isRuntimeError } from '@lstmc/runtime';
-import type { GraphEvaluator } from './evaluator.js';
-import { trivialValues } from './evaluator.js';
+import { irToRtTensor, lowerToRuntime, rtToIrTensor } from './lower/index.js';
 
 export function makeRuntimeEvaluator(): GraphEvaluator {
   const cache = new Map<Graph, Map<string, Model>>();

@@ -6,14 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx, loadOnnxFile, updateGraph } from '@lstmc/ir';
-import { lowerToRuntime } from '@lstmc/backend-js';
 import { createModel } from '@lstmc/runtime';
 import { defaultTarget, withParams } from '@lstmc/target';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinRegistry, lstmNodes, parsePipeline, runPipeline, stripAllAnnotations } from '../src/index.js';
-import { calibrationX, lstmGraph } from './helpers/graphs.js';
+import { builtinRegistry, lstmNodes, parsePipeline, runPipeline, stripAllAnnotations } from '@lstmc/passes';
+import { calibrationX, lstmGraph } from '../../../passes/test/helpers/graphs.js';
+import { lowerToRuntime } from '../../src/index.js';
 import { rng } from '@lstmc/testing';
 
 const METHODS = ['magnitude', 'row', 'block', 'balanced'] as const;
