@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OPS, OP_KINDS, inferTypes, makeGraph, makeNode, makeTensor, tensorType } from '@lstmc/ir';
+import { OPS, OP_KINDS, inferTypes, makeGraph, makeNode, makeTensor, tensorType, type Tensor } from '@lstmc/ir';
 import { loweringRule, lowerToRuntime } from '@lstmc/backend-js';
 import { BUILTIN_KERNELS, createModel } from '@lstmc/runtime';
 import { builtinRegistry, parsePipeline, runPipeline } from '@lstmc/passes';
@@ -60,7 +60,7 @@ describe('one definition per op', () => {
   });
 
   it('folding and the runtime run the same evaluation: a Where/Erf/Pad chain folded equals it run', async () => {
-    const c = (name: string, dims: number[], data: number[]) => [name, makeTensor('f32', dims, Float32Array.from(data))] as const;
+    const c = (name: string, dims: number[], data: number[]): [string, Tensor] => [name, makeTensor('f32', dims, Float32Array.from(data))];
     const nodes = [
       makeNode({ op: 'Less', name: 'lt', inputs: ['a', 'b'], outputs: ['m'] }),
       makeNode({ op: 'Erf', name: 'erf', inputs: ['a'], outputs: ['e'] }),
