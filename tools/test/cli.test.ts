@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../src/commands/index.js';
-import { exportOnnx, makeGraph, makeNode, tensorType } from '@lstmc/ir';
+import { exportOnnx, makeGraph, makeNode, makeTensor, tensorType } from '@lstmc/ir';
 import { cli, CONFORMANCE } from './helpers.js';
 
 const peepholes = join(CONFORMANCE, 'onnx-node/test_lstm_with_peepholes/model.onnx');
@@ -76,6 +76,23 @@ describe('lstmc inspect', () => {
     expect(j.inferenceErrors).toEqual([expect.objectContaining({ node: 'after', op: 'Relu', code: 'E-IR-DTYPE' })]);
     const run = await cli('run', file, '--input', 'x=/nonexistent.npy', '--out', tmpdir());
     expect(run.code).toBe(1);
+  });
+  it('a Conv with bad pads is one error line naming the node and the attribute', async () => {
+    const g = makeGraph({
+      name: 'g',
+      opsets: { '': 14 },
+      inputs: ['x'],
+      outputs: ['y'],
+      initializers: [['w', makeTensor('f32', [4, 2, 3], new Float32Array(24))]],
+      values: [['x', { name: 'x', type: tensorType('f32', [1, 2, 10]) }]],
+      nodes: [makeNode({ op: 'Conv', name: 'front/conv', inputs: ['x', 'w'], outputs: ['y'], attrs: { pads: { kind: 'ints', value: [1, 1, 1] } } })],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'lstmc-conv-')), 'conv.onnx');
+    writeFileSync(file, exportOnnx(g));
+    const r = await cli('compile', file, '--target', 'js', '-o', join(tmpdir(), 'conv.lrg'));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error\[E-IR-ATTR-VALUE\]: Conv pads has 3 entries, expected 2 for 1 spatial dims .*node 'front\/conv', 'pads'/);
   });
   it('text output lists inputs, ops and the LSTM', async () => {
     const r = await cli('inspect', join(CONFORMANCE, 'onnx-node/test_lstm_batchwise/model.onnx'));
