@@ -138,10 +138,26 @@ export const Pow: OpDef = {
   },
   eval(ctx: EvalContext) {
     const a = ctx.inputs[0]!;
+    const b = ctx.inputs[1]!;
     const wrap = INT_WRAP[a.dtype];
-    return [mapBroadcast(ctx, [a, ctx.inputs[1]!], a.dtype, wrap ? ([x, y]) => wrap(Math.trunc(x! ** y!)) : ([x, y]) => x! ** y!, ([x, y]) => x! ** y!)];
+    // 64-bit integers on both sides: exact bigint powers; one 64-bit side: JS numbers, as the other side is.
+    const [x0, y0] = isBigData(a.data) !== isBigData(b.data) ? [asNumbers(a), asNumbers(b)] : [a, b];
+    return [mapBroadcast(ctx, [x0, y0], a.dtype, wrap ? ([x, y]) => wrap(Math.trunc(x! ** y!)) : ([x, y]) => x! ** y!, ([x, y]) => bigPow(x!, y!))];
   },
 };
+
+/** x^y on bigints; a negative exponent gives the truncated real power (0 unless |x| = 1). */
+function bigPow(x: bigint, y: bigint): bigint {
+  if (y >= 0n) return x ** y;
+  if (x === 1n) return 1n;
+  if (x === -1n) return y % 2n === 0n ? 1n : -1n;
+  return 0n;
+}
+
+/** A 64-bit integer tensor's values as a float64 tensor (exact below 2^53); other tensors unchanged. */
+function asNumbers(t: OpTensor): OpTensor {
+  return isBigData(t.data) ? { dtype: 'f64', shape: t.shape, data: Float64Array.from(t.data as BigInt64Array, Number) } : t;
+}
 export const Max = variadicMinMax('element-wise maximum of the inputs, broadcast', Math.max, (a, b) => (a > b ? a : b));
 export const Min = variadicMinMax('element-wise minimum of the inputs, broadcast', Math.min, (a, b) => (a < b ? a : b));
 
@@ -341,7 +357,10 @@ export const Clip: OpDef = {
   outputs: [{ name: 'output' }],
   attrs: { min: { kind: 'float' }, max: { kind: 'float' } },
   infer(ctx: InferContext) {
-    const x = expectDType(ctx, 0, NUMERIC_TYPES);
+    const x = expectDType(ctx, 0, ctx.opset < 11 ? FLOAT_TYPES : NUMERIC_TYPES);
+    const attrs = ctx.attrs.min !== undefined || ctx.attrs.max !== undefined;
+    if (ctx.opset < 11 && (ctx.inputs[1] || ctx.inputs[2])) ctx.fail('E-IR-OPSET', `Clip takes its bounds as inputs from opset 11; at opset ${ctx.opset} they are the min/max attributes`, 'min');
+    if (ctx.opset >= 11 && attrs) ctx.fail('E-IR-OPSET', `Clip takes its bounds as inputs from opset 11, not as attributes (the model imports opset ${ctx.opset})`, 'min');
     for (const i of [1, 2]) {
       const t = ctx.inputs[i];
       if (t && t.dtype !== x.dtype) ctx.fail('E-IR-DTYPE', `Clip bound ${i} has type ${t.dtype}, input has ${x.dtype}`, `input ${i}`);
@@ -366,6 +385,7 @@ export const Clip: OpDef = {
       const out = alloc(x.dtype, src.length) as BigInt64Array;
       for (let i = 0; i < src.length; i++) {
         let v = src[i]!;
+        // min(max(x, lo), hi): when lo > hi every value becomes hi.
         if (lo !== undefined && v < lo) v = lo;
         if (hi !== undefined && v > hi) v = hi;
         out[i] = v;
@@ -374,7 +394,8 @@ export const Clip: OpDef = {
     }
     const lo = bound(1, 'min', -Infinity);
     const hi = bound(2, 'max', Infinity);
-    return [mapUnary(x, (v) => (v < lo ? lo : v > hi ? hi : v))];
+    // min(max(x, lo), hi): when lo > hi every value becomes hi.
+    return [mapUnary(x, (v) => Math.min(Math.max(v, lo), hi))];
   },
 };
 
@@ -395,6 +416,7 @@ export const Dropout: OpDef = {
   attrs: { ratio: { kind: 'float', default: 0.5 }, seed: { kind: 'int' }, is_test: { kind: 'int' } },
   infer(ctx: InferContext) {
     const x = req(ctx, 0);
+    if (ctx.opset < 12 && ctx.inputs.slice(1).some((t) => t)) ctx.fail('E-IR-OPSET', `Dropout takes ratio and training_mode as inputs from opset 12 (the model imports opset ${ctx.opset})`, 'ratio');
     const training = ctx.constant(2);
     if (training && Number(training.data[0]) !== 0)
       ctx.fail('E-IR-UNSUPPORTED', 'Dropout in training mode is not deterministic; export the model in eval mode', 'training_mode');
