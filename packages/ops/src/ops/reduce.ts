@@ -56,6 +56,8 @@ function reduce(summary: string, inputAxesSince: number, r: Reducer): OpDef {
     infer(ctx: InferContext) {
       const x = expectDType(ctx, 0, NUMERIC_TYPES);
       if (ctx.attrs.axes !== undefined && ctx.opset >= inputAxesSince) ctx.fail('E-IR-ATTR-UNKNOWN', `${ctx.node.op} takes axes as an input from opset ${inputAxesSince}`, 'axes');
+      if (ctx.inputs[1] && ctx.opset < inputAxesSince)
+        ctx.fail('E-IR-OPSET', `${ctx.node.op} takes axes as an input from opset ${inputAxesSince}; at opset ${ctx.opset} they are the axes attribute`, 'axes');
       if (!x.shape) return [sameAs(x, undefined)];
       const axes = inferAxes(ctx, x.shape.length);
       const keep = ctx.attrs.keepdims === 1;
@@ -70,10 +72,8 @@ function reduce(summary: string, inputAxesSince: number, r: Reducer): OpDef {
       const x = ctx.inputs[0]!;
       if (isBigData(x.data)) ctx.fail(`${summary.split(' ')[0]} on 64-bit integers is not supported`);
       let axes = evalAxes(ctx, x.shape.length);
-      if (axes.length === 0) {
-        if (ctx.attrs.noop_with_empty_axes) return [x];
-        axes = x.shape.map((_, i) => i);
-      }
+      // noop_with_empty_axes reduces over no axis: each element alone (ReduceL2 gives |x|, ReduceSumSquare x^2).
+      if (axes.length === 0 && !ctx.attrs.noop_with_empty_axes) axes = x.shape.map((_, i) => i);
       return [reduceTensor(x, axes, ctx.attrs.keepdims === 1, r)];
     },
   };
