@@ -14,9 +14,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DiagnosticError, decodeTensorProto, diag, importOnnx, opAttrValues, parseAttrs, toOpTensor, type Diagnostic } from '@lstmc/ir';
+import { decodeTensorProto, importOnnx, opAttrValues, parseAttrs, toOpTensor, type Diagnostic } from '@lstmc/ir';
 import { tensorMismatch } from '@lstmc/testing';
-import { elemNumber, opDef, type Dim, type InferContext, type OpTensor, type TensorType } from '../src/index.js';
+import { opDef, type Dim, type OpTensor, type TensorType } from '../src/index.js';
+import { codeOf, inferContext } from './helpers/infer-context.js';
 
 const ROOT = fileURLToPath(new URL('./fixtures/onnx-node', import.meta.url));
 
@@ -42,28 +43,6 @@ function readTensor(file: string, declared: string | undefined): OpTensor {
 
 function formatTypeOf(t: { dtype: string; shape: readonly Dim[] | undefined }): string {
   return `${t.dtype}${t.shape ? `[${t.shape.join(',')}]` : '*'}`;
-}
-
-/** What `infer` sees when every input's value is known (as constant folding sees it). */
-function inferContext(node: InferContext['node'], inputs: readonly (OpTensor | undefined)[], attrs: InferContext['attrs'], opset: number): InferContext {
-  let fresh = 0;
-  return {
-    node,
-    inputs: inputs.map((t) => t && { dtype: t.dtype, shape: t.shape }),
-    attrs,
-    opset,
-    constant: (i) => inputs[i],
-    fail: (code, message, field) => {
-      throw new DiagnosticError(diag(code, message, field !== undefined ? { field } : {}));
-    },
-    fresh: (hint) => `?${hint}${++fresh}`,
-    shapeValue: (i) => {
-      const t = inputs[i];
-      if (!t || t.shape.length > 1 || (t.dtype !== 'i64' && t.dtype !== 'i32')) return undefined;
-      return Array.from({ length: t.data.length }, (_, k) => elemNumber(t, k));
-    },
-    setShapeValue: () => undefined,
-  };
 }
 
 /** Same dtype, same rank, equal wherever both dims are numbers. */
@@ -142,14 +121,3 @@ describe('op definitions on ONNX node test data', () => {
     });
   }
 });
-
-/** The diagnostic code `f` fails with, or undefined when it does not fail. */
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DiagnosticError) return e.diagnostic.code;
-    throw e;
-  }
-  return undefined;
-}

@@ -1,0 +1,51 @@
+/** kernels-ort cases of the data-movement ops: Expand, Tile, Split, Range, Pad, Size, Flatten. */
+import { type Inputs, type OpCase, f32, i32, i64, scalar } from './ort-case.js';
+
+export function tensorCases(x: Inputs): OpCase[] {
+  const f = (...s: number[]) => x.f(s);
+  const split3 = ['f32', 'f32', 'f32'] as const;
+  return [
+    { name: 'Expand to a larger rank', op: 'Expand', inputs: [f(3, 1), i64([3], [2, 3, 4])] },
+    { name: 'Expand with 1s in the shape', op: 'Expand', inputs: [f(2, 1, 4), i64([3], [1, 3, 1])] },
+    { name: 'Expand to a smaller rank shape', op: 'Expand', inputs: [f(2, 3, 1), i64([2], [1, 5])] },
+    { name: 'Expand scalar', op: 'Expand', inputs: [f(), i64([2], [2, 3])] },
+    { name: 'Expand i64', op: 'Expand', inputs: [x.i64r([1, 3]), i64([2], [2, 3])] },
+    { name: 'Expand bool', op: 'Expand', inputs: [x.boolr([3]), i64([2], [2, 1])] },
+    { name: 'Tile', op: 'Tile', inputs: [f(2, 3), i64([2], [2, 3])] },
+    { name: 'Tile 3-D with 1s', op: 'Tile', inputs: [f(2, 1, 3), i64([3], [1, 4, 1])] },
+    { name: 'Tile i64 zero repeats', op: 'Tile', inputs: [x.i64r([2, 2]), i64([2], [0, 2])] },
+    { name: 'Tile i32', op: 'Tile', inputs: [x.i32r([3]), i64([1], [3])] },
+    { name: 'Split equal (opset 11)', op: 'Split', inputs: [f(6, 2)], outputs: [...split3], opset: 11 },
+    { name: 'Split attribute sizes, axis 1 (opset 11)', op: 'Split', inputs: [f(2, 6)], attrs: { axis: { i: 1 }, split: { ints: [1, 2, 3] } }, outputs: [...split3], opset: 11 },
+    { name: 'Split input sizes, negative axis (opset 13)', op: 'Split', inputs: [f(2, 3, 5), i64([2], [2, 3])], attrs: { axis: { i: -1 } }, outputs: ['f32', 'f32'], opset: 13 },
+    { name: 'Split equal, no sizes (opset 13)', op: 'Split', inputs: [f(2, 6)], attrs: { axis: { i: 1 } }, outputs: [...split3], opset: 13 },
+    { name: 'Split zero-size part (opset 13)', op: 'Split', inputs: [f(4, 2), i64([3], [2, 0, 2])], outputs: [...split3], opset: 13 },
+    { name: 'Split num_outputs uneven (opset 18)', op: 'Split', inputs: [f(7, 2)], attrs: { num_outputs: { i: 3 } }, outputs: [...split3], opset: 18 },
+    { name: 'Split num_outputs even, axis -1 (opset 18)', op: 'Split', inputs: [f(2, 6)], attrs: { axis: { i: -1 }, num_outputs: { i: 2 } }, outputs: ['f32', 'f32'], opset: 18 },
+    { name: 'Split i64 (opset 13)', op: 'Split', inputs: [x.i64r([4, 3]), i64([2], [1, 3])], outputs: ['i64', 'i64'], opset: 13 },
+    { name: 'Range f32', op: 'Range', inputs: [scalar(-1.5), scalar(4), scalar(0.75)] },
+    { name: 'Range f32 negative delta', op: 'Range', inputs: [scalar(3), scalar(-2), scalar(-0.5)] },
+    { name: 'Range i64', op: 'Range', inputs: [scalar(2, 'i64'), scalar(17, 'i64'), scalar(4, 'i64')] },
+    { name: 'Range i32 empty', op: 'Range', inputs: [scalar(5, 'i32'), scalar(1, 'i32'), scalar(2, 'i32')] },
+    { name: 'Pad constant attributes (opset 2)', op: 'Pad', inputs: [f(2, 3)], attrs: { pads: { ints: [1, 0, 2, 1] }, value: { f: 1.5 } }, opset: 2 },
+    { name: 'Pad reflect attributes (opset 10)', op: 'Pad', inputs: [f(3, 4)], attrs: { mode: { s: 'reflect' }, pads: { ints: [2, 1, 1, 3] } }, opset: 10 },
+    { name: 'Pad edge attributes (opset 10)', op: 'Pad', inputs: [f(2, 3)], attrs: { mode: { s: 'edge' }, pads: { ints: [0, 2, 3, 1] } }, opset: 10 },
+    { name: 'Pad constant inputs (opset 11)', op: 'Pad', inputs: [f(2, 3), i64([4], [1, 2, 0, 1]), scalar(-2)], opset: 11 },
+    { name: 'Pad default zero (opset 13)', op: 'Pad', inputs: [f(1, 2, 3), i64([6], [0, 1, 1, 0, 1, 2])], opset: 13 },
+    { name: 'Pad negative pads crop (opset 13)', op: 'Pad', inputs: [f(4, 5), i64([4], [-1, 1, 0, -2])], opset: 13 },
+    { name: 'Pad reflect inputs (opset 13)', op: 'Pad', inputs: [f(3, 4), i64([4], [1, 3, 2, 2])], attrs: { mode: { s: 'reflect' } }, opset: 13 },
+    { name: 'Pad edge inputs (opset 13)', op: 'Pad', inputs: [f(2, 3), i64([4], [2, 2, 1, 0])], attrs: { mode: { s: 'edge' } }, opset: 13 },
+    { name: 'Pad i64 constant (opset 13)', op: 'Pad', inputs: [x.i64r([2, 2]), i64([4], [1, 0, 0, 1]), scalar(7, 'i64')], opset: 13 },
+    { name: 'Pad axes input (opset 18)', op: 'Pad', inputs: [f(2, 3, 4), i64([2], [1, 2]), scalar(0.5), i64([1], [1])], opset: 18 },
+    { name: 'Pad negative axes (opset 18)', op: 'Pad', inputs: [f(2, 3, 4), i64([4], [1, 0, 2, 1]), null, i64([2], [-1, 0])], opset: 18 },
+    { name: 'Pad wrap (opset 19)', op: 'Pad', inputs: [f(3, 4), i64([4], [1, 2, 2, 3])], attrs: { mode: { s: 'wrap' } }, opset: 19 },
+    { name: 'Size', op: 'Size', inputs: [f(2, 3, 4)], outputs: ['i64'] },
+    { name: 'Size scalar', op: 'Size', inputs: [f()], outputs: ['i64'] },
+    { name: 'Flatten default axis', op: 'Flatten', inputs: [f(2, 3, 4)] },
+    { name: 'Flatten axis 0', op: 'Flatten', inputs: [f(2, 3, 4)], attrs: { axis: { i: 0 } } },
+    { name: 'Flatten axis = rank', op: 'Flatten', inputs: [f(2, 3, 4)], attrs: { axis: { i: 3 } } },
+    { name: 'Flatten negative axis', op: 'Flatten', inputs: [f(2, 3, 4, 5)], attrs: { axis: { i: -2 } } },
+    { name: 'Flatten i32', op: 'Flatten', inputs: [i32([2, 2, 1], [1, 2, 3, 4])], attrs: { axis: { i: 2 } } },
+    { name: 'Flatten f32 given values', op: 'Flatten', inputs: [f32([1, 2], [1, 2])] },
+  ];
+}
