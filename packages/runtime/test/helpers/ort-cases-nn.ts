@@ -18,6 +18,7 @@ function reduceCases(x: Inputs, op: string): OpCase[] {
     { name: `${op} no axes: all (opset ${inputSince})`, op, inputs: [f()], opset: inputSince },
     { name: `${op} empty axes, noop_with_empty_axes (opset ${inputSince})`, op, inputs: [f(), i64([0], [])], attrs: { noop_with_empty_axes: { i: 1 } }, opset: inputSince },
     { name: `${op} i32 (opset ${inputSince})`, op, inputs: [x.i32r([3, 4], -3, 3), i64([1], [0])], opset: inputSince },
+    { name: `${op} i64 (opset ${inputSince})`, op, inputs: [x.i64r([3, 4], -3, 3), i64([1], [-1])], opset: inputSince },
   ];
 }
 
