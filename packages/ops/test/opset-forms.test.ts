@@ -25,6 +25,11 @@ describe('opset forms', () => {
     expect(codeOf(infer('Pad', 18, [x, pads], { mode: 'wrap' }))).toBe('E-IR-OPSET');
     expect(codeOf(infer('Pad', 19, [x, pads], { mode: 'wrap' }))).toBeUndefined();
   });
+  it('Max and Min broadcast from opset 8', () => {
+    expect(codeOf(infer('Max', 7, [x, makeOpTensor('f32', [1, 3])]))).toBe('E-IR-OPSET');
+    expect(codeOf(infer('Min', 7, [x, x]))).toBeUndefined();
+    expect(codeOf(infer('Max', 8, [x, makeOpTensor('f32', [3])]))).toBeUndefined();
+  });
   it('Gelu exists from opset 20', () => {
     expect(codeOf(infer('Gelu', 19, [x]))).toBe('E-IR-OPSET');
     expect(codeOf(infer('Gelu', 20, [x]))).toBeUndefined();

@@ -9,7 +9,7 @@ import type { DType } from '../dtype.js';
 import { broadcastRunsN, broadcastShapesOrUndefined, broadcastStrides } from '../broadcast.js';
 import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, req, sameAs, sameDType } from '../infer-util.js';
 import { alloc, isBigData, numel, type NumberData, type OpData, type OpTensor } from '../tensor.js';
-import { tensorType } from '../types.js';
+import { tensorType, type TensorType } from '../types.js';
 
 /** Element-wise n-ary map with broadcasting; `f` sees JS numbers, `big` bigints (64-bit integer inputs). */
 export function mapBroadcast(
@@ -132,8 +132,11 @@ export const Pow: OpDef = {
   outputs: [{ name: 'Z' }],
   attrs: {},
   infer(ctx: InferContext) {
-    const a = expectDType(ctx, 0, NUMERIC_TYPES);
-    expectDType(ctx, 1, NUMERIC_TYPES);
+    // Before opset 12: float base and exponent of one type; from 12, integer bases and an exponent of any numeric type.
+    const types = ctx.opset < 12 ? FLOAT_TYPES : NUMERIC_TYPES;
+    const a = expectDType(ctx, 0, types);
+    expectDType(ctx, 1, types);
+    if (ctx.opset < 12) sameDType(ctx, [0, 1]);
     return [sameAs(a, broadcast(ctx, [a.shape, req(ctx, 1).shape]))];
   },
   eval(ctx: EvalContext) {
@@ -169,9 +172,14 @@ function variadicMinMax(summary: string, f: (...v: number[]) => number, big: (a:
     attrs: {},
     infer(ctx: InferContext) {
       if (ctx.inputs.length === 0) ctx.fail('E-IR-MISSING-INPUT', `${ctx.node.op} needs at least one input`);
-      const ts = ctx.inputs.map((_, i) => expectDType(ctx, i, NUMERIC_TYPES));
+      // Before opset 8: float inputs of one shape (no broadcasting); opset 8-11: floats; 12+: any numeric type.
+      const ts = ctx.inputs.map((_, i) => expectDType(ctx, i, ctx.opset < 12 ? FLOAT_TYPES : NUMERIC_TYPES));
       sameDType(ctx, ts.map((_, i) => i));
-      return [sameAs(ts[0]!, broadcast(ctx, ts.map((t) => t.shape)))];
+      const shape = broadcast(ctx, ts.map((t) => t.shape));
+      const differs = (t: TensorType) => t.shape !== undefined && shape !== undefined && (t.shape.length !== shape.length || t.shape.some((d, k) => d !== shape[k]));
+      if (ctx.opset < 8 && ts.some(differs))
+        ctx.fail('E-IR-OPSET', `${ctx.node.op} broadcasts its inputs from opset 8 (the model imports opset ${ctx.opset})`);
+      return [sameAs(ts[0]!, shape)];
     },
     eval: (ctx) => [mapBroadcast(ctx, ctx.inputs as OpTensor[], ctx.inputs[0]!.dtype, (v) => f(...v), (v) => v.reduce(big))],
   };

@@ -22,6 +22,8 @@ export function elementwiseCases(x: Inputs): OpCase[] {
     { name: `${op} three, two-sided broadcast`, op, inputs: [f(2, 1, 4), f(3, 1), f()] },
     { name: `${op} i64`, op, inputs: [x.i64r([2, 3]), x.i64r([3])] },
     { name: `${op} i32 opset 12`, op, inputs: [x.i32r([2, 3]), x.i32r([2, 1])], opset: 12 },
+    { name: `${op} same shapes (opset 7)`, op, inputs: [f(2, 3), f(2, 3)], opset: 7 },
+    { name: `${op} broadcast (opset 8)`, op, inputs: [f(2, 3), f(3)], opset: 8 },
   ];
   return [
     ...cmp('Equal'),
@@ -43,6 +45,7 @@ export function elementwiseCases(x: Inputs): OpCase[] {
     { name: 'Pow f32 integer exponents, negative base', op: 'Pow', inputs: [f(3, 4), x.fInts([4], -3, 3)] },
     { name: 'Pow f32 base, i64 exponent', op: 'Pow', inputs: [f(2, 3), i64([3], [0, 2, 3])] },
     { name: 'Pow i64', op: 'Pow', inputs: [x.i64r([2, 3], -4, 4), i64([3], [0, 1, 3])] },
+    { name: 'Pow f32 (opset 7)', op: 'Pow', inputs: [x.f([2, 3], 0.1, 3), f(3)], opset: 7 },
     { name: 'Pow i32 base, f32 exponent', op: 'Pow', inputs: [x.i32r([2, 3], 0, 5), f32([1], [2])] },
     ...unaryFloat.map((op) => ({ name: `${op}`, op, inputs: [f(3, 4, 5)] })),
     { name: 'Log', op: 'Log', inputs: [x.f([3, 4], 0.01, 9)] },

@@ -1,7 +1,7 @@
 /**
  * kernels-ort cases that use an op's form at an opset that lacks it: onnxruntime-node and lstmc must
- * both refuse them. (onnxruntime-node also accepts LayerNormalization before opset 17 and Pad's
- * 'wrap' before 19, which lstmc refuses as the ONNX spec has them; packages/ops/test/opset-forms.test.ts.)
+ * both refuse them. (onnxruntime-node also accepts LayerNormalization before opset 17, Pad's
+ * 'wrap' before 19 and Max/Min broadcasting before 8, which lstmc refuses as the ONNX spec has them; packages/ops/test/opset-forms.test.ts.)
  */
 import { type Inputs, type OpCase, i64, scalar } from './ort-case.js';
 
@@ -24,6 +24,9 @@ export function refusedForms(x: Inputs): OpCase[] {
     { name: 'ReduceMean axes input at opset 17', op: 'ReduceMean', inputs: [f(2, 3), i64([1], [0])], opset: 17 },
     { name: 'ReduceSum axes input at opset 12', op: 'ReduceSum', inputs: [f(2, 3), i64([1], [0])], opset: 12 },
     { name: 'ReduceMax axes attribute at opset 18', op: 'ReduceMax', inputs: [f(2, 3)], attrs: { axes: { ints: [0] } }, opset: 18 },
+    { name: 'Min on i64 at opset 11', op: 'Min', inputs: [x.i64r([3]), x.i64r([3])], opset: 11 },
+    { name: 'Pow i64 at opset 11', op: 'Pow', inputs: [x.i64r([3]), x.i64r([3])], opset: 11 },
+    { name: 'Pow f32 base, i64 exponent at opset 11', op: 'Pow', inputs: [f(3), x.i64r([3])], opset: 11 },
     { name: 'Dropout ratio input at opset 11', op: 'Dropout', inputs: [f(3), scalar(0.5)], opset: 11 },
   ];
 }
