@@ -30,6 +30,16 @@ describe('opset forms', () => {
     expect(codeOf(infer('Min', 7, [x, x]))).toBeUndefined();
     expect(codeOf(infer('Max', 8, [x, makeOpTensor('f32', [3])]))).toBeUndefined();
   });
+  it("Dropout's mask has the input's type before opset 10, bool from 10; all ones in inference", () => {
+    expect(infer('Dropout', 9, [x], {}, ['y', 'mask'])()[1]?.dtype).toBe('f32');
+    expect(infer('Dropout', 10, [x], {}, ['y', 'mask'])()[1]?.dtype).toBe('bool');
+    const fail = (m: string): never => {
+      throw new Error(m);
+    };
+    const run = (opset: number) => OPS.Dropout.eval({ inputs: [x], attrs: attrsWithDefaults(OPS.Dropout), opset, wanted: [true, true], fail })[1]!;
+    expect([run(9).dtype, ...run(9).data]).toEqual(['f32', 1, 1, 1, 1, 1, 1]);
+    expect([run(13).dtype, ...run(13).data]).toEqual(['bool', 1, 1, 1, 1, 1, 1]);
+  });
   it('Gelu exists from opset 20', () => {
     expect(codeOf(infer('Gelu', 19, [x]))).toBe('E-IR-OPSET');
     expect(codeOf(infer('Gelu', 20, [x]))).toBeUndefined();

@@ -418,24 +418,27 @@ export const Identity: OpDef = {
 };
 
 export const Dropout: OpDef = {
-  summary: 'inference: the input unchanged, and an all-true mask when asked for',
+  summary: 'inference: the input unchanged, and an all-true mask when asked for (bool from opset 10, the input type before)',
   inputs: [{ name: 'data' }, { name: 'ratio', optional: true }, { name: 'training_mode', optional: true }],
   outputs: [{ name: 'output' }, { name: 'mask', optional: true }],
   attrs: { ratio: { kind: 'float', default: 0.5 }, seed: { kind: 'int' }, is_test: { kind: 'int' } },
   infer(ctx: InferContext) {
-    const x = req(ctx, 0);
+    const x = expectDType(ctx, 0, FLOAT_TYPES);
     if (ctx.opset < 12 && ctx.inputs.slice(1).some((t) => t)) ctx.fail('E-IR-OPSET', `Dropout takes ratio and training_mode as inputs from opset 12 (the model imports opset ${ctx.opset})`, 'ratio');
     const training = ctx.constant(2);
     if (training && Number(training.data[0]) !== 0)
       ctx.fail('E-IR-UNSUPPORTED', 'Dropout in training mode is not deterministic; export the model in eval mode', 'training_mode');
-    return [sameAs(x), tensorType('bool', x.shape)];
+    return [sameAs(x), tensorType(ctx.opset < 10 ? x.dtype : 'bool', x.shape)];
   },
   eval(ctx: EvalContext) {
     const x = ctx.inputs[0]!;
     const t = ctx.inputs[2];
     if (t && Number(t.data[0]) !== 0) ctx.fail('Dropout in training mode is not supported');
-    const mask: OpData = new Uint8Array(x.data.length).fill(1);
-    return [x, ctx.wanted[1] ? { dtype: 'bool', shape: x.shape, data: mask } : undefined];
+    if (!ctx.wanted[1]) return [x, undefined];
+    const dtype = ctx.opset < 10 ? x.dtype : 'bool';
+    const mask = alloc(dtype, x.data.length) as NumberData;
+    mask.fill(1);
+    return [x, { dtype, shape: x.shape, data: mask }];
   },
 };
 
