@@ -10,3 +10,5 @@ export type { LstmActivation, LstmDirection, LstmAttrs } from './ops/lstm.js';
 export { constantOf, castTensor, CONSTANT_VALUE_ATTRS } from './ops/constant.js';
 export { clampSlice, broadcastTo } from './ops/indexing.js';
 export { erf } from './ops/elementwise.js';
+export * from './narrow-float.js';
+export * from './float-text.js';

@@ -16,7 +16,7 @@ import { SHAPE_OPS } from './ops/shape.js';
  * refuse opaque nodes by name. Each family file lists its ops; adding an op to a
  * family is a change to that one file (a new family adds one import here).
  */
-export const OPS = {
+export const OPS = withOpsetRanges({
   ...RECURRENT_OPS,
   ...CONSTANT_OPS,
   ...SHAPE_OPS,
@@ -27,7 +27,27 @@ export const OPS = {
   ...ELEMENTWISE_OPS,
   ...NORMALIZATION_OPS,
   ...REDUCE_OPS,
-} as const satisfies Record<string, OpDef>;
+} as const satisfies Record<string, OpDef>);
+
+/** Each op whose definition names a `since`/`until` opset refuses other opsets in `infer`, before its own inference. */
+function withOpsetRanges<T extends Readonly<Record<string, OpDef>>>(ops: T): T {
+  const out: Record<string, OpDef> = {};
+  for (const [name, def] of Object.entries(ops)) {
+    const { since, until } = def;
+    out[name] =
+      since === undefined && until === undefined
+        ? def
+        : {
+            ...def,
+            infer(ctx) {
+              if ((since !== undefined && ctx.opset < since) || (until !== undefined && ctx.opset > until))
+                ctx.fail('E-IR-OPSET', `${name} exists in opsets ${since ?? 1} to ${until ?? 'now'}; the model imports opset ${ctx.opset}`);
+              return def.infer(ctx);
+            },
+          };
+  }
+  return out as T;
+}
 
 export type OpKind = keyof typeof OPS;
 

@@ -1,30 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { createModel, type RtAttr, type RtDType, type RtTensor, type RuntimeModel } from '../src/index.js';
-import { maxScaledDiff } from './helpers/compare.js';
+import { tensorMismatch } from '@lstmc/testing';
 import { buildOnnxModel, type OnnxAttr } from './helpers/onnx-builder.js';
-import { runOrt } from './helpers/ort.js';
-import { Rng } from '@lstmc/testing';
+import { ortSession, runOrt } from './helpers/ort.js';
+import { Inputs, b8, i32, i64, type OpCase } from './helpers/ort-case.js';
+import { elementwiseCases } from './helpers/ort-cases-elementwise.js';
+import { refusedForms } from './helpers/ort-cases-refused.js';
+import { nnCases } from './helpers/ort-cases-nn.js';
+import { tensorCases } from './helpers/ort-cases-tensor.js';
 
 /**
- * Every non-LSTM kernel against onnxruntime-node on small single-op ONNX models with random data.
- * Float outputs within 1e-5 (scaled: relative above magnitude 1), integer and bool outputs exactly.
+ * Every non-LSTM kernel against onnxruntime-node on small single-op ONNX models with random data,
+ * every output of the op compared. Float outputs within 1e-5 (scaled: relative above magnitude 1;
+ * NaN matches NaN), integer and bool outputs exactly.
  */
-interface OpCase {
-  name: string;
-  op: string;
-  inputs: (RtTensor | null)[];
-  attrs?: Record<string, OnnxAttr>;
-  outputs?: RtDType[];
-  opset?: number;
-}
-
-const rng = new Rng(2024);
-const f = (...shape: number[]): RtTensor => ({ dtype: 'f32', shape, data: rng.f32(shape.reduce((a, b) => a * b, 1), -3, 3) });
-const i64 = (shape: number[], v: number[]): RtTensor => ({ dtype: 'i64', shape, data: BigInt64Array.from(v, (x) => BigInt(x)) });
-const i32 = (shape: number[], v: number[]): RtTensor => ({ dtype: 'i32', shape, data: Int32Array.from(v) });
-const b8 = (shape: number[], v: number[]): RtTensor => ({ dtype: 'bool', shape, data: Uint8Array.from(v) });
-const randInts = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => rng.int(lo, hi));
-const nonZero = (n: number) => randInts(n, 1, 9).map((v) => (rng.bool() ? -v : v));
+const x = new Inputs(2024);
+const f = (...shape: number[]): RtTensor => x.f(shape);
+const randInts = (n: number, lo: number, hi: number) => x.ints(n, lo, hi);
+const nonZero = (n: number) => x.nonZero(n);
 
 function toRtAttr(a: OnnxAttr): RtAttr {
   if ('i' in a) return { type: 'int', value: a.i };
@@ -105,7 +98,17 @@ const CASES: OpCase[] = [
   { name: 'Cast bool -> f32', op: 'Cast', inputs: [b8([3], [1, 0, 1])], attrs: { to: { i: 1 } }, outputs: ['f32'] },
   { name: 'Cast i32 -> f64', op: 'Cast', inputs: [i32([2], [-3, 9])], attrs: { to: { i: 11 } }, outputs: ['f64'] },
   { name: 'Cast i64 -> i32', op: 'Cast', inputs: [i64([2], [-3, 70000])], attrs: { to: { i: 6 } }, outputs: ['i32'] },
+  ...elementwiseCases(x),
+  ...tensorCases(x),
+  ...nnCases(x),
 ];
+
+/** Element types of the case's outputs. */
+function outputTypes(c: OpCase): RtDType[] {
+  if (c.outputs) return c.outputs;
+  const t = c.inputs.find((t) => t)?.dtype ?? (c.attrs?.['value'] && 't' in c.attrs['value'] ? c.attrs['value'].t.dtype : 'f32');
+  return [t];
+}
 
 function runtimeModel(c: OpCase): RuntimeModel {
   const values: RuntimeModel['values'][number][] = [];
@@ -116,11 +119,22 @@ function runtimeModel(c: OpCase): RuntimeModel {
     values.push({ name: `in${i}`, dtype: t.dtype, shape: [...t.shape] });
     return values.length - 1;
   });
-  const outDtype = c.outputs?.[0] ?? c.inputs.find((t) => t)?.dtype ?? (c.attrs?.['value']?.hasOwnProperty('t') ? (c.attrs['value'] as { t: RtTensor }).t.dtype : 'f32');
-  const out = values.push({ name: 'out', dtype: outDtype, shape: null }) - 1;
+  const outs = outputTypes(c).map((dtype, k) => values.push({ name: `out${k}`, dtype, shape: null }) - 1);
   // Runtime nodes of table ops carry the ONNX attributes plus the opset whose semantics they follow.
   const attrs: Record<string, RtAttr> = { ...Object.fromEntries(Object.entries(c.attrs ?? {}).map(([k, a]) => [k, toRtAttr(a)])), opset: { type: 'int', value: c.opset ?? 17 } };
-  return { values, inputs, outputs: [out], nodes: [{ kernel: c.op, name: c.name, inputs: nodeInputs, outputs: [out], attrs }] };
+  return { values, inputs, outputs: outs, nodes: [{ kernel: c.op, name: c.name, inputs: nodeInputs, outputs: outs, attrs }] };
+}
+
+/** The case as an ONNX model; omitted optional inputs are empty names, the present ones after them keep their slots. */
+function onnxModel(c: OpCase): Uint8Array {
+  const names = outputTypes(c).map((_, k) => `out${k}`);
+  const last = c.inputs.reduce((n, t, i) => (t ? i + 1 : n), 0);
+  return buildOnnxModel({
+    nodes: [{ op: c.op, inputs: c.inputs.slice(0, last).map((t, i) => (t ? `in${i}` : '')), outputs: names, ...(c.attrs ? { attrs: c.attrs } : {}) }],
+    inputs: c.inputs.flatMap((t, i) => (t ? [{ name: `in${i}`, dtype: t.dtype, dims: [...t.shape] }] : [])),
+    outputs: names.map((name, k) => ({ name, dtype: outputTypes(c)[k]!, dims: null })),
+    opset: c.opset ?? 17,
+  });
 }
 
 describe('kernels against onnxruntime-node', () => {
@@ -128,19 +142,20 @@ describe('kernels against onnxruntime-node', () => {
     it(c.name, async () => {
       const feeds: Record<string, RtTensor> = {};
       c.inputs.forEach((t, i) => t && (feeds[`in${i}`] = t));
-      const model = runtimeModel(c);
-      const onnx = buildOnnxModel({
-        nodes: [{ op: c.op, inputs: c.inputs.map((t, i) => (t ? `in${i}` : '')), outputs: ['out'], ...(c.attrs ? { attrs: c.attrs } : {}) }],
-        inputs: c.inputs.flatMap((t, i) => (t ? [{ name: `in${i}`, dtype: t.dtype, dims: [...t.shape] }] : [])),
-        outputs: [{ name: 'out', dtype: model.values[model.outputs[0]!]!.dtype, dims: null }],
-        opset: c.opset ?? 17,
-      });
-      const want = (await runOrt(onnx, feeds))['out']!;
-      const got = createModel(model).run(feeds)['out']!;
-      expect(got.dtype).toBe(want.dtype);
-      expect([...got.shape]).toEqual([...want.shape]);
-      if (got.dtype === 'f32' || got.dtype === 'f64') expect(maxScaledDiff(got, want)).toBeLessThanOrEqual(1e-5);
-      else expect(Array.from(got.data as ArrayLike<number | bigint>)).toEqual(Array.from(want.data as ArrayLike<number | bigint>));
+      const want = await runOrt(onnxModel(c), feeds);
+      const got = createModel(runtimeModel(c)).run(feeds);
+      for (const name of outputTypes(c).map((_, k) => `out${k}`)) {
+        expect([...got[name]!.shape], `${name} shape`).toEqual([...want[name]!.shape]);
+        expect(tensorMismatch(got[name]!, want[name]!, 1e-5), name).toBeUndefined();
+      }
     });
   }
+});
+
+describe('op forms that do not exist at the opset: onnxruntime-node and the runtime both refuse them', () => {
+  for (const c of refusedForms(x))
+    it(c.name, async () => {
+      await expect(ortSession(onnxModel(c))).rejects.toThrow();
+      expect(() => createModel(runtimeModel(c))).toThrow(expect.objectContaining({ code: 'E-RT-GRAPH', message: expect.stringMatching(/opset/) }));
+    });
 });

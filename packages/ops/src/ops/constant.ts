@@ -1,6 +1,8 @@
 import type { EvalContext, InferContext, OpAttrs, OpDef } from '../def.js';
 import { DTYPE_NAMES, dtypeFromOnnx } from '../dtype.js';
 import { req } from '../infer-util.js';
+import { formatFloat, parseFloatText } from '../float-text.js';
+import { isNarrowFloat, roundToNarrowFloat } from '../narrow-float.js';
 import { alloc, fromNumbers, isBigData, type NumberData, type OpTensor } from '../tensor.js';
 import { tensorType } from '../types.js';
 
@@ -63,7 +65,8 @@ export function castTensor(x: OpTensor, to: OpTensor['dtype']): OpTensor {
   const src = x.data as ArrayLike<number | bigint | string>;
   if (to === 'string') {
     const o = out as string[];
-    for (let i = 0; i < n; i++) o[i] = String(src[i]);
+    const float = FLOAT_DTYPES.has(x.dtype);
+    for (let i = 0; i < n; i++) o[i] = float ? formatFloat(Number(src[i]), x.dtype) : String(src[i]);
     return { dtype: to, shape: x.shape, data: o };
   }
   if (isBigData(out)) {
@@ -72,23 +75,25 @@ export function castTensor(x: OpTensor, to: OpTensor['dtype']): OpTensor {
       const v = src[i]!;
       if (typeof v === 'bigint') out[i] = width(64, v);
       else {
-        const t = Math.trunc(Number(v));
+        const t = Math.trunc(typeof v === 'string' ? parseFloatText(v) : Number(v));
         out[i] = Number.isFinite(t) ? width(64, BigInt(t)) : 0n;
       }
     }
   } else {
     const o = out as NumberData;
     const toFloat = FLOAT_DTYPES.has(to);
+    const narrow = isNarrowFloat(to) ? to : undefined;
     for (let i = 0; i < n; i++) {
       const raw = src[i]!;
       if (to === 'bool') o[i] = typeof raw === 'string' ? (raw !== '' && Number(raw) !== 0 ? 1 : 0) : raw != 0 ? 1 : 0;
-      else if (typeof raw === 'bigint') o[i] = toFloat ? Number(raw) : Number(BigInt.asIntN(32, raw));
+      else if (typeof raw === 'bigint') o[i] = narrow ? roundToNarrowFloat(Number(raw), narrow) : toFloat ? Number(raw) : Number(BigInt.asIntN(32, raw));
       else {
-        const v = Number(raw);
-        o[i] = toFloat ? v : Math.trunc(v);
+        const v = typeof raw === 'string' ? parseFloatText(raw) : Number(raw);
+        o[i] = narrow ? roundToNarrowFloat(v, narrow) : toFloat ? v : Math.trunc(v);
       }
     }
-    // Float32Array rounds on store; Float64Array keeps f64 sources; typed integer arrays wrap as C casts do.
+    // Float32Array rounds f32 on store (f16/bf16, held in it too, are rounded above); Float64Array keeps
+    // f64 sources; typed integer arrays wrap as C casts do.
   }
   return { dtype: to, shape: x.shape, data: out };
 }

@@ -9,7 +9,7 @@ import type { DType } from '../dtype.js';
 import { broadcastRunsN, broadcastShapesOrUndefined, broadcastStrides } from '../broadcast.js';
 import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, req, sameAs, sameDType } from '../infer-util.js';
 import { alloc, isBigData, numel, type NumberData, type OpData, type OpTensor } from '../tensor.js';
-import { tensorType } from '../types.js';
+import { tensorType, type TensorType } from '../types.js';
 
 /** Element-wise n-ary map with broadcasting; `f` sees JS numbers, `big` bigints (64-bit integer inputs). */
 export function mapBroadcast(
@@ -132,16 +132,35 @@ export const Pow: OpDef = {
   outputs: [{ name: 'Z' }],
   attrs: {},
   infer(ctx: InferContext) {
-    const a = expectDType(ctx, 0, NUMERIC_TYPES);
-    expectDType(ctx, 1, NUMERIC_TYPES);
+    // Before opset 12: float base and exponent of one type; from 12, integer bases and an exponent of any numeric type.
+    const types = ctx.opset < 12 ? FLOAT_TYPES : NUMERIC_TYPES;
+    const a = expectDType(ctx, 0, types);
+    expectDType(ctx, 1, types);
+    if (ctx.opset < 12) sameDType(ctx, [0, 1]);
     return [sameAs(a, broadcast(ctx, [a.shape, req(ctx, 1).shape]))];
   },
   eval(ctx: EvalContext) {
     const a = ctx.inputs[0]!;
+    const b = ctx.inputs[1]!;
     const wrap = INT_WRAP[a.dtype];
-    return [mapBroadcast(ctx, [a, ctx.inputs[1]!], a.dtype, wrap ? ([x, y]) => wrap(Math.trunc(x! ** y!)) : ([x, y]) => x! ** y!, ([x, y]) => x! ** y!)];
+    // 64-bit integers on both sides: exact bigint powers; one 64-bit side: JS numbers, as the other side is.
+    const [x0, y0] = isBigData(a.data) !== isBigData(b.data) ? [asNumbers(a), asNumbers(b)] : [a, b];
+    return [mapBroadcast(ctx, [x0, y0], a.dtype, wrap ? ([x, y]) => wrap(Math.trunc(x! ** y!)) : ([x, y]) => x! ** y!, ([x, y]) => bigPow(x!, y!))];
   },
 };
+
+/** x^y on bigints; a negative exponent gives the truncated real power (0 unless |x| = 1). */
+function bigPow(x: bigint, y: bigint): bigint {
+  if (y >= 0n) return x ** y;
+  if (x === 1n) return 1n;
+  if (x === -1n) return y % 2n === 0n ? 1n : -1n;
+  return 0n;
+}
+
+/** A 64-bit integer tensor's values as a float64 tensor (exact below 2^53); other tensors unchanged. */
+function asNumbers(t: OpTensor): OpTensor {
+  return isBigData(t.data) ? { dtype: 'f64', shape: t.shape, data: Float64Array.from(t.data as BigInt64Array, Number) } : t;
+}
 export const Max = variadicMinMax('element-wise maximum of the inputs, broadcast', Math.max, (a, b) => (a > b ? a : b));
 export const Min = variadicMinMax('element-wise minimum of the inputs, broadcast', Math.min, (a, b) => (a < b ? a : b));
 
@@ -153,9 +172,14 @@ function variadicMinMax(summary: string, f: (...v: number[]) => number, big: (a:
     attrs: {},
     infer(ctx: InferContext) {
       if (ctx.inputs.length === 0) ctx.fail('E-IR-MISSING-INPUT', `${ctx.node.op} needs at least one input`);
-      const ts = ctx.inputs.map((_, i) => expectDType(ctx, i, NUMERIC_TYPES));
+      // Before opset 8: float inputs of one shape (no broadcasting); opset 8-11: floats; 12+: any numeric type.
+      const ts = ctx.inputs.map((_, i) => expectDType(ctx, i, ctx.opset < 12 ? FLOAT_TYPES : NUMERIC_TYPES));
       sameDType(ctx, ts.map((_, i) => i));
-      return [sameAs(ts[0]!, broadcast(ctx, ts.map((t) => t.shape)))];
+      const shape = broadcast(ctx, ts.map((t) => t.shape));
+      const differs = (t: TensorType) => t.shape !== undefined && shape !== undefined && (t.shape.length !== shape.length || t.shape.some((d, k) => d !== shape[k]));
+      if (ctx.opset < 8 && ts.some(differs))
+        ctx.fail('E-IR-OPSET', `${ctx.node.op} broadcasts its inputs from opset 8 (the model imports opset ${ctx.opset})`);
+      return [sameAs(ts[0]!, shape)];
     },
     eval: (ctx) => [mapBroadcast(ctx, ctx.inputs as OpTensor[], ctx.inputs[0]!.dtype, (v) => f(...v), (v) => v.reduce(big))],
   };
@@ -341,7 +365,10 @@ export const Clip: OpDef = {
   outputs: [{ name: 'output' }],
   attrs: { min: { kind: 'float' }, max: { kind: 'float' } },
   infer(ctx: InferContext) {
-    const x = expectDType(ctx, 0, NUMERIC_TYPES);
+    const x = expectDType(ctx, 0, ctx.opset < 11 ? FLOAT_TYPES : NUMERIC_TYPES);
+    const attrs = ctx.attrs.min !== undefined || ctx.attrs.max !== undefined;
+    if (ctx.opset < 11 && (ctx.inputs[1] || ctx.inputs[2])) ctx.fail('E-IR-OPSET', `Clip takes its bounds as inputs from opset 11; at opset ${ctx.opset} they are the min/max attributes`, 'min');
+    if (ctx.opset >= 11 && attrs) ctx.fail('E-IR-OPSET', `Clip takes its bounds as inputs from opset 11, not as attributes (the model imports opset ${ctx.opset})`, 'min');
     for (const i of [1, 2]) {
       const t = ctx.inputs[i];
       if (t && t.dtype !== x.dtype) ctx.fail('E-IR-DTYPE', `Clip bound ${i} has type ${t.dtype}, input has ${x.dtype}`, `input ${i}`);
@@ -366,6 +393,7 @@ export const Clip: OpDef = {
       const out = alloc(x.dtype, src.length) as BigInt64Array;
       for (let i = 0; i < src.length; i++) {
         let v = src[i]!;
+        // min(max(x, lo), hi): when lo > hi every value becomes hi.
         if (lo !== undefined && v < lo) v = lo;
         if (hi !== undefined && v > hi) v = hi;
         out[i] = v;
@@ -374,7 +402,8 @@ export const Clip: OpDef = {
     }
     const lo = bound(1, 'min', -Infinity);
     const hi = bound(2, 'max', Infinity);
-    return [mapUnary(x, (v) => (v < lo ? lo : v > hi ? hi : v))];
+    // min(max(x, lo), hi): when lo > hi every value becomes hi.
+    return [mapUnary(x, (v) => Math.min(Math.max(v, lo), hi))];
   },
 };
 
@@ -389,23 +418,27 @@ export const Identity: OpDef = {
 };
 
 export const Dropout: OpDef = {
-  summary: 'inference: the input unchanged, and an all-true mask when asked for',
+  summary: 'inference: the input unchanged, and an all-true mask when asked for (bool from opset 10, the input type before)',
   inputs: [{ name: 'data' }, { name: 'ratio', optional: true }, { name: 'training_mode', optional: true }],
   outputs: [{ name: 'output' }, { name: 'mask', optional: true }],
   attrs: { ratio: { kind: 'float', default: 0.5 }, seed: { kind: 'int' }, is_test: { kind: 'int' } },
   infer(ctx: InferContext) {
-    const x = req(ctx, 0);
+    const x = expectDType(ctx, 0, FLOAT_TYPES);
+    if (ctx.opset < 12 && ctx.inputs.slice(1).some((t) => t)) ctx.fail('E-IR-OPSET', `Dropout takes ratio and training_mode as inputs from opset 12 (the model imports opset ${ctx.opset})`, 'ratio');
     const training = ctx.constant(2);
     if (training && Number(training.data[0]) !== 0)
       ctx.fail('E-IR-UNSUPPORTED', 'Dropout in training mode is not deterministic; export the model in eval mode', 'training_mode');
-    return [sameAs(x), tensorType('bool', x.shape)];
+    return [sameAs(x), tensorType(ctx.opset < 10 ? x.dtype : 'bool', x.shape)];
   },
   eval(ctx: EvalContext) {
     const x = ctx.inputs[0]!;
     const t = ctx.inputs[2];
     if (t && Number(t.data[0]) !== 0) ctx.fail('Dropout in training mode is not supported');
-    const mask: OpData = new Uint8Array(x.data.length).fill(1);
-    return [x, ctx.wanted[1] ? { dtype: 'bool', shape: x.shape, data: mask } : undefined];
+    if (!ctx.wanted[1]) return [x, undefined];
+    const dtype = ctx.opset < 10 ? x.dtype : 'bool';
+    const mask = alloc(dtype, x.data.length) as NumberData;
+    mask.fill(1);
+    return [x, { dtype, shape: x.shape, data: mask }];
   },
 };
 

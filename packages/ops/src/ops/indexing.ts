@@ -384,6 +384,7 @@ export const Split: OpDef = {
   infer(ctx: InferContext) {
     const x = req(ctx, 0);
     const n = ctx.node.outputs.length;
+    splitForm(ctx, n);
     if (!x.shape) return ctx.node.outputs.map(() => sameAs(x, undefined));
     const axis = normAxis(ctx, ctx.attrs.axis as number, x.shape.length);
     const sizes = (ctx.attrs.split as number[] | undefined) ?? (ctx.inputs[1] ? constInts(ctx, 1) : undefined);
@@ -397,6 +398,7 @@ export const Split: OpDef = {
     }
     if (ctx.inputs[1]) return ctx.node.outputs.map(() => at(ctx.fresh('split')));
     if (typeof dim !== 'number') return ctx.node.outputs.map(() => at(ctx.fresh('split')));
+    if (ctx.opset < 18 && dim % n !== 0) ctx.fail('E-IR-SHAPE', `Split of dim ${dim} into ${n} equal parts (before opset 18 the parts must be equal)`, 'split');
     return splitSizes(dim, n).map((s) => at(s));
   },
   eval(ctx: EvalContext) {
@@ -421,6 +423,18 @@ export const Split: OpDef = {
     });
   },
 };
+
+/** Where the part sizes come from at this opset: the split attribute (< 13), the split input (13+), or num_outputs (18+). */
+function splitForm(ctx: InferContext, outputs: number): void {
+  const { split, num_outputs: parts } = ctx.attrs as { split?: readonly number[]; num_outputs?: number };
+  if (split !== undefined && ctx.opset >= 13) ctx.fail('E-IR-OPSET', `Split takes its sizes as an input from opset 13, not as an attribute (the model imports opset ${ctx.opset})`, 'split');
+  if (ctx.inputs[1] && ctx.opset < 13) ctx.fail('E-IR-OPSET', `Split takes its sizes as an input only from opset 13; at opset ${ctx.opset} they are the split attribute`, 'split');
+  if (parts !== undefined) {
+    if (ctx.opset < 18) ctx.fail('E-IR-OPSET', `Split has num_outputs from opset 18 (the model imports opset ${ctx.opset})`, 'num_outputs');
+    if (ctx.inputs[1]) ctx.fail('E-IR-ATTR-VALUE', 'Split takes either the split input or num_outputs, not both', 'num_outputs');
+    if (parts !== outputs) ctx.fail('E-IR-ARITY', `Split has num_outputs ${parts} but ${outputs} outputs`, 'num_outputs');
+  } else if (ctx.opset >= 18 && !ctx.inputs[1]) ctx.fail('E-IR-MISSING-INPUT', 'Split needs the split input or num_outputs from opset 18', 'num_outputs');
+}
 
 /** ONNX's equal split: ceil(dim / n) per part, the last part smaller. */
 function splitSizes(dim: number, n: number): number[] {

@@ -3,7 +3,8 @@ import type { EvalContext, InferContext, OpDef } from '../def.js';
 import { FLOAT_TYPES, broadcast, expectDType, normAxis, req, sameAs } from '../infer-util.js';
 import { alloc, numel, type NumberData, type OpTensor } from '../tensor.js';
 import { tensorType } from '../types.js';
-import { evalAxis } from './indexing.js';
+import { broadcastShapesOrUndefined } from '../broadcast.js';
+import { broadcastTo, evalAxis } from './indexing.js';
 
 /**
  * Normalizes `x` along one axis (opset >= 13) or, for opsets < 13, over the flattened dims from
@@ -133,11 +134,15 @@ export const LayerNormalization: OpDef = {
     const len = numel(x.shape.slice(axis));
     const rows = numel(x.shape.slice(0, axis));
     const eps = ctx.attrs.epsilon as number;
+    const tail = x.shape.slice(axis);
+    // Scale and B broadcast to the normalized dims [axis, rank).
     const param = (i: number) => {
       const t = ctx.inputs[i];
       if (!t) return undefined;
-      if (t.data.length !== len && t.data.length !== 1) ctx.fail(`LayerNormalization input ${i} has ${t.data.length} values for rows of ${len}`);
-      return t.data as NumberData;
+      const b = broadcastShapesOrUndefined([tail, t.shape]);
+      if (!b || b.length !== tail.length || b.some((d, k) => d !== tail[k]))
+        ctx.fail(`LayerNormalization input ${i} [${t.shape.join(',')}] does not broadcast to [${tail.join(',')}]`);
+      return broadcastTo(t, tail).data as NumberData;
     };
     const scale = param(1)!;
     const bias = param(2);
@@ -157,7 +162,7 @@ export const LayerNormalization: OpDef = {
       means[row] = m;
       inv[row] = is;
       for (let k = 0; k < len; k++)
-        out[base + k] = (src[base + k]! - m) * is * scale[scale.length === 1 ? 0 : k]! + (bias ? bias[bias.length === 1 ? 0 : k]! : 0);
+        out[base + k] = (src[base + k]! - m) * is * scale[k]! + (bias ? bias[k]! : 0);
     }
     return [{ dtype: x.dtype, shape: x.shape, data: out }, { dtype: 'f32', shape: statShape, data: means }, { dtype: 'f32', shape: statShape, data: inv }];
   },

@@ -5,10 +5,15 @@ import { NUMERIC_TYPES, constInts, expectDType, normAxis, sameAs } from '../infe
 import { alloc, isBigData, stridesOf, toNumbers, type NumberData, type OpTensor } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
-interface Reducer {
-  readonly init: number;
-  readonly step: (acc: number, x: number) => number;
-  readonly finish?: (acc: number, n: number) => number;
+/** One reduction on one element domain: JS numbers (accumulated in float64) or bigints (64-bit integer tensors, exact). */
+interface Fold<T> {
+  readonly init: T;
+  readonly step: (acc: T, x: T) => T;
+  readonly finish?: (acc: T, n: number) => T;
+}
+
+interface Reducer extends Fold<number> {
+  readonly big: Fold<bigint>;
 }
 
 /** The reduced axes (sorted, normalized), [] meaning all or none per noop_with_empty_axes; undefined when not known. */
@@ -24,7 +29,7 @@ function evalAxes(ctx: EvalContext, rank: number): number[] {
   return given.map((a) => evalAxis(ctx, a, rank, 'axes'));
 }
 
-export function reduceTensor(x: OpTensor, axes: readonly number[], keep: boolean, r: Reducer): OpTensor {
+export function reduceTensor<T extends number | bigint>(x: OpTensor, axes: readonly number[], keep: boolean, r: Fold<T>): OpTensor {
   const rank = x.shape.length;
   const red = new Set(axes);
   const outFull = x.shape.map((d, i) => (red.has(i) ? 1 : d));
@@ -34,17 +39,17 @@ export function reduceTensor(x: OpTensor, axes: readonly number[], keep: boolean
   for (const d of outFull) n *= d;
   let count = 1;
   for (const a of red) count *= x.shape[a]!;
-  const acc = new Float64Array(n).fill(r.init);
-  const src = x.data as NumberData;
+  const acc = new Array<T>(n).fill(r.init);
+  const src = x.data as unknown as ArrayLike<T>;
   const xs = stridesOf(x.shape);
   for (let i = 0; i < src.length; i++) {
     let o = 0;
     for (let d = 0; d < rank; d++) if (!red.has(d)) o += (Math.floor(i / xs[d]!) % x.shape[d]!) * os[d]!;
     acc[o] = r.step(acc[o]!, src[i]!);
   }
-  const out = alloc(x.dtype, n) as NumberData;
+  const out = alloc(x.dtype, n) as unknown as { [i: number]: T };
   for (let o = 0; o < n; o++) out[o] = r.finish ? r.finish(acc[o]!, count) : acc[o]!;
-  return { dtype: x.dtype, shape, data: out };
+  return { dtype: x.dtype, shape, data: out as unknown as OpTensor['data'] };
 }
 
 function reduce(summary: string, inputAxesSince: number, r: Reducer): OpDef {
@@ -56,6 +61,8 @@ function reduce(summary: string, inputAxesSince: number, r: Reducer): OpDef {
     infer(ctx: InferContext) {
       const x = expectDType(ctx, 0, NUMERIC_TYPES);
       if (ctx.attrs.axes !== undefined && ctx.opset >= inputAxesSince) ctx.fail('E-IR-ATTR-UNKNOWN', `${ctx.node.op} takes axes as an input from opset ${inputAxesSince}`, 'axes');
+      if (ctx.inputs[1] && ctx.opset < inputAxesSince)
+        ctx.fail('E-IR-OPSET', `${ctx.node.op} takes axes as an input from opset ${inputAxesSince}; at opset ${ctx.opset} they are the axes attribute`, 'axes');
       if (!x.shape) return [sameAs(x, undefined)];
       const axes = inferAxes(ctx, x.shape.length);
       const keep = ctx.attrs.keepdims === 1;
@@ -68,24 +75,45 @@ function reduce(summary: string, inputAxesSince: number, r: Reducer): OpDef {
     },
     eval(ctx: EvalContext) {
       const x = ctx.inputs[0]!;
-      if (isBigData(x.data)) ctx.fail(`${summary.split(' ')[0]} on 64-bit integers is not supported`);
       let axes = evalAxes(ctx, x.shape.length);
-      if (axes.length === 0) {
-        if (ctx.attrs.noop_with_empty_axes) return [x];
-        axes = x.shape.map((_, i) => i);
-      }
-      return [reduceTensor(x, axes, ctx.attrs.keepdims === 1, r)];
+      // noop_with_empty_axes reduces over no axis: each element alone (ReduceL2 gives |x|, ReduceSumSquare x^2).
+      if (axes.length === 0 && !ctx.attrs.noop_with_empty_axes) axes = x.shape.map((_, i) => i);
+      const keep = ctx.attrs.keepdims === 1;
+      return [isBigData(x.data) ? reduceTensor(x, axes, keep, r.big) : reduceTensor(x, axes, keep, r)];
     },
   };
 }
 
-export const ReduceSum = reduce('sum over axes', 13, { init: 0, step: (a, x) => a + x });
-export const ReduceMean = reduce('mean over axes', 18, { init: 0, step: (a, x) => a + x, finish: (a, n) => a / n });
-export const ReduceMax = reduce('maximum over axes', 18, { init: -Infinity, step: (a, x) => (x > a || Number.isNaN(x) ? x : a) });
-export const ReduceMin = reduce('minimum over axes', 18, { init: Infinity, step: (a, x) => (x < a || Number.isNaN(x) ? x : a) });
-export const ReduceProd = reduce('product over axes', 18, { init: 1, step: (a, x) => a * x });
-export const ReduceL2 = reduce('sqrt of the sum of squares over axes', 18, { init: 0, step: (a, x) => a + x * x, finish: (a) => Math.sqrt(a) });
-export const ReduceSumSquare = reduce('sum of squares over axes', 18, { init: 0, step: (a, x) => a + x * x });
+const sum = { init: 0n, step: (a: bigint, x: bigint) => a + x };
+const sumSquares = { init: 0n, step: (a: bigint, x: bigint) => a + x * x };
+/** 64-bit integer results wrap as int64 arithmetic does. */
+const wrap64 = (a: bigint) => BigInt.asIntN(64, a);
+
+export const ReduceSum = reduce('sum over axes', 13, { init: 0, step: (a, x) => a + x, big: { ...sum, finish: wrap64 } });
+export const ReduceMean = reduce('mean over axes (integers: the sum divided, truncating)', 18, {
+  init: 0,
+  step: (a, x) => a + x,
+  finish: (a, n) => a / n,
+  big: { ...sum, finish: (a, n) => wrap64(a / BigInt(Math.max(n, 1))) },
+});
+export const ReduceMax = reduce('maximum over axes', 18, {
+  init: -Infinity,
+  step: (a, x) => (x > a || Number.isNaN(x) ? x : a),
+  big: { init: -(1n << 63n), step: (a, x) => (x > a ? x : a) },
+});
+export const ReduceMin = reduce('minimum over axes', 18, {
+  init: Infinity,
+  step: (a, x) => (x < a || Number.isNaN(x) ? x : a),
+  big: { init: (1n << 63n) - 1n, step: (a, x) => (x < a ? x : a) },
+});
+export const ReduceProd = reduce('product over axes', 18, { init: 1, step: (a, x) => a * x, big: { init: 1n, step: (a, x) => a * x, finish: wrap64 } });
+export const ReduceL2 = reduce('sqrt of the sum of squares over axes (integers: truncated)', 18, {
+  init: 0,
+  step: (a, x) => a + x * x,
+  finish: (a) => Math.sqrt(a),
+  big: { ...sumSquares, finish: (a) => BigInt(Math.trunc(Math.sqrt(Number(a)))) },
+});
+export const ReduceSumSquare = reduce('sum of squares over axes', 18, { init: 0, step: (a, x) => a + x * x, big: { ...sumSquares, finish: wrap64 } });
 
 /** The ops of this file, as the op table takes them: adding an op here is the whole change. */
 export const REDUCE_OPS = { ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL2, ReduceSumSquare } as const satisfies Record<string, OpDef>;
