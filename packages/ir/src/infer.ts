@@ -33,7 +33,8 @@ export function checkArity(node: Node, def: OpDef, loc: Location): void {
   }
   if (node.inputs.length < minIn)
     fail('E-IR-ARITY', `${node.op} needs ${minIn} inputs, got ${node.inputs.length}`, { ...loc, node: node.name });
-  if (node.outputs.length > def.outputs.length)
+  const variadicOut = def.outputs.length > 0 && def.outputs[def.outputs.length - 1].variadic;
+  if (!variadicOut && node.outputs.length > def.outputs.length)
     fail('E-IR-ARITY', `${node.op} has at most ${def.outputs.length} outputs, got ${node.outputs.length}`, { ...loc, node: node.name });
   if (!node.outputs.some((o) => o !== ''))
     fail('E-IR-ARITY', `${node.op} produces no output`, { ...loc, node: node.name });

@@ -1,7 +1,7 @@
 /**
  * Folding against ONNX's own node test data: every single-node case of
  * ../shared/conformance/onnx-node-ops (files from ONNX's repository) and of
- * packages/ops/test/fixtures/onnx-node (ONNX 1.12's generators, every op of
+ * packages/ir/test/ops/fixtures/onnx-node (ONNX 1.12's generators, every op of
  * the table) is turned into a constant graph (inputs from input_N.pb become
  * initializers, an Identity keeps each output name) and folded by the ops'
  * reference evaluations; each folded value must equal output_N.pb: exactly
@@ -19,7 +19,7 @@ import { tensorMismatch } from '@lstmc/testing';
 import { builtinRegistry, parsePipeline, runPipeline } from '../src/index.js';
 
 const SHARED = fileURLToPath(new URL('../../../../shared/conformance/onnx-node-ops', import.meta.url));
-const OPS_FIXTURES = fileURLToPath(new URL('../../ops/test/fixtures/onnx-node', import.meta.url));
+const OPS_FIXTURES = fileURLToPath(new URL('../../ir/test/ops/fixtures/onnx-node', import.meta.url));
 
 const TOLERANCE: Readonly<Record<string, number>> = { f16: 0, bf16: 2 ** -8 };
 

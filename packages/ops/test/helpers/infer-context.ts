@@ -1,8 +1,18 @@
 /** Test-only: the context an op's `infer` runs in, with every input's value known (as constant folding sees it). */
-import { DiagnosticError, diag } from '@lstmc/ir';
 import { elemNumber, type InferContext, type OpDef, type OpTensor } from '../../src/index.js';
 
-/** Inputs' types come from the tensors; failures throw the IR's DiagnosticError (code, message, field). */
+/** A failure of `infer`, with its diagnostic code and field. */
+export class InferFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Inputs' types come from the tensors; failures throw an InferFailure (code, message, field). */
 export function inferContext(node: InferContext['node'], inputs: readonly (OpTensor | undefined)[], attrs: InferContext['attrs'], opset: number): InferContext {
   let fresh = 0;
   return {
@@ -12,7 +22,7 @@ export function inferContext(node: InferContext['node'], inputs: readonly (OpTen
     opset,
     constant: (i) => inputs[i],
     fail: (code, message, field) => {
-      throw new DiagnosticError(diag(code, message, field !== undefined ? { field } : {}));
+      throw new InferFailure(code, message, field);
     },
     fresh: (hint) => `?${hint}${++fresh}`,
     shapeValue: (i) => {
@@ -37,7 +47,7 @@ export function codeOf(f: () => unknown): string | undefined {
   try {
     f();
   } catch (e) {
-    if (e instanceof DiagnosticError) return e.diagnostic.code;
+    if (e instanceof InferFailure) return e.code;
     throw e;
   }
   return undefined;

@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeTensorProto, importOnnx, opAttrValues, parseAttrs, toOpTensor, type Diagnostic } from '@lstmc/ir';
 import { tensorMismatch } from '@lstmc/testing';
-import { opDef, type Dim, type OpTensor, type TensorType } from '../src/index.js';
-import { codeOf, inferContext } from './helpers/infer-context.js';
+import { opDef, type Dim, type OpTensor, type TensorType } from '@lstmc/ops';
+import { codeOf, inferContext } from '../../../ops/test/helpers/infer-context.js';
 
 const ROOT = fileURLToPath(new URL('./fixtures/onnx-node', import.meta.url));
 
