@@ -74,13 +74,15 @@ export const BatchNormalization: OpDef = {
   attrs: {
     epsilon: { kind: 'float', default: 1e-5 },
     momentum: { kind: 'float', default: 0.9 },
-    training_mode: { kind: 'int', default: 0, min: 0, max: 0 },
+    training_mode: { kind: 'int', default: 0, min: 0, max: 1 },
     spatial: { kind: 'int', default: 1, min: 1, max: 1 },
     is_test: { kind: 'int' },
     consumed_inputs: { kind: 'ints' },
   },
   infer(ctx: InferContext) {
     const x = expectDType(ctx, 0, FLOAT_TYPES);
+    if (ctx.attrs.training_mode === 1)
+      ctx.fail('E-IR-UNSUPPORTED', 'BatchNormalization in training mode (training_mode=1) is not supported; export the model in eval mode', 'training_mode');
     if (ctx.node.outputs.filter((o) => o).length > 1)
       ctx.fail('E-IR-UNSUPPORTED', 'BatchNormalization in training mode (running statistics outputs) is not supported', 'running_mean');
     const c = x.shape?.[1];
