@@ -11,7 +11,8 @@ import { ISA, type Mnemonic } from '../isa/table.js';
 import { parseAsm, type Pos, type StatementAst } from './parser.js';
 
 const EMPTY_IO: IoDesc = {
-  hostFeeds: [],
+  phases: [],
+  hostSegments: [],
   graphOutputs: [],
   graphInputs: [],
   maxSeqLen: 0,

@@ -30,13 +30,17 @@ export type IoRole = (typeof IO_ROLES)[number];
  * the state regions `width` words.
  */
 export interface IoTensor {
-  /** ONNX value name. */
+  /** ONNX value name (for 'x', 'h0', 'c0': a graph input or a host segment's result). */
   readonly name: string;
   readonly role: IoRole;
   /** LSTM node and direction (0 forward/only, 1 reverse of bidirectional). */
   readonly node: string;
   readonly dir: number;
-  /** Directions of the node, and its ONNX layout attribute. */
+  /**
+   * Directions of the node, and its ONNX layout attribute; for role 'x', the
+   * layout of the tensor the host reads (1 - the node's layout when a
+   * batch-first Transpose in front of the LSTM was absorbed).
+   */
   readonly dirs: number;
   readonly layout: number;
   readonly addr: number;
@@ -53,7 +57,7 @@ export interface LayerRange {
   readonly end: number;
 }
 
-/** A graph output: an LSTM output assembled by the host, then glue ops (Squeeze, Reshape, ...) applied. */
+/** A graph output read straight from an LSTM output: assembled by the host, then glue ops (Squeeze, Reshape, ...) applied. */
 export interface HostOutput {
   readonly name: string;
   readonly node: string;
@@ -61,16 +65,33 @@ export interface HostOutput {
   readonly glue: readonly GlueStep[];
 }
 
-/** An LSTM output the host section takes as an input (ONNX-shaped float32). */
-export interface HostFeed {
-  readonly name: string;
-  readonly node: string;
-  readonly which: 'Y' | 'Y_h' | 'Y_c';
+/**
+ * One runtime graph of the host section: ops the accelerator lacks, run on
+ * the JS runtime before accelerator phase `index` (index = the phase count:
+ * after the last phase). Its bytes lie at `offset` in the host section.
+ */
+export interface HostSegmentDesc {
+  readonly index: number;
+  readonly offset: number;
+  readonly bytes: number;
+  /** Values it reads (graph inputs, LSTM outputs, results of earlier segments) and the results later stages need. */
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** The IR nodes it runs, for listings. */
+  readonly nodes: readonly { readonly name: string; readonly op: string }[];
+}
+
+/** One run of the accelerator per batch item: the code from `entry` to its halt runs these LSTM nodes. */
+export interface PhaseDesc {
+  readonly entry: number;
+  readonly nodes: readonly string[];
 }
 
 export interface IoDesc {
-  /** Inputs of the host section that come from the accelerator (empty without a host section). */
-  readonly hostFeeds: readonly HostFeed[];
+  /** Accelerator phases, in execution order; host segment k runs before phase k. */
+  readonly phases: readonly PhaseDesc[];
+  /** The runtime graphs of the host section, in execution order (empty: no host section). */
+  readonly hostSegments: readonly HostSegmentDesc[];
   /** The model's outputs, in order (`output_N.pb`). */
   readonly graphOutputs: readonly string[];
   /** The model's (non-constant) graph inputs, in order: `input_N.pb` of test data. */
@@ -100,6 +121,6 @@ export interface LxbProgram {
   readonly io: IoDesc;
   /** IR node of each instruction ('' when none). */
   readonly debug: readonly string[];
-  /** The host section: a runtime graph (.lrg) of the ops the accelerator lacks, or empty. */
+  /** The host section: the runtime graphs (.lrg) of io.hostSegments, back to back, or empty. */
   readonly host: Uint8Array;
 }

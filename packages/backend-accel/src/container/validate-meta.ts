@@ -54,7 +54,7 @@ export function checkMatrices(m: unknown, code: string, loc: Location): asserts 
 export function checkIo(io: unknown, code: string, loc: Location): asserts io is IoDesc {
   fields(
     io,
-    { hostFeeds: 'arr', graphOutputs: 'strs', graphInputs: 'strs', maxSeqLen: 'int', dramWords: 'int', vmemWords: 'int', accRows: 'int', tensors: 'arr', outputs: 'arr', seqLens: 'obj', layers: 'arr' },
+    { phases: 'arr', hostSegments: 'arr', graphOutputs: 'strs', graphInputs: 'strs', maxSeqLen: 'int', dramWords: 'int', vmemWords: 'int', accRows: 'int', tensors: 'arr', outputs: 'arr', seqLens: 'obj', layers: 'arr' },
     'io',
     code,
     loc,
@@ -69,7 +69,15 @@ export function checkIo(io: unknown, code: string, loc: Location): asserts io is
     if (t.addr < 0 || t.width < 1 || t.addr + t.width > d.dramWords) fail(code, `io tensor '${t.name}' lies outside DRAM`, { ...loc, field: t.name });
   }
   for (const o of d.outputs) fields(o, { name: 'str', node: 'str', which: 'str', glue: 'arr' }, 'io output', code, loc);
-  for (const f of d.hostFeeds) fields(f, { name: 'str', node: 'str', which: 'str' }, 'io host feed', code, loc);
+  for (const ph of d.phases) {
+    fields(ph, { entry: 'int', nodes: 'strs' }, 'io phase', code, loc);
+    if (ph.entry < 0) fail(code, `io phase entry ${ph.entry} is out of range`, { ...loc, field: 'entry' });
+  }
+  for (const s of d.hostSegments) {
+    fields(s, { index: 'int', offset: 'int', bytes: 'int', inputs: 'strs', outputs: 'strs', nodes: 'arr' }, 'io host segment', code, loc);
+    if (s.index < 0 || s.index > d.phases.length) fail(code, `io host segment index ${s.index} is not in 0..${d.phases.length}`, { ...loc, field: 'index' });
+    for (const n of s.nodes) fields(n, { name: 'str', op: 'str' }, 'io host segment node', code, loc);
+  }
   for (const l of d.layers) fields(l, { name: 'str', start: 'int', end: 'int' }, 'io layer', code, loc);
   fields(d.seqLens, { name: 'strOrNull' }, 'io seqLens', code, loc);
 }
