@@ -228,16 +228,19 @@ function placeAll(g: Graph, d: Decided): NodePlacement[] {
   const byNode = new Map<Node, NodePlacement>();
   const consumers = new Map<string, Node[]>();
   for (const n of g.nodes) for (const v of n.inputs) if (v) consumers.set(v, [...(consumers.get(v) ?? []), n]);
-  const segName = (k: number) => (k === d.phases ? (d.phases ? 'after the last accelerator phase' : 'the whole model') : `before accelerator phase ${k}`);
+  const segName = (k: number) => (k === d.phases ? (d.phases ? 'after the last accelerator phase' : 'no accelerator phase') : `before accelerator phase ${k}`);
   for (let i = g.nodes.length - 1; i >= 0; i--) {
     const n = g.nodes[i];
     const put = (where: Placement, stage: number | null, reason: string) => byNode.set(n, { node: n.name, op: n.op, where, stage, reason });
     const st = d.stage.get(n) ?? null;
-    if (d.accel.has(n)) put('accel', st, `LSTM layer (constant weights, Sigmoid/Tanh): microcode, accelerator phase ${st}`);
+    if (d.accel.has(n)) put('accel', st, 'microcode: an LSTM layer with constant weights and Sigmoid/Tanh activations');
     else if (d.host.has(n)) {
       const lstmWhy = d.lstmOf.get(n);
+      const on = `JS runtime, ${segName(st!)}`;
       if (!isKnownOp(n.op, n.domain)) put('refused', st, `op '${n.op}' is opaque: neither the accelerator nor the JS runtime runs it`);
-      else put('host', st, `${lstmWhy ? `LSTM the accelerator cannot run (${lstmWhy})` : `the accelerator runs only LSTM layers; '${n.op}' runs`} on the JS runtime, host segment ${st} (${segName(st!)})`);
+      else if (lstmWhy) put('host', st, `${on}: the accelerator cannot run this LSTM (${lstmWhy})`);
+      else if (n.op === 'Constant') put('host', st, `constant operand of host segment ${st}`);
+      else put('host', st, `${on}: the accelerator runs only LSTM layers`);
     } else if (d.absorbed.has(n)) put('accel', null, d.absorbed.get(n)!);
     else if (d.directGlue.has(n)) put('host', null, `data movement of an LSTM output to graph output '${d.directGlue.get(n)}': done by the host's glue as it reads the output back`);
     else {

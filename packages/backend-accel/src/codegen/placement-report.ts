@@ -1,12 +1,20 @@
-import { PLACEMENTS, type Partition } from './partition.js';
+import { PLACEMENTS, type NodePlacement, type Partition } from './partition.js';
+
+export const PLACEMENT_COLUMNS = ['node', 'op', 'where', 'stage', 'why'];
+
+/** One row of the placement table. */
+export function placementRow(x: NodePlacement): string[] {
+  return [x.node, x.op, x.where, x.stage === null ? '-' : x.where === 'accel' ? `phase ${x.stage}` : `segment ${x.stage}`, x.reason];
+}
+
 
 /** The placement of every node as a report table (the shape of a pass report: `lstmc compile --pass-reports`, `lstmc inspect`). */
 export function placementTable(p: Partition): { title: string; columns: string[]; rows: (string | number)[][] } {
   const counts = PLACEMENTS.map((k) => [k, p.placements.filter((x) => x.where === k).length] as const).filter(([, v]) => v > 0);
   return {
     title: `placement: ${counts.map(([k, v]) => `${v} ${k}`).join(', ')}; ${p.phases} accelerator phase(s), ${p.segments.length} host segment(s)`,
-    columns: ['node', 'op', 'where', 'stage', 'why'],
-    rows: p.placements.map((x) => [x.node, x.op, x.where, x.stage === null ? '-' : x.where === 'accel' ? `phase ${x.stage}` : `segment ${x.stage}`, x.reason]),
+    columns: PLACEMENT_COLUMNS,
+    rows: p.placements.map(placementRow),
   };
 }
 
