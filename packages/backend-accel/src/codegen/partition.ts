@@ -193,6 +193,21 @@ export function partitionGraph(g: Graph): Partition {
     }
   }
   const phases = accel.size ? phase + 1 : 0;
+  // Host nodes that compute constants (Constant nodes before folding) join the first stage that reads them.
+  const constant = new Set<Node>();
+  const constOut = new Set<string>();
+  for (const n of g.nodes) {
+    if (!host.has(n) || !n.inputs.every((v) => !v || g.initializers.has(v) || constOut.has(v))) continue;
+    constant.add(n);
+    for (const o of n.outputs) if (o) constOut.add(o);
+  }
+  const users = new Map<string, Node[]>();
+  for (const n of g.nodes) for (const v of n.inputs) if (v) users.set(v, [...(users.get(v) ?? []), n]);
+  for (const n of [...constant].reverse()) {
+    const first = n.outputs.flatMap((o) => (users.get(o) ?? []).filter((u) => stage.has(u)).map((u) => stage.get(u)!));
+    const k = Math.min(g.outputs.some((o) => n.outputs.includes(o)) ? phases : Infinity, ...first);
+    if (Number.isFinite(k)) stage.set(n, k);
+  }
 
   // Segments and what crosses their borders.
   const producedIn = new Map<string, number>();
