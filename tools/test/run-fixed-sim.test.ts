@@ -160,9 +160,9 @@ describe('simulator == lstmc run --numerics fixed, bit for bit', () => {
             makeNode({ op: 'Tanh', name: 'h0', inputs: ['h0.s'], outputs: ['h0'] }),
           ]);
           const inits = new Map(g.initializers);
-          inits.set('starts', makeTensor('i64', [2], [0n, 0n]));
-          inits.set('ends', makeTensor('i64', [2], [1n, 4n]));
-          inits.set('axes', makeTensor('i64', [2], [0n, 2n]));
+          inits.set('starts', makeTensor('i64', [2], [0, 0]));
+          inits.set('ends', makeTensor('i64', [2], [1, 4]));
+          inits.set('axes', makeTensor('i64', [2], [0, 2]));
           return { graph: inferTypes(updateGraph(g, { nodes, initializers: inits })), inputs: new Map([['X', x]]) };
         },
       },
