@@ -167,6 +167,17 @@ describe('simulator == lstmc run --numerics fixed, bit for bit', () => {
         },
       },
       {
+        name: 'glue between the layers that is not a concatenation of directions (Reshape of [T, 2, B, H]) runs on the host',
+        stages: 3,
+        build(g, x) {
+          // drop the Transpose: the Reshape then interleaves batch items and directions, so the host must run it
+          const nodes = g.nodes.filter((n) => n.name !== 'tr0').map((n) => (n.name === 'rs0' ? makeNode({ ...n, inputs: ['l0.Y', 'rs.shape'] }) : n));
+          const inits = new Map(g.initializers);
+          inits.set('rs.shape', makeTensor('i64', [3], [0, -1, 12]));
+          return { graph: inferTypes(updateGraph(g, { nodes, initializers: inits })), inputs: new Map([['X', x]]) };
+        },
+      },
+      {
         name: 'batch-first input through an absorbed Transpose',
         stages: 1,
         build(g, x) {

@@ -34,8 +34,8 @@ export function glueStepOf(g: Graph, prod: ReadonlyMap<string, Node>, n: Node): 
 const ZERO_PRESERVING = new Set(['Slice', 'Squeeze', 'Unsqueeze', 'Reshape', 'Identity', 'Gather', 'Expand', 'Transpose', 'Cast']);
 
 /**
- * True when `v` is all zeros whatever the inputs: a zero initializer, a
- * ConstantOfShape of 0, or a slice/reshape of one (torch.onnx.export builds
+ * True when `v` is all zeros whatever the inputs: a zero initializer or
+ * Constant, a ConstantOfShape of 0, or a slice/reshape/expansion of one (torch.onnx.export builds
  * zero initial states that way from the input's shape).
  */
 export function isZeros(g: Graph, prod: ReadonlyMap<string, Node>, v: string): boolean {
@@ -44,6 +44,10 @@ export function isZeros(g: Graph, prod: ReadonlyMap<string, Node>, v: string): b
   const p = prod.get(v);
   if (!p) return false;
   if (ZERO_PRESERVING.has(p.op)) return isZeros(g, prod, p.inputs[0]);
+  if (p.op === 'Constant') {
+    const t = constantValue(p.attrs);
+    return !!t && t.dtype !== 'string' && Array.from(t.data as ArrayLike<number | bigint>, Number).every((x) => x === 0);
+  }
   if (p.op !== 'ConstantOfShape') return false;
   const a = p.attrs.value;
   if (!a) return true;
