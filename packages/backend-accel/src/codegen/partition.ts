@@ -2,6 +2,7 @@ import { fail, isKnownOp, producers, type Graph, type Node } from '@lstmc/ir';
 import { lstmParams } from '@lstmc/passes';
 import type { GlueStep } from '../host/glue.js';
 import { glueStepOf, isConcatView, isZeros } from './graph-walk.js';
+import { activationWithoutLut } from './lstm-plan.js';
 
 /**
  * Where a node runs in an accelerator binary:
@@ -70,18 +71,14 @@ export interface Partition {
 }
 
 const WHICH = ['Y', 'Y_h', 'Y_c'] as const;
-const LUT_ACTIVATIONS = ['sigmoid', 'tanh', 'tanh'];
 const layoutOf = (n: Node) => (n.attrs.layout?.value ?? 0) as number;
 const dirsOf = (n: Node) => (n.attrs.direction?.value === 'bidirectional' ? 2 : 1);
 
 /** Why the accelerator cannot run this LSTM, or null when it can. */
 function accelRefusal(g: Graph, n: Node): string | null {
   if (!lstmParams(g, n)) return 'its W, R (and B) are not constant initializers';
-  const acts = n.attrs.activations;
-  if (acts?.kind === 'strings') {
-    const bad = acts.value.find((a, i) => a.toLowerCase() !== LUT_ACTIVATIONS[i % 3]);
-    if (bad) return `activation '${bad}' has no look-up table (the accelerator implements Sigmoid and Tanh)`;
-  }
+  const bad = activationWithoutLut(n);
+  if (bad) return `activation '${bad}' has no look-up table (the accelerator implements Sigmoid and Tanh)`;
   if (g.initializers.has(n.inputs[0])) return 'its X is a constant';
   return null;
 }
