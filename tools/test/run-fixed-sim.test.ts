@@ -191,6 +191,22 @@ describe('simulator == lstmc run --numerics fixed, bit for bit', () => {
         },
       },
     ];
+    it('layers of one accelerator phase share a sequence length: a layer reading a shorter host tensor gets a phase of its own', async () => {
+      const { graph, inputs } = randomModel({ input: 5, T: 4, B: 2, seed: 77, sparsity: 0.5, layers: [{ hidden: 4, direction: 'forward' }, { hidden: 4, direction: 'forward' }, { hidden: 4, direction: 'forward' }] });
+      // lstm1 reads the first two steps of lstm0's output (a host Slice); lstm2 reads all four in place
+      let nodes = rewire(rewire(graph.nodes, 'lstm1', 0, 'cut'), 'lstm2', 0, 'l0.out');
+      nodes = insertBefore(nodes, 'lstm1', [makeNode({ op: 'Slice', name: 'cut', inputs: ['l0.out', 'starts', 'ends', 'axes'], outputs: ['cut'] })]);
+      const inits = new Map(graph.initializers);
+      inits.set('starts', makeTensor('i64', [1], [0]));
+      inits.set('ends', makeTensor('i64', [1], [2]));
+      inits.set('axes', makeTensor('i64', [1], [0]));
+      const g0 = inferTypes(updateGraph(graph, { nodes, initializers: inits, outputs: ['l1.out', 'l2.out'] }));
+      const g = (await runPasses(g0, PRESETS.accel, SMALL, [inputs])).graph;
+      const program = readLxb(writeLxb(compileAccel(g, SMALL))).program;
+      expect(program.io.phases.map((p) => [p.nodes, p.readsFrom])).toEqual([[['lstm0'], []], [['lstm1'], []], [['lstm2'], ['lstm0']]]);
+      expectSame(simulate(g, SMALL, inputs), runFixed(g, SMALL, inputs), 'three layers, two lengths');
+    });
+
     for (const v of variants) {
       for (const [target, pipeline, B] of [[SMALL, PRESETS.accel, 3], [INT8, 'fold,sparsity,select-mode{weight-threshold=0.4,input-threshold=0.3,input-test=runtime},quantize,encode{rows=balanced}', 2]] as const) {
         it(`${v.name} (B=${B}, ${target === SMALL ? 'small target' : 'int8'})`, async () => {

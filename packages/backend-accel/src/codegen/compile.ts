@@ -63,9 +63,10 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
   for (const { node: n, phase, x: feed } of part.layers) {
     if (phases.length === phase) {
       if (phase > 0) emitHalt(b);
-      phases.push({ entry: here(b), nodes: [] });
+      phases.push({ entry: here(b), nodes: [], readsFrom: [] });
     }
     (phases[phase].nodes as string[]).push(n.name);
+    if (feed.kind === 'view' && !phases[phase].nodes.includes(feed.from.name) && !phases[phase].readsFrom.includes(feed.from.name)) (phases[phase].readsFrom as string[]).push(feed.from.name);
     const dirs = plans.get(n)!;
     const D = dirs.length;
     const H = dirs[0].layer.hidden;

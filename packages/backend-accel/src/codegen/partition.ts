@@ -89,7 +89,8 @@ function accelRefusal(g: Graph, n: Node): string | null {
  * results need besides them runs on the host's JS runtime, in segments before,
  * between and after the accelerator phases. An accelerator phase runs its
  * layers in node order once per batch item; a layer joins the latest phase
- * unless a host result it reads is computed after that phase.
+ * unless a host result it reads is computed after that phase, or its sequence
+ * comes from another tensor than that phase's.
  */
 export function partitionGraph(g: Graph): Partition {
   const prod = producers(g);
@@ -175,12 +176,19 @@ export function partitionGraph(g: Graph): Partition {
   const ready = new Map<string, number>();
   const readyOf = (v: string) => ready.get(v) ?? 0;
   const stage = new Map<Node, number>();
+  // The layers of one phase share a sequence length: they read the same host tensor, or (in place) layers that do.
+  const lengthOf = new Map<Node, string>();
   let phase = 0;
+  let phaseLength: string | undefined;
   for (const n of g.nodes) {
     if (accel.has(n)) {
       const x = feedsX.get(n)!;
       const needs = [x.kind === 'value' ? readyOf(x.name) : stage.get(x.from)!, ...[4, 5, 6].map((i) => (n.inputs[i] && !zeroState.has(n.inputs[i]) ? readyOf(n.inputs[i]) : 0))];
-      phase = Math.max(phase, ...needs);
+      const length = x.kind === 'value' ? `${x.layout}:${x.name}` : lengthOf.get(x.from)!;
+      const p = Math.max(phase, ...needs);
+      phase = p === phase && phaseLength !== undefined && phaseLength !== length ? phase + 1 : p;
+      phaseLength = length;
+      lengthOf.set(n, length);
       stage.set(n, phase);
       for (const o of n.outputs) if (o) ready.set(o, phase + 1);
     } else if (host.has(n)) {

@@ -85,6 +85,8 @@ export interface HostSegmentDesc {
 export interface PhaseDesc {
   readonly entry: number;
   readonly nodes: readonly string[];
+  /** LSTM nodes of earlier phases whose Y this phase's layers read in place (their sequence length is this phase's). */
+  readonly readsFrom: readonly string[];
 }
 
 export interface IoDesc {

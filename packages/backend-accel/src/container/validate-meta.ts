@@ -70,7 +70,7 @@ export function checkIo(io: unknown, code: string, loc: Location): asserts io is
   }
   for (const o of d.outputs) fields(o, { name: 'str', node: 'str', which: 'str', glue: 'arr' }, 'io output', code, loc);
   for (const ph of d.phases) {
-    fields(ph, { entry: 'int', nodes: 'strs' }, 'io phase', code, loc);
+    fields(ph, { entry: 'int', nodes: 'strs', readsFrom: 'strs' }, 'io phase', code, loc);
     if (ph.entry < 0) fail(code, `io phase entry ${ph.entry} is out of range`, { ...loc, field: 'entry' });
   }
   for (const s of d.hostSegments) {

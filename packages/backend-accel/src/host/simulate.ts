@@ -51,8 +51,9 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
   const floats = new Map<string, HostTensor>();
   let images: Int32Array[] = [];
   let B: number | undefined;
-  let T = 0;
   let lens: number[] = [];
+  /** Sequence length each LSTM node ran over. */
+  const stepsOf = new Map<string, number>();
   let clock = 0;
   for (let k = 0; k <= io.phases.length; k++) {
     for (const s of io.hostSegments) if (s.index === k) runHostSegment(p, s, env);
@@ -60,19 +61,25 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     const phase = io.phases[k];
     const nodes = new Set(phase.nodes);
     const ts = io.tensors.filter((t) => nodes.has(t.node));
-    // One run per batch item covers all layers of the phase, so their x tensors share T and B; a phase
-    // whose layers only read earlier layers' outputs keeps the previous phase's T.
-    let phaseT: number | undefined;
+    // One run per batch item covers all layers of the phase, so the x tensors it reads and the earlier
+    // layers whose Y it reads in place share one sequence length (and all phases one batch size).
+    let len: number | undefined;
+    const oneLength = (t: number, what: string) => {
+      if (len !== undefined && t !== len) fail('E-SIM-INPUT', `accelerator phase ${k} runs its layers over one sequence length: ${what} has ${t} steps, not ${len}`, { field: what });
+      len = t;
+    };
+    for (const from of phase.readsFrom) oneLength(stepsOf.get(from)!, `the Y of LSTM '${from}'`);
     for (const x of ts.filter((t) => t.role === 'x')) {
       const v = need(x.name);
       const [t, b] = x.layout === 0 ? [v.dims[0], v.dims[1]] : [v.dims[1], v.dims[0]];
-      const want = x.layout === 0 ? [phaseT ?? t, B ?? b, x.width] : [B ?? b, phaseT ?? t, x.width];
+      const want = x.layout === 0 ? [len ?? t, B ?? b, x.width] : [B ?? b, len ?? t, x.width];
       if (v.dims.length !== 3 || v.dims.some((d, i) => d !== want[i])) fail('E-SIM-INPUT', `input '${x.name}' has shape [${v.dims}], expected [${want}]`, { field: x.name });
-      phaseT = t;
+      oneLength(t, `input '${x.name}'`);
       B = b;
     }
-    T = phaseT ?? T;
-    if (B === undefined) fail('E-SIM-INPUT', 'the program reads no input', {});
+    if (B === undefined || len === undefined) fail('E-SIM-INPUT', 'the program reads no input', {});
+    const T: number = len;
+    for (const n of phase.nodes) stepsOf.set(n, T);
     if (T > io.maxSeqLen) fail('E-SIM-INPUT', `sequence length ${T} exceeds the ${io.maxSeqLen} steps this binary was compiled for (--max-seq-len)`, {});
     lens = io.seqLens.name ? Array.from(need(io.seqLens.name).data, Number) : io.seqLens.values ? [...io.seqLens.values] : new Array<number>(B).fill(T);
     if (lens.length !== B || lens.some((l) => !(l >= 0 && l <= T))) fail('E-SIM-INPUT', `sequence_lens must hold ${B} values in 0..${T}`, { field: io.seqLens.name ?? 'sequence_lens' });
