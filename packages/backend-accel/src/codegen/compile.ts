@@ -97,7 +97,7 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
       const fx = dirs[0].layer.fmt.x;
       if (dirs.some((d) => d.layer.fmt.x !== fx)) fail('E-ACCEL-QUANT', 'the directions of one LSTM quantize x differently', { node: n.name });
       const addr = alloc(maxSeqLen * I);
-      tensors.push({ ...base, layout: feed.layout, name: feed.name, role: 'x', dir: 0, addr, width: I, frac: fx });
+      tensors.push({ ...base, name: feed.name, role: 'x', dir: 0, addr, width: I, frac: fx, ...(feed.perm ? { perm: feed.perm } : {}) });
       x = [{ addr, width: I }];
     } else {
       x = yRegions.get(feed.from)!.map((addr) => ({ addr, width: plans.get(feed.from)![0].layer.hidden }));

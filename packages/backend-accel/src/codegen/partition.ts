@@ -32,8 +32,8 @@ export interface NodePlacement {
 export type XFeed =
   /** Another accelerator LSTM's Y, re-viewed by glue (read in place from DRAM). */
   | { readonly kind: 'view'; readonly from: Node; readonly glue: readonly GlueStep[] }
-  /** A tensor the host holds (graph input or host result), read in `layout` (1: batch-first; a Transpose absorbed). */
-  | { readonly kind: 'value'; readonly name: string; readonly layout: number; readonly absorbed: Node | null };
+  /** A tensor the host holds (graph input or host result); `perm`: read through that Transpose (absorbed, X = Transpose(name)). */
+  | { readonly kind: 'value'; readonly name: string; readonly perm: readonly number[] | null; readonly absorbed: Node | null };
 
 export interface AccelLayer {
   readonly node: Node;
@@ -131,14 +131,14 @@ export function partitionGraph(g: Graph): Partition {
     }
     const p = prod.get(n.inputs[0]);
     const perm = p?.op === 'Transpose' ? p.attrs.perm : undefined;
-    if (p && perm?.kind === 'ints' && perm.value.join(',') === '1,0,2' && !g.initializers.has(p.inputs[0])) {
-      const layout = 1 - layoutOf(n);
-      feedsX.set(n, { kind: 'value', name: p.inputs[0], layout, absorbed: p });
-      absorbed.set(p, `absorbed: the host's DMA reads the ${layout === 1 ? 'batch-first' : 'time-first'} tensor '${p.inputs[0]}' as the X of LSTM '${n.name}' (layout ${layout})`);
+    if (p && perm?.kind === 'ints' && perm.value.length === 3 && !g.initializers.has(p.inputs[0])) {
+      const batchFirst = perm.value.join(',') === '1,0,2' && layoutOf(n) === 0;
+      feedsX.set(n, { kind: 'value', name: p.inputs[0], perm: perm.value, absorbed: p });
+      absorbed.set(p, `absorbed: the host's DMA reads ${batchFirst ? 'the batch-first tensor' : `tensor`} '${p.inputs[0]}' through perm [${perm.value.join(', ')}] as the X of LSTM '${n.name}'`);
       wanted.add(p.inputs[0]);
       continue;
     }
-    feedsX.set(n, { kind: 'value', name: n.inputs[0], layout: layoutOf(n), absorbed: null });
+    feedsX.set(n, { kind: 'value', name: n.inputs[0], perm: null, absorbed: null });
     wanted.add(n.inputs[0]);
   }
   const zeroState = new Map<string, Node>();
@@ -184,7 +184,7 @@ export function partitionGraph(g: Graph): Partition {
     if (accel.has(n)) {
       const x = feedsX.get(n)!;
       const needs = [x.kind === 'value' ? readyOf(x.name) : stage.get(x.from)!, ...[4, 5, 6].map((i) => (n.inputs[i] && !zeroState.has(n.inputs[i]) ? readyOf(n.inputs[i]) : 0))];
-      const length = x.kind === 'value' ? `${x.layout}:${x.name}` : lengthOf.get(x.from)!;
+      const length = x.kind === 'value' ? `${layoutOf(n)}:${x.perm ?? ''}:${x.name}` : lengthOf.get(x.from)!;
       const p = Math.max(phase, ...needs);
       phase = p === phase && phaseLength !== undefined && phaseLength !== length ? phase + 1 : p;
       phaseLength = length;

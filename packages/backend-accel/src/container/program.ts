@@ -36,16 +36,14 @@ export interface IoTensor {
   /** LSTM node and direction (0 forward/only, 1 reverse of bidirectional). */
   readonly node: string;
   readonly dir: number;
-  /**
-   * Directions of the node, and its ONNX layout attribute; for role 'x', the
-   * layout of the tensor the host reads (1 - the node's layout when a
-   * batch-first Transpose in front of the LSTM was absorbed).
-   */
+  /** Directions of the node, and its ONNX layout attribute. */
   readonly dirs: number;
   readonly layout: number;
   readonly addr: number;
   readonly width: number;
   readonly frac: number;
+  /** For 'x': the X is Transpose(`name`, perm) (a Transpose in front of the LSTM, absorbed: the host reads through it). */
+  readonly perm?: readonly number[];
   /** Constant contents (initial states given as initializers), per batch item [B x width] or [width]. */
   readonly value?: readonly number[];
 }

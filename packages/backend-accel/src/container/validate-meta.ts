@@ -64,7 +64,8 @@ export function checkIo(io: unknown, code: string, loc: Location): asserts io is
     if (v < 0 || v > 2 ** 28) fail(code, `io: '${k}' = ${v} is out of range`, { ...loc, field: k });
   }
   for (const t of d.tensors) {
-    fields(t, { name: 'str', role: 'str', node: 'str', dir: 'int', dirs: 'int', layout: 'int', addr: 'int', width: 'int', frac: 'int', value: 'ints' }, 'io tensor', code, loc, ['value']);
+    fields(t, { name: 'str', role: 'str', node: 'str', dir: 'int', dirs: 'int', layout: 'int', addr: 'int', width: 'int', frac: 'int', value: 'ints', perm: 'ints' }, 'io tensor', code, loc, ['value', 'perm']);
+    if (t.perm && [...t.perm].sort().join(',') !== '0,1,2') fail(code, `io tensor '${t.name}': perm [${t.perm}] is not a permutation of 3 axes`, { ...loc, field: t.name });
     if (!(IO_ROLES as readonly string[]).includes(t.role)) fail(code, `io tensor '${t.name}': unknown role '${t.role}'`, { ...loc, field: t.name });
     if (t.addr < 0 || t.width < 1 || t.addr + t.width > d.dramWords) fail(code, `io tensor '${t.name}' lies outside DRAM`, { ...loc, field: t.name });
   }

@@ -71,9 +71,10 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     for (const from of phase.readsFrom) oneLength(stepsOf.get(from)!, `the Y of LSTM '${from}'`);
     for (const x of ts.filter((t) => t.role === 'x')) {
       const v = need(x.name);
-      const [t, b] = x.layout === 0 ? [v.dims[0], v.dims[1]] : [v.dims[1], v.dims[0]];
+      const dims = xDims(x, v);
+      const [t, b] = x.layout === 0 ? [dims[0], dims[1]] : [dims[1], dims[0]];
       const want = x.layout === 0 ? [len ?? t, B ?? b, x.width] : [B ?? b, len ?? t, x.width];
-      if (v.dims.length !== 3 || v.dims.some((d, i) => d !== want[i])) fail('E-SIM-INPUT', `input '${x.name}' has shape [${v.dims}], expected [${want}]`, { field: x.name });
+      if (dims.length !== 3 || dims.some((d, i) => d !== want[i])) fail('E-SIM-INPUT', `input '${x.name}'${x.perm ? ` through perm [${x.perm}]` : ''} has shape [${dims}], expected [${want}]`, { field: x.name });
       oneLength(t, `input '${x.name}'`);
       B = b;
     }
@@ -104,6 +105,11 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     }
   }
   return { outputs, raw, stats, matrices, sequences: B ?? 0, seqLens: lens };
+}
+
+/** The dims of the X an 'x' tensor holds: the tensor read, through the absorbed Transpose. */
+function xDims(x: IoTensor, v: SimInput): readonly number[] {
+  return x.perm && v.dims.length === 3 ? x.perm.map((p) => v.dims[p]) : v.dims;
 }
 
 /** LSTM outputs of one phase, ONNX-shaped, into `floats` (by node:Y|Y_h|Y_c), `env` (by value name) and `raw` (integers). */
@@ -150,9 +156,13 @@ function readOutputs(
 function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: number, inputs: ReadonlyMap<string, SimInput>, A: number): void {
   if (t.role === 'x') {
     const v = inputs.get(t.name)!;
+    // element (c0, c1, c2) of X (the node's layout) is element c[perm^-1] of the tensor read: strides permuted
+    const perm = t.perm ?? [0, 1, 2];
+    const stride = [v.dims[1] * v.dims[2], v.dims[2], 1];
+    const [s0, s1, s2] = perm.map((p) => stride[p]);
     for (let s = 0; s < T; s++) {
-      const src = t.layout === 0 ? (s * B + b) * t.width : (b * T + s) * t.width;
-      for (let k = 0; k < t.width; k++) dram[t.addr + s * t.width + k] = toFixed(v.data[src + k], t.frac, A);
+      const src = t.layout === 0 ? s * s0 + b * s1 : b * s0 + s * s1;
+      for (let k = 0; k < t.width; k++) dram[t.addr + s * t.width + k] = toFixed(v.data[src + k * s2], t.frac, A);
     }
     return;
   }
