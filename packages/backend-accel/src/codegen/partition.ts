@@ -268,7 +268,7 @@ function placeAll(g: Graph, d: Decided): NodePlacement[] {
       const zero = outs.map((o) => d.zeroState.get(o)).find((x) => x);
       const users = outs.flatMap((o) => consumers.get(o) ?? []).map((c) => byNode.get(c)).filter((p): p is NodePlacement => !!p && p.where !== 'unused');
       if (zero) put('accel', null, `absorbed: builds a zero initial state of LSTM '${zero.name}'; the accelerator starts from zeros`);
-      else if (users.length && users.every((u) => u.where === 'accel')) put('accel', null, `absorbed: operand of ${users.map((u) => `'${u.node}'`).join(', ')}, known at compile time`);
+      else if (users.length && users.every((u) => u.where === 'accel')) put('accel', null, `absorbed: only absorbed nodes use it (${users.map((u) => `'${u.node}'`).join(', ')})`);
       else if (users.length) put('host', null, `operand of ${users.map((u) => `'${u.node}'`).join(', ')}`);
       else put('unused', null, 'no output needs its results');
     }
