@@ -207,6 +207,19 @@ describe('simulator == lstmc run --numerics fixed, bit for bit', () => {
       expectSame(simulate(g, SMALL, inputs), runFixed(g, SMALL, inputs), 'three layers, two lengths');
     });
 
+    it('layers with different sequence_lens run in phases of their own', async () => {
+      const { graph, inputs } = randomModel({ input: 5, T: 4, B: 2, seed: 78, sparsity: 0.5, layers: [{ hidden: 4, direction: 'forward' }, { hidden: 3, direction: 'bidirectional' }] });
+      const inits = new Map(graph.initializers);
+      inits.set('sl0', makeTensor('i32', [2], [3, 2]));
+      inits.set('sl1', makeTensor('i32', [2], [4, 1]));
+      const nodes = rewire(rewire(graph.nodes, 'lstm0', 4, 'sl0'), 'lstm1', 4, 'sl1');
+      const g0 = inferTypes(updateGraph(graph, { nodes, initializers: inits }));
+      const g = (await runPasses(g0, PRESETS.accel, SMALL, [inputs])).graph;
+      const program = readLxb(writeLxb(compileAccel(g, SMALL))).program;
+      expect(program.io.phases.map((p) => [p.nodes, p.readsFrom, p.seqLens.values])).toEqual([[['lstm0'], [], [3, 2]], [['lstm1'], ['lstm0'], [4, 1]]]);
+      expectSame(simulate(g, SMALL, inputs), runFixed(g, SMALL, inputs), 'two sequence_lens');
+    });
+
     for (const v of variants) {
       for (const [target, pipeline, B] of [[SMALL, PRESETS.accel, 3], [INT8, 'fold,sparsity,select-mode{weight-threshold=0.4,input-threshold=0.3,input-test=runtime},quantize,encode{rows=balanced}', 2]] as const) {
         it(`${v.name} (B=${B}, ${target === SMALL ? 'small target' : 'int8'})`, async () => {

@@ -21,7 +21,6 @@ const EMPTY_IO: IoDesc = {
   accRows: 0,
   tensors: [],
   outputs: [],
-  seqLens: { name: null, values: null },
   layers: [],
 };
 

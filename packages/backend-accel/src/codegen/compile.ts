@@ -55,15 +55,13 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
   const yRegions = new Map<Node, number[]>();
   const layers: LayerRange[] = [];
   const phases: PhaseDesc[] = [];
-  let seqName: string | null | undefined;
-  let seqValues: number[] | null = null;
   let vmemWords = 0;
   let accRows = 0;
 
   for (const { node: n, phase, x: feed } of part.layers) {
     if (phases.length === phase) {
       if (phase > 0) emitHalt(b);
-      phases.push({ entry: here(b), nodes: [], readsFrom: [] });
+      phases.push({ entry: here(b), nodes: [], readsFrom: [], seqLens: { name: null, values: null } });
     }
     (phases[phase].nodes as string[]).push(n.name);
     if (feed.kind === 'view' && !phases[phase].nodes.includes(feed.from.name) && !phases[phase].readsFrom.includes(feed.from.name)) (phases[phase].readsFrom as string[]).push(feed.from.name);
@@ -74,19 +72,16 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
     const layout = layoutOf(n);
     const base = { node: n.name, dirs: D, layout };
 
-    // sequence lengths: one source for the whole program
-    const sl = n.inputs[4] || '';
-    const slInit = sl ? g.initializers.get(sl) : undefined;
-    const thisName = sl && !slInit ? sl : null;
+    // sequence lengths: one source per phase (the partition starts a new phase for another one);
     // layers with sequence_lens loop over each sequence's length, the others over the full length
+    const sl = n.inputs[4] || '';
     if (sl) {
-      const values = slInit ? Array.from(slInit.data as ArrayLike<number | bigint>, Number) : null;
-      if (seqName === undefined) {
-        seqName = thisName;
-        seqValues = values;
-      } else if (seqName !== thisName || JSON.stringify(values) !== JSON.stringify(seqValues)) {
-        fail('E-ACCEL-UNSUPPORTED', 'LSTM layers with different sequence_lens inputs', { node: n.name, field: 'sequence_lens' });
-      }
+      const slInit = g.initializers.get(sl);
+      const here = { name: slInit ? null : sl, values: slInit ? Array.from(slInit.data as ArrayLike<number | bigint>, Number) : null };
+      const cur = phases[phase].seqLens;
+      if (cur.name === null && cur.values === null) (phases[phase] as { seqLens: PhaseDesc['seqLens'] }).seqLens = here;
+      else if (cur.name !== here.name || JSON.stringify(cur.values) !== JSON.stringify(here.values))
+        throw new Error(`partition: LSTM '${n.name}' joined a phase with other sequence_lens`);
     }
 
     // x: a tensor the host holds, or a concatenation view of a previous layer's Y
@@ -160,7 +155,6 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
       accRows,
       tensors,
       outputs,
-      seqLens: { name: seqName ?? null, values: seqValues },
       layers,
     },
     debug: b.debug,

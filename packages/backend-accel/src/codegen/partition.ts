@@ -74,6 +74,12 @@ const WHICH = ['Y', 'Y_h', 'Y_c'] as const;
 const layoutOf = (n: Node) => (n.attrs.layout?.value ?? 0) as number;
 const dirsOf = (n: Node) => (n.attrs.direction?.value === 'bidirectional' ? 2 : 1);
 
+/** What a sequence_lens input holds: constant values or a named tensor. */
+function lensKey(g: Graph, v: string): string {
+  const t = g.initializers.get(v);
+  return t ? `=${Array.from(t.data as ArrayLike<number | bigint>, Number).join(',')}` : `@${v}`;
+}
+
 /** Why the accelerator cannot run this LSTM, or null when it can. */
 function accelRefusal(g: Graph, n: Node): string | null {
   if (!lstmParams(g, n)) return 'its W, R (and B) are not constant initializers';
@@ -176,18 +182,24 @@ export function partitionGraph(g: Graph): Partition {
   const ready = new Map<string, number>();
   const readyOf = (v: string) => ready.get(v) ?? 0;
   const stage = new Map<Node, number>();
-  // The layers of one phase share a sequence length: they read the same host tensor, or (in place) layers that do.
+  // The layers of one phase share a sequence length (they read the same host tensor, or in place layers
+  // that do) and, among those with sequence_lens, one sequence_lens.
   const lengthOf = new Map<Node, string>();
   let phase = 0;
-  let phaseLength: string | undefined;
+  let cur: { length: string; lens: string | undefined } | undefined;
   for (const n of g.nodes) {
     if (accel.has(n)) {
       const x = feedsX.get(n)!;
       const needs = [x.kind === 'value' ? readyOf(x.name) : stage.get(x.from)!, ...[4, 5, 6].map((i) => (n.inputs[i] && !zeroState.has(n.inputs[i]) ? readyOf(n.inputs[i]) : 0))];
       const length = x.kind === 'value' ? `${layoutOf(n)}:${x.perm ?? ''}:${x.name}` : lengthOf.get(x.from)!;
+      const lens = n.inputs[4] ? lensKey(g, n.inputs[4]) : undefined;
       const p = Math.max(phase, ...needs);
-      phase = p === phase && phaseLength !== undefined && phaseLength !== length ? phase + 1 : p;
-      phaseLength = length;
+      const fits = cur !== undefined && cur.length === length && (lens === undefined || cur.lens === undefined || cur.lens === lens);
+      if (p > phase || (cur && !fits)) {
+        phase = p > phase ? p : phase + 1;
+        cur = undefined;
+      }
+      cur = { length, lens: lens ?? cur?.lens };
       lengthOf.set(n, length);
       stage.set(n, phase);
       for (const o of n.outputs) if (o) ready.set(o, phase + 1);

@@ -85,6 +85,8 @@ export interface PhaseDesc {
   readonly nodes: readonly string[];
   /** LSTM nodes of earlier phases whose Y this phase's layers read in place (their sequence length is this phase's). */
   readonly readsFrom: readonly string[];
+  /** Per-sequence lengths of the phase's layers that take sequence_lens: a host tensor, constant values, or null (the full length). */
+  readonly seqLens: { readonly name: string | null; readonly values: readonly number[] | null };
 }
 
 export interface IoDesc {
@@ -104,8 +106,6 @@ export interface IoDesc {
   /** DRAM regions the host fills or reads, per LSTM node and direction. */
   readonly tensors: readonly IoTensor[];
   readonly outputs: readonly HostOutput[];
-  /** Per-sequence lengths: a graph input, constant values, or null (the full length). */
-  readonly seqLens: { readonly name: string | null; readonly values: readonly number[] | null };
   readonly layers: readonly LayerRange[];
 }
 

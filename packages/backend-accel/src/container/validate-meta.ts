@@ -54,7 +54,7 @@ export function checkMatrices(m: unknown, code: string, loc: Location): asserts 
 export function checkIo(io: unknown, code: string, loc: Location): asserts io is IoDesc {
   fields(
     io,
-    { phases: 'arr', hostSegments: 'arr', graphOutputs: 'strs', graphInputs: 'strs', maxSeqLen: 'int', dramWords: 'int', vmemWords: 'int', accRows: 'int', tensors: 'arr', outputs: 'arr', seqLens: 'obj', layers: 'arr' },
+    { phases: 'arr', hostSegments: 'arr', graphOutputs: 'strs', graphInputs: 'strs', maxSeqLen: 'int', dramWords: 'int', vmemWords: 'int', accRows: 'int', tensors: 'arr', outputs: 'arr', layers: 'arr' },
     'io',
     code,
     loc,
@@ -71,7 +71,8 @@ export function checkIo(io: unknown, code: string, loc: Location): asserts io is
   }
   for (const o of d.outputs) fields(o, { name: 'str', node: 'str', which: 'str', glue: 'arr' }, 'io output', code, loc);
   for (const ph of d.phases) {
-    fields(ph, { entry: 'int', nodes: 'strs', readsFrom: 'strs' }, 'io phase', code, loc);
+    fields(ph, { entry: 'int', nodes: 'strs', readsFrom: 'strs', seqLens: 'obj' }, 'io phase', code, loc);
+    fields(ph.seqLens, { name: 'strOrNull' }, 'io phase seqLens', code, loc);
     if (ph.entry < 0) fail(code, `io phase entry ${ph.entry} is out of range`, { ...loc, field: 'entry' });
   }
   for (const s of d.hostSegments) {
@@ -80,5 +81,4 @@ export function checkIo(io: unknown, code: string, loc: Location): asserts io is
     for (const n of s.nodes) fields(n, { name: 'str', op: 'str' }, 'io host segment node', code, loc);
   }
   for (const l of d.layers) fields(l, { name: 'str', start: 'int', end: 'int' }, 'io layer', code, loc);
-  fields(d.seqLens, { name: 'strOrNull' }, 'io seqLens', code, loc);
 }

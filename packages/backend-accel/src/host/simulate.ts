@@ -82,8 +82,9 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     const T: number = len;
     for (const n of phase.nodes) stepsOf.set(n, T);
     if (T > io.maxSeqLen) fail('E-SIM-INPUT', `sequence length ${T} exceeds the ${io.maxSeqLen} steps this binary was compiled for (--max-seq-len)`, {});
-    lens = io.seqLens.name ? Array.from(need(io.seqLens.name).data, Number) : io.seqLens.values ? [...io.seqLens.values] : new Array<number>(B).fill(T);
-    if (lens.length !== B || lens.some((l) => !(l >= 0 && l <= T))) fail('E-SIM-INPUT', `sequence_lens must hold ${B} values in 0..${T}`, { field: io.seqLens.name ?? 'sequence_lens' });
+    const sl = phase.seqLens;
+    lens = sl.name ? Array.from(need(sl.name).data, Number) : sl.values ? [...sl.values] : new Array<number>(B).fill(T);
+    if (lens.length !== B || lens.some((l) => !(l >= 0 && l <= T))) fail('E-SIM-INPUT', `sequence_lens must hold ${B} values in 0..${T}`, { field: sl.name ?? 'sequence_lens' });
     if (images.length === 0) images = Array.from({ length: B }, () => new Int32Array(io.dramWords));
     for (let b = 0; b < B; b++) {
       for (const t of ts) fillRegion(images[b], t, b, T, B, env, p.target.actBits);
