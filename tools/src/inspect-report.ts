@@ -1,5 +1,7 @@
 import { LSTM_INPUTS, opDef, zeroFraction, type Graph, type Node, type Tensor, type Dim } from '@lstmc/ir';
 import type { InferProblem } from './load-model.js';
+import { PLACEMENT_COLUMNS, partitionGraph, placementRow, placementTable, stageOrder, type NodePlacement } from '@lstmc/backend-accel';
+import { formatReportTable } from '@lstmc/passes';
 
 export interface LstmReport {
   readonly node: string;
@@ -26,6 +28,8 @@ export interface InspectReport {
   readonly inferenceErrors: readonly { node: string; op: string; code: string; message: string }[];
   /** Values whose element type is unknown, with the node that produces them. */
   readonly untyped: readonly { value: string; producer: string | null; op: string | null }[];
+  /** What `--target accel` would run where (on this graph, before any pass), and in which order. */
+  readonly placement: { readonly summary: string; readonly nodes: readonly NodePlacement[]; readonly stages: readonly string[] };
 }
 
 function constantOf(g: Graph, name: string): Tensor | undefined {
@@ -82,6 +86,7 @@ export function inspectGraph(g: Graph, problems: readonly InferProblem[] = []): 
     unsupported: g.nodes.filter((n) => !opDef(n.op, n.domain)).map((n) => ({ node: n.name, op: n.op, domain: n.domain })),
     inferenceErrors: problems.map((p) => ({ node: p.node.name, op: p.node.op, code: p.diagnostic.code, message: p.diagnostic.message })),
     untyped: untypedValues(g),
+    placement: placementOf(g),
   };
 }
 
@@ -95,6 +100,11 @@ function untypedValues(g: Graph): InspectReport['untyped'] {
       out.push({ value: name, producer: p?.name ?? null, op: p?.op ?? null });
     }
   return out;
+}
+
+function placementOf(g: Graph): InspectReport['placement'] {
+  const p = partitionGraph(g);
+  return { summary: placementTable(p).title, nodes: p.placements, stages: stageOrder(p) };
 }
 
 const pct = (x: number | null) => (x === null ? 'n/a (not a constant: a graph input)' : `${(100 * x).toFixed(2)}%`);
@@ -132,5 +142,8 @@ export function formatInspect(r: InspectReport, file: string): string {
     L.push('values of unknown type:');
     for (const u of r.untyped) L.push(`  ${u.value}${u.producer ? `  (from ${u.op} node '${u.producer}')` : ''}`);
   }
+  L.push(formatReportTable({ title: `${r.placement.summary} (--target accel, before the pass pipeline)`, columns: PLACEMENT_COLUMNS, rows: r.placement.nodes.map(placementRow) }));
+  L.push('stages:');
+  for (const s of r.placement.stages) L.push(`  ${s}`);
   return L.join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDiagnosticError } from '@lstmc/ir';
+import { inferTypes, isDiagnosticError, makeNode, updateGraph } from '@lstmc/ir';
 import { defaultTarget, withParams } from '@lstmc/target';
 import { assemble, compileAccel, crc32, deriveIsa, ISA, listing, readLxb, writeLxb, LXB, OPCODE_BITS, WORD_BITS } from '../src/index.js';
 import { optimize } from './pipeline.js';
@@ -97,5 +97,18 @@ describe('assembler labels', () => {
   it('labels resolve forwards and backwards', () => {
     const b = readLxb(assemble(`${head}top:\n  jmp target=end\n  jmp target=top\nend:\n  halt\n`)).program.code;
     expect(b.map((i) => i.operands.target)).toEqual([2, 0, undefined]);
+  });
+
+  it('checks the host segments against the host section and the phases', () => {
+    const { graph } = randomModel({ input: 4, T: 2, B: 1, seed: 3, sparsity: 0, layers: [{ hidden: 3, direction: 'forward' }] });
+    const g = inferTypes(updateGraph(graph, { nodes: [...graph.nodes, makeNode({ op: 'Relu', name: 'head', inputs: ['l0.out'], outputs: ['act'] })], outputs: ['act'] }));
+    const p = compileAccel(g, T);
+    expect(p.io.hostSegments).toHaveLength(1);
+    expect(code(() => readLxb(writeLxb(p)))).toEqual({ code: 'none' });
+    const seg = p.io.hostSegments[0];
+    const long = { ...p, io: { ...p.io, hostSegments: [{ ...seg, bytes: seg.bytes + 1 }] } };
+    expect(code(() => readLxb(writeLxb(long))).code).toBe('E-LXB-FIELD');
+    const late = { ...p, io: { ...p.io, hostSegments: [{ ...seg, index: 2 }] } };
+    expect(code(() => readLxb(writeLxb(late))).code).toBe('E-LXB-JSON');
   });
 });

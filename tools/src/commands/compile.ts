@@ -3,10 +3,10 @@ import { basename, extname, resolve } from 'node:path';
 import type { Graph } from '@lstmc/ir';
 import { fail } from '@lstmc/ir';
 import { compileToRuntimeGraph } from '@lstmc/backend-js';
-import { compileAccelBinary } from '@lstmc/backend-accel';
-import { PRESETS } from '@lstmc/passes';
+import { compileAccelBinary, placementTable, stageOrder } from '@lstmc/backend-accel';
+import { PRESETS, formatReportTable } from '@lstmc/passes';
 import type { Command, Io, ParsedArgs } from '../command.js';
-import { stringOpt, UsageError } from '../command.js';
+import { flag, stringOpt, UsageError } from '../command.js';
 import { loadModel } from '../load-model.js';
 import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags, targetFromArgs } from '../pass-flags.js';
 
@@ -37,7 +37,10 @@ export const COMPILE_TARGETS = {
     defaultPipeline: PRESETS.accel,
     ext: '.lxb',
     emit(g, { args, io }) {
-      return compileAccelBinary(g, targetFromArgs(args, io));
+      const r = compileAccelBinary(g, targetFromArgs(args, io));
+      // With the pass reports: what runs where (the partition of the pipeline's output) and in which order.
+      if (flag(args, 'pass-reports')) io.stdout(`${formatReportTable(placementTable(r.partition))}\n${['=== stages ===', ...stageOrder(r.partition)].join('\n')}\n`);
+      return r;
     },
   },
 } as const satisfies Record<string, CompileTarget>;

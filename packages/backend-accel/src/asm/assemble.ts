@@ -11,7 +11,8 @@ import { ISA, type Mnemonic } from '../isa/table.js';
 import { parseAsm, type Pos, type StatementAst } from './parser.js';
 
 const EMPTY_IO: IoDesc = {
-  hostFeeds: [],
+  phases: [],
+  hostSegments: [],
   graphOutputs: [],
   graphInputs: [],
   maxSeqLen: 0,
@@ -20,7 +21,6 @@ const EMPTY_IO: IoDesc = {
   accRows: 0,
   tensors: [],
   outputs: [],
-  seqLens: { name: null, values: null },
   layers: [],
 };
 

@@ -1,5 +1,6 @@
 import { printTarget } from '@lstmc/target';
 import type { LxbFile } from '../container/lxb-read.js';
+import type { IoDesc } from '../container/program.js';
 import { deriveIsa } from '../isa/derive-isa.js';
 import { encodeInstr } from '../isa/encode.js';
 import { formatInstr } from './format-instr.js';
@@ -30,6 +31,13 @@ export function listing(f: LxbFile): string {
   L.push(`; ${'section'.padEnd(9)} ${'offset'.padStart(8)} ${'size'.padStart(9)}  crc32`);
   for (const s of f.sections) L.push(`; ${s.kind.padEnd(9)} 0x${hex(s.offset, 6)} ${String(s.length).padStart(9)}  0x${hex(s.crc, 8)}`);
   L.push(`; ${p.code.length} instructions, ${p.matrices.length} matrices, ${p.consts.length} constants, ${p.luts.entries}-entry LUTs`);
+  for (const s of stages(p.io)) {
+    if (s.kind === 'accel') L.push(`; stage ${s.order}: accelerator phase ${s.index}, code @${s.entry}, once per batch item: ${s.nodes.join(', ')}`);
+    else {
+      L.push(`; stage ${s.order}: host segment ${s.index} on the JS runtime (${s.bytes} bytes at ${s.offset} of the host section): ${s.nodes.map((n) => `${n.op} '${n.name}'`).join(', ')}`);
+      L.push(`;   reads ${s.inputs.join(', ') || 'nothing'}; yields ${s.outputs.join(', ')}`);
+    }
+  }
   L.push(`.format ${f.version}`);
   L.push(`.target ${JSON.stringify(JSON.parse(printTarget(p.target)))}`);
   L.push(`.matrices ${JSON.stringify(p.matrices)}`);
@@ -52,6 +60,20 @@ export function listing(f: LxbFile): string {
   return `${L.join('\n')}\n`;
 }
 
+type Stage =
+  | ({ readonly kind: 'host'; readonly order: number } & IoDesc['hostSegments'][number])
+  | ({ readonly kind: 'accel'; readonly order: number; readonly index: number } & IoDesc['phases'][number]);
+
+/** What runs in which order: host segment k (JS runtime), then accelerator phase k, ..., the last host segment. */
+function stages(io: IoDesc): Stage[] {
+  const out: Stage[] = [];
+  for (let k = 0; k <= io.phases.length; k++) {
+    for (const s of io.hostSegments) if (s.index === k) out.push({ kind: 'host', order: out.length, ...s });
+    if (k < io.phases.length) out.push({ kind: 'accel', order: out.length, index: k, ...io.phases[k] });
+  }
+  return out;
+}
+
 /** The same facts as JSON (`lstmc dump --json`). */
 export function listingJson(f: LxbFile): unknown {
   const p = f.program;
@@ -64,6 +86,7 @@ export function listingJson(f: LxbFile): unknown {
     sections: f.sections,
     matrices: p.matrices,
     io: p.io,
+    stages: stages(p.io),
     code: p.code.map((ins, i) => ({
       address: i,
       word: encodeInstr(isa, ins).toString(16).padStart(16, '0'),

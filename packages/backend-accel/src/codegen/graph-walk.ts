@@ -1,78 +1,57 @@
-import { fail, type Graph, type Node } from '@lstmc/ir';
+import { constantValue, type Graph, type Node } from '@lstmc/ir';
 import { isLayerGlueOp } from '@lstmc/passes';
-import { applyGlue, type GlueOp, type GlueStep, type HostTensor } from '../host/glue.js';
+import { applyGlue, type GlueStep, type HostTensor } from '../host/glue.js';
 
-/** Where a value comes from, as codegen sees it. */
-export type Source =
-  | { readonly kind: 'input'; readonly name: string }
-  | { readonly kind: 'lstm'; readonly node: Node; readonly which: 'Y' | 'Y_h' | 'Y_c' }
-  | { readonly kind: 'glue'; readonly step: GlueStep; readonly from: string }
-  /** Produced by an op the accelerator lacks: it runs in the host section. */
-  | { readonly kind: 'host'; readonly node: Node };
-
-function constInts(g: Graph, name: string | undefined): number[] | null {
+/** The integers of a constant value: an initializer or a Constant node's output; null otherwise. */
+function constInts(g: Graph, prod: ReadonlyMap<string, Node>, name: string | undefined): number[] | null {
   if (!name) return null;
-  const t = g.initializers.get(name);
-  return t ? Array.from(t.data as ArrayLike<number | bigint>, Number) : null;
+  const t = g.initializers.get(name) ?? (prod.get(name)?.op === 'Constant' ? constantValue(prod.get(name)!.attrs) : undefined);
+  return t && t.dtype !== 'string' ? Array.from(t.data as ArrayLike<number | bigint>, Number) : null;
 }
 
-function glueStep(g: Graph, n: Node, op: GlueOp): GlueStep {
+/** A glue op as a host step, or null when it is not glue or its operands are not constants. */
+export function glueStepOf(g: Graph, prod: ReadonlyMap<string, Node>, n: Node): GlueStep | null {
+  if (!isLayerGlueOp(n.op) || (n.domain !== '' && n.domain !== 'ai.onnx')) return null;
+  const op = n.op;
   const attr = (k: string) => {
     const a = n.attrs[k];
     return a && a.kind === 'ints' ? [...a.value] : null;
   };
   let ints: number[] | null = null;
-  if (op === 'Squeeze' || op === 'Unsqueeze') ints = attr('axes') ?? constInts(g, n.inputs[1]);
-  else if (op === 'Transpose') ints = attr('perm');
+  if (op === 'Squeeze' || op === 'Unsqueeze') {
+    ints = attr('axes') ?? constInts(g, prod, n.inputs[1]);
+    if (!ints && n.inputs[1]) return null;
+    if (op === 'Unsqueeze' && !ints) return null;
+  } else if (op === 'Transpose') ints = attr('perm');
   else if (op === 'Reshape') {
-    ints = constInts(g, n.inputs[1]);
-    if (!ints) fail('E-ACCEL-UNSUPPORTED', 'Reshape with a computed shape (run the fold pass first)', { node: n.name });
+    ints = constInts(g, prod, n.inputs[1]);
+    if (!ints || n.attrs.allowzero?.value === 1) return null;
   }
   return { op, node: n.name, ints };
 }
 
+/** Ops whose output holds only elements of their first input (zeros stay zeros). */
+const ZERO_PRESERVING = new Set(['Slice', 'Squeeze', 'Unsqueeze', 'Reshape', 'Identity', 'Gather', 'Expand', 'Transpose', 'Cast']);
+
 /**
- * Classify every value: graph inputs, LSTM outputs, outputs of glue ops, and
- * outputs of other ops (host ops: they run in the host section, or are refused
- * by name where the accelerator needs their result).
+ * True when `v` is all zeros whatever the inputs: a zero initializer or
+ * Constant, a ConstantOfShape of 0, or a slice/reshape/expansion of one (torch.onnx.export builds
+ * zero initial states that way from the input's shape).
  */
-export function sourcesOf(g: Graph): Map<string, Source> {
-  const m = new Map<string, Source>();
-  for (const i of g.inputs) if (!g.initializers.has(i)) m.set(i, { kind: 'input', name: i });
-  for (const n of g.nodes) {
-    if (n.op === 'LSTM') {
-      (['Y', 'Y_h', 'Y_c'] as const).forEach((which, k) => n.outputs[k] && m.set(n.outputs[k], { kind: 'lstm', node: n, which }));
-    } else if (isLayerGlueOp(n.op)) {
-      m.set(n.outputs[0], { kind: 'glue', step: glueStep(g, n, n.op), from: n.inputs[0] });
-    } else {
-      for (const o of n.outputs) if (o) m.set(o, { kind: 'host', node: n });
-    }
+export function isZeros(g: Graph, prod: ReadonlyMap<string, Node>, v: string): boolean {
+  const init = g.initializers.get(v);
+  if (init) return Array.from(init.data as ArrayLike<number | bigint>, Number).every((x) => x === 0);
+  const p = prod.get(v);
+  if (!p) return false;
+  if (ZERO_PRESERVING.has(p.op)) return isZeros(g, prod, p.inputs[0]);
+  if (p.op === 'Constant') {
+    const t = constantValue(p.attrs);
+    return !!t && t.dtype !== 'string' && Array.from(t.data as ArrayLike<number | bigint>, Number).every((x) => x === 0);
   }
-  return m;
-}
-
-/** Follow glue back to an LSTM output or a graph input; returns it and the glue steps in application order. */
-export function traceBack(m: Map<string, Source>, value: string): { root: Source; glue: GlueStep[] } {
-  const glue: GlueStep[] = [];
-  let s = m.get(value);
-  while (s && s.kind === 'glue') {
-    glue.unshift(s.step);
-    s = m.get(s.from);
-  }
-  if (!s) fail('E-ACCEL-UNSUPPORTED', `value '${value}' is not produced by an LSTM or a graph input (constants are not supported here)`, { field: value });
-  return { root: s, glue };
-}
-
-/** The refusal for an accelerator operand computed by a host op. */
-export function refuseHost(s: Source, what: string, node: string): never {
-  const n = s.kind === 'host' ? s.node : undefined;
-  return fail(
-    'E-ACCEL-UNSUPPORTED',
-    n
-      ? `op '${n.op}' (node '${n.name}') has no accelerator lowering and computes ${what}; compile with --target js`
-      : `${what} must be a graph input or the output of another LSTM`,
-    { node: n?.name ?? node },
-  );
+  if (p.op !== 'ConstantOfShape') return false;
+  const a = p.attrs.value;
+  if (!a) return true;
+  return a.kind === 'tensor' && Array.from(a.value.data as ArrayLike<number | bigint>, Number).every((x) => x === 0);
 }
 
 /**

@@ -5,3 +5,5 @@ export * from './graph-walk.js';
 export * from './compile.js';
 export * from './compile-binary.js';
 export * from './host-section.js';
+export * from './partition.js';
+export * from './placement-report.js';

@@ -105,6 +105,9 @@ function readChecked(bytes: Uint8Array, file: string): LxbFile {
       if (p.offset + p.bytes > payload.weights.length) fail('E-LXB-FIELD', `matrix '${m.name}' blob lies outside the weights section`, { file, offset: off('matrices'), field: m.name });
     }
   }
+  for (const s of io.hostSegments) {
+    if (s.offset < 0 || s.bytes < 0 || s.offset + s.bytes > payload.host.length) fail('E-LXB-FIELD', `host segment ${s.index} (${s.bytes} bytes at ${s.offset}) lies outside the host section`, { file, offset: off('io'), field: 'hostSegments' });
+  }
   if (payload.consts.length % 8 !== 0) fail('E-LXB-TRUNCATED', 'constants section is not a whole number of 8-byte words', { file, offset: off('consts') });
   const cdv = new DataView(payload.consts.buffer, payload.consts.byteOffset, payload.consts.byteLength);
   const consts = Array.from({ length: payload.consts.length / 8 }, (_, i) => Number(cdv.getBigInt64(i * 8, true)));

@@ -30,7 +30,7 @@ export type IoRole = (typeof IO_ROLES)[number];
  * the state regions `width` words.
  */
 export interface IoTensor {
-  /** ONNX value name. */
+  /** ONNX value name (for 'x', 'h0', 'c0': a graph input or a host segment's result). */
   readonly name: string;
   readonly role: IoRole;
   /** LSTM node and direction (0 forward/only, 1 reverse of bidirectional). */
@@ -42,6 +42,8 @@ export interface IoTensor {
   readonly addr: number;
   readonly width: number;
   readonly frac: number;
+  /** For 'x': the X is Transpose(`name`, perm) (a Transpose in front of the LSTM, absorbed: the host reads through it). */
+  readonly perm?: readonly number[];
   /** Constant contents (initial states given as initializers), per batch item [B x width] or [width]. */
   readonly value?: readonly number[];
 }
@@ -53,7 +55,7 @@ export interface LayerRange {
   readonly end: number;
 }
 
-/** A graph output: an LSTM output assembled by the host, then glue ops (Squeeze, Reshape, ...) applied. */
+/** A graph output read straight from an LSTM output: assembled by the host, then glue ops (Squeeze, Reshape, ...) applied. */
 export interface HostOutput {
   readonly name: string;
   readonly node: string;
@@ -61,16 +63,37 @@ export interface HostOutput {
   readonly glue: readonly GlueStep[];
 }
 
-/** An LSTM output the host section takes as an input (ONNX-shaped float32). */
-export interface HostFeed {
-  readonly name: string;
-  readonly node: string;
-  readonly which: 'Y' | 'Y_h' | 'Y_c';
+/**
+ * One runtime graph of the host section: ops the accelerator lacks, run on
+ * the JS runtime before accelerator phase `index` (index = the phase count:
+ * after the last phase). Its bytes lie at `offset` in the host section.
+ */
+export interface HostSegmentDesc {
+  readonly index: number;
+  readonly offset: number;
+  readonly bytes: number;
+  /** Values it reads (graph inputs, LSTM outputs, results of earlier segments) and the results later stages need. */
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** The IR nodes it runs, for listings. */
+  readonly nodes: readonly { readonly name: string; readonly op: string }[];
+}
+
+/** One run of the accelerator per batch item: the code from `entry` to its halt runs these LSTM nodes. */
+export interface PhaseDesc {
+  readonly entry: number;
+  readonly nodes: readonly string[];
+  /** LSTM nodes of earlier phases whose Y this phase's layers read in place (their sequence length is this phase's). */
+  readonly readsFrom: readonly string[];
+  /** Per-sequence lengths of the phase's layers that take sequence_lens: a host tensor, constant values, or null (the full length). */
+  readonly seqLens: { readonly name: string | null; readonly values: readonly number[] | null };
 }
 
 export interface IoDesc {
-  /** Inputs of the host section that come from the accelerator (empty without a host section). */
-  readonly hostFeeds: readonly HostFeed[];
+  /** Accelerator phases, in execution order; host segment k runs before phase k. */
+  readonly phases: readonly PhaseDesc[];
+  /** The runtime graphs of the host section, in execution order (empty: no host section). */
+  readonly hostSegments: readonly HostSegmentDesc[];
   /** The model's outputs, in order (`output_N.pb`). */
   readonly graphOutputs: readonly string[];
   /** The model's (non-constant) graph inputs, in order: `input_N.pb` of test data. */
@@ -83,8 +106,6 @@ export interface IoDesc {
   /** DRAM regions the host fills or reads, per LSTM node and direction. */
   readonly tensors: readonly IoTensor[];
   readonly outputs: readonly HostOutput[];
-  /** Per-sequence lengths: a graph input, constant values, or null (the full length). */
-  readonly seqLens: { readonly name: string | null; readonly values: readonly number[] | null };
   readonly layers: readonly LayerRange[];
 }
 
@@ -100,6 +121,6 @@ export interface LxbProgram {
   readonly io: IoDesc;
   /** IR node of each instruction ('' when none). */
   readonly debug: readonly string[];
-  /** The host section: a runtime graph (.lrg) of the ops the accelerator lacks, or empty. */
+  /** The host section: the runtime graphs (.lrg) of io.hostSegments, back to back, or empty. */
   readonly host: Uint8Array;
 }

@@ -8,7 +8,7 @@ export const SECTION_KINDS = {
   matrices: { id: 6, doc: 'matrix table (layout, shift, row assignment, blob offsets), JSON' },
   io: { id: 7, doc: 'host interface: DRAM tensors, memory sizes, layer code ranges, JSON' },
   debug: { id: 8, doc: 'symbols: the IR node of each instruction, JSON' },
-  host: { id: 9, doc: 'host section: runtime graph (.lrg) of the ops the accelerator lacks, run by the JS runtime after the accelerator (may be empty)' },
+  host: { id: 9, doc: 'host section: the runtime graphs (.lrg) of the ops the accelerator lacks, back to back; io.hostSegments says where each lies and before which accelerator phase the JS runtime runs it (may be empty)' },
 } as const satisfies Record<string, { id: number; doc: string }>;
 
 export type SectionKind = keyof typeof SECTION_KINDS;
@@ -17,7 +17,7 @@ export const SECTION_ORDER = Object.keys(SECTION_KINDS) as SectionKind[];
 /** File layout constants. */
 export const LXB = {
   magic: [0x89, 0x4c, 0x58, 0x42] as const, // \x89 L X B
-  version: 1,
+  version: 2,
   headerBytes: 24,
   entryBytes: 16,
   align: 8,

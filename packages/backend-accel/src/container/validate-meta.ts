@@ -54,7 +54,7 @@ export function checkMatrices(m: unknown, code: string, loc: Location): asserts 
 export function checkIo(io: unknown, code: string, loc: Location): asserts io is IoDesc {
   fields(
     io,
-    { hostFeeds: 'arr', graphOutputs: 'strs', graphInputs: 'strs', maxSeqLen: 'int', dramWords: 'int', vmemWords: 'int', accRows: 'int', tensors: 'arr', outputs: 'arr', seqLens: 'obj', layers: 'arr' },
+    { phases: 'arr', hostSegments: 'arr', graphOutputs: 'strs', graphInputs: 'strs', maxSeqLen: 'int', dramWords: 'int', vmemWords: 'int', accRows: 'int', tensors: 'arr', outputs: 'arr', layers: 'arr' },
     'io',
     code,
     loc,
@@ -64,12 +64,21 @@ export function checkIo(io: unknown, code: string, loc: Location): asserts io is
     if (v < 0 || v > 2 ** 28) fail(code, `io: '${k}' = ${v} is out of range`, { ...loc, field: k });
   }
   for (const t of d.tensors) {
-    fields(t, { name: 'str', role: 'str', node: 'str', dir: 'int', dirs: 'int', layout: 'int', addr: 'int', width: 'int', frac: 'int', value: 'ints' }, 'io tensor', code, loc, ['value']);
+    fields(t, { name: 'str', role: 'str', node: 'str', dir: 'int', dirs: 'int', layout: 'int', addr: 'int', width: 'int', frac: 'int', value: 'ints', perm: 'ints' }, 'io tensor', code, loc, ['value', 'perm']);
+    if (t.perm && [...t.perm].sort().join(',') !== '0,1,2') fail(code, `io tensor '${t.name}': perm [${t.perm}] is not a permutation of 3 axes`, { ...loc, field: t.name });
     if (!(IO_ROLES as readonly string[]).includes(t.role)) fail(code, `io tensor '${t.name}': unknown role '${t.role}'`, { ...loc, field: t.name });
     if (t.addr < 0 || t.width < 1 || t.addr + t.width > d.dramWords) fail(code, `io tensor '${t.name}' lies outside DRAM`, { ...loc, field: t.name });
   }
   for (const o of d.outputs) fields(o, { name: 'str', node: 'str', which: 'str', glue: 'arr' }, 'io output', code, loc);
-  for (const f of d.hostFeeds) fields(f, { name: 'str', node: 'str', which: 'str' }, 'io host feed', code, loc);
+  for (const ph of d.phases) {
+    fields(ph, { entry: 'int', nodes: 'strs', readsFrom: 'strs', seqLens: 'obj' }, 'io phase', code, loc);
+    fields(ph.seqLens, { name: 'strOrNull' }, 'io phase seqLens', code, loc);
+    if (ph.entry < 0) fail(code, `io phase entry ${ph.entry} is out of range`, { ...loc, field: 'entry' });
+  }
+  for (const s of d.hostSegments) {
+    fields(s, { index: 'int', offset: 'int', bytes: 'int', inputs: 'strs', outputs: 'strs', nodes: 'arr' }, 'io host segment', code, loc);
+    if (s.index < 0 || s.index > d.phases.length) fail(code, `io host segment index ${s.index} is not in 0..${d.phases.length}`, { ...loc, field: 'index' });
+    for (const n of s.nodes) fields(n, { name: 'str', op: 'str' }, 'io host segment node', code, loc);
+  }
   for (const l of d.layers) fields(l, { name: 'str', start: 'int', end: 'int' }, 'io layer', code, loc);
-  fields(d.seqLens, { name: 'strOrNull' }, 'io seqLens', code, loc);
 }

@@ -1,7 +1,7 @@
 import { fail } from '@lstmc/ir';
 import { toFixed } from '@lstmc/runtime/fixed';
 import { isRuntimeError, loadModel, RT_DTYPES, type RtTensor } from '@lstmc/runtime';
-import type { IoTensor, LxbProgram } from '../container/program.js';
+import type { HostSegmentDesc, IoTensor, LxbProgram } from '../container/program.js';
 import { loadMatrices } from '../sim/load-matrices.js';
 import { emptyStats, type SimStats } from '../sim/machine.js';
 import { runSequence } from '../sim/run.js';
@@ -30,52 +30,104 @@ export interface SimulateResult {
 }
 
 /**
- * The host side of the accelerator: for each batch item, build the sequence's
- * DRAM image (quantized inputs and initial states), run the program, and read
- * the outputs back into ONNX-shaped tensors; then apply the output glue.
+ * The host side of the accelerator: run host segment 0, then accelerator
+ * phase 0 once per batch item (build the sequence's DRAM image: quantized
+ * inputs and initial states; run the phase's code; read its LSTM outputs back
+ * into ONNX-shaped tensors), then host segment 1, and so on; graph outputs
+ * read straight from an LSTM get their output glue applied.
  */
 export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimInput>, opts: SimulateOptions = {}): SimulateResult {
   const io = p.io;
+  /** Every tensor the host holds: graph inputs, LSTM outputs, host segments' results. */
+  const env = new Map<string, SimInput>(inputs);
   const need = (name: string): SimInput => {
-    const v = inputs.get(name);
+    const v = env.get(name);
     if (!v) fail('E-SIM-INPUT', `input '${name}' is missing`, { field: name });
     return v;
   };
-  const xs = io.tensors.filter((t) => t.role === 'x');
-  if (xs.length === 0) fail('E-SIM-INPUT', 'the program reads no input', {});
-  const x0 = need(xs[0].name);
-  const lay0 = xs[0].layout;
-  if (x0.dims.length !== 3) fail('E-SIM-INPUT', `input '${xs[0].name}' must have rank 3`, { field: xs[0].name });
-  const T = x0.dims[lay0 === 0 ? 0 : 1];
-  const B = x0.dims[lay0 === 0 ? 1 : 0];
-  for (const x of xs) {
-    const v = need(x.name);
-    const want = x.layout === 0 ? [T, B, x.width] : [B, T, x.width];
-    if (v.dims.length !== 3 || v.dims.some((d, i) => d !== want[i])) fail('E-SIM-INPUT', `input '${x.name}' has shape [${v.dims}], expected [${want}]`, { field: x.name });
-  }
-  if (T > io.maxSeqLen) fail('E-SIM-INPUT', `sequence length ${T} exceeds the ${io.maxSeqLen} steps this binary was compiled for (--max-seq-len)`, {});
-  const lens = io.seqLens.name ? Array.from(need(io.seqLens.name).data, Number) : io.seqLens.values ? [...io.seqLens.values] : new Array<number>(B).fill(T);
-  if (lens.length !== B || lens.some((l) => !(l >= 0 && l <= T))) fail('E-SIM-INPUT', `sequence_lens must hold ${B} values in 0..${T}`, { field: io.seqLens.name ?? 'sequence_lens' });
-
   const matrices = loadMatrices(p);
   const stats = emptyStats();
-  const images: Int32Array[] = [];
-  let clock = 0;
-  for (let b = 0; b < B; b++) {
-    const dram = new Int32Array(io.dramWords);
-    for (const t of io.tensors) fillRegion(dram, t, b, T, B, inputs, p.target.actBits);
-    clock += runSequence(p, matrices, dram, stats, { seqLen: lens[b], fullLen: T, trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions });
-    images.push(dram);
-  }
-
-  // LSTM outputs, ONNX-shaped
   const raw = new Map<string, { dims: number[]; data: Int32Array }>();
   const floats = new Map<string, HostTensor>();
+  let images: Int32Array[] = [];
+  let B: number | undefined;
+  let lens: number[] = [];
+  /** Sequence length each LSTM node ran over. */
+  const stepsOf = new Map<string, number>();
+  let clock = 0;
+  for (let k = 0; k <= io.phases.length; k++) {
+    for (const s of io.hostSegments) if (s.index === k) runHostSegment(p, s, env);
+    if (k === io.phases.length) break;
+    const phase = io.phases[k];
+    const nodes = new Set(phase.nodes);
+    const ts = io.tensors.filter((t) => nodes.has(t.node));
+    // One run per batch item covers all layers of the phase, so the x tensors it reads and the earlier
+    // layers whose Y it reads in place share one sequence length (and all phases one batch size).
+    let len: number | undefined;
+    const oneLength = (t: number, what: string) => {
+      if (len !== undefined && t !== len) fail('E-SIM-INPUT', `accelerator phase ${k} runs its layers over one sequence length: ${what} has ${t} steps, not ${len}`, { field: what });
+      len = t;
+    };
+    for (const from of phase.readsFrom) oneLength(stepsOf.get(from)!, `the Y of LSTM '${from}'`);
+    for (const x of ts.filter((t) => t.role === 'x')) {
+      const v = need(x.name);
+      const dims = xDims(x, v);
+      const [t, b] = x.layout === 0 ? [dims[0], dims[1]] : [dims[1], dims[0]];
+      const want = x.layout === 0 ? [len ?? t, B ?? b, x.width] : [B ?? b, len ?? t, x.width];
+      if (dims.length !== 3 || dims.some((d, i) => d !== want[i])) fail('E-SIM-INPUT', `input '${x.name}'${x.perm ? ` through perm [${x.perm}]` : ''} has shape [${dims}], expected [${want}]`, { field: x.name });
+      oneLength(t, `input '${x.name}'`);
+      B = b;
+    }
+    if (B === undefined || len === undefined) fail('E-SIM-INPUT', 'the program reads no input', {});
+    const T: number = len;
+    for (const n of phase.nodes) stepsOf.set(n, T);
+    if (T > io.maxSeqLen) fail('E-SIM-INPUT', `sequence length ${T} exceeds the ${io.maxSeqLen} steps this binary was compiled for (--max-seq-len)`, {});
+    const sl = phase.seqLens;
+    lens = sl.name ? Array.from(need(sl.name).data, Number) : sl.values ? [...sl.values] : new Array<number>(B).fill(T);
+    if (lens.length !== B || lens.some((l) => !(l >= 0 && l <= T))) fail('E-SIM-INPUT', `sequence_lens must hold ${B} values in 0..${T}`, { field: sl.name ?? 'sequence_lens' });
+    if (images.length === 0) images = Array.from({ length: B }, () => new Int32Array(io.dramWords));
+    for (let b = 0; b < B; b++) {
+      for (const t of ts) fillRegion(images[b], t, b, T, B, env, p.target.actBits);
+      clock += runSequence(p, matrices, images[b], stats, { entry: phase.entry, seqLen: lens[b], fullLen: T, trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions });
+    }
+    readOutputs(ts, images, T, B, raw, floats, env);
+  }
+
+  const outputs = new Map<string, HostTensor>();
+  for (const name of io.graphOutputs) {
+    const o = io.outputs.find((x) => x.name === name);
+    if (o) {
+      let t = floats.get(`${o.node}:${o.which}`)!;
+      for (const s of o.glue) t = applyGlue(t, s);
+      outputs.set(name, t);
+    } else {
+      const v = need(name);
+      outputs.set(name, { dims: v.dims, data: Float64Array.from(v.data) });
+    }
+  }
+  return { outputs, raw, stats, matrices, sequences: B ?? 0, seqLens: lens };
+}
+
+/** The dims of the X an 'x' tensor holds: the tensor read, through the absorbed Transpose. */
+function xDims(x: IoTensor, v: SimInput): readonly number[] {
+  return x.perm && v.dims.length === 3 ? x.perm.map((p) => v.dims[p]) : v.dims;
+}
+
+/** LSTM outputs of one phase, ONNX-shaped, into `floats` (by node:Y|Y_h|Y_c), `env` (by value name) and `raw` (integers). */
+function readOutputs(
+  ts: readonly IoTensor[],
+  images: readonly Int32Array[],
+  T: number,
+  B: number,
+  raw: Map<string, { dims: number[]; data: Int32Array }>,
+  floats: Map<string, HostTensor>,
+  env: Map<string, SimInput>,
+): void {
   const byNode = new Map<string, IoTensor[]>();
-  for (const t of io.tensors) if (t.role === 'y' || t.role === 'yh' || t.role === 'yc') byNode.set(t.node, [...(byNode.get(t.node) ?? []), t]);
-  for (const [node, ts] of byNode) {
+  for (const t of ts) if (t.role === 'y' || t.role === 'yh' || t.role === 'yc') byNode.set(t.node, [...(byNode.get(t.node) ?? []), t]);
+  for (const [node, all] of byNode) {
     for (const [role, which] of [['y', 'Y'], ['yh', 'Y_h'], ['yc', 'Y_c']] as const) {
-      const parts = ts.filter((t) => t.role === role).sort((a, c) => a.dir - c.dir);
+      const parts = all.filter((t) => t.role === role).sort((a, c) => a.dir - c.dir);
       const D = parts.length;
       const H = parts[0].width;
       const layout = parts[0].layout;
@@ -95,25 +147,23 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
             }
       const dims = role === 'y' ? (layout === 0 ? [T, D, B, H] : [B, T, D, H]) : layout === 0 ? [D, B, H] : [B, D, H];
       raw.set(`${node}:${which}`, { dims: role === 'y' ? [T, D, B, H] : [D, B, H], data: ints });
-      floats.set(`${node}:${which}`, { dims, data: out });
+      const t = { dims, data: out };
+      floats.set(`${node}:${which}`, t);
+      if (parts[0].name) env.set(parts[0].name, t);
     }
   }
-  const outputs = new Map<string, HostTensor>();
-  for (const o of io.outputs) {
-    let t = floats.get(`${o.node}:${o.which}`)!;
-    for (const s of o.glue) t = applyGlue(t, s);
-    outputs.set(o.name, t);
-  }
-  if (p.host.length) runHostSection(p, floats, inputs, outputs);
-  return { outputs, raw, stats, matrices, sequences: B, seqLens: lens };
 }
 
 function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: number, inputs: ReadonlyMap<string, SimInput>, A: number): void {
   if (t.role === 'x') {
     const v = inputs.get(t.name)!;
+    // element (c0, c1, c2) of X (the node's layout) is element c[perm^-1] of the tensor read: strides permuted
+    const perm = t.perm ?? [0, 1, 2];
+    const stride = [v.dims[1] * v.dims[2], v.dims[2], 1];
+    const [s0, s1, s2] = perm.map((p) => stride[p]);
     for (let s = 0; s < T; s++) {
-      const src = t.layout === 0 ? (s * B + b) * t.width : (b * T + s) * t.width;
-      for (let k = 0; k < t.width; k++) dram[t.addr + s * t.width + k] = toFixed(v.data[src + k], t.frac, A);
+      const src = t.layout === 0 ? s * s0 + b * s1 : b * s0 + s * s1;
+      for (let k = 0; k < t.width; k++) dram[t.addr + s * t.width + k] = toFixed(v.data[src + k * s2], t.frac, A);
     }
     return;
   }
@@ -128,19 +178,14 @@ function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: numb
   for (let k = 0; k < t.width; k++) dram[t.addr + k] = toFixed(v.data[off + k], t.frac, A);
 }
 
-/** Run the host section (ops the accelerator lacks) on the JS runtime, fed the LSTM outputs and graph inputs. */
-function runHostSection(p: LxbProgram, floats: Map<string, HostTensor>, inputs: ReadonlyMap<string, SimInput>, outputs: Map<string, HostTensor>): void {
+/** Run one host segment (ops the accelerator lacks) on the JS runtime, fed from the host's tensors; its results join them. */
+function runHostSegment(p: LxbProgram, s: HostSegmentDesc, env: Map<string, SimInput>): void {
   try {
-    const model = loadModel(p.host);
+    // A copy: the runtime may view the weight blob with typed arrays, which need aligned offsets.
+    const model = loadModel(p.host.slice(s.offset, s.offset + s.bytes));
     const feed: Record<string, RtTensor> = {};
     for (const i of model.inputs) {
-      const f = p.io.hostFeeds.find((x) => x.name === i.name);
-      if (f) {
-        const t = floats.get(`${f.node}:${f.which}`)!;
-        feed[i.name] = { dtype: 'f32', shape: t.dims, data: Float32Array.from(t.data) };
-        continue;
-      }
-      const v = inputs.get(i.name);
+      const v = env.get(i.name);
       if (!v) fail('E-SIM-INPUT', `input '${i.name}' is missing`, { field: i.name });
       const n = v.data.length;
       const data = i.dtype === 'i64' ? BigInt64Array.from({ length: n }, (_, k) => BigInt(Math.trunc(Number(v.data[k])))) : new RT_DTYPES[i.dtype].ctor(n);
@@ -150,10 +195,10 @@ function runHostSection(p: LxbProgram, floats: Map<string, HostTensor>, inputs: 
     const res = model.run(feed);
     for (const o of model.outputs) {
       const t = res[o.name]!;
-      outputs.set(o.name, { dims: t.shape, data: Float64Array.from(t.data as ArrayLike<number | bigint>, Number) });
+      env.set(o.name, { dims: t.shape, data: Float64Array.from(t.data as ArrayLike<number | bigint>, Number) });
     }
   } catch (e) {
-    if (isRuntimeError(e)) fail(e.code, `host section: ${e.message}`, e.field !== undefined ? { field: e.field } : {});
+    if (isRuntimeError(e)) fail(e.code, `host segment ${s.index}: ${e.message}`, e.field !== undefined ? { field: e.field } : {});
     throw e;
   }
 }

@@ -14,10 +14,12 @@ export interface RunOptions {
   readonly trace?: TraceSink;
   /** Cycle at which this run starts (runs of a batch follow each other). */
   readonly startCycle?: number;
+  /** Address of the first instruction (the entry of an accelerator phase; default 0). */
+  readonly entry?: number;
 }
 
 /**
- * Run the program once over one sequence whose DRAM image is `dram` (modified
+ * Run the program (from `entry` to a halt) once over one sequence whose DRAM image is `dram` (modified
  * in place). Timing: the controller issues in order; an instruction occupies
  * the controller for its cost, except DMA instructions, which take one issue
  * cycle and queue their transfer on the DMA engine, and sync, which waits for
@@ -38,7 +40,7 @@ export function runSequence(p: LxbProgram, matrices: readonly SimMatrix[], dram:
     cfg: { clip: 0, pshift: 0 },
     seqLen: opts.seqLen,
     fullLen: opts.fullLen ?? opts.seqLen,
-    pc: 0,
+    pc: opts.entry ?? 0,
     ipc: 0,
     halted: false,
     loop: null,
