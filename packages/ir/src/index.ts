@@ -11,3 +11,5 @@ export * from './infer.js';
 export * from './verify.js';
 export * from './onnx/index.js';
 export * from './text/index.js';
+export * from './subgraph.js';
+export { constantBranch } from './infer-if.js';

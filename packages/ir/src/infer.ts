@@ -1,4 +1,6 @@
 import type { Graph, Node, ValueInfo } from './graph.js';
+import { inferIf } from './infer-if.js';
+import { localDefinitions, nodeReads, outerReferences } from './subgraph.js';
 import { updateGraph } from './graph.js';
 import type { InferContext, OpDef } from './op-def.js';
 import { opDef } from './ops/index.js';
@@ -45,14 +47,16 @@ export function checkArity(node: Node, def: OpDef, loc: Location): void {
  * already valid). Fails with E-IR-CYCLE naming a node on the cycle, and with
  * E-IR-DANGLING for an input that nothing defines.
  */
-export function topoSort(g: Graph, opts: InferOptions = {}): Graph {
-  const defined = new Set<string>([...g.inputs, ...g.initializers.keys()]);
+export function topoSort(g: Graph, opts: InferOptions = {}, outer: ReadonlySet<string> = new Set()): Graph {
+  const defined = new Set<string>([...outer, ...g.inputs, ...g.initializers.keys()]);
   const producer = new Map<string, number>();
   g.nodes.forEach((n, i) => n.outputs.forEach((o) => o && producer.set(o, i)));
   for (const n of g.nodes)
     for (const i of n.inputs)
       if (i && !defined.has(i) && !producer.has(i))
-        fail('E-IR-DANGLING', `input '${i}' of ${n.op} is not defined by any node, initializer or graph input`, { file: opts.file, node: n.name, field: i });
+        fail('E-IR-DANGLING', `input '${i}' of ${n.op} is not defined by any node, initializer or graph input${outer.size ? ' (of this subgraph or an enclosing graph)' : ''}`, { file: opts.file, node: n.name, field: i });
+  // Implicit inputs (outer values a node's subgraphs read) order the node like its operands.
+  const reads = g.nodes.map((n) => nodeReads(n));
   const state = new Uint8Array(g.nodes.length); // 0 new, 1 visiting, 2 done
   const order: Node[] = [];
   const visit = (root: number) => {
@@ -62,8 +66,8 @@ export function topoSort(g: Graph, opts: InferOptions = {}): Graph {
     while (stack.length) {
       const top = stack[stack.length - 1];
       const n = g.nodes[top[0]];
-      if (top[1] < n.inputs.length) {
-        const inp = n.inputs[top[1]++];
+      if (top[1] < reads[top[0]].length) {
+        const inp = reads[top[0]][top[1]++];
         const p = inp && !defined.has(inp) ? producer.get(inp) : undefined;
         if (p === undefined || state[p] === 2) continue;
         if (state[p] === 1)
@@ -83,27 +87,57 @@ export function topoSort(g: Graph, opts: InferOptions = {}): Graph {
 }
 
 /**
+ * What a graph sees of its enclosing graphs while it is typed: their value
+ * types, constants and known shape values (outer-scope values, as in ONNX),
+ * and the counter of fresh dim names shared by the whole model.
+ */
+export interface InferScope {
+  readonly types: ReadonlyMap<string, TensorType>;
+  readonly constants: ReadonlyMap<string, Tensor>;
+  readonly shapeValues: ReadonlyMap<string, readonly Dim[]>;
+  readonly fresh: { n: number };
+}
+
+/**
  * Infer the type of every node output and return a graph whose `values`
  * holds them. Types recorded for graph inputs are kept; types recorded for
  * node outputs (ONNX value_info) are used only for opaque ops. Fails at the
- * first node whose inputs, attributes or shapes are invalid.
+ * first node whose inputs, attributes or shapes are invalid. Subgraphs (If
+ * branches) are typed too, with the enclosing values in scope; the returned
+ * graph holds them typed.
  */
 export function inferTypes(graph: Graph, opts: InferOptions = {}): Graph {
-  const g = topoSort(graph, opts);
-  const types = new Map<string, TensorType>();
+  return inferInScope(graph, opts, undefined);
+}
+
+/**
+ * `inferTypes` for a graph nested in `outer`. A subgraph's `values` hold its
+ * own definitions and the outer values it reads (printed as `value` lines).
+ */
+export function inferInScope(graph: Graph, opts: InferOptions, outer: InferScope | undefined): Graph {
+  const g = topoSort(graph, opts, outer ? new Set(outer.types.keys()) : undefined);
+  const types = new Map<string, TensorType>(outer?.types ?? []);
   for (const name of g.inputs) {
     const v = g.values.get(name);
     if (!v) fail('E-IR-DANGLING', `graph input '${name}' has no type`, { file: opts.file, field: name });
     types.set(name, v.type);
   }
   for (const [name, t] of g.initializers) types.set(name, tensorType(t.dtype, t.dims, t.fixed));
-  const constants = new Map<string, Tensor>(g.initializers);
-  const shapeValues = new Map<string, readonly Dim[]>();
-  let fresh = 0;
+  const constants = new Map<string, Tensor>(outer?.constants ?? []);
+  for (const [name, t] of g.initializers) constants.set(name, t);
+  const shapeValues = new Map<string, readonly Dim[]>(outer?.shapeValues ?? []);
+  for (const name of [...g.inputs, ...g.initializers.keys()]) shapeValues.delete(name);
+  const fresh = outer?.fresh ?? { n: 0 };
+  const scope: InferScope = { types, constants, shapeValues, fresh };
 
-  const inferNode = (node: Node, def: OpDef, loc: Location): void => {
+  const inferNode = (node: Node, def: OpDef, loc: Location): Node => {
     checkArity(node, def, loc);
     const attrs = parseAttrs(node, def, loc);
+    if (node.op === 'If') {
+      const r = inferIf(node, scope, opts);
+      node.outputs.forEach((o, i) => o && types.set(o, r.outputs[i]!));
+      return r.node;
+    }
     const ctx: InferContext = {
       node,
       inputs: node.inputs.map((i) => (i ? types.get(i) : undefined)),
@@ -114,7 +148,7 @@ export function inferTypes(graph: Graph, opts: InferOptions = {}): Graph {
         return c && toOpTensor(c);
       },
       fail: (code, message, field) => fail(code, message, { ...loc, ...(field !== undefined ? { field } : {}) }),
-      fresh: (hint) => `?${hint}${++fresh}`,
+      fresh: (hint) => `?${hint}${++fresh.n}`,
       shapeValue: (i) => {
         const name = node.inputs[i];
         if (!name) return undefined;
@@ -137,35 +171,41 @@ export function inferTypes(graph: Graph, opts: InferOptions = {}): Graph {
       if (!t) throw new Error(`inference of ${node.op} produced no type for output ${i}`);
       types.set(o, t);
     });
+    return node;
   };
 
-  for (const node of g.nodes) {
+  const nodes = g.nodes.map((node): Node => {
     const loc: Location = { file: opts.file, node: node.name };
     const def = opDef(node.op, node.domain);
     if (!def) {
       for (const o of node.outputs) if (o) types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
-      continue;
+      return node;
     }
+    let typed: Node;
     try {
-      inferNode(node, def, loc);
+      typed = inferNode(node, def, loc);
     } catch (e) {
       if (!opts.onNodeError || !isDiagnosticError(e)) throw e;
       opts.onNodeError(node, e.diagnostic);
       for (const o of node.outputs) if (o) types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
-      continue;
+      return node;
     }
     if (node.op === 'Constant') {
       const c = constantValue(node.attrs);
       if (c && node.outputs[0]) constants.set(node.outputs[0], c);
     }
-  }
+    return typed;
+  });
 
+  // A subgraph records its own values and the outer ones it reads; the main graph records all.
+  const keep = outer ? new Set([...localDefinitions(g), ...outerReferences(updateGraph(g, { nodes }))]) : undefined;
   const values = new Map<string, ValueInfo>();
   for (const [name, type] of types) {
+    if (keep && !keep.has(name)) continue;
     const sv = shapeValues.get(name);
     values.set(name, Object.freeze(sv ? { name, type, shapeValue: Object.freeze([...sv]) } : { name, type }));
   }
   for (const o of g.outputs)
     if (!values.has(o)) fail('E-IR-DANGLING', `graph output '${o}' is not produced by any node`, { file: opts.file, field: o });
-  return updateGraph(g, { values });
+  return updateGraph(g, { values, nodes });
 }

@@ -5,6 +5,7 @@ import { inferTypes, type InferOptions } from './infer.js';
 import type { Dim, TensorType } from './types.js';
 import { formatType } from './types.js';
 import { numel } from './tensor.js';
+import { implicitInputs, nodeSubgraphs } from './subgraph.js';
 
 /** Dims produced by inference for unknowns start with '?'; they match anything. */
 function dimMatches(recorded: Dim, inferred: Dim): boolean {
@@ -48,6 +49,11 @@ export function verifyGraph(g: Graph, opts: InferOptions = {}): Diagnostic[] {
             : diag('E-IR-DANGLING', `input '${i}' is not defined`, { file, node: n.name, field: i }),
         );
       }
+    for (const i of implicitInputs(n))
+      if (!defined.has(i)) {
+        const later = g.nodes.slice(idx + 1).find((m) => m.outputs.includes(i));
+        if (later) out.push(diag('E-IR-ORDER', `a subgraph of ${n.op} reads '${i}' before '${later.name}' defines it`, { file, node: n.name, field: i }));
+      }
     for (const o of n.outputs) if (o) define(o, { node: n.name });
   });
   for (const o of g.outputs) if (!defined.has(o)) out.push(diag('E-IR-DANGLING', `graph output '${o}' is not defined`, { file, field: o }));
@@ -62,6 +68,12 @@ export function verifyGraph(g: Graph, opts: InferOptions = {}): Diagnostic[] {
     if (isDiagnosticError(e)) return [e.diagnostic];
     throw e;
   }
+  compareTypes(g, inferred, file, out);
+  return out;
+}
+
+/** Recorded types of `g` (and of its subgraphs, node by node) against what inference gives. */
+function compareTypes(g: Graph, inferred: Graph, file: string | undefined, out: Diagnostic[]): void {
   const producer = new Map<string, string>();
   for (const n of g.nodes) for (const o of n.outputs) if (o) producer.set(o, n.name);
   for (const [name, v] of inferred.values) {
@@ -75,5 +87,12 @@ export function verifyGraph(g: Graph, opts: InferOptions = {}): Diagnostic[] {
         }),
       );
   }
-  return out;
+  if (inferred.nodes.length !== g.nodes.length) return;
+  g.nodes.forEach((n, i) => {
+    const m = inferred.nodes[i]!;
+    if (m.name !== n.name) return;
+    const recorded = nodeSubgraphs(n);
+    const typed = nodeSubgraphs(m);
+    recorded.forEach((r, k) => typed[k] && compareTypes(r.graph, typed[k]!.graph, file, out));
+  });
 }

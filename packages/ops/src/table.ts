@@ -1,5 +1,6 @@
 import type { OpDef } from './def.js';
 import { CONSTANT_OPS } from './ops/constant.js';
+import { CONTROL_FLOW_OPS } from './ops/control-flow.js';
 import { CONV_OPS } from './ops/conv.js';
 import { ELEMENTWISE_OPS } from './ops/elementwise.js';
 import { INDEXING_OPS } from './ops/indexing.js';
@@ -27,6 +28,7 @@ export const OPS = withOpsetRanges({
   ...ELEMENTWISE_OPS,
   ...NORMALIZATION_OPS,
   ...REDUCE_OPS,
+  ...CONTROL_FLOW_OPS,
 } as const satisfies Record<string, OpDef>);
 
 /** Each op whose definition names a `since`/`until` opset refuses other opsets in `infer`, before its own inference. */
