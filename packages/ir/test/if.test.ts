@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isDiagnosticError } from '../src/diagnostic.js';
 import { type Graph, makeGraph, makeNode } from '../src/graph.js';
-import { makeTensor } from '../src/tensor.js';
+import { makeTensor, type Tensor } from '../src/tensor.js';
 import { tensorType } from '../src/types.js';
 import { inferTypes } from '../src/infer.js';
 import { exportOnnx, importOnnx, loadOnnxFile } from '../src/onnx/index.js';
@@ -60,7 +60,7 @@ describe('If: import, types, text', () => {
       makeGraph({
         inputs: cond === 'input' ? ['c', 'x'] : ['x'],
         outputs: ['y'],
-        initializers: [['w', makeTensor('f32', [4, 3], new Float32Array(12))], ...(cond === 'init' ? ([['c', makeTensor('bool', [], [1])]] as const) : [])],
+        initializers: [['w', makeTensor('f32', [4, 3], new Float32Array(12))] as [string, Tensor], ...(cond === 'init' ? [['c', makeTensor('bool', [], [1])] as [string, Tensor]] : [])],
         values: [
           ['x', { name: 'x', type: tensorType('f32', [2, 3]) }],
           ['c', { name: 'c', type: tensorType('bool', []) }],

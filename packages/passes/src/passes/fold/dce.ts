@@ -1,5 +1,5 @@
-/** Dead-code elimination: nodes none of whose outputs are used, then unused initializers and values. */
-import { type Graph, type Node, updateGraph } from '@lstmc/ir';
+/** Dead-code elimination: nodes none of whose outputs are used, then unused initializers and values. Subgraph reads (implicit inputs) count as uses. */
+import { type Graph, type Node, nodeReads, updateGraph } from '@lstmc/ir';
 import { annotationReferences } from '../../annotations.js';
 
 export interface DceResult {
@@ -15,7 +15,7 @@ export function eliminateDeadCode(g: Graph): DceResult {
     const n = g.nodes[i];
     if (n.outputs.some((o) => o && live.has(o))) {
       keep.push(n);
-      for (const inp of n.inputs) if (inp) live.add(inp);
+      for (const inp of nodeReads(n)) live.add(inp);
     }
   }
   keep.reverse();

@@ -1,5 +1,6 @@
 /**
- * `fold`: Constant nodes become initializers; nodes whose inputs are constant
+ * `fold`: Constant nodes become initializers; an If on a known condition is
+ * replaced by its taken branch (other Ifs are folded inside); nodes whose inputs are constant
  * (or, for ops that read only shapes such as Shape and Size, whose input
  * shapes are static) are evaluated by their op's reference evaluation, the
  * same one the JS runtime runs, and replaced by initializers; then dead code
@@ -11,7 +12,10 @@ import {
   type OpTensor,
   type Tensor,
   type TensorType,
+  constantBranch,
   constantValue,
+  localDefinitions,
+  mapSubgraphs,
   fromOpTensor,
   isStaticShape,
   numel,
@@ -22,9 +26,10 @@ import {
   toOpTensor,
   updateGraph,
 } from '@lstmc/ir';
-import { definePass } from '../../pass.js';
+import { definePass, type PassContext } from '../../pass.js';
 import { eliminateDeadCode } from './dce.js';
 import { forwardIdentities } from './identity.js';
+import { inlineBranch } from './inline-if.js';
 
 export const foldPass = definePass({
   name: 'fold',
@@ -48,44 +53,95 @@ export const foldPass = definePass({
     'identities-removed': 'Identity nodes bypassed',
     'nodes-removed': 'dead nodes removed',
     'initializers-removed': 'unused initializers removed',
+    'if-inlined': 'If nodes replaced by the branch their constant condition takes',
   },
-  async run(g, ctx) {
-    const consts = new Map<string, Tensor>(g.initializers);
-    const types = new Map<string, TensorType>([...g.values].map(([k, v]) => [k, v.type]));
-    const added = new Map<string, Tensor>();
-    const nodes: Node[] = [];
-    for (const n of g.nodes) {
-      const folded = foldNode(g, n, consts, types, ctx.options['max-elements']);
-      if (!folded) {
-        nodes.push(n);
-        continue;
-      }
-      ctx.count(n.op === 'Constant' ? 'constants-hoisted' : 'nodes-folded');
-      n.outputs.forEach((o, i) => {
-        if (!o) return;
-        consts.set(o, folded[i]);
-        types.set(o, tensorType(folded[i].dtype, folded[i].dims, folded[i].fixed));
-        added.set(o, folded[i]);
-      });
-    }
-    let out = g;
-    if (added.size > 0) {
-      const inits = new Map([...g.initializers, ...added]);
-      const values = new Map(g.values);
-      for (const [k, t] of added) values.set(k, { name: k, type: tensorType(t.dtype, t.dims, t.fixed) });
-      out = updateGraph(g, { nodes, initializers: inits, values });
-    }
-    if (ctx.options.dce) {
-      const fwd = forwardIdentities(out);
-      ctx.count('identities-removed', fwd.removed);
-      const r = eliminateDeadCode(fwd.graph);
-      ctx.count('nodes-removed', r.nodesRemoved);
-      ctx.count('initializers-removed', r.initializersRemoved);
-      out = r.graph;
-    }
-    return out;
+  async run(g, ctx): Promise<Graph> {
+    return foldGraph(g, ctx, undefined);
   },
 });
+
+type FoldContext = PassContext<{ readonly 'max-elements': number; readonly dce: boolean }, string>;
+
+/** Constants and types of the enclosing graphs, visible to a subgraph being folded. */
+interface FoldScope {
+  readonly consts: ReadonlyMap<string, Tensor>;
+  readonly types: ReadonlyMap<string, TensorType>;
+  /** Every name defined in the enclosing graphs: inlined names must not shadow them (later readers would see the wrong value). */
+  readonly names: ReadonlySet<string>;
+}
+
+/**
+ * Folds one graph: nodes in order (an If whose condition is constant is
+ * replaced by its taken branch, whose nodes are folded in turn); the
+ * branches of the other If nodes are folded recursively with the enclosing
+ * constants in scope; then dead code is removed.
+ */
+function foldGraph(g: Graph, ctx: FoldContext, outer: FoldScope | undefined): Graph {
+  const consts = new Map<string, Tensor>([...(outer?.consts ?? []), ...g.initializers]);
+  const types = new Map<string, TensorType>([...(outer?.types ?? []), ...[...g.values].map(([k, v]) => [k, v.type] as const)]);
+  const names = new Set<string>([...(outer?.names ?? []), ...localDefinitions(g)]);
+  const added = new Map<string, Tensor>();
+  const addedValues = new Map<string, TensorType>();
+  const nodes: Node[] = [];
+  let changed = false;
+  // A stack of the nodes still to fold, next on top: inlined branch nodes are pushed in front.
+  const work = [...g.nodes].reverse();
+  for (let n = work.pop(); n; n = work.pop()) {
+    if (n.op === 'If' && (n.domain === '' || n.domain === 'ai.onnx')) {
+      const taken = constantBranch(n, consts);
+      const branch = taken && n.attrs[taken];
+      if (branch?.kind === 'graph') {
+        const inl = inlineBranch(n, branch.value, names);
+        ctx.count('if-inlined');
+        changed = true;
+        for (const [k, t] of inl.initializers) {
+          consts.set(k, t);
+          added.set(k, t);
+        }
+        for (const [k, v] of inl.values) {
+          types.set(k, v.type);
+          addedValues.set(k, v.type);
+        }
+        for (let i = inl.nodes.length - 1; i >= 0; i--) work.push(inl.nodes[i]!);
+        continue;
+      }
+      const scope: FoldScope = { consts, types, names };
+      const inner = mapSubgraphs(n, (sg) => foldGraph(sg, ctx, scope));
+      changed ||= inner !== n;
+      nodes.push(inner);
+      continue;
+    }
+    const folded = foldNode(g, n, consts, types, ctx.options['max-elements']);
+    if (!folded) {
+      nodes.push(n);
+      continue;
+    }
+    ctx.count(n.op === 'Constant' ? 'constants-hoisted' : 'nodes-folded');
+    n.outputs.forEach((o, i) => {
+      if (!o) return;
+      consts.set(o, folded[i]);
+      types.set(o, tensorType(folded[i].dtype, folded[i].dims, folded[i].fixed));
+      added.set(o, folded[i]);
+    });
+  }
+  let out = g;
+  if (added.size > 0 || changed) {
+    const inits = new Map([...g.initializers, ...added]);
+    const values = new Map(g.values);
+    for (const [k, t] of addedValues) values.set(k, { name: k, type: t });
+    for (const [k, t] of added) values.set(k, { name: k, type: tensorType(t.dtype, t.dims, t.fixed) });
+    out = updateGraph(g, { nodes, initializers: inits, values });
+  }
+  if (ctx.options.dce) {
+    const fwd = forwardIdentities(out);
+    ctx.count('identities-removed', fwd.removed);
+    const r = eliminateDeadCode(fwd.graph);
+    ctx.count('nodes-removed', r.nodesRemoved);
+    ctx.count('initializers-removed', r.initializersRemoved);
+    out = r.graph;
+  }
+  return out;
+}
 
 /** Thrown by a reference evaluation that refuses the constants: the node stays for run time, where the same error surfaces. */
 class NotFoldable extends Error {}
