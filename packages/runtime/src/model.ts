@@ -42,6 +42,17 @@ export interface RtNode {
   readonly attrs: Readonly<Record<string, RtAttr>>;
   /** Per-layer execution mode, for reporting only (LSTM layers). */
   readonly mode?: RtExecMode;
+  /**
+   * Control-flow nodes only (kernel `If`): the subgraphs by name (`then_branch`, `else_branch`).
+   * Their nodes use the model's one value table and may read any value available where this node runs.
+   */
+  readonly branches?: Readonly<Record<string, RtSubgraph>>;
+}
+
+/** The body of a control-flow node: nodes in a topological order, and the values it yields, in output order. */
+export interface RtSubgraph {
+  readonly nodes: readonly RtNode[];
+  readonly outputs: readonly number[];
 }
 
 export const RT_EXEC_MODES = ['dense', 'sparse'] as const;

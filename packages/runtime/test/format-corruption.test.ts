@@ -69,7 +69,7 @@ describe('binary corruption', () => {
       return codeOf(resealHeader(b));
     };
     expect(patch((v) => v.setUint16(HEADER_FIELDS.versionMajor, 2, true))).toBe('E-RT-VERSION');
-    expect(patch((v) => v.setUint16(HEADER_FIELDS.versionMinor, 1, true))).toBe('E-RT-VERSION');
+    expect(patch((v) => v.setUint16(HEADER_FIELDS.versionMinor, 2, true))).toBe('E-RT-VERSION');
     expect(patch((v) => v.setUint32(HEADER_FIELDS.flags, 4, true))).toBe('E-RT-FLAGS');
     expect(patch((v) => v.setUint32(HEADER_FIELDS.headerSize, 128, true))).toBe('E-RT-HEADER');
     expect(patch((v) => v.setUint8(HEADER_FIELDS.reserved + 3, 1))).toBe('E-RT-HEADER');

@@ -1,13 +1,24 @@
-import { isRuntimeError, RuntimeError } from '../errors.js';
-import type { PreparedGraph } from '../graph/prepare.js';
+import { isRuntimeError, RuntimeError, rtFail } from '../errors.js';
+import type { PreparedBody, PreparedGraph, PreparedNode } from '../graph/prepare.js';
 import type { KernelEnv, StreamSlot } from '../kernels/kernel.js';
+import type { RtValue } from '../model.js';
 import type { RtTensor } from '../tensor.js';
 import { checkProduced } from './io-check.js';
+
+type Env = (RtTensor | undefined)[];
+
+interface RunState {
+  readonly values: readonly RtValue[];
+  readonly prepared: readonly unknown[];
+  readonly kernelEnv: KernelEnv;
+  readonly states: Map<number, StreamSlot> | undefined;
+}
 
 /**
  * Runs the prepared nodes in order over an environment of value slots. `inputs` are already checked.
  * `states` (streams only) gives each stateful node its slot, kept across calls by the caller.
- * Intermediate values are dropped after their last reader.
+ * Intermediate values are dropped after their last reader. A control-flow node runs one of its
+ * branches over the same environment (branches read outer values directly).
  */
 export function executeGraph(
   g: PreparedGraph,
@@ -17,36 +28,76 @@ export function executeGraph(
   states?: Map<number, StreamSlot>,
 ): (RtTensor | undefined)[] {
   const { model, lastUse } = g;
-  const env: (RtTensor | undefined)[] = model.values.map((v) => v.data);
+  const env: Env = model.values.map((v) => v.data);
   for (const [vi, t] of inputs) env[vi] = t;
-  for (const p of g.nodes) {
-    const { node, kernel } = p;
-    const args = node.inputs.map((vi) => (vi === -1 ? null : env[vi]!));
-    let state: StreamSlot | undefined;
-    if (states && kernel.stateful) {
-      state = states.get(p.index);
-      if (!state) states.set(p.index, (state = {}));
+  const run: RunState = { values: model.values, prepared, kernelEnv, states };
+  g.nodes.forEach((p, k) => {
+    runNode(p, env, run);
+    for (const vi of readsOf(p)) if (lastUse[vi] === k && !model.values[vi]!.data) env[vi] = undefined;
+  });
+  return env;
+}
+
+/** What a node reads in its own scope (inputs, and for control flow what its branches read from outside). */
+function readsOf(p: PreparedNode): readonly number[] {
+  if (!p.branches) return p.node.inputs;
+  const out = p.node.inputs.filter((vi) => vi !== -1);
+  for (const b of Object.values(p.branches)) {
+    const local = new Set<number>();
+    for (const q of b.nodes) {
+      for (const vi of readsOf(q)) if (vi !== -1 && !local.has(vi)) out.push(vi);
+      for (const o of q.node.outputs) if (o !== -1) local.add(o);
     }
-    let outs: readonly (RtTensor | null)[];
-    try {
-      outs = kernel.run({ attrs: p.attrs, inputs: args, wanted: p.wanted, nodeName: node.name, prepared: prepared[p.index], env: kernelEnv, ...(state ? { state } : {}) });
-    } catch (e) {
-      if (isRuntimeError(e) && e.field === undefined) {
-        throw new RuntimeError(e.code, `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });
-      }
-      // Typed-array allocation failures: sizes come from the data (a shape tensor, an input), so
-      // they are the user's problem to see, not a crash.
-      if (e instanceof RangeError) throw new RuntimeError('E-RT-EXEC', `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });
-      throw e;
-    }
+    for (const o of b.outputs) if (!local.has(o)) out.push(o);
+  }
+  return out;
+}
+
+function runBody(b: PreparedBody, env: Env, run: RunState): void {
+  b.nodes.forEach((p, k) => {
+    runNode(p, env, run);
+    for (const vi of readsOf(p)) if (vi !== -1 && b.lastUse.get(vi) === k && !run.values[vi]!.data) env[vi] = undefined;
+  });
+}
+
+function runNode(p: PreparedNode, env: Env, run: RunState): void {
+  const { node, kernel } = p;
+  const args = node.inputs.map((vi) => (vi === -1 ? null : env[vi]!));
+  if (p.control) {
+    const cond = args[0];
+    if (!cond || cond.data.length !== 1) rtFail('E-RT-EXEC', `node '${node.name}' (${node.kernel}): the condition must hold one element, got shape [${cond?.shape.join(',')}]`, { field: node.name });
+    const body = p.branches![p.control.choose(args)]!;
+    runBody(body, env, run);
     node.outputs.forEach((vi, k) => {
       if (vi === -1) return;
-      const t = outs[k];
-      if (!t) throw new Error(`kernel ${node.kernel} did not produce requested output ${k} of node '${node.name}'`);
-      checkProduced(t, model.values[vi]!, node.name, states !== undefined);
+      const t = env[body.outputs[k]!]!;
+      checkProduced(t, run.values[vi]!, node.name, run.states !== undefined);
       env[vi] = t;
     });
-    for (const vi of node.inputs) if (vi !== -1 && lastUse[vi] === p.index && !model.values[vi]!.data) env[vi] = undefined;
+    return;
   }
-  return env;
+  let state: StreamSlot | undefined;
+  if (run.states && kernel.stateful) {
+    state = run.states.get(p.index);
+    if (!state) run.states.set(p.index, (state = {}));
+  }
+  let outs: readonly (RtTensor | null)[];
+  try {
+    outs = kernel.run({ attrs: p.attrs, inputs: args, wanted: p.wanted, nodeName: node.name, prepared: run.prepared[p.index], env: run.kernelEnv, ...(state ? { state } : {}) });
+  } catch (e) {
+    if (isRuntimeError(e) && e.field === undefined) {
+      throw new RuntimeError(e.code, `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });
+    }
+    // Typed-array allocation failures: sizes come from the data (a shape tensor, an input), so
+    // they are the user's problem to see, not a crash.
+    if (e instanceof RangeError) throw new RuntimeError('E-RT-EXEC', `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });
+    throw e;
+  }
+  node.outputs.forEach((vi, k) => {
+    if (vi === -1) return;
+    const t = outs[k];
+    if (!t) throw new Error(`kernel ${node.kernel} did not produce requested output ${k} of node '${node.name}'`);
+    checkProduced(t, run.values[vi]!, node.name, run.states !== undefined);
+    env[vi] = t;
+  });
 }

@@ -46,10 +46,10 @@ export class Model {
     this.outputs = runtimeModel.outputs.map(io);
     const bufs = new Set<ArrayBufferLike>();
     for (const v of runtimeModel.values) if (v.data) bufs.add(v.data.data.buffer);
-    for (const n of runtimeModel.nodes) for (const a of Object.values(n.attrs)) if (a.type === 'tensor') bufs.add(a.value.data.buffer);
+    for (const p of this.graph.all) for (const a of Object.values(p.node.attrs)) if (a.type === 'tensor') bufs.add(a.value.data.buffer);
     this.constBuffers = bufs;
     this.env = { matvec: options.matvec ?? 'auto' };
-    this.prepared = this.graph.nodes.map((p) =>
+    this.prepared = this.graph.all.map((p) =>
       p.kernel.prepare?.(
         p.attrs,
         p.node.inputs.map((vi) => (vi === -1 ? null : (runtimeModel.values[vi]!.data ?? null))),
@@ -71,7 +71,7 @@ export class Model {
    * graph declares a fixed length (torch's default export).
    */
   createStream(): Stream {
-    for (const p of this.graph.nodes) {
+    for (const p of this.graph.all) {
       const k = p.kernel;
       if (!k.stateful) continue;
       const node = p.node;

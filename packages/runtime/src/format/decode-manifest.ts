@@ -1,9 +1,9 @@
 import { rtFail } from '../errors.js';
 import { isRtDType, RT_DTYPES, viewData, type RtDType } from '../dtype.js';
-import { RT_ATTR_TYPES, RT_EXEC_MODES, type RtAttr, type RtDim, type RtExecMode, type RtNode, type RtValue, type RuntimeModel } from '../model.js';
+import { RT_ATTR_TYPES, RT_EXEC_MODES, type RtAttr, type RtDim, type RtExecMode, type RtNode, type RtSubgraph, type RtValue, type RuntimeModel } from '../model.js';
 import type { RtTensor } from '../tensor.js';
 import { BLOB_ALIGN } from './header.js';
-import { BLOB_REF_KEYS, MANIFEST_KEYS, NODE_KEYS, VALUE_KEYS } from './manifest-json.js';
+import { BLOB_REF_KEYS, MANIFEST_KEYS, NODE_KEYS, SUBGRAPH_KEYS, VALUE_KEYS } from './manifest-json.js';
 
 type Json = unknown;
 
@@ -128,9 +128,10 @@ function mode(v: Json, field: string): RtExecMode {
 /**
  * Turns parsed manifest JSON into a RuntimeModel, checking its structure, every index, dtype, shape and blob
  * reference. Graph-level rules (kernels, attributes, order) are checked by validateGraph.
- * `blob` is an aligned copy of the blob bytes; `blobFileOffset` maps blob offsets to file offsets for errors.
+ * `blob` is an aligned copy of the blob bytes; `blobFileOffset` maps blob offsets to file offsets for errors;
+ * `minor` is the file's minor format version (branches need 1.1).
  */
-export function decodeManifest(json: Json, blob: ArrayBuffer, blobFileOffset: number): RuntimeModel {
+export function decodeManifest(json: Json, blob: ArrayBuffer, blobFileOffset: number, minor = 0): RuntimeModel {
   const m = obj(json, 'manifest', MANIFEST_KEYS, ['values', 'inputs', 'outputs', 'nodes']);
   const rawValues = arr(m['values'], 'values');
   const n = rawValues.length;
@@ -145,26 +146,44 @@ export function decodeManifest(json: Json, blob: ArrayBuffer, blobFileOffset: nu
   });
   const inputs = arr(m['inputs'], 'inputs').map((x, i) => index(x, n, `inputs[${i}]`, false));
   const outputs = arr(m['outputs'], 'outputs').map((x, i) => index(x, n, `outputs[${i}]`, false));
-  const nodes: RtNode[] = arr(m['nodes'], 'nodes').map((rn, i) => {
-    const f = `nodes[${i}]`;
-    const o = obj(rn, f, NODE_KEYS, ['kernel', 'name', 'inputs', 'outputs', 'attrs']);
-    const attrsJson = o['attrs'];
-    if (!isObj(attrsJson)) rtFail('E-RT-MANIFEST', 'expected an object', { field: `${f}.attrs` });
-    const attrs: Record<string, RtAttr> = {};
-    for (const [k, a] of Object.entries(attrsJson)) {
-      if (k === '__proto__') rtFail('E-RT-ATTR', `attribute name '${k}' is not allowed`, { field: `${f}.attrs` });
-      attrs[k] = attr(a, blob, blobFileOffset, `${f}.attrs.${k}`);
-    }
-    const node: RtNode = {
-      kernel: str(o['kernel'], `${f}.kernel`),
-      name: str(o['name'], `${f}.name`),
-      inputs: arr(o['inputs'], `${f}.inputs`).map((x, j) => index(x, n, `${f}.inputs[${j}]`, true)),
-      outputs: arr(o['outputs'], `${f}.outputs`).map((x, j) => index(x, n, `${f}.outputs[${j}]`, true)),
-      attrs,
-      ...(o['mode'] !== undefined ? { mode: mode(o['mode'], `${f}.mode`) } : {}),
-    };
-    return node;
-  });
+  const decodeNodes = (list: Json, path: string): RtNode[] =>
+    arr(list, path).map((rn, i) => {
+      const f = `${path}[${i}]`;
+      const o = obj(rn, f, NODE_KEYS, ['kernel', 'name', 'inputs', 'outputs', 'attrs']);
+      const attrsJson = o['attrs'];
+      if (!isObj(attrsJson)) rtFail('E-RT-MANIFEST', 'expected an object', { field: `${f}.attrs` });
+      const attrs: Record<string, RtAttr> = {};
+      for (const [k, a] of Object.entries(attrsJson)) {
+        if (k === '__proto__') rtFail('E-RT-ATTR', `attribute name '${k}' is not allowed`, { field: `${f}.attrs` });
+        attrs[k] = attr(a, blob, blobFileOffset, `${f}.attrs.${k}`);
+      }
+      let branches: Record<string, RtSubgraph> | undefined;
+      if (o['branches'] !== undefined) {
+        if (minor < 1) rtFail('E-RT-MANIFEST', 'branches need format 1.1 (this file says 1.0)', { field: `${f}.branches` });
+        const bj = o['branches'];
+        if (!isObj(bj)) rtFail('E-RT-MANIFEST', 'expected an object', { field: `${f}.branches` });
+        branches = {};
+        for (const [b, sj] of Object.entries(bj)) {
+          if (b === '__proto__') rtFail('E-RT-MANIFEST', `branch name '${b}' is not allowed`, { field: `${f}.branches` });
+          const so = obj(sj, `${f}.branches.${b}`, SUBGRAPH_KEYS, SUBGRAPH_KEYS);
+          branches[b] = {
+            nodes: decodeNodes(so['nodes'], `${f}.branches.${b}.nodes`),
+            outputs: arr(so['outputs'], `${f}.branches.${b}.outputs`).map((x, j) => index(x, n, `${f}.branches.${b}.outputs[${j}]`, false)),
+          };
+        }
+      }
+      const node: RtNode = {
+        kernel: str(o['kernel'], `${f}.kernel`),
+        name: str(o['name'], `${f}.name`),
+        inputs: arr(o['inputs'], `${f}.inputs`).map((x, j) => index(x, n, `${f}.inputs[${j}]`, true)),
+        outputs: arr(o['outputs'], `${f}.outputs`).map((x, j) => index(x, n, `${f}.outputs[${j}]`, true)),
+        attrs,
+        ...(o['mode'] !== undefined ? { mode: mode(o['mode'], `${f}.mode`) } : {}),
+        ...(branches ? { branches } : {}),
+      };
+      return node;
+    });
+  const nodes = decodeNodes(m['nodes'], 'nodes');
   let metadata: Record<string, string> | undefined;
   if (m['metadata'] !== undefined) {
     const md = m['metadata'];

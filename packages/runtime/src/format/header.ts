@@ -6,7 +6,7 @@ import { crc32 } from './crc32.js';
  *
  *   0  magic "LSTMCRG\0" (8 bytes)      36 file length
  *   8  version major (u16) = 1          40 CRC-32 of bytes [64, file length)
- *  10  version minor (u16) = 0          44 reserved, 16 zero bytes
+ *  10  version minor (u16) = 0 or 1     44 reserved, 16 zero bytes
  *  12  flags = 0 (all bits reserved)    60 CRC-32 of header bytes [0, 60)
  *  16  header size = 64
  *  20  manifest offset = 64
@@ -15,7 +15,8 @@ import { crc32 } from './crc32.js';
  *  32  blob length (blob ends at file end)
  */
 export const MAGIC = Uint8Array.of(0x4c, 0x53, 0x54, 0x4d, 0x43, 0x52, 0x47, 0x00);
-export const FORMAT_VERSION = { major: 1, minor: 0 } as const;
+/** The newest version this runtime writes and reads; it also reads every older minor of the same major. */
+export const FORMAT_VERSION = { major: 1, minor: 1 } as const;
 export const HEADER_SIZE = 64;
 export const BLOB_ALIGN = 64;
 export const KNOWN_FLAGS = 0;
@@ -36,6 +37,8 @@ export const HEADER_FIELDS = {
 } as const;
 
 export interface Header {
+  /** Minor format version: 1 when the manifest uses 1.1 features (branches), else 0. */
+  readonly minor: number;
   readonly manifestOffset: number;
   readonly manifestLength: number;
   readonly blobOffset: number;
@@ -53,7 +56,7 @@ export function writeHeader(bytes: Uint8Array, h: Header): void {
   bytes.set(MAGIC, 0);
   const F = HEADER_FIELDS;
   v.setUint16(F.versionMajor, FORMAT_VERSION.major, true);
-  v.setUint16(F.versionMinor, FORMAT_VERSION.minor, true);
+  v.setUint16(F.versionMinor, h.minor, true);
   v.setUint32(F.flags, 0, true);
   v.setUint32(F.headerSize, HEADER_SIZE, true);
   v.setUint32(F.manifestOffset, h.manifestOffset, true);
@@ -78,11 +81,12 @@ export function readHeader(bytes: Uint8Array): Header {
   if (u32(F.headerCrc) !== crc32(bytes, 0, F.headerCrc)) rtFail('E-RT-HEADER-CRC', 'header checksum mismatch (corrupt header)', { offset: F.headerCrc });
   const major = v.getUint16(F.versionMajor, true);
   const minor = v.getUint16(F.versionMinor, true);
-  if (major !== FORMAT_VERSION.major || minor !== FORMAT_VERSION.minor) {
-    rtFail('E-RT-VERSION', `format version ${major}.${minor} is not supported (this runtime reads ${FORMAT_VERSION.major}.${FORMAT_VERSION.minor})`, { offset: F.versionMajor });
+  if (major !== FORMAT_VERSION.major || minor > FORMAT_VERSION.minor) {
+    rtFail('E-RT-VERSION', `format version ${major}.${minor} is not supported (this runtime reads ${FORMAT_VERSION.major}.0 to ${FORMAT_VERSION.major}.${FORMAT_VERSION.minor})`, { offset: F.versionMajor });
   }
   if ((u32(F.flags) & ~KNOWN_FLAGS) !== 0) rtFail('E-RT-FLAGS', `unknown flags 0x${u32(F.flags).toString(16)}`, { offset: F.flags });
   const h: Header = {
+    minor,
     manifestOffset: u32(F.manifestOffset),
     manifestLength: u32(F.manifestLength),
     blobOffset: u32(F.blobOffset),

@@ -1,5 +1,5 @@
 /**
- * The JSON manifest of a runtime graph file, as stored (format version 1). See docs/runtime-format.md.
+ * The JSON manifest of a runtime graph file, as stored (format version 1.0; 1.1 adds `branches`). See docs/runtime-format.md.
  * Constants do not appear inline: they reference byte ranges of the blob.
  */
 export interface BlobRef {
@@ -30,6 +30,13 @@ export interface ManifestNode {
   outputs: number[];
   attrs: Record<string, ManifestAttr>;
   mode?: { W: string; R: string };
+  /** Control-flow nodes (format 1.1): subgraphs by name. */
+  branches?: Record<string, ManifestSubgraph>;
+}
+
+export interface ManifestSubgraph {
+  nodes: ManifestNode[];
+  outputs: number[];
 }
 
 export interface Manifest {
@@ -42,5 +49,6 @@ export interface Manifest {
 
 export const MANIFEST_KEYS = ['values', 'inputs', 'outputs', 'nodes', 'metadata'] as const;
 export const VALUE_KEYS = ['name', 'dtype', 'shape', 'data'] as const;
-export const NODE_KEYS = ['kernel', 'name', 'inputs', 'outputs', 'attrs', 'mode'] as const;
+export const NODE_KEYS = ['kernel', 'name', 'inputs', 'outputs', 'attrs', 'mode', 'branches'] as const;
+export const SUBGRAPH_KEYS = ['nodes', 'outputs'] as const;
 export const BLOB_REF_KEYS = ['offset', 'length'] as const;

@@ -36,7 +36,7 @@ export function readRuntimeGraph(bytes: Uint8Array, options: ReadOptions = {}): 
   // A copy with its own buffer: Node's Buffer#slice is a view into a shared pool, so `.buffer` of it
   // would start elsewhere and tensors would be read from the wrong bytes.
   const blob = Uint8Array.prototype.slice.call(bytes, h.blobOffset, h.blobOffset + h.blobLength).buffer;
-  const model = decodeManifest(json, blob, h.blobOffset);
+  const model = decodeManifest(json, blob, h.blobOffset, h.minor);
   prepareGraph(model, options.kernels ?? BUILTIN_KERNELS);
   return model;
 }

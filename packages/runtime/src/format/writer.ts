@@ -1,6 +1,6 @@
 import { rtFail } from '../errors.js';
 import { RT_DTYPES, type RtData } from '../dtype.js';
-import type { RtAttr, RuntimeModel } from '../model.js';
+import type { RtAttr, RtNode, RuntimeModel } from '../model.js';
 import { numel, type RtTensor } from '../tensor.js';
 import { alignUp, BLOB_ALIGN, HEADER_SIZE, writeHeader } from './header.js';
 import type { BlobRef, Manifest, ManifestAttr, ManifestNode, ManifestValue } from './manifest-json.js';
@@ -58,7 +58,7 @@ function encodeAttr(a: RtAttr, blob: BlobBuilder, field: string): ManifestAttr {
   }
 }
 
-/** Serializes a RuntimeModel to runtime graph bytes (format version 1). */
+/** Serializes a RuntimeModel to runtime graph bytes: format 1.0, or 1.1 when a node has branches (so older readers refuse it by version). */
 export function writeRuntimeGraph(model: RuntimeModel): Uint8Array {
   assertLittleEndianHost();
   const blob = new BlobBuilder();
@@ -71,13 +71,24 @@ export function writeRuntimeGraph(model: RuntimeModel): Uint8Array {
     }
     return mv;
   });
-  const nodes: ManifestNode[] = model.nodes.map((n, i) => {
-    const attrs: Record<string, ManifestAttr> = {};
-    for (const [k, a] of Object.entries(n.attrs)) attrs[k] = encodeAttr(a, blob, `nodes[${i}].attrs.${k}`);
-    const mn: ManifestNode = { kernel: n.kernel, name: n.name, inputs: [...n.inputs], outputs: [...n.outputs], attrs };
-    if (n.mode) mn.mode = { W: n.mode.W, R: n.mode.R };
-    return mn;
-  });
+  let branches = false;
+  const encodeNodes = (list: readonly RtNode[], path: string): ManifestNode[] =>
+    list.map((n, i) => {
+      const attrs: Record<string, ManifestAttr> = {};
+      for (const [k, a] of Object.entries(n.attrs)) attrs[k] = encodeAttr(a, blob, `${path}[${i}].attrs.${k}`);
+      const mn: ManifestNode = { kernel: n.kernel, name: n.name, inputs: [...n.inputs], outputs: [...n.outputs], attrs };
+      if (n.mode) mn.mode = { W: n.mode.W, R: n.mode.R };
+      if (n.branches) {
+        branches = true;
+        mn.branches = {};
+        for (const b of Object.keys(n.branches).sort()) {
+          const sg = n.branches[b]!;
+          mn.branches[b] = { nodes: encodeNodes(sg.nodes, `${path}[${i}].branches.${b}.nodes`), outputs: [...sg.outputs] };
+        }
+      }
+      return mn;
+    });
+  const nodes = encodeNodes(model.nodes, 'nodes');
   const manifest: Manifest = { values, inputs: [...model.inputs], outputs: [...model.outputs], nodes };
   if (model.metadata) manifest.metadata = { ...model.metadata };
   const json = new TextEncoder().encode(JSON.stringify(manifest));
@@ -87,6 +98,6 @@ export function writeRuntimeGraph(model: RuntimeModel): Uint8Array {
   const out = new Uint8Array(fileLength);
   out.set(json, HEADER_SIZE);
   blob.writeInto(out, blobOffset);
-  writeHeader(out, { manifestOffset: HEADER_SIZE, manifestLength: json.length, blobOffset, blobLength: blob.size, fileLength });
+  writeHeader(out, { minor: branches ? 1 : 0, manifestOffset: HEADER_SIZE, manifestLength: json.length, blobOffset, blobLength: blob.size, fileLength });
   return out;
 }

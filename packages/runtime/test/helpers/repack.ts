@@ -10,13 +10,13 @@ export function splitFile(bytes: Uint8Array): { manifest: string; blob: Uint8Arr
   return { manifest: new TextDecoder().decode(bytes.subarray(HEADER_SIZE, HEADER_SIZE + mLen)), blob: bytes.slice(bOff, bOff + bLen) };
 }
 
-export function sealFile(manifest: Uint8Array | string, blob: Uint8Array): Uint8Array {
+export function sealFile(manifest: Uint8Array | string, blob: Uint8Array, minor = 0): Uint8Array {
   const json = typeof manifest === 'string' ? new TextEncoder().encode(manifest) : manifest;
   const blobOffset = alignUp(HEADER_SIZE + json.length, BLOB_ALIGN);
   const out = new Uint8Array(blobOffset + blob.length);
   out.set(json, HEADER_SIZE);
   out.set(blob, blobOffset);
-  writeHeader(out, { manifestOffset: HEADER_SIZE, manifestLength: json.length, blobOffset, blobLength: blob.length, fileLength: out.length });
+  writeHeader(out, { minor, manifestOffset: HEADER_SIZE, manifestLength: json.length, blobOffset, blobLength: blob.length, fileLength: out.length });
   return out;
 }
 
