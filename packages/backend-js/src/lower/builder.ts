@@ -54,6 +54,10 @@ export interface ModelBuilder {
   isConstant(v: number): boolean;
   constantOf(v: number): RtTensor | undefined;
   emit(n: NodeSpec): void;
+  /** Appends a node as it is (control flow: no kernel to check or fold with). */
+  emitRaw(n: RtNode): void;
+  /** Runs `f` with emitted nodes going to `sink` (a branch being lowered) instead of the current list. */
+  withSink<T>(sink: RtNode[], f: () => T): T;
   readonly kernels: KernelRegistry;
 }
 
@@ -67,6 +71,7 @@ export function createBuilder(opts: BuilderOptions = {}): ModelBuilder {
   const foldLimit = opts.foldLimit ?? 1 << 22;
   const values: RtValue[] = [];
   const nodes: RtNode[] = [];
+  let target = nodes;
   const byName = new Map<string, number>();
   let counter = 0;
 
@@ -136,7 +141,19 @@ export function createBuilder(opts: BuilderOptions = {}): ModelBuilder {
           return;
         }
       }
-      nodes.push(node);
+      target.push(node);
+    },
+    emitRaw(n) {
+      target.push(n);
+    },
+    withSink(sink, f) {
+      const saved = target;
+      target = sink;
+      try {
+        return f();
+      } finally {
+        target = saved;
+      }
     },
   };
   return builder;

@@ -3,10 +3,12 @@ import {
   type Dim,
   type Graph,
   type Location,
+  type Tensor,
   type TensorType,
   fail,
   isKnownOp,
   isStaticShape,
+  localDefinitions,
   opDef,
   parseAttrs,
   verifyGraph,
@@ -17,6 +19,7 @@ import { finalizeModel } from './finalize.js';
 import { loweringRule } from './rules.js';
 import type { FixedNumerics, RuleContext } from './rule.js';
 import { irToRtTensor, requireRtDType } from './tensors.js';
+import { lowerIf } from './lower-if.js';
 
 export interface LowerOptions {
   /** Model file name for diagnostics. */
@@ -42,7 +45,8 @@ function rtShape(name: string, t: TensorType): RtDim[] | null {
 
 /**
  * Lowers a typed IR graph into a runtime graph: every node through its lowering rule (rules.ts),
- * constants folded, nodes nothing needs removed. Opaque (unknown) ops are refused by name.
+ * constants folded, nodes nothing needs removed; If nodes lower their branches recursively
+ * (lower-if.ts). Opaque (unknown) ops are refused by name, inside branches too.
  */
 export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel {
   const file = opts.file;
@@ -50,48 +54,134 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
     const errs = verifyGraph(g, { file });
     if (errs.length) throw new DiagnosticError(errs[0]!);
   }
-  for (const n of g.nodes)
-    if (!isKnownOp(n.op, n.domain))
-      fail('E-JS-UNSUPPORTED-OP', `the JS backend has no kernel for op '${n.op}' of domain '${n.domain || 'ai.onnx'}'`, { file, node: n.name, field: n.op });
-
   const b = createBuilder({ file, kernels: opts.kernels, foldLimit: opts.foldLimit });
-  const producers = new Map(g.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
-  const fixed: FixedNumerics | undefined = opts.fixed && { ...opts.fixed, initializer: (name) => g.initializers.get(name), producer: (name) => producers.get(name) };
-  const typeOf = (name: string, loc: Location): TensorType => {
-    const v = g.values.get(name);
-    if (!v) fail('E-IR-NO-TYPE', `value '${name}' has no type`, { ...loc, field: name });
-    return v.type;
-  };
+  const main: Scope = { graph: g, names: new Map() };
+  const reserved = new Set([...g.inputs, ...localDefinitions(g)]);
+  const lw: Lowering = { b, opts, reserved };
   // A graph input with an initializer is a constant with a default value (ONNX IR >= 4); like
   // onnxruntime when it is not fed, the runtime graph keeps it constant.
   const inputs: number[] = [];
   for (const name of g.inputs) {
     if (g.initializers.has(name)) continue;
-    const t = typeOf(name, { file });
-    inputs.push(b.define(name, requireRtDType(t.dtype, { file, field: name }), rtShape(name, t)));
+    const t = typeOf(main, name, { file });
+    const vi = b.define(name, requireRtDType(t.dtype, { file, field: name }), rtShape(name, t));
+    main.names.set(name, vi);
+    inputs.push(vi);
   }
-  const valueOf = (name: string, loc: Location): number => {
-    const v = b.lookup(name);
-    if (v !== undefined) return v;
-    const init = g.initializers.get(name);
-    if (!init) throw new Error(`lowering: value '${name}' is not defined before use`);
-    return b.constant(name, irToRtTensor(init, { ...loc, field: name }));
-  };
-
-  for (const node of g.nodes) {
-    const loc: Location = { file, node: node.name };
-    if (foldShapeFacts(b, g, node)) continue;
-    const def = opDef(node.op, node.domain)!;
-    const rule = loweringRule(node.op, node.domain);
-    if (!rule) fail('E-JS-UNSUPPORTED-OP', `the JS backend has no kernel for op '${node.op}'`, { ...loc, field: node.op });
-    const ctx = ruleContext(b, node, parseAttrs(node, def, loc), g.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? g.opsets[''] ?? 22, loc, valueOf, typeOf, fixed);
-    rule(ctx);
-  }
-
-  const outputs = g.outputs.map((name) => valueOf(name, { file, field: name }));
+  lowerNodes(lw, main);
+  const outputs = g.outputs.map((name) => valueOf(lw, main, name, { file, field: name }));
   const metadata: Record<string, string> = { producer: 'lstmc', graph: g.name };
   for (const [k, v] of Object.entries(g.metadata)) if (k.startsWith('onnx.')) metadata[k] = v;
   return finalizeModel({ values: b.values, nodes: b.nodes, inputs, outputs, metadata });
+}
+
+/** Ops with subgraphs that lstmc does not run; named in the refusal. */
+const CONTROL_FLOW_OPS = new Set(['Loop', 'Scan', 'SequenceMap']);
+
+/** One graph being lowered (the main graph or an If branch) and the graphs enclosing it. */
+interface Scope {
+  readonly graph: Graph;
+  readonly parent?: Scope;
+  /** IR value name -> runtime value index, for what this graph defines. */
+  readonly names: Map<string, number>;
+}
+
+interface Lowering {
+  readonly b: ModelBuilder;
+  readonly opts: LowerOptions;
+  /** Names the main graph defines: branch values never take them (graph outputs keep their names). */
+  readonly reserved: ReadonlySet<string>;
+}
+
+function findScope(scope: Scope, name: string): Scope | undefined {
+  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.names.has(name) || s.graph.initializers.has(name)) return s;
+  return undefined;
+}
+
+function typeOf(scope: Scope, name: string, loc: Location): TensorType {
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    const v = s.graph.values.get(name);
+    if (v) return v.type;
+  }
+  fail('E-IR-NO-TYPE', `value '${name}' has no type`, { ...loc, field: name });
+}
+
+/** A runtime name for a value a branch defines: its IR name unless the model already uses it. */
+function runtimeName(lw: Lowering, scope: Scope, name: string): string {
+  if (!scope.parent) return name;
+  return lw.reserved.has(name) || lw.b.lookup(name) !== undefined ? lw.b.fresh(name) : name;
+}
+
+function valueOf(lw: Lowering, scope: Scope, name: string, loc: Location): number {
+  const s = findScope(scope, name);
+  if (!s) throw new Error(`lowering: value '${name}' is not defined before use`);
+  const have = s.names.get(name);
+  if (have !== undefined) return have;
+  const v = lw.b.constant(runtimeName(lw, s, name), irToRtTensor(s.graph.initializers.get(name)!, { ...loc, field: name }));
+  s.names.set(name, v);
+  return v;
+}
+
+function defineOutput(lw: Lowering, scope: Scope, name: string, loc: Location): number {
+  const have = scope.names.get(name);
+  if (have !== undefined) return have;
+  const t = typeOf(scope, name, loc);
+  const v = lw.b.define(runtimeName(lw, scope, name), requireRtDType(t.dtype, { ...loc, field: name }), rtShape(name, t));
+  scope.names.set(name, v);
+  return v;
+}
+
+function lowerNodes(lw: Lowering, scope: Scope): void {
+  const { b, opts } = lw;
+  const g = scope.graph;
+  const producers = new Map(g.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const initializer = (name: string): Tensor | undefined => findScope(scope, name)?.graph.initializers.get(name);
+  const fixed: FixedNumerics | undefined = opts.fixed && { ...opts.fixed, initializer, producer: (name) => producers.get(name) };
+  for (const node of g.nodes) {
+    const loc: Location = { file: opts.file, node: node.name };
+    // Checked as nodes are lowered: a branch that a known condition never takes may hold anything.
+    if (!isKnownOp(node.op, node.domain))
+      fail(
+        'E-JS-UNSUPPORTED-OP',
+        CONTROL_FLOW_OPS.has(node.op) && !node.domain
+          ? `the JS backend does not implement control flow op '${node.op}' (only If)`
+          : `the JS backend has no kernel for op '${node.op}' of domain '${node.domain || 'ai.onnx'}'`,
+        { ...loc, field: node.op },
+      );
+    if (node.op === 'If' && !node.domain) {
+      lowerIf(node, loc, {
+        cond: () => valueOf(lw, scope, node.inputs[0]!, loc),
+        branch: (sub, sink) => {
+          const inner: Scope = { graph: sub, parent: scope, names: new Map() };
+          if (sink) b.withSink(sink, () => lowerNodes(lw, inner));
+          else lowerNodes(lw, inner);
+          return sub.outputs.map((o) => valueOf(lw, inner, o, { ...loc, field: o }));
+        },
+        output: (i) => (node.outputs[i] ? defineOutput(lw, scope, node.outputs[i]!, loc) : -1),
+        alias: (i, v) => scope.names.set(node.outputs[i]!, v),
+        isGraphOutput: (i) => !scope.parent && g.outputs.includes(node.outputs[i] ?? ''),
+        b,
+      });
+      continue;
+    }
+    if (foldShapeFacts(lw, scope, node)) continue;
+    const def = opDef(node.op, node.domain)!;
+    const rule = loweringRule(node.op, node.domain);
+    if (!rule) fail('E-JS-UNSUPPORTED-OP', `the JS backend has no kernel for op '${node.op}'`, { ...loc, field: node.op });
+    const ctx = ruleContext(
+      b,
+      node,
+      parseAttrs(node, def, loc),
+      g.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? g.opsets[''] ?? 22,
+      loc,
+      (name, at) => valueOf(lw, scope, name, at),
+      (name, at) => typeOf(scope, name, at),
+      (name, at) => defineOutput(lw, scope, name, at),
+      (name, v) => scope.names.set(name, v),
+      fixed,
+    );
+    rule(ctx);
+  }
 }
 
 /**
@@ -99,12 +189,12 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
  * knows as numbers (Shape of a static shape, Gather/Concat/Cast of those) needs not run: its
  * outputs become constants. Returns whether it did.
  */
-function foldShapeFacts(b: ModelBuilder, g: Graph, node: Graph['nodes'][number]): boolean {
-  if (node.op === 'Constant' || node.op === 'LSTM') return false;
+function foldShapeFacts(lw: Lowering, scope: Scope, node: Graph['nodes'][number]): boolean {
+  if (node.op === 'Constant' || node.op === 'LSTM' || node.op === 'If') return false;
   const facts: [string, RtTensor][] = [];
   for (const o of node.outputs) {
     if (!o) continue;
-    const v = g.values.get(o);
+    const v = scope.graph.values.get(o);
     const sv = v?.shapeValue;
     const shape = v?.type.shape;
     if (!v || !sv || !sv.every((d): d is number => typeof d === 'number') || !isStaticShape(shape) || shape.length > 1) return false;
@@ -113,7 +203,7 @@ function foldShapeFacts(b: ModelBuilder, g: Graph, node: Graph['nodes'][number])
     facts.push([o, { dtype: v.type.dtype, shape: [...shape], data }]);
   }
   if (facts.length === 0) return false;
-  for (const [name, t] of facts) b.constant(name, t);
+  for (const [name, t] of facts) scope.names.set(name, lw.b.constant(runtimeName(lw, scope, name), t));
   return true;
 }
 
@@ -125,6 +215,8 @@ function ruleContext(
   loc: Location,
   valueOf: (name: string, loc: Location) => number,
   typeOf: (name: string, loc: Location) => TensorType,
+  defineOutput: (name: string, loc: Location) => number,
+  bind: (name: string, v: number) => void,
   fixed?: FixedNumerics,
 ): RuleContext {
   const inName = (i: number) => node.inputs[i] ?? '';
@@ -136,18 +228,11 @@ function ruleContext(
     opset,
     loc,
     input: (i) => (inName(i) ? valueOf(inName(i), loc) : -1),
-    output: (i) => {
-      const name = outName(i);
-      if (!name) return -1;
-      const have = b.lookup(name);
-      if (have !== undefined) return have;
-      const t = typeOf(name, loc);
-      return b.define(name, requireRtDType(t.dtype, { ...loc, field: name }), rtShape(name, t));
-    },
+    output: (i) => (outName(i) ? defineOutput(outName(i), loc) : -1),
     inputType: (i) => (inName(i) ? typeOf(inName(i), loc) : undefined),
     constant: (i) => (inName(i) ? b.constantOf(valueOf(inName(i), loc)) : undefined),
     setConstant: (i, t) => {
-      b.constant(outName(i), irToRtTensor(t, loc));
+      bind(outName(i), b.constant(b.lookup(outName(i)) === undefined ? outName(i) : b.fresh(outName(i)), irToRtTensor(t, loc)));
     },
     temp: (base, dtype, shape) => b.define(b.fresh(base), dtype, shape),
     constantValue: (base, t) => b.constant(b.fresh(`${node.name}.${base}`), t),
