@@ -1,10 +1,12 @@
-import { LSTM_INPUTS, opDef, zeroFraction, type Graph, type Node, type Tensor, type Dim } from '@lstmc/ir';
+import { LSTM_INPUTS, nodeSubgraphs, opDef, zeroFraction, type Graph, type Node, type Tensor, type Dim } from '@lstmc/ir';
 import type { InferProblem } from './load-model.js';
 import { PLACEMENT_COLUMNS, partitionGraph, placementRow, placementTable, stageOrder, type NodePlacement } from '@lstmc/backend-accel';
 import { formatReportTable } from '@lstmc/passes';
 
 export interface LstmReport {
   readonly node: string;
+  /** Where the node is: '' in the main graph, else the path of subgraphs (`If 'n' then_branch / ...`). */
+  readonly scope: string;
   readonly direction: string;
   readonly inputSize: Dim;
   readonly hiddenSize: Dim;
@@ -23,7 +25,7 @@ export interface InspectReport {
   readonly initializers: number;
   readonly opCounts: Readonly<Record<string, number>>;
   readonly lstms: readonly LstmReport[];
-  readonly unsupported: readonly { node: string; op: string; domain: string }[];
+  readonly unsupported: readonly { node: string; op: string; domain: string; scope: string }[];
   /** Nodes whose type inference failed (what `run` and `compile` would refuse), with the diagnostic. */
   readonly inferenceErrors: readonly { node: string; op: string; code: string; message: string }[];
   /** Values whose element type is unknown, with the node that produces them. */
@@ -32,19 +34,37 @@ export interface InspectReport {
   readonly placement: { readonly summary: string; readonly nodes: readonly NodePlacement[]; readonly stages: readonly string[] };
 }
 
-function constantOf(g: Graph, name: string): Tensor | undefined {
-  return name ? g.initializers.get(name) : undefined;
+/** A graph seen from inside: its own values first, then those of the graphs enclosing it. */
+interface View {
+  readonly graphs: readonly Graph[];
+  readonly scope: string;
 }
 
-function lstmReport(g: Graph, n: Node): LstmReport {
-  const W = constantOf(g, n.inputs[1]);
-  const R = constantOf(g, n.inputs[2]);
-  const wType = g.values.get(n.inputs[1])?.type.shape;
-  const rType = g.values.get(n.inputs[2])?.type.shape;
+function lookup<T>(v: View, f: (g: Graph) => T | undefined): T | undefined {
+  for (let i = v.graphs.length - 1; i >= 0; i--) {
+    const r = f(v.graphs[i]!);
+    if (r !== undefined) return r;
+  }
+  return undefined;
+}
+
+function constantOf(v: View, name: string): Tensor | undefined {
+  return name ? lookup(v, (g) => g.initializers.get(name)) : undefined;
+}
+
+function shapeOf(v: View, name: string): readonly Dim[] | undefined {
+  return lookup(v, (g) => g.values.get(name))?.type.shape;
+}
+
+function lstmReport(v: View, n: Node): LstmReport {
+  const W = constantOf(v, n.inputs[1]);
+  const R = constantOf(v, n.inputs[2]);
+  const wType = shapeOf(v, n.inputs[1]);
+  const rType = shapeOf(v, n.inputs[2]);
   let params = 0;
   n.inputs.forEach((name, i) => {
     if (!name || i === 0 || i === 4 || i === 5 || i === 6) return;
-    const s = g.values.get(name)?.type.shape;
+    const s = shapeOf(v, name);
     if (s && s.every((d) => typeof d === 'number')) params += (s as number[]).reduce((a, b) => a * b, 1);
   });
   const attrs: Record<string, unknown> = {};
@@ -53,6 +73,7 @@ function lstmReport(g: Graph, n: Node): LstmReport {
   n.inputs.forEach((v, i) => v && (inputs[LSTM_INPUTS[i]] = v));
   return {
     node: n.name,
+    scope: v.scope,
     direction: (n.attrs.direction?.value as string | undefined) ?? 'forward',
     inputSize: wType?.[2] ?? '?',
     hiddenSize: rType?.[2] ?? '?',
@@ -64,6 +85,19 @@ function lstmReport(g: Graph, n: Node): LstmReport {
   };
 }
 
+/** Visits the nodes of `g` and of its subgraphs (If branches, Loop bodies), each with its view. */
+function walk(v: View, visit: (n: Node, v: View) => void): void {
+  const g = v.graphs[v.graphs.length - 1]!;
+  for (const n of g.nodes) {
+    visit(n, v);
+    for (const { attr, index, graph } of nodeSubgraphs(n)) {
+      const here = `${n.op} '${n.name}' ${attr}${index === undefined ? '' : `[${index}]`}`;
+      walk({ graphs: [...v.graphs, graph], scope: v.scope ? `${v.scope} / ${here}` : here }, visit);
+    }
+  }
+}
+
+/** The report of a typed graph, subgraphs included (op counts, LSTMs and opaque ops inside If branches). */
 export function inspectGraph(g: Graph, problems: readonly InferProblem[] = []): InspectReport {
   const io = (names: readonly string[]) =>
     names.map((name) => {
@@ -71,10 +105,15 @@ export function inspectGraph(g: Graph, problems: readonly InferProblem[] = []): 
       return { name, dtype: t?.dtype ?? 'unknown', shape: t?.shape ? [...t.shape] : null };
     });
   const opCounts: Record<string, number> = {};
-  for (const n of g.nodes) {
+  const lstms: LstmReport[] = [];
+  const unsupported: { node: string; op: string; domain: string; scope: string }[] = [];
+  walk({ graphs: [g], scope: '' }, (n, v) => {
     const k = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.op}` : n.op;
     opCounts[k] = (opCounts[k] ?? 0) + 1;
-  }
+    const known = opDef(n.op, n.domain);
+    if (n.op === 'LSTM' && known) lstms.push(lstmReport(v, n));
+    if (!known) unsupported.push({ node: n.name, op: n.op, domain: n.domain, scope: v.scope });
+  });
   return {
     graph: g.name,
     opsets: { ...g.opsets },
@@ -82,8 +121,8 @@ export function inspectGraph(g: Graph, problems: readonly InferProblem[] = []): 
     outputs: io(g.outputs),
     initializers: g.initializers.size,
     opCounts: Object.fromEntries(Object.entries(opCounts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-    lstms: g.nodes.filter((n) => n.op === 'LSTM' && opDef(n.op, n.domain)).map((n) => lstmReport(g, n)),
-    unsupported: g.nodes.filter((n) => !opDef(n.op, n.domain)).map((n) => ({ node: n.name, op: n.op, domain: n.domain })),
+    lstms,
+    unsupported,
     inferenceErrors: problems.map((p) => ({ node: p.node.name, op: p.node.op, code: p.diagnostic.code, message: p.diagnostic.message })),
     untyped: untypedValues(g),
     placement: placementOf(g),
@@ -123,7 +162,7 @@ export function formatInspect(r: InspectReport, file: string): string {
   L.push('ops:');
   for (const [op, c] of Object.entries(r.opCounts)) L.push(`  ${op.padEnd(18)} ${c}`);
   for (const l of r.lstms) {
-    L.push(`LSTM ${l.node}:`);
+    L.push(`LSTM ${l.node}:${l.scope ? ` (in ${l.scope})` : ''}`);
     L.push(`  direction: ${l.direction}   input size I: ${l.inputSize}   hidden size H: ${l.hiddenSize}   layout: ${l.layout}`);
     L.push(`  parameters: ${l.parameters}`);
     L.push(`  weight sparsity: W ${pct(l.weightSparsity.W)}   R ${pct(l.weightSparsity.R)}`);
@@ -132,7 +171,7 @@ export function formatInspect(r: InspectReport, file: string): string {
   }
   if (r.unsupported.length) {
     L.push('unsupported (opaque) ops:');
-    for (const u of r.unsupported) L.push(`  ${u.domain ? `${u.domain}.` : ''}${u.op}  node '${u.node}'`);
+    for (const u of r.unsupported) L.push(`  ${u.domain ? `${u.domain}.` : ''}${u.op}  node '${u.node}'${u.scope ? ` (in ${u.scope})` : ''}`);
   }
   if (r.inferenceErrors.length) {
     L.push('nodes that fail type inference (run and compile stop at the first):');

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, REPO } from './helpers.js';
+
+/** packages/ir/test/fixtures/if: built by gen_if.py, expected outputs from onnxruntime. */
+const DIR = join(REPO, 'packages/ir/test/fixtures/if');
+const MODELS = ['if_input', 'if_nested', 'if_lstm', 'if_const', 'if_shape'];
+const tmp = () => mkdtempSync(join(tmpdir(), 'lstmc-if-'));
+const sets = (m: string) =>
+  readdirSync(join(DIR, m))
+    .filter((d) => d.startsWith('test_data_set_'))
+    .map((d) => join(DIR, m, d));
+
+function maxErrors(stdout: string): number[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => Number(/max abs error (\S+)/.exec(l)![1]));
+}
+
+describe('If models through the CLI', () => {
+  for (const m of MODELS) {
+    it(`${m}: run (-O js) and compile --target js then run the .lrg match onnxruntime within 1e-5`, async () => {
+      const lrg = join(tmp(), `${m}.lrg`);
+      const c = await cli('compile', join(DIR, m, 'model.onnx'), '--target', 'js', '-o', lrg);
+      expect(c.stderr).toBe('');
+      expect(c.code).toBe(0);
+      for (const data of sets(m)) {
+        for (const model of [join(DIR, m, 'model.onnx'), lrg]) {
+          const r = await cli('run', model, '--data', data, '--check');
+          expect(r.stderr).toBe('');
+          expect(r.code).toBe(0);
+          for (const e of maxErrors(r.stdout)) expect(e).toBeLessThanOrEqual(1e-5);
+        }
+      }
+    });
+  }
+
+  it('ir after fold shows no If when the condition is constant', async () => {
+    const out = await cli('compile', join(DIR, 'if_const/model.onnx'), '--target', 'js', '-o', join(tmp(), 'c.lrg'), '--print-ir-after', 'fold');
+    expect(out.code).toBe(0);
+    expect(out.stderr + out.stdout).toMatch(/graph @if_const/);
+    expect(out.stderr + out.stdout).not.toMatch(/ If\(/);
+  });
+
+  it('compile --target accel refuses an If left on a run-time condition, naming it', async () => {
+    const r = await cli('compile', join(DIR, 'if_lstm/model.onnx'), '--target', 'accel', '-o', join(tmp(), 'x.lxb'));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error\[E-ACCEL-UNSUPPORTED\]: .*node 'branchy'/);
+  });
+
+  it('prune writes an ONNX model with its If subgraphs intact (still equal to onnxruntime on the original)', async () => {
+    const out = join(tmp(), 'pruned.onnx');
+    expect((await cli('prune', join(DIR, 'if_lstm/model.onnx'), '--sparsity', '0.5', '-o', out)).code).toBe(0);
+    for (const data of sets('if_lstm')) {
+      const r = await cli('run', out, '--data', data, '--check');
+      expect(r.code).toBe(0);
+      for (const e of maxErrors(r.stdout)) expect(e).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it('inspect lists the LSTMs inside If branches, and opaque ops in branches by node', async () => {
+    const r = await cli('inspect', join(DIR, 'if_lstm/model.onnx'), '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.lstms.map((l: { node: string; scope: string }) => [l.node, l.scope])).toEqual([
+      ['bw_lstm', "If 'branchy' else_branch"],
+      ['fw_lstm', "If 'branchy' then_branch"],
+    ]);
+    expect(j.lstms[0]).toMatchObject({ direction: 'reverse', inputSize: 3, hiddenSize: 4 });
+    expect(j.lstms[1].parameters).toBe(16 * 3 + 16 * 4);
+    expect(j.opCounts).toEqual({ If: 1, LSTM: 2, Squeeze: 2 });
+    const t = await cli('inspect', join(DIR, '_error_opaque_in_branch/model.onnx'));
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain("Det  node 'inner_det' (in If 'opaque_inside' else_branch)");
+    const loop = await cli('inspect', join(DIR, '_error_loop/model.onnx'));
+    expect(loop.code).toBe(0);
+    expect(loop.stdout).toContain("Loop  node 'repeat'");
+  });
+
+  it('inspect reports a model whose branches cannot be typed instead of refusing it', async () => {
+    const r = await cli('inspect', join(DIR, '_error_branch_count/model.onnx'), '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.inferenceErrors).toEqual([expect.objectContaining({ code: 'E-IR-IF-BRANCHES', node: 'mismatch', op: 'If' })]);
+    expect(j.outputs).toEqual([{ name: 'y', dtype: 'f32', shape: [3] }]);
+  });
+
+  for (const dir of readdirSync(DIR).filter((d) => d.startsWith('_error_') && existsSync(join(DIR, d, 'expected.txt')))) {
+    const want = Object.fromEntries(
+      readFileSync(join(DIR, dir, 'expected.txt'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(': ') as [string, string]),
+    );
+    it(`${dir}: compile and run fail with one line error[${want.code}] naming node '${want.node}'`, async () => {
+      for (const argv of [
+        ['compile', join(DIR, dir, 'model.onnx'), '--target', 'js', '-o', join(tmp(), 'x.lrg')],
+        ['run', join(DIR, dir, 'model.onnx'), '--data', tmp()],
+      ]) {
+        const r = await cli(...argv);
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(new RegExp(`^error\\[${want.code}\\]: .*node '${want.node}'`));
+      }
+    });
+  }
+});
