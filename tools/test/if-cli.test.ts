@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { errorCases } from '@lstmc/testing';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, REPO } from './helpers.js';
@@ -89,13 +90,7 @@ describe('If models through the CLI', () => {
     expect(j.outputs).toEqual([{ name: 'y', dtype: 'f32', shape: [3] }]);
   });
 
-  for (const dir of readdirSync(DIR).filter((d) => d.startsWith('_error_') && existsSync(join(DIR, d, 'expected.txt')))) {
-    const want = Object.fromEntries(
-      readFileSync(join(DIR, dir, 'expected.txt'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => l.split(': ') as [string, string]),
-    );
+  for (const { dir, expected: want } of errorCases(DIR)) {
     it(`${dir}: compile and run fail with one line error[${want.code}] naming node '${want.node}'`, async () => {
       for (const argv of [
         ['compile', join(DIR, dir, 'model.onnx'), '--target', 'js', '-o', join(tmp(), 'x.lrg')],

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inferTypes, isDiagnosticError, loadOnnxFile, parseGraph, printGraphWithResources } from '@lstmc/ir';
 import { createModel, loadModel, readRuntimeGraph, writeRuntimeGraph, type RtNode, type RuntimeModel, type RtTensor } from '@lstmc/runtime';
 import { describe, expect, it } from 'vitest';
+import { errorCases } from '@lstmc/testing';
 import { lowerToRuntime } from '../src/index.js';
 import { REPO, maxAbsDiff, readPbs } from './helpers.js';
 
@@ -96,13 +97,7 @@ describe('If through the JS backend and runtime, against onnxruntime', () => {
     }
   });
 
-  for (const dir of readdirSync(DIR).filter((d) => d.startsWith('_error_') && existsSync(join(DIR, d, 'expected.txt')))) {
-    const expected = Object.fromEntries(
-      readFileSync(join(DIR, dir, 'expected.txt'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => l.split(': ') as [string, string]),
-    );
+  for (const { dir, expected } of errorCases(DIR)) {
     it(`${dir}: one-line ${expected.code} naming node '${expected.node}'`, () => {
       let err: unknown;
       try {

@@ -1,2 +1,3 @@
 export * from './rng.js';
 export * from './compare.js';
+export * from './error-cases.js';
