@@ -33,30 +33,15 @@ export function executeGraph(
   const run: RunState = { values: model.values, prepared, kernelEnv, states };
   g.nodes.forEach((p, k) => {
     runNode(p, env, run);
-    for (const vi of readsOf(p)) if (lastUse[vi] === k && !model.values[vi]!.data) env[vi] = undefined;
+    for (const vi of p.reads) if (lastUse[vi] === k && !model.values[vi]!.data) env[vi] = undefined;
   });
   return env;
-}
-
-/** What a node reads in its own scope (inputs, and for control flow what its branches read from outside). */
-function readsOf(p: PreparedNode): readonly number[] {
-  if (!p.branches) return p.node.inputs;
-  const out = p.node.inputs.filter((vi) => vi !== -1);
-  for (const b of Object.values(p.branches)) {
-    const local = new Set<number>();
-    for (const q of b.nodes) {
-      for (const vi of readsOf(q)) if (vi !== -1 && !local.has(vi)) out.push(vi);
-      for (const o of q.node.outputs) if (o !== -1) local.add(o);
-    }
-    for (const o of b.outputs) if (!local.has(o)) out.push(o);
-  }
-  return out;
 }
 
 function runBody(b: PreparedBody, env: Env, run: RunState): void {
   b.nodes.forEach((p, k) => {
     runNode(p, env, run);
-    for (const vi of readsOf(p)) if (vi !== -1 && b.lastUse.get(vi) === k && !run.values[vi]!.data) env[vi] = undefined;
+    for (const vi of p.reads) if (b.lastUse.get(vi) === k && !run.values[vi]!.data) env[vi] = undefined;
   });
 }
 

@@ -18,6 +18,8 @@ export interface PreparedNode {
   readonly attrs: any;
   /** Requested outputs, one flag per output slot. */
   readonly wanted: readonly boolean[];
+  /** Every value the node reads: its inputs, and for control flow what its branches read from outside them. */
+  readonly reads: readonly number[];
   readonly control?: ControlFlowDef;
   readonly branches?: Readonly<Record<string, PreparedBody>>;
 }
@@ -160,7 +162,8 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
           branches[b] = prepareBody(sg.nodes, sg.outputs, avail.slice(), `${f}.branches.${b}.nodes`, `${f}.branches.${b}.outputs`);
         }
       }
-      for (const vi of outerReads(node)) lastUse.set(vi, ni);
+      const reads = outerReads(node);
+      for (const vi of reads) lastUse.set(vi, ni);
       node.outputs.forEach((vi, k) => {
         const fo = `${f}.outputs[${k}]`;
         checkIndex(vi, fo, true);
@@ -181,7 +184,7 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
         });
         if (msg !== undefined) rtFail('E-RT-GRAPH', `node '${node.name}' (${node.kernel}): ${msg}`, { field: f });
       } else if (Object.keys(node.attrs).length) rtFail('E-RT-ATTR', `${node.kernel} takes no attributes`, { field: `${f}.attrs` });
-      const p: PreparedNode = { index, node, kernel, attrs, wanted: node.outputs.map((vi) => vi !== -1), ...(control ? { control, branches } : {}) };
+      const p: PreparedNode = { index, node, kernel, attrs, reads, wanted: node.outputs.map((vi) => vi !== -1), ...(control ? { control, branches } : {}) };
       all[index] = p;
       return p;
     });
@@ -199,7 +202,7 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
   const outNames = new Set<string>();
   const lastUse = new Int32Array(nv).fill(-1);
   main.nodes.forEach((p, ni) => {
-    for (const vi of outerReads(p.node)) lastUse[vi] = ni;
+    for (const vi of p.reads) lastUse[vi] = ni;
   });
   model.outputs.forEach((vi, k) => {
     const f = `outputs[${k}]`;
