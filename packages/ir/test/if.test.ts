@@ -13,7 +13,7 @@ import { verifyGraph } from '../src/verify.js';
 import { diffGraphs } from './text-helpers.js';
 
 const DIR = join(import.meta.dirname, 'fixtures/if');
-const MODELS = ['if_input', 'if_nested', 'if_lstm', 'if_const', 'if_shape'];
+const MODELS = ['if_input', 'if_nested', 'if_lstm', 'if_const', 'if_shape', 'if_sr'];
 const load = (name: string) => loadOnnxFile(join(DIR, name, 'model.onnx'));
 const branches = (g: Graph, node: string) => Object.fromEntries(nodeSubgraphs(g.nodes.find((n) => n.name === node)!).map((s) => [s.attr, s.graph]));
 
@@ -51,6 +51,15 @@ describe('If: import, types, text', () => {
     expect(g.values.get('Y_h')!.type).toEqual({ dtype: 'f32', shape: [1, 1, 4] });
     const { then_branch: t } = branches(g, 'branchy');
     expect(t!.values.get('fw_Y')!.type).toEqual({ dtype: 'f32', shape: [6, 1, 1, 4] });
+  });
+
+  it("types Silero's sample-rate branch: If on Equal(sr, 16000) of an i64 input, an LSTM per branch", () => {
+    const g = load('if_sr');
+    expect(g.values.get('sr')!.type).toEqual({ dtype: 'i64', shape: [] });
+    expect(g.values.get('prob')!.type).toEqual({ dtype: 'f32', shape: [4, 1, 1, 3] });
+    expect(g.values.get('hn')!.type).toEqual({ dtype: 'f32', shape: [1, 1, 3] });
+    const { then_branch: t } = branches(g, 'rate');
+    expect(outerReferences(t!)).toEqual(['c', 'h', 'x']);
   });
 
   it('merges differing branch shapes into symbolic dims; a constant condition types from the taken branch', () => {

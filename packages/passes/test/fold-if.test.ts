@@ -53,6 +53,13 @@ describe('fold: If', () => {
     expect(verifyGraph(graph)).toEqual([]);
   });
 
+  it("keeps Silero's sample-rate If: its condition depends on the graph input sr", async () => {
+    const { graph, counters } = await fold(load('if_sr'));
+    expect(counters['if-inlined'] ?? 0).toBe(0);
+    expect(ops(graph)).toEqual(expect.arrayContaining(['Equal', 'If', 'LSTM']));
+    expect(graph.initializers.has('k16000')).toBe(true);
+  });
+
   it('folds inside the branches of a kept If, and inlines nested Ifs whose conditions become constant', async () => {
     // if_nested with cond2..cond4 turned into constants: if2..if4 go away inside if1's then branch.
     const g = load('if_nested');
