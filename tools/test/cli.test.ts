@@ -71,7 +71,7 @@ describe('lstmc inspect', () => {
     const r = await cli('inspect', file, '--json');
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.unsupported).toEqual([{ node: 'mystery', op: 'LSTMv2', domain: '' }]);
+    expect(j.unsupported).toEqual([{ node: 'mystery', op: 'LSTMv2', domain: '', scope: '' }]);
     expect(j.untyped).toContainEqual({ value: 'a', producer: 'mystery', op: 'LSTMv2' });
     expect(j.inferenceErrors).toEqual([expect.objectContaining({ node: 'after', op: 'Relu', code: 'E-IR-DTYPE' })]);
     const run = await cli('run', file, '--input', 'x=/nonexistent.npy', '--out', tmpdir());

@@ -22,6 +22,8 @@ const x = (T: number, B: number, I: number, seed = 7): RtTensor => ({ dtype: 'f3
 describe('lowerToRuntime', () => {
   it('has a rule for every op of the IR op table, and every generic rule a runtime kernel of the op', () => {
     for (const op of OP_KINDS) {
+      // Control flow is structural: lowerToRuntime lowers If's branches itself (lower-if.ts) and the executor runs them.
+      if (op === 'If') continue;
       expect(loweringRule(op, ''), op).toBeDefined();
       if (op !== 'LSTM' && op !== 'Constant') expect(BUILTIN_KERNELS[op], op).toBeDefined();
     }
