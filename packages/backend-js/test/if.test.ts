@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { inferTypes, isDiagnosticError, isKnownOp, loadOnnxFile, parseGraph, printGraphWithResources } from '@lstmc/ir';
+import { inferTypes, isDiagnosticError, loadOnnxFile, parseGraph, printGraphWithResources } from '@lstmc/ir';
 import { createModel, loadModel, readRuntimeGraph, writeRuntimeGraph, type RtNode, type RuntimeModel, type RtTensor } from '@lstmc/runtime';
 import { describe, expect, it } from 'vitest';
 import { errorCases } from '@lstmc/testing';
@@ -44,13 +44,7 @@ describe('If through the JS backend and runtime, against onnxruntime', () => {
     }
   }
 
-  // Equal comes with the op set of item 2 of issue 9 (another branch); until it is in the op
-  // table the model is refused by that node, after which the second test takes over.
-  it.skipIf(isKnownOp('Equal', ''))('if_sr: refused by its Equal node while the op table lacks Equal', () => {
-    expect(() => lowerToRuntime(loadOnnxFile(join(DIR, 'if_sr/model.onnx')))).toThrow(expect.objectContaining({ code: 'E-JS-UNSUPPORTED-OP', diagnostic: expect.objectContaining({ loc: expect.objectContaining({ node: 'is_16k' }) }) }));
-  });
-
-  it.runIf(isKnownOp('Equal', ''))("if_sr: Silero's sample-rate branch on a non-constant sr = onnxruntime within 1e-5 (16000 and 8000)", () => {
+  it("if_sr: Silero's sample-rate branch on a non-constant sr = onnxruntime within 1e-5 (16000 and 8000)", () => {
     const m = loadModel(writeRuntimeGraph(lowerToRuntime(loadOnnxFile(join(DIR, 'if_sr/model.onnx')))));
     for (const dir of sets('if_sr')) {
       const got = m.run(feeds(dir));
