@@ -1,5 +1,5 @@
 import type { Graph } from '@lstmc/ir';
-import { updateGraph } from '@lstmc/ir';
+import { nodeReads, updateGraph } from '@lstmc/ir';
 import { compileToRuntimeGraph } from '@lstmc/backend-js';
 import type { HostSegmentDesc } from '../container/program.js';
 import type { HostSegment } from './partition.js';
@@ -16,7 +16,7 @@ export function hostSection(g: Graph, segments: readonly HostSegment[]): { bytes
   const descs: HostSegmentDesc[] = [];
   let offset = 0;
   for (const s of segments) {
-    const used = new Set(s.nodes.flatMap((n) => n.inputs));
+    const used = new Set(s.nodes.flatMap((n) => nodeReads(n)));
     const hg = updateGraph(g, {
       name: `${g.name}.host${s.index}`,
       inputs: s.inputs,

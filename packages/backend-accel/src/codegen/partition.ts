@@ -1,4 +1,4 @@
-import { fail, isKnownOp, producers, type Graph, type Node } from '@lstmc/ir';
+import { fail, hasSubgraphs, isKnownOp, nodeReads, producers, type Graph, type Node } from '@lstmc/ir';
 import { lstmParams } from '@lstmc/passes';
 import type { GlueStep } from '../host/glue.js';
 import { glueStepOf, isConcatView, isZeros } from './graph-walk.js';
@@ -175,7 +175,7 @@ export function partitionGraph(g: Graph): Partition {
     const p = prod.get(stack.pop()!);
     if (!p || accel.has(p) || host.has(p)) continue;
     host.add(p);
-    stack.push(...p.inputs.filter((v) => v));
+    stack.push(...nodeReads(p));
   }
 
   // Stages, in topological order: a host result is ready for the stages >= its segment, an LSTM output after its phase.
@@ -204,7 +204,7 @@ export function partitionGraph(g: Graph): Partition {
       stage.set(n, phase);
       for (const o of n.outputs) if (o) ready.set(o, phase + 1);
     } else if (host.has(n)) {
-      const s = Math.max(0, ...n.inputs.filter((v) => v).map(readyOf));
+      const s = Math.max(0, ...nodeReads(n).map(readyOf));
       stage.set(n, s);
       for (const o of n.outputs) if (o) ready.set(o, s);
     }
@@ -214,12 +214,12 @@ export function partitionGraph(g: Graph): Partition {
   const constant = new Set<Node>();
   const constOut = new Set<string>();
   for (const n of g.nodes) {
-    if (!host.has(n) || !n.inputs.every((v) => !v || g.initializers.has(v) || constOut.has(v))) continue;
+    if (!host.has(n) || !nodeReads(n).every((v) => g.initializers.has(v) || constOut.has(v))) continue;
     constant.add(n);
     for (const o of n.outputs) if (o) constOut.add(o);
   }
   const users = new Map<string, Node[]>();
-  for (const n of g.nodes) for (const v of n.inputs) if (v) users.set(v, [...(users.get(v) ?? []), n]);
+  for (const n of g.nodes) for (const v of nodeReads(n)) users.set(v, [...(users.get(v) ?? []), n]);
   for (const n of [...constant].reverse()) {
     const first = n.outputs.flatMap((o) => (users.get(o) ?? []).filter((u) => stage.has(u)).map((u) => stage.get(u)!));
     const k = Math.min(g.outputs.some((o) => n.outputs.includes(o)) ? phases : Infinity, ...first);
@@ -234,7 +234,7 @@ export function partitionGraph(g: Graph): Partition {
   for (let k = 0; k <= phases; k++) {
     const nodes = g.nodes.filter((n) => host.has(n) && stage.get(n) === k);
     const inputs = new Set<string>();
-    for (const n of nodes) for (const v of n.inputs) if (v && !g.initializers.has(v) && producedIn.get(v) !== k) inputs.add(v);
+    for (const n of nodes) for (const v of nodeReads(n)) if (!g.initializers.has(v) && producedIn.get(v) !== k) inputs.add(v);
     for (const v of inputs) crossing.add(v);
     if (nodes.length) segments.push({ index: k, nodes, inputs: [...inputs], outputs: [] });
   }
@@ -259,7 +259,7 @@ interface Decided {
 function placeAll(g: Graph, d: Decided): NodePlacement[] {
   const byNode = new Map<Node, NodePlacement>();
   const consumers = new Map<string, Node[]>();
-  for (const n of g.nodes) for (const v of n.inputs) if (v) consumers.set(v, [...(consumers.get(v) ?? []), n]);
+  for (const n of g.nodes) for (const v of nodeReads(n)) consumers.set(v, [...(consumers.get(v) ?? []), n]);
   const segName = (k: number) => (k === d.phases ? (d.phases ? 'after the last accelerator phase' : 'no accelerator phase') : `before accelerator phase ${k}`);
   for (let i = g.nodes.length - 1; i >= 0; i--) {
     const n = g.nodes[i];
@@ -272,6 +272,7 @@ function placeAll(g: Graph, d: Decided): NodePlacement[] {
       if (!isKnownOp(n.op, n.domain)) put('refused', st, `op '${n.op}' is opaque: neither the accelerator nor the JS runtime runs it`);
       else if (lstmWhy) put('host', st, `${on}: the accelerator cannot run this LSTM (${lstmWhy})`);
       else if (n.op === 'Constant') put('host', st, `constant operand of host segment ${st}`);
+      else if (hasSubgraphs(n)) put('host', st, `${on}: control flow on a run-time condition; the LSTMs inside its branches run on the host too (the accelerator runs straight-line layers)`);
       else put('host', st, `${on}: the accelerator runs only LSTM layers`);
     } else if (d.absorbed.has(n)) put('accel', null, d.absorbed.get(n)!);
     else if (d.directGlue.has(n)) put('host', null, `data movement of an LSTM output to graph output '${d.directGlue.get(n)}': done by the host's glue as it reads the output back`);
