@@ -46,11 +46,16 @@ describe('If models through the CLI', () => {
     expect(out.stderr + out.stdout).not.toMatch(/ If\(/);
   });
 
-  it('compile --target accel refuses an If left on a run-time condition, naming it', async () => {
-    const r = await cli('compile', join(DIR, 'if_lstm/model.onnx'), '--target', 'accel', '-o', join(tmp(), 'x.lxb'));
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error\[E-ACCEL-UNSUPPORTED\]: .*node 'branchy'/);
+  it('compile --target accel runs an If on a run-time condition (and the LSTMs in its branches) in a host segment; sim = onnxruntime', async () => {
+    const lxb = join(tmp(), 'if_lstm.lxb');
+    const c = await cli('compile', join(DIR, 'if_lstm/model.onnx'), '--target', 'accel', '-o', lxb);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout + c.stderr).toMatch(/1 host segment/);
+    for (const data of sets('if_lstm')) {
+      const r = await cli('sim', lxb, '--data', data, '--check');
+      expect(r.code, r.stderr).toBe(0);
+      for (const e of maxErrors(r.stdout.split('\n').filter((l) => l.includes('max abs error')).join('\n'))) expect(e).toBeLessThanOrEqual(1e-5);
+    }
   });
 
   it('prune writes an ONNX model with its If subgraphs intact (still equal to onnxruntime on the original)', async () => {
