@@ -73,7 +73,10 @@ describe('lstmc inspect', () => {
     const j = JSON.parse(r.stdout);
     expect(j.unsupported).toEqual([{ node: 'mystery', op: 'LSTMv2', domain: '', scope: '' }]);
     expect(j.untyped).toContainEqual({ value: 'a', producer: 'mystery', op: 'LSTMv2' });
-    expect(j.inferenceErrors).toEqual([expect.objectContaining({ node: 'after', op: 'Relu', code: 'E-IR-DTYPE' })]);
+    expect(j.inferenceErrors).toEqual([expect.objectContaining({ node: 'after', op: 'Relu', code: 'E-IR-OPAQUE-INPUT' })]);
+    const compile = await cli('compile', file, '--target', 'js', '-o', join(tmpdir(), 'opaque.lrg'));
+    expect(compile.code).toBe(1);
+    expect(compile.stderr).toMatch(/^error\[E-IR-OPAQUE-INPUT\]: input 'a' comes from 'LSTMv2' \(node 'mystery'\), an op lstmc does not know/);
     const run = await cli('run', file, '--input', 'x=/nonexistent.npy', '--out', tmpdir());
     expect(run.code).toBe(1);
   });

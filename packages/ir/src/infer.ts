@@ -6,7 +6,7 @@ import type { InferContext, OpDef } from './op-def.js';
 import { opDef } from './ops/index.js';
 import { constantValue } from './ops/index.js';
 import { parseAttrs } from './attrs-parse.js';
-import { type Diagnostic, fail, isDiagnosticError, type Location } from './diagnostic.js';
+import { type Diagnostic, DiagnosticError, diag, fail, isDiagnosticError, type Location } from './diagnostic.js';
 import { opAttrValues, toOpTensor, type Tensor } from './tensor.js';
 import type { Dim, TensorType } from './types.js';
 import { tensorType } from './types.js';
@@ -174,11 +174,35 @@ export function inferInScope(graph: Graph, opts: InferOptions, outer: InferScope
     return node;
   };
 
+  /** Outputs of opaque nodes that no value_info types: the cause to name when a consumer cannot use them. */
+  const opaqueOrigin = new Map<string, Node>();
   const nodes = g.nodes.map((node): Node => {
     const loc: Location = { file: opts.file, node: node.name };
     const def = opDef(node.op, node.domain);
     if (!def) {
-      for (const o of node.outputs) if (o) types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
+      for (const o of node.outputs)
+        if (o) {
+          const t = g.values.get(o)?.type ?? tensorType('unknown', undefined);
+          types.set(o, t);
+          if (t.dtype === 'unknown') opaqueOrigin.set(o, node);
+        }
+      return node;
+    }
+    const untypedFromOpaque = nodeReads(node).find((i) => opaqueOrigin.has(i));
+    if (untypedFromOpaque !== undefined) {
+      const src = opaqueOrigin.get(untypedFromOpaque)!;
+      const d = diag(
+        'E-IR-OPAQUE-INPUT',
+        `input '${untypedFromOpaque}' comes from '${src.domain ? `${src.domain}.` : ''}${src.op}' (node '${src.name}'), an op lstmc does not know, so it has no type`,
+        { ...loc, field: untypedFromOpaque },
+      );
+      if (!opts.onNodeError) throw new DiagnosticError(d);
+      opts.onNodeError(node, d);
+      for (const o of node.outputs)
+        if (o) {
+          types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
+          if (types.get(o)!.dtype === 'unknown') opaqueOrigin.set(o, src);
+        }
       return node;
     }
     let typed: Node;
