@@ -176,18 +176,20 @@ export function inferInScope(graph: Graph, opts: InferOptions, outer: InferScope
 
   /** Outputs of opaque nodes that no value_info types: the cause to name when a consumer cannot use them. */
   const opaqueOrigin = new Map<string, Node>();
+  /** Types `node`'s outputs from value_info, else `unknown`; unknown ones are traced to `origin` when given. */
+  const leaveUntyped = (node: Node, origin?: Node): Node => {
+    for (const o of node.outputs)
+      if (o) {
+        const t = g.values.get(o)?.type ?? tensorType('unknown', undefined);
+        types.set(o, t);
+        if (origin && t.dtype === 'unknown') opaqueOrigin.set(o, origin);
+      }
+    return node;
+  };
   const nodes = g.nodes.map((node): Node => {
     const loc: Location = { file: opts.file, node: node.name };
     const def = opDef(node.op, node.domain);
-    if (!def) {
-      for (const o of node.outputs)
-        if (o) {
-          const t = g.values.get(o)?.type ?? tensorType('unknown', undefined);
-          types.set(o, t);
-          if (t.dtype === 'unknown') opaqueOrigin.set(o, node);
-        }
-      return node;
-    }
+    if (!def) return leaveUntyped(node, node);
     const untypedFromOpaque = nodeReads(node).find((i) => opaqueOrigin.has(i));
     if (untypedFromOpaque !== undefined) {
       const src = opaqueOrigin.get(untypedFromOpaque)!;
@@ -198,12 +200,7 @@ export function inferInScope(graph: Graph, opts: InferOptions, outer: InferScope
       );
       if (!opts.onNodeError) throw new DiagnosticError(d);
       opts.onNodeError(node, d);
-      for (const o of node.outputs)
-        if (o) {
-          types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
-          if (types.get(o)!.dtype === 'unknown') opaqueOrigin.set(o, src);
-        }
-      return node;
+      return leaveUntyped(node, src);
     }
     let typed: Node;
     try {
@@ -211,8 +208,7 @@ export function inferInScope(graph: Graph, opts: InferOptions, outer: InferScope
     } catch (e) {
       if (!opts.onNodeError || !isDiagnosticError(e)) throw e;
       opts.onNodeError(node, e.diagnostic);
-      for (const o of node.outputs) if (o) types.set(o, g.values.get(o)?.type ?? tensorType('unknown', undefined));
-      return node;
+      return leaveUntyped(node);
     }
     if (node.op === 'Constant') {
       const c = constantValue(node.attrs);

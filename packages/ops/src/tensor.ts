@@ -109,11 +109,27 @@ export function reshaped(t: OpTensor, shape: readonly number[]): OpTensor {
   return { dtype: t.dtype, shape: [...shape], data: t.data };
 }
 
-/** Gathers elements of `t` into a new tensor of `shape`: output element o takes source element index(o). */
-export function gatherElements(t: OpTensor, shape: readonly number[], index: (o: number) => number, dtype: DType = t.dtype): OpTensor {
+/**
+ * A strided view of `t` copied out: the element of `shape` at multi-index i is source element
+ * `offset + sum_d i[d] * strides[d]` (a stride may be 0, to repeat, or negative). Slice, Split,
+ * Transpose, Expand and Tile are this view with their own offset and strides. Walks the output
+ * in order with an odometer: no division per element.
+ */
+export function stridedView(t: OpTensor, shape: readonly number[], offset: number, strides: readonly number[]): OpTensor {
   const n = numel(shape);
-  const out = alloc(dtype, n) as unknown as { [i: number]: unknown };
+  const r = shape.length;
+  const out = alloc(t.dtype, n) as unknown as { [i: number]: unknown };
   const src = t.data as unknown as ArrayLike<unknown>;
-  for (let o = 0; o < n; o++) out[o] = src[index(o)];
-  return { dtype, shape: [...shape], data: out as unknown as OpData };
+  const idx = new Array<number>(r).fill(0);
+  let k = offset;
+  for (let o = 0; o < n; o++) {
+    out[o] = src[k];
+    for (let d = r - 1; d >= 0; d--) {
+      k += strides[d]!;
+      if (++idx[d]! < shape[d]!) break;
+      k -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return { dtype: t.dtype, shape: [...shape], data: out as unknown as OpData };
 }

@@ -11,6 +11,39 @@ import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, req, sameAs, sameDT
 import { alloc, isBigData, numel, type NumberData, type OpData, type OpTensor } from '../tensor.js';
 import { tensorType, type TensorType } from '../types.js';
 
+function broadcastShapeOf(ctx: EvalContext, xs: readonly OpTensor[]): number[] {
+  return broadcastShapesOrUndefined(xs.map((x) => x.shape)) ?? ctx.fail(`shapes ${xs.map((x) => `[${x.shape.join(',')}]`).join(' and ')} cannot be broadcast`);
+}
+
+/**
+ * The binary case of mapBroadcast, the one arithmetic, comparisons and logic use: number inputs
+ * run one direct loop per broadcast run (no per-element argument arrays); 64-bit integer inputs
+ * go through mapBroadcast with `big`.
+ */
+export function mapBinary(
+  ctx: EvalContext,
+  a: OpTensor,
+  b: OpTensor,
+  outDType: DType,
+  f: (x: number, y: number) => number,
+  big?: (x: bigint, y: bigint) => bigint | number,
+): OpTensor {
+  if (isBigData(a.data) || isBigData(b.data) || outDType === 'i64' || outDType === 'u64')
+    return mapBroadcast(ctx, [a, b], outDType, ([x, y]) => f(x!, y!), big && (([x, y]) => big(x!, y!)));
+  const shape = broadcastShapeOf(ctx, [a, b]);
+  const out = alloc(outDType, numel(shape)) as NumberData;
+  const x = a.data as NumberData;
+  const y = b.data as NumberData;
+  broadcastRunsN(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], (oo, offs, n, steps) => {
+    const ao = offs[0]!;
+    const bo = offs[1]!;
+    const sa = steps[0]!;
+    const sb = steps[1]!;
+    for (let i = 0; i < n; i++) out[oo + i] = f(x[ao + i * sa]!, y[bo + i * sb]!);
+  });
+  return { dtype: outDType, shape, data: out };
+}
+
 /** Element-wise n-ary map with broadcasting; `f` sees JS numbers, `big` bigints (64-bit integer inputs). */
 export function mapBroadcast(
   ctx: EvalContext,
@@ -19,8 +52,7 @@ export function mapBroadcast(
   f: (v: readonly number[]) => number,
   big?: (v: readonly bigint[]) => bigint | number,
 ): OpTensor {
-  const shape = broadcastShapesOrUndefined(xs.map((x) => x.shape));
-  if (!shape) ctx.fail(`shapes ${xs.map((x) => `[${x.shape.join(',')}]`).join(' and ')} cannot be broadcast`);
+  const shape = broadcastShapeOf(ctx, xs);
   const out = alloc(outDType, numel(shape));
   const ss = xs.map((x) => broadcastStrides(x.shape, shape));
   const srcs = xs.map((x) => x.data as ArrayLike<number | bigint>);
@@ -89,12 +121,13 @@ function arithmetic(summary: string, ops: BinaryOps, types = NUMERIC_TYPES): OpD
       const big = ops.big;
       const width = a.dtype === 'u64' ? BigInt.asUintN : BigInt.asIntN;
       return [
-        mapBroadcast(
+        mapBinary(
           ctx,
-          [a, b],
+          a,
+          b,
           a.dtype,
-          wrap ? ([x, y]) => wrap(f(x!, y!)) : ([x, y]) => f(x!, y!),
-          big ? ([x, y]) => width(64, big(x!, y!)) : undefined,
+          wrap ? (x, y) => wrap(f(x, y)) : f,
+          big ? (x, y) => width(64, big(x, y)) : undefined,
         ),
       ];
     },
@@ -116,12 +149,13 @@ export const Div: OpDef = {
     const wrap = INT_WRAP[a.dtype];
     const nz = intDiv(ctx);
     return [
-      mapBroadcast(
+      mapBinary(
         ctx,
-        [a, b],
+        a,
+        b,
         a.dtype,
-        wrap ? ([x, y]) => (y === 0 ? ctx.fail('integer division by zero') : wrap(Math.trunc(x! / y!))) : ([x, y]) => x! / y!,
-        ([x, y]) => (a.dtype === 'u64' ? BigInt.asUintN : BigInt.asIntN)(64, x! / nz(y!)),
+        wrap ? (x, y) => (y === 0 ? ctx.fail('integer division by zero') : wrap(Math.trunc(x / y))) : (x, y) => x / y,
+        (x, y) => (a.dtype === 'u64' ? BigInt.asUintN : BigInt.asIntN)(64, x / nz(y)),
       ),
     ];
   },
@@ -145,7 +179,7 @@ export const Pow: OpDef = {
     const wrap = INT_WRAP[a.dtype];
     // 64-bit integers on both sides: exact bigint powers; one 64-bit side: JS numbers, as the other side is.
     const [x0, y0] = isBigData(a.data) !== isBigData(b.data) ? [asNumbers(a), asNumbers(b)] : [a, b];
-    return [mapBroadcast(ctx, [x0, y0], a.dtype, wrap ? ([x, y]) => wrap(Math.trunc(x! ** y!)) : ([x, y]) => x! ** y!, ([x, y]) => bigPow(x!, y!))];
+    return [mapBinary(ctx, x0, y0, a.dtype, wrap ? (x, y) => wrap(Math.trunc(x ** y)) : (x, y) => x ** y, (x, y) => bigPow(x, y))];
   },
 };
 
@@ -196,7 +230,7 @@ function comparison(summary: string, f: (a: number, b: number) => boolean, big: 
       const [t] = binaryInfer([...NUMERIC_TYPES, 'bool'])(ctx);
       return [tensorType('bool', t!.shape)];
     },
-    eval: (ctx) => [mapBroadcast(ctx, [ctx.inputs[0]!, ctx.inputs[1]!], 'bool', ([a, b]) => (f(a!, b!) ? 1 : 0), ([a, b]) => (big(a!, b!) ? 1 : 0))],
+    eval: (ctx) => [mapBinary(ctx, ctx.inputs[0]!, ctx.inputs[1]!, 'bool', (a, b) => (f(a, b) ? 1 : 0), (a, b) => (big(a, b) ? 1 : 0))],
   };
 }
 
@@ -213,7 +247,7 @@ function logical(summary: string, f: (a: number, b: number) => number): OpDef {
     outputs: [{ name: 'C' }],
     attrs: {},
     infer: binaryInfer(['bool']),
-    eval: (ctx) => [mapBroadcast(ctx, [ctx.inputs[0]!, ctx.inputs[1]!], 'bool', ([a, b]) => f(a!, b!))],
+    eval: (ctx) => [mapBinary(ctx, ctx.inputs[0]!, ctx.inputs[1]!, 'bool', f)],
   };
 }
 

@@ -4,7 +4,7 @@ import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
 import { INT_INDEX_TYPES, broadcast, constInts, expectDType, normAxis, req, sameAs, sameDType } from '../infer-util.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
-import { alloc, fromNumbers, gatherElements, numel, reshaped, stridesOf, toNumbers, type OpTensor } from '../tensor.js';
+import { alloc, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
 
 /** Axis normalized against a rank at evaluation time (a data error when out of range). */
 export function evalAxis(ctx: EvalContext, axis: number, rank: number, what = 'axis'): number {
@@ -274,14 +274,8 @@ export const Slice: OpDef = {
       shape[a] = st > 0 ? Math.max(0, Math.ceil((e0 - s0) / st)) : Math.max(0, Math.ceil((s0 - e0) / -st));
     });
     const xs = stridesOf(x.shape);
-    const os = stridesOf(shape);
-    return [
-      gatherElements(x, shape, (o) => {
-        let k = 0;
-        for (let d = 0; d < r; d++) k += (begin[d]! + Math.floor(o / os[d]!) % shape[d]! * step[d]!) * xs[d]!;
-        return k;
-      }),
-    ];
+    const offset = begin.reduce((acc, b, d) => acc + b * xs[d]!, 0);
+    return [stridedView(x, shape, offset, xs.map((s, d) => s * step[d]!))];
   },
 };
 
@@ -307,12 +301,7 @@ export function broadcastTo(x: OpTensor, shape: readonly number[]): OpTensor {
     const j = i - (r - x.shape.length);
     return j < 0 || x.shape[j] === 1 ? 0 : xs[j]!;
   });
-  const os = stridesOf(shape);
-  return gatherElements(x, shape, (o) => {
-    let k = 0;
-    for (let d = 0; d < r; d++) k += (Math.floor(o / os[d]!) % shape[d]!) * bs[d]!;
-    return k;
-  });
+  return stridedView(x, shape, 0, bs);
 }
 
 export const Expand: OpDef = {
@@ -364,14 +353,10 @@ export const Tile: OpDef = {
     if (reps.length !== x.shape.length || reps.some((v) => v < 0)) ctx.fail(`Tile repeats [${reps.join(',')}] do not fit rank ${x.shape.length}`);
     const shape = x.shape.map((d, i) => d * reps[i]!);
     const xs = stridesOf(x.shape);
-    const os = stridesOf(shape);
-    return [
-      gatherElements(x, shape, (o) => {
-        let k = 0;
-        for (let d = 0; d < shape.length; d++) k += ((Math.floor(o / os[d]!) % shape[d]!) % x.shape[d]!) * xs[d]!;
-        return k;
-      }),
-    ];
+    // Output dim d of size reps[d] * x.shape[d] is row-major over (repeat, element): a view of
+    // interleaved dims [reps[0], x0, reps[1], x1, ...] with stride 0 across the repeats.
+    const view = stridedView(x, x.shape.flatMap((d, i) => [reps[i]!, d]), 0, xs.flatMap((st) => [0, st]));
+    return [reshaped(view, shape)];
   },
 };
 
@@ -412,14 +397,9 @@ export const Split: OpDef = {
     return sizes.map((len) => {
       const shape = x.shape.map((d, i) => (i === axis ? len : d));
       const xs = stridesOf(x.shape);
-      const os = stridesOf(shape);
-      const s0 = start;
+      const view = stridedView(x, shape, start * xs[axis]!, xs);
       start += len;
-      return gatherElements(x, shape, (o) => {
-        let k = 0;
-        for (let d = 0; d < shape.length; d++) k += ((Math.floor(o / os[d]!) % shape[d]!) + (d === axis ? s0 : 0)) * xs[d]!;
-        return k;
-      });
+      return view;
     });
   },
 };

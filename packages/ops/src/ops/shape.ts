@@ -3,7 +3,7 @@ import type { OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
 import { INT_INDEX_TYPES, constInts, expectDType, normAxis, product, req, sameAs } from '../infer-util.js';
-import { fromNumbers, gatherElements, numel, reshaped, stridesOf, toNumbers } from '../tensor.js';
+import { fromNumbers, numel, reshaped, stridedView, stridesOf, toNumbers } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
 export const Shape: OpDef = {
@@ -146,14 +146,7 @@ export const Transpose: OpDef = {
     if (perm.length !== r || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) ctx.fail(`perm [${perm.join(',')}] is not a permutation of rank ${r}`);
     const shape = perm.map((p) => x.shape[p]!);
     const xs = stridesOf(x.shape);
-    const os = stridesOf(shape);
-    return [
-      gatherElements(x, shape, (o) => {
-        let k = 0;
-        for (let d = 0; d < r; d++) k += (Math.floor(o / os[d]!) % shape[d]!) * xs[perm[d]!]!;
-        return k;
-      }),
-    ];
+    return [stridedView(x, shape, 0, perm.map((p) => xs[p]!))];
   },
 };
 
