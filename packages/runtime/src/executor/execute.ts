@@ -27,14 +27,9 @@ export function executeGraph(
   inputs: ReadonlyMap<number, RtTensor>,
   states?: Map<number, StreamSlot>,
 ): (RtTensor | undefined)[] {
-  const { model, lastUse } = g;
-  const env: Env = model.values.map((v) => v.data);
+  const env: Env = g.model.values.map((v) => v.data);
   for (const [vi, t] of inputs) env[vi] = t;
-  const run: RunState = { values: model.values, prepared, kernelEnv, states };
-  g.nodes.forEach((p, k) => {
-    runNode(p, env, run);
-    for (const vi of p.reads) if (lastUse[vi] === k && !model.values[vi]!.data) env[vi] = undefined;
-  });
+  runBody(g.main, env, { values: g.model.values, prepared, kernelEnv, states });
   return env;
 }
 

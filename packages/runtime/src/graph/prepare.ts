@@ -38,11 +38,9 @@ export interface PreparedBody {
 export interface PreparedGraph {
   readonly model: RuntimeModel;
   readonly nodes: readonly PreparedNode[];
-  /** For each value index, the index of the last main-graph node that reads it (-1 if none; graph outputs never die). */
-  readonly lastUse: Int32Array;
   /** Every node of the model, branch nodes included, by `index`. */
   readonly all: readonly PreparedNode[];
-  /** Per main-graph node: the body view of the main graph (for branch-aware execution). */
+  /** The main graph as a scope: its nodes, outputs and where each value it defines dies (what the executor runs). */
   readonly main: PreparedBody;
 }
 
@@ -200,15 +198,10 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
 
   const main = prepareBody(model.nodes, model.outputs, available, 'nodes', 'outputs');
   const outNames = new Set<string>();
-  const lastUse = new Int32Array(nv).fill(-1);
-  main.nodes.forEach((p, ni) => {
-    for (const vi of p.reads) lastUse[vi] = ni;
-  });
   model.outputs.forEach((vi, k) => {
     const f = `outputs[${k}]`;
     if (outNames.has(model.values[vi]!.name)) rtFail('E-RT-GRAPH', `graph output '${model.values[vi]!.name}' is listed twice`, { field: f });
     outNames.add(model.values[vi]!.name);
-    lastUse[vi] = model.nodes.length;
   });
-  return { model, nodes: main.nodes, lastUse, all, main };
+  return { model, nodes: main.nodes, all, main };
 }
