@@ -120,3 +120,8 @@ export function consumers(g: Graph): Map<string, Node[]> {
     }
   return m;
 }
+
+/** The opset version a node follows: its domain's import in the graph (ai.onnx for the default domain). */
+export function nodeOpset(g: Graph, n: Node): number {
+  return g.opsets[n.domain === 'ai.onnx' ? '' : n.domain] ?? g.opsets[''] ?? 22;
+}

@@ -1,7 +1,7 @@
 import type { Graph, Node, ValueInfo } from './graph.js';
 import { inferIf } from './infer-if.js';
 import { localDefinitions, nodeReads, outerReferences } from './subgraph.js';
-import { updateGraph } from './graph.js';
+import { nodeOpset, updateGraph } from './graph.js';
 import type { InferContext, OpDef } from './op-def.js';
 import { opDef } from './ops/index.js';
 import { constantValue } from './ops/index.js';
@@ -142,7 +142,7 @@ export function inferInScope(graph: Graph, opts: InferOptions, outer: InferScope
       node,
       inputs: node.inputs.map((i) => (i ? types.get(i) : undefined)),
       attrs: opAttrValues(attrs),
-      opset: g.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? g.opsets[''] ?? 22,
+      opset: nodeOpset(g, node),
       constant: (i) => {
         const c = node.inputs[i] ? constants.get(node.inputs[i]) : undefined;
         return c && toOpTensor(c);

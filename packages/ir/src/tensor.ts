@@ -1,7 +1,7 @@
 import type { DType } from './dtype.js';
 import { DTYPES } from './dtype.js';
 import type { FixedPoint } from './types.js';
-import { alloc, type AttrValue, type OpAttrs, type OpData, type OpTensor } from '@lstmc/ops';
+import { alloc, numel, type AttrValue, type OpAttrs, type OpData, type OpTensor } from '@lstmc/ops';
 
 /** Storage of a tensor's elements, chosen by dtype (the op definitions' storage). */
 export type TensorData = OpData;
@@ -18,11 +18,7 @@ export interface Tensor {
   readonly fixed?: FixedPoint;
 }
 
-export function numel(dims: readonly number[]): number {
-  let n = 1;
-  for (const d of dims) n *= d;
-  return n;
-}
+export { numel } from '@lstmc/ops';
 
 export function allocData(dtype: DType, n: number): TensorData {
   return alloc(dtype, n);

@@ -92,3 +92,13 @@ export function gateSparsity(a: Float32Array, hidden: number, cols: number): num
 export function matrixLabel(node: Node, m: MatrixKind, dir: number, dirs: number): string {
   return dirs === 1 ? `${node.name}.${m}` : `${node.name}.${m}[${dir === 0 ? 'fwd' : 'rev'}]`;
 }
+
+/** The LSTM's layout attribute: 0 = [seq, batch, ...] (ONNX's default), 1 = batch first. */
+export function lstmLayout(node: Node): 0 | 1 {
+  return node.attrs.layout?.value === 1 ? 1 : 0;
+}
+
+/** Directions the LSTM runs: 2 when bidirectional. */
+export function lstmDirections(node: Node): 1 | 2 {
+  return node.attrs.direction?.value === 'bidirectional' ? 2 : 1;
+}

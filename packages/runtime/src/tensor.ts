@@ -7,11 +7,8 @@ export interface RtTensor<D extends RtDType = RtDType> {
   readonly data: RtDataMap[D];
 }
 
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+import { numel } from '@lstmc/ops';
+export { numel, stridesOf, toNumbers } from '@lstmc/ops';
 
 export function tensor<D extends RtDType>(dtype: D, shape: readonly number[], data?: RtDataMap[D] | ArrayLike<number> | ArrayLike<bigint>): RtTensor<D> {
   const n = numel(shape);
@@ -28,19 +25,11 @@ export function tensor<D extends RtDType>(dtype: D, shape: readonly number[], da
   return { dtype, shape: [...shape], data: d };
 }
 
-export { stridesOf } from '@lstmc/ops';
-
 /** Read element i of any tensor as a JS number (i64 converted with Number()). */
 export function elemAsNumber(t: RtTensor, i: number): number {
   return Number(t.data[i]);
 }
 
-/** All elements as JS numbers (for shape and index tensors). */
-export function toNumbers(t: RtTensor): number[] {
-  const out = new Array<number>(t.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = Number(t.data[i]);
-  return out;
-}
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;

@@ -1,5 +1,5 @@
 import { fail, producers, type Graph, type Node } from '@lstmc/ir';
-import { fedByLstm } from '@lstmc/passes';
+import { fedByLstm, lstmLayout } from '@lstmc/passes';
 import { buildLuts, quantizeArray } from '@lstmc/runtime/fixed';
 import type { Target } from '@lstmc/target';
 import type { HostOutput, IoTensor, LayerRange, LxbProgram, PhaseDesc } from '../container/program.js';
@@ -37,7 +37,7 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
   // sequence length bound
   const staticT = (n: Node): number | undefined => {
     const shape = g.values.get(n.inputs[0])?.type.shape;
-    const d = shape?.[layoutOf(n) === 0 ? 0 : 1];
+    const d = shape?.[lstmLayout(n) === 0 ? 0 : 1];
     return typeof d === 'number' ? d : undefined;
   };
   const maxSeqLen = Math.max(1, ...lstms.map((n) => staticT(n) ?? opts.maxSeqLen ?? DEFAULT_MAX_SEQ_LEN));
@@ -69,7 +69,7 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
     const D = dirs.length;
     const H = dirs[0].layer.hidden;
     const I = dirs[0].layer.input;
-    const layout = layoutOf(n);
+    const layout = lstmLayout(n);
     const base = { node: n.name, dirs: D, layout };
 
     // sequence lengths: one source per phase (the partition starts a new phase for another one);
@@ -161,7 +161,6 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
   };
 }
 
-const layoutOf = (n: Node) => (n.attrs.layout?.value ?? 0) as number;
 
 function emitHalt(b: ReturnType<typeof newBuilder>): void {
   b.where = '';

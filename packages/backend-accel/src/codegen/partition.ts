@@ -1,5 +1,5 @@
 import { fail, hasSubgraphs, isKnownOp, nodeReads, producers, type Graph, type Node } from '@lstmc/ir';
-import { lstmParams } from '@lstmc/passes';
+import { lstmDirections, lstmLayout, lstmParams } from '@lstmc/passes';
 import type { GlueStep } from '../host/glue.js';
 import { glueStepOf, isConcatView, isZeros } from './graph-walk.js';
 import { activationWithoutLut } from './lstm-plan.js';
@@ -71,8 +71,6 @@ export interface Partition {
 }
 
 const WHICH = ['Y', 'Y_h', 'Y_c'] as const;
-const layoutOf = (n: Node) => (n.attrs.layout?.value ?? 0) as number;
-const dirsOf = (n: Node) => (n.attrs.direction?.value === 'bidirectional' ? 2 : 1);
 
 /** What a sequence_lens input holds: constant values or a named tensor. */
 function lensKey(g: Graph, v: string): string {
@@ -127,9 +125,9 @@ export function partitionGraph(g: Graph): Partition {
     const back = glueBack(n.inputs[0]);
     const src = back?.root;
     if (back && src && back.which === 'Y') {
-      const D = dirsOf(src);
+      const D = lstmDirections(src);
       const H = lstmParams(g, src)!.hidden;
-      if (D * H === I && isConcatView(back.glue, D, H, layoutOf(src), layoutOf(n))) {
+      if (D * H === I && isConcatView(back.glue, D, H, lstmLayout(src), lstmLayout(n))) {
         feedsX.set(n, { kind: 'view', from: src, glue: back.glue });
         for (const m of back.nodes) absorbed.set(m, `absorbed: re-views the Y of LSTM '${src.name}' as the X of LSTM '${n.name}' (read in place from DRAM)`);
         continue;
@@ -138,7 +136,7 @@ export function partitionGraph(g: Graph): Partition {
     const p = prod.get(n.inputs[0]);
     const perm = p?.op === 'Transpose' ? p.attrs.perm : undefined;
     if (p && perm?.kind === 'ints' && perm.value.length === 3 && !g.initializers.has(p.inputs[0])) {
-      const batchFirst = perm.value.join(',') === '1,0,2' && layoutOf(n) === 0;
+      const batchFirst = perm.value.join(',') === '1,0,2' && lstmLayout(n) === 0;
       feedsX.set(n, { kind: 'value', name: p.inputs[0], perm: perm.value, absorbed: p });
       absorbed.set(p, `absorbed: the host's DMA reads ${batchFirst ? 'the batch-first tensor' : `tensor`} '${p.inputs[0]}' through perm [${perm.value.join(', ')}] as the X of LSTM '${n.name}'`);
       wanted.add(p.inputs[0]);
@@ -191,7 +189,7 @@ export function partitionGraph(g: Graph): Partition {
     if (accel.has(n)) {
       const x = feedsX.get(n)!;
       const needs = [x.kind === 'value' ? readyOf(x.name) : stage.get(x.from)!, ...[4, 5, 6].map((i) => (n.inputs[i] && !zeroState.has(n.inputs[i]) ? readyOf(n.inputs[i]) : 0))];
-      const length = x.kind === 'value' ? `${layoutOf(n)}:${x.perm ?? ''}:${x.name}` : lengthOf.get(x.from)!;
+      const length = x.kind === 'value' ? `${lstmLayout(n)}:${x.perm ?? ''}:${x.name}` : lengthOf.get(x.from)!;
       const lens = n.inputs[4] ? lensKey(g, n.inputs[4]) : undefined;
       const p = Math.max(phase, ...needs);
       const fits = cur !== undefined && cur.length === length && (lens === undefined || cur.lens === undefined || cur.lens === lens);

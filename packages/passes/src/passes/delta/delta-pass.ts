@@ -10,7 +10,7 @@
 import { type Graph, type Node, type Tensor, inferTypes, isDiagnosticError, makeGraph, makeNode, makeTensor } from '@lstmc/ir';
 import { ANN, type AttrPatch, floatsAttr, patchNodes } from '../../annotations.js';
 import { type LayerTrace, traceForPass } from '../../calibration/index.js';
-import { lstmNodes } from '../../lstm-params.js';
+import { lstmLayout, lstmNodes } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 import { deltaSequence } from './reconstruct.js';
 
@@ -72,7 +72,7 @@ function layerGraph(g: Graph, n: Node): { graph: Graph; yName: string; fed: stri
 }
 
 async function measure(g: Graph, n: Node, tr: LayerTrace, th: number, evaluate: Parameters<typeof deltaPass.run>[1]['evaluate']): Promise<DeltaMeasure> {
-  const layout = (n.attrs.layout?.value ?? 0) as 0 | 1;
+  const layout = lstmLayout(n);
   const { graph, yName, fed } = layerGraph(g, n);
   let zerosX = 0;
   let zerosD = 0;

@@ -17,6 +17,7 @@ import {
   localDefinitions,
   mapSubgraphs,
   fromOpTensor,
+  nodeOpset,
   isStaticShape,
   numel,
   opAttrValues,
@@ -178,7 +179,7 @@ function foldNode(g: Graph, n: Node, consts: Map<string, Tensor>, types: Map<str
     out = def.eval({
       inputs,
       attrs: opAttrValues(parseAttrs(n, def)),
-      opset: g.opsets[''] ?? 22,
+      opset: nodeOpset(g, n),
       wanted: n.outputs.map((o) => o !== ''),
       fail: (message) => {
         throw new NotFoldable(message);

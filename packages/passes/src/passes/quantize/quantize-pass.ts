@@ -13,7 +13,7 @@ import { type FixedBits, type FixedLstmLayer, chooseLstmFormats, quantizeLstmDir
 import { ANN, type AttrPatch, addInitializers, derivedName, dropAnnotations, floatsAttr, intsAttr, patchNodes, stringsAttr } from '../../annotations.js';
 import { type LayerTrace, traceForPass } from '../../calibration/index.js';
 import { fedByLstm } from '../../layer-glue.js';
-import { lstmNodes, lstmParams } from '../../lstm-params.js';
+import { lstmLayout, lstmNodes, lstmParams } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 import { floatDirections, unsupportedActivation } from './float-layer.js';
 import { type LayerError, fixedLayerError } from './measure.js';
@@ -60,7 +60,7 @@ export const quantizePass = definePass({
       if (bad) ctx.fail('E-QUANT-UNSUPPORTED', `layer '${n.name}' uses activation ${bad}; the accelerator's look-up tables implement Sigmoid and Tanh only`, n.name);
       const tr = traces.find((t) => t.node === n);
       const direction = (n.attrs.direction?.value ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
-      const layout = (n.attrs.layout?.value ?? 0) as 0 | 1;
+      const layout = lstmLayout(n);
       const floats = floatDirections(g, p);
       // A layer fed by another LSTM's Y gets that layer's h words unchanged (h's format, |h| < 1),
       // as the accelerator codegen and the fixed-point lowering do.

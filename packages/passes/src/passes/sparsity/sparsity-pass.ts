@@ -6,7 +6,7 @@
 import { type Graph, type Node, isDiagnosticError } from '@lstmc/ir';
 import { ANN, type AttrPatch, floatsAttr, patchNodes } from '../../annotations.js';
 import { hSparsity, traceForPass, xSparsity } from '../../calibration/index.js';
-import { GATES, MATRICES, gateSparsity, lstmNodes, lstmParams, matrixCols, matrixLabel, readMatrix, zeroFractionOf } from '../../lstm-params.js';
+import { GATES, MATRICES, gateSparsity, lstmDirections, lstmLayout, lstmNodes, lstmParams, matrixCols, matrixLabel, readMatrix, zeroFractionOf } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 
 export const sparsityPass = definePass({
@@ -64,8 +64,8 @@ export const sparsityPass = definePass({
       const inRows: (string | number)[][] = [];
       for (const tr of traces) {
         const p = lstmParams(g, tr.node);
-        const dirs = p?.dirs ?? (tr.node.attrs.direction?.value === 'bidirectional' ? 2 : 1);
-        const layout = (tr.node.attrs.layout?.value ?? 0) as 0 | 1;
+        const dirs = p?.dirs ?? lstmDirections(tr.node);
+        const layout = lstmLayout(tr.node);
         const xs = xSparsity(tr);
         const hs = Array.from({ length: dirs }, (_, d) => hSparsity(tr, d, layout));
         const patch = patches.get(tr.node) ?? {};
