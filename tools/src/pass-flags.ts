@@ -30,7 +30,7 @@ import {
 import { type Target, defaultTarget, loadTargetFile } from '@lstmc/target';
 import type { Io, OptionSpec, ParsedArgs } from './command.js';
 import { UsageError, flag, listOpt, stringOpt } from './command.js';
-import { bindInputs } from './bind-inputs.js';
+import { bindInputs, shapeInputs } from './bind-inputs.js';
 
 export const PASS_FLAG_OPTIONS = {
   preset: { type: 'string', short: 'O', value: 'PRESET', help: 'named pipeline preset: 0, js, accel (see --print-pipeline)' },
@@ -47,6 +47,12 @@ export const PASS_FLAG_OPTIONS = {
   'target-config': { type: 'string', value: 'FILE', help: 'accelerator target description (JSON); default: built-in target' },
   'error-budget': { type: 'string', value: 'E', help: 'quantize fails when a layer output error exceeds E' },
   bind: { type: 'string', multiple: true, value: 'NAME=V', help: 'make graph input NAME the constant V (comma-separated values) before the passes; what depends on it folds away' },
+  'input-shape': {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=D,..',
+    help: "make graph input NAME's shape static (comma-separated dims; a symbolic dim it declares takes that size in every input); shape-dependent If nodes fold away",
+  },
   reproducer: { type: 'string', value: 'FILE', help: 'where a failing pass writes its reproducer (default MODEL.reproducer.lir)' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -104,7 +110,7 @@ export interface PassFlagsResult extends PipelineRun {
  * for; writes a reproducer when a pass fails.
  */
 export async function runPassFlags(g0: Graph, args: ParsedArgs, io: Io, o: { file: string; fallback?: string }): Promise<PassFlagsResult> {
-  const g = bindInputs(g0, listOpt(args, 'bind'), o.file);
+  const g = bindInputs(shapeInputs(g0, listOpt(args, 'input-shape'), o.file), listOpt(args, 'bind'), o.file);
   const presetName = stringOpt(args, 'preset');
   const text = stringOpt(args, 'pipeline');
   if (presetName !== undefined && text !== undefined) throw new UsageError('give either -O PRESET or --pipeline TEXT, not both');

@@ -40,6 +40,7 @@ export const ANN = {
   qCFrac: 'lstmc.q.c_frac',
   qAccFrac: 'lstmc.q.acc_frac',
   qWeightBits: 'lstmc.q.weight_bits',
+  /** [max abs error of h (Y, Y_h), of c (Y_c)] of the fixed-point layer vs float32 on the calibration data. */
   qError: 'lstmc.q.error',
   deltaThreshold: 'lstmc.delta.threshold',
   deltaSparsity: 'lstmc.delta.sparsity',

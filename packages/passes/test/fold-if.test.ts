@@ -43,6 +43,82 @@ describe('fold: If', () => {
     expect(verifyGraph(graph)).toEqual([]);
   });
 
+  it('inlines an If on a known dim of a partly symbolic shape (Shape of [2, batch, 128] -> Gather 0 -> Squeeze -> Cast)', async () => {
+    // Silero's decoder branches on the state's first dim, which is static although the batch is not.
+    const g = parseGraph(
+      `graph @g {
+  opset "" = 14
+  input %state : f32[2, batch, 128]
+  init %zero = dense<[0]> : i64[1]
+  %s : i64[3] = Shape(%state) loc("shape")
+  %d : i64[1] = Gather(%s, %zero) {axis = 0} loc("gather")
+  %d0 : i64[] = Squeeze(%d, %zero) loc("squeeze")
+  %c : bool[] = Cast(%d0) {to = 9} loc("cast")
+  %y : f32[2, batch, 128] = If(%c) {else_branch = graph @else {
+    opset "" = 14
+    %e : f32[2, batch, 128] = Sin(%state) loc("e")
+    output %e
+  }, then_branch = graph @then {
+    opset "" = 14
+    %t : f32[2, batch, 128] = Tanh(%state) loc("t")
+    output %t
+  }} loc("if")
+  output %y
+}`,
+      { file: 'f.lir' },
+    );
+    const { graph, counters } = await fold(g);
+    expect(counters['if-inlined']).toBe(1);
+    expect(ops(graph)).toEqual(['Tanh']);
+    expect(verifyGraph(graph)).toEqual([]);
+  });
+
+  it('re-types after inlining, so an If on the rank of an inlined branch output folds too', async () => {
+    // The first If's branches differ in rank (Squeeze or not), so its output has no rank until it is
+    // inlined, nor has the Unsqueeze after it until it is re-typed; the second If asks for that rank
+    // (Unsqueeze -> Shape -> Size -> Equal), as Silero's decoder does.
+    const g = parseGraph(
+      `graph @g {
+  opset "" = 14
+  input %x : f32[4, 1]
+  init %one = dense<[1]> : i64[1]
+  init %two = dense<[2]> : i64[]
+  %s : i64[2] = Shape(%x) loc("shape")
+  %last : i64[1] = Gather(%s, %one) {axis = 0} loc("last")
+  %is1 : bool[1] = Equal(%last, %one) loc("is1")
+  %sq : f32[*] = If(%is1) {else_branch = graph @keep {
+    opset "" = 14
+    %k : f32[4, 1] = Identity(%x) loc("k")
+    output %k
+  }, then_branch = graph @squeeze {
+    opset "" = 14
+    %q : f32[4] = Squeeze(%x, %one) loc("q")
+    output %q
+  }} loc("if1")
+  %zero : i64[1] = Constant() {value = dense<[0]> : i64[1]} loc("zero")
+  %u : f32[*] = Unsqueeze(%sq, %zero) loc("unsqueeze")
+  %rs : i64["?r"] = Shape(%u) loc("rshape")
+  %rank : i64[] = Size(%rs) loc("rank")
+  %r2 : bool[] = Equal(%rank, %two) loc("r2")
+  %y : f32[*] = If(%r2) {else_branch = graph @rank1 {
+    opset "" = 14
+    %a : f32[*] = Tanh(%u) loc("a")
+    output %a
+  }, then_branch = graph @rank2 {
+    opset "" = 14
+    %b : f32[*] = Sin(%u) loc("b")
+    output %b
+  }} loc("if2")
+  output %y
+}`,
+      { file: 'f.lir' },
+    );
+    const { graph, counters } = await fold(g);
+    expect(counters['if-inlined']).toBe(2);
+    expect(ops(graph)).toEqual(['Squeeze', 'Unsqueeze', 'Sin']);
+    expect(verifyGraph(graph)).toEqual([]);
+  });
+
   it('keeps an If on a graph input, and the values its branches read', async () => {
     const g = load('if_input');
     const { graph, counters } = await fold(g);

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { fail, type Location } from '@lstmc/ir';
 import { MAGIC, createModel, isRuntimeError, loadModel as loadRuntimeGraph, type IoInfo, type Model, type RtTensor } from '@lstmc/runtime';
 import { TENSOR_FILE_FORMATS, compareTensors, lowerToRuntime, readTensorFile, tensorFileBytes, type TensorFileFormat } from '@lstmc/backend-js';
-import type { Command } from '../command.js';
+import { readDataSetInputs, skippedNote } from '../data-set.js';
+import type { Command, Io } from '../command.js';
 import { flag, listOpt, stringOpt, UsageError } from '../command.js';
 import { loadModel as loadOnnxModel } from '../load-model.js';
 import { isTextIr, loadTextIr } from '../pass-flags.js';
@@ -48,25 +49,15 @@ function checkAgainst(info: IoInfo, src: Source): void {
     fail('E-RUN-INPUT-SHAPE', `input '${info.name}' has shape ${want}, '${src.file}' holds [${t.shape.join(', ')}]`, loc);
 }
 
-/** Inputs from --data DIR (input_N.pb in graph-input order) and --input NAME=FILE (which wins). */
-function gatherInputs(model: Model, dataDir: string | undefined, specs: readonly string[], cwd: string): Map<string, Source> {
+/** Inputs from --data DIR (input_N.pb in graph-input order, or by tensor name) and --input NAME=FILE (which wins). */
+function gatherInputs(model: Model, dataDir: string | undefined, specs: readonly string[], io: Io): Map<string, Source> {
+  const cwd = io.cwd;
   const names = model.inputs.map((i) => i.name);
   const sources = new Map<string, Source>();
   if (dataDir !== undefined) {
-    const dir = resolve(cwd, dataDir);
-    if (!existsSync(dir)) fail('E-IO', `no such data folder '${dataDir}'`, { file: dataDir });
-    let k = 0;
-    while (existsSync(join(dir, `input_${k}.pb`))) k++;
-    if (k > names.length)
-      fail('E-RUN-INPUT-EXTRA', `'${dataDir}' has ${k} input files but the model has ${names.length} input(s) (${names.join(', ')})`, { file: join(dataDir, `input_${names.length}.pb`) });
-    for (let i = 0; i < k; i++) {
-      const shown = join(dataDir, `input_${i}.pb`);
-      const { name, tensor } = readTensorFile(join(dir, `input_${i}.pb`), shown);
-      // A name that belongs to another input means the files are not in graph-input order.
-      if (name && name !== names[i] && names.includes(name))
-        fail('E-RUN-INPUT-ORDER', `'${shown}' holds '${name}', but input ${i} of the model is '${names[i]}'`, { file: shown, field: name });
-      sources.set(names[i]!, { file: shown, tensor });
-    }
+    const ds = readDataSetInputs(dataDir, names, cwd);
+    io.stderr(skippedNote(ds.skipped));
+    for (const [name, f] of ds.byInput) sources.set(name, { file: f.shown, tensor: f.tensor });
   }
   for (const spec of specs) {
     const eq = spec.indexOf('=');
@@ -120,7 +111,7 @@ export const run: Command = {
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
 
     const { model, reference } = needsPipeline(args) ? await compileForRun(modelFile, args, io) : { model: loadRunnable(modelFile, io.cwd), reference: undefined };
-    const sources = gatherInputs(model, dataDir, specs, io.cwd);
+    const sources = gatherInputs(model, dataDir, specs, io);
     const feed: Record<string, RtTensor> = {};
     for (const [name, s] of sources) feed[name] = s.tensor;
     let outputs: Record<string, RtTensor>;

@@ -6,6 +6,7 @@ import { loadTargetFile, targetHash } from '@lstmc/target';
 import type { Command } from '../command.js';
 import { flag, stringOpt, UsageError } from '../command.js';
 import { readBinary } from './dump.js';
+import { readDataSetInputs, skippedNote } from '../data-set.js';
 
 export const sim: Command = {
   name: 'sim',
@@ -30,12 +31,13 @@ export const sim: Command = {
       if (targetHash(t) !== targetHash(program.target)) fail('E-SIM-TARGET', `'${file}' was compiled for target ${targetHash(program.target)}, not ${targetHash(t)}`, { file: tc });
     }
     const dir = resolve(io.cwd, dataDir);
+    const ds = readDataSetInputs(dataDir, program.io.graphInputs, io.cwd);
+    io.stderr(skippedNote(ds.skipped));
     const inputs = new Map<string, SimInput>();
     program.io.graphInputs.forEach((name, i) => {
-      const path = join(dir, `input_${i}.pb`);
-      if (!existsSync(path)) fail('E-SIM-INPUT', `input '${name}' needs ${join(dataDir, `input_${i}.pb`)}`, { file: join(dataDir, `input_${i}.pb`), field: name });
-      const t = decodeTensorProto(readFileSync(path), join(dataDir, `input_${i}.pb`)).tensor;
-      inputs.set(name, { dims: t.dims, data: Array.from(t.data as ArrayLike<number | bigint>, Number) });
+      const f = ds.byInput.get(name);
+      if (!f) fail('E-SIM-INPUT', `input '${name}' needs ${join(dataDir, `input_${i}.pb`)}`, { file: join(dataDir, `input_${i}.pb`), field: name });
+      inputs.set(name, { dims: f.tensor.shape, data: Array.from(f.tensor.data as ArrayLike<number | bigint>, Number) });
     });
     const sink = stringOpt(args, 'trace') !== undefined ? traceSink() : undefined;
     const r = withLocation({ file }, () => simulateProgram(program, inputs, { trace: sink }));

@@ -14,6 +14,8 @@ export interface LayerTrace {
   readonly x: readonly Tensor[];
   /** Y of the layer per sample ([seq, dirs, batch, H], or [batch, seq, dirs, H] for layout 1). */
   readonly y: readonly Tensor[];
+  /** Y_c (the last cell state) of the layer per sample ([dirs, batch, H], or [batch, dirs, H] for layout 1). */
+  readonly yc: readonly Tensor[];
   /** initial_h per sample, when the node has one. */
   readonly h0: readonly (Tensor | undefined)[];
   /** initial_c per sample, when the node has one. */
@@ -22,44 +24,40 @@ export interface LayerTrace {
   readonly seqLens: readonly (Tensor | undefined)[];
 }
 
-/** A graph whose every LSTM produces its Y under a known name (`lstmc.calib.<node>.Y` when it had none). */
-export function withLstmOutputs(g: Graph): { graph: Graph; yName: Map<Node, string> } {
-  const yName = new Map<Node, string>();
+/** The names a traced LSTM's Y and Y_c go by. */
+interface TracedOutputs {
+  readonly y: string;
+  readonly yc: string;
+}
+
+/** A graph whose every LSTM produces its Y and Y_c under known names (`lstmc.calib.<node>.Y` / `.Y_c` where it had none). */
+export function withLstmOutputs(g: Graph): { graph: Graph; names: Map<Node, TracedOutputs> } {
+  const names = new Map<string, TracedOutputs>();
   let changed = false;
   const nodes = g.nodes.map((n) => {
-    if (n.op !== 'LSTM' || n.outputs[0]) {
-      if (n.op === 'LSTM') yName.set(n, n.outputs[0]);
-      return n;
-    }
+    if (n.op !== 'LSTM') return n;
+    const outputs = [n.outputs[0] || `lstmc.calib.${n.name}.Y`, n.outputs[1] ?? '', n.outputs[2] || `lstmc.calib.${n.name}.Y_c`];
+    names.set(n.name, { y: outputs[0]!, yc: outputs[2]! });
+    if (outputs.every((o, i) => o === (n.outputs[i] ?? ''))) return n;
     changed = true;
-    const y = `lstmc.calib.${n.name}.Y`;
-    const outputs = [y, n.outputs[1] ?? '', n.outputs[2] ?? ''];
-    while (outputs.length > 1 && !outputs[outputs.length - 1]) outputs.pop();
-    const m = makeNode({ ...n, outputs });
-    yName.set(m, y);
-    return m;
+    return makeNode({ ...n, outputs });
   });
-  if (!changed) return { graph: g, yName };
-  const graph = inferTypes(updateGraph(g, { nodes }));
-  // Map the original nodes to the Y names of their copies.
-  const byName = new Map<string, string>();
-  for (const [n, y] of yName) byName.set(n.name, y);
-  const orig = new Map<Node, string>();
-  for (const n of lstmNodes(g)) orig.set(n, byName.get(n.name)!);
-  return { graph, yName: orig };
+  const graph = changed ? inferTypes(updateGraph(g, { nodes })) : g;
+  return { graph, names: new Map(lstmNodes(g).map((n) => [n, names.get(n.name)!])) };
 }
 
 export async function traceLayers(g: Graph, samples: readonly CalibrationSample[], evaluate: GraphEvaluator): Promise<LayerTrace[]> {
-  const { graph, yName } = withLstmOutputs(g);
+  const { graph, names } = withLstmOutputs(g);
   const layers = lstmNodes(g);
   const optional = (n: Node) => [4, 5, 6].map((i) => n.inputs[i]).filter((v): v is string => !!v);
-  const wanted = [...new Set(layers.flatMap((n) => [n.inputs[0], yName.get(n)!, ...optional(n)]))];
+  const wanted = [...new Set(layers.flatMap((n) => [n.inputs[0], names.get(n)!.y, names.get(n)!.yc, ...optional(n)]))];
   const perSample: ReadonlyMap<string, Tensor>[] = [];
   for (const s of samples) perSample.push(await evaluate(graph, s, wanted));
   return layers.map((node) => ({
     node,
     x: perSample.map((v) => v.get(node.inputs[0])!),
-    y: perSample.map((v) => v.get(yName.get(node)!)!),
+    y: perSample.map((v) => v.get(names.get(node)!.y)!),
+    yc: perSample.map((v) => v.get(names.get(node)!.yc)!),
     h0: perSample.map((v) => (node.inputs[5] ? v.get(node.inputs[5]) : undefined)),
     c0: perSample.map((v) => (node.inputs[6] ? v.get(node.inputs[6]) : undefined)),
     seqLens: perSample.map((v) => (node.inputs[4] ? v.get(node.inputs[4]) : undefined)),

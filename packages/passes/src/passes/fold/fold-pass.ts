@@ -12,7 +12,9 @@ import {
   type OpTensor,
   type Tensor,
   type TensorType,
+  type Dim,
   constantBranch,
+  inferTypes,
   constantValue,
   localDefinitions,
   mapSubgraphs,
@@ -57,9 +59,34 @@ export const foldPass = definePass({
     'if-inlined': 'If nodes replaced by the branch their constant condition takes',
   },
   async run(g, ctx): Promise<Graph> {
-    return foldGraph(g, ctx, undefined);
+    // Shape facts (ValueInfo.shapeValue) come from inference: a graph built by a pass or parsed from text may lack them.
+    const typed = inferTypes(g);
+    let out = foldGraph(typed, ctx, undefined);
+    if (out === typed) return g;
+    // Inlining a branch sharpens types (its outputs' ranks and dims), which can make more shape facts
+    // numeric (Silero's decoder: the rank of an inlined Squeeze decides the next If): re-type and fold
+    // again while that removes If nodes.
+    for (let round = 0, ifs = countIfs(g); round < MAX_ROUNDS; round++) {
+      const now = countIfs(out);
+      if (now === 0 || now >= ifs) break;
+      ifs = now;
+      out = foldGraph(inferTypes(out), ctx, undefined);
+    }
+    return out;
   },
 });
+
+/** Re-typing rounds after If inlining: each removes at least one If, and real exports nest them 4 deep. */
+const MAX_ROUNDS = 8;
+
+function countIfs(g: Graph): number {
+  let n = 0;
+  for (const node of g.nodes) {
+    if (node.op === 'If') n++;
+    for (const a of Object.values(node.attrs)) if (a.kind === 'graph') n += countIfs(a.value);
+  }
+  return n;
+}
 
 type FoldContext = PassContext<{ readonly 'max-elements': number; readonly dce: boolean }, string>;
 
@@ -67,6 +94,8 @@ type FoldContext = PassContext<{ readonly 'max-elements': number; readonly dce: 
 interface FoldScope {
   readonly consts: ReadonlyMap<string, Tensor>;
   readonly types: ReadonlyMap<string, TensorType>;
+  /** Values that inference knows element by element although no node computed them (Shape of a partly symbolic shape, then Gather). */
+  readonly facts: ReadonlyMap<string, OpTensor>;
   /** Every name defined in the enclosing graphs: inlined names must not shadow them (later readers would see the wrong value). */
   readonly names: ReadonlySet<string>;
 }
@@ -81,6 +110,11 @@ function foldGraph(g: Graph, ctx: FoldContext, outer: FoldScope | undefined): Gr
   const consts = new Map<string, Tensor>([...(outer?.consts ?? []), ...g.initializers]);
   const types = new Map<string, TensorType>([...(outer?.types ?? []), ...[...g.values].map(([k, v]) => [k, v.type] as const)]);
   const names = new Set<string>([...(outer?.names ?? []), ...localDefinitions(g)]);
+  const facts = new Map<string, OpTensor>(outer?.facts ?? []);
+  for (const [k, v] of g.values) {
+    const f = shapeFact(v.type, v.shapeValue);
+    if (f) facts.set(k, f);
+  }
   const added = new Map<string, Tensor>();
   const addedValues = new Map<string, TensorType>();
   const nodes: Node[] = [];
@@ -106,13 +140,13 @@ function foldGraph(g: Graph, ctx: FoldContext, outer: FoldScope | undefined): Gr
         for (let i = inl.nodes.length - 1; i >= 0; i--) work.push(inl.nodes[i]!);
         continue;
       }
-      const scope: FoldScope = { consts, types, names };
+      const scope: FoldScope = { consts, types, facts, names };
       const inner = mapSubgraphs(n, (sg) => foldGraph(sg, ctx, scope));
       changed ||= inner !== n;
       nodes.push(inner);
       continue;
     }
-    const folded = foldNode(g, n, consts, types, ctx.options['max-elements']);
+    const folded = foldNode(g, n, consts, types, facts, ctx.options['max-elements']);
     if (!folded) {
       nodes.push(n);
       continue;
@@ -147,7 +181,22 @@ function foldGraph(g: Graph, ctx: FoldContext, outer: FoldScope | undefined): Gr
 /** Thrown by a reference evaluation that refuses the constants: the node stays for run time, where the same error surfaces. */
 class NotFoldable extends Error {}
 
-function foldNode(g: Graph, n: Node, consts: Map<string, Tensor>, types: Map<string, TensorType>, maxElements: number): Tensor[] | undefined {
+/** A 1-D (or scalar) integer value whose every element inference knows as a number, as the tensor it holds. */
+function shapeFact(t: TensorType, sv: readonly Dim[] | undefined): OpTensor | undefined {
+  if (!sv || !sv.every((d): d is number => typeof d === 'number')) return undefined;
+  if ((t.dtype !== 'i64' && t.dtype !== 'i32') || !isStaticShape(t.shape) || t.shape.length > 1 || numel(t.shape) !== sv.length) return undefined;
+  const data = t.dtype === 'i64' ? BigInt64Array.from(sv, BigInt) : Int32Array.from(sv);
+  return { dtype: t.dtype, shape: t.shape, data };
+}
+
+function foldNode(
+  g: Graph,
+  n: Node,
+  consts: Map<string, Tensor>,
+  types: Map<string, TensorType>,
+  facts: ReadonlyMap<string, OpTensor>,
+  maxElements: number,
+): Tensor[] | undefined {
   if (n.domain !== '' && n.domain !== 'ai.onnx') return undefined;
   if (n.op === 'Constant') {
     const c = constantValue(n.attrs);
@@ -165,7 +214,9 @@ function foldNode(g: Graph, n: Node, consts: Map<string, Tensor>, types: Map<str
     }
     const c = consts.get(name);
     const t = types.get(name);
+    const f = facts.get(name);
     if (c) inputs.push(toOpTensor(c));
+    else if (f) inputs.push(f);
     // Shape-only ops see a static shape without data.
     else if (def.readsShapeOnly && t && isStaticShape(t.shape)) inputs.push({ dtype: t.dtype, shape: t.shape, data: new Float32Array(0) });
     else return undefined;

@@ -9,8 +9,11 @@ import type { LayerTrace } from '../../calibration/index.js';
 import { batchMajorToTimeMajor } from './float-layer.js';
 
 export interface LayerError {
+  /** Of the hidden states: Y (and so Y_h). */
   readonly maxAbs: number;
   readonly meanAbs: number;
+  /** Of the last cell state Y_c. */
+  readonly cMaxAbs: number;
 }
 
 const num = (t: { data: unknown }) => t.data as ArrayLike<number>;
@@ -22,6 +25,7 @@ export function fixedLayerError(dirs: readonly FixedLstmLayer[], direction: 'for
   const D = dirs.length;
   const hFrac = l0.actBits - 1;
   let maxAbs = 0;
+  let cMaxAbs = 0;
   let sum = 0;
   let count = 0;
   tr.x.forEach((x, k) => {
@@ -49,6 +53,15 @@ export function fixedLayerError(dirs: readonly FixedLstmLayer[], direction: 'for
             sum += e;
             count++;
           }
+    const yc = num(tr.yc[k]);
+    const cScale = 2 ** -l0.fmt.c;
+    for (let d = 0; d < D; d++)
+      for (let b = 0; b < B; b++)
+        for (let h = 0; h < H; h++) {
+          const fi = (d * B + b) * H + h;
+          const ci = layout === 0 ? fi : (b * D + d) * H + h;
+          cMaxAbs = Math.max(cMaxAbs, Math.abs(r.Yc[fi] * cScale - yc[ci]));
+        }
   });
-  return { maxAbs, meanAbs: count ? sum / count : 0 };
+  return { maxAbs, meanAbs: count ? sum / count : 0, cMaxAbs };
 }
