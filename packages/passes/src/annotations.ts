@@ -4,7 +4,7 @@
  * (encodings, quantized weights) as initializers named by those attributes.
  * Per-direction values are arrays indexed by direction (0 forward, 1 reverse).
  */
-import { ANNOTATION_PREFIX, type Attr, type Graph, type Node, type Tensor, makeNode, tensorType, updateGraph } from '@lstmc/ir';
+import { ANNOTATION_PREFIX, type Attr, type Graph, type Node, type Tensor, makeNode, mapSubgraphs, tensorType, updateGraph } from '@lstmc/ir';
 import type { BuiltinProperty } from './properties.js';
 
 export const ANN = {
@@ -137,7 +137,8 @@ export function dropAnnotations(g: Graph, prefixes: readonly string[]): Graph {
   const nodes = g.nodes.map((n) => {
     const patch: Record<string, undefined> = {};
     for (const k of Object.keys(n.attrs)) if (prefixes.some((p) => k.startsWith(p))) patch[k] = undefined;
-    const m = withAttrs(n, patch);
+    // LSTM passes annotate the LSTMs inside If branches too (branch-lstms.ts).
+    const m = mapSubgraphs(withAttrs(n, patch), (sg) => dropAnnotations(sg, prefixes));
     if (m !== n) changed = true;
     return m;
   });

@@ -8,6 +8,7 @@ export * from './instrument.js';
 export * from './annotations.js';
 export * from './lstm-params.js';
 export * from './layer-glue.js';
+export { reachingBranches, onEveryLstmGraph } from './branch-lstms.js';
 export * from './builtins.js';
 export { foldPass, eliminateDeadCode } from './passes/fold/index.js';
 export { prunePass, PRUNE_METHODS, pruneMagnitude, pruneRows, pruneBlocks, pruneBalanced, pruneBalancedEntries, pruneBalancedMaxGap, nnzPerPe, smallestMask } from './passes/prune/index.js';

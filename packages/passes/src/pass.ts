@@ -39,6 +39,11 @@ export interface PassContext<O = Readonly<Record<string, unknown>>, C extends st
   readonly ir: typeof IR;
   /** Report a user error attributed to this pass (never returns). */
   fail(code: string, message: string, field?: string): never;
+  /**
+   * True when the graph is an If branch the pass reaches inside the model (built-in LSTM passes do):
+   * its inputs are outer values, so `calibration` is empty there even when samples were given.
+   */
+  readonly inBranch?: boolean;
 }
 
 /**

@@ -134,7 +134,7 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
   emitHalt(b);
 
   const outputs: HostOutput[] = part.direct.map((d) => ({ name: d.name, node: d.node.name, which: d.which, glue: d.glue }));
-  const host = hostSection(g, part.segments);
+  const host = hostSection(g, part.segments, { actBits: target.actBits, accBits: target.accBits, lutEntries: target.lutEntries });
 
   return {
     target,

@@ -1,6 +1,6 @@
 import type { Graph } from '@lstmc/ir';
 import { nodeReads, updateGraph } from '@lstmc/ir';
-import { compileToRuntimeGraph } from '@lstmc/backend-js';
+import { type FixedWidths, compileToRuntimeGraph } from '@lstmc/backend-js';
 import type { HostSegmentDesc } from '../container/program.js';
 import type { HostSegment } from './partition.js';
 
@@ -10,8 +10,11 @@ import type { HostSegment } from './partition.js';
  * as a runtime graph (.lrg) for the lstmc JS runtime, back to back. A
  * segment's inputs are graph inputs, LSTM outputs and earlier segments'
  * results; its outputs are what later stages and the graph outputs read.
+ * LSTMs the quantize pass annotated that run on the host (inside an If on a
+ * run-time condition) take the accelerator's fixed point (`fixed` widths),
+ * so the binary computes the same whichever part runs them.
  */
-export function hostSection(g: Graph, segments: readonly HostSegment[]): { bytes: Uint8Array; segments: HostSegmentDesc[] } {
+export function hostSection(g: Graph, segments: readonly HostSegment[], fixed: FixedWidths): { bytes: Uint8Array; segments: HostSegmentDesc[] } {
   const parts: Uint8Array[] = [];
   const descs: HostSegmentDesc[] = [];
   let offset = 0;
@@ -24,7 +27,7 @@ export function hostSection(g: Graph, segments: readonly HostSegment[]): { bytes
       nodes: s.nodes,
       initializers: new Map([...g.initializers].filter(([k]) => used.has(k))),
     });
-    const bytes = compileToRuntimeGraph(hg, { verify: false });
+    const bytes = compileToRuntimeGraph(hg, { verify: false, fixed: { ...fixed, quantizedOnly: true } });
     parts.push(bytes);
     descs.push({ index: s.index, offset, bytes: bytes.length, inputs: s.inputs, outputs: s.outputs, nodes: s.nodes.map((n) => ({ name: n.name, op: n.op })) });
     offset += bytes.length;

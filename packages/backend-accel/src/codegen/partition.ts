@@ -270,7 +270,7 @@ function placeAll(g: Graph, d: Decided): NodePlacement[] {
       if (!isKnownOp(n.op, n.domain)) put('refused', st, `op '${n.op}' is opaque: neither the accelerator nor the JS runtime runs it`);
       else if (lstmWhy) put('host', st, `${on}: the accelerator cannot run this LSTM (${lstmWhy})`);
       else if (n.op === 'Constant') put('host', st, `constant operand of host segment ${st}`);
-      else if (hasSubgraphs(n)) put('host', st, `${on}: control flow on a run-time condition; the LSTMs inside its branches run on the host too (the accelerator runs straight-line layers; --bind / --input-shape can make the condition a constant)`);
+      else if (hasSubgraphs(n)) put('host', st, `${on}: control flow on a run-time condition; the LSTMs inside its branches run on the host too, in the accelerator's fixed point once quantized (the accelerator runs straight-line layers; --bind / --input-shape can make the condition a constant)`);
       else put('host', st, `${on}: the accelerator runs only LSTM layers`);
     } else if (d.absorbed.has(n)) put('accel', null, d.absorbed.get(n)!);
     else if (d.directGlue.has(n)) put('host', null, `data movement of an LSTM output to graph output '${d.directGlue.get(n)}': done by the host's glue as it reads the output back`);

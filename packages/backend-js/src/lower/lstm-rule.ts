@@ -1,6 +1,6 @@
 import { fail, formatType } from '@lstmc/ir';
 import { lstmPackedShape, lstmSparseNonZeros, lstmSparseSections, type RtAttr } from '@lstmc/runtime';
-import { lowerLstmFixed } from './lstm-fixed-rule.js';
+import { isQuantized, lowerLstmFixed } from './lstm-fixed-rule.js';
 import { execModeOf, sparseWeightsOf } from './modes.js';
 import type { RuleContext } from './rule.js';
 import type { LoweringRule } from './rule.js';
@@ -17,7 +17,7 @@ import type { LoweringRule } from './rule.js';
  * which stores those matrices compressed and multiplies over their non-zeros only.
  */
 export const lowerLstm: LoweringRule = (c) => {
-  if (c.fixed) return lowerLstmFixed(c, c.fixed);
+  if (c.fixed && (!c.fixed.quantizedOnly || isQuantized(c.node))) return lowerLstmFixed(c, c.fixed);
   const a = c.attrs;
   const x = c.inputType(0)!;
   const w = c.inputType(1)!;

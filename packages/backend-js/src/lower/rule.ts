@@ -10,6 +10,12 @@ export interface FixedNumerics {
   readonly actBits: number;
   readonly accBits: number;
   readonly lutEntries: number;
+  /**
+   * Only LSTMs the quantize pass annotated take fixed point; the others stay float32 (the host part
+   * of an accelerator binary: LSTMs in run-time branches are quantized and match the accelerator, an
+   * LSTM it refuses for other reasons runs as it is).
+   */
+  readonly quantizedOnly?: boolean;
   /** An initializer of the IR graph by name (the quantized weights the annotations name). */
   readonly initializer: (name: string) => Tensor | undefined;
   /** The IR node that produces a value (undefined for graph inputs and initializers). */

@@ -11,10 +11,11 @@ import { type RowAssignment, balancedRowAssignment, rowToPe, usesSparseWeights, 
 import { ANN, type AttrPatch, addInitializers, derivedName, dropAnnotations, getStrings, patchNodes, stringAttr, stringsAttr } from '../../annotations.js';
 import { MATRICES, type MatrixKind, lstmNodes, lstmParams, matrixCols, matrixLabel, readMatrix } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
+import { reachingBranches } from '../../branch-lstms.js';
 import type { DenseMatrix, EncodingStats } from './format.js';
 import { ENCODINGS, ENCODING_FORMATS } from './formats.js';
 
-export const encodePass = definePass({
+export const encodePass = reachingBranches(definePass({
   name: 'encode',
   summary: 'sparse encodings of LSTM weights (relative-indexed CSC per PE, CSR, bitmap) with size reports',
   options: {
@@ -74,7 +75,7 @@ export const encodePass = definePass({
     });
     return addInitializers(patchNodes(g, patches), added);
   },
-});
+}));
 
 function reportRow(label: string, m: DenseMatrix, s: EncodingStats, denseBytes: number, valueBits: number): (string | number)[] {
   return [label, `${m.rows}x${m.cols}`, valueBits, s.nnz, s.entries, s.padding, s.bytes, denseBytes, s.indexBitsPerNnz, s.imbalance];

@@ -5,6 +5,7 @@
  */
 import type { Tensor } from '@lstmc/ir';
 import { definePass, type ReportTable } from '../../pass.js';
+import { reachingBranches } from '../../branch-lstms.js';
 import {
   GATES,
   MATRICES,
@@ -28,7 +29,7 @@ import { pruneBalancedMaxGap } from './max-gap.js';
 
 export const PRUNE_METHODS = ['magnitude', 'row', 'block', 'balanced'] as const;
 
-export const prunePass = definePass({
+export const prunePass = reachingBranches(definePass({
   name: 'prune',
   summary: 'magnitude, row, block or load-balanced (per-PE) pruning of LSTM W and R to a target sparsity',
   options: {
@@ -142,7 +143,7 @@ export const prunePass = definePass({
       });
     return replaceInitializers(g, repl);
   },
-});
+}));
 
 /** One magnitude threshold over several matrices (in place on the given arrays). */
 function pruneGlobal(mats: Float32Array[], sparsity: number): void {

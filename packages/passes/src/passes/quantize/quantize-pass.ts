@@ -16,13 +16,14 @@ import { type LayerTrace, traceForPass } from '../../calibration/index.js';
 import { fedByLstm } from '../../layer-glue.js';
 import { lstmLayout, lstmNodes, lstmParams } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
+import { reachingBranches } from '../../branch-lstms.js';
 import { floatDirections, unsupportedActivation } from './float-layer.js';
 import { type LayerError, fixedLayerError } from './measure.js';
 
 /** Without calibration data, x and c are assumed to lie in [-8, 8]. */
 export const ASSUMED_RANGE = 8;
 
-export const quantizePass = definePass({
+export const quantizePass = reachingBranches(definePass({
   name: 'quantize',
   summary: 'fixed-point LSTM weights (int8/int16, power-of-two scale per matrix) and int16 activations, with error vs float32',
   options: {
@@ -137,7 +138,7 @@ export const quantizePass = definePass({
     });
     return addInitializers(patchNodes(g, patches), added);
   },
-});
+}));
 
 function maxAbsOf(ts: readonly Tensor[]): number {
   let m = 0;

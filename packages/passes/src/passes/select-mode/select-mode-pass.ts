@@ -12,13 +12,14 @@ import { LAYOUT_COMBOS, type MatvecMode, type Target, expectedMatvecCycles, layo
 import { ANN, type AttrPatch, floatsAttr, getFloats, intsAttr, patchNodes, stringAttr, stringsAttr } from '../../annotations.js';
 import { MATRICES, type MatrixKind, lstmNodes, matrixLabel } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
+import { reachingBranches } from '../../branch-lstms.js';
 import { COMBINES, type Decision, decideRuntime, decideStatic, modeOf } from './rule.js';
 import { autoInputThreshold, autoWeightThresholds, layerReportRow } from './thresholds.js';
 
 /** Thresholds that can never be met are recorded as this value (> any sparsity). */
 export const NEVER = 2;
 
-export const selectModePass = definePass({
+export const selectModePass = reachingBranches(definePass({
   name: 'select-mode',
   summary: "the patent's rule: dense or sparse mode per layer and matrix from weight and input sparsity",
   options: {
@@ -128,7 +129,7 @@ export const selectModePass = definePass({
       });
     return patchNodes(g, patches);
   },
-});
+}));
 
 /** [hidden, input] from W's shape [dirs, 4H, I] (hidden_size is optional in ONNX). */
 function sizesOf(g: Parameters<typeof lstmNodes>[0], n: Node): [number, number] {

@@ -8,8 +8,9 @@ import { ANN, type AttrPatch, floatsAttr, patchNodes } from '../../annotations.j
 import { hSparsity, traceForPass, xSparsity } from '../../calibration/index.js';
 import { GATES, MATRICES, gateSparsity, lstmDirections, lstmLayout, lstmNodes, lstmParams, matrixCols, matrixLabel, readMatrix, zeroFractionOf } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
+import { reachingBranches } from '../../branch-lstms.js';
 
-export const sparsityPass = definePass({
+export const sparsityPass = reachingBranches(definePass({
   name: 'sparsity',
   summary: 'weight sparsity per LSTM matrix and gate; input sparsity per layer from calibration data',
   options: {
@@ -57,7 +58,8 @@ export const sparsityPass = definePass({
     }
     ctx.report({ title: 'sparsity: weights (fraction of zeros)', columns: ['matrix', 'shape', 'total', ...GATES.map((x) => `gate ${x}`)], rows });
 
-    if (ctx.options.input === 'calibration') {
+    // In an If branch the samples cannot be run (its inputs are outer values): input sparsity stays unmeasured there.
+    if (ctx.options.input === 'calibration' && !ctx.inBranch) {
       if (ctx.calibration.length === 0) ctx.fail('E-SPARSITY-NO-CALIBRATION', 'input=calibration needs calibration data (--calibration DIR)');
       const traces = await traceForPass(g, ctx);
       ctx.count('calibration-samples', ctx.calibration.length);
@@ -78,4 +80,4 @@ export const sparsityPass = definePass({
     }
     return patchNodes(g, patches);
   },
-});
+}));
