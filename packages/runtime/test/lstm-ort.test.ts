@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lstmRuntimeModel, randomLstmConfig, randomLstmData } from './helpers/lstm-case.js';
+import { lstmRuntimeModel, randomLstmConfig, randomLstmData, widenLstmConfig } from './helpers/lstm-case.js';
 import { runLstmDifferential } from './helpers/lstm-differential.js';
 
 /**
@@ -22,5 +22,15 @@ describe('lstm.dense.f32 against onnxruntime-node', () => {
     });
     expect(failures).toEqual([]);
     expect(degenerate, 'too many blown-up configurations skipped').toBeLessThan(CASES / 10);
+  });
+
+  it('matches 40 random configurations with batches up to 40 and sizes up to 300 (blocked batched products) within 1e-5', async () => {
+    const { failures, degenerate } = await runLstmDifferential(40, 0xb10c, TOL, (rng) => {
+      const cfg = widenLstmConfig(randomLstmConfig(rng), rng);
+      const data = randomLstmData(cfg, rng);
+      return { cfg, data, build: () => lstmRuntimeModel(cfg, data) };
+    });
+    expect(failures).toEqual([]);
+    expect(degenerate).toBeLessThan(4);
   });
 });

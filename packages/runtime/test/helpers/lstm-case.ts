@@ -72,6 +72,18 @@ export function randomLstmConfig(rng: Rng): LstmConfig {
   return cfg;
 }
 
+/**
+ * Makes some configurations big enough for the batched products' blocking: batch 6..40 (30%), and
+ * hidden 64..300 / input 64..300 (20%; more than 64 k-quads split the reduction, more than 64 KiB of
+ * weights split the units). Call before drawing the data.
+ */
+export function widenLstmConfig(cfg: LstmConfig, rng: Rng): LstmConfig {
+  if (rng.bool(0.3)) cfg.B = rng.int(6, 40);
+  if (cfg.seqLens) cfg.seqLens = Int32Array.from({ length: cfg.B }, () => rng.int(0, cfg.T));
+  if (rng.bool(0.2)) (cfg.H = rng.int(64, 300), cfg.I = rng.int(64, 300));
+  return cfg;
+}
+
 export function numDirections(c: LstmConfig): number {
   return c.direction === 'bidirectional' ? 2 : 1;
 }

@@ -4,13 +4,14 @@ import type { KernelCall, ParsedAttrs, StaticNodeInfo } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
 import { isRnnActivation, resolveActivations } from './activations.js';
 import type { MatvecEngine } from './matvec-engine.js';
+import type { RowProduct } from './row-products.js';
 import { runRecurrence } from './recurrence.js';
 
 /**
  * What the float32 LSTM kernels (`lstm.dense.f32`, `lstm.sparse.f32`) share: the ONNX attribute set,
  * the static checks of X, sequence_lens, the states and the outputs, and the whole run (shape checks,
  * scratch layout, per-direction input projection, recurrence, stream state). A kernel only supplies
- * where its weights live in the matvec engine and how W x and R h are computed (`LstmDirectionOps`).
+ * where its weights live in the matvec engine and the products W x and R h (`LstmDirectionOps`).
  */
 export const LSTM_DIRECTIONS = ['forward', 'reverse', 'bidirectional'] as const;
 
@@ -81,10 +82,8 @@ export interface LstmDirectionOps {
    * zero-padded floats. tmpOff: `projectScratch(rows)` floats of scratch the projection may use.
    */
   project(rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number): void;
-  /** out[j*4 + g] += (R h)[g*H + j], h at x (4*ceil(H/4) zero-padded floats). */
-  mv1(x: number, out: number): void;
-  /** mv1 for two vectors at once. */
-  mv2(x0: number, x1: number, o0: number, o1: number): void;
+  /** The recurrent product R h of a step's active batch entries (row-products.ts). */
+  readonly recur: RowProduct;
 }
 
 /** Runs an LSTM node: `ops(d)` gives direction d's weight operations on the engine `e`. */
@@ -154,6 +153,8 @@ export function runLstmWith(
   const Yh = new Float32Array(D * B * H);
   const Yc = new Float32Array(D * B * H);
   const active = new Int32Array(B);
+  const stepXs = new Int32Array(B);
+  const stepOuts = new Int32Array(B);
   const acts = resolveActivations(activationNames(a), a.activation_alpha, a.activation_beta);
   const clip = a.clip ?? Infinity;
   // X rows are (t, b) pairs; row r = t*B + b in both layouts, only its address differs.
@@ -176,11 +177,11 @@ export function runLstmWith(
       else mem.fill(0, cOff + b * hStride, cOff + b * hStride + H);
     }
     runRecurrence({
-      e, mv1: w.mv1, mv2: w.mv2, peepOff: w.peepOff, hOff, hStride, usePeepholes, H, B, xpOff,
+      e, recur: w.recur, peepOff: w.peepOff, hOff, hStride, usePeepholes, H, B, xpOff,
       f: acts[d * 3]!, g: acts[d * 3 + 1]!, h: acts[d * 3 + 2]!,
       clip, inputForget: a.input_forget === 1, cOff,
       y: Y, yStepT: layout1 ? D * H : D * B * H, yStepB: layout1 ? T * D * H : H, yBase: d * (layout1 ? H : B * H),
-      lens, reverse: a.direction === 'reverse' || d === 1, active,
+      lens, reverse: a.direction === 'reverse' || d === 1, active, xs: stepXs, outs: stepOuts,
     });
     for (let b = 0; b < B; b++) {
       // A batch entry with sequence length 0 has zero Y_h and Y_c (onnxruntime's behaviour).

@@ -1,10 +1,10 @@
 import { rtFail } from '../../errors.js';
 import { defineKernel, type KernelCall } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
-import { projectInputs } from './input-projection.js';
 import { checkLstmNode, checkLstmStream, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, type MatvecEngine } from './matvec-engine.js';
 import { lstmPackedSections } from './pack.js';
+import { denseProduct, projectRows } from './row-products.js';
 
 export { LSTM_DIRECTIONS } from './lstm-core.js';
 
@@ -52,17 +52,14 @@ function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
   if (Wt.data.length !== D * sec.stride) rtFail('E-RT-EXEC', `packed weights have ${Wt.data.length} elements, expected ${D * sec.stride}`);
   // Weights that are constants were put into an engine at load time; others are copied in per call.
   const e = (call.prepared as LstmPrepared | undefined)?.engine ?? createMatvecEngine(Wt.data as Float32Array, call.env.matvec);
-  const Hq = Math.ceil(H / 4);
-  const ws = 16 * Hq;
   return runLstmWith(a, call, e, (d): LstmDirectionOps => {
     const base = d * sec.stride;
-    const rOff = base + sec.r;
+    const wx = denseProduct(e, base + sec.w, H, I);
     return {
       biasOff: base + sec.bias,
       peepOff: base + sec.peep,
-      project: (rows, rowOff, xpOff) => projectInputs(e, rows, rowOff, base + sec.w, base + sec.bias, H, I, xpOff),
-      mv1: (x, out) => e.mv1(rOff, x, out, H, Hq, ws),
-      mv2: (x0, x1, o0, o1) => e.mv2(rOff, x0, x1, o0, o1, H, Hq, ws),
+      project: (rows, rowOff, xpOff) => projectRows(e, wx, rows, rowOff, base + sec.bias, H, xpOff),
+      recur: denseProduct(e, base + sec.r, H, H),
     };
   });
 }

@@ -2,9 +2,10 @@ import { rtFail } from '../../errors.js';
 import type { RtTensor } from '../../tensor.js';
 import { defineKernel, type KernelCall, type KernelEnv, type StaticNodeInfo } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
-import { projectInputs } from './input-projection.js';
 import { checkLstmNode, checkLstmStream, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, encodeSparsePairs, resolveEngine, type MatvecEngine } from './matvec-engine.js';
+import { encodeGroups, groupEntries } from './group-sparse.js';
+import { csrProduct, denseProduct, groupProduct, projectRows, type GroupPlacement } from './row-products.js';
 import { lstmSparseSections, validateLstmSparse, type LstmSparseChoice } from './sparse-layout.js';
 
 const LSTM_SPARSE_ATTRS = {
@@ -22,7 +23,9 @@ const choiceOf = (a: SparseAttrs): LstmSparseChoice => ({ sparseW: a.sparse_w ==
 /**
  * Sparse float32 LSTM: the ONNX semantics and attributes of `lstm.dense.f32` (shared code in
  * lstm-core.ts), with W and/or R in compressed rows (sparse-layout.ts) multiplied over their
- * non-zeros only (spmv1/spmv2 of the matvec engine).
+ * non-zeros only. At load each compressed matrix whose zero pattern has row-group structure (few
+ * entries in the layout of group-sparse.ts, e.g. after 4x1 block pruning) is re-encoded in row groups
+ * and runs on the SIMD group kernels (gsp1/2/4); the others run on scalar CSR (spmv1/spmv2).
  * Inputs: X, packed dense part [D, stride], sequence_lens, initial_h, initial_c, row pointers (i32),
  * column indices (i32), values (f32). Outputs: Y, Y_h, Y_c (any subset).
  */
@@ -62,11 +65,26 @@ function checkSparse(a: SparseAttrs, node: StaticNodeInfo): string | undefined {
   return undefined;
 }
 
-/** The dense part, the (column, value) pairs and the row pointers in one engine, and where each starts. */
+/**
+ * A matrix is re-encoded in row groups when its group layout has at most this many entries per
+ * non-zero (an entry costs about what one CSR non-zero does and serves four rows; 4x1 block-pruned
+ * matrices have 0.25, unstructured 90%-sparse ones about 0.86).
+ */
+export const GROUP_MAX_ENTRIES_PER_NNZ = 0.5;
+
+/** Whether the CSR segment whose row pointers start at ptr[base] (4H rows, K columns) runs in row groups. */
+export function rowGroupsPay(ptr: ArrayLike<number>, col: ArrayLike<number>, base: number, H: number, K: number): boolean {
+  const nnz = ptr[base + 4 * H]! - ptr[base]!;
+  return nnz > 0 && groupEntries(ptr, col, base, H, K) <= GROUP_MAX_ENTRIES_PER_NNZ * nnz;
+}
+
+/** The dense part, the (column, value) pairs, the row pointers and the row groups in one engine, and where each starts. */
 interface SparsePrepared {
   readonly engine: MatvecEngine;
   readonly pairOff: number;
   readonly ptrOff: number;
+  /** Per sparse segment (order of sparse-layout.ts): its row-group placement, or null to run it as CSR. */
+  readonly groups: readonly (GroupPlacement | null)[];
 }
 
 function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor, val: RtTensor, env: KernelEnv): SparsePrepared {
@@ -80,15 +98,40 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
   const k = col.data as Int32Array;
   const v = val.data as Float32Array;
   validateLstmSparse(D, H, I, c, p, k, v.length);
-  // The engine's own sparse layout (column/value pairs, offsets scaled to its addressing unit).
+  // Segments whose row groups pay, encoded; K of segment i is I for a sparse W (first of its direction), else H.
+  const encoded = Array.from({ length: D * s.segments }, (_x, i) => {
+    const K = c.sparseW && i % s.segments === 0 ? I : H;
+    const base = i * (4 * H + 1);
+    return rowGroupsPay(p, k, base, H, K) ? encodeGroups(p, k, v, base, H, K) : null;
+  });
+  // The engine's own sparse layout (column/value pairs, offsets scaled to its addressing unit), then the groups.
   const { kind, module } = resolveEngine(env.matvec);
+  const unit = kind === 'wasm-simd' ? 4 : 1;
   const pairOff = Math.ceil(w.data.length / 4) * 4;
   const ptrOff = pairOff + 2 * v.length;
-  const buf = new ArrayBuffer((ptrOff + p.length) * 4);
-  new Float32Array(buf).set(w.data as Float32Array);
-  encodeSparsePairs(buf, kind === 'wasm-simd' ? 4 : 1, p, k, v, pairOff, ptrOff);
-  const engine = createMatvecEngine(new Float32Array(buf), env.matvec, module);
-  return { engine, pairOff, ptrOff };
+  let end = ptrOff + p.length;
+  const at = encoded.map((g) => {
+    if (!g) return null;
+    const gptrOff = end;
+    const colsOff = gptrOff + g.gptr.length;
+    const valsOff = Math.ceil((colsOff + g.cols.length) / 4) * 4;
+    end = valsOff + g.vals.length;
+    return { gptrOff, colsOff, valsOff, gptr: g.gptr };
+  });
+  const buf = new ArrayBuffer(end * 4);
+  const f = new Float32Array(buf);
+  const n = new Int32Array(buf);
+  f.set(w.data as Float32Array);
+  encodeSparsePairs(buf, unit, p, k, v, pairOff, ptrOff);
+  encoded.forEach((g, i) => {
+    const o = at[i];
+    if (!g || !o) return;
+    n.set(g.gptr, o.gptrOff);
+    for (let e = 0; e < g.cols.length; e++) n[o.colsOff + e] = g.cols[e]! * unit;
+    f.set(g.vals, o.valsOff);
+  });
+  const engine = createMatvecEngine(f, env.matvec, module);
+  return { engine, pairOff, ptrOff, groups: at };
 }
 
 function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
@@ -99,29 +142,27 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
   const I = a.input_size;
   const s = lstmSparseSections(H, I, choiceOf(a));
   const H4 = 4 * H;
-  const Hq = Math.ceil(H / 4);
-  const ws = 16 * Hq;
+  // Some direction's W runs on CSR (and its projection wants transposed scratch).
+  const csrW = s.w < 0 && prep.groups.some((g, i) => i % s.segments === 0 && !g);
   return runLstmWith(a, call as unknown as KernelCall<LstmAttrs>, e, (d): LstmDirectionOps => {
     const base = d * s.stride;
     const biasOff = base + s.bias;
-    let seg = ptrOff + d * s.segments * (H4 + 1);
-    const wPtr = s.w < 0 ? seg : -1;
-    if (s.w < 0) seg += H4 + 1;
-    const rPtr = s.r < 0 ? seg : -1;
-    const rOff = base + s.r;
-    const project = s.w >= 0
-      ? (rows: number, rowOff: (r: number) => number, xpOff: number) => projectInputs(e, rows, rowOff, base + s.w, biasOff, H, I, xpOff)
-      : (rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number) => projectSparse(e, prep, wPtr, rows, rowOff, xpOff, tmpOff, biasOff, H, I);
+    let seg = d * s.segments;
+    const wSeg = s.w < 0 ? seg++ : -1;
+    const rSeg = s.r < 0 ? seg : -1;
+    const wGroups = wSeg >= 0 ? prep.groups[wSeg] : null;
+    const rGroups = rSeg >= 0 ? prep.groups[rSeg] : null;
+    const wx = s.w >= 0 ? denseProduct(e, base + s.w, H, I) : wGroups ? groupProduct(e, wGroups, H) : null;
+    const project = wx
+      ? (rows: number, rowOff: (r: number) => number, xpOff: number) => projectRows(e, wx, rows, rowOff, biasOff, H, xpOff)
+      : (rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number) => projectSparse(e, prep, ptrOff + wSeg * (H4 + 1), rows, rowOff, xpOff, tmpOff, biasOff, H, I);
     return {
       biasOff,
       peepOff: base + s.peep,
       project,
-      mv1: rPtr >= 0 ? (x, out) => e.spmv1(rPtr, pairOff, x, out, H4) : (x, out) => e.mv1(rOff, x, out, H, Hq, ws),
-      mv2: rPtr >= 0
-        ? (x0, x1, o0, o1) => e.spmv2(rPtr, pairOff, x0, x1, o0, o1, H4)
-        : (x0, x1, o0, o1) => e.mv2(rOff, x0, x1, o0, o1, H, Hq, ws),
+      recur: s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupProduct(e, rGroups, H) : csrProduct(e, ptrOff + rSeg * (H4 + 1), pairOff, H4),
     };
-  }, (rows) => (s.w < 0 && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0));
+  }, (rows) => (csrW && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0));
 }
 
 /** From this many input rows on, the sparse W projection runs as one transposed sparse-dense product. */

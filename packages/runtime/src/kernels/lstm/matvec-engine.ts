@@ -32,6 +32,13 @@ export interface MatvecEngine {
   spmv2(ptrOff: number, pairOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void;
   spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void;
   /**
+   * Structured-sparse products over row groups (wasm/group-spmv-module.ts, layout in group-sparse.ts),
+   * for n vectors: x at xs[i], out at outs[i] (i < n). gptr: 4*ceil(H/4)+1 int32 entry indices;
+   * cols: the entries' columns as int32 k*sparseUnit; vals: the entries' four weights (16-byte aligned).
+   * All offsets are element offsets.
+   */
+  gsp(gptrOff: number, colsOff: number, valsOff: number, H: number, n: number, xs: Int32Array, outs: Int32Array): void;
+  /**
    * Vectorized cell update with the default activations for `groups` groups of four units
    * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
    */
@@ -48,6 +55,9 @@ interface MatvecExports {
   spmv1: (ptr: number, pairs: number, x: number, out: number, rows: number) => void;
   spmv2: (ptr: number, pairs: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
   spmmT: (ptr: number, pairs: number, xT: number, outT: number, rows: number, blocks: number) => void;
+  gsp1: (gptr: number, cols: number, vals: number, x: number, out: number, H: number) => void;
+  gsp2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, H: number) => void;
+  gsp4: (gptr: number, cols: number, vals: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number) => void;
 }
 
 /** Grows a WebAssembly memory to at least `bytes` (a 32-bit memory holds at most 4 GiB). */
@@ -97,6 +107,14 @@ class WasmEngine implements MatvecEngine {
 
   spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void {
     this.ex.spmmT(ptrOff * 4, pairOff * 4, xT * 4, outT * 4, rows, blocks);
+  }
+
+  gsp(gptrOff: number, colsOff: number, valsOff: number, H: number, n: number, xs: Int32Array, outs: Int32Array): void {
+    const [g, c, v] = [gptrOff * 4, colsOff * 4, valsOff * 4];
+    let i = 0;
+    for (; i + 4 <= n; i += 4) this.ex.gsp4(g, c, v, xs[i]! * 4, xs[i + 1]! * 4, xs[i + 2]! * 4, xs[i + 3]! * 4, outs[i]! * 4, outs[i + 1]! * 4, outs[i + 2]! * 4, outs[i + 3]! * 4, H);
+    for (; i + 2 <= n; i += 2) this.ex.gsp2(g, c, v, xs[i]! * 4, xs[i + 1]! * 4, outs[i]! * 4, outs[i + 1]! * 4, H);
+    if (i < n) this.ex.gsp1(g, c, v, xs[i]! * 4, outs[i]! * 4, H);
   }
 
   readonly cell4 = (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number): void => {
@@ -171,6 +189,26 @@ class JsEngine implements MatvecEngine {
   spmv2(ptrOff: number, pairOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void {
     this.spmv1(ptrOff, pairOff, x0, o0, rows);
     this.spmv1(ptrOff, pairOff, x1, o1, rows);
+  }
+
+  gsp(gptrOff: number, colsOff: number, valsOff: number, H: number, n: number, xs: Int32Array, outs: Int32Array): void {
+    const m = this.mem;
+    const im = this.ints();
+    for (let u = 0, gi = gptrOff; u < H; u += 4) {
+      for (let ga = 0; ga < 4; ga++, gi++) {
+        const end = im[gi + 1]!;
+        const lanes = Math.min(4, H - u);
+        for (let i = 0; i < n; i++) {
+          const x = xs[i]!;
+          const o = outs[i]! + 4 * u + ga;
+          for (let l = 0; l < lanes; l++) {
+            let acc = 0;
+            for (let p = im[gi]!; p < end; p++) acc += m[valsOff + 4 * p + l]! * m[x + im[colsOff + p]!]!;
+            m[o + 4 * l] += acc;
+          }
+        }
+      }
+    }
   }
 
   spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void {

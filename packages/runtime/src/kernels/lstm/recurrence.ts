@@ -1,12 +1,12 @@
 import type { ResolvedActivation } from './activations.js';
 import type { MatvecEngine } from './matvec-engine.js';
+import type { RowProduct } from './row-products.js';
 
 /** Everything one direction needs to run its time steps over every batch entry. */
 export interface RecurrenceArgs {
   readonly e: MatvecEngine;
-  /** out[j*4 + g] += (R h)[g*H + j] for h at x (float offsets in engine memory), one or two vectors at once. */
-  readonly mv1: (x: number, out: number) => void;
-  readonly mv2: (x0: number, x1: number, o0: number, o1: number) => void;
+  /** The recurrent product: each active entry's row += R h_{t-1}, all entries of a step in one call. */
+  readonly recur: RowProduct;
   /** Float offset in engine memory of this direction's peephole section. */
   readonly peepOff: number;
   /** h of batch entry b at hOff + b*hStride (in: initial h; out: final h). hStride = 4*ceil(H/4), zero padded. */
@@ -33,21 +33,23 @@ export interface RecurrenceArgs {
   /** Valid length of each batch entry. */
   readonly lens: Int32Array;
   readonly reverse: boolean;
-  /** Scratch of B entries (active batch entries of a step). */
+  /** Scratch of B entries each: the active batch entries of a step, their h and row offsets. */
   readonly active: Int32Array;
+  readonly xs: Int32Array;
+  readonly outs: Int32Array;
 }
 
 /**
  * Runs one direction. At step s, batch entry b is active while s < lens[b] and processes time index
- * t = s (forward) or lens[b]-1-s (reverse: each entry starts at its own last valid step). Per step, the
- * active entries go two at a time through mv2, which adds R * h_{t-1} for all four gates into each
- * entry's projection row in place (one pass over R for two entries), then the cell update turns each
+ * t = s (forward) or lens[b]-1-s (reverse: each entry starts at its own last valid step). Per step, one
+ * call of the recurrent product adds R * h_{t-1} for all four gates into every active entry's
+ * projection row in place (the product decides how the entries share weight loads), then the cell update turns each
  * row into c_t and h_t (in engine memory; h is read by the next step): with the default activations
  * and an engine that has it, by the vectorized cell4 for whole groups of four units. Allocates nothing.
  * The caller must not grow the engine's scratch while this runs.
  */
 export function runRecurrence(a: RecurrenceArgs): void {
-  const { e, mv1, mv2, H, B, lens, reverse, active, hOff, hStride, xpOff } = a;
+  const { e, recur, H, B, lens, reverse, active, xs, outs, hOff, hStride, xpOff } = a;
   const H4 = 4 * H;
   let maxLen = 0;
   for (let b = 0; b < B; b++) maxLen = Math.max(maxLen, lens[b]!);
@@ -58,13 +60,12 @@ export function runRecurrence(a: RecurrenceArgs): void {
   for (let s = 0; s < maxLen; s++) {
     let n = 0;
     for (let b = 0; b < B; b++) if (s < lens[b]!) active[n++] = b;
-    let k = 0;
-    for (; k + 2 <= n; k += 2) {
-      const b0 = active[k]!, b1 = active[k + 1]!;
-      mv2(hOff + b0 * hStride, hOff + b1 * hStride, rowOf(s, b0), rowOf(s, b1));
+    for (let k = 0; k < n; k++) {
+      xs[k] = hOff + active[k]! * hStride;
+      outs[k] = rowOf(s, active[k]!);
     }
-    if (k < n) mv1(hOff + active[k]! * hStride, rowOf(s, active[k]!));
-    for (k = 0; k < n; k++) {
+    recur(n, xs, outs);
+    for (let k = 0; k < n; k++) {
       const b = active[k]!;
       const t = reverse ? lens[b]! - 1 - s : s;
       const row = rowOf(s, b);

@@ -75,6 +75,7 @@ export const op = {
   f32x4Neg: [0xfd, ...uleb(0xe1)],
   f32x4Nearest: [0xfd, ...uleb(0x6a)],
   f32x4Splat: [0xfd, ...uleb(0x13)],
+  f32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1f), lane],
   i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
   i32x4Add: [0xfd, ...uleb(0xae)],
   i32x4Shl: [0xfd, ...uleb(0xab)],

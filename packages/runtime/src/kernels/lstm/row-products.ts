@@ -1,0 +1,103 @@
+import type { MatvecEngine } from './matvec-engine.js';
+
+/**
+ * The one thing the float32 LSTM kernels differ in: how a weight matrix (W or R of one direction,
+ * 4H rows in the packed [j][g] order) multiplies a set of vectors. For i < n:
+ *   mem[outs[i] + j*4 + g] += (M x)[g*H + j],   x at mem[xs[i]] (zero padded to a multiple of 4)
+ * The step skeleton (recurrence.ts) calls it once per step with every active batch entry, the input
+ * projection once with every (t, b) row, so a product sees all the vectors that share its weights and
+ * can order the work for its layout (register blocking over vectors, cache blocking over units).
+ */
+export type RowProduct = (n: number, xs: Int32Array, outs: Int32Array) => void;
+
+/** Weight bytes of one cache block of units, and quads per block of the reduction dimension. */
+const UNIT_BLOCK_BYTES = 64 * 1024;
+const Q_BLOCK = 64;
+
+/**
+ * Dense packed weights (pack.ts section at wOff, K columns). One or two vectors: one mv1/mv2 pass over
+ * the whole matrix. More: k-quads go in blocks of Q_BLOCK and units in blocks of about
+ * UNIT_BLOCK_BYTES of weights, and every vector pair passes over a block while it is in cache (partial
+ * sums accumulate in the output rows), so the matrix is read from memory once per call, not n/2 times.
+ */
+export function denseProduct(e: MatvecEngine, wOff: number, H: number, K: number): RowProduct {
+  const Kq = Math.ceil(K / 4);
+  const ws = 16 * Kq;
+  const qb = Math.min(Kq, Q_BLOCK);
+  const block = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (64 * qb)));
+  return (n, xs, outs) => {
+    if (n <= 2) {
+      if (n === 2) e.mv2(wOff, xs[0]!, xs[1]!, outs[0]!, outs[1]!, H, Kq, ws);
+      else if (n === 1) e.mv1(wOff, xs[0]!, outs[0]!, H, Kq, ws);
+      return;
+    }
+    for (let q0 = 0; q0 < Kq; q0 += qb) {
+      const kq = Math.min(qb, Kq - q0);
+      for (let j0 = 0; j0 < H; j0 += block) {
+        const units = Math.min(block, H - j0);
+        const w = wOff + j0 * ws + q0 * 16;
+        let i = 0;
+        for (; i + 2 <= n; i += 2) e.mv2(w, xs[i]! + 4 * q0, xs[i + 1]! + 4 * q0, outs[i]! + 4 * j0, outs[i + 1]! + 4 * j0, units, kq, ws);
+        if (i < n) e.mv1(w, xs[i]! + 4 * q0, outs[i]! + 4 * j0, units, kq, ws);
+      }
+    }
+  };
+}
+
+/** Compressed rows in the engine's pair layout (row pointers at ptrOff, pairs at pairOff): vector pairs share every pair load. */
+export function csrProduct(e: MatvecEngine, ptrOff: number, pairOff: number, rows: number): RowProduct {
+  return (n, xs, outs) => {
+    let i = 0;
+    for (; i + 2 <= n; i += 2) e.spmv2(ptrOff, pairOff, xs[i]!, xs[i + 1]!, outs[i]!, outs[i + 1]!, rows);
+    if (i < n) e.spmv1(ptrOff, pairOff, xs[i]!, outs[i]!, rows);
+  };
+}
+
+/** Where one matrix's row-group layout (group-sparse.ts) sits in engine memory. */
+export interface GroupPlacement {
+  readonly gptrOff: number;
+  readonly colsOff: number;
+  readonly valsOff: number;
+  /** The layout's gptr array (to cut unit blocks of about UNIT_BLOCK_BYTES of entries). */
+  readonly gptr: Int32Array;
+}
+
+/**
+ * Row groups: up to four vectors per pass (gsp4). With more than four vectors the units go in blocks
+ * of about UNIT_BLOCK_BYTES of entries, each block passed over by every vector while it is in cache.
+ */
+export function groupProduct(e: MatvecEngine, g: GroupPlacement, H: number): RowProduct {
+  const quads = Math.ceil(H / 4);
+  // Block boundaries in unit quads: each block's entries take at most about UNIT_BLOCK_BYTES (20 bytes each).
+  const cuts = [0];
+  for (let m = 0; m < quads; m++) if (20 * (g.gptr[4 * (m + 1)]! - g.gptr[4 * cuts[cuts.length - 1]!]!) > UNIT_BLOCK_BYTES) cuts.push(m + 1);
+  if (cuts[cuts.length - 1] !== quads) cuts.push(quads);
+  let outsB = new Int32Array(0);
+  return (n, xs, outs) => {
+    if (n <= 4 || cuts.length <= 2) return e.gsp(g.gptrOff, g.colsOff, g.valsOff, H, n, xs, outs);
+    if (outsB.length < n) outsB = new Int32Array(n);
+    for (let c = 0; c + 1 < cuts.length; c++) {
+      const u0 = 4 * cuts[c]!;
+      const units = Math.min(H, 4 * cuts[c + 1]!) - u0;
+      for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 4 * u0;
+      e.gsp(g.gptrOff + u0, g.colsOff, g.valsOff, units, n, xs, outsB);
+    }
+  };
+}
+
+/**
+ * Input projection of every (t, b) row at once: mem[xpOff + r*4H ..] = bias + W x_r for r < rows,
+ * x_r at rowOff(r).
+ */
+export function projectRows(e: MatvecEngine, product: RowProduct, rows: number, rowOff: (r: number) => number, biasOff: number, H: number, xpOff: number): void {
+  const m = e.mem;
+  const H4 = 4 * H;
+  const xs = new Int32Array(rows);
+  const outs = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    m.copyWithin(xpOff + r * H4, biasOff, biasOff + H4);
+    xs[r] = rowOff(r);
+    outs[r] = xpOff + r * H4;
+  }
+  product(rows, xs, outs);
+}

@@ -1,0 +1,109 @@
+import { op, T, type WasmFunc } from './wasm-encoder.js';
+
+/**
+ * Structured-sparse products over row groups (group-sparse.ts): the four rows of one gate ga of
+ * four consecutive hidden units 4m..4m+3 share one list of columns, so each entry is one column index
+ * and an f32x4 of the four rows' weights, and one index load serves four multiply-adds in one SIMD
+ * lane each. Groups are numbered gi = 4m + ga; the gi-th entry range is [gptr[gi], gptr[gi+1]).
+ *
+ *   gspN(gptr, cols, vals, x_0..x_{N-1}, out_0..out_{N-1}, H)     for N = 1, 2, 4 vectors:
+ *     out_v[(4m + l)*4 + ga] += sum over the group's entries p of vals[p][l] * x_v[cols[p]]
+ *     for every unit 4m + l < H
+ *
+ * gptr: byte address of 4*ceil(H/4) + 1 int32 entry indices; cols: byte address of the entries' x
+ * byte offsets (4k, int32); vals: 16-byte aligned byte address of the entries' f32x4 weights; x and out
+ * are byte addresses (out in the packed [j][g] row layout of pack.ts). Accumulation in f32 lanes in a
+ * fixed order (gsp1 and gsp2: two partial sums per vector over alternate entries; gsp4: one), so
+ * results do not depend on the host. The caller validates the arrays at load (every index in range).
+ */
+
+/** Local indices of one function, allocated in order after its i32 params. */
+function locals(params: number) {
+  let next = params;
+  const i32: number[] = [];
+  const v128: number[] = [];
+  return {
+    i32: () => (i32.push(next), next++),
+    v128: () => (v128.push(next), next++),
+    /** The local declarations (all i32 locals are allocated before any v128 local). */
+    decl: (): [number, number][] => [[i32.length, T.i32], [v128.length, T.v128]],
+  };
+}
+
+/** One group-sparse kernel for V vectors with U entries per inner iteration (V*U accumulators). */
+function gspFunc(V: 1 | 2 | 4, U: 1 | 2): WasmFunc {
+  const P_GPTR = 0, P_COLS = 1, P_VALS = 2;
+  const X = Array.from({ length: V }, (_v, i) => 3 + i);
+  const O = Array.from({ length: V }, (_v, i) => 3 + V + i);
+  const P_H = 3 + 2 * V;
+  const L = locals(4 + 2 * V);
+  const u = L.i32(); // first unit of the quad
+  const og = L.i32(); // byte offset of the group's first output float within a row (64m + 4ga)
+  const ga = L.i32();
+  const pc = L.i32(); // current column entry address
+  const pe = L.i32(); // end of the group's column entries
+  const pu = L.i32(); // end of the unrolled part
+  const pv = L.i32(); // current value entry address
+  const e0 = L.i32(); // entry index scratch
+  const acc = Array.from({ length: V * U }, () => L.v128()); // acc[v*U + k]
+  const w = L.v128();
+  /** acc[v*U + k] += vals[pv + 16k] * splat(x_v[cols[pc + 4k]]) for every vector v. */
+  const entry = (k: number) => [
+    ...op.get(pv), ...op.v128Load(16 * k), ...op.set(w),
+    ...op.get(pc), ...op.i32Load(4 * k), ...op.set(e0),
+    ...X.flatMap((x, v) => [
+      ...op.get(acc[v * U + k]!), ...op.get(w), ...op.get(x), ...op.get(e0), ...op.add, ...op.load32Splat(0), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc[v * U + k]!),
+    ]),
+  ];
+  /** out_v[lane l of the group] += acc lane l, for lanes whose unit exists (u + l < H). */
+  const scatter = (a: number, out: number) => [0, 1, 2, 3].flatMap((l) => {
+    const store = [
+      ...op.get(out), ...op.get(og), ...op.add,
+      ...op.get(out), ...op.get(og), ...op.add, ...op.f32Load(16 * l), ...op.get(a), ...op.f32x4ExtractLane(l), ...op.f32Add,
+      ...op.f32Store(16 * l),
+    ];
+    return l === 0 ? store : [...op.get(u), ...op.i32(l), ...op.add, ...op.get(P_H), ...op.ltU, ...op.if, ...store, ...op.end];
+  });
+  return {
+    name: `gsp${V}`,
+    params: 4 + 2 * V,
+    locals: L.decl(),
+    body: [
+      op.i32(0), op.set(u),
+      op.i32(0), op.set(og),
+      op.block, op.get(P_H), op.eqz, op.brIf(0),
+      op.loop, // unit quads
+      op.i32(0), op.set(ga),
+      op.loop, // gates
+      // entries [gptr[0], gptr[1]) of this group
+      op.get(P_GPTR), op.i32Load(0), op.set(e0),
+      op.get(P_COLS), op.get(e0), op.i32(2), op.shl, op.add, op.set(pc),
+      op.get(P_VALS), op.get(e0), op.i32(4), op.shl, op.add, op.set(pv),
+      op.get(P_COLS), op.get(P_GPTR), op.i32Load(4), op.i32(2), op.shl, op.add, op.set(pe),
+      op.get(pe), op.get(pc), op.sub, op.i32(-4 * U), op.and, op.get(pc), op.add, op.set(pu),
+      ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
+      op.block, op.get(pc), op.get(pu), op.geU, op.brIf(0),
+      op.loop,
+      ...Array.from({ length: U }, (_v, k) => entry(k)),
+      op.get(pv), op.i32(16 * U), op.add, op.set(pv),
+      op.get(pc), op.i32(4 * U), op.add, op.tee(pc), op.get(pu), op.ltU, op.brIf(0),
+      op.end, op.end,
+      // U = 2: at most one entry left
+      ...(U === 2 ? [op.block, op.get(pc), op.get(pe), op.geU, op.brIf(0), entry(0), op.end] : []),
+      ...X.map((_x, v) => {
+        const a = acc[v * U]!;
+        const sum = U === 2 ? [...op.get(a), ...op.get(acc[v * U + 1]!), ...op.f32x4Add, ...op.set(a)] : [];
+        return [...sum, ...scatter(a, O[v]!)];
+      }),
+      op.get(P_GPTR), op.i32(4), op.add, op.set(P_GPTR),
+      op.get(og), op.i32(4), op.add, op.set(og),
+      op.get(ga), op.i32(1), op.add, op.tee(ga), op.i32(4), op.ltU, op.brIf(0),
+      op.end,
+      op.get(og), op.i32(48), op.add, op.set(og), // 4 gates * 4 bytes done: next quad is 64 bytes on
+      op.get(u), op.i32(4), op.add, op.tee(u), op.get(P_H), op.ltU, op.brIf(0),
+      op.end, op.end,
+    ],
+  };
+}
+
+export const GROUP_SPMV_FUNCS: readonly WasmFunc[] = [gspFunc(1, 2), gspFunc(2, 2), gspFunc(4, 1)];

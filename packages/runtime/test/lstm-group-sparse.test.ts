@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { encodeGroups, groupEntries } from '../src/kernels/lstm/group-sparse.js';
+import { rowGroupsPay } from '../src/kernels/lstm/lstm-sparse-f32.js';
+import { createMatvecEngine } from '../src/kernels/lstm/matvec-engine.js';
+import { groupProduct } from '../src/kernels/lstm/row-products.js';
+import { packLstmSparse } from '../src/index.js';
+import { numDirections, randomLstmConfig, randomLstmData, widenLstmConfig } from './helpers/lstm-case.js';
+import { runLstmDifferential } from './helpers/lstm-differential.js';
+import { pruneRowGroups } from './helpers/lstm-group-case.js';
+import { lstmSparseRuntimeModel, pruneMatrix, randomSparseChoice } from './helpers/lstm-sparse-case.js';
+import { Rng } from '@lstmc/testing';
+
+/** CSR arrays (packed row order r = 4j + g, as sparse-layout.ts) of a dense [4H rows in ONNX order][K] matrix. */
+function csrOf(dense: Float32Array, H: number, K: number) {
+  const ptr = [0];
+  const col: number[] = [];
+  const val: number[] = [];
+  for (let j = 0; j < H; j++)
+    for (let g = 0; g < 4; g++) {
+      for (let k = 0; k < K; k++) {
+        const v = dense[(g * H + j) * K + k]!;
+        if (v !== 0) (col.push(k), val.push(v));
+      }
+      ptr.push(col.length);
+    }
+  return { ptr, col, val };
+}
+
+describe('row-group layout (group-sparse.ts)', () => {
+  it('holds every non-zero once at its unit lane, with the union of the group columns', () => {
+    const rng = new Rng(31);
+    for (let trial = 0; trial < 40; trial++) {
+      const H = rng.int(1, 23);
+      const K = rng.int(1, 30);
+      const dense = rng.f32(4 * H * K);
+      pruneRowGroups(dense, 1, H, K, rng.uniform(0, 0.95), rng.uniform(0, 0.5), rng);
+      const { ptr, col, val } = csrOf(dense, H, K);
+      const g = encodeGroups(ptr, col, val, 0, H, K);
+      expect(g.cols.length).toBe(groupEntries(ptr, col, 0, H, K));
+      expect(g.gptr.length).toBe(4 * Math.ceil(H / 4) + 1);
+      const back = new Float32Array(4 * H * K);
+      for (let m = 0; 4 * m < H; m++)
+        for (let ga = 0; ga < 4; ga++) {
+          const gi = 4 * m + ga;
+          for (let p = g.gptr[gi]!; p < g.gptr[gi + 1]!; p++) {
+            if (p > g.gptr[gi]!) expect(g.cols[p]!).toBeGreaterThan(g.cols[p - 1]!);
+            for (let l = 0; l < 4; l++) {
+              const v = g.vals[4 * p + l]!;
+              if (4 * m + l >= H) expect(v).toBe(0);
+              else back[(ga * H + 4 * m + l) * K + g.cols[p]!] = v;
+            }
+          }
+        }
+      expect(back).toEqual(dense);
+    }
+  });
+
+  it('is chosen for row-group structure and not for unstructured sparsity', () => {
+    const rng = new Rng(32);
+    const H = 40;
+    const K = 64;
+    const grouped = rng.f32(4 * H * K);
+    pruneRowGroups(grouped, 1, H, K, 0.9, 0.1, rng);
+    const a = csrOf(grouped, H, K);
+    expect(rowGroupsPay(a.ptr, a.col, 0, H, K)).toBe(true);
+    const loose = rng.f32(4 * H * K);
+    pruneMatrix(loose, 4 * H, K, 0.9, rng);
+    const b = csrOf(loose, H, K);
+    expect(rowGroupsPay(b.ptr, b.col, 0, H, K)).toBe(false);
+  });
+});
+
+describe('structured-sparse products (gsp1/gsp2/gsp4)', () => {
+  for (const kind of ['wasm-simd', 'js'] as const) {
+    it(`${kind}: match a float64 reference for 1..11 vectors, odd H and K, partial groups, unit blocks`, () => {
+      const rng = new Rng(kind === 'js' ? 41 : 42);
+      for (let trial = 0; trial < 30; trial++) {
+        // Some trials large enough that groupProduct cuts unit blocks (more than 64 KiB of entries).
+        const big = trial % 6 === 5;
+        const H = big ? rng.int(120, 200) : rng.int(1, 37);
+        const K = big ? rng.int(200, 300) : rng.int(1, 41);
+        const n = rng.int(1, 11);
+        const dense = rng.f32(4 * H * K);
+        pruneRowGroups(dense, 1, H, K, rng.uniform(0, 0.9), rng.uniform(0, 0.4), rng);
+        const { ptr, col, val } = csrOf(dense, H, K);
+        const g = encodeGroups(ptr, col, val, 0, H, K);
+        const unit = kind === 'js' ? 1 : 4;
+        const gptrOff = 3;
+        const colsOff = gptrOff + g.gptr.length;
+        const valsOff = Math.ceil((colsOff + g.cols.length) / 4) * 4;
+        const w = new Float32Array(valsOff + g.vals.length);
+        new Int32Array(w.buffer).set(g.gptr, gptrOff);
+        new Int32Array(w.buffer).set(g.cols.map((k) => k * unit), colsOff);
+        w.set(g.vals, valsOff);
+        const e = createMatvecEngine(w, kind);
+        const Kp = Math.ceil(K / 4) * 4;
+        e.scratch(n * (Kp + 4 * H) + 8);
+        const xs = Int32Array.from({ length: n }, (_v, i) => e.scratchOff + i * Kp);
+        const outs = Int32Array.from({ length: n }, (_v, i) => e.scratchOff + n * Kp + i * 4 * H);
+        const xData = Array.from({ length: n }, () => rng.f32(K));
+        const oData = Array.from({ length: n }, () => rng.f32(4 * H));
+        for (let i = 0; i < n; i++) {
+          e.mem.set(xData[i]!, xs[i]!);
+          e.mem.fill(0, xs[i]! + K, xs[i]! + Kp);
+          e.mem.set(oData[i]!, outs[i]!);
+        }
+        groupProduct(e, { gptrOff, colsOff, valsOff, gptr: g.gptr }, H)(n, xs, outs);
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < H; j++)
+            for (let ga = 0; ga < 4; ga++) {
+              let want = oData[i]![4 * j + ga]!;
+              for (let k = 0; k < K; k++) want += dense[(ga * H + j) * K + k]! * xData[i]![k]!;
+              expect(Math.abs(e.mem[outs[i]! + 4 * j + ga]! - want), `trial ${trial} vec ${i} unit ${j} gate ${ga}`).toBeLessThan(1e-4);
+            }
+      }
+    });
+  }
+});
+
+const CASES = 60;
+const TOL = 1e-5;
+
+describe('lstm.sparse.f32 on row-group structured weights against onnxruntime-node', () => {
+  it(`matches ${CASES} random configurations (batch up to 40) within ${TOL}, on the group kernels`, async () => {
+    let grouped = 0;
+    const { failures, degenerate } = await runLstmDifferential(CASES, 0x96a0, TOL, (rng) => {
+      const cfg = widenLstmConfig(randomLstmConfig(rng), rng);
+      const data = randomLstmData(cfg, rng);
+      const D = numDirections(cfg);
+      pruneRowGroups(data.W, D, cfg.H, cfg.I, rng.uniform(0.5, 0.97), rng.uniform(0, 0.2), rng);
+      pruneRowGroups(data.R, D, cfg.H, cfg.H, rng.uniform(0.5, 0.97), rng.uniform(0, 0.2), rng);
+      const choice = randomSparseChoice(rng);
+      const sp = packLstmSparse({ W: data.W, R: data.R, B: data.B, P: data.P, numDirections: D, hiddenSize: cfg.H, inputSize: cfg.I }, choice);
+      const S = (choice.sparseW ? 1 : 0) + (choice.sparseR ? 1 : 0);
+      for (let s = 0; s < D * S; s++) if (rowGroupsPay(sp.ptr, sp.col, s * (4 * cfg.H + 1), cfg.H, choice.sparseW && s % S === 0 ? cfg.I : cfg.H)) grouped++;
+      return { cfg, data, extra: choice, build: () => lstmSparseRuntimeModel(cfg, data, choice) };
+    });
+    expect(failures).toEqual([]);
+    expect(degenerate, 'too many blown-up configurations skipped').toBeLessThan(CASES / 10);
+    // Most matrices must really run on the group kernels (not those with H < 4 or no non-zeros left).
+    expect(grouped).toBeGreaterThan(CASES / 2);
+  });
+});
