@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lstmRuntimeModel, randomLstmConfig, randomLstmData, widenLstmConfig } from './helpers/lstm-case.js';
 import { runLstmDifferential } from './helpers/lstm-differential.js';
+import { sparseRowCount } from '../src/kernels/lstm/zero-skip.js';
 
 /**
  * Randomized differential test of lstm.dense.f32 against onnxruntime-node: direction, hidden 1..64,
@@ -32,5 +33,23 @@ describe('lstm.dense.f32 against onnxruntime-node', () => {
     });
     expect(failures).toEqual([]);
     expect(degenerate).toBeLessThan(4);
+  });
+
+  it('matches 40 random configurations on mostly-zero inputs (per-row zero skipping mixed with dense rows) within 1e-5', async () => {
+    let skipped = 0;
+    const { failures, degenerate } = await runLstmDifferential(40, 0x2e50, TOL, (rng) => {
+      const cfg = widenLstmConfig(randomLstmConfig(rng), rng);
+      const data = randomLstmData(cfg, rng);
+      // Each input vector gets its own zero fraction, so one call mixes skipped and dense rows.
+      for (let r = 0; r < cfg.T * cfg.B; r++) {
+        const z = rng.pick([0, 0.5, 0.8, 0.95, 1]);
+        for (let k = 0; k < cfg.I; k++) if (rng.bool(z)) data.X[r * cfg.I + k] = 0;
+      }
+      skipped += sparseRowCount(data.X, cfg.T * cfg.B, cfg.I);
+      return { cfg, data, build: () => lstmRuntimeModel(cfg, data) };
+    });
+    expect(failures).toEqual([]);
+    expect(degenerate).toBeLessThan(4);
+    expect(skipped).toBeGreaterThan(100);
   });
 });

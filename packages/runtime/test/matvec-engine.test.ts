@@ -102,3 +102,34 @@ describe('vectorized cell update (cell4)', () => {
     }
   });
 });
+
+describe('column products for zero-input skipping (zcols)', () => {
+  for (const kind of ['wasm-simd', 'js'] as const) {
+    it(`${kind}: out += sum of x_i * column(k_i) matches a float64 reference (n not a multiple of 4, n = 0)`, () => {
+      const rng = new Rng(kind === 'js' ? 51 : 52);
+      for (let trial = 0; trial < 30; trial++) {
+        const H = rng.int(1, 40);
+        const K = rng.int(1, 30);
+        const cols = rng.f32(K * 4 * H);
+        const e = createMatvecEngine(cols, kind);
+        const n = trial === 0 ? 0 : rng.int(1, K);
+        const ks = Array.from({ length: n }, () => rng.int(0, K - 1));
+        const xv = rng.f32(n);
+        e.scratch(2 * n + 4 * H + 8);
+        const ksOff = e.scratchOff;
+        const xvOff = ksOff + n;
+        const out = Math.ceil((xvOff + n) / 4) * 4;
+        new Int32Array(e.mem.buffer).set(ks.map((k) => k * 4 * H * e.sparseUnit), ksOff);
+        e.mem.set(xv, xvOff);
+        const o0 = rng.f32(4 * H);
+        e.mem.set(o0, out);
+        e.zcols(0, ksOff, xvOff, n, out, H);
+        for (let r = 0; r < 4 * H; r++) {
+          let want = o0[r]!;
+          for (let i = 0; i < n; i++) want += xv[i]! * cols[ks[i]! * 4 * H + r]!;
+          expect(Math.abs(e.mem[out + r]! - want), `trial ${trial} row ${r}`).toBeLessThan(1e-5);
+        }
+      }
+    });
+  }
+});

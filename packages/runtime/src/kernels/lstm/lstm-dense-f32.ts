@@ -4,7 +4,8 @@ import { dtypeIs, rankIs } from '../shape-util.js';
 import { checkLstmNode, checkLstmStream, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, type MatvecEngine } from './matvec-engine.js';
 import { lstmPackedSections } from './pack.js';
-import { denseProduct, projectRows } from './row-products.js';
+import { denseProduct } from './row-products.js';
+import { denseProjection, type ColumnCopies } from './zero-skip.js';
 
 export { LSTM_DIRECTIONS } from './lstm-core.js';
 
@@ -33,14 +34,15 @@ export const lstmDenseF32Kernel = defineKernel({
   checkStream: checkLstmStream,
   prepare: (_a, consts, env): LstmPrepared | undefined => {
     const w = consts[1];
-    return w ? { engine: createMatvecEngine(w.data as Float32Array, env.matvec) } : undefined;
+    return w ? { engine: createMatvecEngine(w.data as Float32Array, env.matvec), columns: [] } : undefined;
   },
   run: (call) => runDense(call.attrs, call),
 });
 
-/** Per-node data prepared at load: the packed weights already inside a matvec engine. */
+/** Per-node data prepared at load: the packed weights already inside a matvec engine, and W's column copies once zero skipping needed them. */
 interface LstmPrepared {
   readonly engine: MatvecEngine;
+  readonly columns: ColumnCopies;
 }
 
 function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
@@ -51,15 +53,21 @@ function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
   const D = numDirections(a);
   if (Wt.data.length !== D * sec.stride) rtFail('E-RT-EXEC', `packed weights have ${Wt.data.length} elements, expected ${D * sec.stride}`);
   // Weights that are constants were put into an engine at load time; others are copied in per call.
-  const e = (call.prepared as LstmPrepared | undefined)?.engine ?? createMatvecEngine(Wt.data as Float32Array, call.env.matvec);
+  const prep = (call.prepared as LstmPrepared | undefined) ?? { engine: createMatvecEngine(Wt.data as Float32Array, call.env.matvec), columns: [] };
+  const e = prep.engine;
+  const X = call.inputs[0]!;
+  // Before the run lays out its scratch: zero skipping may add W's column copies to the kept memory.
+  const proj = Array.from({ length: D }, (_v, d) => {
+    const base = d * sec.stride;
+    return denseProjection(e, prep.columns, d, X.data as Float32Array, X.data.length / I, base + sec.w, base + sec.bias, H, I, denseProduct(e, base + sec.w, H, I));
+  });
   return runLstmWith(a, call, e, (d): LstmDirectionOps => {
     const base = d * sec.stride;
-    const wx = denseProduct(e, base + sec.w, H, I);
     return {
       biasOff: base + sec.bias,
       peepOff: base + sec.peep,
-      project: (rows, rowOff, xpOff) => projectRows(e, wx, rows, rowOff, base + sec.bias, H, xpOff),
+      project: proj[d]!.project,
       recur: denseProduct(e, base + sec.r, H, H),
     };
-  });
+  }, () => Math.max(...proj.map((p) => p.scratch)));
 }

@@ -16,6 +16,11 @@ export interface MatvecEngine {
   readonly scratchOff: number;
   /** Ensures `floats` floats of scratch after the weights; scratch contents are not preserved. */
   scratch(floats: number): void;
+  /**
+   * Appends `floats` zeroed floats to the kept region (weights and what was reserved before), moving
+   * scratchOff after them; returns their float offset (16-byte aligned). Not while a run uses scratch.
+   */
+  reserve(floats: number): number;
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void;
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
   /**
@@ -39,6 +44,11 @@ export interface MatvecEngine {
    */
   gsp(gptrOff: number, colsOff: number, valsOff: number, H: number, n: number, xs: Int32Array, outs: Int32Array): void;
   /**
+   * out[0..4H) += sum over i < n of xv[i] * (4H floats at wc + ks[i]) (wasm/column-module.ts); ks holds
+   * int32 column offsets times sparseUnit, xv f32 values. Element offsets.
+   */
+  zcols(wcOff: number, ksOff: number, xvOff: number, n: number, out: number, H: number): void;
+  /**
    * Vectorized cell update with the default activations for `groups` groups of four units
    * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
    */
@@ -57,6 +67,7 @@ interface MatvecExports {
   spmmT: (ptr: number, pairs: number, xT: number, outT: number, rows: number, blocks: number) => void;
   gsp1: (gptr: number, cols: number, vals: number, x: number, out: number, H: number) => void;
   gsp2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, H: number) => void;
+  zcols: (wc: number, ks: number, xv: number, n: number, out: number, H: number) => void;
   gsp4: (gptr: number, cols: number, vals: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number) => void;
 }
 
@@ -74,7 +85,7 @@ function growTo(mem: WebAssembly.Memory, bytes: number): void {
 class WasmEngine implements MatvecEngine {
   readonly kind = 'wasm-simd';
   mem: Float32Array;
-  readonly scratchOff: number;
+  scratchOff: number;
 
   constructor(private readonly ex: MatvecExports, weights: Float32Array) {
     this.scratchOff = Math.ceil(weights.length / 4) * 4;
@@ -85,6 +96,18 @@ class WasmEngine implements MatvecEngine {
   scratch(floats: number): void {
     growTo(this.ex.mem, (this.scratchOff + floats) * 4);
     if (this.mem.buffer !== this.ex.mem.buffer) this.mem = new Float32Array(this.ex.mem.buffer);
+  }
+
+  reserve(floats: number): number {
+    const off = this.scratchOff;
+    this.scratch(Math.ceil(floats / 4) * 4);
+    this.mem.fill(0, off, off + floats);
+    this.scratchOff = off + Math.ceil(floats / 4) * 4;
+    return off;
+  }
+
+  zcols(wcOff: number, ksOff: number, xvOff: number, n: number, out: number, H: number): void {
+    this.ex.zcols(wcOff * 4, ksOff * 4, xvOff * 4, n, out * 4, H);
   }
 
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void {
@@ -126,9 +149,9 @@ class WasmEngine implements MatvecEngine {
 class JsEngine implements MatvecEngine {
   readonly kind = 'js';
   mem: Float32Array;
-  readonly scratchOff: number;
+  scratchOff: number;
 
-  constructor(private readonly weights: Float32Array) {
+  constructor(weights: Float32Array) {
     this.scratchOff = Math.ceil(weights.length / 4) * 4;
     this.mem = new Float32Array(this.scratchOff);
     this.mem.set(weights);
@@ -136,8 +159,28 @@ class JsEngine implements MatvecEngine {
 
   scratch(floats: number): void {
     if (this.scratchOff + floats <= this.mem.length) return;
+    const kept = this.mem.subarray(0, this.scratchOff);
     this.mem = new Float32Array(this.scratchOff + floats);
-    this.mem.set(this.weights);
+    this.mem.set(kept);
+  }
+
+  reserve(floats: number): number {
+    const off = this.scratchOff;
+    this.scratch(Math.ceil(floats / 4) * 4);
+    this.mem.fill(0, off, off + floats);
+    this.scratchOff = off + Math.ceil(floats / 4) * 4;
+    return off;
+  }
+
+  zcols(wcOff: number, ksOff: number, xvOff: number, n: number, out: number, H: number): void {
+    const m = this.mem;
+    const im = this.ints();
+    const H4 = 4 * H;
+    for (let i = 0; i < n; i++) {
+      const c = wcOff + im[ksOff + i]!;
+      const v = m[xvOff + i]!;
+      for (let r = 0; r < H4; r++) m[out + r] += v * m[c + r]!;
+    }
   }
 
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void {

@@ -1,4 +1,5 @@
 import { cell4 } from './cell-module.js';
+import { zcols } from './column-module.js';
 import { GROUP_SPMV_FUNCS } from './group-spmv-module.js';
 import { SPMV_FUNCS } from './spmv-module.js';
 import { encodeModule, op, T, type WasmFunc } from './wasm-encoder.js';
@@ -124,9 +125,9 @@ const mv2: WasmFunc = {
 
 /**
  * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2 and spmmT of spmv-module.ts,
- * gsp1, gsp2 and gsp4 of group-spmv-module.ts), with
+ * gsp1, gsp2 and gsp4 of group-spmv-module.ts, zcols of column-module.ts), with
  * `pages` 64 KiB pages of initial memory.
  */
 export function matvecModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS], pages);
+  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols], pages);
 }

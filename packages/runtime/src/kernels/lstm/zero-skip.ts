@@ -1,0 +1,99 @@
+import type { MatvecEngine } from './matvec-engine.js';
+import { packedIndex } from './pack.js';
+import { projectRows, type RowProduct } from './row-products.js';
+
+/**
+ * Zero-input skipping (the patent's input-sequence sparsity on the CPU): the input projection of an
+ * input vector with few non-zeros reads only the W columns of its non-zero inputs, from a column-major
+ * copy of W ([k][j*4 + g], each column one xp row's worth of floats, zcols in wasm/column-module.ts).
+ * Decided per (t, b) input vector: a vector with at most ZERO_SKIP_MAX_DENSITY * I non-zeros takes the
+ * column path, the others the dense product. A column costs about what a k-quad of the blocked dense
+ * product costs per input, divided by four, plus streaming the column from memory; the threshold is
+ * where the two met in packages/runtime/scripts/bench-zero-skip.mjs (a column per non-zero against
+ * the blocked dense projection of the same rows).
+ */
+export const ZERO_SKIP_MAX_DENSITY = 0.3;
+
+/** Rows of X (I floats each, in X's own order) with at most ZERO_SKIP_MAX_DENSITY * I non-zeros. */
+export function sparseRowCount(x: ArrayLike<number>, rows: number, I: number): number {
+  const limit = ZERO_SKIP_MAX_DENSITY * I;
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    let nz = 0;
+    for (let k = r * I, end = k + I; k < end; k++) if (x[k] !== 0) nz++;
+    if (nz <= limit) n++;
+  }
+  return n;
+}
+
+/** Writes the column-major copy of the packed W section at wOff into new kept engine memory; returns its offset. */
+export function reserveColumns(e: MatvecEngine, wOff: number, H: number, I: number): number {
+  const H4 = 4 * H;
+  const off = e.reserve(I * H4);
+  const m = e.mem;
+  for (let k = 0; k < I; k++)
+    for (let j = 0; j < H; j++) for (let g = 0; g < 4; g++) m[off + k * H4 + j * 4 + g] = m[wOff + packedIndex(j, k, g, I)]!;
+  return off;
+}
+
+/** Floats of scratch `projectSkipping` needs: one row's column offsets and values. */
+export const skipScratch = (I: number): number => 2 * Math.ceil(I / 4) * 4;
+
+/**
+ * xp row r = bias + W x_r for r < rows (as projectRows), rows with at most maxDensity * I non-zeros
+ * over the columns at colsOff, the others through `dense` all at once. tmpOff: skipScratch(I) floats.
+ */
+export function projectSkipping(e: MatvecEngine, dense: RowProduct, colsOff: number, rows: number, rowOff: (r: number) => number, biasOff: number, H: number, I: number, xpOff: number, tmpOff: number, maxDensity = ZERO_SKIP_MAX_DENSITY): void {
+  const m = e.mem;
+  const ints = new Int32Array(m.buffer, m.byteOffset, m.length);
+  const H4 = 4 * H;
+  const ks = tmpOff;
+  const xv = tmpOff + Math.ceil(I / 4) * 4;
+  const limit = maxDensity * I;
+  const scale = H4 * e.sparseUnit;
+  const xs = new Int32Array(rows);
+  const outs = new Int32Array(rows);
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const out = xpOff + r * H4;
+    m.copyWithin(out, biasOff, biasOff + H4);
+    const x = rowOff(r);
+    let nz = 0;
+    for (let k = 0; k < I; k++) if (m[x + k] !== 0) nz++;
+    if (nz > limit) {
+      xs[n] = x;
+      outs[n++] = out;
+      continue;
+    }
+    let i = 0;
+    for (let k = 0; k < I; k++) {
+      const v = m[x + k]!;
+      if (v !== 0) {
+        ints[ks + i] = k * scale;
+        m[xv + i++] = v;
+      }
+    }
+    e.zcols(colsOff, ks, xv, i, out, H);
+  }
+  dense(n, xs, outs);
+}
+
+/** Column-major copies of W kept with a node's prepared engine, per direction (built on first need). */
+export type ColumnCopies = (number | undefined)[];
+
+/**
+ * The input projection of direction d over the dense packed W at wOff: with zero skipping when some
+ * row of this call's X is sparse enough (the column copy is then built once and kept in `copies`),
+ * else the plain dense product. Call before the run lays out its scratch (reserve moves scratchOff).
+ */
+export function denseProjection(e: MatvecEngine, copies: ColumnCopies, d: number, x: ArrayLike<number>, xRows: number, wOff: number, biasOff: number, H: number, I: number, dense: RowProduct) {
+  const skip = sparseRowCount(x, xRows, I) > 0;
+  if (skip && copies[d] === undefined) copies[d] = reserveColumns(e, wOff, H, I);
+  const cols = copies[d]!;
+  return {
+    scratch: skip ? skipScratch(I) : 0,
+    project: skip
+      ? (rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number) => projectSkipping(e, dense, cols, rows, rowOff, biasOff, H, I, xpOff, tmpOff)
+      : (rows: number, rowOff: (r: number) => number, xpOff: number) => projectRows(e, dense, rows, rowOff, biasOff, H, xpOff),
+  };
+}
