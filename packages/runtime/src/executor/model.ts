@@ -15,6 +15,8 @@ export interface LoadOptions {
   readonly kernels?: KernelRegistry;
   /** Where dense matrix-vector products run (default 'auto': WebAssembly SIMD when the host has it). */
   readonly matvec?: KernelEnv['matvec'];
+  /** 'int8': dense LSTM weights quantized to int8 at load, per-row scales (faster, approximate); default 'f32'. */
+  readonly lstmWeights?: 'f32' | 'int8';
 }
 
 export interface IoInfo {
@@ -48,7 +50,7 @@ export class Model {
     for (const v of runtimeModel.values) if (v.data) bufs.add(v.data.data.buffer);
     for (const p of this.graph.all) for (const a of Object.values(p.node.attrs)) if (a.type === 'tensor') bufs.add(a.value.data.buffer);
     this.constBuffers = bufs;
-    this.env = { matvec: options.matvec ?? 'auto' };
+    this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32' };
     this.prepared = this.graph.all.map((p) =>
       p.kernel.prepare?.(
         p.attrs,

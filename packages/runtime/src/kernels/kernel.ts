@@ -58,6 +58,8 @@ export interface KernelCall<A> {
 export interface KernelEnv {
   /** Where dense matrix-vector products run: WebAssembly SIMD when available ('auto'), or forced. */
   readonly matvec: 'auto' | 'wasm-simd' | 'js';
+  /** How lstm.dense.f32 stores W and R: as given (f32, the default), or quantized to int8 at load (int8-weights.ts). */
+  readonly lstmWeights?: 'f32' | 'int8';
 }
 
 export interface KernelDef<S extends AttrSchema = AttrSchema> {

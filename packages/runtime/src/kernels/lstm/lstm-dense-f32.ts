@@ -1,9 +1,10 @@
 import { rtFail } from '../../errors.js';
-import { defineKernel, type KernelCall } from '../kernel.js';
+import { defineKernel, type KernelCall, type KernelEnv } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
 import { checkLstmNode, checkLstmStream, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, type MatvecEngine } from './matvec-engine.js';
 import { lstmPackedSections } from './pack.js';
+import { int8Product, quantizeSection, type Int8Matrix } from './int8-weights.js';
 import { denseProduct } from './row-products.js';
 import { denseProjection, type ColumnCopies } from './zero-skip.js';
 
@@ -32,17 +33,33 @@ export const lstmDenseF32Kernel = defineKernel({
     return checkLstmNode(a, node);
   },
   checkStream: checkLstmStream,
-  prepare: (_a, consts, env): LstmPrepared | undefined => {
+  prepare: (a, consts, env): LstmPrepared | undefined => {
     const w = consts[1];
-    return w ? { engine: createMatvecEngine(w.data as Float32Array, env.matvec), columns: [] } : undefined;
+    return w ? prepareDense(a, w.data as Float32Array, env) : undefined;
   },
   run: (call) => runDense(call.attrs, call),
 });
 
-/** Per-node data prepared at load: the packed weights already inside a matvec engine, and W's column copies once zero skipping needed them. */
+/**
+ * Per-node data prepared at load: the packed weights already inside a matvec engine, their int8
+ * copies per direction (load option lstmWeights: 'int8'), and W's column copies once zero skipping
+ * needed them.
+ */
 interface LstmPrepared {
   readonly engine: MatvecEngine;
+  readonly int8: readonly { readonly w: Int8Matrix; readonly r: Int8Matrix }[] | null;
   readonly columns: ColumnCopies;
+}
+
+function prepareDense(a: LstmAttrs, w: Float32Array, env: KernelEnv): LstmPrepared {
+  const engine = createMatvecEngine(w, env.matvec);
+  const H = a.hidden_size;
+  const I = a.input_size;
+  const sec = lstmPackedSections(H, I);
+  const int8 = env.lstmWeights === 'int8' && w.length === numDirections(a) * sec.stride
+    ? Array.from({ length: numDirections(a) }, (_v, d) => ({ w: quantizeSection(engine, d * sec.stride + sec.w, H, I), r: quantizeSection(engine, d * sec.stride + sec.r, H, H) }))
+    : null;
+  return { engine, int8, columns: [] };
 }
 
 function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
@@ -53,13 +70,14 @@ function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
   const D = numDirections(a);
   if (Wt.data.length !== D * sec.stride) rtFail('E-RT-EXEC', `packed weights have ${Wt.data.length} elements, expected ${D * sec.stride}`);
   // Weights that are constants were put into an engine at load time; others are copied in per call.
-  const prep = (call.prepared as LstmPrepared | undefined) ?? { engine: createMatvecEngine(Wt.data as Float32Array, call.env.matvec), columns: [] };
+  const prep = (call.prepared as LstmPrepared | undefined) ?? prepareDense(a, Wt.data as Float32Array, call.env);
   const e = prep.engine;
   const X = call.inputs[0]!;
   // Before the run lays out its scratch: zero skipping may add W's column copies to the kept memory.
   const proj = Array.from({ length: D }, (_v, d) => {
     const base = d * sec.stride;
-    return denseProjection(e, prep.columns, d, X.data as Float32Array, X.data.length / I, base + sec.w, base + sec.bias, H, I, denseProduct(e, base + sec.w, H, I));
+    const wx = prep.int8 ? int8Product(e, prep.int8[d]!.w, H) : denseProduct(e, base + sec.w, H, I);
+    return denseProjection(e, prep.columns, d, X.data as Float32Array, X.data.length / I, base + sec.w, base + sec.bias, H, I, wx);
   });
   return runLstmWith(a, call, e, (d): LstmDirectionOps => {
     const base = d * sec.stride;
@@ -67,7 +85,7 @@ function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
       biasOff: base + sec.bias,
       peepOff: base + sec.peep,
       project: proj[d]!.project,
-      recur: denseProduct(e, base + sec.r, H, H),
+      recur: prep.int8 ? int8Product(e, prep.int8[d]!.r, H) : denseProduct(e, base + sec.r, H, H),
     };
   }, () => Math.max(...proj.map((p) => p.scratch)));
 }

@@ -49,6 +49,11 @@ export interface MatvecEngine {
    */
   zcols(wcOff: number, ksOff: number, xvOff: number, n: number, out: number, H: number): void;
   /**
+   * The int8 weight product (wasm/int8-module.ts, layout in int8-weights.ts), element offsets:
+   * out[j*4 + g] += f32(sum over k of w[j][k][g] * xq[k]) * scales[j*4 + g] * sx; ws = floats per unit.
+   */
+  mvq(wOff: number, ws: number, scalesOff: number, xqOff: number, Ko: number, out: number, H: number, sx: number): void;
+  /**
    * Vectorized cell update with the default activations for `groups` groups of four units
    * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
    */
@@ -68,6 +73,7 @@ interface MatvecExports {
   gsp1: (gptr: number, cols: number, vals: number, x: number, out: number, H: number) => void;
   gsp2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, H: number) => void;
   zcols: (wc: number, ks: number, xv: number, n: number, out: number, H: number) => void;
+  mvq1: (w: number, ws: number, scales: number, xq: number, Ko: number, out: number, H: number, sx: number) => void;
   gsp4: (gptr: number, cols: number, vals: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number) => void;
 }
 
@@ -108,6 +114,10 @@ class WasmEngine implements MatvecEngine {
 
   zcols(wcOff: number, ksOff: number, xvOff: number, n: number, out: number, H: number): void {
     this.ex.zcols(wcOff * 4, ksOff * 4, xvOff * 4, n, out * 4, H);
+  }
+
+  mvq(wOff: number, ws: number, scalesOff: number, xqOff: number, Ko: number, out: number, H: number, sx: number): void {
+    this.ex.mvq1(wOff * 4, ws * 4, scalesOff * 4, xqOff * 4, Ko, out * 4, H, sx);
   }
 
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void {
@@ -170,6 +180,20 @@ class JsEngine implements MatvecEngine {
     this.mem.fill(0, off, off + floats);
     this.scratchOff = off + Math.ceil(floats / 4) * 4;
     return off;
+  }
+
+  mvq(wOff: number, ws: number, scalesOff: number, xqOff: number, Ko: number, out: number, H: number, sx: number): void {
+    const m = this.mem;
+    const w8 = new Int8Array(m.buffer);
+    const x16 = new Int16Array(m.buffer);
+    for (let j = 0; j < H; j++) {
+      const base = 4 * (wOff + j * ws);
+      for (let g = 0; g < 4; g++) {
+        let acc = 0; // exact: the caller bounds |xq| so the sum stays below 2^31
+        for (let k = 0; k < 8 * Ko; k++) acc += w8[base + (k >> 3) * 32 + g * 8 + (k & 7)]! * x16[2 * xqOff + k]!;
+        m[out + 4 * j + g] += Math.fround(Math.fround(acc) * m[scalesOff + 4 * j + g]!) * Math.fround(sx);
+      }
+    }
   }
 
   zcols(wcOff: number, ksOff: number, xvOff: number, n: number, out: number, H: number): void {

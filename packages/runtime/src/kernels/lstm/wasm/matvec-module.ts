@@ -1,5 +1,7 @@
 import { cell4 } from './cell-module.js';
 import { zcols } from './column-module.js';
+import { mvq1 } from './int8-module.js';
+import { reduce4 } from './reduce.js';
 import { GROUP_SPMV_FUNCS } from './group-spmv-module.js';
 import { SPMV_FUNCS } from './spmv-module.js';
 import { encodeModule, op, T, type WasmFunc } from './wasm-encoder.js';
@@ -26,12 +28,6 @@ const mac = (acc: number, ptr: number, offset: number, vec: number) => [
   ...op.get(acc), ...op.get(ptr), ...op.v128Load(offset), ...op.get(vec), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc),
 ];
 
-/** Pushes (sum of lanes of a0, of a1, of a2, of a3) as one f32x4; uses t0, t1 as scratch. */
-const reduce4 = (a: readonly number[], t0: number, t1: number) => [
-  ...op.get(a[0]!), ...op.get(a[1]!), ...op.shuffle32([0, 1, 4, 5]), ...op.get(a[0]!), ...op.get(a[1]!), ...op.shuffle32([2, 3, 6, 7]), ...op.f32x4Add, ...op.set(t0),
-  ...op.get(a[2]!), ...op.get(a[3]!), ...op.shuffle32([0, 1, 4, 5]), ...op.get(a[2]!), ...op.get(a[3]!), ...op.shuffle32([2, 3, 6, 7]), ...op.f32x4Add, ...op.set(t1),
-  ...op.get(t0), ...op.get(t1), ...op.shuffle32([0, 2, 4, 6]), ...op.get(t0), ...op.get(t1), ...op.shuffle32([1, 3, 5, 7]), ...op.f32x4Add,
-];
 
 const GATES = [0, 1, 2, 3] as const;
 
@@ -125,9 +121,9 @@ const mv2: WasmFunc = {
 
 /**
  * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2 and spmmT of spmv-module.ts,
- * gsp1, gsp2 and gsp4 of group-spmv-module.ts, zcols of column-module.ts), with
+ * gsp1, gsp2 and gsp4 of group-spmv-module.ts, zcols of column-module.ts, mvq1 of int8-module.ts), with
  * `pages` 64 KiB pages of initial memory.
  */
 export function matvecModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols], pages);
+  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1], pages);
 }

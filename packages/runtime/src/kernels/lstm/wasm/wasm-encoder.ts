@@ -78,6 +78,10 @@ export const op = {
   f32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1f), lane],
   i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
   i32x4Add: [0xfd, ...uleb(0xae)],
+  i16x8ExtendLowI8x16S: [0xfd, ...uleb(0x87)],
+  i16x8ExtendHighI8x16S: [0xfd, ...uleb(0x88)],
+  i32x4DotI16x8S: [0xfd, ...uleb(0xba)],
+  f32x4ConvertI32x4S: [0xfd, ...uleb(0xfa)],
   i32x4Shl: [0xfd, ...uleb(0xab)],
   /** v128.const of four f32 lanes. */
   f32x4Const: (a: number, b = a, c = a, d = a) => [0xfd, ...uleb(0x0c), ...new Uint8Array(Float32Array.of(a, b, c, d).buffer)],

@@ -1,0 +1,86 @@
+import type { MatvecEngine } from './matvec-engine.js';
+import { packedIndex } from './pack.js';
+import type { RowProduct } from './row-products.js';
+
+/**
+ * The int8 weight path (load option `lstmWeights: 'int8'`): W and R of lstm.dense.f32 quantized at
+ * load, symmetric, one scale per row (gate g of unit j): s = max_k |w| / 127, q = round(w / s). Each
+ * vector is quantized per product call to int16 with one scale, sx = max|x| / XMAX, and the products
+ * are summed exactly in int32 (wasm/int8-module.ts), then scaled: (sum q*xq) * s * sx. The error
+ * against float32 comes only from the two roundings (about max|w|/254 per weight and max|x|/(2*XMAX)
+ * per input), not from the accumulation.
+ *
+ * Layout in kept engine memory (float offsets): H units of Ko = ceil(K/8) blocks of 32 bytes (block o
+ * holds, per gate g, the int8 weights of k = 8o..8o+7 at bytes 8g..8g+7), then the 4H scales [j][g],
+ * then the int16 buffers of CHUNK quantized vectors (8*Ko entries each).
+ */
+const CHUNK = 32;
+/** Weight bytes of one cache block of units: every vector of a chunk passes over a block while it is in cache. */
+const UNIT_BLOCK_BYTES = 64 * 1024;
+
+export interface Int8Matrix {
+  readonly wOff: number;
+  readonly scalesOff: number;
+  readonly xqOff: number;
+  readonly Ko: number;
+  readonly K: number;
+  /** Largest |xq|: 127 * XMAX * 8*Ko stays below 2^31, so the int32 sums cannot overflow. */
+  readonly xmax: number;
+}
+
+/** Quantizes the packed f32 section at off (H units, K columns, pack.ts) into new kept engine memory. */
+export function quantizeSection(e: MatvecEngine, off: number, H: number, K: number): Int8Matrix {
+  const Ko = Math.ceil(K / 8);
+  const wOff = e.reserve(H * 8 * Ko + 4 * H + CHUNK * 4 * Ko);
+  const scalesOff = wOff + H * 8 * Ko;
+  const xqOff = scalesOff + 4 * H;
+  const m = e.mem;
+  const bytes = new Int8Array(m.buffer, m.byteOffset + 4 * wOff, 32 * Ko * H);
+  for (let j = 0; j < H; j++)
+    for (let g = 0; g < 4; g++) {
+      let max = 0;
+      for (let k = 0; k < K; k++) max = Math.max(max, Math.abs(m[off + packedIndex(j, k, g, K)]!));
+      const s = max / 127;
+      m[scalesOff + 4 * j + g] = s;
+      if (s === 0) continue;
+      for (let k = 0; k < K; k++) bytes[j * 32 * Ko + (k >> 3) * 32 + g * 8 + (k & 7)] = Math.round(m[off + packedIndex(j, k, g, K)]! / s);
+    }
+  return { wOff, scalesOff, xqOff, Ko, K, xmax: Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * 8 * Ko))) };
+}
+
+/**
+ * The RowProduct of a quantized matrix: vectors go in chunks of CHUNK, each quantized into its int16
+ * buffer, then the units in blocks of about UNIT_BLOCK_BYTES of weights, every vector of the chunk
+ * passing over a block (mvq) while it is in cache. An all-zero vector adds nothing and is skipped.
+ */
+export function int8Product(e: MatvecEngine, q: Int8Matrix, H: number): RowProduct {
+  const ws = 8 * q.Ko;
+  const block = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (4 * ws)));
+  const sx = new Float64Array(CHUNK);
+  const live = new Int32Array(CHUNK);
+  return (n, xs, outs) => {
+    const m = e.mem;
+    const xq = new Int16Array(m.buffer, m.byteOffset + 4 * q.xqOff, CHUNK * 8 * q.Ko);
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      let nl = 0;
+      for (let i = c0; i < Math.min(n, c0 + CHUNK); i++) {
+        const x = xs[i]!;
+        let max = 0;
+        for (let k = 0; k < q.K; k++) max = Math.max(max, Math.abs(m[x + k]!));
+        if (max === 0) continue;
+        const inv = q.xmax / max;
+        const b = (i - c0) * 8 * q.Ko;
+        for (let k = 0; k < q.K; k++) xq[b + k] = Math.round(m[x + k]! * inv);
+        sx[i - c0] = max / q.xmax;
+        live[nl++] = i;
+      }
+      for (let j0 = 0; j0 < H; j0 += block) {
+        const units = Math.min(block, H - j0);
+        for (let l = 0; l < nl; l++) {
+          const i = live[l]!;
+          e.mvq(q.wOff + j0 * ws, ws, q.scalesOff + 4 * j0, q.xqOff + (i - c0) * 4 * q.Ko, q.Ko, outs[i]! + 4 * j0, units, sx[i - c0]!);
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createMatvecEngine } from '../src/kernels/lstm/matvec-engine.js';
+import { createModel } from '../src/index.js';
+import { allFiniteAndBelow, maxAbsDiff } from './helpers/compare.js';
+import { lstmOnnxFeeds, lstmOnnxModel, lstmRuntimeModel, randomLstmConfig, randomLstmData, toLayout, widenLstmConfig } from './helpers/lstm-case.js';
+import { ortSession, runOrt } from './helpers/ort.js';
+import { Rng } from '@lstmc/testing';
+
+describe('int8 weight product (mvq1)', () => {
+  for (const kind of ['wasm-simd', 'js'] as const) {
+    it(`${kind}: exact int32 sums of int8 weights times int16 inputs, scaled per row`, () => {
+      const rng = new Rng(kind === 'js' ? 61 : 62);
+      for (let trial = 0; trial < 25; trial++) {
+        const H = rng.int(1, 20);
+        const Ko = rng.int(1, 12);
+        const ws = 8 * Ko; // floats per unit
+        const wBytes = Int8Array.from({ length: 32 * Ko * H }, () => rng.int(-127, 127));
+        const scales = rng.f32(4 * H, 0, 0.1);
+        const xq = Int16Array.from({ length: 8 * Ko }, () => rng.int(-16000, 16000));
+        const mem = new Float32Array(H * ws + 4 * H + 4 * Ko);
+        new Int8Array(mem.buffer).set(wBytes);
+        mem.set(scales, H * ws);
+        new Int16Array(mem.buffer).set(xq, 2 * (H * ws + 4 * H));
+        const e = createMatvecEngine(mem, kind);
+        e.scratch(4 * H);
+        const out = e.scratchOff;
+        const o0 = rng.f32(4 * H);
+        e.mem.set(o0, out);
+        const sx = rng.uniform(1e-5, 1e-3);
+        e.mvq(0, ws, H * ws, H * ws + 4 * H, Ko, out, H, sx);
+        for (let j = 0; j < H; j++)
+          for (let g = 0; g < 4; g++) {
+            let acc = 0;
+            for (let k = 0; k < 8 * Ko; k++) acc += wBytes[j * 32 * Ko + (k >> 3) * 32 + g * 8 + (k & 7)]! * xq[k]!;
+            const want = o0[4 * j + g]! + acc * scales[4 * j + g]! * sx;
+            expect(Math.abs(e.mem[out + 4 * j + g]! - want), `trial ${trial} unit ${j} gate ${g}`).toBeLessThan(1e-5 * (1 + Math.abs(want)));
+          }
+      }
+    });
+  }
+});
+
+describe('lstm.dense.f32 with int8 weights (lstmWeights: int8)', () => {
+  it('stays within 0.02 of onnxruntime (float32) on 40 random configurations, and differs from the f32 path', async () => {
+    const rng = new Rng(0x1e8);
+    let compared = 0;
+    let worst = 0;
+    let changed = 0;
+    while (compared < 40) {
+      const cfg = widenLstmConfig(randomLstmConfig(rng), rng);
+      // Bounded activations only: the error of unbounded ones (Relu, Softplus as gates) grows with the sequence.
+      delete cfg.activations;
+      const data = randomLstmData(cfg, rng);
+      const want = await runOrt(await ortSession(lstmOnnxModel(cfg, data)), lstmOnnxFeeds(cfg, data));
+      if (!Object.values(want).every((t) => allFiniteAndBelow(t, 1e4))) continue;
+      compared++;
+      const { model, feeds } = lstmRuntimeModel(cfg, data);
+      const options = { lstmWeights: 'int8' as const, matvec: compared % 3 === 0 ? ('js' as const) : ('auto' as const) };
+      const q = createModel(model, options).run(feeds);
+      const f = createModel(model).run(feeds);
+      for (const name of Object.keys(want)) {
+        const w = toLayout(cfg, name, want[name]!);
+        worst = Math.max(worst, maxAbsDiff(q[name]!, w));
+        if (maxAbsDiff(q[name]!, f[name]!) > 0) changed++;
+      }
+    }
+    expect(worst).toBeLessThan(0.02);
+    expect(changed).toBeGreaterThan(20);
+  });
+});
