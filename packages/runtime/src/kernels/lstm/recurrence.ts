@@ -56,6 +56,9 @@ export function runRecurrence(a: RecurrenceArgs): void {
   const fast = e.cell4 !== undefined && a.f.name === 'sigmoid' && a.g.name === 'tanh' && a.h.name === 'tanh';
   const groups = fast ? H >> 2 : 0;
   const flags = (a.usePeepholes ? 1 : 0) | (a.inputForget ? 2 : 0);
+  // All entries have one length: at every step they are all active at the same t.
+  let uniform = true;
+  for (let b = 1; b < B; b++) if (lens[b] !== lens[0]) uniform = false;
   const rowOf = (s: number, b: number) => xpOff + ((reverse ? lens[b]! - 1 - s : s) * B + b) * H4;
   for (let s = 0; s < maxLen; s++) {
     let n = 0;
@@ -65,6 +68,20 @@ export function runRecurrence(a: RecurrenceArgs): void {
       outs[k] = rowOf(s, active[k]!);
     }
     recur(n, xs, outs);
+    // Every entry active at the same t with unpadded states: the rows, c and h of the entries are each
+    // one contiguous run, so one cell4 call (without peepholes, which are per unit) and one Y copy serve all.
+    if (n === B && uniform && hStride === H) {
+      const t = reverse ? lens[0]! - 1 - s : s;
+      const row = rowOf(s, 0);
+      if (groups > 0 && !a.usePeepholes) e.cell4!(row, a.peepOff, a.cOff, hOff, B * groups, flags, a.clip);
+      for (let b = 0; b < B; b++) {
+        if (groups > 0 && a.usePeepholes) e.cell4!(row + b * H4, a.peepOff, a.cOff + b * hStride, hOff + b * hStride, groups, flags, a.clip);
+        cellUpdate(a, row + b * H4, hOff + b * hStride, a.cOff + b * hStride, 4 * groups);
+      }
+      if (a.y && a.yStepB === H) a.y.set(e.mem.subarray(hOff, hOff + B * H), t * a.yStepT + a.yBase);
+      else if (a.y) for (let b = 0; b < B; b++) a.y.set(e.mem.subarray(hOff + b * H, hOff + (b + 1) * H), t * a.yStepT + b * a.yStepB + a.yBase);
+      continue;
+    }
     for (let k = 0; k < n; k++) {
       const b = active[k]!;
       const t = reverse ? lens[b]! - 1 - s : s;
