@@ -10,36 +10,30 @@ import type { MatvecEngine } from './matvec-engine.js';
  */
 export type RowProduct = (n: number, xs: Int32Array, outs: Int32Array) => void;
 
-/** Weight bytes of one cache block of units, and quads per block of the reduction dimension. */
-const UNIT_BLOCK_BYTES = 64 * 1024;
-const Q_BLOCK = 64;
+/**
+ * Weight bytes of one cache block of units (the L2 of the benchmark machine is 512 KiB). Blocking the
+ * reduction dimension as well (k-quads in blocks of 64) measured slower: every block then pays the
+ * lane reduction and a read-modify-write of the outputs (docs/runtime-format.md, Execution).
+ */
+const UNIT_BLOCK_BYTES = 256 * 1024;
 
 /**
  * Dense packed weights (pack.ts section at wOff, K columns). One or two vectors: one mv1/mv2 pass over
- * the whole matrix. More: k-quads go in blocks of Q_BLOCK and units in blocks of about
- * UNIT_BLOCK_BYTES of weights, and every vector pair passes over a block while it is in cache (partial
- * sums accumulate in the output rows), so the matrix is read from memory once per call, not n/2 times.
+ * the whole matrix. More: units go in blocks of about UNIT_BLOCK_BYTES of weights, and every vector
+ * pair passes over a block while it is in cache, so the matrix is read from memory once per call, not
+ * n/2 times.
  */
 export function denseProduct(e: MatvecEngine, wOff: number, H: number, K: number): RowProduct {
   const Kq = Math.ceil(K / 4);
   const ws = 16 * Kq;
-  const qb = Math.min(Kq, Q_BLOCK);
-  const block = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (64 * qb)));
+  const block = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (4 * ws)));
   return (n, xs, outs) => {
-    if (n <= 2) {
-      if (n === 2) e.mv2(wOff, xs[0]!, xs[1]!, outs[0]!, outs[1]!, H, Kq, ws);
-      else if (n === 1) e.mv1(wOff, xs[0]!, outs[0]!, H, Kq, ws);
-      return;
-    }
-    for (let q0 = 0; q0 < Kq; q0 += qb) {
-      const kq = Math.min(qb, Kq - q0);
-      for (let j0 = 0; j0 < H; j0 += block) {
-        const units = Math.min(block, H - j0);
-        const w = wOff + j0 * ws + q0 * 16;
-        let i = 0;
-        for (; i + 2 <= n; i += 2) e.mv2(w, xs[i]! + 4 * q0, xs[i + 1]! + 4 * q0, outs[i]! + 4 * j0, outs[i + 1]! + 4 * j0, units, kq, ws);
-        if (i < n) e.mv1(w, xs[i]! + 4 * q0, outs[i]! + 4 * j0, units, kq, ws);
-      }
+    for (let j0 = 0; j0 < H; j0 += n <= 2 ? H : block) {
+      const units = n <= 2 ? H : Math.min(block, H - j0);
+      const w = wOff + j0 * ws;
+      let i = 0;
+      for (; i + 2 <= n; i += 2) e.mv2(w, xs[i]!, xs[i + 1]!, outs[i]! + 4 * j0, outs[i + 1]! + 4 * j0, units, Kq, ws);
+      if (i < n) e.mv1(w, xs[i]!, outs[i]! + 4 * j0, units, Kq, ws);
     }
   };
 }
