@@ -11,7 +11,7 @@ export * from './layer-glue.js';
 export { reachingBranches, onEveryLstmGraph } from './branch-lstms.js';
 export * from './builtins.js';
 export { foldPass, eliminateDeadCode } from './passes/fold/index.js';
-export { prunePass, PRUNE_METHODS, pruneMagnitude, pruneRows, pruneBlocks, pruneBalanced, pruneBalancedEntries, pruneBalancedMaxGap, nnzPerPe, smallestMask } from './passes/prune/index.js';
+export { prunePass, PRUNE_METHODS, pruneMagnitude, pruneRows, pruneBlocks, pruneBalanced, pruneBalancedGroups, pruneBalancedEntries, pruneBalancedMaxGap, nnzPerPe, smallestMask } from './passes/prune/index.js';
 export type { MaxGapPruneResult } from './passes/prune/index.js';
 export { sparsityPass } from './passes/sparsity/index.js';
 export * from './calibration/index.js';

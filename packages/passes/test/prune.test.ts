@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rowToPe, rowsOfPes } from '@lstmc/target';
-import { builtinRegistry, lstmParams, nnzPerPe, parsePipeline, pruneBalanced, pruneBalancedEntries, pruneBlocks, pruneMagnitude, pruneRows, readMatrix, runPipeline } from '../src/index.js';
+import { builtinRegistry, lstmParams, nnzPerPe, parsePipeline, pruneBalanced, pruneBalancedEntries, pruneBalancedGroups, pruneBlocks, pruneMagnitude, pruneRows, readMatrix, runPipeline } from '../src/index.js';
 import { lstmGraph, randomTensor } from './helpers/graphs.js';
 
 const zeros = (a: ArrayLike<number>) => Array.from(a).filter((v) => v === 0).length;
@@ -65,6 +65,40 @@ describe('pruning methods', () => {
       expect(Math.max(...per) / mean).toBe(1);
       expect(Math.abs(zeros(p) / (rows * cols) - s)).toBeLessThan(pes / (rows * cols));
     }
+  });
+});
+
+describe('balanced pruning in row groups', () => {
+  it('every row keeps the same count, 4 units of one gate share their columns, every PE the same non-zeros', () => {
+    for (const [hidden, cols, s] of [[16, 24, 0.9], [10, 7, 0.5], [32, 64, 0.95]] as const) {
+      const rows = 4 * hidden;
+      const a = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1 || 0.5);
+      const p = pruneBalancedGroups(a, rows, cols, s, hidden, 4);
+      const keep = Math.round((1 - s) * cols);
+      const colsOf = (r: number) => Array.from({ length: cols }, (_, c) => c).filter((c) => p[r * cols + c] !== 0);
+      for (let r = 0; r < rows; r++) {
+        expect(colsOf(r), `row ${r}`).toHaveLength(keep);
+        for (const c of colsOf(r)) expect(p[r * cols + c]).toBe(a[r * cols + c]);
+      }
+      // Groups: rows gate*H + 4m .. 4m+3 (fewer at a gate's end) keep one column set, the largest by sum of squares.
+      for (let g0 = 0; g0 < rows; g0 += hidden)
+        for (let u = 0; u < hidden; u += 4) {
+          const group = Array.from({ length: Math.min(4, hidden - u) }, (_, l) => g0 + u + l);
+          for (const r of group) expect(colsOf(r)).toEqual(colsOf(group[0]!));
+          const score = (c: number) => group.reduce((x, r) => x + a[r * cols + c]! ** 2, 0);
+          const kept = new Set(colsOf(group[0]!));
+          const minKept = Math.min(...[...kept].map(score));
+          for (let c = 0; c < cols; c++) if (!kept.has(c)) expect(score(c)).toBeLessThanOrEqual(minKept);
+        }
+      // 4H rows over 16 PEs (4H divisible by 16 here for H=16, 32): equal non-zeros per PE.
+      if (rows % 16 === 0) expect(new Set(nnzPerPe(p, rows, cols, 16)).size).toBe(1);
+    }
+  });
+
+  it('group applies to balanced pruning by non-zeros only', async () => {
+    const g = lstmGraph({ input: 8, hidden: 8 });
+    for (const pipe of ['prune{method=magnitude,group=4}', 'prune{method=balanced,balance=entries,group=4}', 'prune{method=balanced,max-gap=auto,group=4}'])
+      await expect(runPipeline(g, parsePipeline(pipe, builtinRegistry())), pipe).rejects.toThrow(/E-PRUNE-OPTION.*group applies to method=balanced/);
   });
 });
 

@@ -80,6 +80,29 @@ export function pruneBalanced(a: Float32Array, rows: number, cols: number, spars
   return out;
 }
 
+/**
+ * Balanced pruning in row groups: the rows of `group` consecutive units of one gate (rows
+ * gate*H + u, u = group*m .. group*m + group-1; fewer in a gate's last group) keep the same columns,
+ * the round((1-s)*cols) with the largest sum of squares over the group. Every row keeps the same
+ * count, so every PE holds the same number of non-zeros when the PEs hold equally many rows (as
+ * pruneBalanced), and the JS runtime's row-group kernels read one column index per group of 4.
+ */
+export function pruneBalancedGroups(a: Float32Array, rows: number, cols: number, sparsity: number, hidden: number, group: number): Float32Array {
+  const keep = Math.round((1 - sparsity) * cols);
+  const out = new Float32Array(a.length);
+  const score = new Float64Array(cols);
+  for (let g0 = 0; g0 < rows; g0 += hidden)
+    for (let u0 = 0; u0 < hidden; u0 += group) {
+      const r0 = g0 + u0;
+      const r1 = g0 + Math.min(hidden, u0 + group);
+      score.fill(0);
+      for (let r = r0; r < r1; r++) for (let c = 0; c < cols; c++) score[c] += a[r * cols + c] ** 2;
+      const drop = smallestMask(score, cols - keep);
+      for (let r = r0; r < r1; r++) for (let c = 0; c < cols; c++) if (!drop[c]) out[r * cols + c] = a[r * cols + c];
+    }
+  return out;
+}
+
 /** Non-zeros of each PE's share of a matrix under the modulo row mapping. */
 export function nnzPerPe(a: ArrayLike<number>, rows: number, cols: number, pes: number): Int32Array {
   const out = new Int32Array(pes);

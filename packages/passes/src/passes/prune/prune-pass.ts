@@ -21,7 +21,7 @@ import {
   replaceInitializers,
   zeroFractionOf,
 } from '../../lstm-params.js';
-import { nnzPerPe, pruneBalanced, pruneBlocks, pruneMagnitude, pruneRows } from './methods.js';
+import { nnzPerPe, pruneBalanced, pruneBalancedGroups, pruneBlocks, pruneMagnitude, pruneRows } from './methods.js';
 import { pruneBalancedEntries } from './balance-entries.js';
 import { absOf, smallestMask, zerosFor } from './select.js';
 import { maxGapReportRow, parseMaxGap } from './max-gap-option.js';
@@ -39,6 +39,13 @@ export const prunePass = reachingBranches(definePass({
     'r-sparsity': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'sparsity of R (recurrent) matrices; auto = sparsity' },
     scope: { kind: 'enum', values: ['per-matrix', 'global'], default: 'per-matrix', doc: 'magnitude: one threshold per matrix, or one over all W (and all R) matrices' },
     block: { kind: 'dims', default: [4, 4], rank: 2, doc: 'block shape rows x cols for method=block' },
+    group: {
+      kind: 'int',
+      default: 1,
+      min: 1,
+      max: 64,
+      doc: "method=balanced: rows of this many consecutive units of one gate keep the same columns (every row the same count); 4 lets the JS runtime's row-group kernels read one column index per 4 rows",
+    },
     balance: {
       kind: 'enum',
       values: ['nnz', 'entries'],
@@ -68,6 +75,8 @@ export const prunePass = reachingBranches(definePass({
     if (o.scope === 'global' && o.method !== 'magnitude') ctx.fail('E-PRUNE-OPTION', 'scope=global applies to method=magnitude only', 'scope');
     const maxGap = parseMaxGap(o['max-gap'], ctx.target.relIndexBits, (msg) => ctx.fail('E-PRUNE-OPTION', msg, 'max-gap'));
     if (maxGap !== undefined && o.method !== 'balanced') ctx.fail('E-PRUNE-OPTION', 'max-gap applies to method=balanced only', 'max-gap');
+    if (o.group > 1 && (o.method !== 'balanced' || maxGap !== undefined || o.balance === 'entries'))
+      ctx.fail('E-PRUNE-OPTION', 'group applies to method=balanced with balance=nnz and no max-gap', 'group');
     if (maxGap !== undefined && o.balance === 'entries') ctx.fail('E-PRUNE-OPTION', 'max-gap leaves no padding, so balance=entries and balance=nnz coincide; use max-gap with balance=nnz', 'max-gap');
     const gapRows: (string | number)[][] = [];
     const layers: LstmParams[] = [];
@@ -99,6 +108,7 @@ export const prunePass = reachingBranches(definePass({
                 gapRows.push(maxGapReportRow(matrixLabel(p.node, m, d, p.dirs), a, r, rows, cols, pruneBalanced(a, rows, cols, s, ctx.target.pes), ctx.target));
                 return r.data;
               }
+              if (o.group > 1) return pruneBalancedGroups(a, rows, cols, s, p.hidden, o.group);
               return o.balance === 'entries'
                 ? pruneBalancedEntries(a, rows, cols, s, ctx.target.pes, ctx.target.relIndexBits)
                 : pruneBalanced(a, rows, cols, s, ctx.target.pes);
