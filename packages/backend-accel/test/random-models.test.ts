@@ -75,6 +75,22 @@ describe('random multi-layer models: simulator == runtime/fixed, bit for bit', (
   }
 });
 
+describe('fast path == cycle-exact path: outputs and every statistic', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const { graph, inputs } = randomModel(c.spec);
+      const g = await optimize(graph, c.target, [], `${c.pipeline},quantize{x-max=2,c-max=4}`);
+      const program = compileAccel(g, c.target);
+      const feed = new Map([...inputs].map(([k, v]) => [k, { dims: v.dims, data: v.data as ArrayLike<number> }]));
+      const fast = simulateProgram(program, feed);
+      const exact = simulateProgram(program, feed, { exact: true });
+      expect(fast.stats.usefulMacs).toBeGreaterThan(0);
+      expect(fast.stats).toEqual(exact.stats);
+      for (const [k, v] of exact.raw) expect(Array.from(fast.raw.get(k)!.data), k).toEqual(Array.from(v.data));
+    });
+  }
+});
+
 describe('sequence_lens and initial states as graph inputs', () => {
   it('bidirectional layer with per-batch lengths, h0 and c0: simulator == runtime/fixed', async () => {
     const { graph, inputs } = randomModel({ input: 4, T: 6, B: 3, seed: 9, sparsity: 0.5, layers: [{ hidden: 5, direction: 'bidirectional' }, { hidden: 3, direction: 'reverse' }] });

@@ -66,6 +66,13 @@ export interface Machine {
   /** Constants (bias at accumulator scale, peephole weights). */
   readonly consts: Float64Array;
   readonly matrices: readonly SimMatrix[];
+  /**
+   * Products on the fast path (precomputed per-matrix cycle costs, the shared
+   * column loop of runtime/src/fixed) or the cycle-exact one (each PE walks its
+   * own encoded entries; costs from the cost model per instruction). Both give
+   * the same results and cycles; tests check it.
+   */
+  readonly exact: boolean;
   readonly resident: boolean[];
   readonly cfg: { clip: number; pshift: number };
   /** This sequence's length (sequence_lens) and the batch's full length (the host sets both). */

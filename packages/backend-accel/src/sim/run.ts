@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly startCycle?: number;
   /** Address of the first instruction (the entry of an accelerator phase; default 0). */
   readonly entry?: number;
+  /** Run products on the cycle-exact path instead of the fast one (Machine.exact). */
+  readonly exact?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function runSequence(p: LxbProgram, matrices: readonly SimMatrix[], dram:
     dram,
     consts: Float64Array.from(p.consts),
     matrices,
+    exact: opts.exact ?? false,
     resident: matrices.map(() => false),
     cfg: { clip: 0, pshift: 0 },
     seqLen: opts.seqLen,

@@ -1,9 +1,9 @@
 import { fail } from '@lstmc/ir';
-import { macInto } from '@lstmc/runtime/fixed';
+import { macInto, productColumnsAccumulate } from '@lstmc/runtime/fixed';
 import { matvecCycles, matvecPeCycles, type MatvecMode } from '@lstmc/target';
 import type { Operands } from '../isa/table.js';
 import type { Machine } from './machine.js';
-import { peakLanes } from './sim-matrix.js';
+import { peakLanes, type SimMatrix } from './sim-matrix.js';
 
 /** A program fault (bad address, wrong mode, ...): a user-facing diagnostic naming the instruction. */
 export function simCheck(m: Machine, ok: boolean, message: string): void {
@@ -28,9 +28,10 @@ export function loadWeights(o: Operands, m: Machine): void {
 
 export function zeroScan(o: Operands, m: Machine): void {
   simCheck(m, o.v + o.n <= m.vmem.length, 'zscan out of memory');
-  const nz: number[] = [];
-  for (let k = 0; k < o.n; k++) if (m.vmem[o.v + k] !== 0) nz.push(k);
-  m.zscan = { addr: o.v, n: o.n, zeros: o.n - nz.length, nz: Int32Array.from(nz) };
+  const nz = new Int32Array(o.n);
+  let count = 0;
+  for (let k = 0; k < o.n; k++) if (m.vmem[o.v + k] !== 0) nz[count++] = k;
+  m.zscan = { addr: o.v, n: o.n, zeros: o.n - count, nz: nz.slice(0, count) };
   m.stats.zeroScans++;
 }
 
@@ -52,7 +53,29 @@ function checkedMatrix(o: Operands, m: Machine, mode: MatvecMode) {
 
 export function matvecCost(o: Operands, m: Machine, mode: MatvecMode): number {
   const mat = checkedMatrix(o, m, mode);
+  if (!m.exact) return Math.max(1, Math.ceil(peCyclesFast(mat, SPARSE_INPUT[mode] ? m.zscan!.nz : null).max));
   return Math.max(1, matvecCycles(mat.costLayout, mode, m.target, SPARSE_INPUT[mode] ? m.zscan!.nz : undefined));
+}
+
+/**
+ * The slowest PE's and the summed cycles of a product from the matrix's precomputed
+ * costs: the same terms, added in the same order, as matvecPeCycles (cost-model.ts).
+ */
+function peCyclesFast(mat: SimMatrix, nz: Int32Array | null): { max: number; sum: number } {
+  let max = 0;
+  let sum = 0;
+  const pes = mat.fullPeCycles.length;
+  for (let p = 0; p < pes; p++) {
+    let s = 0;
+    if (nz === null) s = mat.fullPeCycles[p];
+    else {
+      const base = p * mat.cols;
+      for (let j = 0; j < nz.length; j++) s += mat.skipColumnCycles[base + nz[j]];
+    }
+    max = Math.max(max, s);
+    sum += s;
+  }
+  return { max, sum };
 }
 
 /**
@@ -66,6 +89,33 @@ export function matvec(o: Operands, m: Machine, mode: MatvecMode): void {
   const A = m.target.accBits;
   if (o.z) acc.fill(0, o.a, o.a + mat.rows);
   const cols = SPARSE_INPUT[mode] ? m.zscan!.nz : null;
+  const ncols = cols ? cols.length : mat.cols;
+  if (m.exact) matvecExact(o, m, mat, cols);
+  else productColumnsAccumulate(acc, o.a, mat.columns, vmem, o.v, mat.shift, A, cols);
+  let useful = 0;
+  for (let j = 0; j < ncols; j++) {
+    const k = cols ? cols[j] : j;
+    if (vmem[o.v + k] !== 0) useful += mat.nnzPerColumn[k];
+  }
+  m.stats.usefulMacs += useful;
+  let max = 0;
+  let sum = 0;
+  if (m.exact) {
+    for (const c of matvecPeCycles(mat.costLayout, mode, m.target, cols ?? undefined)) {
+      max = Math.max(max, c);
+      sum += c;
+    }
+  } else ({ max, sum } = peCyclesFast(mat, cols));
+  const cycles = Math.max(1, Math.ceil(max));
+  m.stats.macCapacity += m.target.pes * peakLanes(mat.layout, m.target) * cycles;
+  m.stats.peBusyCycles += sum;
+  m.stats.peSlotCycles += m.target.pes * cycles;
+}
+
+/** The cycle-exact product: each PE walks its own dense rows or encoded entries, one MAC at a time. */
+function matvecExact(o: Operands, m: Machine, mat: SimMatrix, cols: Int32Array | null): void {
+  const { acc, vmem } = m;
+  const A = m.target.accBits;
   const ncols = cols ? cols.length : mat.cols;
   for (let p = 0; p < mat.peRows.length; p++) {
     const rows = mat.peRows[p];
@@ -102,21 +152,4 @@ export function matvec(o: Operands, m: Machine, mode: MatvecMode): void {
       }
     }
   }
-  let useful = 0;
-  for (let j = 0; j < ncols; j++) {
-    const k = cols ? cols[j] : j;
-    if (vmem[o.v + k] !== 0) useful += mat.nnzPerColumn[k];
-  }
-  m.stats.usefulMacs += useful;
-  const perPe = matvecPeCycles(mat.costLayout, mode, m.target, cols ?? undefined);
-  let max = 0;
-  let sum = 0;
-  for (const c of perPe) {
-    max = Math.max(max, c);
-    sum += c;
-  }
-  const cycles = Math.max(1, Math.ceil(max));
-  m.stats.macCapacity += m.target.pes * peakLanes(mat.layout, m.target) * cycles;
-  m.stats.peBusyCycles += sum;
-  m.stats.peSlotCycles += m.target.pes * cycles;
 }
