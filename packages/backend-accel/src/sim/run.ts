@@ -40,6 +40,9 @@ export function runSequence(p: LxbProgram, matrices: readonly SimMatrix[], dram:
     matrices,
     exact: opts.exact ?? false,
     resident: matrices.map(() => false),
+    sramOffset: matrices.map(() => 0),
+    readyAt: matrices.map(() => 0),
+    issuedAt: 0,
     cfg: { clip: 0, pshift: 0 },
     seqLen: opts.seqLen,
     fullLen: opts.fullLen ?? opts.seqLen,
@@ -67,6 +70,7 @@ export function runSequence(p: LxbProgram, matrices: readonly SimMatrix[], dram:
     const spec: InstrSpec = ISA[ins.mnemonic];
     m.ipc = m.pc;
     m.pc++;
+    m.issuedAt = m.now;
     const cost = spec.cycles(ins.operands, m);
     const start = m.now;
     let unitStart = start;

@@ -21,7 +21,20 @@ export function dmaTransfer(o: Operands, m: Machine, dir: 'load' | 'store'): voi
 export function loadWeights(o: Operands, m: Machine): void {
   const mat = m.matrices[o.m];
   simCheck(m, mat !== undefined, `dma.w names matrix ${o.m} of ${m.matrices.length}`);
+  let most = 0;
+  for (const b of mat.bytesPerPe) most = Math.max(most, b);
+  simCheck(m, o.o + most <= m.target.weightSramBytesPerPe, `dma.w of matrix ${o.m} (${most} bytes on a PE) at SRAM offset ${o.o} overruns the ${m.target.weightSramBytesPerPe}-byte weight SRAM`);
+  // the transfer overwrites whatever it overlaps: those matrices must be loaded again before use
+  for (let j = 0; j < m.matrices.length; j++) {
+    if (!m.resident[j] || j === o.m) continue;
+    let jm = 0;
+    for (const b of m.matrices[j].bytesPerPe) jm = Math.max(jm, b);
+    if (m.sramOffset[j] < o.o + most && o.o < m.sramOffset[j] + jm) m.resident[j] = false;
+  }
   m.resident[o.m] = true;
+  m.sramOffset[o.m] = o.o;
+  // the dispatcher has queued the transfer: the weights are usable once the engine is done with it
+  m.readyAt[o.m] = m.dmaBusyUntil;
   m.stats.dmaBytes += mat.totalBytes;
   m.stats.dmaBytesWeights += mat.totalBytes;
 }
@@ -41,20 +54,40 @@ const CSC = { dense: false, 'sparse-weight': true, 'sparse-input': false, 'spars
 function checkedMatrix(o: Operands, m: Machine, mode: MatvecMode) {
   const mat = m.matrices[o.m];
   simCheck(m, mat !== undefined, `matrix ${o.m} does not exist`);
-  simCheck(m, m.resident[o.m], `matrix ${o.m} is used before dma.w loaded it`);
+  simCheck(m, m.resident[o.m], `matrix ${o.m} is used before dma.w loaded it (or after another transfer overwrote it)`);
+  simCheck(m, m.readyAt[o.m] <= m.issuedAt, `matrix ${o.m} is used while its weights are still in transfer (a sync is missing)`);
   simCheck(m, (mat.layout === 'csc') === CSC[mode], `matrix ${o.m} is stored ${mat.layout}, not for ${mode}`);
   simCheck(m, o.v + mat.cols <= m.vmem.length && o.a + mat.rows <= m.acc.length, 'matvec operands out of memory');
   if (SPARSE_INPUT[mode]) {
     const z = m.zscan;
-    simCheck(m, z !== null && z.addr === o.v && z.n === mat.cols, `${mode} needs a zscan of its input vector first`);
+    simCheck(m, z !== null && z.addr <= o.v && o.v + mat.cols <= z.addr + z.n, `${mode} needs a zscan covering its input vector first`);
   }
   return mat;
 }
 
+/**
+ * The non-zero input positions of a zero-skipping product, relative to its input
+ * vector: the last zscan's that fall in [v, v + cols) (a weight tile reads a
+ * column range of the scanned vector).
+ */
+function nonZeroInputs(m: Machine, v: number, cols: number): Int32Array {
+  const z = m.zscan!;
+  if (z.addr === v && z.n === cols) return z.nz;
+  const lo = v - z.addr;
+  let a = 0;
+  while (a < z.nz.length && z.nz[a] < lo) a++;
+  let e = a;
+  while (e < z.nz.length && z.nz[e] < lo + cols) e++;
+  const out = z.nz.slice(a, e);
+  for (let i = 0; i < out.length; i++) out[i] -= lo;
+  return out;
+}
+
 export function matvecCost(o: Operands, m: Machine, mode: MatvecMode): number {
   const mat = checkedMatrix(o, m, mode);
-  if (!m.exact) return Math.max(1, Math.ceil(peCyclesFast(mat, SPARSE_INPUT[mode] ? m.zscan!.nz : null).max));
-  return Math.max(1, matvecCycles(mat.costLayout, mode, m.target, SPARSE_INPUT[mode] ? m.zscan!.nz : undefined));
+  const nz = SPARSE_INPUT[mode] ? nonZeroInputs(m, o.v, mat.cols) : null;
+  if (!m.exact) return Math.max(1, Math.ceil(peCyclesFast(mat, nz).max));
+  return Math.max(1, matvecCycles(mat.costLayout, mode, m.target, nz ?? undefined));
 }
 
 /**
@@ -88,7 +121,7 @@ export function matvec(o: Operands, m: Machine, mode: MatvecMode): void {
   const { acc, vmem } = m;
   const A = m.target.accBits;
   if (o.z) acc.fill(0, o.a, o.a + mat.rows);
-  const cols = SPARSE_INPUT[mode] ? m.zscan!.nz : null;
+  const cols = SPARSE_INPUT[mode] ? nonZeroInputs(m, o.v, mat.cols) : null;
   const ncols = cols ? cols.length : mat.cols;
   if (m.exact) matvecExact(o, m, mat, cols);
   else productColumnsAccumulate(acc, o.a, mat.columns, vmem, o.v, mat.shift, A, cols);
