@@ -46,11 +46,11 @@ function maxOf(a: Float64Array): number {
  * encoded bytes on every PE fit half the SRAM; null when one column alone
  * does not.
  */
-function matrixTiles(which: 'w' | 'r', layout: MatrixLayout, mode: MatvecMode, t: Target): WeightTile[] | null {
+function matrixTiles(which: 'w' | 'r', layout: MatrixLayout, mode: MatvecMode, t: Target, atLeast = 1): WeightTile[] | null {
   const half = Math.floor(t.weightSramBytesPerPe / 2);
   const sparse = usesSparseWeights(mode);
   const all = maxOf(weightBytesPerPe(layout, sparse, t));
-  for (let n = Math.max(1, Math.ceil(all / half)); n <= layout.cols; n++) {
+  for (let n = Math.max(atLeast, Math.ceil(all / half)); n <= layout.cols; n++) {
     const tiles: WeightTile[] = [];
     let fits = true;
     for (let k = 0; k < n && fits; k++) {
@@ -66,18 +66,35 @@ function matrixTiles(which: 'w' | 'r', layout: MatrixLayout, mode: MatvecMode, t
   return null;
 }
 
-/** The tiles of a streamed layer, W's then R's; null when a single column exceeds half the SRAM. */
+/**
+ * The tiles of a streamed layer, W's then R's, an even number of them where the
+ * columns allow (tile k lives in buffer k mod 2, so the last tile and the next
+ * step's tile 0 use different halves); null when a single column exceeds half
+ * the SRAM.
+ */
 export function streamTiles(w: { layout: MatrixLayout; mode: MatvecMode }, r: { layout: MatrixLayout; mode: MatvecMode }, t: Target): WeightTile[] | null {
-  const tw = matrixTiles('w', w.layout, w.mode, t);
-  const tr = matrixTiles('r', r.layout, r.mode, t);
-  return tw && tr ? [...tw, ...tr] : null;
+  let tw = matrixTiles('w', w.layout, w.mode, t);
+  let tr = matrixTiles('r', r.layout, r.mode, t);
+  if (!tw || !tr) return null;
+  if ((tw.length + tr.length) % 2 === 1) {
+    const moreR = matrixTiles('r', r.layout, r.mode, t, tr.length + 1);
+    const moreW = matrixTiles('w', w.layout, w.mode, t, tw.length + 1);
+    if (moreR && (moreR.length + tw.length) % 2 === 0) tr = moreR;
+    else if (moreW && (moreW.length + tr.length) % 2 === 0) tw = moreW;
+    // else single columns already: an odd count, whose last product cannot overlap the next tile 0
+
+  }
+  return [...tw, ...tr];
 }
 
 /**
- * The order of a streamed step's products, with n = tiles.length, tile 0
+ * The order of a streamed step's products, with n = tiles.length and tile 0
  * already loaded (by the prologue, or prefetched by the previous step):
- *   for k < n: [prefetch k+1], [scan of h before R's first tile], product k, [sync]
- *   then prefetch 0 for the next step (it overlaps the vector operations).
+ *   for k < n: [scan of h before R's first tile], prefetch (k+1) mod n, product k, [sync if k < n-1]
+ * The last product overlaps the next step's tile 0, which then loads on during
+ * the vector operations; the next step's first sync waits for it. With n odd
+ * the last tile and tile 0 share buffer 0, so tile 0 is prefetched after the
+ * last product instead.
  * `scan-x` (before W's first tile) and `scan-h` appear only when the matrix's
  * product reads the zero-detect result (sparse input, or a run-time test).
  */
@@ -90,14 +107,16 @@ export type StreamStep =
 
 export function streamedProductOrder(tiles: readonly WeightTile[], scanX: boolean, scanH: boolean): StreamStep[] {
   const out: StreamStep[] = [];
+  const n = tiles.length;
   if (scanX) out.push({ op: 'scan-x' });
-  for (let k = 0; k < tiles.length; k++) {
+  for (let k = 0; k < n; k++) {
     if (scanH && tiles[k].matrix === 'r' && (k === 0 || tiles[k - 1].matrix === 'w')) out.push({ op: 'scan-h' });
-    if (k + 1 < tiles.length) out.push({ op: 'prefetch', tile: k + 1 });
+    const after = k + 1 === n && n % 2 === 1;
+    if (!after) out.push({ op: 'prefetch', tile: (k + 1) % n });
     out.push({ op: 'product', tile: k });
-    if (k + 1 < tiles.length) out.push({ op: 'sync' });
+    if (after) out.push({ op: 'prefetch', tile: 0 });
+    if (k + 1 < n) out.push({ op: 'sync' });
   }
-  out.push({ op: 'prefetch', tile: 0 });
   return out;
 }
 

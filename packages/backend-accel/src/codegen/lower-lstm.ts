@@ -93,8 +93,6 @@ export function lowerDirection(b: Builder, d: DirPlan, r: DirRegions, name: stri
   } else {
     streamedProduct(b, tiles!, tileMats, 'w', vm.x, I, d.modeW, d.runtimeW);
     streamedProduct(b, tiles!, tileMats, 'r', vm.h, H, d.modeR, d.runtimeR);
-    // the next step's first tile loads while the vector operations run
-    emit(b, 'dma.w', { m: tileMats[0], o: tileBufferOffset(0, t) });
   }
   if (l.bias) emit(b, 'v.bias', { a: 0, k: biasK, n: 4 * H });
   const act = (mn: 'act.sig' | 'act.tanh', dst: number, src: number, n: number, fromAcc: boolean) =>
@@ -160,8 +158,9 @@ function product(
  * The products of one matrix's tiles in the double-buffered order of
  * streamedProductOrder (@lstmc/target): the zero scan of the whole vector when
  * the mode reads it, then per tile the prefetch of the next tile (W's last
- * tile prefetches R's first) into the other SRAM half, the tile's product on
- * its input columns, and a sync for the prefetched tile. A run-time decision
+ * tile prefetches R's first, R's last the next step's tile 0) into the other
+ * SRAM half, the tile's product on its input columns, and a sync for the
+ * prefetched tile (but after the last one). A run-time decision
  * emits the tile sequence once per mode; both issue the same transfers.
  */
 function streamedProduct(
@@ -178,8 +177,12 @@ function streamedProduct(
   const mine = tiles.flatMap((k, i) => (k.matrix === which ? [i] : []));
   const body = (md: MatvecMode) => {
     for (const k of mine) {
-      if (k + 1 < tiles.length) emit(b, 'dma.w', { m: mats[k + 1], o: tileBufferOffset(k + 1, t) });
+      const next = (k + 1) % tiles.length;
+      // an odd count puts the last tile and tile 0 in the same buffer: prefetch after the product
+      const after = next === 0 && tiles.length % 2 === 1;
+      if (!after) emit(b, 'dma.w', { m: mats[next], o: tileBufferOffset(next, t) });
       emit(b, MV[md], { m: mats[k], v: v + tiles[k].c0, a: 0, z: which === 'w' && k === mine[0] ? 1 : 0 });
+      if (after) emit(b, 'dma.w', { m: mats[0], o: tileBufferOffset(0, t) });
       if (k + 1 < tiles.length) emit(b, 'sync');
     }
   };
