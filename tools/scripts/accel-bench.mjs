@@ -14,6 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomF32 } from './random-f32.mjs';
 import { loadSources, ROOT } from './load-sources.mjs';
 
 const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 3);
@@ -31,20 +32,6 @@ const L = await loadSources([
   "export { readLxb, simulateProgram, simReport } from '@lstmc/backend-accel';",
   "export { defaultTarget } from '@lstmc/target';",
 ]);
-
-/** Deterministic uniform floats in [-s, s) (xorshift32). */
-function randomF32(n, s, seed) {
-  const a = new Float32Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    a[i] = (x / 4294967296 - 0.5) * 2 * s;
-  }
-  return a;
-}
 
 /** Two stacked forward LSTMs X [T, B, I] -> Y [T, B, H] (a Squeeze of the direction axis between them). */
 function bigOnnx(I, H, T) {
