@@ -19,6 +19,7 @@
 // temporary .mjs (no build step needed).
 import { cpus, loadavg } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { randomF32 } from './random-f32.mjs';
 import { loadSources } from './load-sources.mjs';
 
 const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 7);
@@ -57,20 +58,6 @@ async function loadLstmc() {
     "export { createModel } from '@lstmc/runtime';",
     "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
   ]);
-}
-
-/** Deterministic uniform floats in [-s, s). */
-function randomF32(n, s, seed) {
-  const a = new Float32Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    a[i] = (x / 4294967296 - 0.5) * 2 * s;
-  }
-  return a;
 }
 
 /** Zeroes a deterministic fraction `z` of the entries of every input vector (ReLU-like features). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTarget, withParams } from '@lstmc/target';
-import { inferTypes, makeNode, makeTensor, tensorType, updateGraph } from '@lstmc/ir';
+import { inferTypes, isDiagnosticError, makeNode, makeTensor, tensorType, updateGraph } from '@lstmc/ir';
 import { rng } from '@lstmc/testing';
 import { compileAccel, readLxb, simulateProgram, writeLxb } from '../src/index.js';
 import { optimize } from './pipeline.js';
@@ -44,6 +44,13 @@ const CASES: { name: string; spec: ModelSpec; pipeline: string; target: typeof d
     expect: { modes: ['dense'], streaming: true },
   },
   {
+    name: 'sparse weights streamed in double-buffered tiles, run-time input test',
+    spec: { input: 12, T: 6, B: 2, seed: 6, sparsity: 0.5, inputSparsity: 0.6, layers: [{ hidden: 8, direction: 'forward' }, { hidden: 6, direction: 'bidirectional' }] },
+    pipeline: 'fold,sparsity,select-mode{weight-threshold=0.3,input-threshold=0.4,input-test=runtime},encode{rows=balanced}',
+    target: withParams(SMALL, { weightSramBytesPerPe: 48 }),
+    expect: { modes: ['sparse-weight', 'sparse-both'], branches: true, streaming: true },
+  },
+  {
     name: '8-bit target',
     spec: { input: 7, T: 5, B: 2, seed: 5, sparsity: 0.6, layers: [{ hidden: 9, direction: 'bidirectional' }, { hidden: 8, direction: 'forward' }] },
     pipeline: 'fold,sparsity,select-mode{weight-threshold=0.5,input-test=runtime}',
@@ -69,8 +76,27 @@ describe('random multi-layer models: simulator == runtime/fixed, bit for bit', (
         expect(b.some((x) => x.taken > 0) && b.some((x) => x.notTaken > 0)).toBe(true);
       }
       const weightBytes = sim.matrices.reduce((a, m) => a + m.totalBytes, 0);
-      if (c.expect.streaming) expect(sim.stats.dmaBytesWeights).toBeGreaterThan(weightBytes * c.spec.T);
+      if (c.expect.streaming) {
+        expect(sim.stats.dmaBytesWeights).toBeGreaterThan(weightBytes * c.spec.T);
+        expect(program.matrices.filter((m) => m.name.includes('[')).length, 'weight tiles').toBeGreaterThan(program.io.layers.length * 2);
+      }
       else expect(sim.stats.dmaBytesWeights).toBe(weightBytes * c.spec.B);
+    });
+  }
+});
+
+describe('fast path == cycle-exact path: outputs and every statistic', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const { graph, inputs } = randomModel(c.spec);
+      const g = await optimize(graph, c.target, [], `${c.pipeline},quantize{x-max=2,c-max=4}`);
+      const program = compileAccel(g, c.target);
+      const feed = new Map([...inputs].map(([k, v]) => [k, { dims: v.dims, data: v.data as ArrayLike<number> }]));
+      const fast = simulateProgram(program, feed);
+      const exact = simulateProgram(program, feed, { exact: true });
+      expect(fast.stats.usefulMacs).toBeGreaterThan(0);
+      expect(fast.stats).toEqual(exact.stats);
+      for (const [k, v] of exact.raw) expect(Array.from(fast.raw.get(k)!.data), k).toEqual(Array.from(v.data));
     });
   }
 });
@@ -97,5 +123,46 @@ describe('sequence_lens and initial states as graph inputs', () => {
     // layer 0 honours the lengths; layer 1 has none, so the reference runs it over all T steps as the accelerator does
     for (const k of ['lstm0:Y', 'lstm0:Y_h', 'lstm0:Y_c']) expect(Array.from(sim.raw.get(k)!.data), k).toEqual(Array.from(ref.get(k)!));
     expect(sim.seqLens).toEqual([6, 2, 4]);
+  });
+});
+
+describe('double-buffered streaming: the simulator checks the schedule', () => {
+  const streamed = async () => {
+    // a slow DMA engine: a tile's transfer outlasts the product before it
+    const t = withParams(SMALL, { weightSramBytesPerPe: 48, dmaBytesPerCycle: 1 });
+    const { graph, inputs } = randomModel({ input: 12, T: 3, B: 1, seed: 11, sparsity: 0.5, layers: [{ hidden: 8, direction: 'forward' }] });
+    const g = await optimize(graph, t, [], 'fold,sparsity,select-mode{weight-threshold=0.3,input-test=off},quantize{x-max=2,c-max=4}');
+    const feed = new Map([...inputs].map(([k, v]) => [k, { dims: v.dims, data: v.data as ArrayLike<number> }]));
+    return { p: compileAccel(g, t), feed };
+  };
+  const faultOf = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      if (isDiagnosticError(e)) return `${e.diagnostic.code}: ${e.diagnostic.message}`;
+      throw e;
+    }
+    return 'no fault';
+  };
+
+  it('a product whose tile is still in transfer (sync removed) faults', async () => {
+    const { p, feed } = await streamed();
+    const loop = p.code.findIndex((i) => i.mnemonic === 'tloop.f');
+    const prefetch = p.code.findIndex((i, k) => k > loop && i.mnemonic === 'dma.w');
+    const sync = p.code.findIndex((i, k) => k > prefetch && i.mnemonic === 'sync');
+    expect(p.code[sync - 1].mnemonic).toBe('mv.sw');
+    const code = p.code.filter((_, k) => k !== sync);
+    // labels after the removed word move up by one
+    const fixed = code.map((i) => (i.mnemonic === 'tloop.f' ? { ...i, operands: { ...i.operands, end: i.operands.end - 1 } } : i));
+    expect(faultOf(() => simulateProgram({ ...p, code: fixed }, feed))).toMatch(/^E-SIM-FAULT: .*still in transfer/);
+  });
+
+  it('a prefetch into the buffer a later product still needs faults', async () => {
+    const { p, feed } = await streamed();
+    const loop = p.code.findIndex((i) => i.mnemonic === 'tloop.f');
+    const prefetch = p.code.findIndex((i, k) => k > loop && i.mnemonic === 'dma.w');
+    const code = p.code.map((i, k) => (k === prefetch ? { ...i, operands: { ...i.operands, o: 0 } } : i));
+    expect(faultOf(() => simulateProgram({ ...p, code }, feed))).toMatch(/^E-SIM-FAULT: .*overwrote it/);
+    expect(faultOf(() => simulateProgram(p, feed))).toBe('no fault');
   });
 });

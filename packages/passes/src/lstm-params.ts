@@ -53,6 +53,7 @@ export function readMatrix(p: LstmParams, m: MatrixKind, dir: number): Float32Ar
   const t = p[m];
   const size = 4 * p.hidden * matrixCols(p, m);
   const src = t.data as ArrayLike<number>;
+  if (src instanceof Float32Array) return src.slice(dir * size, (dir + 1) * size);
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) out[i] = src[dir * size + i];
   return out;

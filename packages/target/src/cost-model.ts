@@ -73,7 +73,8 @@ export function dmaCycles(bytes: number, t: Target): number {
  */
 export type InputPattern = undefined | ArrayLike<number> | number;
 
-function columnCost(layout: MatrixLayout, mode: MatvecMode, p: number, c: number, t: Target): number {
+/** Cycles PE p spends on column c of a product in `mode` (the per-column term every product cost sums). */
+export function columnCycles(layout: MatrixLayout, mode: MatvecMode, p: number, c: number, t: Target): number {
   if (usesSparseWeights(mode)) return sparseColumnCycles(layout.entriesPerPeColumn[p * layout.cols + c], t);
   const rows = layout.rowsPerPe[p];
   if (rows === 0) return 0;
@@ -87,12 +88,12 @@ export function matvecPeCycles(layout: MatrixLayout, mode: MatvecMode, t: Target
   for (let p = 0; p < layout.pes; p++) {
     let s = 0;
     if (!skip || input === undefined) {
-      for (let c = 0; c < layout.cols; c++) s += columnCost(layout, mode, p, c, t);
+      for (let c = 0; c < layout.cols; c++) s += columnCycles(layout, mode, p, c, t);
     } else if (typeof input === 'number') {
-      for (let c = 0; c < layout.cols; c++) s += columnCost(layout, mode, p, c, t);
+      for (let c = 0; c < layout.cols; c++) s += columnCycles(layout, mode, p, c, t);
       s = layout.cols === 0 ? 0 : (s * input) / layout.cols;
     } else {
-      for (let k = 0; k < input.length; k++) s += columnCost(layout, mode, p, input[k], t);
+      for (let k = 0; k < input.length; k++) s += columnCycles(layout, mode, p, input[k], t);
     }
     out[p] = s;
   }

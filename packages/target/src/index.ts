@@ -6,6 +6,7 @@ export * from './pe-map.js';
 export * from './rel-csc.js';
 export * from './cost-model.js';
 export * from './layer-cost.js';
+export * from './weight-tiles.js';
 export * from './params-doc.js';
 export * from './layer-layouts.js';
 export * from './threshold-search.js';

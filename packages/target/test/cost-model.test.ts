@@ -132,14 +132,15 @@ describe('layer step cost', () => {
 });
 
 describe('layer break-even (W and R share the weight SRAM)', () => {
-  it('I=256/H=512 on the default target: dense streams 96 KiB per PE every step, so sparse wins from ~0.3', () => {
-    // dense: 64 rows x 768 cols x 2 B = 96 KiB > 64 KiB per PE -> 3 MiB streamed per step (196608 cycles)
-    // plus 768 * 16 compute cycles. Sparse at s also streams until it fits (s > ~0.49), at 20 bits per
-    // entry: at s = 0.3 it streams 32 * (64*768*0.7*2.5 + 1536) B = 2.80 MB (-22.6k cycles) but computes
-    // 768 * (1 + 64*0.7) = 35.2k cycles (+22.9k): the break-even is just above 0.3.
+  it('I=256/H=512 on the default target: dense streams 96 KiB per PE every step, so sparse wins from ~0.21-0.25', () => {
+    // dense: 64 rows x 768 cols x 2 B = 96 KiB > 64 KiB per PE -> 3 MiB streamed per step (196,608 DMA
+    // cycles); double-buffered, the 768 * 16 compute cycles hide under it. Sparse at density d streams
+    // 32 * (64*768*d*2.5 + 1536) B = 245,760 d + 3,072 cycles, also DMA-bound (compute 768 * (1 + 64 d)):
+    // equal to dense at d = 0.787 (s = 0.213); from there on the sparse layer is cheaper except
+    // where its tile count steps up, so the sparsity from which it stays cheaper is a little higher.
     const s = layerBreakEvenSparsity(256, 512, defaultTarget);
-    expect(s).toBeGreaterThan(0.29);
-    expect(s).toBeLessThan(0.33);
+    expect(s).toBeGreaterThan(0.21);
+    expect(s).toBeLessThan(0.27);
     expect(breakEvenSparsity({ rows: 2048, cols: 512 }, defaultTarget)).toBeGreaterThan(0.76);
   });
   it('equals the per-matrix answer when everything fits on chip', () => {

@@ -12,11 +12,14 @@ describe('weight layouts chosen per layer step', () => {
     expect(bestWeightLayouts(l, defaultTarget)).toMatchObject({ sparseW: false, sparseR: false });
   });
 
-  it('with both matrices sparse the layer flips where layerBreakEvenSparsity says (I=256, H=512)', () => {
+  it('the layer flips from dense to sparse weights around layerBreakEvenSparsity (I=256, H=512)', () => {
     const s = layerBreakEvenSparsity(256, 512, defaultTarget);
-    expect(layerWeightThreshold(layer(256, 512, s), 'W', true, defaultTarget)).toBeCloseTo(s, 2);
-    const below = bestWeightLayouts(layer(256, 512, s - 0.01), defaultTarget);
-    const above = bestWeightLayouts(layer(256, 512, s + 0.01), defaultTarget);
+    // given a sparse R, W's own threshold is where streaming fewer bytes starts to pay (~0.21, see cost-model.test.ts)
+    const w = layerWeightThreshold(layer(256, 512, s), 'W', true, defaultTarget);
+    expect(w).toBeGreaterThan(0.2);
+    expect(w).toBeLessThanOrEqual(s);
+    const below = bestWeightLayouts(layer(256, 512, Math.min(w, s) - 0.02), defaultTarget);
+    const above = bestWeightLayouts(layer(256, 512, s + 0.05), defaultTarget);
     expect([below.sparseW, below.sparseR]).toEqual([false, false]);
     expect([above.sparseW, above.sparseR]).toEqual([true, true]);
   });
@@ -34,10 +37,12 @@ describe('weight layouts chosen per layer step', () => {
     expect(c.cycles).toBeLessThan(expectedLayoutStepCycles(layer(256, 512, 0.9), { sparseW: true, sparseR: true }, defaultTarget).cycles);
   });
 
-  it('input sparsity moves the switch: at 0.30 sparse wins when 90% of the inputs are zero (simulated 199,623 vs 205,387)', () => {
-    const dense = bestWeightLayouts(layer(256, 512, 0.3), defaultTarget);
+  it('while streaming is DMA-bound, input sparsity does not move the switch (every weight is streamed anyway)', () => {
+    // at 0.20 the dense layer streams 196,608 cycles a step, the sparse one 199,680: zero inputs only shorten the hidden products
+    const dense = bestWeightLayouts(layer(256, 512, 0.2), defaultTarget);
     expect([dense.sparseW, dense.sparseR]).toEqual([false, false]);
-    const sparse = bestWeightLayouts({ ...layer(256, 512, 0.3), inputSparsityW: 0.9, inputSparsityR: 0.9 }, defaultTarget);
-    expect([sparse.sparseW, sparse.sparseR]).toEqual([true, true]);
+    const zeros = bestWeightLayouts({ ...layer(256, 512, 0.2), inputSparsityW: 0.9, inputSparsityR: 0.9 }, defaultTarget);
+    expect([zeros.sparseW, zeros.sparseR]).toEqual([false, false]);
+    expect(bestWeightLayouts(layer(256, 512, 0.3), defaultTarget)).toMatchObject({ sparseW: true, sparseR: true });
   });
 });

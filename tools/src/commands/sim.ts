@@ -18,6 +18,7 @@ export const sim: Command = {
     stats: { type: 'string', value: 'FILE', help: 'write the statistics as JSON' },
     trace: { type: 'string', value: 'FILE', help: 'write a Chrome trace-event timeline (chrome://tracing, Perfetto)' },
     'target-config': { type: 'string', value: 'FILE', help: 'check that the binary was compiled for this target' },
+    exact: { type: 'boolean', help: 'run products on the cycle-exact path (each PE walks its own entries); same results and cycles, slower' },
     check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR and print the max abs error (fixed point vs the file) per output' },
   },
   run(args, io) {
@@ -40,7 +41,7 @@ export const sim: Command = {
       inputs.set(name, { dims: f.tensor.shape, data: Array.from(f.tensor.data as ArrayLike<number | bigint>, Number) });
     });
     const sink = stringOpt(args, 'trace') !== undefined ? traceSink() : undefined;
-    const r = withLocation({ file }, () => simulateProgram(program, inputs, { trace: sink }));
+    const r = withLocation({ file }, () => simulateProgram(program, inputs, { trace: sink, exact: flag(args, 'exact') }));
     const report = simReport(program, r);
     io.stdout(formatSimReport(report));
     const outDir = stringOpt(args, 'out');

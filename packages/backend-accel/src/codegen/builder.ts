@@ -44,27 +44,53 @@ export interface AddedMatrix {
   readonly bytesPerPe: number[];
 }
 
+/** The per-PE layout a matrix (integers, row-major rows x cols) gets in the dense or the relative-indexed CSC layout. */
+export function matrixLayout(t: Target, data: Int32Array, rows: number, cols: number, sparse: boolean, a: RowAssignment): MatrixLayout {
+  if (sparse) return countRelCsc(data, rows, cols, a, t.relIndexBits);
+  return { cols, pes: t.pes, rowsPerPe: Int32Array.from(rowsOfPes(a), (r) => r.length), entriesPerPeColumn: new Int32Array(t.pes * cols) };
+}
+
+/** Columns c0 .. c1-1 of a row-major rows x cols matrix. */
+function columnSlice(data: Int32Array, rows: number, cols: number, c0: number, c1: number): Int32Array {
+  if (c0 === 0 && c1 === cols) return data;
+  const w = c1 - c0;
+  const out = new Int32Array(rows * w);
+  for (let r = 0; r < rows; r++) out.set(data.subarray(r * cols + c0, r * cols + c1), r * w);
+  return out;
+}
+
 /**
- * Encode one matrix (integers, row-major rows x cols) into per-PE blobs in
- * the dense or the relative-indexed CSC layout and add it to the matrix table.
+ * Encode one matrix (integers, row-major rows x cols), or its columns c0 .. c1-1
+ * (a weight tile), into per-PE blobs in the dense or the relative-indexed CSC
+ * layout and add it to the matrix table.
  */
-export function addMatrix(b: Builder, name: string, data: Int32Array, rows: number, cols: number, sparse: boolean, shift: number, a: RowAssignment): AddedMatrix {
+export function addMatrix(
+  b: Builder,
+  name: string,
+  full: Int32Array,
+  rows: number,
+  fullCols: number,
+  sparse: boolean,
+  shift: number,
+  a: RowAssignment,
+  c0 = 0,
+  c1 = fullCols,
+): AddedMatrix {
   const t = b.target;
+  const cols = c1 - c0;
+  const data = columnSlice(full, rows, fullCols, c0, c1);
   const blobs: Uint8Array[] = [];
-  let layout: MatrixLayout;
   if (sparse) {
     const enc = encodeRelCsc(data, rows, cols, a, t.relIndexBits);
     for (const pe of enc.pes) blobs.push(encodeCscBlob(pe.colLen, pe.values, pe.relIdx, t.weightBits, t.relIndexBits));
-    layout = countRelCsc(data, rows, cols, a, t.relIndexBits);
   } else {
-    const peRows = rowsOfPes(a);
-    for (const pr of peRows) {
+    for (const pr of rowsOfPes(a)) {
       const cm = new Int32Array(cols * pr.length);
       for (let c = 0; c < cols; c++) for (let l = 0; l < pr.length; l++) cm[c * pr.length + l] = data[pr[l] * cols + c];
       blobs.push(encodeDenseBlob(cm, t.weightBits));
     }
-    layout = { cols, pes: t.pes, rowsPerPe: Int32Array.from(peRows, (r) => r.length), entriesPerPeColumn: new Int32Array(t.pes * cols) };
   }
+  const layout = matrixLayout(t, data, rows, cols, sparse, a);
   const pes = blobs.map((blob) => {
     const e = { offset: b.weightBytes, bytes: blob.length };
     b.weights.push(blob);

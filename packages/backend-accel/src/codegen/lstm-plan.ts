@@ -1,6 +1,6 @@
 import { fail, type Graph, type Node, type Tensor } from '@lstmc/ir';
 import { ANN, ASSUMED_RANGE, floatDirections, getFloats, getStrings, lstmParams } from '@lstmc/passes';
-import { buildLuts, chooseLstmFormats, quantizeLstmDirection, toFixed, type FixedBits, type FixedLstmLayer, type FixedLstmFormats } from '@lstmc/runtime/fixed';
+import { buildLuts, chooseLstmFormats, quantizeLstmDirection, toFixed, type FixedBits, type FixedLstmLayer, type FixedLstmFormats, type FixedLuts } from '@lstmc/runtime/fixed';
 import { assignmentFromArray, MATVEC_MODES, rowToPe, type MatvecMode, type RowAssignment, type Target } from '@lstmc/target';
 
 /** What codegen needs to know about one direction of one LSTM node. */
@@ -32,7 +32,7 @@ function asMode(s: string | undefined, node: Node, key: string): MatvecMode | un
   return s as MatvecMode;
 }
 
-function quantizedLayer(g: Graph, n: Node, d: number, bits: FixedBits, fallback: () => FixedLstmLayer): FixedLstmLayer {
+function quantizedLayer(g: Graph, n: Node, d: number, bits: FixedBits, luts: FixedLuts, hidden: number, input: number, fallback: () => FixedLstmLayer): FixedLstmLayer {
   const names = (k: string) => getStrings(n, k)?.[d];
   const frac = (k: string) => getFloats(n, k)?.[d];
   const wName = names(ANN.qW);
@@ -55,15 +55,20 @@ function quantizedLayer(g: Graph, n: Node, d: number, bits: FixedBits, fallback:
   }
   const B = tensor(names(ANN.qB));
   const P = tensor(names(ANN.qP));
-  const f = fallback();
+  const clip = n.attrs.clip?.value as number | undefined;
   return {
-    ...f,
+    hidden,
+    input,
+    actBits: bits.actBits,
+    accBits: bits.accBits,
+    inputForget: (n.attrs.input_forget?.value as number | undefined) === 1,
+    luts,
     fmt,
     W: Int32Array.from(W.data as ArrayLike<number>),
     R: Int32Array.from(R.data as ArrayLike<number>),
     bias: B ? Float64Array.from(B.data as ArrayLike<number | bigint>, Number) : null, // i64 when accBits > 32
     peephole: P ? Int32Array.from(P.data as ArrayLike<number>) : null,
-    clip: f.clip === null ? null : toFixed(n.attrs.clip!.value as number, fmt.acc, bits.accBits),
+    clip: clip === undefined ? null : toFixed(clip, fmt.acc, bits.accBits),
   };
 }
 
@@ -96,10 +101,14 @@ export function planLstm(g: Graph, n: Node, t: Target): DirPlan[] {
   if (bad) fail('E-ACCEL-UNSUPPORTED', `activation '${bad}' is not available: the accelerator's look-up tables implement Sigmoid and Tanh`, { node: n.name, field: 'activations' });
   const bits: FixedBits = { weightBits: t.weightBits, actBits: t.actBits, accBits: t.accBits, lutEntries: t.lutEntries };
   const luts = buildLuts(t.lutEntries, t.actBits);
-  const floats = floatDirections(g, p);
-  return floats.map((fd, d): DirPlan => {
-    const fallback = () => quantizeLstmDirection(fd, chooseLstmFormats(fd, bits, ASSUMED_RANGE, ASSUMED_RANGE), bits, luts);
-    const layer = quantizedLayer(g, n, d, bits, fallback);
+  // the float weights are read only for a layer the quantize pass has not quantized
+  let floats: ReturnType<typeof floatDirections> | undefined;
+  return Array.from({ length: p.dirs }, (_, d): DirPlan => {
+    const fallback = () => {
+      const fd = (floats ??= floatDirections(g, p))[d];
+      return quantizeLstmDirection(fd, chooseLstmFormats(fd, bits, ASSUMED_RANGE, ASSUMED_RANGE), bits, luts);
+    };
+    const layer = quantizedLayer(g, n, d, bits, luts, p.hidden, p.inputSize, fallback);
     const mode = (k: string) => asMode(getStrings(n, k)?.[d], n, k);
     const zc = (k: string) => getFloats(n, k)?.[d] ?? 0;
     const highW = mode(ANN.modeWRuntime);

@@ -34,12 +34,21 @@ export function encodeCscBlob(colLen: ArrayLike<number>, values: ArrayLike<numbe
   const out = new Uint8Array(2 * cols + Math.ceil((values.length * eBits) / 8));
   const dv = new DataView(out.buffer);
   for (let c = 0; c < cols; c++) dv.setUint16(2 * c, colLen[c], true);
-  let bit = 2 * cols * 8;
-  const vmask = 2 ** weightBits;
+  // Entries are at most 24 bits (weightBits <= 16, relIndexBits <= 8): a 32-bit bit buffer, flushed a byte at a time.
+  const vmask = (1 << weightBits) - 1;
+  let pos = 2 * cols;
+  let buf = 0;
+  let n = 0;
   for (let i = 0; i < values.length; i++) {
-    const field = (values[i] < 0 ? values[i] + vmask : values[i]) + relIdx[i] * vmask;
-    for (let k = 0; k < eBits; k++, bit++) if (Math.floor(field / 2 ** k) % 2) out[bit >> 3] |= 1 << (bit & 7);
+    buf |= ((values[i] & vmask) | (relIdx[i] << weightBits)) << n;
+    n += eBits;
+    while (n >= 8) {
+      out[pos++] = buf & 255;
+      buf >>>= 8;
+      n -= 8;
+    }
   }
+  if (n > 0) out[pos] = buf & 255;
   return out;
 }
 
@@ -60,14 +69,23 @@ export function decodeCscBlob(
   if (b.length !== need) fail('E-LXB-WEIGHTS', `sparse blob has ${b.length} bytes, its column lengths need ${need}`, { offset });
   const values = new Int32Array(total);
   const relIdx = new Uint8Array(total);
-  let bit = 2 * cols * 8;
   const half = 2 ** (weightBits - 1);
+  const vmask = (1 << weightBits) - 1;
+  const emask = (1 << eBits) - 1;
+  let pos = 2 * cols;
+  let buf = 0;
+  let n = 0;
   for (let i = 0; i < total; i++) {
-    let field = 0;
-    for (let k = 0; k < eBits; k++, bit++) if ((b[bit >> 3] >> (bit & 7)) & 1) field += 2 ** k;
-    const v = field % 2 ** weightBits;
+    while (n < eBits) {
+      buf |= b[pos++] << n;
+      n += 8;
+    }
+    const field = buf & emask;
+    buf >>>= eBits;
+    n -= eBits;
+    const v = field & vmask;
     values[i] = v >= half ? v - 2 * half : v;
-    relIdx[i] = Math.floor(field / 2 ** weightBits);
+    relIdx[i] = field >>> weightBits;
   }
   return { colLen, values, relIdx };
 }

@@ -17,6 +17,8 @@ export interface SimInput {
 export interface SimulateOptions {
   readonly trace?: TraceSink;
   readonly maxInstructions?: number;
+  /** Products on the cycle-exact path (Machine.exact); the default fast path gives the same results and cycles. */
+  readonly exact?: boolean;
 }
 
 export interface SimulateResult {
@@ -88,7 +90,7 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     if (images.length === 0) images = Array.from({ length: B }, () => new Int32Array(io.dramWords));
     for (let b = 0; b < B; b++) {
       for (const t of ts) fillRegion(images[b], t, b, T, B, env, p.target.actBits);
-      clock += runSequence(p, matrices, images[b], stats, { entry: phase.entry, seqLen: lens[b], fullLen: T, trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions });
+      clock += runSequence(p, matrices, images[b], stats, { entry: phase.entry, seqLen: lens[b], fullLen: T, trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions, exact: opts.exact });
     }
     readOutputs(ts, images, T, B, raw, floats, env);
   }

@@ -110,7 +110,7 @@ export const ISA = {
     costDoc: 'DMA engine: ceil(n * actBits / 8 / dmaBytesPerCycle); controller: 1',
   },
   'dma.w': {
-    opcode: 0x0a, summary: "load matrix m's encoded weights into every PE's weight SRAM at offset o (per-step streaming when inside a time loop)",
+    opcode: 0x0a, summary: "load matrix m's encoded weights into every PE's weight SRAM at offset o (per-step streaming of weight tiles inside a time loop); the matrix is usable once the transfer is done (sync) and until a transfer overwrites its bytes",
     fields: [F.matrix(), F.sramOffset()], unit: 'dma', timing: 'dma',
     cycles: (o, m) => dmaCycles(m.matrices[o.m]?.totalBytes ?? 0, m.target), exec: (o, m) => loadWeights(o, m),
     costDoc: 'DMA engine: ceil(encoded bytes of the matrix on all PEs / dmaBytesPerCycle); controller: 1',
@@ -122,8 +122,8 @@ export const ISA = {
   },
   'mv.d': mv(0x14, 'dense', 'acc[a+r] += sum_k W[r,k] * vmem[v+k], dense weights, every column'),
   'mv.sw': mv(0x15, 'sparse-weight', 'acc[a+r] += W * vmem[v..], relative-indexed CSC weights, every column'),
-  'mv.si': mv(0x16, 'sparse-input', 'acc[a+r] += W * vmem[v..], dense weights, only the non-zero inputs of the last zscan'),
-  'mv.sb': mv(0x17, 'sparse-both', 'acc[a+r] += W * vmem[v..], CSC weights and only the non-zero inputs of the last zscan'),
+  'mv.si': mv(0x16, 'sparse-input', 'acc[a+r] += W * vmem[v..], dense weights, only the non-zero inputs the last zscan found in vmem[v..v+cols)'),
+  'mv.sb': mv(0x17, 'sparse-both', 'acc[a+r] += W * vmem[v..], CSC weights and only the non-zero inputs the last zscan found in vmem[v..v+cols)'),
   'v.bias': {
     opcode: 0x18, summary: 'acc[a+i] += const[k+i] (saturating)', unit: 'vec', timing: 'issue',
     fields: [F.aaddr('a', 'accumulator row'), F.kaddr('k', 'constant address'), F.count('n', 'elements')],

@@ -1,5 +1,6 @@
 import { fail } from '@lstmc/ir';
-import { rowsOfPes, rowToPe, assignmentFromArray, type Target } from '@lstmc/target';
+import { maxAbsOf, type ProductColumns } from '@lstmc/runtime/fixed';
+import { columnCycles, matvecPeCycles, rowsOfPes, rowToPe, assignmentFromArray, type MatrixLayout, type Target } from '@lstmc/target';
 import type { LxbProgram, MatrixDesc } from '../container/program.js';
 import { decodeCscBlob, decodeDenseBlob } from '../container/weights-blob.js';
 import { imbalanceOf, type SimMatrix } from './sim-matrix.js';
@@ -49,6 +50,10 @@ export function loadMatrix(d: MatrixDesc, weights: Uint8Array, t: Target, weight
       return e;
     });
   }
+  const costLayout: MatrixLayout = { cols, pes: t.pes, rowsPerPe: Int32Array.from(peRows, (r) => r.length), entriesPerPeColumn };
+  const [full, skip] = d.layout === 'dense' ? (['dense', 'sparse-input'] as const) : (['sparse-weight', 'sparse-both'] as const);
+  const skipColumnCycles = new Float64Array(t.pes * cols);
+  for (let p = 0; p < t.pes; p++) for (let c = 0; c < cols; c++) skipColumnCycles[p * cols + c] = columnCycles(costLayout, skip, p, c, t);
   return {
     rows: d.rows,
     cols,
@@ -57,13 +62,56 @@ export function loadMatrix(d: MatrixDesc, weights: Uint8Array, t: Target, weight
     peRows,
     dense,
     csc,
-    costLayout: { cols, pes: t.pes, rowsPerPe: Int32Array.from(peRows, (r) => r.length), entriesPerPeColumn },
+    costLayout,
     nnzPerColumn,
     bytesPerPe,
     totalBytes: bytesPerPe.reduce((a, b) => a + b, 0),
     paddingEntries: padding,
     imbalance: imbalanceOf(work),
+    columns: columnsOf(d.rows, cols, peRows, nnzPerColumn, dense, csc),
+    fullPeCycles: matvecPeCycles(costLayout, full, t),
+    skipColumnCycles,
   };
+}
+
+/** The non-zero weights of every PE by column (global rows), from the decoded per-PE blobs. */
+function columnsOf(
+  rows: number,
+  cols: number,
+  peRows: readonly Int32Array[],
+  nnzPerColumn: Int32Array,
+  dense: readonly Int32Array[] | null,
+  csc: readonly { colLen: Int32Array; values: Int32Array; relIdx: Uint8Array }[] | null,
+): ProductColumns {
+  const colStart = new Int32Array(cols + 1);
+  for (let c = 0; c < cols; c++) colStart[c + 1] = colStart[c] + nnzPerColumn[c];
+  const row = new Int32Array(colStart[cols]);
+  const value = new Int32Array(colStart[cols]);
+  const fill = colStart.slice(0, cols);
+  const put = (c: number, r: number, v: number) => {
+    const q = fill[c]++;
+    row[q] = r;
+    value[q] = v;
+  };
+  for (let p = 0; p < peRows.length; p++) {
+    const pr = peRows[p];
+    const R = pr.length;
+    if (dense) {
+      const w = dense[p];
+      for (let c = 0; c < cols; c++) for (let l = 0; l < R; l++) if (w[c * R + l] !== 0) put(c, pr[l], w[c * R + l]);
+      continue;
+    }
+    const e = csc![p];
+    let q = 0;
+    for (let c = 0; c < cols; c++) {
+      let local = -1;
+      for (let k = 0; k < e.colLen[c]; k++, q++) {
+        local += e.relIdx[q] + 1;
+        if (e.values[q] !== 0) put(c, pr[local], e.values[q]);
+      }
+    }
+  }
+  return { rows, cols, colStart, row, value, maxAbs: maxAbsOf(value) };
 }
 
 export function loadMatrices(p: LxbProgram, weightsOffset = 0): SimMatrix[] {

@@ -66,7 +66,20 @@ export interface Machine {
   /** Constants (bias at accumulator scale, peephole weights). */
   readonly consts: Float64Array;
   readonly matrices: readonly SimMatrix[];
+  /**
+   * Products on the fast path (precomputed per-matrix cycle costs, the shared
+   * column loop of runtime/src/fixed) or the cycle-exact one (each PE walks its
+   * own encoded entries; costs from the cost model per instruction). Both give
+   * the same results and cycles; tests check it.
+   */
+  readonly exact: boolean;
+  /** Matrices whose weights are in the PEs' weight SRAM (loaded, not overwritten since). */
   readonly resident: boolean[];
+  /** Per matrix: the SRAM byte offset it was loaded at, and the cycle its transfer completes. */
+  readonly sramOffset: number[];
+  readonly readyAt: number[];
+  /** Cycle at which the executing instruction issued. */
+  issuedAt: number;
   readonly cfg: { clip: number; pshift: number };
   /** This sequence's length (sequence_lens) and the batch's full length (the host sets both). */
   readonly seqLen: number;

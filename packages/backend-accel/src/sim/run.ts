@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly startCycle?: number;
   /** Address of the first instruction (the entry of an accelerator phase; default 0). */
   readonly entry?: number;
+  /** Run products on the cycle-exact path instead of the fast one (Machine.exact). */
+  readonly exact?: boolean;
 }
 
 /**
@@ -36,7 +38,11 @@ export function runSequence(p: LxbProgram, matrices: readonly SimMatrix[], dram:
     dram,
     consts: Float64Array.from(p.consts),
     matrices,
+    exact: opts.exact ?? false,
     resident: matrices.map(() => false),
+    sramOffset: matrices.map(() => 0),
+    readyAt: matrices.map(() => 0),
+    issuedAt: 0,
     cfg: { clip: 0, pshift: 0 },
     seqLen: opts.seqLen,
     fullLen: opts.fullLen ?? opts.seqLen,
@@ -64,6 +70,7 @@ export function runSequence(p: LxbProgram, matrices: readonly SimMatrix[], dram:
     const spec: InstrSpec = ISA[ins.mnemonic];
     m.ipc = m.pc;
     m.pc++;
+    m.issuedAt = m.now;
     const cost = spec.cycles(ins.operands, m);
     const start = m.now;
     let unitStart = start;

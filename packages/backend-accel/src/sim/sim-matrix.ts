@@ -1,3 +1,4 @@
+import type { ProductColumns } from '@lstmc/runtime/fixed';
 import type { MatrixLayout, Target } from '@lstmc/target';
 
 /** A weight matrix as the PEs hold it, decoded from the container's weights section. */
@@ -23,6 +24,12 @@ export interface SimMatrix {
   readonly paddingEntries: number;
   /** max/mean of the per-PE work (entries for csc, rows for dense). */
   readonly imbalance: number;
+  /** Fast path: the non-zero weights by column over all PEs (rows are the matrix's), for the shared product loop. */
+  readonly columns: ProductColumns;
+  /** Fast path: precomputed per-PE cycles of a product over every column, in the layout's all-columns mode. */
+  readonly fullPeCycles: Float64Array;
+  /** Fast path: cycles of column c on PE p, [p * cols + c], in the layout's zero-skipping mode. */
+  readonly skipColumnCycles: Float64Array;
 }
 
 export function imbalanceOf(perPe: ArrayLike<number>): number {

@@ -1,9 +1,9 @@
 import { fail } from '@lstmc/ir';
-import { macInto } from '@lstmc/runtime/fixed';
+import { macInto, productColumnsAccumulate } from '@lstmc/runtime/fixed';
 import { matvecCycles, matvecPeCycles, type MatvecMode } from '@lstmc/target';
 import type { Operands } from '../isa/table.js';
 import type { Machine } from './machine.js';
-import { peakLanes } from './sim-matrix.js';
+import { peakLanes, type SimMatrix } from './sim-matrix.js';
 
 /** A program fault (bad address, wrong mode, ...): a user-facing diagnostic naming the instruction. */
 export function simCheck(m: Machine, ok: boolean, message: string): void {
@@ -21,16 +21,30 @@ export function dmaTransfer(o: Operands, m: Machine, dir: 'load' | 'store'): voi
 export function loadWeights(o: Operands, m: Machine): void {
   const mat = m.matrices[o.m];
   simCheck(m, mat !== undefined, `dma.w names matrix ${o.m} of ${m.matrices.length}`);
+  let most = 0;
+  for (const b of mat.bytesPerPe) most = Math.max(most, b);
+  simCheck(m, o.o + most <= m.target.weightSramBytesPerPe, `dma.w of matrix ${o.m} (${most} bytes on a PE) at SRAM offset ${o.o} overruns the ${m.target.weightSramBytesPerPe}-byte weight SRAM`);
+  // the transfer overwrites whatever it overlaps: those matrices must be loaded again before use
+  for (let j = 0; j < m.matrices.length; j++) {
+    if (!m.resident[j] || j === o.m) continue;
+    let jm = 0;
+    for (const b of m.matrices[j].bytesPerPe) jm = Math.max(jm, b);
+    if (m.sramOffset[j] < o.o + most && o.o < m.sramOffset[j] + jm) m.resident[j] = false;
+  }
   m.resident[o.m] = true;
+  m.sramOffset[o.m] = o.o;
+  // the dispatcher has queued the transfer: the weights are usable once the engine is done with it
+  m.readyAt[o.m] = m.dmaBusyUntil;
   m.stats.dmaBytes += mat.totalBytes;
   m.stats.dmaBytesWeights += mat.totalBytes;
 }
 
 export function zeroScan(o: Operands, m: Machine): void {
   simCheck(m, o.v + o.n <= m.vmem.length, 'zscan out of memory');
-  const nz: number[] = [];
-  for (let k = 0; k < o.n; k++) if (m.vmem[o.v + k] !== 0) nz.push(k);
-  m.zscan = { addr: o.v, n: o.n, zeros: o.n - nz.length, nz: Int32Array.from(nz) };
+  const nz = new Int32Array(o.n);
+  let count = 0;
+  for (let k = 0; k < o.n; k++) if (m.vmem[o.v + k] !== 0) nz[count++] = k;
+  m.zscan = { addr: o.v, n: o.n, zeros: o.n - count, nz: nz.slice(0, count) };
   m.stats.zeroScans++;
 }
 
@@ -40,19 +54,61 @@ const CSC = { dense: false, 'sparse-weight': true, 'sparse-input': false, 'spars
 function checkedMatrix(o: Operands, m: Machine, mode: MatvecMode) {
   const mat = m.matrices[o.m];
   simCheck(m, mat !== undefined, `matrix ${o.m} does not exist`);
-  simCheck(m, m.resident[o.m], `matrix ${o.m} is used before dma.w loaded it`);
+  simCheck(m, m.resident[o.m], `matrix ${o.m} is used before dma.w loaded it (or after another transfer overwrote it)`);
+  simCheck(m, m.readyAt[o.m] <= m.issuedAt, `matrix ${o.m} is used while its weights are still in transfer (a sync is missing)`);
   simCheck(m, (mat.layout === 'csc') === CSC[mode], `matrix ${o.m} is stored ${mat.layout}, not for ${mode}`);
   simCheck(m, o.v + mat.cols <= m.vmem.length && o.a + mat.rows <= m.acc.length, 'matvec operands out of memory');
   if (SPARSE_INPUT[mode]) {
     const z = m.zscan;
-    simCheck(m, z !== null && z.addr === o.v && z.n === mat.cols, `${mode} needs a zscan of its input vector first`);
+    simCheck(m, z !== null && z.addr <= o.v && o.v + mat.cols <= z.addr + z.n, `${mode} needs a zscan covering its input vector first`);
   }
   return mat;
 }
 
+/**
+ * The non-zero input positions of a zero-skipping product, relative to its input
+ * vector: the last zscan's that fall in [v, v + cols) (a weight tile reads a
+ * column range of the scanned vector).
+ */
+function nonZeroInputs(m: Machine, v: number, cols: number): Int32Array {
+  const z = m.zscan!;
+  if (z.addr === v && z.n === cols) return z.nz;
+  const lo = v - z.addr;
+  let a = 0;
+  while (a < z.nz.length && z.nz[a] < lo) a++;
+  let e = a;
+  while (e < z.nz.length && z.nz[e] < lo + cols) e++;
+  const out = z.nz.slice(a, e);
+  for (let i = 0; i < out.length; i++) out[i] -= lo;
+  return out;
+}
+
 export function matvecCost(o: Operands, m: Machine, mode: MatvecMode): number {
   const mat = checkedMatrix(o, m, mode);
-  return Math.max(1, matvecCycles(mat.costLayout, mode, m.target, SPARSE_INPUT[mode] ? m.zscan!.nz : undefined));
+  const nz = SPARSE_INPUT[mode] ? nonZeroInputs(m, o.v, mat.cols) : null;
+  if (!m.exact) return Math.max(1, Math.ceil(peCyclesFast(mat, nz).max));
+  return Math.max(1, matvecCycles(mat.costLayout, mode, m.target, nz ?? undefined));
+}
+
+/**
+ * The slowest PE's and the summed cycles of a product from the matrix's precomputed
+ * costs: the same terms, added in the same order, as matvecPeCycles (cost-model.ts).
+ */
+function peCyclesFast(mat: SimMatrix, nz: Int32Array | null): { max: number; sum: number } {
+  let max = 0;
+  let sum = 0;
+  const pes = mat.fullPeCycles.length;
+  for (let p = 0; p < pes; p++) {
+    let s = 0;
+    if (nz === null) s = mat.fullPeCycles[p];
+    else {
+      const base = p * mat.cols;
+      for (let j = 0; j < nz.length; j++) s += mat.skipColumnCycles[base + nz[j]];
+    }
+    max = Math.max(max, s);
+    sum += s;
+  }
+  return { max, sum };
 }
 
 /**
@@ -65,7 +121,34 @@ export function matvec(o: Operands, m: Machine, mode: MatvecMode): void {
   const { acc, vmem } = m;
   const A = m.target.accBits;
   if (o.z) acc.fill(0, o.a, o.a + mat.rows);
-  const cols = SPARSE_INPUT[mode] ? m.zscan!.nz : null;
+  const cols = SPARSE_INPUT[mode] ? nonZeroInputs(m, o.v, mat.cols) : null;
+  const ncols = cols ? cols.length : mat.cols;
+  if (m.exact) matvecExact(o, m, mat, cols);
+  else productColumnsAccumulate(acc, o.a, mat.columns, vmem, o.v, mat.shift, A, cols);
+  let useful = 0;
+  for (let j = 0; j < ncols; j++) {
+    const k = cols ? cols[j] : j;
+    if (vmem[o.v + k] !== 0) useful += mat.nnzPerColumn[k];
+  }
+  m.stats.usefulMacs += useful;
+  let max = 0;
+  let sum = 0;
+  if (m.exact) {
+    for (const c of matvecPeCycles(mat.costLayout, mode, m.target, cols ?? undefined)) {
+      max = Math.max(max, c);
+      sum += c;
+    }
+  } else ({ max, sum } = peCyclesFast(mat, cols));
+  const cycles = Math.max(1, Math.ceil(max));
+  m.stats.macCapacity += m.target.pes * peakLanes(mat.layout, m.target) * cycles;
+  m.stats.peBusyCycles += sum;
+  m.stats.peSlotCycles += m.target.pes * cycles;
+}
+
+/** The cycle-exact product: each PE walks its own dense rows or encoded entries, one MAC at a time. */
+function matvecExact(o: Operands, m: Machine, mat: SimMatrix, cols: Int32Array | null): void {
+  const { acc, vmem } = m;
+  const A = m.target.accBits;
   const ncols = cols ? cols.length : mat.cols;
   for (let p = 0; p < mat.peRows.length; p++) {
     const rows = mat.peRows[p];
@@ -102,21 +185,4 @@ export function matvec(o: Operands, m: Machine, mode: MatvecMode): void {
       }
     }
   }
-  let useful = 0;
-  for (let j = 0; j < ncols; j++) {
-    const k = cols ? cols[j] : j;
-    if (vmem[o.v + k] !== 0) useful += mat.nnzPerColumn[k];
-  }
-  m.stats.usefulMacs += useful;
-  const perPe = matvecPeCycles(mat.costLayout, mode, m.target, cols ?? undefined);
-  let max = 0;
-  let sum = 0;
-  for (const c of perPe) {
-    max = Math.max(max, c);
-    sum += c;
-  }
-  const cycles = Math.max(1, Math.ceil(max));
-  m.stats.macCapacity += m.target.pes * peakLanes(mat.layout, m.target) * cycles;
-  m.stats.peBusyCycles += sum;
-  m.stats.peSlotCycles += m.target.pes * cycles;
 }

@@ -6,6 +6,7 @@
 export * from './round.js';
 export * from './lut.js';
 export * from './vector-ops.js';
+export * from './product-loops.js';
 export * from './lstm-step.js';
 export * from './lstm-layer.js';
 export * from './quantize-lstm.js';

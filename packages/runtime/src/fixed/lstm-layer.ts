@@ -1,4 +1,4 @@
-import { lstmSequenceFixed, type FixedLstmLayer } from './lstm-step.js';
+import { layerProducts, lstmSequenceFixed, type FixedLstmLayer, type LayerProducts } from './lstm-step.js';
 
 export interface FixedLstmResult {
   /** [T, D, B, H] (ONNX layout 0). */
@@ -12,7 +12,8 @@ export interface FixedLstmResult {
  * An ONNX LSTM node (layout 0) in fixed point. `dirs` holds one layer for
  * forward or reverse, two (forward, reverse) for bidirectional. x is
  * [T, B, I] at dirs[*].fmt.x; h0 is [D, B, H] at actBits-1; c0 at fmt.c;
- * seqLens [B] or null. Outputs use the same formats.
+ * seqLens [B] or null. Outputs use the same formats. `prods`: W and R prepared
+ * for the products (layerProducts), when the caller keeps them across calls.
  */
 export function lstmLayerFixed(
   dirs: readonly FixedLstmLayer[],
@@ -23,6 +24,7 @@ export function lstmLayerFixed(
   seqLens: ArrayLike<number> | null,
   h0: Int32Array | null,
   c0: Int32Array | null,
+  prods: readonly LayerProducts[] = dirs.map(layerProducts),
 ): FixedLstmResult {
   const D = direction === 'bidirectional' ? 2 : 1;
   if (dirs.length !== D) throw new Error(`lstmLayerFixed: ${direction} needs ${D} direction(s), got ${dirs.length}`);
@@ -46,6 +48,7 @@ export function lstmLayerFixed(
         c0 ? c0.subarray(off, off + H) : null,
         reverse,
         len,
+        prods[d],
       );
       for (let t = 0; t < T; t++) Y.set(r.y.subarray(t * H, (t + 1) * H), ((t * D + d) * B + b) * H);
       Yh.set(r.h, off);

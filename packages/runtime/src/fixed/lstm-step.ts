@@ -1,5 +1,6 @@
 import type { FixedLuts } from './lut.js';
-import { activate, biasAdd, cellUpdate, gateMul, matvecAccumulate, oneMinus, peepholeAdd } from './vector-ops.js';
+import { productAccumulate, productMatrix, type ProductMatrix } from './product-loops.js';
+import { activate, biasAdd, cellUpdate, gateMul, oneMinus, peepholeAdd } from './vector-ops.js';
 
 /**
  * Fraction lengths (power-of-two scales) of one LSTM direction. Values are
@@ -44,6 +45,16 @@ export function productShifts(l: FixedLstmLayer): { w: number; r: number; p: num
   return { w: l.fmt.w + l.fmt.x - l.fmt.acc, r: l.fmt.r + (l.actBits - 1) - l.fmt.acc, p: l.fmt.p + l.fmt.c - l.fmt.acc };
 }
 
+/** W and R prepared for the products of every step (product-loops.ts), built once per layer. */
+export interface LayerProducts {
+  readonly W: ProductMatrix;
+  readonly R: ProductMatrix;
+}
+
+export function layerProducts(l: FixedLstmLayer): LayerProducts {
+  return { W: productMatrix(l.W, 4 * l.hidden, l.input), R: productMatrix(l.R, 4 * l.hidden, l.hidden) };
+}
+
 export interface StepScratch {
   readonly acc: Float64Array;
   readonly gates: Int32Array;
@@ -60,14 +71,14 @@ export function stepScratch(H: number): StepScratch {
  * peepholes of i and f, activations (clip on their input), optional
  * input_forget, cell update, peephole and activation of o, tanh(c), h.
  */
-export function lstmStepFixed(l: FixedLstmLayer, x: Int32Array, xOff: number, h: Int32Array, c: Int32Array, s: StepScratch): void {
+export function lstmStepFixed(l: FixedLstmLayer, x: Int32Array, xOff: number, h: Int32Array, c: Int32Array, s: StepScratch, prod: LayerProducts = layerProducts(l)): void {
   const H = l.hidden;
   const A = l.actBits;
   const sh = productShifts(l);
   const { acc, gates, tc } = s;
   acc.fill(0);
-  matvecAccumulate(acc, 0, l.W, 4 * H, l.input, x, xOff, sh.w, l.accBits);
-  matvecAccumulate(acc, 0, l.R, 4 * H, H, h, 0, sh.r, l.accBits);
+  productAccumulate(acc, 0, prod.W, x, xOff, sh.w, l.accBits);
+  productAccumulate(acc, 0, prod.R, h, 0, sh.r, l.accBits);
   if (l.bias) biasAdd(acc, 0, l.bias, 0, 4 * H, l.accBits);
   const P = l.peephole;
   if (P) {
@@ -103,6 +114,7 @@ export function lstmSequenceFixed(
   c0: Int32Array | null,
   reverse = false,
   seqLen = T,
+  prod: LayerProducts = layerProducts(l),
 ): { y: Int32Array; h: Int32Array; c: Int32Array } {
   const H = l.hidden;
   const h = h0 ? Int32Array.from(h0) : new Int32Array(H);
@@ -111,7 +123,7 @@ export function lstmSequenceFixed(
   const s = stepScratch(H);
   for (let k = 0; k < seqLen; k++) {
     const t = reverse ? seqLen - 1 - k : k;
-    lstmStepFixed(l, x, t * l.input, h, c, s);
+    lstmStepFixed(l, x, t * l.input, h, c, s, prod);
     y.set(h, t * H);
   }
   return { y, h, c };

@@ -1,4 +1,4 @@
-import { roundHalfEven, saturate, shiftRound } from './round.js';
+import { roundHalfEven, saturate } from './round.js';
 
 /**
  * Sigmoid and tanh by look-up table with linear interpolation.
@@ -42,20 +42,39 @@ export function buildLuts(entries: number, actBits: number): FixedLuts {
   return { entries, actBits, sigmoid: buildLut('sigmoid', entries, actBits), tanh: buildLut('tanh', entries, actBits) };
 }
 
-/** f(a * 2^-fIn) in Q(actBits, actBits-1) by the table (see the module comment). */
-export function lutLookup(table: Int32Array, kind: LutKind, a: number, fIn: number): number {
+/** The constants of a table lookup at one input format (see the module comment), computed once per vector. */
+export interface LutReader {
+  readonly table: Int32Array;
+  readonly n: number;
+  /** u = a + offset, clamped to [0, span - 1]. */
+  readonly offset: number;
+  readonly span: number;
+  readonly sh: number;
+  /** 2^sh (sh > 0) or 2^-sh (sh <= 0). */
+  readonly unit: number;
+}
+
+export function lutReader(table: Int32Array, kind: LutKind, fIn: number): LutReader {
   const n = table.length;
   const r = LUT_FUNCTIONS[kind].rangeLog2;
-  const logN = Math.log2(n);
-  const span = 2 ** (r + 1 + fIn);
-  let u = a + 2 ** (r + fIn);
+  const sh = r + 1 + fIn - Math.log2(n);
+  return { table, n, offset: 2 ** (r + fIn), span: 2 ** (r + 1 + fIn), sh, unit: sh <= 0 ? 2 ** -sh : 2 ** sh };
+}
+
+/** f(a * 2^-fIn) in Q(actBits, actBits-1) through a reader. */
+export function lutRead(l: LutReader, a: number): number {
+  const { table, n } = l;
+  let u = a + l.offset;
   if (u < 0) u = 0;
-  if (u > span - 1) u = span - 1;
-  const sh = r + 1 + fIn - logN;
-  if (sh <= 0) return table[Math.min(n - 1, Math.floor(u * 2 ** -sh))];
-  const unit = 2 ** sh;
-  const k = Math.floor(u / unit);
-  const phi = u - k * unit;
+  if (u > l.span - 1) u = l.span - 1;
+  if (l.sh <= 0) return table[Math.min(n - 1, Math.floor(u * l.unit))];
+  const k = Math.floor(u / l.unit);
+  const phi = u - k * l.unit;
   const next = k + 1 < n ? table[k + 1] : table[k];
-  return table[k] + shiftRound((next - table[k]) * phi, sh);
+  return table[k] + roundHalfEven(((next - table[k]) * phi) / l.unit); // shiftRound by sh > 0
+}
+
+/** f(a * 2^-fIn) in Q(actBits, actBits-1) by the table (see the module comment). */
+export function lutLookup(table: Int32Array, kind: LutKind, a: number, fIn: number): number {
+  return lutRead(lutReader(table, kind, fIn), a);
 }

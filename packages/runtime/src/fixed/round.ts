@@ -56,9 +56,18 @@ export function fromFixed(q: number, frac: number): number {
   return q * 2 ** -frac;
 }
 
+/** toFixed of every element (its scale and bounds computed once). */
 export function quantizeArray(x: ArrayLike<number>, frac: number, bits: number): Int32Array {
   const out = new Int32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = toFixed(x[i], frac, bits);
+  const scale = 2 ** frac;
+  const hi = maxOf(bits);
+  const lo = minOf(bits);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (Number.isNaN(v)) continue;
+    const q = roundHalfEven(v * scale);
+    out[i] = q > hi ? hi : q < lo ? lo : q;
+  }
   return out;
 }
 

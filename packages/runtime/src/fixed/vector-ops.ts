@@ -1,5 +1,6 @@
-import { lutLookup, type FixedLuts, type LutKind } from './lut.js';
-import { saturate, shiftRound } from './round.js';
+import { lutRead, lutReader, type FixedLuts, type LutKind } from './lut.js';
+import { denseRowsAccumulate } from './product-loops.js';
+import { roundHalfEven, saturate, shiftRound } from './round.js';
 
 /**
  * The primitive operations of the accelerator's datapath. The fixed-point
@@ -19,33 +20,32 @@ export function macInto(acc: Float64Array, i: number, w: number, x: number, shif
   acc[i] = saturate(acc[i] + shiftRound(w * x, shift), accBits);
 }
 
-/** acc[accOff + r] += sum_k W[r, k] * x[xOff + k] for r < rows, in ascending k. */
-export function matvecAccumulate(
-  acc: Float64Array,
-  accOff: number,
-  W: Int32Array,
-  rows: number,
-  cols: number,
-  x: Int32Array,
-  xOff: number,
-  shift: number,
-  accBits: number,
-): void {
-  for (let r = 0; r < rows; r++) {
-    let a = acc[accOff + r];
-    const base = r * cols;
-    for (let k = 0; k < cols; k++) {
-      const w = W[base + k];
-      const v = x[xOff + k];
-      if (w !== 0 && v !== 0) a = saturate(a + shiftRound(w * v, shift), accBits);
-    }
-    acc[accOff + r] = a;
+/** acc[accOff + r] += sum_k W[r, k] * x[xOff + k] for r < rows, in ascending k (the row loop of product-loops.ts). */
+export const matvecAccumulate = denseRowsAccumulate;
+
+/** The clamp bounds of `bits` (saturate, computed once per vector). */
+function bounds(bits: number): { hi: number; lo: number } {
+  const hi = 2 ** (bits - 1) - 1;
+  return { hi, lo: -hi - 1 };
+}
+
+/** RNE(v * 2^-s) for one s: shiftRound with its power of two computed once per vector. */
+function shifter(s: number): (v: number) => number {
+  if (s <= 0) {
+    const mul = 2 ** -s;
+    return (v) => v * mul;
   }
+  const div = 2 ** s;
+  return (v) => roundHalfEven(v / div);
 }
 
 /** acc[off + i] += b[bOff + i] (bias already at the accumulator's fraction length). */
 export function biasAdd(acc: Float64Array, off: number, b: ArrayLike<number>, bOff: number, n: number, accBits: number): void {
-  for (let i = 0; i < n; i++) acc[off + i] = saturate(acc[off + i] + b[bOff + i], accBits);
+  const { hi, lo } = bounds(accBits);
+  for (let i = 0; i < n; i++) {
+    const v = acc[off + i] + b[bOff + i];
+    acc[off + i] = v > hi ? hi : v < lo ? lo : v;
+  }
 }
 
 /** acc[off + i] += RNE(P[pOff + i] * c[cOff + i] / 2^shift) (peephole). */
@@ -60,7 +60,12 @@ export function peepholeAdd(
   shift: number,
   accBits: number,
 ): void {
-  for (let i = 0; i < n; i++) acc[off + i] = saturate(acc[off + i] + shiftRound(P[pOff + i] * c[cOff + i], shift), accBits);
+  const { hi, lo } = bounds(accBits);
+  const sr = shifter(shift);
+  for (let i = 0; i < n; i++) {
+    const v = acc[off + i] + sr(P[pOff + i] * c[cOff + i]);
+    acc[off + i] = v > hi ? hi : v < lo ? lo : v;
+  }
 }
 
 /**
@@ -78,18 +83,22 @@ export function activate(
   fIn: number,
   clip: number | null,
 ): void {
-  const table = luts[kind];
+  const l = lutReader(luts[kind], kind, fIn);
   for (let i = 0; i < n; i++) {
     let a = src[sOff + i];
     if (clip !== null) a = a > clip ? clip : a < -clip ? -clip : a;
-    dst[dOff + i] = lutLookup(table, kind, a, fIn);
+    dst[dOff + i] = lutRead(l, a);
   }
 }
 
 /** g[dOff + i] = 1 - g[sOff + i] in Q(actBits, actBits-1), saturated (1.0 is not representable). */
 export function oneMinus(g: Int32Array, dOff: number, sOff: number, n: number, actBits: number): void {
   const one = 2 ** (actBits - 1);
-  for (let i = 0; i < n; i++) g[dOff + i] = saturate(one - g[sOff + i], actBits);
+  const { hi, lo } = bounds(actBits);
+  for (let i = 0; i < n; i++) {
+    const v = one - g[sOff + i];
+    g[dOff + i] = v > hi ? hi : v < lo ? lo : v;
+  }
 }
 
 /**
@@ -112,13 +121,20 @@ export function cellUpdate(
   const F = fG + Math.max(fC, fG);
   const s1 = 2 ** (F - fG - fC);
   const s2 = 2 ** (F - 2 * fG);
+  const { hi, lo } = bounds(actBits);
+  const sr = shifter(F - fC);
   for (let k = 0; k < n; k++) {
-    const sum = g[fOff + k] * c[cOff + k] * s1 + g[iOff + k] * g[gOff + k] * s2;
-    c[cOff + k] = saturate(shiftRound(sum, F - fC), actBits);
+    const v = sr(g[fOff + k] * c[cOff + k] * s1 + g[iOff + k] * g[gOff + k] * s2);
+    c[cOff + k] = v > hi ? hi : v < lo ? lo : v;
   }
 }
 
 /** d[dOff + i] = a[aOff + i] * b[bOff + i], all at fraction length A-1 (h = o * tanh(c)). */
 export function gateMul(d: Int32Array, dOff: number, a: Int32Array, aOff: number, b: Int32Array, bOff: number, n: number, actBits: number): void {
-  for (let i = 0; i < n; i++) d[dOff + i] = saturate(shiftRound(a[aOff + i] * b[bOff + i], actBits - 1), actBits);
+  const { hi, lo } = bounds(actBits);
+  const sr = shifter(actBits - 1);
+  for (let i = 0; i < n; i++) {
+    const v = sr(a[aOff + i] * b[bOff + i]);
+    d[dOff + i] = v > hi ? hi : v < lo ? lo : v;
+  }
 }

@@ -87,10 +87,10 @@ export const quantizePass = reachingBranches(definePass({
           added.set(name, t);
           names[kind].push(name);
         };
-        put('W', makeTensor(wDtype, [4 * p.hidden, p.inputSize], Array.from(l.W), { frac: l.fmt.w }));
-        put('R', makeTensor(wDtype, [4 * p.hidden, p.hidden], Array.from(l.R), { frac: l.fmt.r }));
-        if (l.bias) put('B', makeTensor(accDtype, [4 * p.hidden], Array.from(l.bias), { frac: l.fmt.acc }));
-        if (l.peephole) put('P', makeTensor(wDtype, [3 * p.hidden], Array.from(l.peephole), { frac: l.fmt.p }));
+        put('W', makeTensor(wDtype, [4 * p.hidden, p.inputSize], intData(wDtype, l.W), { frac: l.fmt.w }));
+        put('R', makeTensor(wDtype, [4 * p.hidden, p.hidden], intData(wDtype, l.R), { frac: l.fmt.r }));
+        if (l.bias) put('B', makeTensor(accDtype, [4 * p.hidden], intData(accDtype, l.bias), { frac: l.fmt.acc }));
+        if (l.peephole) put('P', makeTensor(wDtype, [3 * p.hidden], intData(wDtype, l.peephole), { frac: l.fmt.p }));
         ctx.count('matrices', 2);
         rows.push([
           layers.length === 1 ? n.name : `${n.name}[${d === 0 ? 'fwd' : 'rev'}]`,
@@ -147,4 +147,12 @@ function maxAbsOf(ts: readonly Tensor[]): number {
     for (let i = 0; i < d.length; i++) m = Math.max(m, Math.abs(d[i]));
   }
   return m;
+}
+
+/** Integers (already in range) as the typed data of an integer tensor, without a plain-array detour. */
+function intData(dtype: 'i8' | 'i16' | 'i32' | 'i64', v: Int32Array | Float64Array): Int8Array | Int16Array | Int32Array | BigInt64Array {
+  if (dtype === 'i64') return BigInt64Array.from(v, (x) => BigInt(x));
+  const out = dtype === 'i8' ? new Int8Array(v.length) : dtype === 'i16' ? new Int16Array(v.length) : new Int32Array(v.length);
+  out.set(v);
+  return out;
 }

@@ -1,5 +1,5 @@
 import { rtFail } from '../../../errors.js';
-import { fromFixed, lstmLayerFixed, quantizeArray, type FixedLstmLayer } from '../../../fixed/index.js';
+import { fromFixed, layerProducts, lstmLayerFixed, quantizeArray, type FixedLstmLayer, type LayerProducts } from '../../../fixed/index.js';
 import type { RtTensor } from '../../../tensor.js';
 import { defineKernel, type KernelCall } from '../../kernel.js';
 import { fixedLayersOf, lutsOf } from './layers.js';
@@ -8,6 +8,8 @@ import { checkLstmFixed, LSTM_FIXED_ATTRS, LSTM_FIXED_INPUTS, numDirectionsFixed
 /** Unpacked at load when W and R are constants (valid when B and P were constants or absent, see run). */
 interface LstmFixedPrepared {
   readonly layers: FixedLstmLayer[];
+  /** W and R of each direction prepared for the products, once per model. */
+  readonly products: LayerProducts[];
   readonly hasB: boolean;
   readonly hasP: boolean;
 }
@@ -47,7 +49,8 @@ export const lstmFixedKernel = defineKernel({
   prepare: (a, consts): LstmFixedPrepared | undefined => {
     const [, W, R, B, P] = consts;
     if (!W || !R) return undefined;
-    return { layers: fixedLayersOf(a, W, R, B ?? null, P ?? null, lutsOf(a)), hasB: !!B, hasP: !!P };
+    const layers = fixedLayersOf(a, W, R, B ?? null, P ?? null, lutsOf(a));
+    return { layers, products: layers.map(layerProducts), hasB: !!B, hasP: !!P };
   },
   run: (call) => runLstmFixed(call.attrs, call),
 });
@@ -66,6 +69,7 @@ function runLstmFixed(a: LstmFixedAttrs, call: KernelCall<LstmFixedAttrs>): (RtT
   const prep = call.prepared as LstmFixedPrepared | undefined;
   const fresh = !prep || prep.hasB !== !!inputs[3] || prep.hasP !== !!inputs[4];
   const layers = fresh ? fixedLayersOf(a, inputs[1]!, inputs[2]!, inputs[3] ?? null, inputs[4] ?? null, lutsOf(a)) : prep.layers;
+  const products = fresh ? layers.map(layerProducts) : prep.products;
   const seqLens = inputs[5] ?? null;
   const initH = inputs[6] ?? null;
   const initC = inputs[7] ?? null;
@@ -108,7 +112,7 @@ function runLstmFixed(a: LstmFixedAttrs, call: KernelCall<LstmFixedAttrs>): (RtT
     const h0 = carried ? carried.h[d]! : stateOf(initH, d, hFrac);
     const c0 = carried ? carried.c[d]! : stateOf(initC, d, l.fmt.c);
     const reverse = a.direction === 'reverse' || d === 1;
-    const r = lstmLayerFixed([l], reverse ? 'reverse' : 'forward', xq, T, B, lens, h0, c0);
+    const r = lstmLayerFixed([l], reverse ? 'reverse' : 'forward', xq, T, B, lens, h0, c0, [products[d]!]);
     const yScale = fromFixed(1, hFrac);
     const cScale = fromFixed(1, l.fmt.c);
     if (Y) {

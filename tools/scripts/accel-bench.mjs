@@ -1,0 +1,225 @@
+// `npm run bench:accel`: accelerator throughput and toolchain speed (issue 13), for
+//   big: a 2-layer I=H=1024 LSTM (16.8M parameters), generated here with random weights, pruned
+//        by `prune{method=balanced,sparsity=0.9}`, T=100;
+//   kws: the bundled example (examples/kws-lstm), `-O accel` with its test data as calibration.
+// For each it prints, with the goal beside each figure: simulated cycles, DMA and PE cycles,
+// cycles / max(DMA, PE), cycles per sequence at batch 1 / 4 / 16, PE utilization, the simulator's
+// and `run --numerics fixed`'s useful MACs per second (median of LSTMC_BENCH_REPS runs), and the
+// compile seconds and peak RSS of `lstmc compile` per target (a child process each, timed by
+// /usr/bin/time). It also checks that the simulator's LSTM outputs equal `--numerics fixed` bit
+// for bit.
+//   node tools/scripts/accel-bench.mjs [--only big|kws] [--no-compile]
+// Env: LSTMC_BENCH_REPS (default 3), LSTMC_BENCH_BATCHES (default 1,4,16; 1 must be first). The CLI is rebuilt from the sources first (tools/dist).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomF32 } from './random-f32.mjs';
+import { loadSources, ROOT } from './load-sources.mjs';
+
+const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 3);
+const argv = process.argv.slice(2);
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+const doCompile = !argv.includes('--no-compile');
+const BATCHES = (process.env.LSTMC_BENCH_BATCHES ?? '1,4,16').split(',').map(Number);
+const BIG_PIPELINE = 'fold,prune{method=balanced,sparsity=0.9},sparsity,select-mode,quantize,encode';
+
+const L = await loadSources([
+  "export { makeGraph, makeNode, makeTensor, tensorType, inferTypes, exportOnnx, importOnnx, encodeTensorProto, decodeTensorProto } from '@lstmc/ir';",
+  "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
+  "export { lowerToRuntime, makeRuntimeEvaluator } from '@lstmc/backend-js';",
+  "export { createModel } from '@lstmc/runtime';",
+  "export { readLxb, simulateProgram, simReport } from '@lstmc/backend-accel';",
+  "export { defaultTarget } from '@lstmc/target';",
+]);
+
+/** Two stacked forward LSTMs X [T, B, I] -> Y [T, B, H] (a Squeeze of the direction axis between them). */
+function bigOnnx(I, H, T) {
+  const s = 1 / Math.sqrt(H);
+  const init = [];
+  const nodes = [];
+  let x = 'X';
+  for (let k = 0; k < 2; k++) {
+    const inp = k === 0 ? I : H;
+    init.push([`W${k}`, L.makeTensor('f32', [1, 4 * H, inp], randomF32(4 * H * inp, s, 10 * k + 1))]);
+    init.push([`R${k}`, L.makeTensor('f32', [1, 4 * H, H], randomF32(4 * H * H, s, 10 * k + 2))]);
+    init.push([`B${k}`, L.makeTensor('f32', [1, 8 * H], randomF32(8 * H, s, 10 * k + 3))]);
+    nodes.push(L.makeNode({ op: 'LSTM', name: `lstm${k}`, inputs: [x, `W${k}`, `R${k}`, `B${k}`], outputs: [`Y${k}`], attrs: { hidden_size: { kind: 'int', value: H } } }));
+    nodes.push(L.makeNode({ op: 'Squeeze', name: `squeeze${k}`, inputs: [`Y${k}`, 'axis1'], outputs: [k === 1 ? 'Y' : `X${k + 1}`] }));
+    x = `X${k + 1}`;
+  }
+  init.push(['axis1', L.makeTensor('i64', [1], BigInt64Array.from([1n]))]);
+  const g = L.makeGraph({
+    name: 'lstm2x1024',
+    inputs: ['X'],
+    outputs: ['Y'],
+    initializers: init,
+    values: [['X', { name: 'X', type: L.tensorType('f32', [T, 1, I]) }]],
+    nodes,
+    opsets: { '': 14 },
+  });
+  return L.exportOnnx(L.inferTypes(g));
+}
+
+/** Batch item 0 of a [T, B, I] tensor, as [T, 1, I] data. */
+function firstSequence(t) {
+  const [T, B, I] = t.dims;
+  const out = new Float32Array(T * I);
+  for (let s = 0; s < T; s++) for (let k = 0; k < I; k++) out[s * I + k] = Number(t.data[(s * B) * I + k]);
+  return out;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Seconds of fn, median of REPS runs, and its last result: `s` is this process's CPU time
+ * (user + system; the work is single-threaded, so on a quiet machine it equals the wall time,
+ * and on a shared one it is not inflated by waiting for a core), `wall` the wall time.
+ */
+function timed(fn) {
+  const cpu = [];
+  const wall = [];
+  let r;
+  for (let i = 0; i < REPS; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    r = fn();
+    wall.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
+  }
+  return { s: median(cpu), wall: median(wall), r };
+}
+
+/** `lstmc ARGS` in a child process: wall seconds and peak RSS (bytes) from /usr/bin/time. */
+function cli(args, cwd) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, join(ROOT, 'tools/bin/lstmc.mjs'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const m = /TIME ([\d.]+) (\d+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`lstmc ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  return { s: Number(m[1]), rss: Number(m[2]) * 1024, stderr: r.stderr };
+}
+
+/** The input repeated over a batch of B: dims [T, B, I] (layout 0). */
+function batched(x, T, I, B) {
+  const data = new Float32Array(T * B * I);
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) data.set(x.subarray(t * I, (t + 1) * I), (t * B + b) * I);
+  return { dims: [T, B, I], data };
+}
+
+async function benchModel(c, dir) {
+  const model = join(dir, `${c.name}.onnx`);
+  if (c.bytes) writeFileSync(model, c.bytes);
+  const modelFile = c.bytes ? model : c.file;
+  const modelBytes = statSync(modelFile).size;
+  const passArgs = ['--pipeline', c.pipeline, ...(c.calibration ? ['--calibration', c.calibration] : [])];
+  const rows = [];
+  const row = (what, value, goal, ok) => rows.push({ what, value, goal, ok });
+
+  // compile per target (child processes: wall time and peak RSS as a user sees them)
+  const lxb = join(dir, `${c.name}.lxb`);
+  const compiles = {};
+  for (const target of doCompile ? ['accel', 'js'] : ['accel']) {
+    const out = join(dir, `${c.name}.${target === 'accel' ? 'lxb' : 'lrg'}`);
+    compiles[target] = cli(['compile', modelFile, '--target', target, ...passArgs, '-o', out], dir);
+  }
+
+  // the simulator, batch 1 / 4 / 16
+  const { program } = L.readLxb(new Uint8Array(readFileSync(lxb)), lxb);
+  const [T, , I] = c.xDims;
+  const x1 = c.x;
+  const perSeq = {};
+  let sim1;
+  for (const B of BATCHES) {
+    const inputs = new Map([[c.input, batched(x1, T, I, B)]]);
+    if (B === 1) {
+      const t = timed(() => L.simulateProgram(program, inputs));
+      sim1 = { s: t.s, wall: t.wall, r: t.r, report: L.simReport(program, t.r) };
+      perSeq[B] = t.r.stats.cycles;
+    } else {
+      const r = L.simulateProgram(program, inputs);
+      perSeq[B] = r.stats.cycles / B;
+    }
+  }
+  const st = sim1.r.stats;
+  const dma = st.cyclesByUnit.dma ?? 0;
+  const pe = st.cyclesByUnit.pe ?? 0;
+  const ratio = st.cycles / Math.max(dma, pe);
+  row('cycles (batch 1)', `${st.cycles}`, '', null);
+  row('DMA cycles', `${dma}`, '', null);
+  row('PE cycles', `${pe}`, '', null);
+  row('cycles / max(DMA, PE)', ratio.toFixed(3), '<= 1.05', ratio <= 1.05);
+  for (const B of BATCHES) row(`cycles per sequence, batch ${B}`, `${Math.round(perSeq[B])}`, B === 1 ? '' : `< batch 1 (${(perSeq[B] / perSeq[1]).toFixed(3)}x)`, B === 1 ? null : perSeq[B] < perSeq[1] * 0.99);
+  row('PE utilization while multiplying', `${(100 * sim1.report.peUtilization).toFixed(1)}%`, '>= 90%', sim1.report.peUtilization >= 0.9);
+  row('PE utilization over the run', `${(100 * sim1.report.peUtilizationOverall).toFixed(1)}%`, '', null);
+  const simMacs = st.usefulMacs / sim1.s;
+  row('simulator useful MAC/s', `${(simMacs / 1e6).toFixed(1)}M (${st.usefulMacs} MACs in ${sim1.s.toFixed(2)} s CPU, ${sim1.wall.toFixed(2)} s wall)`, '>= 50M', simMacs >= 50e6);
+
+  // `run --numerics fixed`: the same pipeline, lowered to lstm.fixed, run on the JS runtime
+  const reg = L.builtinRegistry();
+  const calib = c.calibrationInputs ? [c.calibrationInputs] : undefined;
+  const g0 = L.importOnnx(new Uint8Array(readFileSync(modelFile)), { file: modelFile });
+  const { graph } = await L.runPipeline(g0, L.parsePipeline(c.pipeline, reg), { target: L.defaultTarget, evaluate: L.makeRuntimeEvaluator(), calibration: calib });
+  const t = L.defaultTarget;
+  const fixed = L.createModel(L.lowerToRuntime(graph, { verify: false, fixed: { actBits: t.actBits, accBits: t.accBits, lutEntries: t.lutEntries } }));
+  const feed = { [c.input]: { dtype: 'f32', shape: c.xDims, data: x1 } };
+  const run = timed(() => fixed.run(feed));
+  const fixedMacs = st.usefulMacs / run.s;
+  row('run --numerics fixed useful MAC/s', `${(fixedMacs / 1e6).toFixed(1)}M (${run.s.toFixed(2)} s CPU, ${run.wall.toFixed(2)} s wall)`, '>= 50M', fixedMacs >= 50e6);
+  const out = c.output;
+  const a = run.r[out].data;
+  const b = sim1.r.outputs.get(out).data;
+  let same = a.length === b.length;
+  for (let i = 0; same && i < a.length; i++) same = Math.fround(b[i]) === a[i];
+  row('sim == run --numerics fixed (output, bit for bit)', same ? 'yes' : 'NO', 'yes', same);
+
+  for (const [target, r] of Object.entries(compiles)) {
+    const goalS = c.name === 'big' ? (target === 'accel' ? 3 : 2) : null;
+    row(`compile --target ${target}`, `${r.s.toFixed(2)} s`, goalS ? `<= ${goalS} s` : '', goalS ? r.s <= goalS : null);
+    row(`  peak RSS`, `${(r.rss / 2 ** 20).toFixed(0)} MB (${(r.rss / modelBytes).toFixed(1)}x the model's ${(modelBytes / 2 ** 20).toFixed(1)} MB)`, goalS ? '<= 4x' : '', goalS ? r.rss <= 4 * modelBytes : null);
+  }
+  return rows;
+}
+
+function print(name, rows) {
+  console.log(`\n## ${name}`);
+  const w = Math.max(...rows.map((r) => r.what.length));
+  const v = Math.max(...rows.map((r) => r.value.length));
+  for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padEnd(v)}  ${r.goal ? `goal ${r.goal}` : ''}${r.ok === null ? '' : r.ok ? '  ok' : '  MISSED'}`);
+}
+
+execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-cli.mjs')], { stdio: 'inherit' });
+console.log(`lstmc accelerator benchmark on ${cpus().length} core(s) (${cpus()[0]?.model ?? '?'}), node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`default target; MAC/s from this process's CPU time (wall time beside it), medians of ${REPS} runs; compile: wall time of one child process each`);
+const dir = mkdtempSync(join(tmpdir(), 'lstmc-accel-bench-'));
+try {
+  const kwsDir = join(ROOT, 'examples/kws-lstm');
+  const kwsIn = L.decodeTensorProto(new Uint8Array(readFileSync(join(kwsDir, 'test_data_set_0/input_0.pb'))), 'input_0.pb').tensor;
+  const kwsG = L.importOnnx(new Uint8Array(readFileSync(join(kwsDir, 'model.onnx'))), { file: 'model.onnx' });
+  const cases = [
+    {
+      name: 'big',
+      title: `2-layer LSTM I=H=1024, T=100, ${BIG_PIPELINE}`,
+      bytes: bigOnnx(1024, 1024, 100),
+      pipeline: BIG_PIPELINE,
+      input: 'X',
+      output: 'Y',
+      xDims: [100, 1, 1024],
+      x: randomF32(100 * 1024, 1, 99),
+    },
+    {
+      name: 'kws',
+      title: 'examples/kws-lstm, -O accel, calibration = its test data',
+      file: join(kwsDir, 'model.onnx'),
+      pipeline: L.presetPipeline('accel'),
+      calibration: join(kwsDir, 'test_data_set_0'),
+      calibrationInputs: new Map([[kwsG.inputs[0], kwsIn]]),
+      input: kwsG.inputs[0],
+      output: kwsG.outputs[0],
+      xDims: [kwsIn.dims[0], 1, kwsIn.dims[2]],
+      x: firstSequence(kwsIn),
+    },
+  ];
+  for (const c of cases) if (!only || only === c.name) print(c.title, await benchModel(c, dir));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
