@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadModel, writeRuntimeGraph, type RtTensor } from '../src/index.js';
 import { bundleRuntime } from '../scripts/bundle.mjs';
-import { Rng } from '@lstmc/testing';
+import { Rng, hasChromium, withChromium } from '@lstmc/testing';
 import { randomLstmConfig, randomLstmData, type LstmConfig } from './helpers/lstm-case.js';
 import { lstmSparseRuntimeModel, pruneLstmData } from './helpers/lstm-sparse-case.js';
 import { twoLayerLstmModel } from './helpers/sample-models.js';
@@ -14,9 +14,7 @@ import { twoLayerLstmModel } from './helpers/sample-models.js';
  * lstm.sparse.f32; the outputs must be bit-identical to Node's (both the WebAssembly SIMD and the JS
  * matvec engines).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`browser test skipped: ${CHROMIUM} is missing (install Debian's chromium package)`);
+const chromiumHere = hasChromium('browser test');
 
 /** Runs in the page: loads the bundle, runs the model with both matvec engines, and loads a corrupt file. */
 const BROWSER_SCRIPT = `async ({ bytes, x, sparse }) => {
@@ -53,9 +51,8 @@ function sparseBrowserCase() {
 
 const bits = (t: RtTensor) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
 
-describe.skipIf(!hasChromium)('browser bundle in headless Chromium', () => {
+describe.skipIf(!chromiumHere)('browser bundle in headless Chromium', () => {
   it('runs a two-layer LSTM model with outputs bit-identical to Node', { timeout: 120_000 }, async () => {
-    const { chromium } = await import('playwright-core');
     const bundle = readFileSync(await bundleRuntime(join(tmpdir(), `lstmc-runtime-${process.pid}.mjs`)), 'utf8');
     expect(bundle).not.toMatch(/from\s*["']node:/);
     const bytes = writeRuntimeGraph(twoLayerLstmModel(new Rng(31), { I: 6, H: 9, C: 4 }));
@@ -71,11 +68,7 @@ describe.skipIf(!hasChromium)('browser bundle in headless Chromium', () => {
       const out = loadModel(sc.bytes, { matvec }).run(sc.feeds);
       node[`sparse-${matvec}`] = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, bits(t)]));
     }
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
+    await withChromium(async (browser) => {
       const page = await browser.newPage();
       await page.route('**/*', (route) => {
         const url = new URL(route.request().url());
@@ -97,8 +90,6 @@ describe.skipIf(!hasChromium)('browser bundle in headless Chromium', () => {
       expect(result.out['js']).toEqual(node['js']);
       expect(result.out['sparse-auto']).toEqual(node['sparse-auto']);
       expect(result.out['sparse-js']).toEqual(node['sparse-js']);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

@@ -8,6 +8,7 @@ import { dump } from './dump.js';
 import { asm } from './asm.js';
 import { sim } from './sim.js';
 import { passes } from './passes.js';
+import { report } from './report.js';
 
 /** Every lstmc command, in the order `lstmc --help` lists them. */
 export const COMMANDS = {
@@ -20,4 +21,5 @@ export const COMMANDS = {
   asm,
   sim,
   passes,
+  report,
 } as const satisfies Record<string, Command>;

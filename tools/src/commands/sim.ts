@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeTensorProto, encodeTensorProto, fail, makeTensor, withLocation } from '@lstmc/ir';
-import { formatSimReport, readLxb, simReport, simulateProgram, traceJson, traceSink, type SimInput } from '@lstmc/backend-accel';
+import { formatSimReport, readLxb, simReport, simulateProgram, traceJson, traceSink } from '@lstmc/backend-accel';
 import { loadTargetFile, targetHash } from '@lstmc/target';
 import type { Command } from '../command.js';
 import { flag, stringOpt, UsageError } from '../command.js';
 import { readBinary } from './dump.js';
-import { readDataSetInputs, skippedNote } from '../data-set.js';
+import { readSimInputs } from '../sim-inputs.js';
 
 export const sim: Command = {
   name: 'sim',
@@ -32,14 +32,7 @@ export const sim: Command = {
       if (targetHash(t) !== targetHash(program.target)) fail('E-SIM-TARGET', `'${file}' was compiled for target ${targetHash(program.target)}, not ${targetHash(t)}`, { file: tc });
     }
     const dir = resolve(io.cwd, dataDir);
-    const ds = readDataSetInputs(dataDir, program.io.graphInputs, io.cwd);
-    io.stderr(skippedNote(ds.skipped));
-    const inputs = new Map<string, SimInput>();
-    program.io.graphInputs.forEach((name, i) => {
-      const f = ds.byInput.get(name);
-      if (!f) fail('E-SIM-INPUT', `input '${name}' needs ${join(dataDir, `input_${i}.pb`)}`, { file: join(dataDir, `input_${i}.pb`), field: name });
-      inputs.set(name, { dims: f.tensor.shape, data: Array.from(f.tensor.data as ArrayLike<number | bigint>, Number) });
-    });
+    const inputs = readSimInputs(program, dataDir, io.cwd, io.stderr);
     const sink = stringOpt(args, 'trace') !== undefined ? traceSink() : undefined;
     const r = withLocation({ file }, () => simulateProgram(program, inputs, { trace: sink, exact: flag(args, 'exact') }));
     const report = simReport(program, r);

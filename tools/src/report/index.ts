@@ -1,0 +1,11 @@
+export { collectFromModel, collectFromBinary, defaultCpuOptions, type CollectOptions } from './collect.js';
+export { matrixData, matricesOfGraph, matricesOfProgram } from './collect-matrices.js';
+export { collectDecisions } from './collect-decisions.js';
+export { whatIfCurve, collectWhatIf, WHAT_IF_GRID } from './collect-what-if.js';
+export { measureCpu, type CpuMeasureOptions } from './measure-cpu.js';
+export { collectQuantization } from './collect-quant.js';
+export { collectSim, SIM_EVENT_LIMIT } from './collect-sim.js';
+export { graphOfModel, graphOfProgram } from './collect-graph.js';
+export { packMask, maskBit, toBase64 } from './zero-mask.js';
+export { renderReportPage } from './page.js';
+export type * from './report-data.js';
