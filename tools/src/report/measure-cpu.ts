@@ -41,7 +41,7 @@ function layerGraph(input: number, hidden: number, steps: number, sparsity: numb
   const g = inferTypes(
     makeGraph({
       opsets: { '': 14 },
-      inputs: ['X', 'W', 'R', 'B'],
+      inputs: ['X'],
       outputs: ['Y'],
       initializers: inits,
       values: new Map([['X', { name: 'X', type: tensorType('f32', [steps, 1, input]) }], ...[...inits].map(([k, t]): [string, ValueInfo] => [k, { name: k, type: tensorType('f32', t.dims) }])]),
