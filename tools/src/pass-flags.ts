@@ -5,8 +5,8 @@
  * --error-budget, --reproducer. `runPassFlags` parses them and runs the
  * pipeline; on a pass failure it writes a reproducer before re-throwing.
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import { type Graph, type Tensor, decodeTensorProto, fail, parseGraph, printGraph } from '@lstmc/ir';
 import { makeRuntimeEvaluator } from '@lstmc/backend-js';
 import {
@@ -31,6 +31,7 @@ import { type Target, defaultTarget, loadTargetFile } from '@lstmc/target';
 import type { Io, OptionSpec, ParsedArgs } from './command.js';
 import { UsageError, flag, listOpt, stringOpt } from './command.js';
 import { bindInputs, shapeInputs } from './bind-inputs.js';
+import { writeReproducerFile } from './reproducer-file.js';
 
 export const PASS_FLAG_OPTIONS = {
   preset: { type: 'string', short: 'O', value: 'PRESET', help: 'named pipeline preset: 0, js, accel (see --print-pipeline)' },
@@ -53,7 +54,7 @@ export const PASS_FLAG_OPTIONS = {
     value: 'NAME=D,..',
     help: "make graph input NAME's shape static (comma-separated dims; a symbolic dim it declares takes that size in every input); shape-dependent If nodes fold away",
   },
-  reproducer: { type: 'string', value: 'FILE', help: 'where a failing pass writes its reproducer (default MODEL.reproducer.lir)' },
+  reproducer: { type: 'string', value: 'FILE', help: 'where a failing pass writes its reproducer (default: next to the model, NAME.reproducer.lir or the first free NAME.reproducer.N.lir)' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The target of --target-config, or the built-in default. */
@@ -132,7 +133,7 @@ export async function runPassFlags(g0: Graph, args: ParsedArgs, io: Io, o: { fil
       print: (x) => printGraph(x),
       write: io.stderr,
     }),
-    reproducerWriter(pipeline, io, stringOpt(args, 'reproducer') ?? `${basename(o.file, extname(o.file))}.reproducer.lir`),
+    reproducerWriter(pipeline, io, o.file, stringOpt(args, 'reproducer')),
   ];
   const run = await runPipeline(g, pipeline, {
     target: targetFromArgs(args, io),
@@ -161,17 +162,13 @@ function withErrorBudget(p: Pipeline, text: string): Pipeline {
   };
 }
 
-function reproducerWriter(pipeline: Pipeline, io: Io, file: string): Instrumentation {
+function reproducerWriter(pipeline: Pipeline, io: Io, model: string, explicit: string | undefined): Instrumentation {
   return {
     onFailure(ev, before, error) {
       const msg = error instanceof Error ? error.message : String(error);
       const text = makeReproducer({ pipeline, failedStep: ev.index, irText: printGraph(before, { elideAbove: Infinity }), error: msg });
-      try {
-        writeFileSync(resolve(io.cwd, file), text);
-        io.stderr(`note: wrote reproducer ${file} (run: lstmc compile ${file})\n`);
-      } catch {
-        io.stderr(`note: could not write reproducer ${file}\n`);
-      }
+      const file = writeReproducerFile(model, io.cwd, text, explicit);
+      io.stderr(file === undefined ? `note: could not write a reproducer${explicit === undefined ? ` next to ${model}` : ` to ${explicit}`}\n` : `note: wrote reproducer ${file} (run: lstmc compile ${file})\n`);
     },
   };
 }
