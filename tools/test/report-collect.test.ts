@@ -7,6 +7,8 @@ import { compileAccelBinary, readLxb, simReport, simulateProgram } from '@lstmc/
 import { defaultTarget, layerBreakEvenSparsity } from '@lstmc/target';
 import { collectDecisions, collectFromModel, collectQuantization, collectSim, matrixData, matricesOfGraph, matricesOfProgram, measureCpu, packMask, whatIfCurve } from '../src/report/index.js';
 import { readSimInputs } from '../src/sim-inputs.js';
+import { loadModelLenient } from '../src/load-model.js';
+import { inspectGraph } from '../src/inspect-report.js';
 import { REPO, cli } from './helpers.js';
 import { KNOWN, knownLstmGraph, knownNonZero, maskBits } from './report-fixtures.js';
 import { runPasses } from './run-fixed-support.js';
@@ -161,6 +163,24 @@ describe('report data of a whole model', () => {
     expect(data.whatIf[0].cpu).toEqual([]);
     expect(data.sim).toBeNull();
     expect(data.notes).toContain('quantization error not measured: give --calibration DIR');
+  });
+});
+
+describe('report data of a model with LSTMs inside If branches', () => {
+  it('shows the weights of the branch LSTMs, each with the sparsity inspect measures', async () => {
+    const file = join(REPO, 'tools/test/corpus/silero/16k-op15/model.onnx');
+    // fold makes the branches' Constant weights initializers, as the report's default pipeline does.
+    const graph = (await runPasses(loadModelLenient(file, REPO).graph, 'fold', t, [])).graph;
+    const mats = matricesOfGraph(graph, undefined, t.pes);
+    const lstms = inspectGraph(graph).lstms;
+    expect(lstms.length).toBeGreaterThan(0);
+    expect(mats).toHaveLength(2 * lstms.length);
+    for (const l of lstms)
+      for (const m of ['W', 'R'] as const) {
+        const found = mats.filter((x) => x.node === l.node && x.matrix === m);
+        expect(found, `${l.node}.${m}`).toHaveLength(1);
+        expect(found[0].sparsity).toBeCloseTo(l.weightSparsity[m]!, 9);
+      }
   });
 });
 

@@ -6,7 +6,7 @@
  * otherwise). From a binary: its decoded fixed-point weights as the PEs hold
  * them.
  */
-import type { Graph } from '@lstmc/ir';
+import { type Graph, nodeSubgraphs } from '@lstmc/ir';
 import { GATES, MATRICES, type MatrixKind, lstmNodes, lstmParams, matrixCols, matrixLabel, readMatrix } from '@lstmc/passes';
 import { type RowAssignment, rowToPe } from '@lstmc/target';
 import type { LxbProgram, SimMatrix } from '@lstmc/backend-accel';
@@ -69,36 +69,45 @@ function programMatrixName(node: string, m: MatrixKind, dir: number, dirs: numbe
   return dirs === 1 ? `${node}/${m}` : `${node}/${dir === 0 ? 'fwd' : 'rev'}/${m}`;
 }
 
-/** The LSTM matrices of the main graph (subgraph LSTMs are not shown). */
-export function matricesOfGraph(g: Graph, program: LxbProgram | undefined, pes: number): MatrixData[] {
+/** The graph and the subgraphs of its nodes (If branches, Loop bodies), depth first. */
+function graphsOf(g: Graph): Graph[] {
+  return [g, ...g.nodes.flatMap((n) => nodeSubgraphs(n).flatMap((s) => graphsOf(s.graph)))];
+}
+
+/**
+ * The LSTM matrices of the graph and of its subgraphs (whose LSTMs the host
+ * runs), where the weights are initializers of the LSTM's own graph.
+ */
+export function matricesOfGraph(g0: Graph, program: LxbProgram | undefined, pes: number): MatrixData[] {
   const out: MatrixData[] = [];
-  for (const n of lstmNodes(g)) {
-    const p = lstmParams(g, n);
-    if (!p) continue;
-    for (const m of MATRICES)
-      for (let d = 0; d < p.dirs; d++) {
-        const a = readMatrix(p, m, d);
-        const cols = matrixCols(p, m);
-        const desc = program?.matrices.find((x) => x.name === programMatrixName(n.name, m, d, p.dirs));
-        const assignment: RowAssignment = desc?.peOfRow ? { kind: desc.assignment, pes, peOfRow: Int32Array.from(desc.peOfRow) } : rowToPe(4 * p.hidden, pes);
-        out.push(
-          matrixData({
-            label: matrixLabel(n, m, d, p.dirs),
-            node: n.name,
-            matrix: m,
-            dir: d,
-            rows: 4 * p.hidden,
-            cols,
-            nonZero: (r, c) => a[r * cols + c] !== 0,
-            peOfRow: assignment.peOfRow,
-            pes,
-            assignment: assignment.kind,
-            layout: desc?.layout ?? null,
-            source: 'ir',
-          }),
-        );
-      }
-  }
+  for (const g of graphsOf(g0))
+    for (const n of lstmNodes(g)) {
+      const p = lstmParams(g, n);
+      if (!p) continue;
+      for (const m of MATRICES)
+        for (let d = 0; d < p.dirs; d++) {
+          const a = readMatrix(p, m, d);
+          const cols = matrixCols(p, m);
+          const desc = program?.matrices.find((x) => x.name === programMatrixName(n.name, m, d, p.dirs));
+          const assignment: RowAssignment = desc?.peOfRow ? { kind: desc.assignment, pes, peOfRow: Int32Array.from(desc.peOfRow) } : rowToPe(4 * p.hidden, pes);
+          out.push(
+            matrixData({
+              label: matrixLabel(n, m, d, p.dirs),
+              node: n.name,
+              matrix: m,
+              dir: d,
+              rows: 4 * p.hidden,
+              cols,
+              nonZero: (r, c) => a[r * cols + c] !== 0,
+              peOfRow: assignment.peOfRow,
+              pes,
+              assignment: assignment.kind,
+              layout: desc?.layout ?? null,
+              source: 'ir',
+            }),
+          );
+        }
+    }
   return out;
 }
 

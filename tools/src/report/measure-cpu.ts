@@ -1,12 +1,12 @@
 /**
  * Measured CPU time of one LSTM layer on the JS runtime, against weight
  * sparsity: a layer of the given sizes with seeded random weights,
- * magnitude-pruned to each sparsity, lowered once with dense weights
+ * magnitude-pruned to each sparsity (the same weights for both kernels), lowered once with dense weights
  * (`lstm.dense.f32`) and once compressed (`lstm.sparse.f32`), each timed over
  * `steps` time steps (median of `repeats` runs, after two warm-up runs).
  */
 import { inferTypes, makeGraph, makeNode, makeTensor, tensorType, type Graph, type ValueInfo } from '@lstmc/ir';
-import { ANN, patchNodes, pruneMagnitude, stringsAttr } from '@lstmc/passes';
+import { ANN, patchNodes, stringsAttr } from '@lstmc/passes';
 import { lowerToRuntime } from '@lstmc/backend-js';
 import { createModel } from '@lstmc/runtime';
 import type { CpuPoint } from './report-data.js';
@@ -28,9 +28,20 @@ function seeded(n: number, seed: number): Float32Array {
   return out;
 }
 
-function layerGraph(input: number, hidden: number, steps: number, sparsity: number, mode: 'dense' | 'sparse-weight'): Graph {
-  const W = pruneMagnitude(seeded(4 * hidden * input, 1), sparsity);
-  const R = pruneMagnitude(seeded(4 * hidden * hidden, 2), sparsity);
+/**
+ * The layer's W and R pruned to `sparsity` by magnitude: entries at or below
+ * the k-th smallest |w| become zero (k = round(sparsity * n); the seeded
+ * weights have no ties). `sortedAbs` is |w| sorted ascending, computed once
+ * for all sparsities.
+ */
+function pruned(w: Float32Array, sortedAbs: Float32Array, sparsity: number): Float32Array {
+  const k = Math.round(sparsity * w.length);
+  if (k === 0) return w;
+  const cut = sortedAbs[k - 1];
+  return w.map((x) => (Math.abs(x) <= cut ? 0 : x));
+}
+
+function layerGraph(input: number, hidden: number, steps: number, W: Float32Array, R: Float32Array, mode: 'dense' | 'sparse-weight'): Graph {
   const B = seeded(8 * hidden, 3);
   const inits = new Map([
     ['W', makeTensor('f32', [1, 4 * hidden, input], W)],
@@ -68,9 +79,16 @@ function timeUs(g: Graph, input: number, steps: number, repeats: number): number
 }
 
 export function measureCpu(input: number, hidden: number, o: CpuMeasureOptions): CpuPoint[] {
-  return o.sparsities.map((s) => ({
-    sparsity: s,
-    denseUs: timeUs(layerGraph(input, hidden, o.steps, s, 'dense'), input, o.steps, o.repeats),
-    sparseUs: timeUs(layerGraph(input, hidden, o.steps, s, 'sparse-weight'), input, o.steps, o.repeats),
-  }));
+  const W = seeded(4 * hidden * input, 1);
+  const R = seeded(4 * hidden * hidden, 2);
+  const absSorted = (a: Float32Array) => a.map(Math.abs).sort();
+  const [sw, sr] = [absSorted(W), absSorted(R)];
+  return o.sparsities.map((s) => {
+    const [w, r] = [pruned(W, sw, s), pruned(R, sr, s)];
+    return {
+      sparsity: s,
+      denseUs: timeUs(layerGraph(input, hidden, o.steps, w, r, 'dense'), input, o.steps, o.repeats),
+      sparseUs: timeUs(layerGraph(input, hidden, o.steps, w, r, 'sparse-weight'), input, o.steps, o.repeats),
+    };
+  });
 }

@@ -4,6 +4,11 @@
  * (non-zeros per PE).
  */
 export const CHART_JS = `
+function axisNumber(v) {
+  if (v >= 1e6) return (v / 1e6).toFixed(v >= 1e7 ? 0 : 2) + 'M';
+  if (v >= 1e4) return (v / 1e3).toFixed(v >= 1e5 ? 0 : 1) + 'k';
+  return v < 10 ? v.toFixed(2) : String(Math.round(v));
+}
 function lineChart(o) {
   // o: { width, height, xLabel, yLabel, series: [{ name, color, points: [[x, y]], dash }], marks: [{ x, label, color }] }
   var W = o.width, H = o.height, L = 60, B = 34, T = 10, Rt = 10;
@@ -22,7 +27,7 @@ function lineChart(o) {
   for (var j = 0; j <= 4; j++) {
     var v = yMin + (j / 4) * (yMax - yMin);
     svg.appendChild(svgEl('line', { x1: L - 4, y1: Y(v), x2: W - Rt, y2: Y(v), stroke: '#eaeef2' }));
-    svg.appendChild(svgEl('text', { x: L - 6, y: Y(v) + 4, 'text-anchor': 'end' }, v < 10 ? v.toFixed(2) : Math.round(v)));
+    svg.appendChild(svgEl('text', { x: L - 6, y: Y(v) + 4, 'text-anchor': 'end' }, axisNumber(v)));
   }
   svg.appendChild(svgEl('text', { x: (L + W) / 2, y: H - 4, 'text-anchor': 'middle' }, o.xLabel));
   svg.appendChild(svgEl('text', { x: 12, y: (H - B) / 2, transform: 'rotate(-90 12 ' + (H - B) / 2 + ')', 'text-anchor': 'middle' }, o.yLabel));
