@@ -42,7 +42,9 @@ async function open(context: import('playwright-core').BrowserContext, file: str
   });
   await page.setViewportSize({ width: 1250, height: 900 });
   await page.goto(pathToFileURL(file).href);
-  await page.waitForFunction('window.lstmcReport !== undefined');
+  // The page's one inline script has run by 'load' (goto waits for it): it failed if there is no report API.
+  expect(errors).toEqual([]);
+  expect(await page.evaluate('Object.keys(window.lstmcReport ?? {})')).toEqual(['data', 'heatmaps', 'timeline']);
   return { page, errors };
 }
 
@@ -155,6 +157,18 @@ describe.skipIf(!chromiumHere)('lstmc report in headless Chromium', () => {
         expect(statSync(join(OUT, name)).size, name).toBeGreaterThan(20_000);
       }
       expect(errors).toEqual([]);
+      // The binary's own report: its decoded weights, its graph and the same timeline.
+      const lxb = join(OUT, 'kws.lxb');
+      expect((await cli('compile', join(SPARSE, 'model.onnx'), '--target', 'accel', '-o', lxb)).code).toBe(0);
+      const binHtml = join(OUT, 'binary.html');
+      const b = await cli('report', lxb, '--sim', join(SPARSE, 'test_data_set_0'), '--no-measure', '-o', binHtml);
+      expect(b.code, b.stderr).toBe(0);
+      const bin = await open(context, binHtml);
+      const seen = (await bin.page.evaluate('({ maps: window.lstmcReport.heatmaps.map((h) => h.label), drawn: window.lstmcReport.timeline.drawn(), nodes: document.querySelectorAll("svg.graph g[data-node]").length })')) as { maps: string[]; drawn: number; nodes: number };
+      expect(seen.maps).toEqual(['/lstm/LSTM/W', '/lstm/LSTM/R', '/lstm/LSTM_1/W', '/lstm/LSTM_1/R']);
+      expect(seen.drawn).toBe(sim.events);
+      expect(seen.nodes).toBe(6);
+      expect(bin.errors).toEqual([]);
     });
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTensor } from '@lstmc/ir';
 import { compileAccelBinary, readLxb, simReport, simulateProgram } from '@lstmc/backend-accel';
 import { defaultTarget, layerBreakEvenSparsity } from '@lstmc/target';
-import { collectDecisions, collectFromModel, collectQuantization, collectSim, matrixData, matricesOfGraph, matricesOfProgram, measureCpu, packMask, whatIfCurve } from '../src/report/index.js';
+import { collectDecisions, collectFromModel, collectQuantization, collectSim, graphOfProgram, matrixData, matricesOfGraph, matricesOfProgram, measureCpu, packMask, whatIfCurve } from '../src/report/index.js';
 import { readSimInputs } from '../src/sim-inputs.js';
 import { loadModelLenient } from '../src/load-model.js';
 import { inspectGraph } from '../src/inspect-report.js';
@@ -150,6 +150,19 @@ describe('report data: simulated run', () => {
     expect(counted.some((b) => b.taken > 0) && counted.some((b) => b.notTaken > 0)).toBe(true);
     // A taken branch runs the sparse-both product, a branch not taken the low mode.
     for (const b of sim.branches) expect(b.next).toContain(b.taken ? 'sparse-both' : 'sparse-weight');
+    // The binary's graph: its two layers on the accelerator, the head's runtime graph on the host, joined by value names.
+    const graph = graphOfProgram(p);
+    expect(graph.nodes.map((n) => [n.name, n.where, n.kernels.join()])).toEqual([
+      ['/lstm/LSTM', 'accel', ''],
+      ['/lstm/LSTM_1', 'accel', ''],
+      ['/lstm/Squeeze_1', 'host', 'Squeeze'],
+      ['/Gather', 'host', 'Gather'],
+      ['/head/Gemm', 'host', 'Gemm'],
+      ['/Softmax', 'host', 'Softmax'],
+    ]);
+    expect(graph.nodes[0].inputs).toEqual(['features']);
+    expect(graph.nodes[2].inputs).toContain(graph.nodes[1].outputs[0]);
+    expect(graph.nodes[5].outputs).toEqual(['probs']);
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import type { Graph } from '@lstmc/ir';
 import { type LxbProgram, type Partition, placementRow, placementTable, stageOrder } from '@lstmc/backend-accel';
-import type { RuntimeModel } from '@lstmc/runtime';
+import { type RuntimeModel, readRuntimeGraph } from '@lstmc/runtime';
 import type { GraphData, GraphNodeData } from './report-data.js';
 
 /** Runtime kernels by source node name (a node may lower to several, e.g. a pack and an LSTM kernel). */
@@ -32,21 +32,37 @@ export function graphOfModel(g: Graph, partition: Partition, rt: RuntimeModel | 
   return { summary: placementTable(partition).title, nodes, inputs: g.inputs.filter((i) => !g.initializers.has(i)), outputs: [...g.outputs], stages: stageOrder(partition) };
 }
 
-/** A binary knows its LSTM layers (phases) and the host segments' nodes, not the edges between them. */
+/** The nodes of a host segment's runtime graph, with their kernels and value names. */
+function segmentNodes(p: LxbProgram, seg: LxbProgram['io']['hostSegments'][number]): { name: string; kernel: string; inputs: string[]; outputs: string[] }[] {
+  const m = readRuntimeGraph(p.host.subarray(seg.offset, seg.offset + seg.bytes));
+  const names = (ix: readonly number[]) => ix.filter((i) => i >= 0).map((i) => m.values[i].name);
+  return m.nodes.map((n) => ({ name: n.name, kernel: n.kernel, inputs: names(n.inputs), outputs: names(n.outputs) }));
+}
+
+/**
+ * A binary knows its LSTM layers (phases), the tensors the host exchanges
+ * with each (x, initial state, outputs) and the runtime graphs of its host
+ * segments; a stacked layer's X read in place from another layer's Y is not
+ * recorded per layer, so that edge is not drawn.
+ */
 export function graphOfProgram(p: LxbProgram): GraphData {
   const nodes: GraphNodeData[] = [];
   const stages: string[] = [];
   const phases = p.io.phases.length;
+  const tensors = (node: string, roles: readonly string[]) => [...new Set(p.io.tensors.filter((t) => t.node === node && roles.includes(t.role)).map((t) => t.name))];
   for (let k = 0; k <= phases; k++) {
     const seg = p.io.hostSegments.find((s) => s.index === k);
     if (seg) {
       stages.push(`host segment ${k}: ${seg.nodes.map((n) => n.name).join(', ')} (reads ${seg.inputs.join(', ') || 'nothing'}; yields ${seg.outputs.join(', ')})`);
-      for (const n of seg.nodes) nodes.push({ name: n.name, op: n.op, where: 'host', stage: `segment ${k}`, reason: 'a host segment of the binary (JS runtime)', kernels: [], inputs: [], outputs: [] });
+      const ops = new Map(seg.nodes.map((n) => [n.name, n.op]));
+      for (const n of segmentNodes(p, seg))
+        nodes.push({ name: n.name, op: ops.get(n.name) ?? n.kernel, where: 'host', stage: `segment ${k}`, reason: 'a host segment of the binary (JS runtime)', kernels: [n.kernel], inputs: n.inputs, outputs: n.outputs });
     }
     if (k < phases) {
       const ph = p.io.phases[k];
       stages.push(`accelerator phase ${k}: ${ph.nodes.join(', ')}`);
-      for (const name of ph.nodes) nodes.push({ name, op: 'LSTM', where: 'accel', stage: `phase ${k}`, reason: 'microcode of the binary', kernels: [], inputs: [], outputs: [] });
+      for (const name of ph.nodes)
+        nodes.push({ name, op: 'LSTM', where: 'accel', stage: `phase ${k}`, reason: 'microcode of the binary', kernels: [], inputs: tensors(name, ['x', 'h0', 'c0']), outputs: tensors(name, ['y', 'yh', 'yc']) });
     }
   }
   const accel = nodes.filter((n) => n.where === 'accel').length;

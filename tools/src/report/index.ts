@@ -7,5 +7,5 @@ export { collectQuantization } from './collect-quant.js';
 export { collectSim, SIM_EVENT_LIMIT } from './collect-sim.js';
 export { graphOfModel, graphOfProgram } from './collect-graph.js';
 export { packMask, maskBit, toBase64 } from './zero-mask.js';
-export { renderReportPage } from './page.js';
+export { renderReportPage, PAGE_SCRIPT } from './page.js';
 export type * from './report-data.js';

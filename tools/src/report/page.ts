@@ -13,8 +13,8 @@ import { GRAPH_JS } from './page/graph-js.js';
 import { TIMELINE_JS } from './page/timeline-js.js';
 import { MAIN_JS } from './page/main-js.js';
 
-/** In order: helpers first, the entry last. */
-const SCRIPTS = [COMMON_JS, HEATMAP_JS, CHART_JS, GRAPH_JS, TIMELINE_JS, MAIN_JS];
+/** The page's script: helpers first, the entry last. */
+export const PAGE_SCRIPT = `"use strict";\n${[COMMON_JS, HEATMAP_JS, CHART_JS, GRAPH_JS, TIMELINE_JS, MAIN_JS].join('\n')}`;
 
 /** JSON safe inside a <script> element: no `</script>` or `<!--` can close or confuse it. */
 function scriptSafeJson(data: unknown): string {
@@ -37,7 +37,7 @@ export function renderReportPage(data: ReportData): string {
     '<body>',
     '<div id="report"></div>',
     `<script type="application/json" id="lstmc-data">${scriptSafeJson(data)}</script>`,
-    `<script>\n"use strict";\n${SCRIPTS.join('\n')}\n</script>`,
+    `<script>\n${PAGE_SCRIPT}\n</script>`,
     '</body>',
     '</html>',
     '',

@@ -20,7 +20,8 @@ export const MAIN_JS = `
     el('p', { text: data.graph.summary }),
     graphView(data.graph),
     el('pre', { text: data.graph.stages.join('\\n') }),
-    table(['node', 'op', 'where', 'stage', 'JS runtime kernel (--target js)', 'why'], data.graph.nodes.map(function (n) { return [n.name, n.op, n.where, n.stage, n.kernels.join(', ') || '-', n.reason]; })),
+    el('p', { class: 'meta', text: data.kind === 'model' ? 'JS runtime kernel: what --target js lowers the node to (the host segments of an accelerator binary run the same kernels).' : 'JS runtime kernel: what the host segments of the binary run.' }),
+    table(['node', 'op', 'where', 'stage', 'JS runtime kernel', 'why'], data.graph.nodes.map(function (n) { return [n.name, n.op, n.where, n.stage, n.kernels.join(', ') || '-', n.reason]; })),
   ]);
 
   var mats = data.matrices.map(function (m) {
