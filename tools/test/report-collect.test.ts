@@ -138,7 +138,7 @@ describe('report data: simulated run', () => {
     const lxb = join(d, 'kws.lxb');
     expect((await cli('compile', join(SPARSE, 'model.onnx'), '--target', 'accel', '-o', lxb)).code).toBe(0);
     const p = readLxb(readFileSync(lxb)).program;
-    const inputs = readSimInputs(p, join(SPARSE, 'test_data_set_0'), REPO);
+    const inputs = readSimInputs(p, join(SPARSE, 'test_data_set_0'), REPO, () => {});
     const sim = collectSim(p, inputs, lxb);
     const report = simReport(p, simulateProgram(p, inputs));
     expect(sim.events.start).toHaveLength(report.instructions);
@@ -180,7 +180,7 @@ describe('report data of a whole model', () => {
 });
 
 describe('report data of a model with LSTMs inside If branches', () => {
-  it('shows the weights of the branch LSTMs, each with the sparsity inspect measures', async () => {
+  it('shows the weights and decisions of the branch LSTMs, with the sparsity inspect measures', async () => {
     const file = join(REPO, 'tools/test/corpus/silero/16k-op15/model.onnx');
     // fold makes the branches' Constant weights initializers, as the report's default pipeline does.
     const graph = (await runPasses(loadModelLenient(file, REPO).graph, 'fold', t, [])).graph;
@@ -194,6 +194,9 @@ describe('report data of a model with LSTMs inside If branches', () => {
         expect(found, `${l.node}.${m}`).toHaveLength(1);
         expect(found[0].sparsity).toBeCloseTo(l.weightSparsity[m]!, 9);
       }
+    // select-mode decides the branch LSTMs too: one decision per LSTM, wherever it is.
+    const decided = collectDecisions((await runPasses(graph, 'sparsity,select-mode', t, [])).graph, t);
+    expect(decided.map((d) => d.node).sort()).toEqual(lstms.map((l) => l.node).sort());
   });
 });
 

@@ -10,6 +10,7 @@ import type { Graph, Node } from '@lstmc/ir';
 import { ANN, MATRICES, type MatrixKind, NEVER, autoWeightThresholds, getFloats, getString, getStrings, lstmNodes, lstmParams } from '@lstmc/passes';
 import { LAYOUT_COMBOS, type MatvecMode, MATVEC_MODES, type Target, expectedMatvecCycles, layoutsLabel } from '@lstmc/target';
 import type { LayerDecisionData, MatrixDecisionData } from './report-data.js';
+import { graphScopes } from './scopes.js';
 
 const KEYS = {
   W: { ws: ANN.sparsityW, is: ANN.inputSparsityW, mode: ANN.modeW, runtime: ANN.modeWRuntime, zeros: ANN.modeWZeroCount, wt: ANN.modeWeightThresholdW, it: ANN.modeInputThresholdW },
@@ -44,34 +45,35 @@ function matrixDecision(n: Node, m: MatrixKind, d: number, shape: { rows: number
   };
 }
 
-/** The decisions of every LSTM of the main graph that select-mode annotated. */
-export function collectDecisions(g: Graph, t: Target): LayerDecisionData[] {
+/** The decisions of every LSTM select-mode annotated, in the graph and in its If branches. */
+export function collectDecisions(g0: Graph, t: Target): LayerDecisionData[] {
   const out: LayerDecisionData[] = [];
-  for (const n of lstmNodes(g)) {
-    const p = lstmParams(g, n);
-    if (!p || !getStrings(n, ANN.modeW)) continue;
-    const matrices: MatrixDecisionData[] = [];
-    for (let d = 0; d < p.dirs; d++)
-      for (const m of MATRICES) {
-        const x = matrixDecision(n, m, d, { rows: 4 * p.hidden, cols: m === 'W' ? p.inputSize : p.hidden }, t);
-        if (x) matrices.push(x);
-      }
-    const layouts = Array.from({ length: p.dirs }, (_, d) => {
-      const at = (m: MatrixKind) => matrices.find((x) => x.matrix === m && x.dir === d);
-      const auto = autoWeightThresholds(
-        {
-          input: p.inputSize,
-          hidden: p.hidden,
-          weightSparsityW: at('W')?.weightSparsity ?? 0,
-          weightSparsityR: at('R')?.weightSparsity ?? 0,
-          inputSparsityW: at('W')?.inputSparsity ?? 0,
-          inputSparsityR: at('R')?.inputSparsity ?? 0,
-        },
-        t,
-      );
-      return { dir: d, costs: auto.choice.costs.map((c, i) => ({ layouts: layoutsLabel(LAYOUT_COMBOS[i]), modes: `${c.modeW}/${c.modeR}`, cycles: c.cycles, streaming: c.streaming })), cheapest: layoutsLabel(auto.choice) };
-    });
-    out.push({ node: n.name, input: p.inputSize, hidden: p.hidden, combine: getString(n, ANN.modeCombine) ?? 'or', matrices, layouts });
-  }
+  for (const g of graphScopes(g0))
+    for (const n of lstmNodes(g)) {
+      const p = lstmParams(g, n);
+      if (!p || !getStrings(n, ANN.modeW)) continue;
+      const matrices: MatrixDecisionData[] = [];
+      for (let d = 0; d < p.dirs; d++)
+        for (const m of MATRICES) {
+          const x = matrixDecision(n, m, d, { rows: 4 * p.hidden, cols: m === 'W' ? p.inputSize : p.hidden }, t);
+          if (x) matrices.push(x);
+        }
+      const layouts = Array.from({ length: p.dirs }, (_, d) => {
+        const at = (m: MatrixKind) => matrices.find((x) => x.matrix === m && x.dir === d);
+        const auto = autoWeightThresholds(
+          {
+            input: p.inputSize,
+            hidden: p.hidden,
+            weightSparsityW: at('W')?.weightSparsity ?? 0,
+            weightSparsityR: at('R')?.weightSparsity ?? 0,
+            inputSparsityW: at('W')?.inputSparsity ?? 0,
+            inputSparsityR: at('R')?.inputSparsity ?? 0,
+          },
+          t,
+        );
+        return { dir: d, costs: auto.choice.costs.map((c, i) => ({ layouts: layoutsLabel(LAYOUT_COMBOS[i]), modes: `${c.modeW}/${c.modeR}`, cycles: c.cycles, streaming: c.streaming })), cheapest: layoutsLabel(auto.choice) };
+      });
+      out.push({ node: n.name, input: p.inputSize, hidden: p.hidden, combine: getString(n, ANN.modeCombine) ?? 'or', matrices, layouts });
+    }
   return out;
 }

@@ -6,13 +6,14 @@
  * otherwise). From a binary: its decoded fixed-point weights as the PEs hold
  * them.
  */
-import { type Graph, nodeSubgraphs } from '@lstmc/ir';
+import type { Graph } from '@lstmc/ir';
 import { GATES, MATRICES, type MatrixKind, lstmNodes, lstmParams, matrixCols, matrixLabel, readMatrix } from '@lstmc/passes';
 import { type RowAssignment, rowToPe } from '@lstmc/target';
 import type { LxbProgram, SimMatrix } from '@lstmc/backend-accel';
 import { loadMatrices } from '@lstmc/backend-accel';
 import type { GateData, MatrixData } from './report-data.js';
 import { maskBit, packMask, toBase64 } from './zero-mask.js';
+import { graphScopes } from './scopes.js';
 
 interface MatrixSource {
   readonly label: string;
@@ -69,18 +70,13 @@ function programMatrixName(node: string, m: MatrixKind, dir: number, dirs: numbe
   return dirs === 1 ? `${node}/${m}` : `${node}/${dir === 0 ? 'fwd' : 'rev'}/${m}`;
 }
 
-/** The graph and the subgraphs of its nodes (If branches, Loop bodies), depth first. */
-function graphsOf(g: Graph): Graph[] {
-  return [g, ...g.nodes.flatMap((n) => nodeSubgraphs(n).flatMap((s) => graphsOf(s.graph)))];
-}
-
 /**
  * The LSTM matrices of the graph and of its subgraphs (whose LSTMs the host
- * runs), where the weights are initializers of the LSTM's own graph.
+ * runs), wherever their constant weights are.
  */
 export function matricesOfGraph(g0: Graph, program: LxbProgram | undefined, pes: number): MatrixData[] {
   const out: MatrixData[] = [];
-  for (const g of graphsOf(g0))
+  for (const g of graphScopes(g0))
     for (const n of lstmNodes(g)) {
       const p = lstmParams(g, n);
       if (!p) continue;

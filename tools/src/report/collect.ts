@@ -53,7 +53,7 @@ export function collectFromModel(file: string, g: Graph, pipeline: string, resul
   const quantization = collectQuantization(g);
   if (quantization.length === 0) notes.push('no quantization: the pipeline has no quantize step');
   else if (quantization.some((q) => q.maxAbsError === null)) notes.push('quantization error not measured: give --calibration DIR');
-  if (g.nodes.some((n) => n.op === 'If' || n.op === 'Loop')) notes.push('LSTMs inside If/Loop subgraphs run on the host: their weights are shown, but the passes decide modes for main-graph layers only');
+  if (g.nodes.some((n) => n.op === 'If' || n.op === 'Loop')) notes.push('LSTMs inside If/Loop subgraphs run on the host (the JS runtime): their weights and decisions are shown; the timeline covers the accelerator only');
   const sim = program && o.simInputs ? collectSim(program, o.simInputs(program), file) : null;
   if (o.simInputs && !program) notes.push('no timeline: the model does not compile for the accelerator');
   return {

@@ -130,6 +130,8 @@ export interface QuantLayerData {
   readonly formats: readonly { readonly dir: number; readonly w: number | null; readonly r: number | null; readonly x: number | null; readonly h: number | null; readonly c: number | null; readonly acc: number | null }[];
   /** Max abs error of the layer output vs float32 on calibration data (null: not measured). */
   readonly maxAbsError: number | null;
+  /** The same for the cell state c (Y_c), when measured. */
+  readonly cellError: number | null;
 }
 
 export interface SimData {

@@ -66,8 +66,8 @@ export const MAIN_JS = `
   });
   section('What if: cycles and CPU time against weight sparsity', 'what-if', curves.length ? curves : [note('no LSTM layers')]);
 
-  section('Quantization', 'quantization', data.quantization.length ? [table(['layer', 'dir', 'weight bits', 'W frac', 'R frac', 'x frac', 'h frac', 'c frac', 'acc frac', 'max abs error vs float32'],
-    [].concat.apply([], data.quantization.map(function (q) { return q.formats.map(function (f) { return [q.node, f.dir, q.weightBits, f.w, f.r, f.x, f.h, f.c, f.acc, q.maxAbsError === null ? 'not measured' : q.maxAbsError]; }); })))] : [note('not quantized')]);
+  section('Quantization', 'quantization', data.quantization.length ? [table(['layer', 'dir', 'weight bits', 'W frac', 'R frac', 'x frac', 'h frac', 'c frac', 'acc frac', 'h max abs error vs float32', 'c max abs error'],
+    [].concat.apply([], data.quantization.map(function (q) { return q.formats.map(function (f) { return [q.node, f.dir, q.weightBits, f.w, f.r, f.x, f.h, f.c, f.acc, q.maxAbsError === null ? 'not measured' : q.maxAbsError, q.cellError === null ? 'not measured' : q.cellError]; }); })))] : [note('not quantized')]);
 
   if (data.sim) {
     var tl = Timeline(data.sim, 1100);
