@@ -8,7 +8,7 @@ import { loadModel } from '../load-model.js';
 import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags, targetFromArgs } from '../pass-flags.js';
 import { readSimInputs } from '../sim-inputs.js';
 import { readBinary } from './dump.js';
-import { type CollectOptions, collectFromBinary, collectFromModel, defaultCpuOptions, renderReportPage } from '../report/index.js';
+import { type CollectOptions, type ReportData, collectFromBinary, collectFromModel, defaultCpuOptions, renderReportPage } from '../report/index.js';
 
 const BINARY_EXT = '.lxb';
 
@@ -37,7 +37,7 @@ export const report: Command = {
       cpu: flag(args, 'no-measure') ? null : defaultCpuOptions,
       simInputs: simDir === undefined ? undefined : (p) => readSimInputs(p, simDir, io.cwd, io.stderr),
     };
-    let data;
+    let data: ReportData;
     if (extname(file) === BINARY_EXT) data = collectFromBinary(file, readBinary(file, io.cwd), opts);
     else {
       const lir = isTextIr(file) ? loadTextIr(file, io.cwd) : undefined;
