@@ -48,7 +48,7 @@ function thirdPartyClosure(): string[] {
     }
   };
   const found = new Set<string>();
-  const queue = Object.values(PUBLIC).flatMap((dir) => Object.keys(lock[dir]!.dependencies ?? {}).map((d) => ['', d] as const));
+  const queue: [from: string, name: string][] = Object.values(PUBLIC).flatMap((dir) => Object.keys(lock[dir]!.dependencies ?? {}).map((d): [string, string] => ['', d]));
   for (let next = queue.pop(); next; next = queue.pop()) {
     const [from, name] = next;
     if (name.startsWith('@lstmc/')) continue;
