@@ -5,6 +5,7 @@ import { makeRuntimeEvaluator } from '@lstmc/backend-js';
 import { PRUNE_METHODS, builtinRegistry, formatReportTable, parsePipeline, prunePass, runPipeline, stripAllAnnotations } from '@lstmc/passes';
 import type { Command } from '../command.js';
 import { UsageError, stringOpt } from '../command.js';
+import { JSON_OPTION, printResult } from '../json-output.js';
 import { loadModel } from '../load-model.js';
 import { targetFromArgs } from '../pass-flags.js';
 
@@ -27,6 +28,7 @@ export const prune: Command = {
     'target-config': { type: 'string', value: 'FILE', help: 'accelerator target (PE count for --method balanced)' },
     output: { type: 'string', short: 'o', value: 'FILE', help: 'output model (default: MODEL.pruned.onnx in the current directory)' },
     quiet: { type: 'boolean', short: 'q', help: 'do not print the per-matrix report' },
+    ...JSON_OPTION,
   },
   details: 'The pipeline run is prune{...} with these options; see docs/passes.md.',
   async run(args, io) {
@@ -44,8 +46,11 @@ export const prune: Command = {
     } catch (e) {
       fail('E-IO', `cannot write '${out}': ${(e as Error).message}`, { file: out });
     }
-    if (args.options.quiet !== true) for (const t of run.results[0].reports) io.stdout(`${formatReportTable(t)}\n`);
-    io.stdout(`wrote ${out} (${run.results[0].counters['weights-zeroed']} weights zeroed)\n`);
+    const r = run.results[0];
+    printResult(args, io, { model: file, output: out, step: r.step, counters: r.counters, reports: r.reports }, () => [
+      ...(args.options.quiet !== true ? r.reports.map((t) => formatReportTable(t)) : []),
+      `wrote ${out} (${r.counters['weights-zeroed']} weights zeroed)`,
+    ]);
     return 0;
   },
 };
