@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fail, type Graph, type Location } from '@lstmc/ir';
-import { ANN, getFloats } from '@lstmc/passes';
+import { fail, type Location } from '@lstmc/ir';
 import { MAGIC, createModel, isRuntimeError, loadModel as loadRuntimeGraph, type IoInfo, type Model, type RtTensor } from '@lstmc/runtime';
 import { TENSOR_FILE_FORMATS, compareTensors, lowerToRuntime, readTensorFile, tensorFileBytes, type TensorFileFormat } from '@lstmc/backend-js';
 import { readDataSetInputs, skippedNote } from '../data-set.js';
@@ -10,7 +9,7 @@ import { flag, listOpt, stringOpt, UsageError } from '../command.js';
 import { loadModel as loadOnnxModel } from '../load-model.js';
 import { isTextIr, loadTextIr, passResultsJson } from '../pass-flags.js';
 import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline } from '../numerics.js';
-import { TOLERANCE_OPTION, toleranceOf } from '../tolerance.js';
+import { TOLERANCE_OPTION, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
 
 /** A runtime error re-raised as a diagnostic with the file it concerns. */
@@ -168,8 +167,3 @@ export const run: Command = {
     return 0;
   },
 };
-
-/** The quantize pass's measured errors (lstmc.q.error) of the graph's LSTM layers; empty when it measured none. */
-export function measuredErrors(g: Graph): number[] {
-  return g.nodes.flatMap((n) => (n.op === 'LSTM' ? (getFloats(n, ANN.qError) ?? []) : []));
-}
