@@ -2,8 +2,9 @@
  * The error `run --check` and `sim --check` accept: `--tolerance X`, or a
  * default by numerics. Float32 runs get FLOAT_TOLERANCE. Fixed-point runs
  * (the simulator, `run --numerics fixed`) get the largest error the quantize
- * pass measured on the calibration data (max abs vs float32 per LSTM layer
- * output, recorded as `lstmc.q.error` and in the binary's layer table); a
+ * pass measured on the calibration data (max abs vs float32 of each LSTM
+ * layer's h and c outputs, recorded as `lstmc.q.error` and in the binary's
+ * layer table); a
  * model quantized without calibration data has no measured error and gets
  * UNMEASURED_FIXED_TOLERANCE.
  */
@@ -45,7 +46,7 @@ export function toleranceOf(args: ParsedArgs, measured: readonly number[] | unde
   return { value: Math.max(...measured), source: "fixed point: the quantize pass's measured error on the calibration data" };
 }
 
-/** The quantize pass's measured errors (lstmc.q.error) of the graph's LSTM layers; empty when it measured none. */
+/** The quantize pass's measured errors (lstmc.q.error: h and c) of the graph's LSTM layers; empty when it measured none. */
 export function measuredErrors(g: Graph): number[] {
   return g.nodes.flatMap((n) => (n.op === 'LSTM' ? (getFloats(n, ANN.qError) ?? []) : []));
 }

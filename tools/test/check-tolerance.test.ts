@@ -18,11 +18,12 @@ interface CheckJson {
   readonly passes?: { pass: string; reports: { columns: string[]; rows: (string | number)[][] }[] }[];
 }
 
-/** The quantize report's "max abs err" column, one value per layer direction. */
+/** The quantize report's "max abs err" (h) and "c max abs err" columns, two values per layer direction. */
 function reportedErrors(j: CheckJson): number[] {
   const t = j.passes!.find((p) => p.pass === 'quantize')!.reports[0]!;
-  const col = t.columns.indexOf('max abs err');
-  return t.rows.map((r) => r[col] as number);
+  const cols = ['max abs err', 'c max abs err'].map((c) => t.columns.indexOf(c));
+  expect(cols).not.toContain(-1);
+  return t.rows.flatMap((r) => cols.map((c) => r[c] as number));
 }
 
 let dir = '';
@@ -57,7 +58,7 @@ describe('run --check', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as CheckJson;
     const reported = reportedErrors(j);
-    expect(reported.length).toBe(2);
+    expect(reported.length).toBe(4);
     expect(j.check.tolerance).toBe(Math.max(...reported));
     expect(j.check.toleranceSource).toMatch(/quantize pass's measured error/);
     expect(j.check.outputs[0]!.maxAbsError).toBeGreaterThan(0);

@@ -65,7 +65,7 @@ describe('prune --quantize writes a quantized ONNX model onnxruntime runs', () =
         ['R', c.form, c.bits],
       ]);
       // The file holds integer weights and the dequantization nodes, no float W/R.
-      const g = importOnnx(readFileSync(quantized), quantized);
+      const g = importOnnx(readFileSync(quantized), { file: quantized });
       expect(g.nodes.filter((n) => n.op === c.form.split('+')[0]).length).toBe(4);
       const lstm = g.nodes.find((n) => n.op === 'LSTM')!;
       expect(g.initializers.has(lstm.inputs[1]!)).toBe(false);

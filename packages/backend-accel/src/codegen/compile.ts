@@ -71,7 +71,9 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
     const I = dirs[0].layer.input;
     const layout = lstmLayout(n);
     const base = { node: n.name, dirs: D, layout };
-    const qError = getFloats(n, ANN.qError)?.[0];
+    // The quantize pass's measured errors of h and c: the layer's is the larger.
+    const qErrors = getFloats(n, ANN.qError);
+    const qError = qErrors?.length ? Math.max(...qErrors) : undefined;
 
     // sequence lengths: one source per phase (the partition starts a new phase for another one);
     // layers with sequence_lens loop over each sequence's length, the others over the full length

@@ -53,7 +53,7 @@ export interface LayerRange {
   readonly name: string;
   readonly start: number;
   readonly end: number;
-  /** The quantize pass's max abs error of the layer's output vs float32 on the calibration data; absent without calibration data. */
+  /** The quantize pass's max abs error of the layer's outputs (h and c) vs float32 on the calibration data; absent without calibration data. */
   readonly qError?: number;
 }
 
