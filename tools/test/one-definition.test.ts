@@ -24,6 +24,7 @@ const NAMED_ELSEWHERE: Readonly<Record<string, string>> = {
   Slice: 'the accelerator compiler recognizes shape computations around its LSTMs',
   Shape: 'the accelerator compiler recognizes shape computations around its LSTMs',
   Cast: 'the accelerator compiler recognizes shape computations around its LSTMs; the quantized ONNX export dequantizes weights with Cast + Mul',
+  DequantizeLinear: 'the quantized ONNX export (prune --quantize) reads integer weights through it',
   Mul: 'the quantized ONNX export (prune --quantize) dequantizes integer weights with Cast + Mul where the opset has no DequantizeLinear for their type',
   ConstantOfShape: "torch's zero initial state, recognized by the accelerator compiler",
   Expand: "torch's zero initial state, recognized by the accelerator compiler",
