@@ -8,7 +8,7 @@
  * model quantized without calibration data has no measured error and gets
  * UNMEASURED_FIXED_TOLERANCE.
  */
-import type { Graph } from '@lstmc/ir';
+import { type Graph, walkNodes } from '@lstmc/ir';
 import { ANN, getFloats } from '@lstmc/passes';
 import type { OptionSpec, ParsedArgs } from './command.js';
 import { stringOpt, UsageError } from './command.js';
@@ -42,11 +42,15 @@ export function toleranceOf(args: ParsedArgs, measured: readonly number[] | unde
     return { value, source: '--tolerance' };
   }
   if (measured === undefined) return { value: FLOAT_TOLERANCE, source: 'float32 default' };
-  if (measured.length === 0) return { value: UNMEASURED_FIXED_TOLERANCE, source: 'fixed point, no error measured: quantized without --calibration' };
+  if (measured.length === 0) return { value: UNMEASURED_FIXED_TOLERANCE, source: 'fixed point, no measured error recorded: quantized without --calibration' };
   return { value: Math.max(...measured), source: "fixed point: the quantize pass's measured error on the calibration data" };
 }
 
-/** The quantize pass's measured errors (lstmc.q.error: h and c) of the graph's LSTM layers; empty when it measured none. */
+/** The quantize pass's measured errors (lstmc.q.error: h and c) of the graph's LSTM layers, inside If branches too; empty when it measured none. */
 export function measuredErrors(g: Graph): number[] {
-  return g.nodes.flatMap((n) => (n.op === 'LSTM' ? (getFloats(n, ANN.qError) ?? []) : []));
+  const errors: number[] = [];
+  walkNodes(g, (n) => {
+    if (n.op === 'LSTM') errors.push(...(getFloats(n, ANN.qError) ?? []));
+  });
+  return errors;
 }

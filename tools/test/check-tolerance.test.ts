@@ -95,7 +95,7 @@ describe('sim --check', () => {
   it('without calibration data the binary records no error: 1e-2, said so; --tolerance overrides', async () => {
     const r = await cli('sim', uncalibrated, '--data', DATA, '--check');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('; tolerance 1.000e-2, fixed point, no error measured: quantized without --calibration)\n');
+    expect(r.stdout).toContain('; tolerance 1.000e-2, fixed point, no measured error recorded: quantized without --calibration)\n');
     const moved = await cli('sim', uncalibrated, '--data', off, '--check');
     expect(moved.code).toBe(1);
     const strict = await cli('sim', uncalibrated, '--data', DATA, '--check', '--tolerance', '1e-9');
