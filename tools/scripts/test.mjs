@@ -1,9 +1,12 @@
-// `npm test`: runs every project's tests through nx, then sums the per-project
-// vitest results into one closing line: "N passed, N failed[, N skipped]".
+// `npm test`: the workspace type check (tsc --noEmit, as `npm run typecheck`),
+// then every project's tests through nx; sums the per-project vitest results
+// into one closing line: "N passed, N failed[, N skipped]". A type error
+// fails the run (exit 1) after the tests have run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { typecheck } from './typecheck.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const projects = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
@@ -16,6 +19,10 @@ const expand = (p) => {
 };
 const dirs = projects.flatMap(expand);
 for (const d of dirs) rmSync(join(root, d, '.vitest-results.json'), { force: true });
+
+const types = typecheck();
+process.stdout.write(types.output);
+console.log(`typecheck: ${types.ok ? 'passed' : 'failed'}`);
 
 const nx = spawnSync('npx', ['nx', 'run-many', '-t', 'test', '--outputStyle=stream', ...process.argv.slice(2)], {
   cwd: root,
@@ -35,4 +42,5 @@ for (const d of dirs) {
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
 }
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(nx.status ?? 1);
+if (!types.ok) console.log('typecheck failed: see the tsc errors above');
+process.exit(types.ok ? (nx.status ?? 1) : 1);

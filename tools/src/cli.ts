@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, isDiagnosticError, type Diagnostic } from '@lstmc/ir';
+import { closestName, formatDiagnostic, isDiagnosticError, type Diagnostic } from '@lstmc/ir';
 import type { Command, Io, OptionSpec, ParsedArgs } from './command.js';
 import { UsageError } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -41,6 +41,32 @@ function asDiagnostic(e: unknown): Diagnostic | undefined {
   return undefined;
 }
 
+/** A usage error as one diagnostic line, pointing at the help (exit code 2). */
+function usageLine(code: string, message: string, help: string): string {
+  return `${formatDiagnostic({ severity: 'error', code, message: `${message}; see '${help}'`, loc: {} })}\n`;
+}
+
+/** parseArgs' errors, reworded as one line with the project's codes (unknown flags get a "did you mean"). */
+function argvError(cmd: Command, e: unknown): string | undefined {
+  const code = (e as { code?: unknown }).code;
+  const msg = e instanceof Error ? e.message : String(e);
+  const help = `lstmc ${cmd.name} --help`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const given = /^Unknown option '([^']+)'/.exec(msg)?.[1] ?? msg;
+    const names = ['help', ...Object.keys(cmd.options)];
+    const hint = given.startsWith('--') ? closestName(given.slice(2).split('=')[0]!, names) : undefined;
+    return usageLine('E-CLI-UNKNOWN-FLAG', `lstmc ${cmd.name} has no option '${given}'${hint ? ` (did you mean '--${hint}'?)` : ''}`, help);
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flagName = /Option '(?:-\w, )?(--[\w-]+)/.exec(msg)?.[1];
+    const o = flagName ? cmd.options[flagName.slice(2)] : undefined;
+    const what = o?.type === 'boolean' ? 'takes no value' : `needs a value${o?.value ? ` (${o.value})` : ''}`;
+    return usageLine('E-CLI-FLAG-VALUE', flagName ? `option '${flagName}' ${what}` : msg, help);
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return usageLine('E-CLI-USAGE', msg, help);
+  return undefined;
+}
+
 /** Run the CLI; returns the exit code. Never throws for user or usage errors. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
@@ -54,7 +80,8 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   const cmd = Object.values(COMMANDS).find((c) => c.name === name);
   if (!cmd) {
-    io.stderr(`lstmc: unknown command '${name}'\n\n${mainHelp()}`);
+    const hint = closestName(name, Object.keys(COMMANDS));
+    io.stderr(usageLine('E-CLI-UNKNOWN-COMMAND', `no command '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, 'lstmc --help'));
     return EXIT.usage;
   }
   let args: ParsedArgs;
@@ -72,15 +99,16 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (!variadic && parsed.positionals.length > cmd.args.length) throw new UsageError(`unexpected argument '${parsed.positionals[cmd.args.length]}'`);
     args = { positionals: parsed.positionals, options: parsed.values as ParsedArgs['options'] };
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    io.stderr(`lstmc ${cmd.name}: ${msg}\n\n${commandHelp(cmd)}`);
+    const line = argvError(cmd, e);
+    if (line === undefined && !(e instanceof UsageError)) throw e;
+    io.stderr(line ?? usageLine('E-CLI-USAGE', `lstmc ${cmd.name}: ${(e as Error).message}`, `lstmc ${cmd.name} --help`));
     return EXIT.usage;
   }
   try {
     return await cmd.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`lstmc ${cmd.name}: ${e.message}\n\n${commandHelp(cmd)}`);
+      io.stderr(usageLine('E-CLI-USAGE', `lstmc ${cmd.name}: ${e.message}`, `lstmc ${cmd.name} --help`));
       return EXIT.usage;
     }
     const d = asDiagnostic(e);

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { runCli } from './cli.js';
 
 // A closed pipe (`lstmc dump x.lxb | head`) ends the output, not the process with a stack trace.

@@ -17,7 +17,7 @@ import type { Target } from '@lstmc/target';
 import type { Io, OptionSpec, ParsedArgs } from './command.js';
 import { stringOpt, UsageError } from './command.js';
 import { loadModel } from './load-model.js';
-import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags, targetFromArgs } from './pass-flags.js';
+import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags, targetFromArgs, type PassFlagsResult } from './pass-flags.js';
 
 export const NUMERICS = ['float', 'fixed'] as const;
 export type Numerics = (typeof NUMERICS)[number];
@@ -68,6 +68,7 @@ export interface CompiledRun {
   /** Fixed numerics: the same graph in float32, the reference of the error report. */
   readonly reference?: Model;
   readonly graph: Graph;
+  readonly passes: PassFlagsResult;
 }
 
 /** An .onnx or .lir model through the pass flags' pipeline, lowered with the requested numerics. */
@@ -78,11 +79,12 @@ export async function compileForRun(file: string, args: ParsedArgs, io: Io): Pro
   const lir = isTextIr(file) ? loadTextIr(file, io.cwd) : undefined;
   const g0 = lir ? lir.graph : loadModel(file, io.cwd);
   const fallback = numerics === 'fixed' ? presetPipeline('accel') : (lir?.pipeline ?? presetPipeline('js'));
-  const { graph } = await runPassFlags(g0, args, io, { file, fallback });
+  const passes = await runPassFlags(g0, args, io, { file, fallback });
+  const { graph } = passes;
   const float = () => createModel(lowerToRuntime(graph, { file, verify: false }));
-  if (numerics === 'float') return { model: float(), graph };
+  if (numerics === 'float') return { model: float(), graph, passes };
   const fixed = createModel(lowerToRuntime(graph, { file, verify: false, fixed: fixedWidths(targetFromArgs(args, io)) }));
-  return { model: fixed, reference: float(), graph };
+  return { model: fixed, reference: float(), graph, passes };
 }
 
 export interface ErrorStats {
@@ -106,10 +108,7 @@ export function errorStats(got: RtTensor, want: RtTensor): ErrorStats {
   return { maxAbs: max, rms: got.data.length ? Math.sqrt(sq / got.data.length) : 0 };
 }
 
-/** One line per graph output: the fixed-point error against the float32 run of the same graph on the same inputs. */
-export function fixedErrorReport(model: Model, fixed: Record<string, RtTensor>, float: Record<string, RtTensor>): string[] {
-  return model.outputs.map((o, i) => {
-    const s = errorStats(fixed[o.name]!, float[o.name]!);
-    return `output_${i} ${o.name}: fixed point vs float32: max abs error ${s.maxAbs.toExponential(3)}, rms error ${s.rms.toExponential(3)}\n`;
-  });
+/** Per graph output: the fixed-point error against the float32 run of the same graph on the same inputs. */
+export function fixedErrors(model: Model, fixed: Record<string, RtTensor>, float: Record<string, RtTensor>): ({ readonly name: string } & ErrorStats)[] {
+  return model.outputs.map((o) => ({ name: o.name, ...errorStats(fixed[o.name]!, float[o.name]!) }));
 }

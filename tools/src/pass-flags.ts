@@ -32,6 +32,7 @@ import type { Io, OptionSpec, ParsedArgs } from './command.js';
 import { UsageError, flag, listOpt, stringOpt } from './command.js';
 import { bindInputs, shapeInputs } from './bind-inputs.js';
 import { writeReproducerFile } from './reproducer-file.js';
+import { wantsJson } from './json-output.js';
 
 export const PASS_FLAG_OPTIONS = {
   preset: { type: 'string', short: 'O', value: 'PRESET', help: 'named pipeline preset: 0, js, accel (see --print-pipeline)' },
@@ -121,7 +122,9 @@ export async function runPassFlags(g0: Graph, args: ParsedArgs, io: Io, o: { fil
   let pipeline = parsePipeline(pipelineText, reg);
   const budget = stringOpt(args, 'error-budget');
   if (budget !== undefined) pipeline = withErrorBudget(pipeline, budget);
-  if (flag(args, 'print-pipeline')) io.stdout(`${printPipeline(pipeline)}\n`);
+  // With --json the pipeline and the reports are part of the command's JSON document (passResultsJson).
+  const json = wantsJson(args);
+  if (flag(args, 'print-pipeline') && !json) io.stdout(`${printPipeline(pipeline)}\n`);
   const calibDir = stringOpt(args, 'calibration');
   const calibration = calibDir === undefined ? [] : readCalibration(calibDir, g, io.cwd);
   const instrumentations: Instrumentation[] = [
@@ -143,9 +146,17 @@ export async function runPassFlags(g0: Graph, args: ParsedArgs, io: Io, o: { fil
     instrumentations,
     pluginOf: (n) => reg.passes.get(n)?.plugin,
   });
-  if (flag(args, 'pass-reports')) for (const r of run.results) for (const t of r.reports) io.stdout(`${formatReportTable(t)}\n`);
+  if (flag(args, 'pass-reports') && !json) for (const r of run.results) for (const t of r.reports) io.stdout(`${formatReportTable(t)}\n`);
   if (flag(args, 'pass-timing')) io.stderr(`${formatPassTiming(run.results)}\n`);
   return { ...run, pipeline };
+}
+
+/** The pipeline run as --json prints it: the pipeline text and each pass's counters and report tables. */
+export function passResultsJson(run: PassFlagsResult) {
+  return {
+    pipeline: printPipeline(run.pipeline),
+    passes: run.results.map((r) => ({ pass: r.pass, step: r.step, ...(r.plugin ? { plugin: r.plugin } : {}), changed: r.changed, ms: r.ms, counters: r.counters, reports: r.reports })),
+  };
 }
 
 /** --error-budget sets quantize's `error-budget` wherever the pipeline text did not. */

@@ -47,7 +47,7 @@ describe('lstmc run --numerics fixed on examples/kws-lstm (torch-exported 2-laye
     const r = await cli('run', MODEL, '--data', DATA, '--numerics', 'fixed', '--calibration', DATA, '--check', '--tolerance', String(maxAbs + 1e-5));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^output_0 probs: max abs error \S+$/m);
+    expect(r.stdout).toMatch(/^output_0 probs: max abs error \S+ \(tolerance \S+, --tolerance\)$/m);
   });
 
   it('an 8-bit target file gives a larger error than the default 16-bit target', async () => {

@@ -1,4 +1,5 @@
 export * from './diagnostic.js';
+export * from './closest-name.js';
 export * from './dtype.js';
 export * from './types.js';
 export * from './tensor.js';

@@ -8,6 +8,7 @@ import { LINALG_OPS } from './ops/linalg.js';
 import { RECURRENT_OPS } from './ops/lstm.js';
 import { NORMALIZATION_OPS } from './ops/normalization.js';
 import { PAD_OPS } from './ops/pad.js';
+import { QUANTIZE_OPS } from './ops/quantize.js';
 import { REDUCE_OPS } from './ops/reduce.js';
 import { SHAPE_OPS } from './ops/shape.js';
 
@@ -29,6 +30,7 @@ export const OPS = withOpsetRanges({
   ...NORMALIZATION_OPS,
   ...REDUCE_OPS,
   ...CONTROL_FLOW_OPS,
+  ...QUANTIZE_OPS,
 } as const satisfies Record<string, OpDef>);
 
 /** Each op whose definition names a `since`/`until` opset refuses other opsets in `infer`, before its own inference. */

@@ -1,6 +1,9 @@
-// Builds dist/lstmc-runtime.mjs: the whole runtime as one ES module for browsers (no Node imports).
+// Builds dist/lstmc-runtime.mjs: the whole runtime as one minified ES module for browsers (no Node imports),
+// with its source map; prints its size and gzipped size.
 // Usage: node scripts/bundle.mjs [outfile]
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +18,7 @@ export async function bundleRuntime(outfile = DEFAULT_BUNDLE) {
     platform: 'browser',
     target: 'es2022',
     outfile,
+    minify: true,
     sourcemap: true,
     legalComments: 'none',
     logLevel: 'warning',
@@ -24,5 +28,6 @@ export async function bundleRuntime(outfile = DEFAULT_BUNDLE) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const out = await bundleRuntime(process.argv[2] ? resolve(process.argv[2]) : DEFAULT_BUNDLE);
-  console.log(`wrote ${out}`);
+  const bytes = readFileSync(out);
+  console.log(`wrote ${out} (${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzipped)`);
 }

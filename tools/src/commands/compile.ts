@@ -8,7 +8,8 @@ import { PRESETS, formatReportTable } from '@lstmc/passes';
 import type { Command, Io, ParsedArgs } from '../command.js';
 import { flag, stringOpt, UsageError } from '../command.js';
 import { loadModel } from '../load-model.js';
-import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags, targetFromArgs } from '../pass-flags.js';
+import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, passResultsJson, runPassFlags, targetFromArgs, type PassFlagsResult } from '../pass-flags.js';
+import { JSON_OPTION, printResult, wantsJson } from '../json-output.js';
 
 /** What one `--target` produces from the (pipeline-processed) IR graph. */
 export interface CompileTarget {
@@ -17,8 +18,14 @@ export interface CompileTarget {
   readonly defaultPipeline?: string;
   /** Extension of the default output file name (MODEL with this extension). */
   readonly ext: string;
-  /** The output file's bytes, and a one-line description for the report. */
-  emit(g: Graph, ctx: { readonly file: string; readonly args: ParsedArgs; readonly io: Io }): { bytes: Uint8Array; note: string } | Promise<{ bytes: Uint8Array; note: string }>;
+  /** The output file's bytes, a one-line description for the report, and what --json adds about the back end's decisions. */
+  emit(g: Graph, ctx: { readonly file: string; readonly args: ParsedArgs; readonly io: Io }): Emitted | Promise<Emitted>;
+}
+
+export interface Emitted {
+  readonly bytes: Uint8Array;
+  readonly note: string;
+  readonly json?: Readonly<Record<string, unknown>>;
 }
 
 /** Back ends of `lstmc compile`, keyed by --target name. */
@@ -38,9 +45,11 @@ export const COMPILE_TARGETS = {
     ext: '.lxb',
     emit(g, { args, io }) {
       const r = compileAccelBinary(g, targetFromArgs(args, io));
+      const placement = placementTable(r.partition);
+      const stages = stageOrder(r.partition);
       // With the pass reports: what runs where (the partition of the pipeline's output) and in which order.
-      if (flag(args, 'pass-reports')) io.stdout(`${formatReportTable(placementTable(r.partition))}\n${['=== stages ===', ...stageOrder(r.partition)].join('\n')}\n`);
-      return r;
+      if (flag(args, 'pass-reports') && !wantsJson(args)) io.stdout(`${formatReportTable(placement)}\n${['=== stages ===', ...stages].join('\n')}\n`);
+      return { bytes: r.bytes, note: r.note, json: { placement, stages } };
     },
   },
 } as const satisfies Record<string, CompileTarget>;
@@ -52,10 +61,10 @@ export type CompileTargetName = keyof typeof COMPILE_TARGETS;
  * --print-ir-*, ...; see pass-flags.ts). Without them the target's default pipeline runs (its -O preset).
  * A `.lir` model is textual IR; a reproducer's recorded pipeline is its default.
  */
-async function runPipeline(file: string, target: CompileTarget, args: ParsedArgs, io: Io): Promise<Graph> {
+async function runPipeline(file: string, target: CompileTarget, args: ParsedArgs, io: Io): Promise<PassFlagsResult> {
   const lir = isTextIr(file) ? loadTextIr(file, io.cwd) : undefined;
   const g = lir ? lir.graph : loadModel(file, io.cwd);
-  return (await runPassFlags(g, args, io, { file, fallback: lir?.pipeline ?? target.defaultPipeline })).graph;
+  return runPassFlags(g, args, io, { file, fallback: lir?.pipeline ?? target.defaultPipeline });
 }
 
 export const compile: Command = {
@@ -64,6 +73,7 @@ export const compile: Command = {
   args: ['MODEL'],
   options: {
     ...PASS_FLAG_OPTIONS,
+    ...JSON_OPTION,
     target: { type: 'string', value: 'NAME', help: `back end: ${Object.keys(COMPILE_TARGETS).join(', ')} (default js)` },
     output: { type: 'string', short: 'o', value: 'FILE', help: "output file (default: MODEL with the target's extension, in the current directory)" },
   },
@@ -74,15 +84,15 @@ export const compile: Command = {
     if (!Object.prototype.hasOwnProperty.call(COMPILE_TARGETS, name))
       throw new UsageError(`unknown target '${name}' (known: ${Object.keys(COMPILE_TARGETS).join(', ')})`);
     const target: CompileTarget = COMPILE_TARGETS[name as CompileTargetName];
-    const g = await runPipeline(file, target, args, io);
-    const { bytes, note } = await target.emit(g, { file, args, io });
+    const passes = await runPipeline(file, target, args, io);
+    const { bytes, note, json } = await target.emit(passes.graph, { file, args, io });
     const out = stringOpt(args, 'output') ?? basename(file, extname(file)) + target.ext;
     try {
       writeFileSync(resolve(io.cwd, out), bytes);
     } catch (e) {
       fail('E-IO', `cannot write '${out}': ${(e as Error).message}`, { file: out });
     }
-    io.stdout(`wrote ${out} (${note})\n`);
+    printResult(args, io, { model: file, target: name, output: out, bytes: bytes.length, note, ...passResultsJson(passes), ...json }, () => [`wrote ${out} (${note})`]);
     return 0;
   },
 };

@@ -2,18 +2,20 @@ import { writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { exportOnnx, fail } from '@lstmc/ir';
 import { makeRuntimeEvaluator } from '@lstmc/backend-js';
-import { PRUNE_METHODS, builtinRegistry, formatReportTable, parsePipeline, prunePass, runPipeline, stripAllAnnotations } from '@lstmc/passes';
+import { PRUNE_METHODS, builtinRegistry, dequantizedWeightsGraph, formatReportTable, parsePipeline, prunePass, runPipeline, stripAllAnnotations } from '@lstmc/passes';
 import type { Command } from '../command.js';
 import { UsageError, stringOpt } from '../command.js';
+import { JSON_OPTION, printResult } from '../json-output.js';
 import { loadModel } from '../load-model.js';
-import { targetFromArgs } from '../pass-flags.js';
+import { readCalibration, targetFromArgs } from '../pass-flags.js';
+import { measuredErrors } from '../tolerance.js';
 
 /** Command flags that map one to one onto `prune` pass options. */
 const PASSED_THROUGH = ['method', 'sparsity', 'w-sparsity', 'r-sparsity', 'scope', 'block', 'balance', 'max-gap'] as const satisfies readonly (keyof typeof prunePass.options)[];
 
 export const prune: Command = {
   name: 'prune',
-  summary: 'prune the LSTM weights of an ONNX model and write a valid ONNX model (same graph, pruned weights)',
+  summary: 'prune the LSTM weights of an ONNX model and write a valid ONNX model (same graph, pruned weights; --quantize: fixed-point weights)',
   args: ['MODEL'],
   options: {
     sparsity: { type: 'string', value: 'S', help: 'fraction of weights set to zero, 0..1 (required unless --w-sparsity and --r-sparsity)' },
@@ -25,27 +27,53 @@ export const prune: Command = {
     balance: { type: 'string', value: 'nnz|entries', help: '--method balanced: equal non-zeros per PE (default) or equal encoded entries' },
     'max-gap': { type: 'string', value: 'auto|N', help: '--method balanced: no gap longer than N rows in a PE column, so the sparse encoding needs no padding entries (auto: from the target\'s relIndexBits)' },
     'target-config': { type: 'string', value: 'FILE', help: 'accelerator target (PE count for --method balanced)' },
-    output: { type: 'string', short: 'o', value: 'FILE', help: 'output model (default: MODEL.pruned.onnx in the current directory)' },
+    quantize: { type: 'boolean', help: "then quantize (the quantize pass for the target): W and R stored as the target's integers, read through DequantizeLinear (or Cast+Mul)" },
+    calibration: { type: 'string', value: 'DIR', help: '--quantize: calibration data (input_N.pb, or test_data_set_*/) for the formats and the measured error' },
+    output: { type: 'string', short: 'o', value: 'FILE', help: 'output model (default: MODEL.pruned.onnx, or MODEL.quantized.onnx with --quantize, in the current directory)' },
     quiet: { type: 'boolean', short: 'q', help: 'do not print the per-matrix report' },
+    ...JSON_OPTION,
   },
-  details: 'The pipeline run is prune{...} with these options; see docs/passes.md.',
+  details: 'The pipeline run is prune{...} with these options (then quantize with --quantize); see docs/passes.md.',
   async run(args, io) {
     const file = args.positionals[0]!;
     const given = PASSED_THROUGH.filter((k) => stringOpt(args, k) !== undefined);
     if (stringOpt(args, 'sparsity') === undefined && !(stringOpt(args, 'w-sparsity') !== undefined && stringOpt(args, 'r-sparsity') !== undefined))
       throw new UsageError('--sparsity S is required (or both --w-sparsity and --r-sparsity)');
-    const text = `prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}`;
+    const quantize = args.options.quantize === true;
+    const calibDir = stringOpt(args, 'calibration');
+    if (calibDir !== undefined && !quantize) throw new UsageError('--calibration is for --quantize');
+    const text = `prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
     const pipeline = parsePipeline(text, builtinRegistry());
-    const run = await runPipeline(loadModel(file, io.cwd), pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator() });
-    const out = stringOpt(args, 'output') ?? `${basename(file, extname(file))}.pruned.onnx`;
-    const bytes = exportOnnx(stripAllAnnotations(run.graph));
+    const g0 = loadModel(file, io.cwd);
+    const calibration = calibDir === undefined ? [] : readCalibration(calibDir, g0, io.cwd);
+    const run = await runPipeline(g0, pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator(), calibration });
+    const out = stringOpt(args, 'output') ?? `${basename(file, extname(file))}.${quantize ? 'quantized' : 'pruned'}.onnx`;
+    const dq = quantize ? dequantizedWeightsGraph(run.graph) : undefined;
+    const bytes = exportOnnx(stripAllAnnotations(dq ? dq.graph : run.graph));
     try {
       writeFileSync(resolve(io.cwd, out), bytes);
     } catch (e) {
       fail('E-IO', `cannot write '${out}': ${(e as Error).message}`, { file: out });
     }
-    if (args.options.quiet !== true) for (const t of run.results[0].reports) io.stdout(`${formatReportTable(t)}\n`);
-    io.stdout(`wrote ${out} (${run.results[0].counters['weights-zeroed']} weights zeroed)\n`);
+    const r = run.results[0];
+    const q = run.results[1];
+    const errors = quantize ? measuredErrors(run.graph) : [];
+    const result = {
+      model: file,
+      output: out,
+      step: r.step,
+      counters: r.counters,
+      reports: r.reports,
+      ...(q && dq ? { quantize: { counters: q.counters, reports: q.reports, measuredError: errors.length ? Math.max(...errors) : null, matrices: dq.matrices } } : {}),
+    };
+    printResult(args, io, result, () => {
+      const forms = dq ? [...new Set(dq.matrices.map((m) => `int${m.bits} via ${m.form}`))].join(', ') : '';
+      const err = errors.length ? `, measured error ${Math.max(...errors).toExponential(3)}` : dq ? ', no error measured (give --calibration)' : '';
+      return [
+        ...(args.options.quiet !== true ? [...r.reports, ...(q?.reports ?? [])].map((t) => formatReportTable(t)) : []),
+        `wrote ${out} (${r.counters['weights-zeroed']} weights zeroed${dq ? `; ${dq.matrices.length} matrices ${forms}${err}` : ''})`,
+      ];
+    });
     return 0;
   },
 };

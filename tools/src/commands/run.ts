@@ -7,8 +7,10 @@ import { readDataSetInputs, skippedNote } from '../data-set.js';
 import type { Command, Io } from '../command.js';
 import { flag, listOpt, stringOpt, UsageError } from '../command.js';
 import { loadModel as loadOnnxModel } from '../load-model.js';
-import { isTextIr, loadTextIr } from '../pass-flags.js';
-import { NUMERICS_OPTIONS, compileForRun, fixedErrorReport, needsPipeline } from '../numerics.js';
+import { isTextIr, loadTextIr, passResultsJson } from '../pass-flags.js';
+import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline } from '../numerics.js';
+import { TOLERANCE_OPTION, measuredErrors, toleranceOf } from '../tolerance.js';
+import { JSON_OPTION, printResult } from '../json-output.js';
 
 /** A runtime error re-raised as a diagnostic with the file it concerns. */
 function withFile<T>(loc: Location, f: () => T): T {
@@ -93,8 +95,9 @@ export const run: Command = {
     out: { type: 'string', value: 'DIR', help: 'write output_N.<format> in graph-output order' },
     'out-format': { type: 'string', value: 'pb|npy', help: 'format of the files --out writes (default pb, names set)' },
     check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR; print max abs error per output; exit 1 above --tolerance' },
-    tolerance: { type: 'string', value: 'X', help: 'largest max abs error --check accepts (default 1e-5)' },
+    ...TOLERANCE_OPTION,
     ...NUMERICS_OPTIONS,
+    ...JSON_OPTION,
   },
   async run(args, io) {
     const modelFile = args.positionals[0]!;
@@ -104,13 +107,13 @@ export const run: Command = {
     const check = flag(args, 'check');
     const format = (stringOpt(args, 'out-format') ?? 'pb') as TensorFileFormat;
     if (!(TENSOR_FILE_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--out-format must be one of ${TENSOR_FILE_FORMATS.join(', ')}, got '${format}'`);
-    const tolText = stringOpt(args, 'tolerance') ?? '1e-5';
-    const tolerance = Number(tolText);
-    if (tolText.trim() === '' || !Number.isFinite(tolerance) || tolerance < 0) throw new UsageError(`--tolerance wants a non-negative number, got '${tolText}'`);
     if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
 
-    const { model, reference } = needsPipeline(args) ? await compileForRun(modelFile, args, io) : { model: loadRunnable(modelFile, io.cwd), reference: undefined };
+    const compiled = needsPipeline(args) ? await compileForRun(modelFile, args, io) : undefined;
+    const model = compiled?.model ?? loadRunnable(modelFile, io.cwd);
+    const reference = compiled?.reference;
+    const tolerance = toleranceOf(args, reference ? measuredErrors(compiled!.graph) : undefined);
     const sources = gatherInputs(model, dataDir, specs, io);
     const feed: Record<string, RtTensor> = {};
     for (const [name, s] of sources) feed[name] = s.tensor;
@@ -125,33 +128,40 @@ export const run: Command = {
       throw e;
     }
 
+    const written = outDir !== undefined ? model.outputs.map((o, i) => join(outDir, `output_${i}.${format}`)) : undefined;
     if (outDir !== undefined) {
-      const dir = resolve(io.cwd, outDir);
-      mkdirSync(dir, { recursive: true });
-      model.outputs.forEach((o, i) => writeFileSync(join(dir, `output_${i}.${format}`), tensorFileBytes(format, o.name, outputs[o.name]!)));
-      io.stdout(`wrote ${model.outputs.length} output(s) to ${outDir}\n`);
+      mkdirSync(resolve(io.cwd, outDir), { recursive: true });
+      model.outputs.forEach((o, i) => writeFileSync(resolve(io.cwd, written![i]!), tensorFileBytes(format, o.name, outputs[o.name]!)));
     }
-    if (reference) for (const line of fixedErrorReport(model, outputs, reference.run(feed))) io.stdout(line);
-    if (!check) {
-      if (outDir === undefined)
-        for (const o of model.outputs) {
-          const t = outputs[o.name]!;
-          io.stdout(`${o.name}: ${t.dtype}[${t.shape.join(', ')}] ${preview(t)}\n`);
-        }
-      return 0;
-    }
-    let bad = 0;
-    model.outputs.forEach((o, i) => {
-      const shown = join(dataDir!, `output_${i}.pb`);
-      const path = resolve(io.cwd, shown);
-      if (!existsSync(path)) fail('E-RUN-CHECK-MISSING', `no expected value for output '${o.name}': '${shown}' does not exist`, { file: shown, field: o.name });
-      const c = compareTensors(outputs[o.name]!, readTensorFile(path, shown).tensor);
-      const ok = c.ok && c.maxAbsError <= tolerance;
-      if (!ok) bad++;
-      io.stdout(`output_${i} ${o.name}: ${c.ok ? `max abs error ${c.maxAbsError.toExponential(3)}` : `mismatch: ${c.reason}`}${ok ? '' : '  FAIL'}\n`);
+    const fixed = reference ? fixedErrors(model, outputs, reference.run(feed)) : undefined;
+    const checked = check
+      ? model.outputs.map((o, i) => {
+          const shown = join(dataDir!, `output_${i}.pb`);
+          const path = resolve(io.cwd, shown);
+          if (!existsSync(path)) fail('E-RUN-CHECK-MISSING', `no expected value for output '${o.name}': '${shown}' does not exist`, { file: shown, field: o.name });
+          const c = compareTensors(outputs[o.name]!, readTensorFile(path, shown).tensor);
+          return { name: o.name, expected: shown, maxAbsError: c.ok ? c.maxAbsError : null, ...(c.ok ? {} : { mismatch: c.reason }), ok: c.ok && c.maxAbsError <= tolerance.value };
+        })
+      : undefined;
+    const bad = checked?.filter((c) => !c.ok).length ?? 0;
+    const result = {
+      model: modelFile,
+      outputs: model.outputs.map((o, i) => ({ name: o.name, dtype: outputs[o.name]!.dtype, shape: outputs[o.name]!.shape, ...(written ? { file: written[i] } : {}) })),
+      ...(compiled ? passResultsJson(compiled.passes) : {}),
+      ...(fixed ? { fixedVsFloat32: fixed } : {}),
+      ...(checked ? { check: { tolerance: tolerance.value, toleranceSource: tolerance.source, ok: bad === 0, outputs: checked } } : {}),
+    };
+    printResult(args, io, result, () => {
+      const lines: string[] = [];
+      if (written) lines.push(`wrote ${model.outputs.length} output(s) to ${outDir}`);
+      fixed?.forEach((s, i) => lines.push(`output_${i} ${s.name}: fixed point vs float32: max abs error ${s.maxAbs.toExponential(3)}, rms error ${s.rms.toExponential(3)}`));
+      if (!checked && !written) for (const o of model.outputs) lines.push(`${o.name}: ${outputs[o.name]!.dtype}[${outputs[o.name]!.shape.join(', ')}] ${preview(outputs[o.name]!)}`);
+      const tol = `tolerance ${tolerance.value.toExponential(3)}, ${tolerance.source}`;
+      checked?.forEach((c, i) => lines.push(`output_${i} ${c.name}: ${c.maxAbsError !== null ? `max abs error ${c.maxAbsError.toExponential(3)} (${tol})` : `mismatch: ${c.mismatch}`}${c.ok ? '' : '  FAIL'}`));
+      return lines;
     });
     if (bad > 0) {
-      io.stderr(`error[E-RUN-CHECK]: ${bad} of ${model.outputs.length} output(s) differ from ${dataDir} by more than ${tolerance}\n`);
+      io.stderr(`error[E-RUN-CHECK]: ${bad} of ${model.outputs.length} output(s) differ from ${dataDir} by more than ${tolerance.value} (${tolerance.source})\n`);
       return 1;
     }
     return 0;

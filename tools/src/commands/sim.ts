@@ -7,6 +7,8 @@ import type { Command } from '../command.js';
 import { flag, stringOpt, UsageError } from '../command.js';
 import { readBinary } from './dump.js';
 import { readSimInputs } from '../sim-inputs.js';
+import { TOLERANCE_OPTION, toleranceOf } from '../tolerance.js';
+import { JSON_OPTION, printResult } from '../json-output.js';
 
 export const sim: Command = {
   name: 'sim',
@@ -19,7 +21,9 @@ export const sim: Command = {
     trace: { type: 'string', value: 'FILE', help: 'write a Chrome trace-event timeline (chrome://tracing, Perfetto)' },
     'target-config': { type: 'string', value: 'FILE', help: 'check that the binary was compiled for this target' },
     exact: { type: 'boolean', help: 'run products on the cycle-exact path (each PE walks its own entries); same results and cycles, slower' },
-    check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR and print the max abs error (fixed point vs the file) per output' },
+    check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR and print the max abs error (fixed point vs the file) per output; exit 1 above --tolerance' },
+    ...TOLERANCE_OPTION,
+    ...JSON_OPTION,
   },
   run(args, io) {
     const file = args.positionals[0];
@@ -33,34 +37,61 @@ export const sim: Command = {
     }
     const dir = resolve(io.cwd, dataDir);
     const inputs = readSimInputs(program, dataDir, io.cwd, io.stderr);
+    // The binary records the quantize pass's measured error per layer direction (none without calibration data).
+    const tolerance = toleranceOf(args, program.io.layers.flatMap((l) => (l.qError !== undefined ? [l.qError] : [])));
+    const check = flag(args, 'check');
     const sink = stringOpt(args, 'trace') !== undefined ? traceSink() : undefined;
     const r = withLocation({ file }, () => simulateProgram(program, inputs, { trace: sink, exact: flag(args, 'exact') }));
     const report = simReport(program, r);
-    io.stdout(formatSimReport(report));
     const outDir = stringOpt(args, 'out');
+    const written = outDir !== undefined ? program.io.graphOutputs.map((_, i) => join(outDir, `output_${i}.pb`)) : undefined;
     if (outDir !== undefined) {
-      const od = resolve(io.cwd, outDir);
-      mkdirSync(od, { recursive: true });
+      mkdirSync(resolve(io.cwd, outDir), { recursive: true });
       program.io.graphOutputs.forEach((name, i) => {
         const t = r.outputs.get(name)!;
-        writeFileSync(join(od, `output_${i}.pb`), encodeTensorProto(name, makeTensor('f32', t.dims, Float32Array.from(t.data))));
+        writeFileSync(resolve(io.cwd, written![i]!), encodeTensorProto(name, makeTensor('f32', t.dims, Float32Array.from(t.data))));
       });
-      io.stdout(`wrote ${program.io.graphOutputs.length} output(s) to ${outDir}\n`);
     }
     const statsFile = stringOpt(args, 'stats');
     if (statsFile !== undefined) writeFileSync(resolve(io.cwd, statsFile), `${JSON.stringify(report, null, 2)}\n`);
     const traceFile = stringOpt(args, 'trace');
     if (traceFile !== undefined && sink) writeFileSync(resolve(io.cwd, traceFile), traceJson(sink, program.target.clockMHz));
-    if (flag(args, 'check')) {
-      program.io.graphOutputs.forEach((name, i) => {
-        const path = join(dir, `output_${i}.pb`);
-        if (!existsSync(path)) fail('E-SIM-CHECK-MISSING', `no expected value for output '${name}'`, { file: join(dataDir, `output_${i}.pb`) });
-        const want = decodeTensorProto(readFileSync(path), path).tensor.data as ArrayLike<number>;
-        const got = r.outputs.get(name)!.data;
-        let err = 0;
-        for (let k = 0; k < got.length; k++) err = Math.max(err, Math.abs(got[k] - Number(want[k])));
-        io.stdout(`output_${i} ${name}: max abs error ${err.toExponential(3)} (fixed point vs ${join(dataDir, `output_${i}.pb`)})\n`);
-      });
+    const checked = check
+      ? program.io.graphOutputs.map((name, i) => {
+          const shown = join(dataDir, `output_${i}.pb`);
+          const path = join(dir, `output_${i}.pb`);
+          if (!existsSync(path)) fail('E-SIM-CHECK-MISSING', `no expected value for output '${name}'`, { file: shown });
+          const want = decodeTensorProto(readFileSync(path), shown).tensor;
+          const got = r.outputs.get(name)!;
+          if (want.dims.join() !== got.dims.join())
+            return { name, expected: shown, maxAbsError: null, mismatch: `shape [${got.dims.join(', ')}] vs [${want.dims.join(', ')}]`, ok: false };
+          const w = want.data as ArrayLike<number>;
+          let err = 0;
+          for (let k = 0; k < got.data.length; k++) {
+            const e = Math.abs(got.data[k]! - Number(w[k]));
+            err = Number.isNaN(e) ? Infinity : Math.max(err, e);
+          }
+          return { name, expected: shown, maxAbsError: err, ok: err <= tolerance.value };
+        })
+      : undefined;
+    const bad = checked?.filter((c) => !c.ok).length ?? 0;
+    const result = {
+      binary: file,
+      stats: report,
+      outputs: program.io.graphOutputs.map((name, i) => ({ name, shape: r.outputs.get(name)!.dims, ...(written ? { file: written[i] } : {}) })),
+      ...(checked ? { check: { tolerance: tolerance.value, toleranceSource: tolerance.source, ok: bad === 0, outputs: checked } } : {}),
+    };
+    printResult(args, io, result, () => [
+      formatSimReport(report).trimEnd(),
+      ...(written ? [`wrote ${written.length} output(s) to ${outDir}`] : []),
+      ...(checked ?? []).map(
+        (c, i) =>
+          `output_${i} ${c.name}: ${c.maxAbsError !== null ? `max abs error ${c.maxAbsError.toExponential(3)} (fixed point vs ${c.expected}; tolerance ${tolerance.value.toExponential(3)}, ${tolerance.source})` : `mismatch: ${c.mismatch}`}${c.ok ? '' : '  FAIL'}`,
+      ),
+    ]);
+    if (bad > 0) {
+      io.stderr(`error[E-SIM-CHECK]: ${bad} of ${program.io.graphOutputs.length} output(s) differ from ${dataDir} by more than ${tolerance.value} (${tolerance.source})\n`);
+      return 1;
     }
     return 0;
   },

@@ -1,5 +1,5 @@
 import { fail, producers, type Graph, type Node } from '@lstmc/ir';
-import { fedByLstm, lstmLayout } from '@lstmc/passes';
+import { ANN, fedByLstm, getFloats, lstmLayout } from '@lstmc/passes';
 import { buildLuts, quantizeArray } from '@lstmc/runtime/fixed';
 import type { Target } from '@lstmc/target';
 import type { HostOutput, IoTensor, LayerRange, LxbProgram, PhaseDesc } from '../container/program.js';
@@ -71,6 +71,9 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
     const I = dirs[0].layer.input;
     const layout = lstmLayout(n);
     const base = { node: n.name, dirs: D, layout };
+    // The quantize pass's measured errors of h and c: the layer's is the larger.
+    const qErrors = getFloats(n, ANN.qError);
+    const qError = qErrors?.length ? Math.max(...qErrors) : undefined;
 
     // sequence lengths: one source per phase (the partition starts a new phase for another one);
     // layers with sequence_lens loop over each sequence's length, the others over the full length
@@ -125,7 +128,7 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
       b.where = name;
       const start = here(b);
       const used = lowerDirection(b, d, regions, name);
-      layers.push({ name, start, end: here(b) });
+      layers.push({ name, start, end: here(b), ...(qError !== undefined ? { qError } : {}) });
       vmemWords = Math.max(vmemWords, used.vmem);
       accRows = Math.max(accRows, used.acc);
     });

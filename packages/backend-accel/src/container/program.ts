@@ -53,6 +53,8 @@ export interface LayerRange {
   readonly name: string;
   readonly start: number;
   readonly end: number;
+  /** The quantize pass's max abs error of the layer's outputs (h and c) vs float32 on the calibration data; absent without calibration data. */
+  readonly qError?: number;
 }
 
 /** A graph output read straight from an LSTM output: assembled by the host, then glue ops (Squeeze, Reshape, ...) applied. */

@@ -80,5 +80,5 @@ export function checkIo(io: unknown, code: string, loc: Location): asserts io is
     if (s.index < 0 || s.index > d.phases.length) fail(code, `io host segment index ${s.index} is not in 0..${d.phases.length}`, { ...loc, field: 'index' });
     for (const n of s.nodes) fields(n, { name: 'str', op: 'str' }, 'io host segment node', code, loc);
   }
-  for (const l of d.layers) fields(l, { name: 'str', start: 'int', end: 'int' }, 'io layer', code, loc);
+  for (const l of d.layers) fields(l, { name: 'str', start: 'int', end: 'int', qError: 'num' }, 'io layer', code, loc, ['qError']);
 }

@@ -3,7 +3,7 @@
  * names and values are checked and typed; requirements are checked in order.
  * Every problem is a diagnostic at line:column of the pipeline text.
  */
-import { fail } from '@lstmc/ir';
+import { closestName, fail } from '@lstmc/ir';
 import { type OptionValue, parseOptionValue } from '../options.js';
 import { type AnyPass, establishedBy, requirementsOf } from '../pass.js';
 import type { OptionSchema, OptionValues } from '../options.js';
@@ -29,36 +29,12 @@ function at(p: SourcePos | undefined, field?: string) {
   return { file: PIPELINE_FILE, ...(p ? { line: p.line, column: p.column } : {}), ...(field ? { field } : {}) };
 }
 
-function closest(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-
 export function resolvePipeline(ast: PipelineAst, reg: Registry): Pipeline {
   const steps: PipelineStep[] = [];
   for (const ref of ast.passes) {
     const entry = reg.passes.get(ref.name);
     if (!entry) {
-      const hint = closest(ref.name, reg.passes.keys());
+      const hint = closestName(ref.name, reg.passes.keys());
       fail('E-PIPE-UNKNOWN-PASS', `unknown pass '${ref.name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, at(ref.pos, ref.name));
     }
     const pass = entry.pass;
@@ -68,7 +44,7 @@ export function resolvePipeline(ast: PipelineAst, reg: Registry): Pipeline {
     for (const o of ref.options) {
       const spec = pass.options[o.name];
       if (!spec) {
-        const hint = closest(o.name, Object.keys(pass.options));
+        const hint = closestName(o.name, Object.keys(pass.options));
         fail(
           'E-PIPE-UNKNOWN-OPTION',
           `pass '${ref.name}' has no option '${o.name}'${hint ? ` (did you mean '${hint}'?)` : ''}`,

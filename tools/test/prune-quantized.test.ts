@@ -1,0 +1,92 @@
+/**
+ * `lstmc prune --quantize`: the pruned and quantized model as standard ONNX
+ * (integer W and R read through DequantizeLinear, or Cast+Mul where the
+ * opset has no DequantizeLinear for the type), run by onnxruntime-node; its
+ * outputs stay within the error the quantize pass reports of the float
+ * pruned model's, and lstmc runs the file to onnxruntime's outputs.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeTensorProto, importOnnx } from '@lstmc/ir';
+import { REPO, cli } from './helpers.js';
+
+const MODEL = 'examples/kws-lstm/model.onnx';
+const DATA = 'examples/kws-lstm/test_data_set_0';
+const dir = mkdtempSync(join(tmpdir(), 'lstmc-qonnx-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The first output of `file` run by onnxruntime on input_N.pb of `data` (graph-input order). */
+async function ortRun(file: string, data: string): Promise<Float32Array> {
+  const sess = await ort.InferenceSession.create(file);
+  const feeds: Record<string, ort.Tensor> = {};
+  sess.inputNames.forEach((name, i) => {
+    const x = decodeTensorProto(readFileSync(join(REPO, data, `input_${i}.pb`)), `input_${i}.pb`).tensor;
+    feeds[name] = new ort.Tensor('float32', x.data as Float32Array, [...x.dims]);
+  });
+  const out = await sess.run(feeds);
+  return out[sess.outputNames[0]!]!.data as Float32Array;
+}
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+
+interface PruneJson {
+  readonly quantize: { measuredError: number; matrices: { matrix: string; form: string; bits: number }[] };
+}
+
+describe('prune --quantize writes a quantized ONNX model onnxruntime runs', () => {
+  const BIDIR = 'tools/test/corpus/torch/head-last-select-linear-softmax-2l-bidir-bf-fix-op17';
+  const cases = [
+    { name: 'kws, int16 weights (opset 17: Cast+Mul)', model: MODEL, data: DATA, target: undefined, form: 'Cast+Mul', bits: 16 },
+    { name: 'kws, int8 weights (DequantizeLinear)', model: MODEL, data: DATA, target: { weightBits: 8 }, form: 'DequantizeLinear', bits: 8 },
+    { name: '2-layer bidirectional, int8 weights (DequantizeLinear, a scale per direction)', model: `${BIDIR}/model.onnx`, data: `${BIDIR}/test_data_set_0`, target: { weightBits: 8 }, form: 'DequantizeLinear', bits: 8 },
+  ];
+  for (const c of cases)
+    it(c.name, async () => {
+      const tag = `${cases.indexOf(c)}`;
+      const pruned = join(dir, `${tag}.pruned.onnx`);
+      const quantized = join(dir, `${tag}.quantized.onnx`);
+      const targetArgs: string[] = [];
+      if (c.target) {
+        writeFileSync(join(dir, `t${tag}.json`), JSON.stringify(c.target));
+        targetArgs.push('--target-config', join(dir, `t${tag}.json`));
+      }
+      expect((await cli('prune', c.model, '--sparsity', '0.85', '-o', pruned, '-q')).code).toBe(0);
+      const r = await cli('prune', c.model, '--sparsity', '0.85', '--quantize', '--calibration', c.data, ...targetArgs, '-o', quantized, '--json');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout) as PruneJson;
+      expect(j.quantize.matrices.map((m) => [m.matrix, m.form, m.bits])).toEqual([
+        ['W', c.form, c.bits],
+        ['R', c.form, c.bits],
+        ['W', c.form, c.bits],
+        ['R', c.form, c.bits],
+      ]);
+      // The file holds integer weights and the dequantization nodes, no float W/R.
+      const g = importOnnx(readFileSync(quantized), { file: quantized });
+      expect(g.nodes.filter((n) => n.op === c.form.split('+')[0]).length).toBe(4);
+      const lstm = g.nodes.find((n) => n.op === 'LSTM')!;
+      expect(g.initializers.has(lstm.inputs[1]!)).toBe(false);
+      const wq = g.initializers.get(`${lstm.name}/W_quantized`)!;
+      expect(wq.dtype).toBe(c.bits === 8 ? 'i8' : 'i16');
+
+      const float = await ortRun(pruned, c.data);
+      const fixed = await ortRun(quantized, c.data);
+      const err = maxDiff(fixed, float);
+      expect(err).toBeGreaterThan(0);
+      expect(err).toBeLessThanOrEqual(j.quantize.measuredError);
+      // lstmc reads its own export back to the same outputs (float32 rounding apart).
+      const ours = await cli('run', quantized, '--data', c.data, '--out', join(dir, `out${tag}`));
+      expect(ours.code).toBe(0);
+      const mine = decodeTensorProto(readFileSync(join(dir, `out${tag}`, 'output_0.pb')), 'output_0.pb').tensor.data as Float32Array;
+      expect(maxDiff(mine, fixed)).toBeLessThan(1e-5);
+    });
+
+  it('--calibration without --quantize is a usage error', async () => {
+    const r = await cli('prune', MODEL, '--sparsity', '0.5', '--calibration', DATA);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error\[E-CLI-USAGE\]: lstmc prune: --calibration is for --quantize/);
+  });
+});
