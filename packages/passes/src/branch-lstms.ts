@@ -6,16 +6,20 @@
  * so no name is defined twice in the model. Calibration samples are graph inputs of the outermost
  * graph: a branch cannot be run on them alone, so in branches the work runs as without calibration.
  */
-import { type Attr, type Graph, type Node, type Tensor, localDefinitions, makeNode, tensorType, updateGraph } from '@lstmc/ir';
+import { type Attr, type Graph, type Node, type Tensor, localDefinitions, makeNode, nodeSubgraphs, tensorType, updateGraph, walkNodes } from '@lstmc/ir';
 import { lstmNodes } from './lstm-params.js';
 import type { AnyPass, PassContext, ReportTable } from './pass.js';
 
 /** LSTM inputs that are weights: W, R, B, P. */
 const WEIGHT_INPUTS = [1, 2, 3, 7];
 
-/** True when a subgraph of `g` (at any depth) holds an LSTM. */
-function holdsLstm(g: Graph): boolean {
-  return g.nodes.some((n) => Object.values(n.attrs).some((a) => a.kind === 'graph' && (lstmNodes(a.value).length > 0 || holdsLstm(a.value))));
+/** True when `g` or a graph nested in it holds an LSTM. */
+function containsLstm(g: Graph): boolean {
+  let found = false;
+  walkNodes(g, (n) => {
+    found ||= n.op === 'LSTM';
+  });
+  return found;
 }
 
 /**
@@ -35,7 +39,7 @@ export async function onEveryLstmGraph<C extends Pick<PassContext, 'calibration'
   };
   const top = await work(g, { ...ctx, report: collect });
   const inBranches: C = { ...ctx, report: collect, calibration: [], inBranch: true };
-  const out = holdsLstm(top) ? await inSubgraphs(top, new Map(top.initializers), inBranches, work, new Set(allNames(top))) : top;
+  const out = top.nodes.some((n) => nodeSubgraphs(n).some((s) => containsLstm(s.graph))) ? await inSubgraphs(top, new Map(top.initializers), inBranches, work, new Set(allNames(top))) : top;
   for (const t of tables) ctx.report(t);
   return out;
 }
@@ -64,7 +68,7 @@ async function inSubgraphs<C>(
     const attrs: Record<string, Attr> = { ...n.attrs };
     let touched = false;
     for (const [k, a] of Object.entries(n.attrs)) {
-      if (a.kind !== 'graph' || (lstmNodes(a.value).length === 0 && !holdsLstm(a.value))) continue;
+      if (a.kind !== 'graph' || !containsLstm(a.value)) continue;
       const sg = await branch(a.value, new Map([...outer, ...g.initializers]), ctx, work, taken);
       if (sg === a.value) continue;
       attrs[k] = { kind: 'graph', value: sg };

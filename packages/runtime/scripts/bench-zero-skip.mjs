@@ -3,30 +3,13 @@
 // once over W's columns (every row skipped), at input densities 0.05..0.9. Prints the ratio
 // columns / dense per density and the highest density at which the columns are faster (the
 // ZERO_SKIP_MAX_DENSITY to pick). `node packages/runtime/scripts/bench-zero-skip.mjs`. Env: LSTMC_BENCH_REPS (default 9).
-import { build } from 'esbuild';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadSources } from '../../../tools/scripts/load-sources.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, '..', 'dist', 'bench', 'bench-zero-skip.mjs');
-await build({
-  stdin: {
-    contents: [
-      "export { createMatvecEngine, packLstmWeights, lstmPackedSections } from './src/index.ts';",
-      "export { denseProduct, projectRows } from './src/kernels/lstm/row-products.ts';",
-      "export { projectSkipping, reserveColumns, skipScratch } from './src/kernels/lstm/zero-skip.ts';",
-    ].join('\n'),
-    resolveDir: join(here, '..'),
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile: out,
-  conditions: ['source'],
-  logLevel: 'warning',
-});
-const R = await import(pathToFileURL(out).href);
+const R = await loadSources([
+  "export { createMatvecEngine, packLstmWeights, lstmPackedSections } from './packages/runtime/src/index.ts';",
+  "export { denseProduct, projectRows } from './packages/runtime/src/kernels/lstm/row-products.ts';",
+  "export { projectSkipping, reserveColumns, skipScratch } from './packages/runtime/src/kernels/lstm/zero-skip.ts';",
+]);
 const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 9);
 const ROWS = 100;
 const min = (xs) => Math.min(...xs);

@@ -28,6 +28,7 @@ import {
   tensorType,
   toOpTensor,
   updateGraph,
+  walkNodes,
 } from '@lstmc/ir';
 import { definePass, type PassContext } from '../../pass.js';
 import { eliminateDeadCode } from './dce.js';
@@ -81,10 +82,9 @@ const MAX_ROUNDS = 8;
 
 function countIfs(g: Graph): number {
   let n = 0;
-  for (const node of g.nodes) {
+  walkNodes(g, (node) => {
     if (node.op === 'If') n++;
-    for (const a of Object.values(node.attrs)) if (a.kind === 'graph') n += countIfs(a.value);
-  }
+  });
   return n;
 }
 
