@@ -16,7 +16,7 @@ import { presetPipeline } from '@lstmc/passes';
 import type { Target } from '@lstmc/target';
 import type { Io, OptionSpec, ParsedArgs } from './command.js';
 import { stringOpt, UsageError } from './command.js';
-import { loadModel } from './load-model.js';
+import { loadFlags, loadModel } from './load-model.js';
 import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags, targetFromArgs } from './pass-flags.js';
 
 export const NUMERICS = ['float', 'fixed'] as const;
@@ -75,8 +75,8 @@ export async function compileForRun(file: string, args: ParsedArgs, io: Io): Pro
   const numerics = numericsOf(args);
   if (isRuntimeGraphFile(file, io.cwd))
     throw new UsageError(`'${file}' is a runtime graph, already lowered: --numerics fixed and the pass flags need the .onnx or .lir model`);
-  const lir = isTextIr(file) ? loadTextIr(file, io.cwd) : undefined;
-  const g0 = lir ? lir.graph : loadModel(file, io.cwd);
+  const lir = isTextIr(file) ? loadTextIr(file, io.cwd, loadFlags(args)) : undefined;
+  const g0 = lir ? lir.graph : loadModel(file, io.cwd, loadFlags(args));
   const fallback = numerics === 'fixed' ? presetPipeline('accel') : (lir?.pipeline ?? presetPipeline('js'));
   const { graph } = await runPassFlags(g0, args, io, { file, fallback });
   const float = () => createModel(lowerToRuntime(graph, { file, verify: false }));

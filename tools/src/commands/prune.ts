@@ -5,7 +5,7 @@ import { makeRuntimeEvaluator } from '@lstmc/backend-js';
 import { PRUNE_METHODS, builtinRegistry, formatReportTable, parsePipeline, prunePass, runPipeline, stripAllAnnotations } from '@lstmc/passes';
 import type { Command } from '../command.js';
 import { UsageError, stringOpt } from '../command.js';
-import { loadModel } from '../load-model.js';
+import { LOAD_FLAG_OPTIONS, loadFlags, loadModel } from '../load-model.js';
 import { targetFromArgs } from '../pass-flags.js';
 
 /** Command flags that map one to one onto `prune` pass options. */
@@ -16,6 +16,7 @@ export const prune: Command = {
   summary: 'prune the LSTM weights of an ONNX model and write a valid ONNX model (same graph, pruned weights)',
   args: ['MODEL'],
   options: {
+    ...LOAD_FLAG_OPTIONS,
     sparsity: { type: 'string', value: 'S', help: 'fraction of weights set to zero, 0..1 (required unless --w-sparsity and --r-sparsity)' },
     method: { type: 'string', value: 'M', help: `${PRUNE_METHODS.join('|')} (default magnitude)` },
     'w-sparsity': { type: 'string', value: 'S', help: 'sparsity of the W (input) matrices (default: --sparsity)' },
@@ -36,7 +37,7 @@ export const prune: Command = {
       throw new UsageError('--sparsity S is required (or both --w-sparsity and --r-sparsity)');
     const text = `prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}`;
     const pipeline = parsePipeline(text, builtinRegistry());
-    const run = await runPipeline(loadModel(file, io.cwd), pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator() });
+    const run = await runPipeline(loadModel(file, io.cwd, loadFlags(args)), pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator() });
     const out = stringOpt(args, 'output') ?? `${basename(file, extname(file))}.pruned.onnx`;
     const bytes = exportOnnx(stripAllAnnotations(run.graph));
     try {

@@ -6,7 +6,8 @@ import { TENSOR_FILE_FORMATS, compareTensors, lowerToRuntime, readTensorFile, te
 import { readDataSetInputs, skippedNote } from '../data-set.js';
 import type { Command, Io } from '../command.js';
 import { flag, listOpt, stringOpt, UsageError } from '../command.js';
-import { loadModel as loadOnnxModel } from '../load-model.js';
+import { LOAD_FLAG_OPTIONS, loadFlags, loadModel as loadOnnxModel, type LoadFlags } from '../load-model.js';
+import { checkFiniteInputs, checkFiniteOutputs } from '../finite.js';
 import { isTextIr, loadTextIr } from '../pass-flags.js';
 import { NUMERICS_OPTIONS, compileForRun, fixedErrorReport, needsPipeline } from '../numerics.js';
 
@@ -21,7 +22,7 @@ function withFile<T>(loc: Location, f: () => T): T {
 }
 
 /** A runtime graph (by its magic), or an ONNX model or textual IR (.lir) compiled on the fly. */
-function loadRunnable(path: string, cwd: string): Model {
+function loadRunnable(path: string, cwd: string, flags: LoadFlags): Model {
   const full = resolve(cwd, path);
   let bytes: Uint8Array;
   try {
@@ -29,8 +30,8 @@ function loadRunnable(path: string, cwd: string): Model {
   } catch (e) {
     fail('E-IO', `cannot read '${path}': ${(e as Error).message}`, { file: path });
   }
-  if (bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b)) return withFile({ file: path }, () => loadRuntimeGraph(bytes));
-  const g = isTextIr(path) ? loadTextIr(path, cwd).graph : loadOnnxModel(path, cwd);
+  if (bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b)) return withFile({ file: path }, () => loadRuntimeGraph(bytes, { allowNonFinite: flags.allowNonFinite ?? false }));
+  const g = isTextIr(path) ? loadTextIr(path, cwd, flags).graph : loadOnnxModel(path, cwd, flags);
   return createModel(lowerToRuntime(g, { file: path, verify: isTextIr(path) }));
 }
 
@@ -95,6 +96,7 @@ export const run: Command = {
     check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR; print max abs error per output; exit 1 above --tolerance' },
     tolerance: { type: 'string', value: 'X', help: 'largest max abs error --check accepts (default 1e-5)' },
     ...NUMERICS_OPTIONS,
+    ...LOAD_FLAG_OPTIONS,
   },
   async run(args, io) {
     const modelFile = args.positionals[0]!;
@@ -110,13 +112,15 @@ export const run: Command = {
     if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
 
-    const { model, reference } = needsPipeline(args) ? await compileForRun(modelFile, args, io) : { model: loadRunnable(modelFile, io.cwd), reference: undefined };
+    const { model, reference } = needsPipeline(args) ? await compileForRun(modelFile, args, io) : { model: loadRunnable(modelFile, io.cwd, loadFlags(args)), reference: undefined };
     const sources = gatherInputs(model, dataDir, specs, io);
     const feed: Record<string, RtTensor> = {};
     for (const [name, s] of sources) feed[name] = s.tensor;
+    const finite = { allow: loadFlags(args).allowNonFinite, warn: io.stderr, files: new Map([...sources].map(([k, s]) => [k, s.file])), modelFile };
+    checkFiniteInputs(model, feed, finite);
     let outputs: Record<string, RtTensor>;
     try {
-      outputs = model.run(feed);
+      outputs = checkFiniteOutputs(model.run(feed), finite);
     } catch (e) {
       // Input errors found by the runtime (symbolic dims bound inconsistently) name the input: add its file.
       if (isRuntimeError(e) && e.code.startsWith('E-RT-INPUT') && e.field !== undefined && sources.has(e.field))

@@ -20,6 +20,13 @@ export const sim: Command = {
     'target-config': { type: 'string', value: 'FILE', help: 'check that the binary was compiled for this target' },
     check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR and print the max abs error (fixed point vs the file) per output' },
   },
+  details: [
+    'Limits: a binary runs sequences of at most the maxSeqLen steps its DRAM layout was compiled for',
+    "(shown by `lstmc dump`; longer inputs are refused with E-SIM-INPUT naming both lengths), and one",
+    'accelerator run stops after 2e8 instructions (E-SIM-LIMIT: a runaway loop in hand-written code).',
+    'Inputs holding NaN or an infinity are refused (E-SIM-NONFINITE, with the time step and batch entry):',
+    'fixed point has no NaN, and an infinity would saturate silently.',
+  ].join('\n'),
   run(args, io) {
     const file = args.positionals[0];
     const dataDir = stringOpt(args, 'data');
@@ -41,6 +48,11 @@ export const sim: Command = {
     });
     const sink = stringOpt(args, 'trace') !== undefined ? traceSink() : undefined;
     const r = withLocation({ file }, () => simulateProgram(program, inputs, { trace: sink }));
+    for (const [name, t] of r.outputs) {
+      const k = t.data.findIndex((v) => !Number.isFinite(v));
+      // Fixed-point outputs are always finite; a host segment (float32) may overflow.
+      if (k >= 0) fail('E-SIM-NONFINITE-OUTPUT', `output '${name}' became ${t.data[k]} at element ${k} of [${t.dims.join(', ')}] from finite inputs (an overflow in a host segment)`, { file, field: name });
+    }
     const report = simReport(program, r);
     io.stdout(formatSimReport(report));
     const outDir = stringOpt(args, 'out');

@@ -45,6 +45,10 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     if (!v) fail('E-SIM-INPUT', `input '${name}' is missing`, { field: name });
     return v;
   };
+  for (const name of io.graphInputs) {
+    const v = inputs.get(name);
+    if (v) checkFiniteInput(name, v, io.tensors.find((t) => t.role === 'x' && t.name === name));
+  }
   const matrices = loadMatrices(p);
   const stats = emptyStats();
   const raw = new Map<string, { dims: number[]; data: Int32Array }>();
@@ -81,7 +85,8 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     if (B === undefined || len === undefined) fail('E-SIM-INPUT', 'the program reads no input', {});
     const T: number = len;
     for (const n of phase.nodes) stepsOf.set(n, T);
-    if (T > io.maxSeqLen) fail('E-SIM-INPUT', `sequence length ${T} exceeds the ${io.maxSeqLen} steps this binary was compiled for (--max-seq-len)`, {});
+    if (T > io.maxSeqLen)
+      fail('E-SIM-INPUT', `sequence length ${T} exceeds the ${io.maxSeqLen} steps this binary's DRAM layout holds (inputs and Y of every step live in DRAM; recompile with lstmc compile --max-seq-len ${T} when the model's length is symbolic)`, { field: 'maxSeqLen' });
     const sl = phase.seqLens;
     lens = sl.name ? Array.from(need(sl.name).data, Number) : sl.values ? [...sl.values] : new Array<number>(B).fill(T);
     if (lens.length !== B || lens.some((l) => !(l >= 0 && l <= T))) fail('E-SIM-INPUT', `sequence_lens must hold ${B} values in 0..${T}`, { field: sl.name ?? 'sequence_lens' });
@@ -175,7 +180,30 @@ function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: numb
   }
   const v = inputs.get(t.name);
   if (!v) fail('E-SIM-INPUT', `input '${t.name}' is missing`, { field: t.name });
-  for (let k = 0; k < t.width; k++) dram[t.addr + k] = toFixed(v.data[off + k], t.frac, A);
+  if (v.data.length < off + t.width) fail('E-SIM-INPUT', `initial state '${t.name}' has ${v.data.length} values, batch entry ${b} needs ${off + t.width}`, { field: t.name });
+  for (let k = 0; k < t.width; k++) {
+    const x = v.data[off + k];
+    if (!Number.isFinite(x)) fail('E-SIM-NONFINITE', `initial state '${t.name}' holds ${x} at batch entry ${b}${t.dirs > 1 ? `, direction ${t.dir}` : ''}, element ${k}: the fixed-point state has no such value`, { field: t.name });
+    dram[t.addr + k] = toFixed(x, t.frac, A);
+  }
+}
+
+/**
+ * A NaN or infinity in a sequence input is refused with its time step and batch entry: quantized,
+ * NaN has no value and an infinity saturates, so either would give a confident wrong answer.
+ */
+function checkFiniteInput(name: string, v: SimInput, x: IoTensor | undefined): void {
+  for (let i = 0; i < v.data.length; i++) {
+    const val = v.data[i];
+    if (Number.isFinite(val)) continue;
+    if (!x || v.dims.length !== 3) fail('E-SIM-NONFINITE', `input '${name}' holds ${val} at element ${i} of [${v.dims.join(', ')}]`, { field: name });
+    // index in the tensor read, then in the node's X (through the absorbed Transpose)
+    const idx = [Math.floor(i / (v.dims[1] * v.dims[2])), Math.floor(i / v.dims[2]) % v.dims[1], i % v.dims[2]];
+    const perm = x.perm ?? [0, 1, 2];
+    const xi = perm.map((p) => idx[p]);
+    const [t, b] = x.layout === 0 ? [xi[0], xi[1]] : [xi[1], xi[0]];
+    fail('E-SIM-NONFINITE', `input '${name}' holds ${val} at time step ${t}, batch entry ${b} (element [${idx.join(', ')}] of [${v.dims.join(', ')}], read by LSTM '${x.node}')`, { field: name });
+  }
 }
 
 /** Run one host segment (ops the accelerator lacks) on the JS runtime, fed from the host's tensors; its results join them. */

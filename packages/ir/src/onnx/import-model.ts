@@ -1,4 +1,5 @@
 import { fail } from '../diagnostic.js';
+import { checkFiniteConstants } from '../finite-constants.js';
 import type { Graph } from '../graph.js';
 import { updateGraph } from '../graph.js';
 import { inferTypes, type InferOptions } from '../infer.js';
@@ -17,6 +18,19 @@ import { decodeModelProto } from './schema.js';
  */
 export const ONNX_OPSET_RANGE = { min: 7, max: 25 } as const;
 
+/**
+ * ONNX IR versions lstmc reads: 3 (the first with opset imports, ONNX 1.0) to 13 (ONNX 1.20, the
+ * newest the conformance data holds). A later IR version may change the file format in ways this
+ * importer cannot see, so it is refused instead of half-read.
+ */
+export const ONNX_IR_VERSION_RANGE = { min: 3, max: 13 } as const;
+
+function checkIrVersion(model: ModelProtoMsg, file: string): void {
+  const v = int64ToNumber(model.ir_version);
+  const { min, max } = ONNX_IR_VERSION_RANGE;
+  if (!(v >= min && v <= max)) fail('E-ONNX-IR-VERSION', `ONNX IR version ${v} is not supported (lstmc reads IR versions ${min} to ${max})`, { file, field: 'ir_version' });
+}
+
 export interface ImportOptions {
   /** Model file name, used in every diagnostic. */
   readonly file: string;
@@ -29,6 +43,8 @@ export interface ImportOptions {
    * here and the node's outputs stay untyped (`inspect` shows a model that `run` would refuse).
    */
   readonly onInferError?: InferOptions['onNodeError'];
+  /** Accept NaN and infinite initializers and Constant values (default: E-ONNX-NONFINITE naming the tensor). */
+  readonly allowNonFinite?: boolean;
 }
 
 function readOpsets(model: ModelProtoMsg, file: string): Record<string, number> {
@@ -59,9 +75,11 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): Graph {
   const file = opts.file;
   const model = decodeModelProto(bytes, file);
   if (!model.graph) fail('E-ONNX-DECODE', 'not an ONNX model: it has no graph', { file });
+  checkIrVersion(model, file);
   const opsets = readOpsets(model, file);
   const readExternal = opts.baseDir !== undefined ? externalDataReader(opts.baseDir, opts.readFile ?? nodeReadFile) : undefined;
   const g = importGraph(model.graph, { file, opsets, readExternal });
+  if (!opts.allowNonFinite) checkFiniteConstants(g, 'E-ONNX-NONFINITE', { file });
   return inferTypes(updateGraph(g, { metadata: modelMetadata(model) }), { file, ...(opts.onInferError ? { onNodeError: opts.onInferError } : {}) });
 }
 
@@ -71,7 +89,7 @@ function dirname(path: string): string {
 }
 
 /** Read and import an ONNX file; external data is looked up next to it. */
-export function loadOnnxFile(path: string, readFile: ReadFile = nodeReadFile, opts: Pick<ImportOptions, 'onInferError'> = {}): Graph {
+export function loadOnnxFile(path: string, readFile: ReadFile = nodeReadFile, opts: Pick<ImportOptions, 'onInferError' | 'allowNonFinite'> = {}): Graph {
   let bytes: Uint8Array | undefined;
   try {
     bytes = readFile(path);

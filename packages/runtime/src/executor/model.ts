@@ -17,6 +17,8 @@ export interface LoadOptions {
   readonly matvec?: KernelEnv['matvec'];
   /** 'int8': dense LSTM weights quantized to int8 at load, per-row scales (faster, approximate); default 'f32'. */
   readonly lstmWeights?: 'f32' | 'int8';
+  /** Accept NaN and infinite constants in the file (default: E-RT-NONFINITE naming the constant). */
+  readonly allowNonFinite?: boolean;
 }
 
 export interface IoInfo {
@@ -58,6 +60,16 @@ export class Model {
         this.env,
       ),
     );
+  }
+
+  /**
+   * The time axis of each graph input that recurrent layers read as their sequence (by input name):
+   * what a stream splits into chunks, and what diagnostics about an input element call its time step.
+   */
+  sequenceAxes(): ReadonlyMap<string, number> {
+    const m = new Map<string, number>();
+    for (const [vi, axis] of streamTimeAxes(this.graph)) m.set(this.runtimeModel.values[vi]!.name, axis);
+    return m;
   }
 
   /** Runs the whole graph on named inputs; returns every graph output by name. */
