@@ -125,6 +125,11 @@ export const run: Command = {
       // Input errors found by the runtime (symbolic dims bound inconsistently) name the input: add its file.
       if (isRuntimeError(e) && e.code.startsWith('E-RT-INPUT') && e.field !== undefined && sources.has(e.field))
         fail(e.code, e.message, { file: sources.get(e.field)!.file, field: e.field });
+      // A zero-length sequence runs the LSTMs (empty Y, initial state as Y_h/Y_c, as onnxruntime does);
+      // what fails after them (the last step taken by Gather -1) fails for want of a step: say so.
+      const empty = [...model.sequenceAxes()].find(([name, axis]) => feed[name]?.shape[axis] === 0);
+      if (isRuntimeError(e) && empty)
+        fail('E-RUN-EMPTY-SEQUENCE', `input '${empty[0]}' has 0 time steps, and the model needs at least one: ${e.message}`, { file: sources.get(empty[0])!.file, field: empty[0] });
       if (isRuntimeError(e)) fail(e.code, e.message, { file: modelFile, ...(e.field !== undefined ? { field: e.field } : {}) });
       throw e;
     }

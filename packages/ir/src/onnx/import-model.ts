@@ -9,6 +9,7 @@ import { importGraph, normalizeDomain } from './import-graph.js';
 import type { ModelProtoMsg } from './messages.js';
 import { int64ToNumber } from './messages.js';
 import { decodeModelProto } from './schema.js';
+import { LOCAL_FUNCTIONS_KEY, localFunctions } from './local-functions.js';
 
 /**
  * Default-domain opsets lstmc imports. LSTM-7/14/22 cover 7..22; opsets 23..25
@@ -63,6 +64,7 @@ function modelMetadata(model: ModelProtoMsg): Record<string, string> {
   if (model.producer_name) meta['onnx.producer_name'] = model.producer_name;
   if (model.producer_version) meta['onnx.producer_version'] = model.producer_version;
   for (const p of model.metadata_props) meta[`onnx.meta.${p.key}`] = p.value;
+  if (model.functions.length) meta[LOCAL_FUNCTIONS_KEY] = JSON.stringify(localFunctions(model.functions));
   return meta;
 }
 

@@ -1,4 +1,4 @@
 export { quantizePass, ASSUMED_RANGE } from './quantize-pass.js';
 export { fixedLayerError } from './measure.js';
 export type { LayerError } from './measure.js';
-export { floatDirections } from './float-layer.js';
+export { floatDirections, unsupportedActivation } from './float-layer.js';

@@ -59,7 +59,7 @@ export const quantizePass = reachingBranches(definePass({
       const p = lstmParams(g, n);
       if (!p) continue;
       const bad = unsupportedActivation(n);
-      if (bad) ctx.fail('E-QUANT-UNSUPPORTED', `layer '${n.name}' uses activation ${bad}; the accelerator's look-up tables implement Sigmoid and Tanh only`, n.name);
+      if (bad) ctx.fail('E-QUANT-UNSUPPORTED', `layer '${n.name}': ${bad}`, n.name);
       const tr = traces.find((t) => t.node === n);
       const direction = (n.attrs.direction?.value ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
       const layout = lstmLayout(n);
