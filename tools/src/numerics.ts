@@ -11,6 +11,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Graph } from '@lstmc/ir';
 import { MAGIC, createModel, type Model, type RtTensor } from '@lstmc/runtime';
+import { formatSaturation, type SaturationLog } from '@lstmc/runtime/fixed';
 import { lowerToRuntime, type FixedWidths } from '@lstmc/backend-js';
 import { presetPipeline } from '@lstmc/passes';
 import type { Target } from '@lstmc/target';
@@ -68,6 +69,8 @@ export interface CompiledRun {
   /** Fixed numerics: the same graph in float32, the reference of the error report. */
   readonly reference?: Model;
   readonly graph: Graph;
+  /** Fixed numerics: each run's saturation counts per LSTM node, appended as the model runs. */
+  readonly saturation?: SaturationLog[];
 }
 
 /** An .onnx or .lir model through the pass flags' pipeline, lowered with the requested numerics. */
@@ -81,8 +84,17 @@ export async function compileForRun(file: string, args: ParsedArgs, io: Io): Pro
   const { graph } = await runPassFlags(g0, args, io, { file, fallback });
   const float = () => createModel(lowerToRuntime(graph, { file, verify: false }));
   if (numerics === 'float') return { model: float(), graph };
-  const fixed = createModel(lowerToRuntime(graph, { file, verify: false, fixed: fixedWidths(targetFromArgs(args, io)) }));
-  return { model: fixed, reference: float(), graph };
+  const saturation: SaturationLog[] = [];
+  const fixed = createModel(lowerToRuntime(graph, { file, verify: false, fixed: fixedWidths(targetFromArgs(args, io)) }), { onSaturation: (l) => saturation.push(l) });
+  return { model: fixed, reference: float(), graph, saturation };
+}
+
+/** One line per fixed-point LSTM run: where values saturated (tensor, count, first step), or that none did. */
+export function saturationReport(logs: readonly SaturationLog[]): string[] {
+  return logs.map((l) => {
+    const lines = formatSaturation(l);
+    return `saturation in LSTM '${l.node}': ${lines.length ? lines.join('; ') : 'none'}\n`;
+  });
 }
 
 export interface ErrorStats {

@@ -9,7 +9,7 @@ import { flag, listOpt, stringOpt, UsageError } from '../command.js';
 import { LOAD_FLAG_OPTIONS, loadFlags, loadModel as loadOnnxModel, type LoadFlags } from '../load-model.js';
 import { checkFiniteInputs, checkFiniteOutputs } from '../finite.js';
 import { isTextIr, loadTextIr } from '../pass-flags.js';
-import { NUMERICS_OPTIONS, compileForRun, fixedErrorReport, needsPipeline } from '../numerics.js';
+import { NUMERICS_OPTIONS, compileForRun, fixedErrorReport, needsPipeline, saturationReport } from '../numerics.js';
 
 /** A runtime error re-raised as a diagnostic with the file it concerns. */
 function withFile<T>(loc: Location, f: () => T): T {
@@ -112,7 +112,7 @@ export const run: Command = {
     if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
 
-    const { model, reference } = needsPipeline(args) ? await compileForRun(modelFile, args, io) : { model: loadRunnable(modelFile, io.cwd, loadFlags(args)), reference: undefined };
+    const { model, reference, saturation } = needsPipeline(args) ? await compileForRun(modelFile, args, io) : { model: loadRunnable(modelFile, io.cwd, loadFlags(args)), reference: undefined };
     const sources = gatherInputs(model, dataDir, specs, io);
     const feed: Record<string, RtTensor> = {};
     for (const [name, s] of sources) feed[name] = s.tensor;
@@ -141,6 +141,7 @@ export const run: Command = {
       io.stdout(`wrote ${model.outputs.length} output(s) to ${outDir}\n`);
     }
     if (reference) for (const line of fixedErrorReport(model, outputs, reference.run(feed))) io.stdout(line);
+    for (const line of saturationReport(saturation ?? [])) io.stdout(line);
     if (!check) {
       if (outDir === undefined)
         for (const o of model.outputs) {

@@ -7,6 +7,7 @@ import type { Command } from '../command.js';
 import { flag, stringOpt, UsageError } from '../command.js';
 import { readBinary } from './dump.js';
 import { readDataSetInputs, skippedNote } from '../data-set.js';
+import { saturationReport } from '../numerics.js';
 
 export const sim: Command = {
   name: 'sim',
@@ -55,6 +56,7 @@ export const sim: Command = {
     }
     const report = simReport(program, r);
     io.stdout(formatSimReport(report));
+    for (const line of saturationReport(r.saturation)) io.stdout(line);
     const outDir = stringOpt(args, 'out');
     if (outDir !== undefined) {
       const od = resolve(io.cwd, outDir);
@@ -66,7 +68,7 @@ export const sim: Command = {
       io.stdout(`wrote ${program.io.graphOutputs.length} output(s) to ${outDir}\n`);
     }
     const statsFile = stringOpt(args, 'stats');
-    if (statsFile !== undefined) writeFileSync(resolve(io.cwd, statsFile), `${JSON.stringify(report, null, 2)}\n`);
+    if (statsFile !== undefined) writeFileSync(resolve(io.cwd, statsFile), `${JSON.stringify({ ...report, saturation: r.saturation }, null, 2)}\n`);
     const traceFile = stringOpt(args, 'trace');
     if (traceFile !== undefined && sink) writeFileSync(resolve(io.cwd, traceFile), traceJson(sink, program.target.clockMHz));
     if (flag(args, 'check')) {

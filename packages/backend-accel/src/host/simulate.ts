@@ -1,5 +1,5 @@
 import { fail } from '@lstmc/ir';
-import { toFixed } from '@lstmc/runtime/fixed';
+import { noteRail, noteRealSaturation, saturationLog, toFixed, type SaturationLog } from '@lstmc/runtime/fixed';
 import { isRuntimeError, loadModel, RT_DTYPES, type RtTensor } from '@lstmc/runtime';
 import type { HostSegmentDesc, IoTensor, LxbProgram } from '../container/program.js';
 import { loadMatrices } from '../sim/load-matrices.js';
@@ -27,6 +27,12 @@ export interface SimulateResult {
   readonly matrices: readonly SimMatrix[];
   readonly sequences: number;
   readonly seqLens: number[];
+  /**
+   * Per LSTM node: inputs (x, initial h and c) that did not fit their fixed-point format, counted
+   * exactly as the host quantizes them; h of every step and the final c counted at the rail (read
+   * back from DRAM). Gate pre-activations stay inside the accelerator and are not seen here.
+   */
+  readonly saturation: SaturationLog[];
 }
 
 /**
@@ -50,6 +56,8 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     if (v) checkFiniteInput(name, v, io.tensors.find((t) => t.role === 'x' && t.name === name));
   }
   const matrices = loadMatrices(p);
+  const logs = new Map<string, SaturationLog>();
+  const logOf = (node: string) => logs.get(node) ?? (logs.set(node, saturationLog(node)), logs.get(node)!);
   const stats = emptyStats();
   const raw = new Map<string, { dims: number[]; data: Int32Array }>();
   const floats = new Map<string, HostTensor>();
@@ -92,10 +100,10 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     if (lens.length !== B || lens.some((l) => !(l >= 0 && l <= T))) fail('E-SIM-INPUT', `sequence_lens must hold ${B} values in 0..${T}`, { field: sl.name ?? 'sequence_lens' });
     if (images.length === 0) images = Array.from({ length: B }, () => new Int32Array(io.dramWords));
     for (let b = 0; b < B; b++) {
-      for (const t of ts) fillRegion(images[b], t, b, T, B, env, p.target.actBits);
+      for (const t of ts) fillRegion(images[b], t, b, T, B, env, p.target.actBits, logOf(t.node));
       clock += runSequence(p, matrices, images[b], stats, { entry: phase.entry, seqLen: lens[b], fullLen: T, trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions });
     }
-    readOutputs(ts, images, T, B, raw, floats, env);
+    readOutputs(ts, images, T, B, raw, floats, env, lens, p.target.actBits, logOf);
   }
 
   const outputs = new Map<string, HostTensor>();
@@ -110,7 +118,7 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
       outputs.set(name, { dims: v.dims, data: Float64Array.from(v.data) });
     }
   }
-  return { outputs, raw, stats, matrices, sequences: B ?? 0, seqLens: lens };
+  return { outputs, raw, stats, matrices, sequences: B ?? 0, seqLens: lens, saturation: [...logs.values()] };
 }
 
 /** The dims of the X an 'x' tensor holds: the tensor read, through the absorbed Transpose. */
@@ -127,6 +135,9 @@ function readOutputs(
   raw: Map<string, { dims: number[]; data: Int32Array }>,
   floats: Map<string, HostTensor>,
   env: Map<string, SimInput>,
+  lens: readonly number[],
+  A: number,
+  logOf: (node: string) => SaturationLog,
 ): void {
   const byNode = new Map<string, IoTensor[]>();
   for (const t of ts) if (t.role === 'y' || t.role === 'yh' || t.role === 'yc') byNode.set(t.node, [...(byNode.get(t.node) ?? []), t]);
@@ -150,6 +161,14 @@ function readOutputs(
                 : layout === 0 ? (d * B + bb) * H + j : (bb * D + d) * H + j;
               out[at] = v * 2 ** -parts[d].frac;
             }
+      if (role !== 'yh') {
+        // h of each step a sequence ran (steps past its length hold zeros), and the final c
+        const tensor = role === 'y' ? 'h' : 'cell';
+        for (let d = 0; d < D; d++)
+          for (let bb = 0; bb < B; bb++)
+            for (let s = 0; s < (role === 'y' ? lens[bb] : 1); s++)
+              noteRail(logOf(node), tensor, images[bb], parts[d].addr + s * H, H, A, (index) => ({ ...(role === 'y' ? { step: s } : {}), batch: bb, dir: d, index }));
+      }
       const dims = role === 'y' ? (layout === 0 ? [T, D, B, H] : [B, T, D, H]) : layout === 0 ? [D, B, H] : [B, D, H];
       raw.set(`${node}:${which}`, { dims: role === 'y' ? [T, D, B, H] : [D, B, H], data: ints });
       const t = { dims, data: out };
@@ -159,7 +178,7 @@ function readOutputs(
   }
 }
 
-function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: number, inputs: ReadonlyMap<string, SimInput>, A: number): void {
+function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: number, inputs: ReadonlyMap<string, SimInput>, A: number, log: SaturationLog): void {
   if (t.role === 'x') {
     const v = inputs.get(t.name)!;
     // element (c0, c1, c2) of X (the node's layout) is element c[perm^-1] of the tensor read: strides permuted
@@ -168,7 +187,10 @@ function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: numb
     const [s0, s1, s2] = perm.map((p) => stride[p]);
     for (let s = 0; s < T; s++) {
       const src = t.layout === 0 ? s * s0 + b * s1 : b * s0 + s * s1;
-      for (let k = 0; k < t.width; k++) dram[t.addr + s * t.width + k] = toFixed(v.data[src + k * s2], t.frac, A);
+      for (let k = 0; k < t.width; k++) {
+        noteRealSaturation(log, 'x', v.data, src + k * s2, 1, t.frac, A, () => ({ step: s, batch: b, dir: t.dir, index: k }));
+        dram[t.addr + s * t.width + k] = toFixed(v.data[src + k * s2], t.frac, A);
+      }
     }
     return;
   }
@@ -184,6 +206,7 @@ function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: numb
   for (let k = 0; k < t.width; k++) {
     const x = v.data[off + k];
     if (!Number.isFinite(x)) fail('E-SIM-NONFINITE', `initial state '${t.name}' holds ${x} at batch entry ${b}${t.dirs > 1 ? `, direction ${t.dir}` : ''}, element ${k}: the fixed-point state has no such value`, { field: t.name });
+    noteRealSaturation(log, t.role === 'h0' ? 'initial_h' : 'initial_c', v.data, off + k, 1, t.frac, A, () => ({ batch: b, dir: t.dir, index: k }));
     dram[t.addr + k] = toFixed(x, t.frac, A);
   }
 }

@@ -19,6 +19,8 @@ export interface LoadOptions {
   readonly lstmWeights?: 'f32' | 'int8';
   /** Accept NaN and infinite constants in the file (default: E-RT-NONFINITE naming the constant). */
   readonly allowNonFinite?: boolean;
+  /** Receives the saturation counts of each fixed-point LSTM node's run (`lstm.fixed`). */
+  readonly onSaturation?: KernelEnv['onSaturation'];
 }
 
 export interface IoInfo {
@@ -52,7 +54,7 @@ export class Model {
     for (const v of runtimeModel.values) if (v.data) bufs.add(v.data.data.buffer);
     for (const p of this.graph.all) for (const a of Object.values(p.node.attrs)) if (a.type === 'tensor') bufs.add(a.value.data.buffer);
     this.constBuffers = bufs;
-    this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32' };
+    this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32', ...(options.onSaturation ? { onSaturation: options.onSaturation } : {}) };
     this.prepared = this.graph.all.map((p) =>
       p.kernel.prepare?.(
         p.attrs,

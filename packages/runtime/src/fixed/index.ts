@@ -9,3 +9,4 @@ export * from './vector-ops.js';
 export * from './lstm-step.js';
 export * from './lstm-layer.js';
 export * from './quantize-lstm.js';
+export * from './saturation.js';

@@ -1,4 +1,5 @@
 import { lstmSequenceFixed, type FixedLstmLayer } from './lstm-step.js';
+import type { SaturationLog } from './saturation.js';
 
 export interface FixedLstmResult {
   /** [T, D, B, H] (ONNX layout 0). */
@@ -23,6 +24,8 @@ export function lstmLayerFixed(
   seqLens: ArrayLike<number> | null,
   h0: Int32Array | null,
   c0: Int32Array | null,
+  /** Saturation counts of the steps (gates, cell, h) go here; inputs are counted by the caller, before quantizing. */
+  log?: SaturationLog,
 ): FixedLstmResult {
   const D = direction === 'bidirectional' ? 2 : 1;
   if (dirs.length !== D) throw new Error(`lstmLayerFixed: ${direction} needs ${D} direction(s), got ${dirs.length}`);
@@ -46,6 +49,7 @@ export function lstmLayerFixed(
         c0 ? c0.subarray(off, off + H) : null,
         reverse,
         len,
+        log ? { log, batch: b, dir: d } : undefined,
       );
       for (let t = 0; t < T; t++) Y.set(r.y.subarray(t * H, (t + 1) * H), ((t * D + d) * B + b) * H);
       Yh.set(r.h, off);
