@@ -14,6 +14,8 @@ export interface FiniteOptions {
   /** The file each input came from, by input name; the model file for outputs. */
   readonly files?: ReadonlyMap<string, string>;
   readonly modelFile?: string;
+  /** A stream chunk's first time step: steps are named in the whole sequence. */
+  readonly firstStep?: number;
 }
 
 function report(code: string, message: string, loc: Location, o: FiniteOptions): void {
@@ -28,7 +30,7 @@ export function checkFiniteInputs(model: Model, feed: Readonly<Record<string, Rt
     const f = t && findNonFinite(t);
     if (!f) continue;
     const file = o.files?.get(info.name);
-    report('E-RUN-NONFINITE-INPUT', `input '${info.name}' holds ${describeNonFinite(f, axes.get(info.name))}; give --allow-nonfinite to run on it anyway`, { ...(file ? { file } : {}), field: info.name }, o);
+    report('E-RUN-NONFINITE-INPUT', `input '${info.name}' holds ${describeNonFinite(f, axes.get(info.name), o.firstStep)}; give --allow-nonfinite to run on it anyway`, { ...(file ? { file } : {}), field: info.name }, o);
   }
 }
 

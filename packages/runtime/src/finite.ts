@@ -38,7 +38,7 @@ export function findNonFinite(t: RtTensor): NonFinite | undefined {
  * sequence's time axis (see Model.sequenceAxes) the batch axis is the other of axes 0 and 1, as in
  * both ONNX LSTM layouts.
  */
-export function describeNonFinite(f: NonFinite, timeAxis?: number): string {
-  const where = timeAxis !== undefined && f.index.length >= 3 ? `time step ${f.index[timeAxis]}, batch entry ${f.index[timeAxis === 0 ? 1 : 0]} (element [${f.index.join(', ')}])` : `element [${f.index.join(', ')}]`;
+export function describeNonFinite(f: NonFinite, timeAxis?: number, firstStep = 0): string {
+  const where = timeAxis !== undefined && f.index.length >= 3 ? `time step ${f.index[timeAxis]! + firstStep}, batch entry ${f.index[timeAxis === 0 ? 1 : 0]} (element [${f.index.join(', ')}])` : `element [${f.index.join(', ')}]`;
   return `${f.value} at ${where}${f.count > 1 ? `, ${f.count} non-finite values in all` : ''}`;
 }

@@ -8,6 +8,7 @@ import type { Command, Io } from '../command.js';
 import { flag, listOpt, stringOpt, UsageError } from '../command.js';
 import { LOAD_FLAG_OPTIONS, loadFlags, loadModel as loadOnnxModel, type LoadFlags } from '../load-model.js';
 import { checkFiniteInputs, checkFiniteOutputs } from '../finite.js';
+import { runStreamed } from '../stream-run.js';
 import { isTextIr, loadTextIr } from '../pass-flags.js';
 import { NUMERICS_OPTIONS, compileForRun, fixedErrorReport, needsPipeline, saturationReport } from '../numerics.js';
 
@@ -95,6 +96,8 @@ export const run: Command = {
     'out-format': { type: 'string', value: 'pb|npy', help: 'format of the files --out writes (default pb, names set)' },
     check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR; print max abs error per output; exit 1 above --tolerance' },
     tolerance: { type: 'string', value: 'X', help: 'largest max abs error --check accepts (default 1e-5)' },
+    stream: { type: 'boolean', help: 'read sequence inputs (--input NAME=FILE.npy) and write outputs (.npy in --out) chunk by chunk, LSTM state carried across chunks: memory does not grow with the sequence length' },
+    chunk: { type: 'string', value: 'N', help: 'time steps per chunk with --stream (default 1000)' },
     ...NUMERICS_OPTIONS,
     ...LOAD_FLAG_OPTIONS,
   },
@@ -113,6 +116,23 @@ export const run: Command = {
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
 
     const { model, reference, saturation } = needsPipeline(args) ? await compileForRun(modelFile, args, io) : { model: loadRunnable(modelFile, io.cwd, loadFlags(args)), reference: undefined };
+    if (flag(args, 'stream')) {
+      const chunkText = stringOpt(args, 'chunk') ?? '1000';
+      const chunk = Number(chunkText);
+      if (!(Number.isSafeInteger(chunk) && chunk >= 1)) throw new UsageError(`--chunk wants a positive integer, got '${chunkText}'`);
+      if (outDir === undefined) throw new UsageError('--stream writes its outputs as it goes: give --out DIR');
+      if (check || dataDir !== undefined) throw new UsageError('--stream takes its inputs from --input NAME=FILE.npy (not --data) and does not --check');
+      if (stringOpt(args, 'out-format') !== undefined && format !== 'npy') throw new UsageError('--stream writes .npy outputs (--out-format npy)');
+      mkdirSync(resolve(io.cwd, outDir), { recursive: true });
+      const sources = specs.map((spec) => {
+        const eq = spec.indexOf('=');
+        if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--input wants NAME=FILE, got '${spec}'`);
+        return { name: spec.slice(0, eq), file: spec.slice(eq + 1) };
+      });
+      for (const s of sources) if (!model.inputs.some((i) => i.name === s.name)) fail('E-RUN-INPUT-UNKNOWN', `the model has no input '${s.name}' (inputs: ${model.inputs.map((i) => i.name).join(', ')})`, { file: s.file, field: s.name });
+      runStreamed(model, sources, chunk, outDir, io, { allow: loadFlags(args).allowNonFinite, warn: io.stderr, files: new Map(sources.map((s) => [s.name, s.file])), modelFile }, saturation);
+      return 0;
+    }
     const sources = gatherInputs(model, dataDir, specs, io);
     const feed: Record<string, RtTensor> = {};
     for (const [name, s] of sources) feed[name] = s.tensor;
