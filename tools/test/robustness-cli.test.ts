@@ -110,6 +110,36 @@ describe('issue 12 mutation classes: one-line diagnostics, exit 1', () => {
     expect(await refused('E-RUN-EMPTY-SEQUENCE', 'run', fx('last-step.onnx'), '--data', data('e', 'x-empty.pb'))).toMatch(/input 'X' has 0 time steps/);
   });
 
+  it('saturation is reported with tensor and step, the same by run --numerics fixed and sim', async () => {
+    const satLine = (out: string) => out.split('\n').find((l) => l.startsWith('saturation in LSTM'));
+    const large = data('large', 'x-large.pb');
+    const run = await cli('run', fx('lstm.onnx'), '--numerics', 'fixed', '--data', large);
+    expect(run.code).toBe(0);
+    expect(satLine(run.stdout)).toMatch(/^saturation in LSTM 'lstm': x: \d+ of 30 values saturated, first at step \d+, batch entry \d, element \d$/);
+    const sim = await cli('sim', at('m.lxb'), '--data', large);
+    expect(satLine(sim.stdout)).toBe(satLine(run.stdout));
+    expect(satLine((await cli('run', fx('lstm.onnx'), '--numerics', 'fixed', '--data', data('d', 'x.pb'))).stdout)).toBe("saturation in LSTM 'lstm': none");
+
+    // h0 >= 1 does not fit the accelerator's [-1, 1) state format
+    const d = data('h0', 'x.pb');
+    writeFileSync(join(d, 'input_1.pb'), readFileSync(fx('h0-large.pb')));
+    const r = await cli('run', fx('with-h0.onnx'), '--numerics', 'fixed', '--data', d);
+    expect(r.code).toBe(0);
+    expect(satLine(r.stdout)).toMatch(/initial_h: 1 of 8 values saturated, first at batch entry 1, element 2/);
+    expect((await cli('compile', fx('with-h0.onnx'), '--target', 'accel', '-o', at('h0.lxb'))).code).toBe(0);
+    expect(satLine((await cli('sim', at('h0.lxb'), '--data', d)).stdout)).toMatch(/initial_h: 1 of 8 values saturated, first at batch entry 1, element 2/);
+  });
+
+  it('quantize says when it assumed ranges without calibration data', async () => {
+    const r = await cli('compile', fx('lstm.onnx'), '--target', 'accel', '--pass-reports', '-o', at('q.lxb'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/no calibration data: input and cell ranges assumed within ±8/);
+    expect(r.stdout).toMatch(/x: assumed ±8, c: assumed ±8/);
+    const c = await cli('compile', fx('lstm.onnx'), '--target', 'accel', '--pass-reports', '--calibration', data('large', 'x-large.pb'), '-o', at('q.lxb'));
+    expect(c.stdout).not.toMatch(/ranges assumed/);
+    expect(c.stdout).toMatch(/x: calibration, c: calibration/);
+  });
+
   it('sim states its sequence limit when it refuses', async () => {
     const long = readFileSync(fx('x.pb'));
     expect(long.length).toBeGreaterThan(0);
