@@ -11,12 +11,13 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Graph } from '@lstmc/ir';
 import { MAGIC, createModel, type Model, type RtTensor } from '@lstmc/runtime';
+import { formatSaturation, type SaturationLog } from '@lstmc/runtime/fixed';
 import { lowerToRuntime, type FixedWidths } from '@lstmc/backend-js';
 import { presetPipeline } from '@lstmc/passes';
 import type { Target } from '@lstmc/target';
 import type { Io, OptionSpec, ParsedArgs } from './command.js';
 import { stringOpt, UsageError } from './command.js';
-import { loadModel } from './load-model.js';
+import { loadFlags, loadModel } from './load-model.js';
 import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags, targetFromArgs, type PassFlagsResult } from './pass-flags.js';
 
 export const NUMERICS = ['float', 'fixed'] as const;
@@ -69,6 +70,8 @@ export interface CompiledRun {
   readonly reference?: Model;
   readonly graph: Graph;
   readonly passes: PassFlagsResult;
+  /** Fixed numerics: each run's saturation counts per LSTM node, appended as the model runs. */
+  readonly saturation?: SaturationLog[];
 }
 
 /** An .onnx or .lir model through the pass flags' pipeline, lowered with the requested numerics. */
@@ -76,15 +79,24 @@ export async function compileForRun(file: string, args: ParsedArgs, io: Io): Pro
   const numerics = numericsOf(args);
   if (isRuntimeGraphFile(file, io.cwd))
     throw new UsageError(`'${file}' is a runtime graph, already lowered: --numerics fixed and the pass flags need the .onnx or .lir model`);
-  const lir = isTextIr(file) ? loadTextIr(file, io.cwd) : undefined;
-  const g0 = lir ? lir.graph : loadModel(file, io.cwd);
+  const lir = isTextIr(file) ? loadTextIr(file, io.cwd, loadFlags(args)) : undefined;
+  const g0 = lir ? lir.graph : loadModel(file, io.cwd, loadFlags(args));
   const fallback = numerics === 'fixed' ? presetPipeline('accel') : (lir?.pipeline ?? presetPipeline('js'));
   const passes = await runPassFlags(g0, args, io, { file, fallback });
   const { graph } = passes;
   const float = () => createModel(lowerToRuntime(graph, { file, verify: false }));
   if (numerics === 'float') return { model: float(), graph, passes };
-  const fixed = createModel(lowerToRuntime(graph, { file, verify: false, fixed: fixedWidths(targetFromArgs(args, io)) }));
-  return { model: fixed, reference: float(), graph, passes };
+  const saturation: SaturationLog[] = [];
+  const fixed = createModel(lowerToRuntime(graph, { file, verify: false, fixed: fixedWidths(targetFromArgs(args, io)) }), { onSaturation: (l) => saturation.push(l) });
+  return { model: fixed, reference: float(), graph, passes, saturation };
+}
+
+/** One line per fixed-point LSTM run: where values saturated (tensor, count, first step), or that none did. */
+export function saturationReport(logs: readonly SaturationLog[]): string[] {
+  return logs.map((l) => {
+    const lines = formatSaturation(l);
+    return `saturation in LSTM '${l.node}': ${lines.length ? lines.join('; ') : 'none'}\n`;
+  });
 }
 
 export interface ErrorStats {

@@ -7,7 +7,8 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { type Graph, type Tensor, decodeTensorProto, fail, parseGraph, printGraph } from '@lstmc/ir';
+import { type Graph, type Tensor, checkFiniteConstants, decodeTensorProto, fail, parseGraph, printGraph } from '@lstmc/ir';
+import type { LoadFlags } from './load-model.js';
 import { makeRuntimeEvaluator } from '@lstmc/backend-js';
 import {
   type CalibrationSample,
@@ -69,14 +70,16 @@ export function isTextIr(file: string): boolean {
   return extname(file) === '.lir';
 }
 
-export function loadTextIr(file: string, cwd: string): { graph: Graph; pipeline: string | undefined } {
+export function loadTextIr(file: string, cwd: string, flags: LoadFlags = {}): { graph: Graph; pipeline: string | undefined } {
   let text: string;
   try {
     text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (e) {
     return fail('E-IO', `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { file });
   }
-  return { graph: parseGraph(text, { file }), pipeline: reproducerPipeline(text) };
+  const graph = parseGraph(text, { file });
+  if (!flags.allowNonFinite) checkFiniteConstants(graph, 'E-TEXT-NONFINITE', { file });
+  return { graph, pipeline: reproducerPipeline(text) };
 }
 
 /** Calibration samples from DIR (input_N.pb) or DIR/* (one set per sub-folder), bound to graph inputs in order. */

@@ -14,3 +14,4 @@ export * from './onnx/index.js';
 export * from './text/index.js';
 export * from './subgraph.js';
 export { constantBranch } from './infer-if.js';
+export { checkFiniteConstants, firstNonFiniteElement } from './finite-constants.js';

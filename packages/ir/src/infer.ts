@@ -10,6 +10,7 @@ import { type Diagnostic, DiagnosticError, diag, fail, isDiagnosticError, type L
 import { opAttrValues, toOpTensor, type Tensor } from './tensor.js';
 import type { Dim, TensorType } from './types.js';
 import { tensorType } from './types.js';
+import { describeLocalCall } from './local-function-calls.js';
 
 export interface InferOptions {
   /** File name for diagnostics. */
@@ -193,9 +194,10 @@ export function inferInScope(graph: Graph, opts: InferOptions, outer: InferScope
     const untypedFromOpaque = nodeReads(node).find((i) => opaqueOrigin.has(i));
     if (untypedFromOpaque !== undefined) {
       const src = opaqueOrigin.get(untypedFromOpaque)!;
+      const what = describeLocalCall(g.metadata, src.domain, src.op) ?? 'an op lstmc does not know';
       const d = diag(
         'E-IR-OPAQUE-INPUT',
-        `input '${untypedFromOpaque}' comes from '${src.domain ? `${src.domain}.` : ''}${src.op}' (node '${src.name}'), an op lstmc does not know, so it has no type`,
+        `input '${untypedFromOpaque}' comes from '${src.domain ? `${src.domain}.` : ''}${src.op}' (node '${src.name}'), ${what}, so it has no type`,
         { ...loc, field: untypedFromOpaque },
       );
       if (!opts.onNodeError) throw new DiagnosticError(d);

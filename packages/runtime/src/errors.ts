@@ -26,6 +26,7 @@ export const RUNTIME_ERROR_CODES = [
   'E-RT-INPUT-DTYPE',
   'E-RT-INPUT-SHAPE',
   'E-RT-EXEC',
+  'E-RT-NONFINITE',
   'E-RT-SPARSE',
   'E-RT-STREAM',
   'E-RT-WRITE',

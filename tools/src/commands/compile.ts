@@ -3,11 +3,11 @@ import { basename, extname, resolve } from 'node:path';
 import type { Graph } from '@lstmc/ir';
 import { fail } from '@lstmc/ir';
 import { compileToRuntimeGraph } from '@lstmc/backend-js';
-import { compileAccelBinary, placementTable, stageOrder } from '@lstmc/backend-accel';
+import { DEFAULT_MAX_SEQ_LEN, compileAccelBinary, placementTable, stageOrder } from '@lstmc/backend-accel';
 import { PRESETS, formatReportTable } from '@lstmc/passes';
 import type { Command, Io, ParsedArgs } from '../command.js';
 import { flag, stringOpt, UsageError } from '../command.js';
-import { loadModel } from '../load-model.js';
+import { LOAD_FLAG_OPTIONS, loadFlags, loadModel } from '../load-model.js';
 import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, passResultsJson, runPassFlags, targetFromArgs, type PassFlagsResult } from '../pass-flags.js';
 import { JSON_OPTION, printResult, wantsJson } from '../json-output.js';
 
@@ -44,7 +44,11 @@ export const COMPILE_TARGETS = {
     defaultPipeline: PRESETS.accel,
     ext: '.lxb',
     emit(g, { args, io }) {
-      const r = compileAccelBinary(g, targetFromArgs(args, io));
+      const text = stringOpt(args, 'max-seq-len');
+      const maxSeqLen = text === undefined ? undefined : Number(text);
+      if (maxSeqLen !== undefined && !(Number.isSafeInteger(maxSeqLen) && maxSeqLen >= 1 && maxSeqLen <= 1 << 20))
+        throw new UsageError(`--max-seq-len wants an integer in 1..${1 << 20}, got '${text}'`);
+      const r = compileAccelBinary(g, targetFromArgs(args, io), maxSeqLen === undefined ? {} : { maxSeqLen });
       const placement = placementTable(r.partition);
       const stages = stageOrder(r.partition);
       // With the pass reports: what runs where (the partition of the pipeline's output) and in which order.
@@ -62,8 +66,8 @@ export type CompileTargetName = keyof typeof COMPILE_TARGETS;
  * A `.lir` model is textual IR; a reproducer's recorded pipeline is its default.
  */
 async function runPipeline(file: string, target: CompileTarget, args: ParsedArgs, io: Io): Promise<PassFlagsResult> {
-  const lir = isTextIr(file) ? loadTextIr(file, io.cwd) : undefined;
-  const g = lir ? lir.graph : loadModel(file, io.cwd);
+  const lir = isTextIr(file) ? loadTextIr(file, io.cwd, loadFlags(args)) : undefined;
+  const g = lir ? lir.graph : loadModel(file, io.cwd, loadFlags(args));
   return runPassFlags(g, args, io, { file, fallback: lir?.pipeline ?? target.defaultPipeline });
 }
 
@@ -74,7 +78,9 @@ export const compile: Command = {
   options: {
     ...PASS_FLAG_OPTIONS,
     ...JSON_OPTION,
+    ...LOAD_FLAG_OPTIONS,
     target: { type: 'string', value: 'NAME', help: `back end: ${Object.keys(COMPILE_TARGETS).join(', ')} (default js)` },
+    'max-seq-len': { type: 'string', value: 'N', help: `accel: longest sequence the binary's DRAM layout holds when the model's sequence length is symbolic (default ${DEFAULT_MAX_SEQ_LEN}); lstmc sim refuses longer inputs` },
     output: { type: 'string', short: 'o', value: 'FILE', help: "output file (default: MODEL with the target's extension, in the current directory)" },
   },
   details: ['targets:', ...Object.entries(COMPILE_TARGETS).map(([k, t]) => `  ${k.padEnd(8)} ${t.summary}`)].join('\n'),

@@ -6,7 +6,7 @@ import { PRUNE_METHODS, builtinRegistry, dequantizedWeightsGraph, formatReportTa
 import type { Command } from '../command.js';
 import { UsageError, stringOpt } from '../command.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
-import { loadModel } from '../load-model.js';
+import { LOAD_FLAG_OPTIONS, loadFlags, loadModel } from '../load-model.js';
 import { readCalibration, targetFromArgs } from '../pass-flags.js';
 import { measuredErrors } from '../tolerance.js';
 
@@ -18,6 +18,7 @@ export const prune: Command = {
   summary: 'prune the LSTM weights of an ONNX model and write a valid ONNX model (same graph, pruned weights; --quantize: fixed-point weights)',
   args: ['MODEL'],
   options: {
+    ...LOAD_FLAG_OPTIONS,
     sparsity: { type: 'string', value: 'S', help: 'fraction of weights set to zero, 0..1 (required unless --w-sparsity and --r-sparsity)' },
     method: { type: 'string', value: 'M', help: `${PRUNE_METHODS.join('|')} (default magnitude)` },
     'w-sparsity': { type: 'string', value: 'S', help: 'sparsity of the W (input) matrices (default: --sparsity)' },
@@ -44,7 +45,7 @@ export const prune: Command = {
     if (calibDir !== undefined && !quantize) throw new UsageError('--calibration is for --quantize');
     const text = `prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
     const pipeline = parsePipeline(text, builtinRegistry());
-    const g0 = loadModel(file, io.cwd);
+    const g0 = loadModel(file, io.cwd, loadFlags(args));
     const calibration = calibDir === undefined ? [] : readCalibration(calibDir, g0, io.cwd);
     const run = await runPipeline(g0, pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator(), calibration });
     const out = stringOpt(args, 'output') ?? `${basename(file, extname(file))}.${quantize ? 'quantized' : 'pruned'}.onnx`;

@@ -6,9 +6,11 @@ import { TENSOR_FILE_FORMATS, compareTensors, lowerToRuntime, readTensorFile, te
 import { readDataSetInputs, skippedNote } from '../data-set.js';
 import type { Command, Io } from '../command.js';
 import { flag, listOpt, stringOpt, UsageError } from '../command.js';
-import { loadModel as loadOnnxModel } from '../load-model.js';
+import { LOAD_FLAG_OPTIONS, loadFlags, loadModel as loadOnnxModel, type LoadFlags } from '../load-model.js';
+import { checkFiniteInputs, checkFiniteOutputs } from '../finite.js';
+import { runStreamed } from '../stream-run.js';
 import { isTextIr, loadTextIr, passResultsJson } from '../pass-flags.js';
-import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline } from '../numerics.js';
+import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline, saturationReport } from '../numerics.js';
 import { TOLERANCE_OPTION, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
 
@@ -23,7 +25,7 @@ function withFile<T>(loc: Location, f: () => T): T {
 }
 
 /** A runtime graph (by its magic), or an ONNX model or textual IR (.lir) compiled on the fly. */
-function loadRunnable(path: string, cwd: string): Model {
+function loadRunnable(path: string, cwd: string, flags: LoadFlags): Model {
   const full = resolve(cwd, path);
   let bytes: Uint8Array;
   try {
@@ -31,8 +33,8 @@ function loadRunnable(path: string, cwd: string): Model {
   } catch (e) {
     fail('E-IO', `cannot read '${path}': ${(e as Error).message}`, { file: path });
   }
-  if (bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b)) return withFile({ file: path }, () => loadRuntimeGraph(bytes));
-  const g = isTextIr(path) ? loadTextIr(path, cwd).graph : loadOnnxModel(path, cwd);
+  if (bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b)) return withFile({ file: path }, () => loadRuntimeGraph(bytes, { allowNonFinite: flags.allowNonFinite ?? false }));
+  const g = isTextIr(path) ? loadTextIr(path, cwd, flags).graph : loadOnnxModel(path, cwd, flags);
   return createModel(lowerToRuntime(g, { file: path, verify: isTextIr(path) }));
 }
 
@@ -96,7 +98,10 @@ export const run: Command = {
     'out-format': { type: 'string', value: 'pb|npy', help: 'format of the files --out writes (default pb, names set)' },
     check: { type: 'boolean', help: 'compare with output_N.pb in --data DIR; print max abs error per output; exit 1 above --tolerance' },
     ...TOLERANCE_OPTION,
+    stream: { type: 'boolean', help: 'read sequence inputs (--input NAME=FILE.npy) and write outputs (.npy in --out) chunk by chunk, LSTM state carried across chunks: memory does not grow with the sequence length' },
+    chunk: { type: 'string', value: 'N', help: 'time steps per chunk with --stream (default 1000)' },
     ...NUMERICS_OPTIONS,
+    ...LOAD_FLAG_OPTIONS,
     ...JSON_OPTION,
   },
   async run(args, io) {
@@ -111,19 +116,44 @@ export const run: Command = {
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
 
     const compiled = needsPipeline(args) ? await compileForRun(modelFile, args, io) : undefined;
-    const model = compiled?.model ?? loadRunnable(modelFile, io.cwd);
+    const model = compiled?.model ?? loadRunnable(modelFile, io.cwd, loadFlags(args));
     const reference = compiled?.reference;
+    const saturation = compiled?.saturation;
     const tolerance = toleranceOf(args, reference ? measuredErrors(compiled!.graph) : undefined);
+    if (flag(args, 'stream')) {
+      const chunkText = stringOpt(args, 'chunk') ?? '1000';
+      const chunk = Number(chunkText);
+      if (!(Number.isSafeInteger(chunk) && chunk >= 1)) throw new UsageError(`--chunk wants a positive integer, got '${chunkText}'`);
+      if (outDir === undefined) throw new UsageError('--stream writes its outputs as it goes: give --out DIR');
+      if (check || dataDir !== undefined) throw new UsageError('--stream takes its inputs from --input NAME=FILE.npy (not --data) and does not --check');
+      if (stringOpt(args, 'out-format') !== undefined && format !== 'npy') throw new UsageError('--stream writes .npy outputs (--out-format npy)');
+      mkdirSync(resolve(io.cwd, outDir), { recursive: true });
+      const sources = specs.map((spec) => {
+        const eq = spec.indexOf('=');
+        if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--input wants NAME=FILE, got '${spec}'`);
+        return { name: spec.slice(0, eq), file: spec.slice(eq + 1) };
+      });
+      for (const s of sources) if (!model.inputs.some((i) => i.name === s.name)) fail('E-RUN-INPUT-UNKNOWN', `the model has no input '${s.name}' (inputs: ${model.inputs.map((i) => i.name).join(', ')})`, { file: s.file, field: s.name });
+      runStreamed(model, sources, chunk, outDir, io, { allow: loadFlags(args).allowNonFinite, warn: io.stderr, files: new Map(sources.map((s) => [s.name, s.file])), modelFile }, saturation);
+      return 0;
+    }
     const sources = gatherInputs(model, dataDir, specs, io);
     const feed: Record<string, RtTensor> = {};
     for (const [name, s] of sources) feed[name] = s.tensor;
+    const finite = { allow: loadFlags(args).allowNonFinite, warn: io.stderr, files: new Map([...sources].map(([k, s]) => [k, s.file])), modelFile };
+    checkFiniteInputs(model, feed, finite);
     let outputs: Record<string, RtTensor>;
     try {
-      outputs = model.run(feed);
+      outputs = checkFiniteOutputs(model.run(feed), finite);
     } catch (e) {
       // Input errors found by the runtime (symbolic dims bound inconsistently) name the input: add its file.
       if (isRuntimeError(e) && e.code.startsWith('E-RT-INPUT') && e.field !== undefined && sources.has(e.field))
         fail(e.code, e.message, { file: sources.get(e.field)!.file, field: e.field });
+      // A zero-length sequence runs the LSTMs (empty Y, initial state as Y_h/Y_c, as onnxruntime does);
+      // what fails after them (the last step taken by Gather -1) fails for want of a step: say so.
+      const empty = [...model.sequenceAxes()].find(([name, axis]) => feed[name]?.shape[axis] === 0);
+      if (isRuntimeError(e) && empty)
+        fail('E-RUN-EMPTY-SEQUENCE', `input '${empty[0]}' has 0 time steps, and the model needs at least one: ${e.message}`, { file: sources.get(empty[0])!.file, field: empty[0] });
       if (isRuntimeError(e)) fail(e.code, e.message, { file: modelFile, ...(e.field !== undefined ? { field: e.field } : {}) });
       throw e;
     }
@@ -149,12 +179,14 @@ export const run: Command = {
       outputs: model.outputs.map((o, i) => ({ name: o.name, dtype: outputs[o.name]!.dtype, shape: outputs[o.name]!.shape, ...(written ? { file: written[i] } : {}) })),
       ...(compiled ? passResultsJson(compiled.passes) : {}),
       ...(fixed ? { fixedVsFloat32: fixed } : {}),
+      ...(saturation ? { saturation } : {}),
       ...(checked ? { check: { tolerance: tolerance.value, toleranceSource: tolerance.source, ok: bad === 0, outputs: checked } } : {}),
     };
     printResult(args, io, result, () => {
       const lines: string[] = [];
       if (written) lines.push(`wrote ${model.outputs.length} output(s) to ${outDir}`);
       fixed?.forEach((s, i) => lines.push(`output_${i} ${s.name}: fixed point vs float32: max abs error ${s.maxAbs.toExponential(3)}, rms error ${s.rms.toExponential(3)}`));
+      for (const line of saturationReport(saturation ?? [])) lines.push(line.trimEnd());
       if (!checked && !written) for (const o of model.outputs) lines.push(`${o.name}: ${outputs[o.name]!.dtype}[${outputs[o.name]!.shape.join(', ')}] ${preview(outputs[o.name]!)}`);
       const tol = `tolerance ${tolerance.value.toExponential(3)}, ${tolerance.source}`;
       checked?.forEach((c, i) => lines.push(`output_${i} ${c.name}: ${c.maxAbsError !== null ? `max abs error ${c.maxAbsError.toExponential(3)} (${tol})` : `mismatch: ${c.mismatch}`}${c.ok ? '' : '  FAIL'}`));

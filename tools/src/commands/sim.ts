@@ -9,6 +9,7 @@ import { readBinary } from './dump.js';
 import { readSimInputs } from '../sim-inputs.js';
 import { TOLERANCE_OPTION, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
+import { saturationReport } from '../numerics.js';
 
 export const sim: Command = {
   name: 'sim',
@@ -25,6 +26,13 @@ export const sim: Command = {
     ...TOLERANCE_OPTION,
     ...JSON_OPTION,
   },
+  details: [
+    'Limits: a binary runs sequences of at most the maxSeqLen steps its DRAM layout was compiled for',
+    "(shown by `lstmc dump`; longer inputs are refused with E-SIM-INPUT naming both lengths), and one",
+    'accelerator run stops after 2e8 instructions (E-SIM-LIMIT: a runaway loop in hand-written code).',
+    'Inputs holding NaN or an infinity are refused (E-SIM-NONFINITE, with the time step and batch entry):',
+    'fixed point has no NaN, and an infinity would saturate silently.',
+  ].join('\n'),
   run(args, io) {
     const file = args.positionals[0];
     const dataDir = stringOpt(args, 'data');
@@ -42,6 +50,11 @@ export const sim: Command = {
     const check = flag(args, 'check');
     const sink = stringOpt(args, 'trace') !== undefined ? traceSink() : undefined;
     const r = withLocation({ file }, () => simulateProgram(program, inputs, { trace: sink, exact: flag(args, 'exact') }));
+    for (const [name, t] of r.outputs) {
+      const k = t.data.findIndex((v) => !Number.isFinite(v));
+      // Fixed-point outputs are always finite; a host segment (float32) may overflow.
+      if (k >= 0) fail('E-SIM-NONFINITE-OUTPUT', `output '${name}' became ${t.data[k]} at element ${k} of [${t.dims.join(', ')}] from finite inputs (an overflow in a host segment)`, { file, field: name });
+    }
     const report = simReport(program, r);
     const outDir = stringOpt(args, 'out');
     const written = outDir !== undefined ? program.io.graphOutputs.map((_, i) => join(outDir, `output_${i}.pb`)) : undefined;
@@ -53,7 +66,7 @@ export const sim: Command = {
       });
     }
     const statsFile = stringOpt(args, 'stats');
-    if (statsFile !== undefined) writeFileSync(resolve(io.cwd, statsFile), `${JSON.stringify(report, null, 2)}\n`);
+    if (statsFile !== undefined) writeFileSync(resolve(io.cwd, statsFile), `${JSON.stringify({ ...report, saturation: r.saturation }, null, 2)}\n`);
     const traceFile = stringOpt(args, 'trace');
     if (traceFile !== undefined && sink) writeFileSync(resolve(io.cwd, traceFile), traceJson(sink, program.target.clockMHz));
     const checked = check
@@ -78,11 +91,13 @@ export const sim: Command = {
     const result = {
       binary: file,
       stats: report,
+      saturation: r.saturation,
       outputs: program.io.graphOutputs.map((name, i) => ({ name, shape: r.outputs.get(name)!.dims, ...(written ? { file: written[i] } : {}) })),
       ...(checked ? { check: { tolerance: tolerance.value, toleranceSource: tolerance.source, ok: bad === 0, outputs: checked } } : {}),
     };
     printResult(args, io, result, () => [
       formatSimReport(report).trimEnd(),
+      ...saturationReport(r.saturation).map((l) => l.trimEnd()),
       ...(written ? [`wrote ${written.length} output(s) to ${outDir}`] : []),
       ...(checked ?? []).map(
         (c, i) =>

@@ -5,6 +5,8 @@ import type { IoDesc, LxbProgram, MatrixDesc } from '../container/program.js';
 import { LXB } from '../container/sections.js';
 import { writeLxb } from '../container/lxb-write.js';
 import { checkIo, checkMatrices } from '../container/validate-meta.js';
+import { checkIoRefs } from '../container/validate-refs.js';
+import { readLxb } from '../container/lxb-read.js';
 import { deriveIsa } from '../isa/derive-isa.js';
 import { encodeInstr, type Instr } from '../isa/encode.js';
 import { ISA, type Mnemonic } from '../isa/table.js';
@@ -43,6 +45,7 @@ export function assembleProgram(text: string, file = '<asm>'): LxbProgram {
   let target: Target | undefined;
   let matrices: MatrixDesc[] = [];
   let io: IoDesc = EMPTY_IO;
+  let ioLoc: Location | undefined;
   const weights: number[] = [];
   const host: number[] = [];
   const consts: number[] = [];
@@ -87,6 +90,7 @@ export function assembleProgram(text: string, file = '<asm>'): LxbProgram {
         const v = parseJson(s.arg, s.argPos);
         checkIo(v, 'E-ASM-JSON', loc);
         io = v;
+        ioLoc = loc;
         break;
       }
       case 'code':
@@ -156,9 +160,13 @@ export function assembleProgram(text: string, file = '<asm>'): LxbProgram {
   if (luts.sigmoid.length !== target.lutEntries || luts.tanh.length !== target.lutEntries) {
     fail('E-ASM-DATA', `LUTs need ${target.lutEntries} entries each, got ${luts.sigmoid.length} and ${luts.tanh.length}`, { file, line: 1, column: 1 });
   }
+  checkIoRefs(io, code.length, 'E-ASM-JSON', ioLoc ?? { file, line: 1, column: 1 });
   return { target, code, weights: Uint8Array.from(weights), consts, luts, matrices, io, debug: pending.map(({ s }) => s.debug), host: Uint8Array.from(host) };
 }
 
+/** Assemble to .lxb bytes; what the reader would refuse (blob ranges, weights) is refused here, so asm never writes a binary that dump or sim reject. */
 export function assemble(text: string, file = '<asm>'): Uint8Array {
-  return writeLxb(assembleProgram(text, file));
+  const bytes = writeLxb(assembleProgram(text, file));
+  readLxb(bytes, file);
+  return bytes;
 }

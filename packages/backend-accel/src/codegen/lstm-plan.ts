@@ -1,5 +1,5 @@
 import { fail, type Graph, type Node, type Tensor } from '@lstmc/ir';
-import { ANN, ASSUMED_RANGE, floatDirections, getFloats, getStrings, lstmParams } from '@lstmc/passes';
+import { ANN, ASSUMED_RANGE, floatDirections, getFloats, getStrings, lstmParams, unsupportedActivation } from '@lstmc/passes';
 import { buildLuts, chooseLstmFormats, quantizeLstmDirection, toFixed, type FixedBits, type FixedLstmLayer, type FixedLstmFormats, type FixedLuts } from '@lstmc/runtime/fixed';
 import { assignmentFromArray, MATVEC_MODES, rowToPe, type MatvecMode, type RowAssignment, type Target } from '@lstmc/target';
 
@@ -17,14 +17,6 @@ export interface DirPlan {
   readonly assignment: RowAssignment;
 }
 
-/** The activations the accelerator's look-up tables implement (the ONNX defaults), lower case. */
-const LUT_ACTIVATIONS = ['sigmoid', 'tanh', 'tanh'] as const;
-
-/** The first activation of an LSTM node that has no look-up table, or undefined. */
-export function activationWithoutLut(n: Node): string | undefined {
-  const acts = n.attrs.activations;
-  return acts?.kind === 'strings' ? acts.value.find((a, i) => a.toLowerCase() !== LUT_ACTIVATIONS[i % 3]) : undefined;
-}
 
 function asMode(s: string | undefined, node: Node, key: string): MatvecMode | undefined {
   if (s === undefined || s === '') return undefined;
@@ -97,8 +89,8 @@ function assignmentOf(g: Graph, n: Node, d: number, rows: number, t: Target): Ro
 export function planLstm(g: Graph, n: Node, t: Target): DirPlan[] {
   const p = lstmParams(g, n);
   if (!p) fail('E-ACCEL-UNSUPPORTED', `LSTM '${n.name}' needs W and R as constant initializers`, { node: n.name });
-  const bad = activationWithoutLut(n);
-  if (bad) fail('E-ACCEL-UNSUPPORTED', `activation '${bad}' is not available: the accelerator's look-up tables implement Sigmoid and Tanh`, { node: n.name, field: 'activations' });
+  const bad = unsupportedActivation(n);
+  if (bad) fail('E-ACCEL-UNSUPPORTED', bad, { node: n.name, field: 'activations' });
   const bits: FixedBits = { weightBits: t.weightBits, actBits: t.actBits, accBits: t.accBits, lutEntries: t.lutEntries };
   const luts = buildLuts(t.lutEntries, t.actBits);
   // the float weights are read only for a layer the quantize pass has not quantized

@@ -1,8 +1,7 @@
 import { fail, hasSubgraphs, isKnownOp, nodeReads, producers, type Graph, type Node } from '@lstmc/ir';
-import { lstmDirections, lstmLayout, lstmParams } from '@lstmc/passes';
+import { lstmDirections, lstmLayout, lstmParams, unsupportedActivation } from '@lstmc/passes';
 import type { GlueStep } from '../host/glue.js';
 import { glueStepOf, isConcatView, isZeros } from './graph-walk.js';
-import { activationWithoutLut } from './lstm-plan.js';
 
 /**
  * Where a node runs in an accelerator binary:
@@ -81,8 +80,8 @@ function lensKey(g: Graph, v: string): string {
 /** Why the accelerator cannot run this LSTM, or null when it can. */
 function accelRefusal(g: Graph, n: Node): string | null {
   if (!lstmParams(g, n)) return 'its W, R (and B) are not constant initializers';
-  const bad = activationWithoutLut(n);
-  if (bad) return `activation '${bad}' has no look-up table (the accelerator implements Sigmoid and Tanh)`;
+  const bad = unsupportedActivation(n);
+  if (bad) return bad;
   if (g.initializers.has(n.inputs[0])) return 'its X is a constant';
   return null;
 }

@@ -5,3 +5,4 @@ export * from './weights-blob.js';
 export * from './lxb-write.js';
 export * from './lxb-read.js';
 export * from './validate-meta.js';
+export * from './validate-refs.js';

@@ -4,6 +4,8 @@ import { decodeProgram } from '../isa/decode.js';
 import { deriveIsa } from '../isa/derive-isa.js';
 import { crc32 } from '@lstmc/runtime';
 import { checkIo, checkMatrices } from './validate-meta.js';
+import { checkIoRefs } from './validate-refs.js';
+import { loadMatrices } from '../sim/load-matrices.js';
 import type { IoDesc, LxbProgram, MatrixDesc } from './program.js';
 import { LXB, SECTION_KINDS, SECTION_ORDER, type SectionKind } from './sections.js';
 
@@ -93,6 +95,7 @@ function readChecked(bytes: Uint8Array, file: string): LxbFile {
   const debug = json<string[]>('debug');
   checkMatrices(matrices, 'E-LXB-JSON', { file, offset: off('matrices') });
   checkIo(io, 'E-LXB-JSON', { file, offset: off('io') });
+  checkIoRefs(io, code.length, 'E-LXB-FIELD', { file, offset: off('io') });
   if (!Array.isArray(debug) || debug.some((x) => typeof x !== 'string')) fail('E-LXB-JSON', 'debug info must be an array of strings', { file, offset: off('debug') });
   if (debug.length !== code.length) fail('E-LXB-FIELD', `debug info has ${debug.length} entries for ${code.length} instructions`, { file, offset: off('debug') });
   code.forEach((ins, i) => {
@@ -127,5 +130,8 @@ function readChecked(bytes: Uint8Array, file: string): LxbFile {
     debug,
     host: payload.host.slice(),
   };
+  // The weights decode for the matrix table (PE blobs, row assignment, CSC runs), so that a
+  // binary dump accepts is one sim can run.
+  withLocation({ file }, () => loadMatrices(program, off('weights')));
   return { program, version, hash, sections, size: bytes.length };
 }

@@ -1,5 +1,5 @@
 import { fail } from '@lstmc/ir';
-import { toFixed } from '@lstmc/runtime/fixed';
+import { noteRail, noteRealSaturation, saturationLog, toFixed, type SaturationLog } from '@lstmc/runtime/fixed';
 import { isRuntimeError, loadModel, RT_DTYPES, type RtTensor } from '@lstmc/runtime';
 import type { HostSegmentDesc, IoTensor, LxbProgram } from '../container/program.js';
 import { loadMatrices } from '../sim/load-matrices.js';
@@ -29,6 +29,12 @@ export interface SimulateResult {
   readonly matrices: readonly SimMatrix[];
   readonly sequences: number;
   readonly seqLens: number[];
+  /**
+   * Per LSTM node: inputs (x, initial h and c) that did not fit their fixed-point format, counted
+   * exactly as the host quantizes them; h of every step and the final c counted at the rail (read
+   * back from DRAM). Gate pre-activations stay inside the accelerator and are not seen here.
+   */
+  readonly saturation: SaturationLog[];
 }
 
 /**
@@ -47,7 +53,13 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     if (!v) fail('E-SIM-INPUT', `input '${name}' is missing`, { field: name });
     return v;
   };
+  for (const name of io.graphInputs) {
+    const v = inputs.get(name);
+    if (v) checkFiniteInput(name, v, io.tensors.find((t) => t.role === 'x' && t.name === name));
+  }
   const matrices = loadMatrices(p);
+  const logs = new Map<string, SaturationLog>();
+  const logOf = (node: string) => logs.get(node) ?? (logs.set(node, saturationLog(node)), logs.get(node)!);
   const stats = emptyStats();
   const raw = new Map<string, { dims: number[]; data: Int32Array }>();
   const floats = new Map<string, HostTensor>();
@@ -83,16 +95,17 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     if (B === undefined || len === undefined) fail('E-SIM-INPUT', 'the program reads no input', {});
     const T: number = len;
     for (const n of phase.nodes) stepsOf.set(n, T);
-    if (T > io.maxSeqLen) fail('E-SIM-INPUT', `sequence length ${T} exceeds the ${io.maxSeqLen} steps this binary was compiled for (--max-seq-len)`, {});
+    if (T > io.maxSeqLen)
+      fail('E-SIM-INPUT', `sequence length ${T} exceeds the ${io.maxSeqLen} steps this binary's DRAM layout holds (inputs and Y of every step live in DRAM; recompile with lstmc compile --max-seq-len ${T} when the model's length is symbolic)`, { field: 'maxSeqLen' });
     const sl = phase.seqLens;
     lens = sl.name ? Array.from(need(sl.name).data, Number) : sl.values ? [...sl.values] : new Array<number>(B).fill(T);
     if (lens.length !== B || lens.some((l) => !(l >= 0 && l <= T))) fail('E-SIM-INPUT', `sequence_lens must hold ${B} values in 0..${T}`, { field: sl.name ?? 'sequence_lens' });
     if (images.length === 0) images = Array.from({ length: B }, () => new Int32Array(io.dramWords));
     for (let b = 0; b < B; b++) {
-      for (const t of ts) fillRegion(images[b], t, b, T, B, env, p.target.actBits);
+      for (const t of ts) fillRegion(images[b], t, b, T, B, env, p.target.actBits, logOf(t.node));
       clock += runSequence(p, matrices, images[b], stats, { entry: phase.entry, seqLen: lens[b], fullLen: T, trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions, exact: opts.exact });
     }
-    readOutputs(ts, images, T, B, raw, floats, env);
+    readOutputs(ts, images, T, B, raw, floats, env, lens, p.target.actBits, logOf);
   }
 
   const outputs = new Map<string, HostTensor>();
@@ -107,7 +120,7 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
       outputs.set(name, { dims: v.dims, data: Float64Array.from(v.data) });
     }
   }
-  return { outputs, raw, stats, matrices, sequences: B ?? 0, seqLens: lens };
+  return { outputs, raw, stats, matrices, sequences: B ?? 0, seqLens: lens, saturation: [...logs.values()] };
 }
 
 /** The dims of the X an 'x' tensor holds: the tensor read, through the absorbed Transpose. */
@@ -124,6 +137,9 @@ function readOutputs(
   raw: Map<string, { dims: number[]; data: Int32Array }>,
   floats: Map<string, HostTensor>,
   env: Map<string, SimInput>,
+  lens: readonly number[],
+  A: number,
+  logOf: (node: string) => SaturationLog,
 ): void {
   const byNode = new Map<string, IoTensor[]>();
   for (const t of ts) if (t.role === 'y' || t.role === 'yh' || t.role === 'yc') byNode.set(t.node, [...(byNode.get(t.node) ?? []), t]);
@@ -147,6 +163,14 @@ function readOutputs(
                 : layout === 0 ? (d * B + bb) * H + j : (bb * D + d) * H + j;
               out[at] = v * 2 ** -parts[d].frac;
             }
+      if (role !== 'yh') {
+        // h of each step a sequence ran (steps past its length hold zeros), and the final c
+        const tensor = role === 'y' ? 'h' : 'cell';
+        for (let d = 0; d < D; d++)
+          for (let bb = 0; bb < B; bb++)
+            for (let s = 0; s < (role === 'y' ? lens[bb] : 1); s++)
+              noteRail(logOf(node), tensor, images[bb], parts[d].addr + s * H, H, A, (index) => ({ ...(role === 'y' ? { step: s } : {}), batch: bb, dir: d, index }));
+      }
       const dims = role === 'y' ? (layout === 0 ? [T, D, B, H] : [B, T, D, H]) : layout === 0 ? [D, B, H] : [B, D, H];
       raw.set(`${node}:${which}`, { dims: role === 'y' ? [T, D, B, H] : [D, B, H], data: ints });
       const t = { dims, data: out };
@@ -156,7 +180,7 @@ function readOutputs(
   }
 }
 
-function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: number, inputs: ReadonlyMap<string, SimInput>, A: number): void {
+function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: number, inputs: ReadonlyMap<string, SimInput>, A: number, log: SaturationLog): void {
   if (t.role === 'x') {
     const v = inputs.get(t.name)!;
     // element (c0, c1, c2) of X (the node's layout) is element c[perm^-1] of the tensor read: strides permuted
@@ -165,7 +189,10 @@ function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: numb
     const [s0, s1, s2] = perm.map((p) => stride[p]);
     for (let s = 0; s < T; s++) {
       const src = t.layout === 0 ? s * s0 + b * s1 : b * s0 + s * s1;
-      for (let k = 0; k < t.width; k++) dram[t.addr + s * t.width + k] = toFixed(v.data[src + k * s2], t.frac, A);
+      for (let k = 0; k < t.width; k++) {
+        noteRealSaturation(log, 'x', v.data, src + k * s2, 1, t.frac, A, () => ({ step: s, batch: b, dir: t.dir, index: k }));
+        dram[t.addr + s * t.width + k] = toFixed(v.data[src + k * s2], t.frac, A);
+      }
     }
     return;
   }
@@ -177,7 +204,31 @@ function fillRegion(dram: Int32Array, t: IoTensor, b: number, T: number, B: numb
   }
   const v = inputs.get(t.name);
   if (!v) fail('E-SIM-INPUT', `input '${t.name}' is missing`, { field: t.name });
-  for (let k = 0; k < t.width; k++) dram[t.addr + k] = toFixed(v.data[off + k], t.frac, A);
+  if (v.data.length < off + t.width) fail('E-SIM-INPUT', `initial state '${t.name}' has ${v.data.length} values, batch entry ${b} needs ${off + t.width}`, { field: t.name });
+  for (let k = 0; k < t.width; k++) {
+    const x = v.data[off + k];
+    if (!Number.isFinite(x)) fail('E-SIM-NONFINITE', `initial state '${t.name}' holds ${x} at batch entry ${b}${t.dirs > 1 ? `, direction ${t.dir}` : ''}, element ${k}: the fixed-point state has no such value`, { field: t.name });
+    noteRealSaturation(log, t.role === 'h0' ? 'initial_h' : 'initial_c', v.data, off + k, 1, t.frac, A, () => ({ batch: b, dir: t.dir, index: k }));
+    dram[t.addr + k] = toFixed(x, t.frac, A);
+  }
+}
+
+/**
+ * A NaN or infinity in a sequence input is refused with its time step and batch entry: quantized,
+ * NaN has no value and an infinity saturates, so either would give a confident wrong answer.
+ */
+function checkFiniteInput(name: string, v: SimInput, x: IoTensor | undefined): void {
+  for (let i = 0; i < v.data.length; i++) {
+    const val = v.data[i];
+    if (Number.isFinite(val)) continue;
+    if (!x || v.dims.length !== 3) fail('E-SIM-NONFINITE', `input '${name}' holds ${val} at element ${i} of [${v.dims.join(', ')}]`, { field: name });
+    // index in the tensor read, then in the node's X (through the absorbed Transpose)
+    const idx = [Math.floor(i / (v.dims[1] * v.dims[2])), Math.floor(i / v.dims[2]) % v.dims[1], i % v.dims[2]];
+    const perm = x.perm ?? [0, 1, 2];
+    const xi = perm.map((p) => idx[p]);
+    const [t, b] = x.layout === 0 ? [xi[0], xi[1]] : [xi[1], xi[0]];
+    fail('E-SIM-NONFINITE', `input '${name}' holds ${val} at time step ${t}, batch entry ${b} (element [${idx.join(', ')}] of [${v.dims.join(', ')}], read by LSTM '${x.node}')`, { field: name });
+  }
 }
 
 /** Run one host segment (ops the accelerator lacks) on the JS runtime, fed from the host's tensors; its results join them. */

@@ -95,8 +95,18 @@ function parseHeader(text: string, file: string): Record<string, PyValue> {
   return out;
 }
 
-/** Reads a .npy file's bytes into a host tensor (C order). */
-export function readNpy(bytes: Uint8Array, file: string): HostTensor {
+/** The header of a .npy file: element type, shape, order, and where the data starts. */
+export interface NpyHeader {
+  readonly dtype: HostDType;
+  readonly shape: readonly number[];
+  readonly fortran: boolean;
+  readonly dataStart: number;
+  /** Bytes per element. */
+  readonly itemBytes: number;
+}
+
+/** Parses the header from the first bytes of a .npy file (enough of them to hold it: streams read only these). */
+export function readNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, k) => bytes[k] !== b)) fail('E-NPY-MAGIC', 'not a .npy file (no \\x93NUMPY magic)', { file, offset: 0 });
   const major = bytes[6]!;
   if (major < 1 || major > 3) fail('E-NPY-VERSION', `unsupported .npy format version ${major}.${bytes[7]}`, { file, offset: 6 });
@@ -115,6 +125,13 @@ export function readNpy(bytes: Uint8Array, file: string): HostTensor {
   if (!Array.isArray(shape)) fail('E-NPY-HEADER', "the .npy header has no 'shape' tuple", { file, field: 'shape' });
   if (typeof fortran !== 'boolean') fail('E-NPY-HEADER', "the .npy header's 'fortran_order' is not a boolean", { file, field: 'fortran_order' });
   const dtype = dtypeOfDescr(descr, file);
+  return { dtype, shape, fortran, dataStart, itemBytes: BYTES[dtype] };
+}
+
+/** Reads a .npy file's bytes into a host tensor (C order). */
+export function readNpy(bytes: Uint8Array, file: string): HostTensor {
+  const { dtype, shape, fortran, dataStart } = readNpyHeader(bytes, file);
+  const descr = DESCR[dtype][0];
   const n = numel(shape);
   const need = n * BYTES[dtype];
   if (bytes.length - dataStart < need)
@@ -170,8 +187,18 @@ function fromFortran(dtype: HostDType, src: HostTensor['data'], shape: readonly 
 
 /** Serializes a host tensor as a .npy file (version 1.0, or 2.0 when the header needs it). */
 export function writeNpy(t: HostTensor): Uint8Array {
-  const descr = DESCR[t.dtype][0];
-  const shape = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
+  const header = npyHeaderBytes(t.dtype, t.shape);
+  const body = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  const out = new Uint8Array(header.length + body.length);
+  out.set(header, 0);
+  out.set(body, header.length);
+  return out;
+}
+
+/** The header of a .npy file of this element type and shape (a multiple of 64 bytes: the data follows it). */
+export function npyHeaderBytes(dtype: HostDType, dims: readonly number[]): Uint8Array {
+  const descr = DESCR[dtype][0];
+  const shape = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   let major = 1;
   let pre = 10;
@@ -181,8 +208,7 @@ export function writeNpy(t: HostTensor): Uint8Array {
   }
   const total = Math.ceil((pre + dict.length + 1) / 64) * 64;
   const header = dict + ' '.repeat(total - pre - dict.length - 1) + '\n';
-  const body = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  const out = new Uint8Array(total + body.length);
+  const out = new Uint8Array(total);
   out.set(MAGIC, 0);
   out[6] = major;
   out[7] = 0;
@@ -190,6 +216,5 @@ export function writeNpy(t: HostTensor): Uint8Array {
   if (major === 1) dv.setUint16(8, header.length, true);
   else dv.setUint32(8, header.length, true);
   for (let k = 0; k < header.length; k++) out[pre + k] = header.charCodeAt(k);
-  out.set(body, total);
   return out;
 }

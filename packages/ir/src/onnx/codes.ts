@@ -7,6 +7,8 @@ export const ONNX_CODES = {
   'E-IO-NOT-FOUND': 'the model file does not exist',
   'E-IO-READ': 'the model file cannot be read',
   'E-ONNX-DECODE': 'the bytes are truncated, not protobuf, or a protobuf without a graph',
+  'E-ONNX-IR-VERSION': 'the model ir_version is outside the range lstmc reads',
+  'E-ONNX-NONFINITE': 'an initializer or Constant value holds NaN or an infinity (accepted with --allow-nonfinite)',
   'E-ONNX-OPSET': 'the ai.onnx opset is missing or outside the supported range',
   'E-ONNX-DTYPE': 'an element type lstmc does not represent (complex, float8, int4, undefined)',
   'E-ONNX-DIMS': 'a negative or absurd dimension, or more elements than lstmc accepts',

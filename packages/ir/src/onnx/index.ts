@@ -1,4 +1,4 @@
-export { ONNX_OPSET_RANGE, importOnnx, loadOnnxFile } from './import-model.js';
+export { ONNX_OPSET_RANGE, ONNX_IR_VERSION_RANGE, importOnnx, loadOnnxFile } from './import-model.js';
 export type { ImportOptions } from './import-model.js';
 export type { ReadFile } from './external-data.js';
 export { decodeTensorProto, encodeTensorProto } from './tensor-file.js';

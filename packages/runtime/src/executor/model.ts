@@ -17,6 +17,10 @@ export interface LoadOptions {
   readonly matvec?: KernelEnv['matvec'];
   /** 'int8': dense LSTM weights quantized to int8 at load, per-row scales (faster, approximate); default 'f32'. */
   readonly lstmWeights?: 'f32' | 'int8';
+  /** Accept NaN and infinite constants in the file (default: E-RT-NONFINITE naming the constant). */
+  readonly allowNonFinite?: boolean;
+  /** Receives the saturation counts of each fixed-point LSTM node's run (`lstm.fixed`). */
+  readonly onSaturation?: KernelEnv['onSaturation'];
 }
 
 export interface IoInfo {
@@ -50,7 +54,7 @@ export class Model {
     for (const v of runtimeModel.values) if (v.data) bufs.add(v.data.data.buffer);
     for (const p of this.graph.all) for (const a of Object.values(p.node.attrs)) if (a.type === 'tensor') bufs.add(a.value.data.buffer);
     this.constBuffers = bufs;
-    this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32' };
+    this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32', ...(options.onSaturation ? { onSaturation: options.onSaturation } : {}) };
     this.prepared = this.graph.all.map((p) =>
       p.kernel.prepare?.(
         p.attrs,
@@ -58,6 +62,16 @@ export class Model {
         this.env,
       ),
     );
+  }
+
+  /**
+   * The time axis of each graph input that recurrent layers read as their sequence (by input name):
+   * what a stream splits into chunks, and what diagnostics about an input element call its time step.
+   */
+  sequenceAxes(): ReadonlyMap<string, number> {
+    const m = new Map<string, number>();
+    for (const [vi, axis] of streamTimeAxes(this.graph)) m.set(this.runtimeModel.values[vi]!.name, axis);
+    return m;
   }
 
   /** Runs the whole graph on named inputs; returns every graph output by name. */

@@ -10,3 +10,4 @@ export * from './product-loops.js';
 export * from './lstm-step.js';
 export * from './lstm-layer.js';
 export * from './quantize-lstm.js';
+export * from './saturation.js';

@@ -1,4 +1,5 @@
 import { layerProducts, lstmSequenceFixed, type FixedLstmLayer, type LayerProducts } from './lstm-step.js';
+import type { SaturationLog } from './saturation.js';
 
 export interface FixedLstmResult {
   /** [T, D, B, H] (ONNX layout 0). */
@@ -25,6 +26,8 @@ export function lstmLayerFixed(
   h0: Int32Array | null,
   c0: Int32Array | null,
   prods: readonly LayerProducts[] = dirs.map(layerProducts),
+  /** Saturation counts of the steps (gates, cell, h) go here; inputs are counted by the caller, before quantizing. */
+  log?: SaturationLog,
 ): FixedLstmResult {
   const D = direction === 'bidirectional' ? 2 : 1;
   if (dirs.length !== D) throw new Error(`lstmLayerFixed: ${direction} needs ${D} direction(s), got ${dirs.length}`);
@@ -49,6 +52,7 @@ export function lstmLayerFixed(
         reverse,
         len,
         prods[d],
+        log ? { log, batch: b, dir: d } : undefined,
       );
       for (let t = 0; t < T; t++) Y.set(r.y.subarray(t * H, (t + 1) * H), ((t * D + d) * B + b) * H);
       Yh.set(r.h, off);

@@ -1,5 +1,6 @@
 import type { FixedLuts } from './lut.js';
 import { productAccumulate, productMatrix, type ProductMatrix } from './product-loops.js';
+import { noteRail, type SaturationLog } from './saturation.js';
 import { activate, biasAdd, cellUpdate, gateMul, oneMinus, peepholeAdd } from './vector-ops.js';
 
 /**
@@ -115,6 +116,7 @@ export function lstmSequenceFixed(
   reverse = false,
   seqLen = T,
   prod: LayerProducts = layerProducts(l),
+  sat?: { readonly log: SaturationLog; readonly batch: number; readonly dir: number },
 ): { y: Int32Array; h: Int32Array; c: Int32Array } {
   const H = l.hidden;
   const h = h0 ? Int32Array.from(h0) : new Int32Array(H);
@@ -125,6 +127,12 @@ export function lstmSequenceFixed(
     const t = reverse ? seqLen - 1 - k : k;
     lstmStepFixed(l, x, t * l.input, h, c, s, prod);
     y.set(h, t * H);
+    if (sat) {
+      const where = (index: number) => ({ step: t, batch: sat.batch, dir: sat.dir, index });
+      noteRail(sat.log, 'gates', s.acc, 0, 4 * H, l.accBits, where);
+      noteRail(sat.log, 'cell', c, 0, H, l.actBits, where);
+      noteRail(sat.log, 'h', h, 0, H, l.actBits, where);
+    }
   }
   return { y, h, c };
 }

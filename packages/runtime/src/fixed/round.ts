@@ -1,3 +1,5 @@
+import { rtFail } from '../errors.js';
+
 /**
  * Integer arithmetic of the accelerator, on JS numbers. Every value is an
  * integer of at most 48 bits (accBits <= 48) and every intermediate product or
@@ -46,9 +48,13 @@ export function addSat(a: number, b: number, bits: number): number {
   return saturate(a + b, bits);
 }
 
-/** A real number to fixed point Q(bits, frac): RNE then saturate. */
+/**
+ * A real number to fixed point Q(bits, frac): RNE then saturate. NaN has no fixed-point value: it
+ * is refused (E-RT-NONFINITE), never mapped to a number; callers that know which tensor and step a
+ * value belongs to check before and name them.
+ */
 export function toFixed(x: number, frac: number, bits: number): number {
-  if (Number.isNaN(x)) return 0;
+  if (Number.isNaN(x)) rtFail('E-RT-NONFINITE', `NaN has no fixed-point value (Q${bits - 1 - frac}.${frac})`);
   return saturate(roundHalfEven(x * 2 ** frac), bits);
 }
 

@@ -1,3 +1,4 @@
+import { describeNonFinite, findNonFinite } from '../finite.js';
 import { rtFail } from '../errors.js';
 import { isRtDType, RT_DTYPES, viewData, type RtDType } from '../dtype.js';
 import { RT_ATTR_TYPES, RT_EXEC_MODES, type RtAttr, type RtDim, type RtExecMode, type RtNode, type RtSubgraph, type RtValue, type RuntimeModel } from '../model.js';
@@ -131,7 +132,7 @@ function mode(v: Json, field: string): RtExecMode {
  * `blob` is an aligned copy of the blob bytes; `blobFileOffset` maps blob offsets to file offsets for errors;
  * `minor` is the file's minor format version (branches need 1.1).
  */
-export function decodeManifest(json: Json, blob: ArrayBuffer, blobFileOffset: number, minor = 0): RuntimeModel {
+export function decodeManifest(json: Json, blob: ArrayBuffer, blobFileOffset: number, minor = 0, allowNonFinite = false): RuntimeModel {
   const m = obj(json, 'manifest', MANIFEST_KEYS, ['values', 'inputs', 'outputs', 'nodes']);
   const rawValues = arr(m['values'], 'values');
   const n = rawValues.length;
@@ -142,7 +143,11 @@ export function decodeManifest(json: Json, blob: ArrayBuffer, blobFileOffset: nu
     const dt = dtype(o['dtype'], `${f}.dtype`);
     const shape = o['shape'] === null ? null : dims(o['shape'], `${f}.shape`, true);
     if (o['data'] === undefined) return { name, dtype: dt, shape };
-    return { name, dtype: dt, shape, data: blobTensor(o['data'], dt, shape, blob, blobFileOffset, `${f}.data`) };
+    const data = blobTensor(o['data'], dt, shape, blob, blobFileOffset, `${f}.data`);
+    const bad = allowNonFinite ? undefined : findNonFinite(data);
+    // A NaN or infinite weight makes every output it reaches NaN without any error: refused at load.
+    if (bad) rtFail('E-RT-NONFINITE', `constant '${name}' holds ${describeNonFinite(bad)} (load with allowNonFinite to accept it)`, { field: name });
+    return { name, dtype: dt, shape, data };
   });
   const inputs = arr(m['inputs'], 'inputs').map((x, i) => index(x, n, `inputs[${i}]`, false));
   const outputs = arr(m['outputs'], 'outputs').map((x, i) => index(x, n, `outputs[${i}]`, false));

@@ -10,6 +10,8 @@ import { readHeader } from './header.js';
 export interface ReadOptions {
   /** Kernels the graph may use (default: the built-in registry). */
   readonly kernels?: KernelRegistry;
+  /** Accept NaN and infinite constants (default: E-RT-NONFINITE naming the constant). */
+  readonly allowNonFinite?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export function readRuntimeGraph(bytes: Uint8Array, options: ReadOptions = {}): 
   // A copy with its own buffer: Node's Buffer#slice is a view into a shared pool, so `.buffer` of it
   // would start elsewhere and tensors would be read from the wrong bytes.
   const blob = Uint8Array.prototype.slice.call(bytes, h.blobOffset, h.blobOffset + h.blobLength).buffer;
-  const model = decodeManifest(json, blob, h.blobOffset, h.minor);
+  const model = decodeManifest(json, blob, h.blobOffset, h.minor, options.allowNonFinite ?? false);
   prepareGraph(model, options.kernels ?? BUILTIN_KERNELS);
   return model;
 }

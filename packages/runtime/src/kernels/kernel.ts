@@ -1,5 +1,6 @@
 import type { RtAttrType, RtValue } from '../model.js';
 import type { RtTensor } from '../tensor.js';
+import type { SaturationLog } from '../fixed/saturation.js';
 
 /** The JS type an attribute of each kind parses to. */
 export interface AttrKindValue {
@@ -60,6 +61,8 @@ export interface KernelEnv {
   readonly matvec: 'auto' | 'wasm-simd' | 'js';
   /** How lstm.dense.f32 stores W and R: as given (f32, the default), or quantized to int8 at load (int8-weights.ts). */
   readonly lstmWeights?: 'f32' | 'int8';
+  /** Fixed-point kernels report each run's saturation counts here (per LSTM node), when given. */
+  readonly onSaturation?: (log: SaturationLog) => void;
 }
 
 export interface KernelDef<S extends AttrSchema = AttrSchema> {

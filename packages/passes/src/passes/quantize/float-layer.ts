@@ -23,13 +23,22 @@ export function floatDirections(g: Graph, p: LstmParams): FloatLstmDirection[] {
   }));
 }
 
-const DEFAULT_ACTIVATIONS = ['Sigmoid', 'Tanh', 'Tanh'];
+/** ONNX's activations f (gates), g (cell input), h (output), per direction; the accelerator's LUTs hold exactly these. */
+const DEFAULT_ACTIVATIONS = ['Sigmoid', 'Tanh', 'Tanh'] as const;
+const ROLES = ['f (the gate activation)', 'g (the cell input activation)', 'h (the output activation)'] as const;
 
-/** The accelerator's LUTs implement sigmoid and tanh only: the ONNX default activations. */
+/**
+ * Why the accelerator cannot run this LSTM's activations, or undefined: the first one that differs
+ * from the ONNX default in its position, named with its role and direction (a Tanh is refused as
+ * the gate activation f, where the look-up table holds Sigmoid, not as Tanh).
+ */
 export function unsupportedActivation(n: Node): string | undefined {
   const a = n.attrs.activations;
   if (!a || a.kind !== 'strings') return undefined;
-  return a.value.find((f, i) => f.toLowerCase() !== DEFAULT_ACTIVATIONS[i % 3].toLowerCase());
+  const i = a.value.findIndex((f, k) => f.toLowerCase() !== DEFAULT_ACTIVATIONS[k % 3].toLowerCase());
+  if (i < 0) return undefined;
+  const dirs = a.value.length > 3 ? ` of direction ${Math.floor(i / 3)}` : '';
+  return `activation ${i % 3 === 0 ? 'f' : i % 3 === 1 ? 'g' : 'h'} is ${a.value[i]}: as ${ROLES[i % 3]}${dirs} the accelerator's look-up tables hold ${DEFAULT_ACTIVATIONS[i % 3]} only (f = Sigmoid, g = h = Tanh, the ONNX defaults)`;
 }
 
 /** Any dims reported by the LSTM as [T, B, ...] for layout 0 from layout 1 [B, T, ...] data (copy). */

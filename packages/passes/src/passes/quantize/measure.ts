@@ -4,7 +4,7 @@
  * accelerator simulator (@lstmc/runtime fixed).
  */
 import { elemAsNumber } from '@lstmc/ir';
-import { type FixedLstmLayer, lstmLayerFixed, quantizeArray } from '@lstmc/runtime/fixed';
+import { type FixedLstmLayer, type SaturationLog, lstmLayerFixed, noteRealSaturation, quantizeArray, saturationLog } from '@lstmc/runtime/fixed';
 import type { LayerTrace } from '../../calibration/index.js';
 import { batchMajorToTimeMajor } from './float-layer.js';
 
@@ -14,6 +14,8 @@ export interface LayerError {
   readonly meanAbs: number;
   /** Of the last cell state Y_c. */
   readonly cMaxAbs: number;
+  /** Where the fixed-point run saturated on the calibration data (x, states, gates, cell, h). */
+  readonly saturation: SaturationLog;
 }
 
 const num = (t: { data: unknown }) => t.data as ArrayLike<number>;
@@ -26,20 +28,23 @@ export function fixedLayerError(dirs: readonly FixedLstmLayer[], direction: 'for
   const hFrac = l0.actBits - 1;
   let maxAbs = 0;
   let cMaxAbs = 0;
+  const log = saturationLog(tr.node.name);
   let sum = 0;
   let count = 0;
   tr.x.forEach((x, k) => {
     const [T, B] = layout === 0 ? [x.dims[0], x.dims[1]] : [x.dims[1], x.dims[0]];
     const xs = layout === 0 ? num(x) : batchMajorToTimeMajor(num(x), B, T, I);
+    noteRealSaturation(log, 'x', xs, 0, xs.length, l0.fmt.x, l0.actBits, (i) => ({ step: Math.floor(i / (B * I)), batch: Math.floor(i / I) % B, dir: 0, index: i % I }));
     const xq = quantizeArray(xs, l0.fmt.x, l0.actBits);
-    const state = (t: typeof x | undefined, frac: number) => {
+    const state = (t: typeof x | undefined, frac: number, which: 'initial_h' | 'initial_c') => {
       if (!t) return null;
       const v = layout === 0 ? num(t) : batchMajorToTimeMajor(num(t), B, D, H);
+      noteRealSaturation(log, which, v, 0, v.length, frac, l0.actBits, (i) => ({ batch: Math.floor(i / H) % B, dir: Math.floor(i / (B * H)), index: i % H }));
       return quantizeArray(v, frac, l0.actBits);
     };
     const seq = tr.seqLens[k];
     const lens = seq ? Array.from({ length: B }, (_, b) => elemAsNumber(seq, b)) : null;
-    const r = lstmLayerFixed(dirs, direction, xq, T, B, lens, state(tr.h0[k], hFrac), state(tr.c0[k], l0.fmt.c));
+    const r = lstmLayerFixed(dirs, direction, xq, T, B, lens, state(tr.h0[k], hFrac, 'initial_h'), state(tr.c0[k], l0.fmt.c, 'initial_c'), log);
     const y = num(tr.y[k]);
     const scale = 2 ** -hFrac;
     for (let t = 0; t < T; t++)
@@ -63,5 +68,5 @@ export function fixedLayerError(dirs: readonly FixedLstmLayer[], direction: 'for
           cMaxAbs = Math.max(cMaxAbs, Math.abs(r.Yc[fi] * cScale - yc[ci]));
         }
   });
-  return { maxAbs, meanAbs: count ? sum / count : 0, cMaxAbs };
+  return { maxAbs, meanAbs: count ? sum / count : 0, cMaxAbs, saturation: log };
 }

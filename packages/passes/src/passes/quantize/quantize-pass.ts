@@ -10,7 +10,7 @@
  * exceeds `error-budget`.
  */
 import { type DType, type Graph, type Node, type Tensor, isDiagnosticError, makeTensor, producers } from '@lstmc/ir';
-import { type FixedBits, type FixedLstmLayer, chooseLstmFormats, quantizeLstmDirection } from '@lstmc/runtime/fixed';
+import { type FixedBits, type FixedLstmLayer, SATURATION_TENSORS, chooseLstmFormats, formatSaturation, quantizeLstmDirection } from '@lstmc/runtime/fixed';
 import { ANN, type AttrPatch, addInitializers, derivedName, dropAnnotations, floatsAttr, intsAttr, patchNodes, stringsAttr } from '../../annotations.js';
 import { type LayerTrace, traceForPass } from '../../calibration/index.js';
 import { fedByLstm } from '../../layer-glue.js';
@@ -39,6 +39,8 @@ export const quantizePass = reachingBranches(definePass({
     layers: 'LSTM layers quantized',
     matrices: 'weight matrices quantized',
     'calibration-samples': 'samples used to measure the error',
+    'assumed-ranges': 'layers whose x or c range was assumed (|x|, |c| <= 8) for want of calibration data or options',
+    saturations: 'values that saturated in the fixed-point run on the calibration data (x, states, gates, cell, h)',
   },
   async run(input, ctx) {
     const o = ctx.options;
@@ -59,7 +61,7 @@ export const quantizePass = reachingBranches(definePass({
       const p = lstmParams(g, n);
       if (!p) continue;
       const bad = unsupportedActivation(n);
-      if (bad) ctx.fail('E-QUANT-UNSUPPORTED', `layer '${n.name}' uses activation ${bad}; the accelerator's look-up tables implement Sigmoid and Tanh only`, n.name);
+      if (bad) ctx.fail('E-QUANT-UNSUPPORTED', `layer '${n.name}': ${bad}`, n.name);
       const tr = traces.find((t) => t.node === n);
       const direction = (n.attrs.direction?.value ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
       const layout = lstmLayout(n);
@@ -78,6 +80,11 @@ export const quantizePass = reachingBranches(definePass({
       }
       const { layers, err } = best!;
       ctx.count('layers');
+      const xFrom = fed ? 'h of the layer before' : o['x-max'] !== 'auto' ? 'x-max' : tr ? 'calibration' : `assumed ±${ASSUMED_RANGE}`;
+      const cFrom = o['c-max'] !== 'auto' ? 'c-max' : tr ? 'calibration' : `assumed ±${ASSUMED_RANGE}`;
+      if (xFrom.startsWith('assumed') || cFrom.startsWith('assumed')) ctx.count('assumed-ranges');
+      const saturated = err ? formatSaturation(err.saturation) : [];
+      if (err) ctx.count('saturations', SATURATION_TENSORS.reduce((a, k) => a + err.saturation.counts[k].count, 0));
       const wDtype: DType = bits.weightBits === 8 ? 'i8' : 'i16';
       const accDtype: DType = bits.accBits > 32 ? 'i64' : 'i32';
       const names = { W: [] as string[], R: [] as string[], B: [] as string[], P: [] as string[] };
@@ -103,6 +110,8 @@ export const quantizePass = reachingBranches(definePass({
           err ? err.maxAbs : 'n/a',
           err ? err.meanAbs : 'n/a',
           err ? err.cMaxAbs : 'n/a',
+          `x: ${xFrom}, c: ${cFrom}`,
+          err ? saturated.join('; ') || 'none' : 'n/a (no calibration data)',
         ]);
       });
       const fmts = layers.map((l) => l.fmt);
@@ -132,8 +141,10 @@ export const quantizePass = reachingBranches(definePass({
         );
     }
     ctx.report({
-      title: `quantize: int${bits.weightBits} weights, int${bits.actBits} activations, int${bits.accBits} accumulator`,
-      columns: ['layer', 'weight bits', 'W frac', 'R frac', 'x frac', 'c frac', 'acc frac', 'max abs err', 'mean abs err', 'c max abs err'],
+      title: `quantize: int${bits.weightBits} weights, int${bits.actBits} activations, int${bits.accBits} accumulator${
+        ctx.calibration.length ? '' : `; no calibration data: input and cell ranges assumed within ±${ASSUMED_RANGE} (give --calibration DIR, or x-max/c-max)`
+      }`,
+      columns: ['layer', 'weight bits', 'W frac', 'R frac', 'x frac', 'c frac', 'acc frac', 'max abs err', 'mean abs err', 'c max abs err', 'ranges from', 'saturated on calibration data'],
       rows,
     });
     return addInitializers(patchNodes(g, patches), added);

@@ -1,5 +1,5 @@
 import { rtFail } from '../../../errors.js';
-import { fromFixed, layerProducts, lstmLayerFixed, quantizeArray, type FixedLstmLayer, type LayerProducts } from '../../../fixed/index.js';
+import { fromFixed, layerProducts, lstmLayerFixed, noteRealSaturation, quantizeArray, saturationLog, type FixedLstmLayer, type LayerProducts } from '../../../fixed/index.js';
 import type { RtTensor } from '../../../tensor.js';
 import { defineKernel, type KernelCall } from '../../kernel.js';
 import { fixedLayersOf, lutsOf } from './layers.js';
@@ -99,8 +99,10 @@ function runLstmFixed(a: LstmFixedAttrs, call: KernelCall<LstmFixedAttrs>): (RtT
     if (!s) return null;
     const v = new Float64Array(B * H);
     for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) v[b * H + j] = Number(s.data[stateAt(d, b) + j]);
+    noteRealSaturation(log, s === initH ? 'initial_h' : 'initial_c', v, 0, v.length, frac, a.act_bits, (i) => ({ batch: Math.floor(i / H), dir: d, index: i % H }));
     return quantizeArray(v, frac, a.act_bits);
   };
+  const log = call.env.onSaturation ? saturationLog(call.nodeName) : undefined;
 
   const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
   const Yh = new Float32Array(D * B * H);
@@ -108,11 +110,12 @@ function runLstmFixed(a: LstmFixedAttrs, call: KernelCall<LstmFixedAttrs>): (RtT
   const next: LstmFixedStreamState = { h: [], c: [], batch: B };
   for (let d = 0; d < D; d++) {
     const l = layers[d]!;
+    noteRealSaturation(log, 'x', xs, 0, xs.length, l.fmt.x, a.act_bits, (i) => ({ step: Math.floor(i / (B * I)), batch: Math.floor(i / I) % B, dir: d, index: i % I }));
     const xq = quantizeArray(xs, l.fmt.x, a.act_bits);
     const h0 = carried ? carried.h[d]! : stateOf(initH, d, hFrac);
     const c0 = carried ? carried.c[d]! : stateOf(initC, d, l.fmt.c);
     const reverse = a.direction === 'reverse' || d === 1;
-    const r = lstmLayerFixed([l], reverse ? 'reverse' : 'forward', xq, T, B, lens, h0, c0, [products[d]!]);
+    const r = lstmLayerFixed([l], reverse ? 'reverse' : 'forward', xq, T, B, lens, h0, c0, [products[d]!], log);
     const yScale = fromFixed(1, hFrac);
     const cScale = fromFixed(1, l.fmt.c);
     if (Y) {
@@ -132,6 +135,7 @@ function runLstmFixed(a: LstmFixedAttrs, call: KernelCall<LstmFixedAttrs>): (RtT
     next.c.push(r.Yc);
   }
   if (state) state['lstm'] = next;
+  if (log) call.env.onSaturation!(log);
   return [
     Y ? { dtype: 'f32', shape: layout1 ? [B, T, D, H] : [T, D, B, H], data: Y } : null,
     wanted[1] ? { dtype: 'f32', shape: stateShape, data: Yh } : null,
