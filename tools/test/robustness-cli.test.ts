@@ -3,7 +3,7 @@
  * stack trace, well under 2 s. Models are in fixtures/robustness (gen_fixtures.py); binaries are
  * compiled here and mutated with the fuzzer's container helpers (checksums recomputed).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -79,8 +79,9 @@ describe('issue 12 mutation classes: one-line diagnostics, exit 1', () => {
   });
 
   it('a Tanh gate activation is refused as such, not as "uses Tanh; implements Tanh"', async () => {
-    const e = await refused('E-QUANT-UNSUPPORTED', 'compile', fx('tanh-gate.onnx'), '--target', 'accel', '-o', at('x.lxb'));
-    rmSync(join(REPO, 'tanh-gate.reproducer.lir'), { force: true }); // the failed pass's reproducer, written to the working directory
+    // the failed pass's reproducer goes to the temp dir, not next to the fixture
+    const e = await refused('E-QUANT-UNSUPPORTED', 'compile', fx('tanh-gate.onnx'), '--target', 'accel', '-o', at('x.lxb'), '--reproducer', at('tanh.reproducer.lir'));
+    expect(existsSync(at('tanh.reproducer.lir'))).toBe(true);
     expect(e).toMatch(/activation f is Tanh: as f \(the gate activation\) the accelerator's look-up tables hold Sigmoid only/);
   });
 

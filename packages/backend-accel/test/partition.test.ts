@@ -83,7 +83,7 @@ describe('partition', () => {
     const part = partitionGraph(c.graph);
     const l = part.placements.find((p) => p.op === 'LSTM')!;
     expect(l.where).toBe('host');
-    expect(l.reason).toMatch(/activation 'Relu'/i);
+    expect(l.reason).toMatch(/activation f is Relu/i);
     const p = compileAccel(c.graph, defaultTarget);
     expect(p.io.phases).toEqual([]);
     expect(p.io.hostSegments.map((s) => s.index)).toEqual([0]);

@@ -44,7 +44,7 @@ export function fixedLayerError(dirs: readonly FixedLstmLayer[], direction: 'for
     };
     const seq = tr.seqLens[k];
     const lens = seq ? Array.from({ length: B }, (_, b) => elemAsNumber(seq, b)) : null;
-    const r = lstmLayerFixed(dirs, direction, xq, T, B, lens, state(tr.h0[k], hFrac, 'initial_h'), state(tr.c0[k], l0.fmt.c, 'initial_c'), log);
+    const r = lstmLayerFixed(dirs, direction, xq, T, B, lens, state(tr.h0[k], hFrac, 'initial_h'), state(tr.c0[k], l0.fmt.c, 'initial_c'), undefined, log);
     const y = num(tr.y[k]);
     const scale = 2 ** -hFrac;
     for (let t = 0; t < T; t++)
