@@ -1,0 +1,82 @@
+// `node tools/scripts/simd-roofline.mjs`: the ceiling the dense f32 goal of issue 10 meets on this
+// machine. It measures, in one process, medians of LSTMC_BENCH_REPS runs (default 7):
+//   wasm simd128 peak: a WebAssembly loop of f32x4 load + mul + add into 8 accumulators over an
+//     L1-resident buffer: the most multiply-adds per second a WebAssembly SIMD product (no FMA in
+//     Node 20 without flags) can do on one thread;
+//   onnxruntime MatMul: onnxruntime-node on one thread multiplying [32, 1024] x [1024, 4096] (the
+//     batch-32 recurrent product of the I=H=1024 bench model), multiply-adds per second;
+// and prints their ratio: the best lstmc / ORT-1t a single-threaded simd128 kernel can reach where
+// onnxruntime runs at its compute peak (batched dense products), whatever the kernel's blocking.
+import { performance } from 'node:perf_hooks';
+import { loadSources } from './load-sources.mjs';
+
+const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 7);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const W = await loadSources(["export { encodeModule, op } from './packages/runtime/src/kernels/lstm/wasm/wasm-encoder.ts';"]);
+const { op } = W;
+
+// peak(n): n passes over a 4 KiB (L1-resident) buffer, 8 accumulators: acc_k += load(p + 16k) * m,
+// 8 f32x4 loads, muls and adds per 128 bytes, i.e. 32 multiply-adds per 8 loads: the inner loop of a
+// dense product whose weights come from the nearest cache (an FMA unit would fuse mul and add).
+const CHAINS = 8;
+const BUF = 4096;
+const A = (k) => 3 + k; // params 0 n; i32 locals 1 p, 2 spare; v128 locals 3..10 accumulators, 11 m
+const peak = {
+  name: 'peak',
+  params: 1,
+  locals: [[2, 0x7f], [CHAINS + 1, 0x7b]],
+  body: [
+    op.f32x4Const(0.999), op.set(11),
+    op.block, op.loop,
+    op.i32(0), op.set(1),
+    op.loop,
+    ...Array.from({ length: CHAINS }, (_, k) => [...op.get(A(k)), ...op.get(1), ...op.v128Load(16 * k), ...op.get(11), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(A(k))]),
+    op.get(1), op.i32(16 * CHAINS), op.add, op.tee(1), op.i32(BUF), op.ltU, op.brIf(0),
+    op.end,
+    op.get(0), op.i32(-1), op.add, op.tee(0), op.brIf(0),
+    op.end, op.end,
+    // keep the accumulators alive: store their sum after the buffer
+    op.i32(BUF), ...Array.from({ length: CHAINS }, (_, k) => [...op.get(A(k)), ...(k > 0 ? op.f32x4Add : [])]), op.v128Store(0),
+  ],
+};
+const inst = await WebAssembly.instantiate(W.encodeModule([peak], 1));
+const run = inst.instance.exports.peak;
+const N = 2e5;
+run(1e3); // warm up (tier-up)
+const wasmGmacs = median(Array.from({ length: REPS }, () => {
+  const t0 = performance.now();
+  run(N);
+  return (N * (BUF / 16) * 4) / ((performance.now() - t0) * 1e6);
+}));
+
+const ort = await import('onnxruntime-node');
+const [M, K, Nn] = [32, 1024, 4096];
+// A one-node MatMul model, serialized by hand (ONNX field numbers): the oracle's own kernel.
+const L = await loadSources(["export { makeGraph, makeNode, makeTensor, tensorType, exportOnnx } from '@lstmc/ir';"]);
+const b = new Float32Array(K * Nn).map((_, i) => Math.sin(i) * 0.01);
+const g = L.makeGraph({
+  name: 'mm',
+  inputs: ['A'],
+  outputs: ['Y'],
+  initializers: [['B', L.makeTensor('f32', [K, Nn], b)]],
+  values: [['A', { name: 'A', type: L.tensorType('f32', [M, K]) }]],
+  nodes: [L.makeNode({ op: 'MatMul', name: 'mm', inputs: ['A', 'B'], outputs: ['Y'] })],
+  opsets: { '': 14 },
+});
+const sess = await ort.InferenceSession.create(L.exportOnnx(g), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+const feeds = { A: new ort.Tensor('float32', new Float32Array(M * K).fill(0.5), [M, K]) };
+for (let i = 0; i < 5; i++) await sess.run(feeds);
+const ortGmacs = median(await (async () => {
+  const out = [];
+  for (let r = 0; r < REPS; r++) {
+    const iters = 50;
+    const t0 = performance.now();
+    for (let i = 0; i < iters; i++) await sess.run(feeds);
+    out.push((iters * M * K * Nn) / ((performance.now() - t0) * 1e6));
+  }
+  return out;
+})());
+
+console.log(`wasm simd128 mul+add peak, 1 thread:        ${wasmGmacs.toFixed(1)} GMAC/s`);
+console.log(`onnxruntime MatMul [${M},${K}]x[${K},${Nn}], 1 thread: ${ortGmacs.toFixed(1)} GMAC/s`);
+console.log(`best lstmc / ORT-1t for a compute-bound dense product: ${(ortGmacs / wasmGmacs).toFixed(2)} (goal of issue 10: <= 1.25)`);
