@@ -44,7 +44,7 @@ function branchLstm(g: Graph, attr: 'then_branch' | 'else_branch'): Node {
   return lstmNodes(a.value)[0]!;
 }
 
-async function qError(g: Graph, calibration: Map<string, Tensor>[]): Promise<{ then?: number[]; else?: number[]; flat?: number[] }> {
+async function qError(g: Graph, calibration: Map<string, Tensor>[]): Promise<{ then?: readonly number[]; else?: readonly number[]; flat?: readonly number[] }> {
   const r = await runPipeline(g, parsePipeline('quantize', reg), { calibration, evaluate: makeRuntimeEvaluator() });
   if (g.nodes[0]!.op !== 'If') return { flat: getFloats(lstmNodes(r.graph)[0]!, ANN.qError) };
   return { then: getFloats(branchLstm(r.graph, 'then_branch'), ANN.qError), else: getFloats(branchLstm(r.graph, 'else_branch'), ANN.qError) };
