@@ -60,11 +60,14 @@ describe('nx affected', () => {
 describe('nx caching', () => {
   it('a second run of a cacheable target (@lstmc/ops:test) is a local cache hit with the same hash, its output replayed', () => {
     const cache = join(dir, 'nx-cache');
-    // A private cache, so the first run is a miss; CI's NX_SKIP_NX_CACHE and the outer vitest's variables are not passed on.
-    const env: Record<string, string | undefined> = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_CACHE_DIRECTORY: cache };
-    for (const k of Object.keys(env)) if (k === 'NX_SKIP_NX_CACHE' || k.startsWith('VITEST') || k === 'NODE_ENV') delete env[k];
+    // A private cache, so the first run is a miss. What an outer nx run (npm test) or vitest set is not passed on:
+    // CI's NX_SKIP_NX_CACHE, the outer task's NX_* variables (output prefixes), colors.
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const k of Object.keys(env)) if (k.startsWith('NX_') || k.startsWith('VITEST') || k === 'NODE_ENV' || k === 'FORCE_COLOR') delete env[k];
+    Object.assign(env, { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_CACHE_DIRECTORY: cache, NO_COLOR: '1' });
     const run = () => {
-      const out = execFileSync('npx', ['nx', 'run', '@lstmc/ops:test', '--outputStyle=static'], { cwd: REPO, encoding: 'utf8', env });
+      // eslint-disable-next-line no-control-regex
+      const out = execFileSync('npx', ['nx', 'run', '@lstmc/ops:test', '--outputStyle=static'], { cwd: REPO, encoding: 'utf8', env }).replace(/\x1b\[[0-9;]*m/g, '');
       const task = (JSON.parse(readFileSync(join(cache, 'run.json'), 'utf8')) as { tasks: { taskId: string; hash: string; cacheStatus: string; status: number }[] }).tasks[0]!;
       return { out, task };
     };

@@ -16,7 +16,7 @@ writeFileSync(
 // (matvecModuleBytes(1)); do not edit, regenerate: node packages/runtime/scripts/gen-wasm.mjs
 
 /** The matvec kernels' WebAssembly module (${bytes.length} bytes, one initial memory page), base64. */
-export const MATVEC_MODULE_BASE64 =
+export const MATVEC_MODULE_BASE64: string =
   '${Buffer.from(bytes).toString('base64')}';
 `,
 );
