@@ -101,7 +101,7 @@ describe('prune --quantize writes a quantized ONNX model onnxruntime runs', () =
     const r = await cli('prune', model, '--sparsity', '0.5', '--quantize', '--calibration', data, '-o', quantized, '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout) as PruneJson & { quantize: { reports: { title: string; rows: string[][] }[] } };
+    const j = JSON.parse(r.stdout) as PruneJson & { quantize: { counters: Record<string, number> } };
     // Both branches' LSTMs (16 and 8 kHz) rewritten; the 16 kHz branch, which sr = 16000 takes, has a measured error.
     expect(j.quantize.matrices.map((m) => [m.node.includes('then_branch'), m.matrix, m.form, m.bits])).toEqual([
       [false, 'W', 'Cast+Mul', 16],
@@ -110,6 +110,8 @@ describe('prune --quantize writes a quantized ONNX model onnxruntime runs', () =
       [true, 'R', 'Cast+Mul', 16],
     ]);
     expect(j.quantize.measuredError).toBeGreaterThan(0);
+    // The one sample measured the branch that takes it, and counts once.
+    expect(j.quantize.counters['calibration-samples']).toBe(1);
     const g = importOnnx(readFileSync(quantized), { file: quantized });
     const lstms: { inputs: readonly string[] }[] = [];
     const casts: string[] = [];
