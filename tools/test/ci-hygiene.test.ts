@@ -1,7 +1,8 @@
 /**
  * What `npm test` and the README's nx commands rely on: the type check that
- * test.mjs runs fails on a type error, and `nx affected` sees the packages'
- * dependency graph as their package.json files declare it.
+ * test.mjs runs fails on a type error, `nx affected` sees the packages'
+ * dependency graph as their package.json files declare it, and a cacheable
+ * target run twice with nothing changed is replayed from the cache.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,4 +55,28 @@ describe('nx affected', () => {
     expect(nx.sort()).toEqual([...affected].sort());
     expect(nx).not.toContain('@lstmc/ir');
   }, 60_000);
+});
+
+describe('nx caching', () => {
+  it('a second run of a cacheable target (@lstmc/ops:test) is a local cache hit with the same hash, its output replayed', () => {
+    const cache = join(dir, 'nx-cache');
+    // A private cache, so the first run is a miss. What an outer nx run (npm test) or vitest set is not passed on:
+    // CI's NX_SKIP_NX_CACHE, the outer task's NX_* variables (output prefixes), colors.
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const k of Object.keys(env)) if (k.startsWith('NX_') || k.startsWith('VITEST') || k === 'NODE_ENV' || k === 'FORCE_COLOR') delete env[k];
+    Object.assign(env, { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_CACHE_DIRECTORY: cache, NO_COLOR: '1' });
+    const run = () => {
+      // eslint-disable-next-line no-control-regex
+      const out = execFileSync('npx', ['nx', 'run', '@lstmc/ops:test', '--outputStyle=static'], { cwd: REPO, encoding: 'utf8', env }).replace(/\x1b\[[0-9;]*m/g, '');
+      const task = (JSON.parse(readFileSync(join(cache, 'run.json'), 'utf8')) as { tasks: { taskId: string; hash: string; cacheStatus: string; status: number }[] }).tasks[0]!;
+      return { out, task };
+    };
+    const first = run();
+    expect(first.task).toMatchObject({ taskId: '@lstmc/ops:test', cacheStatus: 'cache-miss', status: 0 });
+    const second = run();
+    expect(second.task.cacheStatus).toMatch(/^local-cache/);
+    expect(second.task.hash).toBe(first.task.hash);
+    expect(second.out).toContain('> nx run @lstmc/ops:test  [local cache]');
+    expect(second.out).toMatch(/Tests\s.*passed/);
+  }, 120_000);
 });

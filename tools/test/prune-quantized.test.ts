@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeTensorProto, importOnnx } from '@lstmc/ir';
+import { decodeTensorProto, importOnnx, walkNodes } from '@lstmc/ir';
 import { REPO, cli } from './helpers.js';
 
 const MODEL = 'examples/kws-lstm/model.onnx';
@@ -18,22 +18,27 @@ const DATA = 'examples/kws-lstm/test_data_set_0';
 const dir = mkdtempSync(join(tmpdir(), 'lstmc-qonnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The first output of `file` run by onnxruntime on input_N.pb of `data` (graph-input order). */
-async function ortRun(file: string, data: string): Promise<Float32Array> {
+/** The outputs of `file` run by onnxruntime on input_N.pb (f32 or i64) of `data` (graph-input order). */
+async function ortRunAll(file: string, data: string): Promise<Float32Array[]> {
   const sess = await ort.InferenceSession.create(file);
   const feeds: Record<string, ort.Tensor> = {};
   sess.inputNames.forEach((name, i) => {
     const x = decodeTensorProto(readFileSync(join(REPO, data, `input_${i}.pb`)), `input_${i}.pb`).tensor;
-    feeds[name] = new ort.Tensor('float32', x.data as Float32Array, [...x.dims]);
+    feeds[name] = x.dtype === 'i64' ? new ort.Tensor('int64', x.data as BigInt64Array, [...x.dims]) : new ort.Tensor('float32', x.data as Float32Array, [...x.dims]);
   });
   const out = await sess.run(feeds);
-  return out[sess.outputNames[0]!]!.data as Float32Array;
+  return sess.outputNames.map((n) => out[n]!.data as Float32Array);
+}
+
+/** The first output of `file` run by onnxruntime on input_N.pb of `data`. */
+async function ortRun(file: string, data: string): Promise<Float32Array> {
+  return (await ortRunAll(file, data))[0]!;
 }
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
 interface PruneJson {
-  readonly quantize: { measuredError: number; matrices: { matrix: string; form: string; bits: number }[] };
+  readonly quantize: { measuredError: number; matrices: { node: string; matrix: string; form: string; bits: number }[] };
 }
 
 describe('prune --quantize writes a quantized ONNX model onnxruntime runs', () => {
@@ -83,6 +88,53 @@ describe('prune --quantize writes a quantized ONNX model onnxruntime runs', () =
       const mine = decodeTensorProto(readFileSync(join(dir, `out${tag}`, 'output_0.pb')), 'output_0.pb').tensor.data as Float32Array;
       expect(maxDiff(mine, fixed)).toBeLessThan(1e-5);
     });
+
+  it('Silero VAD v5: the LSTMs inside If branches (weights in Constant nodes, so fold runs first), the taken branch calibrated', async () => {
+    const model = 'tools/test/corpus/silero/v5/model.onnx';
+    const data = 'tools/test/corpus/silero/v5/test_data_set_0';
+    const pruned = join(dir, 'silero.pruned.onnx');
+    const quantized = join(dir, 'silero.quantized.onnx');
+    const p = await cli('prune', model, '--sparsity', '0.5', '-o', pruned, '--json');
+    expect(p.code).toBe(0);
+    const pj = JSON.parse(p.stdout) as { step: string; counters: Record<string, number> };
+    expect(pj.counters['matrices-pruned']).toBe(4);
+    const r = await cli('prune', model, '--sparsity', '0.5', '--quantize', '--calibration', data, '-o', quantized, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as PruneJson & { quantize: { counters: Record<string, number> } };
+    // Both branches' LSTMs (16 and 8 kHz) rewritten; the 16 kHz branch, which sr = 16000 takes, has a measured error.
+    expect(j.quantize.matrices.map((m) => [m.node.includes('then_branch'), m.matrix, m.form, m.bits])).toEqual([
+      [false, 'W', 'Cast+Mul', 16],
+      [false, 'R', 'Cast+Mul', 16],
+      [true, 'W', 'Cast+Mul', 16],
+      [true, 'R', 'Cast+Mul', 16],
+    ]);
+    expect(j.quantize.measuredError).toBeGreaterThan(0);
+    // The one sample measured the branch that takes it, and counts once.
+    expect(j.quantize.counters['calibration-samples']).toBe(1);
+    const g = importOnnx(readFileSync(quantized), { file: quantized });
+    const lstms: { inputs: readonly string[] }[] = [];
+    const casts: string[] = [];
+    walkNodes(g, (n) => {
+      if (n.op === 'LSTM') lstms.push(n);
+      if (n.op === 'Cast' && n.name.endsWith('_Cast')) casts.push(n.name);
+    });
+    expect(lstms.length).toBe(2);
+    for (const l of lstms) expect([l.inputs[1], l.inputs[2]].every((w) => w!.endsWith('_dequantized'))).toBe(true);
+    expect(casts.length).toBe(4);
+
+    const float = await ortRunAll(pruned, data);
+    const fixed = await ortRunAll(quantized, data);
+    const errs = float.map((f, k) => maxDiff(fixed[k]!, f));
+    expect(Math.max(...errs)).toBeGreaterThan(0);
+    for (const e of errs) expect(e).toBeLessThanOrEqual(j.quantize.measuredError);
+    const ours = await cli('run', quantized, '--data', data, '--out', join(dir, 'out-silero'));
+    expect(ours.code).toBe(0);
+    fixed.forEach((f, k) => {
+      const mine = decodeTensorProto(readFileSync(join(dir, 'out-silero', `output_${k}.pb`)), `output_${k}.pb`).tensor.data as Float32Array;
+      expect(maxDiff(mine, f)).toBeLessThan(1e-5);
+    });
+  });
 
   it('--calibration without --quantize is a usage error', async () => {
     const r = await cli('prune', MODEL, '--sparsity', '0.5', '--calibration', DATA);

@@ -4,11 +4,14 @@
  * outer initializers its LSTMs read (W, R, B, P). A borrowed tensor the work left as it was goes back
  * to being read from outside; one it replaced (pruned weights) stays in the branch under a new name,
  * so no name is defined twice in the model. Calibration samples are graph inputs of the outermost
- * graph: a branch cannot be run on them alone, so in branches the work runs as without calibration.
+ * graph; a branch of an If gets samples of its own: for each outer sample whose evaluated condition
+ * takes that branch, the outer values the branch reads (its outer references), which the branch's
+ * graph then takes as inputs while the work runs. A branch no sample takes (or a Loop/Scan body)
+ * is worked on as without calibration.
  */
-import { type Attr, type Graph, type Node, type Tensor, localDefinitions, makeNode, nodeSubgraphs, tensorType, updateGraph, walkNodes } from '@lstmc/ir';
+import { type Attr, type Graph, type Node, type Tensor, type ValueInfo, elemAsNumber, localDefinitions, makeNode, nodeSubgraphs, outerReferences, tensorType, updateGraph, walkNodes } from '@lstmc/ir';
 import { lstmNodes } from './lstm-params.js';
-import type { AnyPass, PassContext, ReportTable } from './pass.js';
+import type { AnyPass, CalibrationSample, PassContext, ReportTable } from './pass.js';
 
 /** LSTM inputs that are weights: W, R, B, P. */
 const WEIGHT_INPUTS = [1, 2, 3, 7];
@@ -26,7 +29,7 @@ function containsLstm(g: Graph): boolean {
  * `work` on `g` and on every subgraph of it that holds an LSTM. The report tables of all graphs
  * are merged by title (rows of the branches after those of the graph), so a pass reports one table.
  */
-export async function onEveryLstmGraph<C extends Pick<PassContext, 'calibration' | 'report' | 'inBranch'>>(
+export async function onEveryLstmGraph<C extends Pick<PassContext, 'calibration' | 'evaluate' | 'report' | 'inBranch'>>(
   g: Graph,
   ctx: C,
   work: (g: Graph, ctx: C) => Graph | Promise<Graph>,
@@ -38,7 +41,7 @@ export async function onEveryLstmGraph<C extends Pick<PassContext, 'calibration'
     else tables[same] = { ...tables[same]!, rows: [...tables[same]!.rows, ...t.rows] };
   };
   const top = await work(g, { ...ctx, report: collect });
-  const inBranches: C = { ...ctx, report: collect, calibration: [], inBranch: true };
+  const inBranches: C = { ...ctx, report: collect, inBranch: true };
   const out = top.nodes.some((n) => nodeSubgraphs(n).some((s) => containsLstm(s.graph))) ? await inSubgraphs(top, new Map(top.initializers), inBranches, work, new Set(allNames(top))) : top;
   for (const t of tables) ctx.report(t);
   return out;
@@ -55,7 +58,9 @@ function allNames(g: Graph): string[] {
   return out;
 }
 
-async function inSubgraphs<C>(
+type BranchCtx = Pick<PassContext, 'calibration' | 'evaluate'>;
+
+async function inSubgraphs<C extends BranchCtx>(
   g: Graph,
   outer: ReadonlyMap<string, Tensor>,
   ctx: C,
@@ -69,7 +74,8 @@ async function inSubgraphs<C>(
     let touched = false;
     for (const [k, a] of Object.entries(n.attrs)) {
       if (a.kind !== 'graph' || !containsLstm(a.value)) continue;
-      const sg = await branch(a.value, new Map([...outer, ...g.initializers]), ctx, work, taken);
+      const scope = new Map([...outer, ...g.initializers]);
+      const sg = await branch(a.value, scope, { ...ctx, calibration: await branchSamples(g, n, k, a.value, scope, ctx) }, work, taken);
       if (sg === a.value) continue;
       attrs[k] = { kind: 'graph', value: sg };
       touched = true;
@@ -80,7 +86,24 @@ async function inSubgraphs<C>(
   return changed ? updateGraph(g, { nodes }) : g;
 }
 
-async function branch<C>(
+/**
+ * Samples for the branch `attr` of If node `n` of `g`, from `ctx.calibration` (samples of `g`):
+ * the branch's outer references (less initializers in `scope`) on each sample that takes it.
+ */
+async function branchSamples(g: Graph, n: Node, attr: string, sg: Graph, scope: ReadonlyMap<string, Tensor>, ctx: BranchCtx): Promise<CalibrationSample[]> {
+  if (n.op !== 'If' || !ctx.calibration.length) return [];
+  const refs = outerReferences(sg).filter((r) => !scope.has(r));
+  const cond = n.inputs[0]!;
+  const out: CalibrationSample[] = [];
+  for (const s of ctx.calibration) {
+    const v = await ctx.evaluate(g, s, [cond, ...refs]);
+    const taken = elemAsNumber(v.get(cond)!, 0) !== 0 ? 'then_branch' : 'else_branch';
+    if (taken === attr) out.push(new Map(refs.map((r) => [r, v.get(r)!])));
+  }
+  return out;
+}
+
+async function branch<C extends BranchCtx>(
   sg: Graph,
   scope: ReadonlyMap<string, Tensor>,
   ctx: C,
@@ -94,13 +117,28 @@ async function branch<C>(
       const t = v ? scope.get(v) : undefined;
       if (v && t && !sg.initializers.has(v)) borrowed.set(v, t);
     }
-  const view = borrowed.size ? updateGraph(sg, { initializers: new Map([...sg.initializers, ...borrowed]) }) : sg;
+  // With samples, the outer values the branch reads are its inputs while the work runs (taken back after).
+  const fed = ctx.calibration.length ? [...ctx.calibration[0]!.keys()] : [];
+  const fedValues = new Map(sg.values);
+  for (const r of fed) {
+    const t = ctx.calibration[0]!.get(r)!;
+    fedValues.set(r, { name: r, type: tensorType(t.dtype, t.dims) } satisfies ValueInfo);
+  }
+  const view =
+    borrowed.size || fed.length
+      ? updateGraph(sg, { initializers: new Map([...sg.initializers, ...borrowed]), ...(fed.length ? { inputs: [...sg.inputs, ...fed], values: fedValues } : {}) })
+      : sg;
   const done = await work(view, ctx);
   const res = await inSubgraphs(done, scope, ctx, work, taken);
   if (res === view) return sg;
   // Borrowed tensors: unchanged ones are read from outside again, replaced ones get a name of their own.
   const inits = new Map(res.initializers);
   const values = new Map(res.values);
+  for (const r of fed) {
+    const before = sg.values.get(r);
+    if (before) values.set(r, before);
+    else values.delete(r);
+  }
   const rename = new Map<string, string>();
   for (const [name, t] of borrowed) {
     const now = inits.get(name);
@@ -118,5 +156,5 @@ async function branch<C>(
   }
   const r = (v: string) => rename.get(v) ?? v;
   const nodes = rename.size ? res.nodes.map((n) => (n.inputs.some((i) => rename.has(i)) ? makeNode({ ...n, inputs: n.inputs.map(r) }) : n)) : res.nodes;
-  return updateGraph(res, { initializers: inits, values, nodes });
+  return updateGraph(res, { initializers: inits, values, nodes, ...(fed.length ? { inputs: sg.inputs } : {}) });
 }

@@ -41,7 +41,8 @@ export interface PassContext<O = Readonly<Record<string, unknown>>, C extends st
   fail(code: string, message: string, field?: string): never;
   /**
    * True when the graph is an If branch the pass reaches inside the model (built-in LSTM passes do):
-   * its inputs are outer values, so `calibration` is empty there even when samples were given.
+   * `calibration` then holds the outer values the branch reads, as its inputs, on each outer sample
+   * that takes the branch (empty when none does).
    */
   readonly inBranch?: boolean;
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { exportOnnx, fail } from '@lstmc/ir';
+import { type Graph, exportOnnx, fail, walkNodes } from '@lstmc/ir';
 import { makeRuntimeEvaluator } from '@lstmc/backend-js';
 import { PRUNE_METHODS, builtinRegistry, dequantizedWeightsGraph, formatReportTable, parsePipeline, prunePass, runPipeline, stripAllAnnotations } from '@lstmc/passes';
 import type { Command } from '../command.js';
@@ -12,6 +12,16 @@ import { measuredErrors } from '../tolerance.js';
 
 /** Command flags that map one to one onto `prune` pass options. */
 const PASSED_THROUGH = ['method', 'sparsity', 'w-sparsity', 'r-sparsity', 'scope', 'block', 'balance', 'max-gap'] as const satisfies readonly (keyof typeof prunePass.options)[];
+
+/** True when some LSTM, inside If branches too, reads W or R from a node output (a Constant) rather than an initializer. */
+function weightsFromNodes(g: Graph): boolean {
+  let found = false;
+  walkNodes(g, (n, scopes) => {
+    if (n.op !== 'LSTM') return;
+    for (const w of [n.inputs[1], n.inputs[2]]) found ||= !!w && !scopes.some((s) => s.initializers.has(w));
+  });
+  return found;
+}
 
 export const prune: Command = {
   name: 'prune',
@@ -34,7 +44,8 @@ export const prune: Command = {
     quiet: { type: 'boolean', short: 'q', help: 'do not print the per-matrix report' },
     ...JSON_OPTION,
   },
-  details: 'The pipeline run is prune{...} with these options (then quantize with --quantize); see docs/passes.md.',
+  details:
+    'The pipeline run is prune{...} with these options (then quantize with --quantize); see docs/passes.md. LSTMs inside If branches are pruned and quantized too. When an LSTM reads W or R from a node (a Constant) rather than an initializer, fold runs first.',
   async run(args, io) {
     const file = args.positionals[0]!;
     const given = PASSED_THROUGH.filter((k) => stringOpt(args, k) !== undefined);
@@ -43,9 +54,11 @@ export const prune: Command = {
     const quantize = args.options.quantize === true;
     const calibDir = stringOpt(args, 'calibration');
     if (calibDir !== undefined && !quantize) throw new UsageError('--calibration is for --quantize');
-    const text = `prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
-    const pipeline = parsePipeline(text, builtinRegistry());
     const g0 = loadModel(file, io.cwd, loadFlags(args));
+    // Passes read LSTM weights from initializers; some exporters (spox: Silero VAD) write them as Constant nodes, which fold hoists.
+    const folds = weightsFromNodes(g0);
+    const text = `${folds ? 'fold,' : ''}prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
+    const pipeline = parsePipeline(text, builtinRegistry());
     const calibration = calibDir === undefined ? [] : readCalibration(calibDir, g0, io.cwd);
     const run = await runPipeline(g0, pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator(), calibration });
     const out = stringOpt(args, 'output') ?? `${basename(file, extname(file))}.${quantize ? 'quantized' : 'pruned'}.onnx`;
@@ -56,8 +69,8 @@ export const prune: Command = {
     } catch (e) {
       fail('E-IO', `cannot write '${out}': ${(e as Error).message}`, { file: out });
     }
-    const r = run.results[0];
-    const q = run.results[1];
+    const r = run.results[folds ? 1 : 0]!;
+    const q = run.results[folds ? 2 : 1];
     const errors = quantize ? measuredErrors(run.graph) : [];
     const result = {
       model: file,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeTensorProto, encodeTensorProto, fail, makeTensor, withLocation } from '@lstmc/ir';
-import { formatSimReport, readLxb, simReport, simulateProgram, traceJson, traceSink } from '@lstmc/backend-accel';
+import { formatSimReport, readLxb, recordedErrors, simReport, simulateProgram, traceJson, traceSink } from '@lstmc/backend-accel';
 import { loadTargetFile, targetHash } from '@lstmc/target';
 import type { Command } from '../command.js';
 import { flag, stringOpt, UsageError } from '../command.js';
@@ -45,8 +45,8 @@ export const sim: Command = {
     }
     const dir = resolve(io.cwd, dataDir);
     const inputs = readSimInputs(program, dataDir, io.cwd, io.stderr);
-    // The binary records the quantize pass's measured error per layer direction (none without calibration data).
-    const tolerance = toleranceOf(args, program.io.layers.flatMap((l) => (l.qError !== undefined ? [l.qError] : [])));
+    // The binary records the quantize pass's measured errors: per accelerator layer direction and per host node running fixed-point LSTMs.
+    const tolerance = toleranceOf(args, recordedErrors(program.io));
     const check = flag(args, 'check');
     const sink = stringOpt(args, 'trace') !== undefined ? traceSink() : undefined;
     const r = withLocation({ file }, () => simulateProgram(program, inputs, { trace: sink, exact: flag(args, 'exact') }));

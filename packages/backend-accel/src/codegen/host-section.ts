@@ -1,5 +1,6 @@
-import type { Graph } from '@lstmc/ir';
-import { nodeReads, updateGraph } from '@lstmc/ir';
+import type { Graph, Node } from '@lstmc/ir';
+import { nodeReads, nodeSubgraphs, updateGraph, walkNodes } from '@lstmc/ir';
+import { ANN, getFloats } from '@lstmc/passes';
 import { type FixedWidths, compileToRuntimeGraph } from '@lstmc/backend-js';
 import type { HostSegmentDesc } from '../container/program.js';
 import type { HostSegment } from './partition.js';
@@ -29,10 +30,25 @@ export function hostSection(g: Graph, segments: readonly HostSegment[], fixed: F
     });
     const bytes = compileToRuntimeGraph(hg, { verify: false, fixed: { ...fixed, quantizedOnly: true } });
     parts.push(bytes);
-    descs.push({ index: s.index, offset, bytes: bytes.length, inputs: s.inputs, outputs: s.outputs, nodes: s.nodes.map((n) => ({ name: n.name, op: n.op })) });
+    const nodes = s.nodes.map((n) => {
+      const qError = measuredError(n);
+      return { name: n.name, op: n.op, ...(qError !== undefined ? { qError } : {}) };
+    });
+    descs.push({ index: s.index, offset, bytes: bytes.length, inputs: s.inputs, outputs: s.outputs, nodes });
     offset += bytes.length;
   }
   const out = new Uint8Array(offset);
   parts.forEach((p, i) => out.set(p, descs[i].offset));
   return { bytes: out, segments: descs };
+}
+
+/** The largest measured error (lstmc.q.error: h and c) of the LSTMs `n` runs, itself or in its subgraphs. */
+function measuredError(n: Node): number | undefined {
+  const errors: number[] = [];
+  const visit = (m: Node) => {
+    if (m.op === 'LSTM') errors.push(...(getFloats(m, ANN.qError) ?? []));
+  };
+  visit(n);
+  for (const { graph } of nodeSubgraphs(n)) walkNodes(graph, visit);
+  return errors.length ? Math.max(...errors) : undefined;
 }

@@ -6,3 +6,4 @@ export * from './lxb-write.js';
 export * from './lxb-read.js';
 export * from './validate-meta.js';
 export * from './validate-refs.js';
+export * from './measured-errors.js';

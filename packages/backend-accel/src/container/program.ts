@@ -77,8 +77,12 @@ export interface HostSegmentDesc {
   /** Values it reads (graph inputs, LSTM outputs, results of earlier segments) and the results later stages need. */
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
-  /** The IR nodes it runs, for listings. */
-  readonly nodes: readonly { readonly name: string; readonly op: string }[];
+  /**
+   * The IR nodes it runs, for listings. `qError`: the quantize pass's largest measured error (h and c,
+   * max abs vs float32 on the calibration data) of the fixed-point LSTMs the node runs, itself or inside
+   * its If branches; absent when it runs none with a measured error.
+   */
+  readonly nodes: readonly { readonly name: string; readonly op: string; readonly qError?: number }[];
 }
 
 /** One run of the accelerator per batch item: the code from `entry` to its halt runs these LSTM nodes. */

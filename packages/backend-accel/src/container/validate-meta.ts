@@ -78,7 +78,7 @@ export function checkIo(io: unknown, code: string, loc: Location): asserts io is
   for (const s of d.hostSegments) {
     fields(s, { index: 'int', offset: 'int', bytes: 'int', inputs: 'strs', outputs: 'strs', nodes: 'arr' }, 'io host segment', code, loc);
     if (s.index < 0 || s.index > d.phases.length) fail(code, `io host segment index ${s.index} is not in 0..${d.phases.length}`, { ...loc, field: 'index' });
-    for (const n of s.nodes) fields(n, { name: 'str', op: 'str' }, 'io host segment node', code, loc);
+    for (const n of s.nodes) fields(n, { name: 'str', op: 'str', qError: 'num' }, 'io host segment node', code, loc, ['qError']);
   }
   for (const l of d.layers) fields(l, { name: 'str', start: 'int', end: 'int', qError: 'num' }, 'io layer', code, loc, ['qError']);
 }

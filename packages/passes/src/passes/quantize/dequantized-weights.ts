@@ -11,7 +11,7 @@
  * the same arithmetic in every opset. Annotations are left for the caller
  * to strip (stripAllAnnotations) before export.
  */
-import { type Graph, type Node, type Tensor, type ValueInfo, fail, makeNode, makeTensor, tensorType, updateGraph } from '@lstmc/ir';
+import { type Graph, type Node, type Tensor, type ValueInfo, fail, makeNode, makeTensor, mapSubgraphs, nodeReads, tensorType, updateGraph, walkNodes } from '@lstmc/ir';
 import { ANN, getFloats, getStrings } from '../../annotations.js';
 
 export type DequantizeForm = 'DequantizeLinear' | 'Cast+Mul';
@@ -33,18 +33,33 @@ export interface DequantizedWeights {
   readonly matrices: readonly { readonly node: string; readonly matrix: 'W' | 'R'; readonly form: DequantizeForm; readonly bits: number }[];
 }
 
-/** Rewrites every LSTM the quantize pass annotated; fails with E-QUANT-EXPORT when there is none. */
+type Matrices = { node: string; matrix: 'W' | 'R'; form: DequantizeForm; bits: number }[];
+
+/**
+ * Rewrites every LSTM the quantize pass annotated, inside If branches (and other subgraphs) too;
+ * fails with E-QUANT-EXPORT when there is none.
+ */
 export function dequantizedWeightsGraph(g: Graph): DequantizedWeights {
   const opset = g.opsets[''] ?? g.opsets['ai.onnx'] ?? 1;
+  const matrices: Matrices = [];
+  const graph = rewrite(g, opset, matrices);
+  if (matrices.length === 0) fail('E-QUANT-EXPORT', 'no LSTM carries quantized weights: run the quantize pass first', {});
+  return { graph, matrices };
+}
+
+/** `g` with its quantized LSTMs and those of its subgraphs reading dequantized weights; `g` itself when it holds none. */
+function rewrite(g: Graph, opset: number, matrices: Matrices): Graph {
   const inits = new Map(g.initializers);
   const values = new Map(g.values);
   const nodes: Node[] = [];
-  const matrices: { node: string; matrix: 'W' | 'R'; form: DequantizeForm; bits: number }[] = [];
   const put = (name: string, t: Tensor) => {
     inits.set(name, t);
     values.set(name, { name, type: tensorType(t.dtype, t.dims) });
   };
-  for (const n of g.nodes) {
+  const before = matrices.length;
+  for (const n0 of g.nodes) {
+    // Subgraphs first: a branch's LSTMs read their quantized tensors from the branch's initializers.
+    const n = mapSubgraphs(n0, (sg) => rewrite(sg, opset, matrices));
     if (!isLstm(n) || getStrings(n, ANN.qW) === undefined) {
       nodes.push(n);
       continue;
@@ -90,18 +105,21 @@ export function dequantizedWeightsGraph(g: Graph): DequantizedWeights {
     }
     nodes.push(makeNode({ ...n, attrs: n.attrs, inputs }));
   }
-  if (matrices.length === 0) fail('E-QUANT-EXPORT', 'no LSTM carries quantized weights: run the quantize pass first', {});
-  // The float weights the LSTMs read before are dead now (unless something else reads them).
-  const read = new Set([...nodes.flatMap((n) => n.inputs), ...g.outputs]);
-  for (const n of g.nodes)
+  if (matrices.length === before) return g;
+  // The float weights the rewritten LSTMs read before, here or in a subgraph, are dead now unless something else
+  // reads them (nodeReads counts what subgraphs read from this graph).
+  const read = new Set([...nodes.flatMap((n) => nodeReads(n)), ...g.outputs]);
+  walkNodes(g, (n) => {
+    if (!isLstm(n) || getStrings(n, ANN.qW) === undefined) return;
     for (const m of MATRICES) {
       const w = n.inputs[m.input];
-      if (isLstm(n) && w && !read.has(w)) {
+      if (w && inits.has(w) && !read.has(w)) {
         inits.delete(w);
         values.delete(w);
       }
     }
-  return { graph: updateGraph(g, { nodes, initializers: inits, values }), matrices };
+  });
+  return updateGraph(g, { nodes, initializers: inits, values });
 }
 
 function isLstm(n: Node): boolean {

@@ -52,7 +52,8 @@ export const quantizePass = reachingBranches(definePass({
       lutEntries: ctx.target.lutEntries,
     };
     const traces = ctx.calibration.length ? await traceForPass(g, ctx) : [];
-    ctx.count('calibration-samples', ctx.calibration.length);
+    // A branch's samples are the outer samples that take it: counted once, at the top level.
+    if (!ctx.inBranch) ctx.count('calibration-samples', ctx.calibration.length);
     const added = new Map<string, Tensor>();
     const patches = new Map<Node, AttrPatch>();
     const rows: (string | number)[][] = [];

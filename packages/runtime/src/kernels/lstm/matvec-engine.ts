@@ -1,5 +1,5 @@
 import { rtFail } from '../../errors.js';
-import { matvecModuleBytes } from './wasm/matvec-module.js';
+import { MATVEC_MODULE_BASE64 } from '../../generated/matvec-module.js';
 
 /**
  * Where the LSTM kernel's matrix-vector products run. Both engines hold one Float32Array memory:
@@ -297,10 +297,15 @@ class JsEngine implements MatvecEngine {
 
 export type EngineChoice = 'auto' | 'wasm-simd' | 'js';
 
+/** The module's bytes, precomputed from the generator in wasm/ (src/generated, scripts/gen-wasm.mjs). */
+export function matvecModule(): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(MATVEC_MODULE_BASE64), (c) => c.charCodeAt(0));
+}
+
 /** Compiles the SIMD module, or returns null when the host has no WebAssembly SIMD. */
 export function compileMatvecModule(): WebAssembly.Module | null {
   if (typeof WebAssembly !== 'object') return null;
-  const bytes = matvecModuleBytes(1);
+  const bytes = matvecModule();
   if (!WebAssembly.validate(bytes)) return null;
   return new WebAssembly.Module(bytes);
 }
