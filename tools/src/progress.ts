@@ -5,7 +5,7 @@
  * --quiet turns them off.
  */
 import type { ProgressEvent, ProgressSink } from '@lstmc/passes';
-import type { OptionSpec } from './command.js';
+import type { Io, OptionSpec } from './command.js';
 
 export const PROGRESS_AFTER_MS = 1000;
 export const PROGRESS_INTERVAL_MS = 500;
@@ -35,7 +35,7 @@ export function progressPrinter(write: (s: string) => void, now: () => number = 
   };
 }
 
-/** The progress sink of a command: the printer on stderr, or nothing with --quiet. */
-export function progressOf(quiet: boolean, stderr: (s: string) => void): ProgressSink {
-  return quiet ? () => {} : progressPrinter(stderr);
+/** The progress sink of a command: the printer on stderr when the Io allows progress, nothing with --quiet. */
+export function progressOf(quiet: boolean, io: Io): ProgressSink {
+  return quiet || !io.progress ? () => {} : progressPrinter(io.stderr);
 }

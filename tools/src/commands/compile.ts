@@ -97,7 +97,7 @@ export const compile: Command = {
     if (!Object.prototype.hasOwnProperty.call(COMPILE_TARGETS, name))
       throw new UsageError(`unknown target '${name}' (known: ${Object.keys(COMPILE_TARGETS).join(', ')})`);
     const target: CompileTarget = COMPILE_TARGETS[name as CompileTargetName];
-    const progress = progressOf(flag(args, 'quiet'), io.stderr);
+    const progress = progressOf(flag(args, 'quiet'), io);
     const passes = await runPipeline(file, target, args, io, progress);
     const { bytes, note, json } = await target.emit(passes.graph, { file, args, io, progress });
     const out = stringOpt(args, 'output') ?? basename(file, extname(file)) + target.ext;
