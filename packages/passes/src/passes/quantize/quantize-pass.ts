@@ -10,7 +10,20 @@
  * exceeds `error-budget`.
  */
 import { type DType, type Graph, type Node, type Tensor, isDiagnosticError, makeTensor, producers } from '@lstmc/ir';
-import { type FixedBits, type FixedLstmLayer, SATURATION_TENSORS, chooseLstmFormats, formatSaturation, quantizeArray, quantizeLstmDirection, quantizeLstmExtras } from '@lstmc/runtime/fixed';
+import {
+  type FixedBits,
+  type FixedLstmFormats,
+  type FixedLstmLayer,
+  type LayerProducts,
+  SATURATION_TENSORS,
+  buildLuts,
+  chooseLstmFormats,
+  formatSaturation,
+  layerProducts,
+  quantizeArray,
+  quantizeLstmDirection,
+  quantizeLstmExtras,
+} from '@lstmc/runtime/fixed';
 import { ANN, type AttrPatch, addInitializers, derivedName, dropAnnotations, floatsAttr, intsAttr, patchNodes, stringsAttr } from '../../annotations.js';
 import { type LayerTrace, traceForPass } from '../../calibration/index.js';
 import { fedByLstm } from '../../layer-glue.js';
@@ -59,6 +72,7 @@ export const quantizePass = reachingBranches(definePass({
     const patches = new Map<Node, AttrPatch>();
     const rows: (string | number)[][] = [];
     const prods = producers(g);
+    const luts = buildLuts(bits.lutEntries, bits.actBits);
     for (const [k, n] of nodes.entries()) {
       const p = lstmParams(g, n);
       if (!p) continue;
@@ -78,10 +92,23 @@ export const quantizePass = reachingBranches(definePass({
       // Without calibration data nothing runs in fixed point: the layers are their formats, bias and peepholes,
       // and W and R are quantized once, straight into the tensors' integer width.
       let best: { layers: QuantizedDirection[]; err: LayerError | undefined; cMax: number } | undefined;
+      // The c candidates differ in c's (and at most the accumulator's) format: W and R, quantized at formats
+      // that do not depend on c, and their product layout are made once and shared by every candidate.
+      const shared = floats.map(() => new Map<string, { layer: FixedLstmLayer; prods: LayerProducts }>());
+      const fixedLayer = (k: number, fmt: FixedLstmFormats) => {
+        const key = `${fmt.w}/${fmt.r}`;
+        const hit = shared[k].get(key);
+        if (hit) return { layer: { ...hit.layer, fmt, ...quantizeLstmExtras(floats[k], fmt, bits) }, prods: hit.prods };
+        const layer = quantizeLstmDirection(floats[k], fmt, bits, luts);
+        const made = { layer, prods: layerProducts(layer) };
+        shared[k].set(key, made);
+        return made;
+      };
       for (const cMax of candidates) {
         const fmts = floats.map((d) => chooseLstmFormats(d, bits, xMax, cMax, xFrac));
-        const fixed = tr ? floats.map((d, k) => quantizeLstmDirection(d, fmts[k], bits)) : undefined;
-        const err = tr ? fixedLayerError(fixed!, direction, layout, tr) : undefined;
+        const runs = tr ? fmts.map((f, k) => fixedLayer(k, f)) : undefined;
+        const fixed = runs?.map((r) => r.layer);
+        const err = tr ? fixedLayerError(fixed!, direction, layout, tr, runs!.map((r) => r.prods)) : undefined;
         const layers = fixed ?? floats.map((d, k): QuantizedDirection => ({ fmt: fmts[k], ...quantizeLstmExtras(d, fmts[k], bits), W: undefined, R: undefined }));
         if (!best || (err && best.err && err.maxAbs < best.err.maxAbs)) best = { layers, err, cMax };
       }
