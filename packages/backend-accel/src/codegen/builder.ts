@@ -55,7 +55,8 @@ export function matrixLayout(t: Target, data: IntMatrix, rows: number, cols: num
 function columnSlice(data: IntMatrix, rows: number, cols: number, c0: number, c1: number): IntMatrix {
   if (c0 === 0 && c1 === cols) return data;
   const w = c1 - c0;
-  const out = new Int32Array(rows * w);
+  // the tile keeps the matrix's integer width (an i8 matrix's tiles are i8, not widened)
+  const out = data instanceof Int8Array ? new Int8Array(rows * w) : data instanceof Int16Array ? new Int16Array(rows * w) : new Int32Array(rows * w);
   for (let r = 0; r < rows; r++) out.set(data.subarray(r * cols + c0, r * cols + c1), r * w);
   return out;
 }
