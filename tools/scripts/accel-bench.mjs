@@ -9,9 +9,12 @@
 // /usr/bin/time). It also checks that the simulator's LSTM outputs equal `--numerics fixed` bit
 // for bit.
 //   node tools/scripts/accel-bench.mjs [--only big|kws] [--no-compile]
-// Env: LSTMC_BENCH_REPS (default 3), LSTMC_BENCH_BATCHES (default 1,4,16; 1 must be first). The CLI is rebuilt from the sources first (tools/dist).
+// For big it also compiles with one calibration sample set (its input) and prints the quantize pass's
+// time (goal <= 3 s per sample set).
+// Env: LSTMC_BENCH_REPS (default 3), LSTMC_BENCH_BATCHES (default 1,4,16; 1 must be first). The packages
+// are built first (`npm run build`: nx, cached), and the CLI run is the built one (tools/dist/main.js).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomF32 } from './random-f32.mjs';
@@ -91,12 +94,16 @@ function timed(fn) {
   return { s: median(cpu), wall: median(wall), r };
 }
 
-/** `lstmc ARGS` in a child process: wall seconds and peak RSS (bytes) from /usr/bin/time. */
+/**
+ * `lstmc ARGS --json --quiet` in a child process: wall and CPU (user + system) seconds and peak RSS
+ * (bytes) from /usr/bin/time, and the milliseconds of each pass from the JSON document.
+ */
 function cli(args, cwd) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, join(ROOT, 'tools/bin/lstmc.mjs'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
-  const m = /TIME ([\d.]+) (\d+)/.exec(r.stderr);
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, join(ROOT, 'tools/dist/main.js'), ...args, '--json', '--quiet'], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`lstmc ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
-  return { s: Number(m[1]), rss: Number(m[2]) * 1024, stderr: r.stderr };
+  const passMs = Object.fromEntries(JSON.parse(r.stdout).passes.map((p) => [p.pass, p.ms]));
+  return { s: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rss: Number(m[4]) * 1024, passMs };
 }
 
 /** The input repeated over a batch of B: dims [T, B, I] (layout 0). */
@@ -121,6 +128,14 @@ async function benchModel(c, dir) {
   for (const target of doCompile ? ['accel', 'js'] : ['accel']) {
     const out = join(dir, `${c.name}.${target === 'accel' ? 'lxb' : 'lrg'}`);
     compiles[target] = cli(['compile', modelFile, '--target', target, ...passArgs, '-o', out], dir);
+  }
+  // calibration-driven quantization: the model's input as the one calibration sample set
+  let calibrated;
+  if (doCompile && !c.calibration) {
+    const cal = join(dir, `${c.name}-calibration`);
+    mkdirSync(cal);
+    writeFileSync(join(cal, 'input_0.pb'), L.encodeTensorProto(c.input, L.makeTensor('f32', c.xDims, c.x)));
+    calibrated = cli(['compile', modelFile, '--target', 'accel', ...passArgs, '--calibration', cal, '-o', join(dir, `${c.name}-calibrated.lxb`)], dir);
   }
 
   // the simulator, batch 1 / 4 / 16
@@ -174,8 +189,12 @@ async function benchModel(c, dir) {
 
   for (const [target, r] of Object.entries(compiles)) {
     const goalS = c.name === 'big' ? (target === 'accel' ? 3 : 2) : null;
-    row(`compile --target ${target}`, `${r.s.toFixed(2)} s`, goalS ? `<= ${goalS} s` : '', goalS ? r.s <= goalS : null);
+    row(`compile --target ${target}`, `${r.s.toFixed(2)} s wall (${r.cpu.toFixed(2)} s CPU)`, goalS ? `<= ${goalS} s` : '', goalS ? r.s <= goalS : null);
     row(`  peak RSS`, `${(r.rss / 2 ** 20).toFixed(0)} MB (${(r.rss / modelBytes).toFixed(1)}x the model's ${(modelBytes / 2 ** 20).toFixed(1)} MB)`, goalS ? '<= 4x' : '', goalS ? r.rss <= 4 * modelBytes : null);
+  }
+  if (calibrated) {
+    const q = calibrated.passMs.quantize / 1000;
+    row('quantize with 1 calibration sample set', `${q.toFixed(2)} s (compile ${calibrated.s.toFixed(2)} s wall, ${(calibrated.rss / 2 ** 20).toFixed(0)} MB)`, '<= 3 s', q <= 3);
   }
   return rows;
 }
@@ -187,7 +206,7 @@ function print(name, rows) {
   for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padEnd(v)}  ${r.goal ? `goal ${r.goal}` : ''}${r.ok === null ? '' : r.ok ? '  ok' : '  MISSED'}`);
 }
 
-execFileSync(process.execPath, [join(ROOT, 'tools/scripts/build-cli.mjs')], { stdio: 'inherit' });
+execFileSync('npm', ['run', '--silent', 'build', '--', '--outputStyle=static'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NX_DAEMON: 'false' } });
 console.log(`lstmc accelerator benchmark on ${cpus().length} core(s) (${cpus()[0]?.model ?? '?'}), node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log(`default target; MAC/s from this process's CPU time (wall time beside it), medians of ${REPS} runs; compile: wall time of one child process each`);
 const dir = mkdtempSync(join(tmpdir(), 'lstmc-accel-bench-'));

@@ -13,6 +13,11 @@ export interface Io {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
   readonly cwd: string;
+  /**
+   * Long commands may print progress lines on stderr (progress.ts): the `lstmc` binary says yes;
+   * in-process callers (tests, embedders) get none unless they ask, so their stderr stays theirs.
+   */
+  readonly progress?: boolean;
 }
 
 export interface ParsedArgs {

@@ -15,6 +15,7 @@ import {
   type Instrumentation,
   type Pipeline,
   type PipelineRun,
+  type ProgressSink,
   type Registry,
   builtinRegistry,
   formatPassTiming,
@@ -111,11 +112,18 @@ export interface PassFlagsResult extends PipelineRun {
 
 /**
  * Resolve the pipeline of the flags (`fallback` when neither -O nor
- * --pipeline is given) and run it on `g`. Prints what the print flags ask
- * for; writes a reproducer when a pass fails.
+ * --pipeline is given) and run it on the graph. Prints what the print flags ask
+ * for; writes a reproducer when a pass fails. Given as a function, the graph is
+ * loaded once the plugins are, and no frame here keeps it: weights a pass
+ * replaces (prune) can be freed while the pipeline runs.
  */
-export async function runPassFlags(g0: Graph, args: ParsedArgs, io: Io, o: { file: string; fallback?: string }): Promise<PassFlagsResult> {
-  const g = bindInputs(shapeInputs(g0, listOpt(args, 'input-shape'), o.file), listOpt(args, 'bind'), o.file);
+export async function runPassFlags(
+  graph: Graph | (() => Graph),
+  args: ParsedArgs,
+  io: Io,
+  o: { file: string; fallback?: string; progress?: ProgressSink },
+): Promise<PassFlagsResult> {
+  const load = typeof graph === 'function' ? graph : () => graph;
   const presetName = stringOpt(args, 'preset');
   const text = stringOpt(args, 'pipeline');
   if (presetName !== undefined && text !== undefined) throw new UsageError('give either -O PRESET or --pipeline TEXT, not both');
@@ -128,6 +136,15 @@ export async function runPassFlags(g0: Graph, args: ParsedArgs, io: Io, o: { fil
   // With --json the pipeline and the reports are part of the command's JSON document (passResultsJson).
   const json = wantsJson(args);
   if (flag(args, 'print-pipeline') && !json) io.stdout(`${printPipeline(pipeline)}\n`);
+  const run = await startPipeline(load, pipeline, reg, args, io, o);
+  if (flag(args, 'pass-reports') && !json) for (const r of run.results) for (const t of r.reports) io.stdout(`${formatReportTable(t)}\n`);
+  if (flag(args, 'pass-timing')) io.stderr(`${formatPassTiming(run.results)}\n`);
+  return { ...run, pipeline };
+}
+
+/** The input graph (inputs bound and shaped) and its calibration, handed to runPipeline; not async, so no frame outlives the call holding the graph. */
+function startPipeline(load: () => Graph, pipeline: Pipeline, reg: Registry, args: ParsedArgs, io: Io, o: { file: string; progress?: ProgressSink }): Promise<PipelineRun> {
+  const g = bindInputs(shapeInputs(load(), listOpt(args, 'input-shape'), o.file), listOpt(args, 'bind'), o.file);
   const calibDir = stringOpt(args, 'calibration');
   const calibration = calibDir === undefined ? [] : readCalibration(calibDir, g, io.cwd);
   const instrumentations: Instrumentation[] = [
@@ -141,17 +158,15 @@ export async function runPassFlags(g0: Graph, args: ParsedArgs, io: Io, o: { fil
     }),
     reproducerWriter(pipeline, io, o.file, stringOpt(args, 'reproducer')),
   ];
-  const run = await runPipeline(g, pipeline, {
+  return runPipeline(g, pipeline, {
     target: targetFromArgs(args, io),
     calibration,
     // Passes cannot execute graphs; the CLI gives them the JS runtime (calibration traces, fold).
     evaluate: makeRuntimeEvaluator(),
     instrumentations,
     pluginOf: (n) => reg.passes.get(n)?.plugin,
+    ...(o.progress ? { progress: o.progress } : {}),
   });
-  if (flag(args, 'pass-reports') && !json) for (const r of run.results) for (const t of r.reports) io.stdout(`${formatReportTable(t)}\n`);
-  if (flag(args, 'pass-timing')) io.stderr(`${formatPassTiming(run.results)}\n`);
-  return { ...run, pipeline };
 }
 
 /** The pipeline run as --json prints it: the pipeline text and each pass's counters and report tables. */

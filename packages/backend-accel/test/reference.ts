@@ -13,7 +13,8 @@ export function referenceFixed(g: Graph, t: Target, inputs: Map<string, Tensor>)
   const out = new Map<string, Int32Array>();
   let prev: { Y: Int32Array; T: number; B: number; D: number; H: number } | null = null;
   for (const n of g.nodes.filter((x) => x.op === 'LSTM')) {
-    let dirs: FixedLstmLayer[] = planLstm(g, n, t).map((d) => d.layer);
+    // the runtime's fixed-point layer takes W and R as int32
+    let dirs: FixedLstmLayer[] = planLstm(g, n, t).map(({ layer: l }) => ({ ...l, W: Int32Array.from(l.W), R: Int32Array.from(l.R) }));
     const direction = (n.attrs.direction?.value ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
     const layout = (n.attrs.layout?.value ?? 0) as number;
     let x: Int32Array;

@@ -4,6 +4,7 @@ export * from './pass.js';
 export * from './registry.js';
 export * from './pipeline/index.js';
 export * from './manager.js';
+export * from './progress.js';
 export * from './instrument.js';
 export * from './annotations.js';
 export * from './lstm-params.js';

@@ -48,21 +48,26 @@ export function matrixCols(p: LstmParams, m: MatrixKind): number {
   return m === 'W' ? p.inputSize : p.hidden;
 }
 
-/** A float32 copy of one direction's matrix (4H x cols, row-major). */
+/**
+ * One direction's matrix as float32 (4H x cols, row-major), read-only: a view of the tensor's
+ * storage when that is float32 (immutable IR: tensors share their arrays), else a converted copy.
+ */
 export function readMatrix(p: LstmParams, m: MatrixKind, dir: number): Float32Array {
   const t = p[m];
   const size = 4 * p.hidden * matrixCols(p, m);
   const src = t.data as ArrayLike<number>;
-  if (src instanceof Float32Array) return src.slice(dir * size, (dir + 1) * size);
+  if (src instanceof Float32Array) return src.subarray(dir * size, (dir + 1) * size);
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) out[i] = src[dir * size + i];
   return out;
 }
 
-/** The tensor with one matrix per direction replaced (same dtype and dims). */
+/** The tensor with one matrix per direction replaced (same dtype and dims); it may take over the given arrays, which must not change afterwards. */
 export function buildMatrixTensor(p: LstmParams, m: MatrixKind, mats: readonly Float32Array[]): Tensor {
   const t = p[m];
   const size = 4 * p.hidden * matrixCols(p, m);
+  // One direction's own array becomes the tensor's storage as it is (no copy).
+  if (p.dirs === 1 && t.dtype !== 'f64' && mats[0].length === size && mats[0].byteOffset === 0 && mats[0].buffer.byteLength === size * 4) return makeTensor(t.dtype, t.dims, mats[0]);
   const data = new Float32Array(size * p.dirs);
   mats.forEach((a, d) => data.set(a, d * size));
   if (t.dtype === 'f64') return makeTensor('f64', t.dims, Float64Array.from(data));

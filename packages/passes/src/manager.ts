@@ -10,6 +10,7 @@ import { type Diagnostic, type Graph, DiagnosticError, diag, fail, isDiagnosticE
 import { type Target, defaultTarget } from '@lstmc/target';
 import { PROPERTY_ANNOTATIONS, dropAnnotations } from './annotations.js';
 import type { CalibrationSample, PassContext, ReportTable } from './pass.js';
+import type { ProgressSink } from './progress.js';
 import type { OptionSchema, OptionValues } from './options.js';
 import { type Pipeline, type PipelineStep, applyEffects, checkRequirements, printStep } from './pipeline/index.js';
 import { type GraphEvaluator, missingEvaluator } from './calibration/evaluator.js';
@@ -57,6 +58,8 @@ export interface RunOptions {
   readonly pluginOf?: (pass: string) => string | undefined;
   /** Verify after each changed step (default true). */
   readonly verify?: boolean;
+  /** Receives each step's start and the progress its pass reports (stage = pass name). */
+  readonly progress?: ProgressSink;
 }
 
 export interface PipelineRun {
@@ -68,14 +71,25 @@ function who(pass: string, plugin: string | undefined): string {
   return plugin ? `pass '${pass}' of plugin '${plugin}'` : `pass '${pass}'`;
 }
 
-export async function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOptions = {}): Promise<PipelineRun> {
-  checkRequirements(pipeline, graphProperties(input));
-  const props = graphProperties(input);
+/**
+ * Run the pipeline on `input`. Not async itself: the steps run in `runSteps`, which holds only the
+ * current graph, so a graph every later step has replaced (weights pruned) can be freed mid-run
+ * (an async frame keeps its parameters alive across every await).
+ */
+export function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOptions = {}): Promise<PipelineRun> {
+  try {
+    checkRequirements(pipeline, graphProperties(input));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return runSteps(input, graphProperties(input), pipeline, opts);
+}
+
+async function runSteps(g: Graph, props: ReturnType<typeof graphProperties>, pipeline: Pipeline, opts: RunOptions): Promise<PipelineRun> {
   const target = opts.target ?? defaultTarget;
   const calibration = opts.calibration ?? [];
   const hooks = opts.instrumentations ?? [];
   const results: PassResult[] = [];
-  let g = input;
   for (const [index, step] of pipeline.steps.entries()) {
     const name = step.pass.name;
     const plugin = opts.pluginOf?.(name);
@@ -99,9 +113,13 @@ export async function runPipeline(input: Graph, pipeline: Pipeline, opts: RunOpt
       report(t) {
         reports.push(t);
       },
+      progress(item, done, total) {
+        opts.progress?.({ stage: name, item, done, total });
+      },
       fail: failAs,
     };
     const before = g;
+    opts.progress?.({ stage: name, item: '', done: 0, total: 0 });
     const t0 = performance.now();
     let out: Graph;
     try {

@@ -32,6 +32,8 @@ export interface PassContext<O = Readonly<Record<string, unknown>>, C extends st
   count(counter: C, value?: number): void;
   /** Attach a report table to this pass's results. */
   report(table: ReportTable): void;
+  /** Say which item (matrix, layer) the pass starts now, `done` of `total` being finished; cheap, call per item. */
+  progress(item: string, done: number, total: number): void;
   /**
    * The IR library (graph/tensor constructors, verifier). Plugins use this
    * instead of importing their own copy of @lstmc/ir.

@@ -81,20 +81,43 @@ export function columnCycles(layout: MatrixLayout, mode: MatvecMode, p: number, 
   return denseColumnCycles(rows, t) + (usesSparseInput(mode) ? t.columnOverheadCycles : 0);
 }
 
-/** Cycles each PE spends on one matrix-vector product. */
+/**
+ * Cycles each PE spends on one matrix-vector product: the sum of `columnCycles` over the columns
+ * processed, in column order (the loops below are columnCycles inlined; the sums are the same
+ * floating-point additions in the same order).
+ */
 export function matvecPeCycles(layout: MatrixLayout, mode: MatvecMode, t: Target, input?: InputPattern): Float64Array {
   const out = new Float64Array(layout.pes);
   const skip = usesSparseInput(mode);
+  const sparse = usesSparseWeights(mode);
+  const cols = layout.cols;
+  const entries = layout.entriesPerPeColumn;
+  const overhead = t.columnOverheadCycles;
+  const per = t.sparseEntriesPerCycle;
+  const half = (per - 1) / (2 * per);
+  // one column of PE p: sparseColumnCycles of its entries, or the dense column cost of its rows
+  const denseCost = (p: number): number => {
+    const rows = layout.rowsPerPe[p];
+    return rows === 0 ? 0 : denseColumnCycles(rows, t) + (skip ? overhead : 0);
+  };
   for (let p = 0; p < layout.pes; p++) {
     let s = 0;
-    if (!skip || input === undefined) {
-      for (let c = 0; c < layout.cols; c++) s += columnCycles(layout, mode, p, c, t);
-    } else if (typeof input === 'number') {
-      for (let c = 0; c < layout.cols; c++) s += columnCycles(layout, mode, p, c, t);
-      s = layout.cols === 0 ? 0 : (s * input) / layout.cols;
-    } else {
-      for (let k = 0; k < input.length; k++) s += columnCycles(layout, mode, p, input[k], t);
-    }
+    const base = p * cols;
+    const dense = sparse ? 0 : denseCost(p);
+    if (!skip || input === undefined || typeof input === 'number') {
+      if (sparse)
+        for (let c = 0; c < cols; c++) {
+          const e = entries[base + c];
+          s += overhead + (Number.isInteger(e) ? Math.ceil(e / per) : e / per + half);
+        }
+      else for (let c = 0; c < cols; c++) s += dense;
+      if (skip && typeof input === 'number') s = cols === 0 ? 0 : (s * input) / cols;
+    } else if (sparse) {
+      for (let k = 0; k < input.length; k++) {
+        const e = entries[base + input[k]];
+        s += overhead + (Number.isInteger(e) ? Math.ceil(e / per) : e / per + half);
+      }
+    } else for (let k = 0; k < input.length; k++) s += dense;
     out[p] = s;
   }
   return out;
@@ -107,17 +130,18 @@ export function matvecCycles(layout: MatrixLayout, mode: MatvecMode, t: Target, 
   return Math.ceil(m);
 }
 
-/** Bytes of the matrix's weights on each PE in the given layout. */
-export function weightBytesPerPe(layout: MatrixLayout, sparse: boolean, t: Target): Float64Array {
+/** Bytes of the matrix's weights (or of its columns c0 .. c1-1, as a sliced layout would give) on each PE in the given layout. */
+export function weightBytesPerPe(layout: MatrixLayout, sparse: boolean, t: Target, c0 = 0, c1 = layout.cols): Float64Array {
   const out = new Float64Array(layout.pes);
+  const cols = c1 - c0;
   for (let p = 0; p < layout.pes; p++) {
     if (!sparse) {
-      out[p] = denseBytes(layout.rowsPerPe[p], layout.cols, t.weightBits);
+      out[p] = denseBytes(layout.rowsPerPe[p], cols, t.weightBits);
       continue;
     }
     let e = 0;
-    for (let c = 0; c < layout.cols; c++) e += layout.entriesPerPeColumn[p * layout.cols + c];
-    out[p] = relCscBytes(Math.ceil(e), layout.cols, t.weightBits, t.relIndexBits);
+    for (let c = c0; c < c1; c++) e += layout.entriesPerPeColumn[p * layout.cols + c];
+    out[p] = relCscBytes(Math.ceil(e), cols, t.weightBits, t.relIndexBits);
   }
   return out;
 }

@@ -49,34 +49,11 @@ export function paddingForGap(gap: number, relIndexBits: number): number {
   return Math.floor(gap / 2 ** relIndexBits);
 }
 
-/**
- * Walk one PE's column: calls `emit(value, z, isPadding)` per entry in order.
- * `data` is row-major [rows x cols].
+/*
+ * Counting and encoding read the matrix row by row (each PE's rows in PE-local order), keeping the
+ * zero run of every column: the same entries as walking each column down its PE's rows, in one
+ * sequential pass over the row-major data.
  */
-function walkColumn(
-  data: ArrayLike<number>,
-  cols: number,
-  c: number,
-  peRows: Int32Array,
-  relIndexBits: number,
-  emit: (value: number, z: number, padding: boolean) => void,
-): void {
-  const span = 2 ** relIndexBits;
-  let gap = 0;
-  for (let l = 0; l < peRows.length; l++) {
-    const v = data[peRows[l] * cols + c];
-    if (v === 0) {
-      gap++;
-      continue;
-    }
-    while (gap >= span) {
-      emit(0, span - 1, true);
-      gap -= span;
-    }
-    emit(v, gap, false);
-    gap = 0;
-  }
-}
 
 export function countRelCsc(
   data: ArrayLike<number>,
@@ -89,21 +66,34 @@ export function countRelCsc(
   if (assignment.peOfRow.length !== rows) throw new Error('row assignment does not match the matrix');
   const pes = assignment.pes;
   const peRows = rowsOfPes(assignment);
+  const span = 2 ** relIndexBits;
   const entriesPerPe = new Int32Array(pes);
   const nnzPerPe = new Int32Array(pes);
   const paddingPerPe = new Int32Array(pes);
   const entriesPerPeColumn = new Int32Array(pes * cols);
+  const gap = new Int32Array(cols);
   for (let p = 0; p < pes; p++) {
-    for (let c = 0; c < cols; c++) {
-      let n = 0;
-      walkColumn(data, cols, c, peRows[p], relIndexBits, (_v, _z, pad) => {
-        n++;
-        if (pad) paddingPerPe[p]++;
-        else nnzPerPe[p]++;
-      });
-      entriesPerPeColumn[p * cols + c] = n;
-      entriesPerPe[p] += n;
+    gap.fill(0);
+    const base = p * cols;
+    let nnz = 0;
+    let padding = 0;
+    for (const row of peRows[p]) {
+      const off = row * cols;
+      for (let c = 0; c < cols; c++) {
+        if (data[off + c] === 0) {
+          gap[c]++;
+          continue;
+        }
+        const pad = Math.floor(gap[c] / span);
+        entriesPerPeColumn[base + c] += pad + 1;
+        padding += pad;
+        nnz++;
+        gap[c] = 0;
+      }
     }
+    nnzPerPe[p] = nnz;
+    paddingPerPe[p] = padding;
+    entriesPerPe[p] = nnz + padding;
   }
   const rowsPerPe = Int32Array.from(peRows, (r) => r.length);
   return { pes, cols, entriesPerPe, nnzPerPe, paddingPerPe, entriesPerPeColumn, rowsPerPe };
@@ -118,26 +108,39 @@ export function encodeRelCsc(
 ): RelCsc {
   const counts = countRelCsc(data, rows, cols, assignment, relIndexBits);
   const peRows = rowsOfPes(assignment);
+  const span = 2 ** relIndexBits;
+  const gap = new Int32Array(cols);
+  const next = new Int32Array(cols);
   const pes = peRows.map((prow, p): RelCscPe => {
     const total = counts.entriesPerPe[p];
     const values = new Float64Array(total);
     const relIdx = new Uint8Array(total);
+    const colLen = counts.entriesPerPeColumn.slice(p * cols, (p + 1) * cols);
+    // Where each column's next entry goes (columns are stored one after the other).
     let k = 0;
     for (let c = 0; c < cols; c++) {
-      walkColumn(data, cols, c, prow, relIndexBits, (v, z) => {
-        values[k] = v;
-        relIdx[k] = z;
-        k++;
-      });
+      next[c] = k;
+      k += colLen[c];
     }
-    return {
-      rows: prow,
-      colLen: counts.entriesPerPeColumn.slice(p * cols, (p + 1) * cols),
-      values,
-      relIdx,
-      nnz: counts.nnzPerPe[p],
-      padding: counts.paddingPerPe[p],
-    };
+    gap.fill(0);
+    for (const row of prow) {
+      const off = row * cols;
+      for (let c = 0; c < cols; c++) {
+        const v = data[off + c];
+        if (v === 0) {
+          gap[c]++;
+          continue;
+        }
+        let g = gap[c];
+        let at = next[c];
+        for (; g >= span; g -= span) relIdx[at++] = span - 1; // padding entries hold value 0
+        values[at] = v;
+        relIdx[at++] = g;
+        next[c] = at;
+        gap[c] = 0;
+      }
+    }
+    return { rows: prow, colLen, values, relIdx, nnz: counts.nnzPerPe[p], padding: counts.paddingPerPe[p] };
   });
   return { rows, cols, relIndexBits, pes };
 }

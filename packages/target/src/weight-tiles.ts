@@ -26,7 +26,9 @@ export interface WeightTile {
 export function sliceLayout(l: MatrixLayout, c0: number, c1: number): MatrixLayout {
   const cols = c1 - c0;
   const entries = new Float64Array(l.pes * cols);
-  for (let p = 0; p < l.pes; p++) for (let c = 0; c < cols; c++) entries[p * cols + c] = l.entriesPerPeColumn[p * l.cols + c0 + c];
+  const src = l.entriesPerPeColumn;
+  if (ArrayBuffer.isView(src)) for (let p = 0; p < l.pes; p++) entries.set((src as Float64Array).subarray(p * l.cols + c0, p * l.cols + c1), p * cols);
+  else for (let p = 0; p < l.pes; p++) for (let c = 0; c < cols; c++) entries[p * cols + c] = src[p * l.cols + c0 + c];
   return { cols, pes: l.pes, rowsPerPe: l.rowsPerPe, entriesPerPeColumn: entries };
 }
 
@@ -51,17 +53,17 @@ function matrixTiles(which: 'w' | 'r', layout: MatrixLayout, mode: MatvecMode, t
   const sparse = usesSparseWeights(mode);
   const all = maxOf(weightBytesPerPe(layout, sparse, t));
   for (let n = Math.max(atLeast, Math.ceil(all / half)); n <= layout.cols; n++) {
-    const tiles: WeightTile[] = [];
+    // the bytes of each column range are those of its sliced layout; only the ranges that fit are sliced
+    const ranges: { c0: number; c1: number; bytesPerPe: Float64Array }[] = [];
     let fits = true;
     for (let k = 0; k < n && fits; k++) {
       const c0 = Math.floor((k * layout.cols) / n);
       const c1 = Math.floor(((k + 1) * layout.cols) / n);
-      const sub = sliceLayout(layout, c0, c1);
-      const bytesPerPe = weightBytesPerPe(sub, sparse, t);
+      const bytesPerPe = weightBytesPerPe(layout, sparse, t, c0, c1);
       fits = maxOf(bytesPerPe) <= half;
-      tiles.push({ matrix: which, c0, c1, layout: sub, bytesPerPe, totalBytes: bytesPerPe.reduce((a, b) => a + b, 0) });
+      ranges.push({ c0, c1, bytesPerPe });
     }
-    if (fits) return tiles;
+    if (fits) return ranges.map(({ c0, c1, bytesPerPe }) => ({ matrix: which, c0, c1, layout: sliceLayout(layout, c0, c1), bytesPerPe, totalBytes: bytesPerPe.reduce((a, b) => a + b, 0) }));
   }
   return null;
 }

@@ -4,12 +4,13 @@ import type { Graph } from '@lstmc/ir';
 import { fail } from '@lstmc/ir';
 import { compileToRuntimeGraph } from '@lstmc/backend-js';
 import { DEFAULT_MAX_SEQ_LEN, compileAccelBinary, placementTable, stageOrder } from '@lstmc/backend-accel';
-import { PRESETS, formatReportTable } from '@lstmc/passes';
+import { PRESETS, formatReportTable, type ProgressSink } from '@lstmc/passes';
 import type { Command, Io, ParsedArgs } from '../command.js';
 import { flag, stringOpt, UsageError } from '../command.js';
 import { LOAD_FLAG_OPTIONS, loadFlags, loadModel } from '../load-model.js';
 import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, passResultsJson, runPassFlags, targetFromArgs, type PassFlagsResult } from '../pass-flags.js';
 import { JSON_OPTION, printResult, wantsJson } from '../json-output.js';
+import { QUIET_OPTION, progressOf } from '../progress.js';
 
 /** What one `--target` produces from the (pipeline-processed) IR graph. */
 export interface CompileTarget {
@@ -19,7 +20,7 @@ export interface CompileTarget {
   /** Extension of the default output file name (MODEL with this extension). */
   readonly ext: string;
   /** The output file's bytes, a one-line description for the report, and what --json adds about the back end's decisions. */
-  emit(g: Graph, ctx: { readonly file: string; readonly args: ParsedArgs; readonly io: Io }): Emitted | Promise<Emitted>;
+  emit(g: Graph, ctx: { readonly file: string; readonly args: ParsedArgs; readonly io: Io; readonly progress: ProgressSink }): Emitted | Promise<Emitted>;
 }
 
 export interface Emitted {
@@ -34,7 +35,8 @@ export const COMPILE_TARGETS = {
     summary: 'runtime graph (.lrg) for the lstmc JS runtime',
     defaultPipeline: PRESETS.js,
     ext: '.lrg',
-    emit(g, { file }) {
+    emit(g, { file, progress }) {
+      progress({ stage: 'codegen', item: '', done: 0, total: 0 });
       const bytes = compileToRuntimeGraph(g, { file, verify: false });
       return { bytes, note: `runtime graph, ${bytes.length} bytes` };
     },
@@ -43,12 +45,15 @@ export const COMPILE_TARGETS = {
     summary: 'accelerator binary (.lxb) for the sparse LSTM accelerator of --target-config (run it with lstmc sim)',
     defaultPipeline: PRESETS.accel,
     ext: '.lxb',
-    emit(g, { args, io }) {
+    emit(g, { args, io, progress }) {
       const text = stringOpt(args, 'max-seq-len');
       const maxSeqLen = text === undefined ? undefined : Number(text);
       if (maxSeqLen !== undefined && !(Number.isSafeInteger(maxSeqLen) && maxSeqLen >= 1 && maxSeqLen <= 1 << 20))
         throw new UsageError(`--max-seq-len wants an integer in 1..${1 << 20}, got '${text}'`);
-      const r = compileAccelBinary(g, targetFromArgs(args, io), maxSeqLen === undefined ? {} : { maxSeqLen });
+      const r = compileAccelBinary(g, targetFromArgs(args, io), {
+        ...(maxSeqLen === undefined ? {} : { maxSeqLen }),
+        progress: (item, done, total) => progress({ stage: 'codegen', item, done, total }),
+      });
       const placement = placementTable(r.partition);
       const stages = stageOrder(r.partition);
       // With the pass reports: what runs where (the partition of the pipeline's output) and in which order.
@@ -65,10 +70,11 @@ export type CompileTargetName = keyof typeof COMPILE_TARGETS;
  * --print-ir-*, ...; see pass-flags.ts). Without them the target's default pipeline runs (its -O preset).
  * A `.lir` model is textual IR; a reproducer's recorded pipeline is its default.
  */
-async function runPipeline(file: string, target: CompileTarget, args: ParsedArgs, io: Io): Promise<PassFlagsResult> {
+async function runPipeline(file: string, target: CompileTarget, args: ParsedArgs, io: Io, progress: ProgressSink): Promise<PassFlagsResult> {
+  progress({ stage: 'import', item: file, done: 0, total: 0 });
   const lir = isTextIr(file) ? loadTextIr(file, io.cwd, loadFlags(args)) : undefined;
-  const g = lir ? lir.graph : loadModel(file, io.cwd, loadFlags(args));
-  return runPassFlags(g, args, io, { file, fallback: lir?.pipeline ?? target.defaultPipeline });
+  // The imported graph is loaded by runPassFlags and not kept here: weights the pipeline replaces can be freed.
+  return runPassFlags(lir ? lir.graph : () => loadModel(file, io.cwd, loadFlags(args)), args, io, { file, fallback: lir?.pipeline ?? target.defaultPipeline, progress });
 }
 
 export const compile: Command = {
@@ -79,6 +85,7 @@ export const compile: Command = {
     ...PASS_FLAG_OPTIONS,
     ...JSON_OPTION,
     ...LOAD_FLAG_OPTIONS,
+    ...QUIET_OPTION,
     target: { type: 'string', value: 'NAME', help: `back end: ${Object.keys(COMPILE_TARGETS).join(', ')} (default js)` },
     'max-seq-len': { type: 'string', value: 'N', help: `accel: longest sequence the binary's DRAM layout holds when the model's sequence length is symbolic (default ${DEFAULT_MAX_SEQ_LEN}); lstmc sim refuses longer inputs` },
     output: { type: 'string', short: 'o', value: 'FILE', help: "output file (default: MODEL with the target's extension, in the current directory)" },
@@ -90,8 +97,9 @@ export const compile: Command = {
     if (!Object.prototype.hasOwnProperty.call(COMPILE_TARGETS, name))
       throw new UsageError(`unknown target '${name}' (known: ${Object.keys(COMPILE_TARGETS).join(', ')})`);
     const target: CompileTarget = COMPILE_TARGETS[name as CompileTargetName];
-    const passes = await runPipeline(file, target, args, io);
-    const { bytes, note, json } = await target.emit(passes.graph, { file, args, io });
+    const progress = progressOf(flag(args, 'quiet'), io);
+    const passes = await runPipeline(file, target, args, io, progress);
+    const { bytes, note, json } = await target.emit(passes.graph, { file, args, io, progress });
     const out = stringOpt(args, 'output') ?? basename(file, extname(file)) + target.ext;
     try {
       writeFileSync(resolve(io.cwd, out), bytes);

@@ -3,6 +3,7 @@ import type { MatrixDesc } from '../container/program.js';
 import { encodeCscBlob, encodeDenseBlob } from '../container/weights-blob.js';
 import type { Instr } from '../isa/encode.js';
 import type { Mnemonic } from '../isa/table.js';
+import type { IntMatrix } from './lstm-plan.js';
 
 /** Mutable state of one compilation (lives for one compileAccel call). */
 export interface Builder {
@@ -45,16 +46,17 @@ export interface AddedMatrix {
 }
 
 /** The per-PE layout a matrix (integers, row-major rows x cols) gets in the dense or the relative-indexed CSC layout. */
-export function matrixLayout(t: Target, data: Int32Array, rows: number, cols: number, sparse: boolean, a: RowAssignment): MatrixLayout {
+export function matrixLayout(t: Target, data: IntMatrix, rows: number, cols: number, sparse: boolean, a: RowAssignment): MatrixLayout {
   if (sparse) return countRelCsc(data, rows, cols, a, t.relIndexBits);
   return { cols, pes: t.pes, rowsPerPe: Int32Array.from(rowsOfPes(a), (r) => r.length), entriesPerPeColumn: new Int32Array(t.pes * cols) };
 }
 
 /** Columns c0 .. c1-1 of a row-major rows x cols matrix. */
-function columnSlice(data: Int32Array, rows: number, cols: number, c0: number, c1: number): Int32Array {
+function columnSlice(data: IntMatrix, rows: number, cols: number, c0: number, c1: number): IntMatrix {
   if (c0 === 0 && c1 === cols) return data;
   const w = c1 - c0;
-  const out = new Int32Array(rows * w);
+  // the tile keeps the matrix's integer width (an i8 matrix's tiles are i8, not widened)
+  const out = data instanceof Int8Array ? new Int8Array(rows * w) : data instanceof Int16Array ? new Int16Array(rows * w) : new Int32Array(rows * w);
   for (let r = 0; r < rows; r++) out.set(data.subarray(r * cols + c0, r * cols + c1), r * w);
   return out;
 }
@@ -67,7 +69,7 @@ function columnSlice(data: Int32Array, rows: number, cols: number, c0: number, c
 export function addMatrix(
   b: Builder,
   name: string,
-  full: Int32Array,
+  full: IntMatrix,
   rows: number,
   fullCols: number,
   sparse: boolean,

@@ -13,6 +13,8 @@ import { planLstm, type DirPlan } from './lstm-plan.js';
 export interface CompileOptions {
   /** Longest sequence when the model's sequence dimension is symbolic. */
   readonly maxSeqLen?: number;
+  /** Called as each LSTM node is planned and as each is lowered (`done` of `total` steps finished). */
+  readonly progress?: (item: string, done: number, total: number) => void;
 }
 
 export const DEFAULT_MAX_SEQ_LEN = 256;
@@ -32,7 +34,14 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
   const b = newBuilder(target);
   const A = target.actBits;
   const lstms = part.layers.map((l) => l.node);
-  const plans = new Map<Node, DirPlan[]>(lstms.map((n) => [n, planLstm(g, n, target)]));
+  const steps = 2 * lstms.length;
+  const plans = new Map<Node, DirPlan[]>(
+    lstms.map((n, k) => {
+      opts.progress?.(`plan ${n.name}`, k, steps);
+      return [n, planLstm(g, n, target)];
+    }),
+  );
+  let lowered = 0;
 
   // sequence length bound
   const staticT = (n: Node): number | undefined => {
@@ -63,6 +72,7 @@ export function compileAccel(g: Graph, target: Target, opts: CompileOptions = {}
       if (phase > 0) emitHalt(b);
       phases.push({ entry: here(b), nodes: [], readsFrom: [], seqLens: { name: null, values: null } });
     }
+    opts.progress?.(`lower ${n.name}`, lstms.length + lowered++, steps);
     (phases[phase].nodes as string[]).push(n.name);
     if (feed.kind === 'view' && !phases[phase].nodes.includes(feed.from.name) && !phases[phase].readsFrom.includes(feed.from.name)) (phases[phase].readsFrom as string[]).push(feed.from.name);
     const dirs = plans.get(n)!;

@@ -3,12 +3,18 @@ import { ANN, ASSUMED_RANGE, floatDirections, getFloats, getStrings, lstmParams,
 import { buildLuts, chooseLstmFormats, quantizeLstmDirection, toFixed, type FixedBits, type FixedLstmLayer, type FixedLstmFormats, type FixedLuts } from '@lstmc/runtime/fixed';
 import { assignmentFromArray, MATVEC_MODES, rowToPe, type MatvecMode, type RowAssignment, type Target } from '@lstmc/target';
 
+/** Weight integers as stored: the quantize pass's i8/i16 tensors are read as they are, not widened. */
+export type IntMatrix = Int8Array | Int16Array | Int32Array;
+
+/** A direction's fixed-point layer as codegen reads it: W and R in their stored integer width. */
+export type CodegenLayer = Omit<FixedLstmLayer, 'W' | 'R'> & { readonly W: IntMatrix; readonly R: IntMatrix };
+
 /** What codegen needs to know about one direction of one LSTM node. */
 export interface DirPlan {
   readonly node: Node;
   readonly dir: number;
   readonly dirs: number;
-  readonly layer: FixedLstmLayer;
+  readonly layer: CodegenLayer;
   /** Static mode (or the low mode of a run-time decision) and, for run-time decisions, the high mode and zero-count threshold. */
   readonly modeW: MatvecMode;
   readonly modeR: MatvecMode;
@@ -24,7 +30,7 @@ function asMode(s: string | undefined, node: Node, key: string): MatvecMode | un
   return s as MatvecMode;
 }
 
-function quantizedLayer(g: Graph, n: Node, d: number, bits: FixedBits, luts: FixedLuts, hidden: number, input: number, fallback: () => FixedLstmLayer): FixedLstmLayer {
+function quantizedLayer(g: Graph, n: Node, d: number, bits: FixedBits, luts: FixedLuts, hidden: number, input: number, fallback: () => FixedLstmLayer): CodegenLayer {
   const names = (k: string) => getStrings(n, k)?.[d];
   const frac = (k: string) => getFloats(n, k)?.[d];
   const wName = names(ANN.qW);
@@ -56,12 +62,18 @@ function quantizedLayer(g: Graph, n: Node, d: number, bits: FixedBits, luts: Fix
     inputForget: (n.attrs.input_forget?.value as number | undefined) === 1,
     luts,
     fmt,
-    W: Int32Array.from(W.data as ArrayLike<number>),
-    R: Int32Array.from(R.data as ArrayLike<number>),
+    W: intMatrix(W),
+    R: intMatrix(R),
     bias: B ? Float64Array.from(B.data as ArrayLike<number | bigint>, Number) : null, // i64 when accBits > 32
     peephole: P ? Int32Array.from(P.data as ArrayLike<number>) : null,
     clip: clip === undefined ? null : toFixed(clip, fmt.acc, bits.accBits),
   };
+}
+
+/** The integers of a quantized weight tensor, without a copy when they are typed integers already. */
+function intMatrix(t: Tensor): IntMatrix {
+  const d = t.data;
+  return d instanceof Int8Array || d instanceof Int16Array || d instanceof Int32Array ? d : Int32Array.from(d as ArrayLike<number>);
 }
 
 function assignmentOf(g: Graph, n: Node, d: number, rows: number, t: Target): RowAssignment {

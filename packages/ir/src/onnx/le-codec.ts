@@ -37,3 +37,22 @@ export type ByteDType = keyof typeof LE_CODECS;
 export function isByteDType(d: DType): d is ByteDType {
   return Object.prototype.hasOwnProperty.call(LE_CODECS, d);
 }
+
+/** True when this machine stores typed-array elements little-endian, as ONNX's bytes are. */
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Dtypes whose storage is a typed array with exactly the wire element (same width, same bits):
+ * on a little-endian host their bytes are copied as one block instead of element by element.
+ * f16/bf16 (widened to float32) and bool (normalized to 0/1) are converted per element.
+ */
+const SAME_BITS = new Set<DType>(['f32', 'f64', 'i8', 'u8', 'i16', 'u16', 'i32', 'u32', 'i64', 'u64']);
+
+export function copiesAsBytes(d: DType): boolean {
+  return HOST_LITTLE_ENDIAN && SAME_BITS.has(d);
+}
+
+/** The bytes of a typed array's elements (a view, not a copy). */
+export function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}

@@ -5,7 +5,7 @@ import { DTYPES, dtypeFromOnnx } from '../dtype.js';
 import type { Tensor, TensorData } from '../tensor.js';
 import { allocData, makeTensor } from '../tensor.js';
 import { bf16BitsToNumber, f16BitsToNumber } from './half.js';
-import { LE_CODECS, isByteDType } from './le-codec.js';
+import { LE_CODECS, bytesOf, copiesAsBytes, isByteDType } from './le-codec.js';
 import type { Int64, TensorProtoMsg } from './messages.js';
 import { has, int64ToBigInt, int64ToNumber } from './messages.js';
 
@@ -50,6 +50,11 @@ export function dataFromBytes(dtype: DType, n: number, bytes: Uint8Array, loc: L
   const width = DTYPES[dtype].bytes;
   if (bytes.length !== n * width)
     fail(code, `${bytes.length} data bytes for ${n} elements of ${dtype} (expected ${n * width})`, loc);
+  if (copiesAsBytes(dtype)) {
+    const data = allocData(dtype, n);
+    bytesOf(data as ArrayBufferView).set(bytes);
+    return data;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = allocData(dtype, n) as unknown as { [i: number]: number | bigint };
   const codec = LE_CODECS[dtype];

@@ -1,6 +1,6 @@
 import { DTYPES } from '../dtype.js';
-import type { Tensor } from '../tensor.js';
-import { LE_CODECS, isByteDType } from './le-codec.js';
+import { type Tensor, allocData } from '../tensor.js';
+import { LE_CODECS, bytesOf, copiesAsBytes, isByteDType } from './le-codec.js';
 
 const encoder = new TextEncoder();
 
@@ -10,6 +10,8 @@ export function tensorRawBytes(t: Tensor): Uint8Array {
   if (!isByteDType(dtype)) throw new Error(`internal: ${dtype} tensors have no raw bytes`);
   const n = t.data.length;
   const width = DTYPES[dtype].bytes;
+  // The dtype's own storage holds the wire's bits: one block copy (plain arrays and other storage go element by element).
+  if (copiesAsBytes(dtype) && ArrayBuffer.isView(t.data) && t.data.constructor === allocData(dtype, 0).constructor) return bytesOf(t.data).slice();
   const out = new Uint8Array(n * width);
   const view = new DataView(out.buffer);
   const codec = LE_CODECS[dtype];

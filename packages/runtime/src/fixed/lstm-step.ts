@@ -42,7 +42,7 @@ export interface FixedLstmLayer {
 }
 
 /** Right shifts that bring each product to the accumulator's fraction length. */
-export function productShifts(l: FixedLstmLayer): { w: number; r: number; p: number } {
+export function productShifts(l: Pick<FixedLstmLayer, 'fmt' | 'actBits'>): { w: number; r: number; p: number } {
   return { w: l.fmt.w + l.fmt.x - l.fmt.acc, r: l.fmt.r + (l.actBits - 1) - l.fmt.acc, p: l.fmt.p + l.fmt.c - l.fmt.acc };
 }
 

@@ -57,8 +57,8 @@ export function chooseLstmFormats(d: FloatLstmDirection, bits: FixedBits, xMaxAb
   return { x, c, acc, w, r, p };
 }
 
-/** Quantize one float LSTM direction to the target's fixed point with the given formats. */
-export function quantizeLstmDirection(d: FloatLstmDirection, fmt: FixedLstmFormats, bits: FixedBits, luts: FixedLuts = buildLuts(bits.lutEntries, bits.actBits)): FixedLstmLayer {
+/** The parameters of quantizeLstmDirection's layer besides W and R: bias (Wb + Rb at fmt.acc), peepholes, clip. */
+export function quantizeLstmExtras(d: FloatLstmDirection, fmt: FixedLstmFormats, bits: FixedBits): Pick<FixedLstmLayer, 'bias' | 'peephole' | 'clip'> {
   const H = d.hidden;
   let bias: Float64Array | null = null;
   if (d.Wb || d.Rb) {
@@ -66,16 +66,23 @@ export function quantizeLstmDirection(d: FloatLstmDirection, fmt: FixedLstmForma
     for (let i = 0; i < 4 * H; i++) bias[i] = toFixed((d.Wb?.[i] ?? 0) + (d.Rb?.[i] ?? 0), fmt.acc, bits.accBits);
   }
   return {
-    hidden: H,
+    bias,
+    peephole: d.P ? quantizeArray(d.P, fmt.p, bits.weightBits) : null,
+    clip: d.clip === null || d.clip === undefined ? null : toFixed(d.clip, fmt.acc, bits.accBits),
+  };
+}
+
+/** Quantize one float LSTM direction to the target's fixed point with the given formats. */
+export function quantizeLstmDirection(d: FloatLstmDirection, fmt: FixedLstmFormats, bits: FixedBits, luts: FixedLuts = buildLuts(bits.lutEntries, bits.actBits)): FixedLstmLayer {
+  return {
+    hidden: d.hidden,
     input: d.input,
     actBits: bits.actBits,
     accBits: bits.accBits,
     fmt,
     W: quantizeArray(d.W, fmt.w, bits.weightBits),
     R: quantizeArray(d.R, fmt.r, bits.weightBits),
-    bias,
-    peephole: d.P ? quantizeArray(d.P, fmt.p, bits.weightBits) : null,
-    clip: d.clip === null || d.clip === undefined ? null : toFixed(d.clip, fmt.acc, bits.accBits),
+    ...quantizeLstmExtras(d, fmt, bits),
     inputForget: d.inputForget ?? false,
     luts,
   };

@@ -62,9 +62,10 @@ export function fromFixed(q: number, frac: number): number {
   return q * 2 ** -frac;
 }
 
-/** toFixed of every element (its scale and bounds computed once). */
-export function quantizeArray(x: ArrayLike<number>, frac: number, bits: number): Int32Array {
-  const out = new Int32Array(x.length);
+/** toFixed of every element (its scale and bounds computed once), into `out` (int32 by default; narrower when `bits` fits it). */
+export function quantizeArray(x: ArrayLike<number>, frac: number, bits: number): Int32Array;
+export function quantizeArray<T extends Int8Array | Int16Array | Int32Array>(x: ArrayLike<number>, frac: number, bits: number, out: T): T;
+export function quantizeArray(x: ArrayLike<number>, frac: number, bits: number, out: Int8Array | Int16Array | Int32Array = new Int32Array(x.length)): Int8Array | Int16Array | Int32Array {
   const scale = 2 ** frac;
   const hi = maxOf(bits);
   const lo = minOf(bits);

@@ -40,9 +40,11 @@ export const encodePass = reachingBranches(definePass({
     const added = new Map<string, Tensor>();
     const patches = new Map<Node, AttrPatch>();
     const rows: (string | number)[][] = [];
-    for (const n of lstmNodes(g)) {
+    const nodes = lstmNodes(g);
+    for (const [k, n] of nodes.entries()) {
       const p = lstmParams(g, n);
       if (!p) continue;
+      ctx.progress(n.name, k, nodes.length);
       const names: Record<MatrixKind, string[]> = { W: [], R: [] };
       for (let d = 0; d < p.dirs; d++) {
         const mats = { W: sourceMatrix(g, n, p, 'W', d), R: sourceMatrix(g, n, p, 'R', d) };

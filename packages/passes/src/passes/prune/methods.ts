@@ -3,12 +3,15 @@
  * array; the input is not modified.
  */
 import { rowToPe, rowsOfPes } from '@lstmc/target';
-import { absOf, smallestMask, zerosFor } from './select.js';
+import { magnitudeBits, smallestMagnitudes, smallestMask, zerosFor } from './select.js';
 
 /** Unstructured magnitude pruning: exactly round(s*n) zeros (or the existing zeros, if more). */
 export function pruneMagnitude(a: Float32Array, sparsity: number): Float32Array {
-  const mask = smallestMask(absOf(a), zerosFor(a.length, sparsity));
-  return a.map((v, i) => (mask[i] ? 0 : v));
+  const mags = magnitudeBits(a);
+  const take = smallestMagnitudes(mags, zerosFor(a.length, sparsity), new Uint32Array(a.length));
+  const out = a.slice();
+  for (let i = 0; i < a.length; i++) if (take(mags[i])) out[i] = 0;
+  return out;
 }
 
 /** Whole rows with the smallest L2 norm: round(s*rows) rows zeroed. */
@@ -66,16 +69,20 @@ export function pruneBalanced(a: Float32Array, rows: number, cols: number, spars
   // PEs beyond the row count hold nothing; the kept weights are shared by those that hold rows.
   const keep = Math.round(((1 - sparsity) * rows * cols) / Math.min(pes, rows));
   const out = a.slice();
-  for (const peRows of rowsOfPes(rowToPe(rows, pes))) {
+  const shares = rowsOfPes(rowToPe(rows, pes));
+  const largest = Math.max(0, ...shares.map((r) => r.length)) * cols;
+  const mags = new Uint32Array(largest);
+  const scratch = new Uint32Array(largest);
+  const bits = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  for (const peRows of shares) {
+    // The share's magnitudes in PE-local order (its rows in order, each row's columns): the order ties are broken in.
     const n = peRows.length * cols;
-    const scores = new Float32Array(n);
-    peRows.forEach((r, l) => {
-      for (let c = 0; c < cols; c++) scores[l * cols + c] = Math.abs(a[r * cols + c]);
-    });
-    const mask = smallestMask(scores, n - keep);
-    peRows.forEach((r, l) => {
-      for (let c = 0; c < cols; c++) if (mask[l * cols + c]) out[r * cols + c] = 0;
-    });
+    let i = 0;
+    for (const r of peRows) for (let c = 0; c < cols; c++) mags[i++] = bits[r * cols + c] & 0x7fffffff;
+    const share = mags.subarray(0, n);
+    const take = smallestMagnitudes(share, n - keep, scratch);
+    i = 0;
+    for (const r of peRows) for (let c = 0; c < cols; c++) if (take(share[i++])) out[r * cols + c] = 0;
   }
   return out;
 }

@@ -23,7 +23,7 @@ import {
 } from '../../lstm-params.js';
 import { nnzPerPe, pruneBalanced, pruneBalancedGroups, pruneBlocks, pruneMagnitude, pruneRows } from './methods.js';
 import { pruneBalancedEntries } from './balance-entries.js';
-import { absOf, smallestMask, zerosFor } from './select.js';
+import { magnitudeBits, smallestMagnitudes, zerosFor } from './select.js';
 import { maxGapReportRow, parseMaxGap } from './max-gap-option.js';
 import { pruneBalancedMaxGap } from './max-gap.js';
 
@@ -87,11 +87,14 @@ export const prunePass = reachingBranches(definePass({
     }
     // Matrices by (layer, kind, direction), before and after.
     const before = layers.map((p) => MATRICES.map((m) => Array.from({ length: p.dirs }, (_, d) => readMatrix(p, m, d))));
+    const total = layers.reduce((s, p) => s + 2 * p.dirs, 0);
+    let done = 0;
     const after = before.map((byKind, li) =>
       byKind.map((mats, mi) =>
         mats.map((a, d) => {
           const p = layers[li];
           const m = MATRICES[mi];
+          ctx.progress(matrixLabel(p.node, m, d, p.dirs), done++, total);
           const rows = 4 * p.hidden;
           const cols = matrixCols(p, m);
           const s = target(m);
@@ -123,11 +126,11 @@ export const prunePass = reachingBranches(definePass({
     const rows: (string | number)[][] = [];
     layers.forEach((p, li) => {
       MATRICES.forEach((m, mi) => {
-        const changed = after[li][mi].some((a, d) => a.some((v, i) => v !== before[li][mi][d][i]));
+        let changed = false;
         after[li][mi].forEach((a, d) => {
           const cols = matrixCols(p, m);
-          let zeroed = 0;
-          a.forEach((v, i) => v === 0 && before[li][mi][d][i] !== 0 && zeroed++);
+          const { zeroed, differs } = compareMatrices(before[li][mi][d], a);
+          changed ||= differs;
           ctx.count('weights-zeroed', zeroed);
           ctx.count('matrices-pruned');
           const pe = nnzPerPe(a, 4 * p.hidden, cols, ctx.target.pes);
@@ -158,18 +161,31 @@ export const prunePass = reachingBranches(definePass({
 /** One magnitude threshold over several matrices (in place on the given arrays). */
 function pruneGlobal(mats: Float32Array[], sparsity: number): void {
   const total = mats.reduce((s, a) => s + a.length, 0);
-  const pool = new Float32Array(total);
+  const pool = new Uint32Array(total);
   let off = 0;
   for (const a of mats) {
-    pool.set(absOf(a), off);
+    magnitudeBits(a, pool.subarray(off, off + a.length));
     off += a.length;
   }
-  const mask = smallestMask(pool, zerosFor(total, sparsity));
+  const take = smallestMagnitudes(pool, zerosFor(total, sparsity), new Uint32Array(total));
   off = 0;
   for (const a of mats) {
-    for (let i = 0; i < a.length; i++) if (mask[off + i]) a[i] = 0;
+    for (let i = 0; i < a.length; i++) if (take(pool[off + i])) a[i] = 0;
     off += a.length;
   }
+}
+
+/** Weights non-zero in `before` and zero in `after`, and whether any element differs (`!==`). */
+function compareMatrices(before: Float32Array, after: Float32Array): { zeroed: number; differs: boolean } {
+  let zeroed = 0;
+  let differs = false;
+  for (let i = 0; i < after.length; i++) {
+    const v = after[i];
+    const w = before[i];
+    if (v !== w) differs = true;
+    if (v === 0 && w !== 0) zeroed++;
+  }
+  return { zeroed, differs };
 }
 
 function pruneReport(rows: (string | number)[][]): ReportTable {

@@ -62,13 +62,81 @@ export function smallestMask(scores: Float32Array | Float64Array, k: number): Ui
   return mask;
 }
 
-export function absOf(a: Float32Array): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = Math.abs(a[i]);
-  return out;
-}
-
 /** Number of elements to zero for a target sparsity (nearest integer). */
 export function zerosFor(n: number, sparsity: number): number {
   return Math.round(sparsity * n);
+}
+
+/**
+ * The k-th smallest (k >= 1) of `a`, reordering `a`: kthSmallest's selection on unsigned integers,
+ * which need no NaN care.
+ */
+function kthSmallestU32(a: Uint32Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const want = k - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    let x = a[lo];
+    let y = a[mid];
+    let z = a[hi];
+    // median of three as the pivot
+    if (y < x) [x, y] = [y, x];
+    if (z < x) [x, z] = [z, x];
+    if (z < y) [y, z] = [z, y];
+    a[lo] = x;
+    a[mid] = y;
+    a[hi] = z;
+    const pivot = y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (pivot < a[j]) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else return a[want];
+  }
+  return a[want];
+}
+
+/** Bits of float32 +Infinity: magnitude bit patterns above it are NaNs. */
+const INF_BITS = 0x7f800000;
+
+/**
+ * Which of n float32 magnitudes `smallestMask` would pick as the k smallest, from their bit
+ * patterns `mags` (|x| as float32 bits: for non-negative floats, integer order is value order,
+ * and NaN sorts above +Infinity as in typed-array order). The result is `take(i, bits)`: true for
+ * the picked indices when asked in increasing index order, exactly once each. `scratch` holds at
+ * least n elements and is overwritten.
+ */
+export function smallestMagnitudes(mags: Uint32Array, k: number, scratch: Uint32Array): (bits: number) => boolean {
+  const n = mags.length;
+  k = Math.max(0, Math.min(n, k));
+  const none = () => false;
+  if (k === 0) return none;
+  const work = scratch.subarray(0, n);
+  work.set(mags);
+  const thr = kthSmallestU32(work, k);
+  // smallestMask compares scores with the k-th smallest by value: when that is NaN, nothing is below or equal to it.
+  if (thr > INF_BITS) return none;
+  let below = 0;
+  for (let i = 0; i < n; i++) if (mags[i] < thr) below++;
+  let ties = k - below;
+  return (bits) => bits < thr || (bits === thr && ties-- > 0);
+}
+
+/** The float32 bit pattern of |a[i]| for every i (NaN payloads kept: still above +Infinity). */
+export function magnitudeBits(a: Float32Array, out: Uint32Array = new Uint32Array(a.length)): Uint32Array {
+  const bits = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  for (let i = 0; i < a.length; i++) out[i] = bits[i] & 0x7fffffff;
+  return out;
 }

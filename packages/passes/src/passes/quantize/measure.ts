@@ -4,7 +4,7 @@
  * accelerator simulator (@lstmc/runtime fixed).
  */
 import { elemAsNumber } from '@lstmc/ir';
-import { type FixedLstmLayer, type SaturationLog, lstmLayerFixed, noteRealSaturation, quantizeArray, saturationLog } from '@lstmc/runtime/fixed';
+import { type FixedLstmLayer, type LayerProducts, type SaturationLog, layerProducts, lstmLayerFixed, noteRealSaturation, quantizeArray, saturationLog } from '@lstmc/runtime/fixed';
 import type { LayerTrace } from '../../calibration/index.js';
 import { batchMajorToTimeMajor } from './float-layer.js';
 
@@ -20,7 +20,13 @@ export interface LayerError {
 
 const num = (t: { data: unknown }) => t.data as ArrayLike<number>;
 
-export function fixedLayerError(dirs: readonly FixedLstmLayer[], direction: 'forward' | 'reverse' | 'bidirectional', layout: 0 | 1, tr: LayerTrace): LayerError {
+export function fixedLayerError(
+  dirs: readonly FixedLstmLayer[],
+  direction: 'forward' | 'reverse' | 'bidirectional',
+  layout: 0 | 1,
+  tr: LayerTrace,
+  prods: readonly LayerProducts[] = dirs.map(layerProducts),
+): LayerError {
   const l0 = dirs[0];
   const H = l0.hidden;
   const I = l0.input;
@@ -44,7 +50,7 @@ export function fixedLayerError(dirs: readonly FixedLstmLayer[], direction: 'for
     };
     const seq = tr.seqLens[k];
     const lens = seq ? Array.from({ length: B }, (_, b) => elemAsNumber(seq, b)) : null;
-    const r = lstmLayerFixed(dirs, direction, xq, T, B, lens, state(tr.h0[k], hFrac, 'initial_h'), state(tr.c0[k], l0.fmt.c, 'initial_c'), undefined, log);
+    const r = lstmLayerFixed(dirs, direction, xq, T, B, lens, state(tr.h0[k], hFrac, 'initial_h'), state(tr.c0[k], l0.fmt.c, 'initial_c'), prods, log);
     const y = num(tr.y[k]);
     const scale = 2 ** -hFrac;
     for (let t = 0; t < T; t++)

@@ -10,7 +10,20 @@
  * exceeds `error-budget`.
  */
 import { type DType, type Graph, type Node, type Tensor, isDiagnosticError, makeTensor, producers } from '@lstmc/ir';
-import { type FixedBits, type FixedLstmLayer, SATURATION_TENSORS, chooseLstmFormats, formatSaturation, quantizeLstmDirection } from '@lstmc/runtime/fixed';
+import {
+  type FixedBits,
+  type FixedLstmFormats,
+  type FixedLstmLayer,
+  type LayerProducts,
+  SATURATION_TENSORS,
+  buildLuts,
+  chooseLstmFormats,
+  formatSaturation,
+  layerProducts,
+  quantizeArray,
+  quantizeLstmDirection,
+  quantizeLstmExtras,
+} from '@lstmc/runtime/fixed';
 import { ANN, type AttrPatch, addInitializers, derivedName, dropAnnotations, floatsAttr, intsAttr, patchNodes, stringsAttr } from '../../annotations.js';
 import { type LayerTrace, traceForPass } from '../../calibration/index.js';
 import { fedByLstm } from '../../layer-glue.js';
@@ -51,6 +64,8 @@ export const quantizePass = reachingBranches(definePass({
       accBits: ctx.target.accBits,
       lutEntries: ctx.target.lutEntries,
     };
+    const nodes = lstmNodes(g);
+    if (ctx.calibration.length) ctx.progress('calibration run', 0, nodes.length);
     const traces = ctx.calibration.length ? await traceForPass(g, ctx) : [];
     // A branch's samples are the outer samples that take it: counted once, at the top level.
     if (!ctx.inBranch) ctx.count('calibration-samples', ctx.calibration.length);
@@ -58,9 +73,11 @@ export const quantizePass = reachingBranches(definePass({
     const patches = new Map<Node, AttrPatch>();
     const rows: (string | number)[][] = [];
     const prods = producers(g);
-    for (const n of lstmNodes(g)) {
+    const luts = buildLuts(bits.lutEntries, bits.actBits);
+    for (const [k, n] of nodes.entries()) {
       const p = lstmParams(g, n);
       if (!p) continue;
+      ctx.progress(n.name, k, nodes.length);
       const bad = unsupportedActivation(n);
       if (bad) ctx.fail('E-QUANT-UNSUPPORTED', `layer '${n.name}': ${bad}`, n.name);
       const tr = traces.find((t) => t.node === n);
@@ -73,10 +90,27 @@ export const quantizePass = reachingBranches(definePass({
       const xFrac = fed ? bits.actBits - 1 : undefined;
       const xMax = fed ? 1 : o['x-max'] !== 'auto' ? o['x-max'] : tr ? maxAbsOf(tr.x) : ASSUMED_RANGE;
       const candidates = o['c-max'] !== 'auto' ? [o['c-max']] : tr ? [1, 2, 4, 8, 16, 32] : [ASSUMED_RANGE];
-      let best: { layers: FixedLstmLayer[]; err: LayerError | undefined; cMax: number } | undefined;
+      // Without calibration data nothing runs in fixed point: the layers are their formats, bias and peepholes,
+      // and W and R are quantized once, straight into the tensors' integer width.
+      let best: { layers: QuantizedDirection[]; err: LayerError | undefined; cMax: number } | undefined;
+      // The c candidates differ in c's (and at most the accumulator's) format: W and R, quantized at formats
+      // that do not depend on c, and their product layout are made once and shared by every candidate.
+      const shared = floats.map(() => new Map<string, { layer: FixedLstmLayer; prods: LayerProducts }>());
+      const fixedLayer = (k: number, fmt: FixedLstmFormats) => {
+        const key = `${fmt.w}/${fmt.r}`;
+        const hit = shared[k].get(key);
+        if (hit) return { layer: { ...hit.layer, fmt, ...quantizeLstmExtras(floats[k], fmt, bits) }, prods: hit.prods };
+        const layer = quantizeLstmDirection(floats[k], fmt, bits, luts);
+        const made = { layer, prods: layerProducts(layer) };
+        shared[k].set(key, made);
+        return made;
+      };
       for (const cMax of candidates) {
-        const layers = floats.map((d) => quantizeLstmDirection(d, chooseLstmFormats(d, bits, xMax, cMax, xFrac), bits));
-        const err = tr ? fixedLayerError(layers, direction, layout, tr) : undefined;
+        const fmts = floats.map((d) => chooseLstmFormats(d, bits, xMax, cMax, xFrac));
+        const runs = tr ? fmts.map((f, k) => fixedLayer(k, f)) : undefined;
+        const fixed = runs?.map((r) => r.layer);
+        const err = tr ? fixedLayerError(fixed!, direction, layout, tr, runs!.map((r) => r.prods)) : undefined;
+        const layers = fixed ?? floats.map((d, k): QuantizedDirection => ({ fmt: fmts[k], ...quantizeLstmExtras(d, fmts[k], bits), W: undefined, R: undefined }));
         if (!best || (err && best.err && err.maxAbs < best.err.maxAbs)) best = { layers, err, cMax };
       }
       const { layers, err } = best!;
@@ -95,8 +129,10 @@ export const quantizePass = reachingBranches(definePass({
           added.set(name, t);
           names[kind].push(name);
         };
-        put('W', makeTensor(wDtype, [4 * p.hidden, p.inputSize], intData(wDtype, l.W), { frac: l.fmt.w }));
-        put('R', makeTensor(wDtype, [4 * p.hidden, p.hidden], intData(wDtype, l.R), { frac: l.fmt.r }));
+        const weights = (q: Int32Array | undefined, f: ArrayLike<number>, frac: number) =>
+          q ? intData(wDtype, q) : quantizeArray(f, frac, bits.weightBits, wDtype === 'i8' ? new Int8Array(f.length) : new Int16Array(f.length));
+        put('W', makeTensor(wDtype, [4 * p.hidden, p.inputSize], weights(l.W, floats[d].W, l.fmt.w), { frac: l.fmt.w }));
+        put('R', makeTensor(wDtype, [4 * p.hidden, p.hidden], weights(l.R, floats[d].R, l.fmt.r), { frac: l.fmt.r }));
         if (l.bias) put('B', makeTensor(accDtype, [4 * p.hidden], intData(accDtype, l.bias), { frac: l.fmt.acc }));
         if (l.peephole) put('P', makeTensor(wDtype, [3 * p.hidden], intData(wDtype, l.peephole), { frac: l.fmt.p }));
         ctx.count('matrices', 2);
@@ -151,6 +187,9 @@ export const quantizePass = reachingBranches(definePass({
     return addInitializers(patchNodes(g, patches), added);
   },
 }));
+
+/** A direction as quantized: the fixed-point layer when it was run on calibration data, else its parameters without W and R. */
+type QuantizedDirection = Pick<FixedLstmLayer, 'fmt' | 'bias' | 'peephole' | 'clip'> & { readonly W: Int32Array | undefined; readonly R: Int32Array | undefined };
 
 function maxAbsOf(ts: readonly Tensor[]): number {
   let m = 0;

@@ -48,7 +48,9 @@ export const selectModePass = reachingBranches(definePass({
     const rows: (string | number)[][] = [];
     const layerRows: (string | number)[][] = [];
     const patches = new Map<Node, AttrPatch>();
-    for (const n of lstmNodes(g)) {
+    const nodes = lstmNodes(g);
+    for (const [k, n] of nodes.entries()) {
+      ctx.progress(n.name, k, nodes.length);
       const wsW = getFloats(n, ANN.sparsityW);
       const wsR = getFloats(n, ANN.sparsityR);
       if (!wsW || !wsR) continue;

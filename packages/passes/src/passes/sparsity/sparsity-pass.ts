@@ -33,9 +33,11 @@ export const sparsityPass = reachingBranches(definePass({
   async run(g, ctx) {
     const rows: (string | number)[][] = [];
     const patches = new Map<Node, AttrPatch>();
-    for (const n of lstmNodes(g)) {
+    const nodes = lstmNodes(g);
+    for (const [k, n] of nodes.entries()) {
       const p = lstmParams(g, n);
       if (!p) continue;
+      ctx.progress(n.name, k, nodes.length);
       const patch: AttrPatch = {};
       for (const m of MATRICES) {
         const total: number[] = [];
@@ -61,6 +63,7 @@ export const sparsityPass = reachingBranches(definePass({
     // In an If branch the samples cannot be run (its inputs are outer values): input sparsity stays unmeasured there.
     if (ctx.options.input === 'calibration' && !ctx.inBranch) {
       if (ctx.calibration.length === 0) ctx.fail('E-SPARSITY-NO-CALIBRATION', 'input=calibration needs calibration data (--calibration DIR)');
+      ctx.progress('calibration run', nodes.length, nodes.length);
       const traces = await traceForPass(g, ctx);
       ctx.count('calibration-samples', ctx.calibration.length);
       const inRows: (string | number)[][] = [];
