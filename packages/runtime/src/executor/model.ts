@@ -94,6 +94,11 @@ export class Model {
     return this.pool ? this.pool.ready() : Promise.resolve(1);
   }
 
+  /** Threads a product runs on now, and the sections (synchronised products) run with workers so far. */
+  threadStats(): { threads: number; sections: number } {
+    return { threads: this.pool ? this.pool.parts() : 1, sections: this.pool?.sections ?? 0 };
+  }
+
   /** Ends the worker threads (if any); the model keeps working, on one thread. */
   close(): void {
     this.pool?.close();

@@ -112,6 +112,8 @@ export class ThreadPool {
   private started = false;
   private closed = false;
   private readyCount = 0;
+  /** Sections run with at least one worker so far (each is one go/done round trip per worker). */
+  sections = 0;
   private readonly waiters: (() => void)[] = [];
 
   /** `threads` threads in all (threads - 1 workers). */
@@ -192,6 +194,7 @@ export class ThreadPool {
       Atomics.notify(c, s + WORDS.go);
       launched.push(k);
     }
+    if (launched.length > 0) this.sections++;
     own(this.lists[0]!);
     this.lists[0]!.count = 0;
     let failed = false;
