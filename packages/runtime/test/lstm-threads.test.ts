@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleRuntime } from '../scripts/bundle.mjs';
 import { Rng } from '@lstmc/testing';
-import { createModel, isRuntimeError, type LoadOptions, type RtTensor, type RuntimeModel } from '../src/index.js';
+import { createModel, isRuntimeError, writeRuntimeGraph, type LoadOptions, type RtTensor, type RuntimeModel } from '../src/index.js';
 import { splitPoint } from '../src/kernels/lstm/threads/split-calls.js';
 import { lstmRuntimeModel, numDirections, randomLstmConfig, randomLstmData, widenLstmConfig, type LstmConfig } from './helpers/lstm-case.js';
 import { runLstmDifferential } from './helpers/lstm-differential.js';
@@ -128,7 +134,7 @@ describe('threads: options, fallback and shutdown', () => {
 
   const small = () => {
     const rng = new Rng(0x7f40);
-    const cfg: LstmConfig = { ...randomLstmConfig(rng), H: 33, I: 9, T: 5, B: 8, runtimePack: false };
+    const cfg: LstmConfig = { ...randomLstmConfig(rng), H: 33, I: 9, T: 5, B: 8, runtimePack: false, outputs: [true, true, true] };
     delete cfg.seqLens;
     return lstmRuntimeModel(cfg, randomLstmData(cfg, rng));
   };
@@ -163,6 +169,30 @@ describe('threads: options, fallback and shutdown', () => {
     closed.close();
     expect(closed.threadStats().threads).toBe(1);
     expectSameBits(want, closed.run(feeds), 'after close');
+  });
+
+  it('the esbuild bundle in a Node process: threads from process.getBuiltinModule, and the process exits without close()', { timeout: 60_000 }, async () => {
+    const { model, feeds } = small();
+    const dir = mkdtempSync(join(tmpdir(), 'lstmc-threads-'));
+    const bundle = await bundleRuntime(join(dir, 'rt.mjs'));
+    writeFileSync(join(dir, 'model.lrg'), writeRuntimeGraph(model));
+    const feedsJson = JSON.stringify(Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { dtype: t.dtype, shape: t.shape, data: Array.from(t.data as Float32Array) }])));
+    writeFileSync(join(dir, 'run.mjs'), `import { readFileSync } from 'node:fs';
+const rt = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+const m = rt.loadModel(new Uint8Array(readFileSync(${JSON.stringify(join(dir, 'model.lrg'))})), { threads: 2 });
+const threads = await m.threadsReady();
+const feeds = Object.fromEntries(Object.entries(${feedsJson}).map(([k, t]) => [k, { ...t, data: new Float32Array(t.data) }]));
+const y = m.run(feeds).Y_h;
+console.log(JSON.stringify({ threads, sections: m.threadStats().sections, bits: Array.from(new Uint32Array(y.data.buffer, y.data.byteOffset, y.data.length)) }));
+`);
+    const r = spawnSync(process.execPath, [join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.error, 'the process did not exit by itself').toBeUndefined();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const got = JSON.parse(r.stdout) as { threads: number; sections: number; bits: number[] };
+    expect(got.threads).toBe(2);
+    expect(got.sections).toBeGreaterThan(0);
+    expect(got.bits).toEqual(bitsOf(createModel(model).run(feeds)['Y_h']!));
   });
 
   it('splits units at multiples of 4 that cover every unit in order', () => {

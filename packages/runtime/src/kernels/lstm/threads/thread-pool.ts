@@ -64,9 +64,13 @@ function hostSpawn(): Spawn | null {
   if (wt) {
     return (source, init, onReady) => {
       const w = new wt.Worker(source, { eval: true, workerData: init });
-      // A pool the caller forgot to close does not keep the process alive.
-      w.unref();
-      w.on('message', (m) => m === 'ready' && onReady());
+      // Referenced until it is ready (so awaiting `ready` keeps the process alive); then a pool the
+      // caller forgot to close does not keep the process from exiting.
+      w.on('message', (m) => {
+        if (m !== 'ready') return;
+        w.unref();
+        onReady();
+      });
       return w;
     };
   }
