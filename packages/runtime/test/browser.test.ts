@@ -57,11 +57,13 @@ const THREADS_SCRIPT = `async ({ bytes, x }) => {
   const rt = await import('/lstmc-runtime.mjs');
   const model = rt.loadModel(new Uint8Array(bytes), { threads: 2 });
   const threads = await model.threadsReady();
-  const res = model.run({ input: { dtype: 'f32', shape: [7, 2, 6], data: new Float32Array(x) } });
+  // Several runs: a part runs on whichever thread claims it first.
+  let res;
+  for (let r = 0; r < 20; r++) res = model.run({ input: { dtype: 'f32', shape: [7, 2, 6], data: new Float32Array(x) } });
   const stats = model.threadStats();
   model.close();
   const out = Object.fromEntries(Object.entries(res).map(([k, t]) => [k, Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length))]));
-  return { out, threads, sections: stats.sections, isolated: self.crossOriginIsolated === true };
+  return { out, threads, sections: stats.sections, workerParts: stats.workerParts, isolated: self.crossOriginIsolated === true };
 }`;
 
 const bits = (t: RtTensor) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
@@ -107,7 +109,7 @@ describe.skipIf(!chromiumHere)('browser bundle in headless Chromium', () => {
       expect(result.out['sparse-js']).toEqual(node['sparse-js']);
       // threads: 2 on a page that is not cross-origin isolated: no SharedArrayBuffer, one thread, same bits.
       const single = (await page.evaluate(`(${THREADS_SCRIPT})(${JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x) })})`)) as ThreadsResult;
-      expect(single).toMatchObject({ threads: 1, sections: 0, isolated: false });
+      expect(single).toMatchObject({ threads: 1, sections: 0, workerParts: 0, isolated: false });
       expect(single.out).toEqual(node['auto']);
     });
   });
@@ -132,6 +134,7 @@ describe.skipIf(!chromiumHere)('browser bundle in headless Chromium', () => {
       expect(r.isolated).toBe(true);
       expect(r.threads).toBe(2);
       expect(r.sections).toBeGreaterThan(0);
+      expect(r.workerParts).toBeGreaterThan(0);
       expect(r.out).toEqual(want);
     });
   });
@@ -141,5 +144,6 @@ interface ThreadsResult {
   out: Record<string, number[]>;
   threads: number;
   sections: number;
+  workerParts: number;
   isolated: boolean;
 }

@@ -21,6 +21,12 @@ import { pruneRowGroups } from './helpers/lstm-group-case.js';
  */
 const bitsOf = (t: RtTensor) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
 
+/**
+ * Parts of sections the workers ran, over all threaded runs of this file: a part runs on whichever
+ * thread claims it first, so a single run on a busy machine may leave every part to the main thread.
+ */
+let workerParts = 0;
+
 /** Runs `model` on one thread and on `threads`; returns the outputs' bits of both and the threaded run's sections. */
 async function bothWays(model: RuntimeModel, feeds: Record<string, RtTensor>, threads: number, load: LoadOptions = {}) {
   const one = createModel(model, load).run(feeds);
@@ -28,7 +34,9 @@ async function bothWays(model: RuntimeModel, feeds: Record<string, RtTensor>, th
   try {
     const ready = await m.threadsReady();
     const many = m.run(feeds);
-    return { one, many, ready, sections: m.threadStats().sections };
+    const stats = m.threadStats();
+    workerParts += stats.workerParts;
+    return { one, many, ready, sections: stats.sections };
   } finally {
     m.close();
   }
@@ -113,6 +121,12 @@ describe('threads: bit-identical to one thread', () => {
     } finally {
       m.close();
     }
+  });
+});
+
+describe('threads: the workers took part', () => {
+  it('ran some of the parts of the runs above', () => {
+    expect(workerParts).toBeGreaterThan(0);
   });
 });
 

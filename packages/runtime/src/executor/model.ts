@@ -94,9 +94,13 @@ export class Model {
     return this.pool ? this.pool.ready() : Promise.resolve(1);
   }
 
-  /** Threads a product runs on now, and the sections (synchronised products) run with workers so far. */
-  threadStats(): { threads: number; sections: number } {
-    return { threads: this.pool ? this.pool.parts() : 1, sections: this.pool?.sections ?? 0 };
+  /**
+   * Threads a product runs on now; the sections (synchronised products) published to the workers so
+   * far, their parts, and how many of those parts the workers ran (the main thread ran the others).
+   */
+  threadStats(): { threads: number; sections: number; parts: number; workerParts: number } {
+    const p = this.pool;
+    return { threads: p ? p.active() : 1, sections: p?.sections ?? 0, parts: p ? p.sections * p.parts : 0, workerParts: p?.workerParts() ?? 0 };
   }
 
   /** Ends the worker threads (if any); the model keeps working, on one thread. */

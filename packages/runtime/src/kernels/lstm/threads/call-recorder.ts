@@ -1,20 +1,18 @@
 import { CALL_NAMES, CALL_STRIDE, SPLIT_CALLS, splitPoint, type CallName, type SplitSpec } from './split-calls.js';
 import { LIST_CALLS, type CallList, type ThreadPool } from './thread-pool.js';
-import { replayCalls } from './worker-main.js';
 
 type Fn = (...args: number[]) => void;
 
 /**
  * Stands in for an engine's module exports during a section (MatvecEngine.parallel): each call is
  * split over the unit ranges of the section's threads (split-calls.ts) and appended to their call
- * lists; `finish` runs the lists (pool.run) and returns when every part is done. A list that fills up
+ * lists (the pool's parts); `finish` runs the lists (pool.run) and returns when every part is done. A list that fills up
  * runs the section so far early, so a section may hold any number of calls. Calls of a section must
  * be independent of each other: their order across threads is not kept.
  */
 export class CallRecorder {
   /** The recording stand-ins of the exports, by name. */
   readonly fns: Readonly<Record<CallName, Fn>>;
-  private parts = 1;
 
   constructor(private readonly pool: ThreadPool, private readonly engine: number, private readonly direct: readonly Fn[]) {
     this.fns = Object.fromEntries(CALL_NAMES.map((name, i) => {
@@ -25,30 +23,30 @@ export class CallRecorder {
 
   /** Threads a section starting now would run on. */
   threads(): number {
-    return this.pool.parts();
+    return this.pool.active();
   }
 
-  /** Starts a section on the threads ready now; false when that is the main thread alone. */
+  /** Starts a section; false (run the calls directly) while no worker has started, or after close. */
   begin(): boolean {
-    this.parts = this.pool.parts();
-    return this.parts > 1;
+    return this.pool.active() > 1;
   }
 
   finish(): void {
-    this.pool.run(this.engine, this.parts, (l) => replayCalls(this.direct, l.calls, l.count));
+    this.pool.run(this.engine, this.direct);
   }
 
   /** Drops what a failed section recorded. */
   discard(): void {
-    for (let k = 0; k < this.parts; k++) this.pool.list(k).count = 0;
+    for (let k = 0; k < this.pool.parts; k++) this.pool.list(k).count = 0;
   }
 
   private record(fi: number, spec: SplitSpec | undefined, args: readonly number[]): void {
     if (!spec) return this.append(this.pool.list(0), fi, args, 0, undefined);
     const units = args[spec.units]!;
-    for (let k = 0; k < this.parts; k++) {
-      const u0 = splitPoint(k, this.parts, units);
-      const u1 = splitPoint(k + 1, this.parts, units);
+    const parts = this.pool.parts;
+    for (let k = 0; k < parts; k++) {
+      const u0 = splitPoint(k, parts, units);
+      const u1 = splitPoint(k + 1, parts, units);
       if (u1 > u0) this.append(this.pool.list(k), fi, args, u0, spec, u1 - u0);
     }
   }

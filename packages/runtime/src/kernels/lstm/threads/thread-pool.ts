@@ -1,29 +1,34 @@
 import { matvecModule } from '../matvec-engine.js';
 import { sharedMatvecModule } from './shared-module.js';
 import { CALL_NAMES, CALL_STRIDE } from './split-calls.js';
-import { workerSource, type WorkerInit } from './worker-main.js';
+import { replayCalls, runParts, workerSource, type ControlWords, type WorkerInit } from './worker-main.js';
 
 /**
  * Worker threads for the LSTM products (load option `threads`): the main thread plus threads - 1
  * workers, each with its own instance of the matvec module over the shared memories of the model's
- * engines. A section (MatvecEngine.parallel) is published to every ready worker as a call list, the
- * main thread replays its own list meanwhile, then waits for each worker's `done`. Synchronisation is
- * one pair of Atomics words per worker and section: `go` (main to worker) and `done` (worker to main).
+ * engines. A section (MatvecEngine.parallel) is recorded as PARTS_PER_THREAD * threads call lists
+ * (parts over disjoint unit ranges); publishing it wakes the workers, and every thread, the main one
+ * included, claims parts (one compare-exchange each) until none is left; the main thread then waits
+ * for the parts the workers took. A worker that is slow to wake (asleep, or descheduled on a busy
+ * machine) so costs at most the parts it actually took, never a wait for it to start.
  *
  * Where threads are not possible (no SharedArrayBuffer, Atomics, shared WebAssembly memory or
  * workers; a page that is not cross-origin isolated), `createThreadPool` returns null and everything
  * runs on one thread.
  */
 
-/** Int32 words of a worker's control slot (16 words apart: one cache line each). */
-const WORDS = { go: 0, done: 1, ready: 2, count: 3, engine: 4, stop: 5, error: 6 } as const;
-const SLOT = 16;
-/** Recorded calls per worker list before a section is run early (each call is CALL_STRIDE doubles). */
+/** Int32 words of the control block, 16 apart (one cache line each); counts: one word per part. */
+const WORDS: ControlWords = { go: 0, claim: 16, finished: 32, parts: 48, engine: 49, stop: 64, error: 80, workerParts: 96, ready: 112, counts: 128 };
+/** Parts per thread of a section: a late worker leaves the main thread only a few units to take over. */
+export const PARTS_PER_THREAD = 2;
+/** Recorded calls per part before a section is run early (each call is CALL_STRIDE doubles). */
 export const LIST_CALLS = 4096;
 /** Polls before sleeping: a few tens of microseconds, about the gap between two steps' products. */
 const SPINS = 20000;
 /** Pages of the largest shared memory (4 GiB, a 32-bit memory's limit; reserved, not committed). */
 export const MAX_PAGES = 65536;
+/** Section numbers cycle below 2^23, so that (section << 8) | part stays a positive int32. */
+const SECTION_MOD = 1 << 23;
 
 /** The Worker API of the host, reduced to what the pool uses. */
 interface HostWorker {
@@ -99,7 +104,7 @@ function canBlock(): boolean {
   }
 }
 
-/** The calls one section gives one thread. */
+/** The calls one section gives one part. */
 export interface CallList {
   readonly calls: Float64Array;
   count: number;
@@ -108,26 +113,29 @@ export interface CallList {
 export class ThreadPool {
   /** The matvec module over an imported shared memory; engines of the pool are its instances. */
   readonly module: WebAssembly.Module;
+  /** Parts of every section. */
+  readonly parts: number;
   private readonly memories: WebAssembly.Memory[] = [];
   private readonly control: Int32Array;
   private readonly lists: CallList[];
+  private readonly calls: Float64Array[];
   private readonly workers: HostWorker[] = [];
   private readonly block = canBlock();
   private started = false;
   private closed = false;
   private readyCount = 0;
-  /** Sections run with at least one worker so far (each is one go/done round trip per worker). */
-  sections = 0;
+  private section = 0;
   private readonly waiters: (() => void)[] = [];
+  /** Sections published to the workers so far. */
+  sections = 0;
 
   /** `threads` threads in all (threads - 1 workers). */
   constructor(readonly threads: number, private readonly spawn: Spawn) {
     this.module = new WebAssembly.Module(sharedMatvecModule(matvecModule(), 1, MAX_PAGES));
-    this.control = new Int32Array(new SharedArrayBuffer(4 * SLOT * threads));
-    this.lists = Array.from({ length: threads }, (_v, k) => ({
-      calls: new Float64Array(k === 0 ? new ArrayBuffer(8 * CALL_STRIDE * LIST_CALLS) : new SharedArrayBuffer(8 * CALL_STRIDE * LIST_CALLS)),
-      count: 0,
-    }));
+    this.parts = Math.min(255, PARTS_PER_THREAD * threads);
+    this.control = new Int32Array(new SharedArrayBuffer(4 * (WORDS.counts + this.parts)));
+    this.lists = Array.from({ length: this.parts }, () => ({ calls: new Float64Array(new SharedArrayBuffer(8 * CALL_STRIDE * LIST_CALLS)), count: 0 }));
+    this.calls = this.lists.map((l) => l.calls);
   }
 
   /** A shared memory of at least `bytes` for a new engine, and the engine's index; before `start` only. */
@@ -149,11 +157,11 @@ export class ThreadPool {
     this.started = true;
     if (this.memories.length === 0) return;
     const source = workerSource();
+    const init: WorkerInit = {
+      module: this.module, memories: this.memories, names: CALL_NAMES, control: this.control.buffer as SharedArrayBuffer,
+      words: WORDS, lists: this.lists.map((l) => l.calls.buffer as SharedArrayBuffer), spins: SPINS,
+    };
     for (let k = 1; k < this.threads; k++) {
-      const init: WorkerInit = {
-        module: this.module, memories: this.memories, names: CALL_NAMES, control: this.control.buffer as SharedArrayBuffer,
-        slot: k * SLOT, words: WORDS, list: this.lists[k]!.calls.buffer as SharedArrayBuffer, spins: SPINS,
-      };
       this.workers.push(this.spawn(source, init, () => {
         this.readyCount++;
         if (this.readyCount === this.workers.length) for (const f of this.waiters.splice(0)) f();
@@ -163,68 +171,60 @@ export class ThreadPool {
 
   /** Resolves, with the number of threads that take part, once every worker has started. */
   ready(): Promise<number> {
-    if (this.readyCount === this.workers.length || this.closed) return Promise.resolve(this.parts());
-    return new Promise((resolve) => this.waiters.push(() => resolve(this.parts())));
+    if (this.readyCount === this.workers.length || this.closed) return Promise.resolve(this.active());
+    return new Promise((resolve) => this.waiters.push(() => resolve(this.active())));
   }
 
-  /** Threads a section starting now runs on: the main thread and the workers that are ready. */
-  parts(): number {
-    if (this.closed) return 1;
-    let n = 1;
-    while (n < this.threads && n <= this.workers.length && Atomics.load(this.control, n * SLOT + WORDS.ready) === 1) n++;
-    return n;
+  /** Threads that take part in a section published now: the main thread and the started workers. */
+  active(): number {
+    return this.closed ? 1 : 1 + Atomics.load(this.control, WORDS.ready);
   }
 
-  /** The call list of thread k (0: the main thread) for the section being recorded. */
+  /** Parts run by workers so far. */
+  workerParts(): number {
+    return Atomics.load(this.control, WORDS.workerParts);
+  }
+
+  /** The call list of part k of the section being recorded. */
   list(k: number): CallList {
     return this.lists[k]!;
   }
 
   /**
-   * Runs the recorded lists of threads 0..parts-1 on `engine`: the workers' in parallel with the main
-   * thread's (replayed by `own`), and returns when all are done. Empties the lists.
+   * Runs the recorded parts on `engine`, on the main thread (replaying with `own`) and the workers,
+   * and returns when all are done. Empties the lists.
    */
-  run(engine: number, parts: number, own: (list: CallList) => void): void {
+  run(engine: number, own: readonly ((...args: number[]) => void)[]): void {
     const c = this.control;
-    const launched: number[] = [];
-    for (let k = 1; k < parts; k++) {
-      const l = this.lists[k]!;
-      if (l.count === 0) continue;
-      const s = k * SLOT;
-      c[s + WORDS.count] = l.count;
-      c[s + WORDS.engine] = engine;
-      // The list and the words above are written before go changes (Atomics.add is sequentially consistent).
-      Atomics.add(c, s + WORDS.go, 1);
-      Atomics.notify(c, s + WORDS.go);
-      launched.push(k);
+    const w = WORDS;
+    const section = (this.section = (this.section + 1) % SECTION_MOD || 1);
+    c[w.parts] = this.parts;
+    c[w.engine] = engine;
+    for (let k = 0; k < this.parts; k++) c[w.counts + k] = this.lists[k]!.count;
+    Atomics.store(c, w.finished, 0);
+    Atomics.store(c, w.claim, section << 8);
+    if (this.workers.length > 0 && !this.closed) {
+      Atomics.store(c, w.go, section);
+      Atomics.notify(c, w.go);
+      this.sections++;
     }
-    if (launched.length > 0) this.sections++;
-    own(this.lists[0]!);
-    this.lists[0]!.count = 0;
-    let failed = false;
-    for (const k of launched) {
-      const s = k * SLOT;
-      const go = c[s + WORDS.go]!;
-      for (let n = 0; ; n++) {
-        const done = Atomics.load(c, s + WORDS.done);
-        if (done === go) break;
-        if (this.block && n >= SPINS) Atomics.wait(c, s + WORDS.done, done);
-      }
-      this.lists[k]!.count = 0;
-      if (Atomics.exchange(c, s + WORDS.error, 0) !== 0) failed = true;
+    runParts(replayCalls, () => own, c, this.calls, w, section);
+    for (let n = 0; ; n++) {
+      const done = Atomics.load(c, w.finished);
+      if (done === this.parts) break;
+      if (this.block && n >= SPINS) Atomics.wait(c, w.finished, done);
     }
-    if (failed) throw new Error('an LSTM worker thread failed while running its part of a product');
+    for (const l of this.lists) l.count = 0;
+    if (Atomics.exchange(c, w.error, 0) !== 0) throw new Error('an LSTM worker thread failed while running its part of a product');
   }
 
   /** Stops and terminates the workers; the pool then runs everything on the main thread. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (let k = 1; k <= this.workers.length; k++) {
-      Atomics.store(this.control, k * SLOT + WORDS.stop, 1);
-      Atomics.add(this.control, k * SLOT + WORDS.go, 1);
-      Atomics.notify(this.control, k * SLOT + WORDS.go);
-    }
+    Atomics.store(this.control, WORDS.stop, 1);
+    Atomics.add(this.control, WORDS.go, 1);
+    Atomics.notify(this.control, WORDS.go);
     for (const w of this.workers) w.terminate();
     for (const f of this.waiters.splice(0)) f();
   }

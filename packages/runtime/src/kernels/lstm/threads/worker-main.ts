@@ -12,63 +12,93 @@ export function replayCalls(fns: readonly ((...args: number[]) => void)[], list:
   }
 }
 
+/** Int32 word indices of the pool's control block (thread-pool.ts), each on its own cache line. */
+export interface ControlWords {
+  /** The last published section's number (main thread stores it, then notifies). */
+  readonly go: number;
+  /** (section number << 8) | next unclaimed part: a thread claims part k by compare-exchange to k + 1. */
+  readonly claim: number;
+  /** Parts of the current section completed (incremented by whoever ran one, then notified). */
+  readonly finished: number;
+  readonly parts: number;
+  readonly engine: number;
+  readonly stop: number;
+  readonly error: number;
+  /** Parts run by workers since the pool started (statistics). */
+  readonly workerParts: number;
+  readonly ready: number;
+  /** counts + k: calls in part k's list. */
+  readonly counts: number;
+}
+
 /** What a worker receives when it starts (thread-pool.ts). */
 export interface WorkerInit {
   readonly module: WebAssembly.Module;
-  /** One shared memory per engine; a call list names its engine by index here. */
+  /** One shared memory per engine; a section names its engine by index here. */
   readonly memories: readonly WebAssembly.Memory[];
   readonly names: readonly string[];
-  /** Int32 control words, this worker's at `slot` (the word offsets in `words`). */
   readonly control: SharedArrayBuffer;
-  readonly slot: number;
-  readonly words: { readonly go: number; readonly done: number; readonly ready: number; readonly count: number; readonly engine: number; readonly stop: number; readonly error: number };
-  /** This worker's call list (Float64). */
-  readonly list: SharedArrayBuffer;
+  readonly words: ControlWords;
+  /** The call list of each part (Float64). */
+  readonly lists: readonly SharedArrayBuffer[];
   /** Polls of `go` before sleeping in Atomics.wait. */
   readonly spins: number;
 }
 
 /**
- * The worker's loop. Ordering: the worker reads `go` before it announces `ready`, so it runs exactly
- * the sections published after the main thread saw it ready. Per section: wait until `go` changes,
- * replay the list on the named engine, then store `go`'s value into `done` and notify (the list's
- * writes to shared memory happen before that store, and the main thread reads them after seeing it).
+ * Claims and runs the parts of the section numbered `section` until none is left (on the functions
+ * `fnsOf` gives for the section's engine); returns how many it ran. Every part is the same calls whoever runs it, so who runs which part does not change a bit.
+ * Ordering: the main thread writes the lists, parts, engine and counts before it stores `claim`, and
+ * reads the results after it saw `finished` reach the parts (Atomics are sequentially consistent).
  */
-export function workerLoop(replay: typeof replayCalls, init: WorkerInit, post: (message: string) => void): void {
+export function runParts(replay: typeof replayCalls, fnsOf: (engine: number) => readonly ((...args: number[]) => void)[], c: Int32Array, lists: readonly Float64Array[], w: ControlWords, section: number): number {
+  let ran = 0;
+  for (;;) {
+    const cl = Atomics.load(c, w.claim);
+    const k = cl & 255;
+    if (cl >>> 8 !== section || k >= c[w.parts]!) return ran;
+    if (Atomics.compareExchange(c, w.claim, cl, cl + 1) !== cl) continue;
+    try {
+      replay(fnsOf(c[w.engine]!), lists[k]!, c[w.counts + k]!);
+    } catch {
+      Atomics.store(c, w.error, 1);
+    }
+    ran++;
+    Atomics.add(c, w.finished, 1);
+    Atomics.notify(c, w.finished);
+  }
+}
+
+/** The worker's loop: wait for a new section (polling, then sleeping), run parts of it, repeat. */
+export function workerLoop(replay: typeof replayCalls, parts: typeof runParts, init: WorkerInit, post: (message: string) => void): void {
   const fns = init.memories.map((mem) => {
     const ex = new WebAssembly.Instance(init.module, { env: { mem } }).exports as Record<string, (...args: number[]) => void>;
     return init.names.map((n) => ex[n]!);
   });
   const c = new Int32Array(init.control);
-  const list = new Float64Array(init.list);
+  const lists = init.lists.map((l) => new Float64Array(l));
   const w = init.words;
-  const at = (word: number) => init.slot + word;
-  let seen = Atomics.load(c, at(w.go));
-  Atomics.store(c, at(w.ready), 1);
+  let seen = Atomics.load(c, w.go);
+  Atomics.add(c, w.ready, 1);
   post('ready');
   for (;;) {
-    for (let s = 0; Atomics.load(c, at(w.go)) === seen; s++) if (s >= init.spins) Atomics.wait(c, at(w.go), seen);
-    seen = Atomics.load(c, at(w.go));
-    if (Atomics.load(c, at(w.stop)) !== 0) return;
-    try {
-      replay(fns[c[at(w.engine)]!]!, list, c[at(w.count)]!);
-    } catch {
-      Atomics.store(c, at(w.error), 1);
-    }
-    Atomics.store(c, at(w.done), seen);
-    Atomics.notify(c, at(w.done));
+    for (let s = 0; Atomics.load(c, w.go) === seen; s++) if (s >= init.spins) Atomics.wait(c, w.go, seen);
+    seen = Atomics.load(c, w.go);
+    if (Atomics.load(c, w.stop) !== 0) return;
+    Atomics.add(c, w.workerParts, parts(replay, (e) => fns[e]!, c, lists, w, seen));
   }
 }
 
 /** The worker's whole source: in Node it reads workerData, in a browser its first message. */
 export function workerSource(): string {
   return `const replay = ${replayCalls.toString()};
+const parts = ${runParts.toString()};
 const loop = ${workerLoop.toString()};
 if (typeof require === 'function') {
   const wt = require('node:worker_threads');
-  loop(replay, wt.workerData, (m) => wt.parentPort.postMessage(m));
+  loop(replay, parts, wt.workerData, (m) => wt.parentPort.postMessage(m));
 } else {
-  self.onmessage = (e) => loop(replay, e.data, (m) => self.postMessage(m));
+  self.onmessage = (e) => loop(replay, parts, e.data, (m) => self.postMessage(m));
 }
 `;
 }
