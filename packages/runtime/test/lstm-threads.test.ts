@@ -8,6 +8,7 @@ import { bundleRuntime } from '../scripts/bundle.mjs';
 import { Rng } from '@lstmc/testing';
 import { createModel, isRuntimeError, writeRuntimeGraph, type LoadOptions, type RtTensor, type RuntimeModel } from '../src/index.js';
 import { splitPoint } from '../src/kernels/lstm/threads/split-calls.js';
+import { LIST_CALLS } from '../src/kernels/lstm/threads/thread-pool.js';
 import { lstmRuntimeModel, numDirections, randomLstmConfig, randomLstmData, widenLstmConfig, type LstmConfig } from './helpers/lstm-case.js';
 import { runLstmDifferential } from './helpers/lstm-differential.js';
 import { lstmSparseRuntimeModel, pruneLstmData, randomSparseChoice } from './helpers/lstm-sparse-case.js';
@@ -104,10 +105,14 @@ describe('threads: bit-identical to one thread', () => {
 
   it('a projection longer than one call list (sections run early) and a stream', async () => {
     const rng = new Rng(0x7ec0);
-    const cfg: LstmConfig = { ...randomLstmConfig(rng), direction: 'forward', H: 61, I: 600, T: 200, B: 40, layout: 0, outputs: [true, true, true], runtimePack: false, activations: undefined, clip: undefined };
+    const cfg: LstmConfig = { ...randomLstmConfig(rng), direction: 'forward', H: 61, I: 1200, T: 200, B: 40, layout: 0, outputs: [true, true, true], runtimePack: false, activations: undefined, clip: undefined };
     delete cfg.seqLens;
     const { model, feeds } = lstmRuntimeModel(cfg, randomLstmData(cfg, rng));
     const r = await bothWays(model, feeds, 2);
+    // 4000 row pairs times 5 unit blocks of W: more calls than one list holds (LIST_CALLS), so the
+    // projection is at least two sections, plus one per step.
+    expect(20000).toBeGreaterThan(LIST_CALLS);
+    expect(r.sections).toBeGreaterThanOrEqual(cfg.T + 2);
     expectSameBits(r.one, r.many, 'long projection');
     const X = feeds['X']!;
     const chunk = (t0: number, t1: number): RtTensor => ({ dtype: 'f32', shape: [t1 - t0, cfg.B, cfg.I], data: (X.data as Float32Array).subarray(t0 * cfg.B * cfg.I, t1 * cfg.B * cfg.I) });

@@ -5,7 +5,7 @@
  * units = u1 - u0 and every `shifts` argument advanced by u0 * bytes (bytes = perUnit, times the
  * argument `times` when given). Each unit's result is computed by the same instructions whatever range
  * it falls in, so a split call writes exactly the bits of the whole one. Exports without an entry
- * (cell4, zcols) are not split: they run whole on the calling thread.
+ * (cell4, zcols) are not split: they run whole, in part 0.
  */
 export interface SplitSpec {
   readonly units: number;
@@ -37,9 +37,12 @@ export type CallName = (typeof CALL_NAMES)[number];
 export const CALL_STRIDE = 13;
 
 /**
- * Unit boundaries of `parts` parts of `units` units: multiples of 4 (the row-group kernels work on
- * quads of units), the last part ending at `units`. A part may be empty.
+ * SPLIT_CALLS flattened for the part runners (worker-main.ts replayPart), by CALL_NAMES index:
+ * [units, then (arg, perUnit, times or -1) per shift], or null for an export that does not split.
  */
-export function splitPoint(p: number, parts: number, units: number): number {
-  return p >= parts ? units : Math.floor((p * units) / parts / 4) * 4;
-}
+export const SPLIT_TABLE: readonly (readonly number[] | null)[] = CALL_NAMES.map((name) => {
+  const spec: SplitSpec | undefined = (SPLIT_CALLS as Partial<Record<CallName, SplitSpec>>)[name];
+  return spec ? [spec.units, ...spec.shifts.flatMap(([arg, perUnit, times]) => [arg, perUnit, times ?? -1])] : null;
+});
+
+export { splitPoint } from './worker-main.js';

@@ -1,15 +1,15 @@
 import { matvecModule } from '../matvec-engine.js';
 import { sharedMatvecModule } from './shared-module.js';
-import { CALL_NAMES, CALL_STRIDE } from './split-calls.js';
-import { replayCalls, runParts, workerSource, type ControlWords, type WorkerInit } from './worker-main.js';
+import { CALL_NAMES, CALL_STRIDE, SPLIT_TABLE } from './split-calls.js';
+import { replayPart, runParts, splitPoint, workerSource, type ControlWords, type PartCode, type WorkerInit } from './worker-main.js';
 
 /**
  * Worker threads for the LSTM products (load option `threads`): the main thread plus threads - 1
  * workers, each with its own instance of the matvec module over the shared memories of the model's
- * engines. A section (MatvecEngine.parallel) is recorded as PARTS_PER_THREAD * threads call lists
- * (parts over disjoint unit ranges); publishing it wakes the workers, and every thread, the main one
- * included, claims parts (one compare-exchange each) until none is left; the main thread then waits
- * for the parts the workers took. A worker that is slow to wake (asleep, or descheduled on a busy
+ * engines. A section (MatvecEngine.parallel) is recorded as one call list, run as
+ * PARTS_PER_THREAD * threads parts (each call restricted to the part's unit range, split-calls.ts);
+ * publishing it wakes the workers, and every thread, the main one included, claims parts (one
+ * compare-exchange each) until none is left; the main thread then waits for the parts the workers took. A worker that is slow to wake (asleep, or descheduled on a busy
  * machine) so costs at most the parts it actually took, never a wait for it to start.
  *
  * Where threads are not possible (no SharedArrayBuffer, Atomics, shared WebAssembly memory or
@@ -17,12 +17,12 @@ import { replayCalls, runParts, workerSource, type ControlWords, type WorkerInit
  * runs on one thread.
  */
 
-/** Int32 words of the control block, 16 apart (one cache line each); counts: one word per part. */
-const WORDS: ControlWords = { go: 0, claim: 16, finished: 32, parts: 48, engine: 49, stop: 64, error: 80, workerParts: 96, ready: 112, counts: 128 };
+/** Int32 words of the control block, 16 apart (one cache line each) where threads write them. */
+const WORDS: ControlWords = { go: 0, claim: 16, finished: 32, parts: 48, engine: 49, count: 50, stop: 64, error: 80, workerParts: 96, ready: 112 };
 /** Parts per thread of a section: a late worker leaves the main thread only a few units to take over. */
 export const PARTS_PER_THREAD = 2;
-/** Recorded calls per part before a section is run early (each call is CALL_STRIDE doubles). */
-export const LIST_CALLS = 4096;
+/** Recorded calls before a section is run early (each call is CALL_STRIDE doubles). */
+export const LIST_CALLS = 16384;
 /** Polls before sleeping: a few tens of microseconds, about the gap between two steps' products. */
 const SPINS = 20000;
 /** Pages of the largest shared memory (4 GiB, a 32-bit memory's limit; reserved, not committed). */
@@ -104,7 +104,7 @@ function canBlock(): boolean {
   }
 }
 
-/** The calls one section gives one part. */
+/** The calls of one section. */
 export interface CallList {
   readonly calls: Float64Array;
   count: number;
@@ -117,8 +117,8 @@ export class ThreadPool {
   readonly parts: number;
   private readonly memories: WebAssembly.Memory[] = [];
   private readonly control: Int32Array;
-  private readonly lists: CallList[];
-  private readonly calls: Float64Array[];
+  private readonly calls: CallList;
+  private readonly code: PartCode;
   private readonly workers: HostWorker[] = [];
   private readonly block = canBlock();
   private started = false;
@@ -133,9 +133,9 @@ export class ThreadPool {
   constructor(readonly threads: number, private readonly spawn: Spawn) {
     this.module = new WebAssembly.Module(sharedMatvecModule(matvecModule(), 1, MAX_PAGES));
     this.parts = Math.min(255, PARTS_PER_THREAD * threads);
-    this.control = new Int32Array(new SharedArrayBuffer(4 * (WORDS.counts + this.parts)));
-    this.lists = Array.from({ length: this.parts }, () => ({ calls: new Float64Array(new SharedArrayBuffer(8 * CALL_STRIDE * LIST_CALLS)), count: 0 }));
-    this.calls = this.lists.map((l) => l.calls);
+    this.control = new Int32Array(new SharedArrayBuffer(4 * 128));
+    this.calls = { calls: new Float64Array(new SharedArrayBuffer(8 * CALL_STRIDE * LIST_CALLS)), count: 0 };
+    this.code = { replay: replayPart, split: splitPoint, specs: SPLIT_TABLE, list: this.calls.calls };
   }
 
   /** A shared memory of at least `bytes` for a new engine, and the engine's index; before `start` only. */
@@ -159,7 +159,7 @@ export class ThreadPool {
     const source = workerSource();
     const init: WorkerInit = {
       module: this.module, memories: this.memories, names: CALL_NAMES, control: this.control.buffer as SharedArrayBuffer,
-      words: WORDS, lists: this.lists.map((l) => l.calls.buffer as SharedArrayBuffer), spins: SPINS,
+      words: WORDS, list: this.calls.calls.buffer as SharedArrayBuffer, specs: SPLIT_TABLE, spins: SPINS,
     };
     for (let k = 1; k < this.threads; k++) {
       this.workers.push(this.spawn(source, init, () => {
@@ -185,14 +185,14 @@ export class ThreadPool {
     return Atomics.load(this.control, WORDS.workerParts);
   }
 
-  /** The call list of part k of the section being recorded. */
-  list(k: number): CallList {
-    return this.lists[k]!;
+  /** The call list of the section being recorded. */
+  list(): CallList {
+    return this.calls;
   }
 
   /**
-   * Runs the recorded parts on `engine`, on the main thread (replaying with `own`) and the workers,
-   * and returns when all are done. Empties the lists.
+   * Runs the recorded section's parts on `engine`, on the main thread (with its own instance's
+   * exports `own`) and the workers, and returns when all are done. Empties the list.
    */
   run(engine: number, own: readonly ((...args: number[]) => void)[]): void {
     const c = this.control;
@@ -200,7 +200,7 @@ export class ThreadPool {
     const section = (this.section = (this.section + 1) % SECTION_MOD || 1);
     c[w.parts] = this.parts;
     c[w.engine] = engine;
-    for (let k = 0; k < this.parts; k++) c[w.counts + k] = this.lists[k]!.count;
+    c[w.count] = this.calls.count;
     Atomics.store(c, w.finished, 0);
     Atomics.store(c, w.claim, section << 8);
     if (this.workers.length > 0 && !this.closed) {
@@ -208,13 +208,13 @@ export class ThreadPool {
       Atomics.notify(c, w.go);
       this.sections++;
     }
-    runParts(replayCalls, () => own, c, this.calls, w, section);
+    runParts(this.code, () => own, c, w, section);
     for (let n = 0; ; n++) {
       const done = Atomics.load(c, w.finished);
       if (done === this.parts) break;
       if (this.block && n >= SPINS) Atomics.wait(c, w.finished, done);
     }
-    for (const l of this.lists) l.count = 0;
+    this.calls.count = 0;
     if (Atomics.exchange(c, w.error, 0) !== 0) throw new Error('an LSTM worker thread failed while running its part of a product');
   }
 
