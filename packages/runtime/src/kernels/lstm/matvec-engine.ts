@@ -68,8 +68,6 @@ export interface MatvecEngine {
    * inside another `parallel`, this is `body()`. Results are bit-identical either way.
    */
   parallel(body: () => void): void;
-  /** Threads a section starting now would run on (1 without threads). */
-  threads(): number;
 }
 
 const PAGE = 65536;
@@ -132,10 +130,6 @@ class WasmEngine implements MatvecEngine {
       this.recording = false;
     }
     r.finish();
-  }
-
-  threads(): number {
-    return this.recorder?.threads() ?? 1;
   }
 
   scratch(floats: number): void {
@@ -202,10 +196,6 @@ class JsEngine implements MatvecEngine {
 
   parallel(body: () => void): void {
     body();
-  }
-
-  threads(): number {
-    return 1;
   }
 
   constructor(weights: Float32Array) {

@@ -18,11 +18,6 @@ export class CallRecorder {
     this.fns = Object.fromEntries(CALL_NAMES.map((name, i) => [name, (...args: number[]) => this.record(i, args)])) as Record<CallName, Fn>;
   }
 
-  /** Threads a section starting now would run on. */
-  threads(): number {
-    return this.pool.active();
-  }
-
   /** Starts a section; false (run the calls directly) while no worker has started, or after close. */
   begin(): boolean {
     return this.pool.active() > 1;
