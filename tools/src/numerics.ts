@@ -10,7 +10,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Graph } from '@lstmc/ir';
-import { MAGIC, createModel, type Model, type RtTensor } from '@lstmc/runtime';
+import { MAGIC, createModel, type LoadOptions, type Model, type RtTensor } from '@lstmc/runtime';
 import { formatSaturation, type SaturationLog } from '@lstmc/runtime/fixed';
 import { lowerToRuntime, type FixedWidths } from '@lstmc/backend-js';
 import { presetPipeline } from '@lstmc/passes';
@@ -75,7 +75,7 @@ export interface CompiledRun {
 }
 
 /** An .onnx or .lir model through the pass flags' pipeline, lowered with the requested numerics. */
-export async function compileForRun(file: string, args: ParsedArgs, io: Io): Promise<CompiledRun> {
+export async function compileForRun(file: string, args: ParsedArgs, io: Io, load: LoadOptions = {}): Promise<CompiledRun> {
   const numerics = numericsOf(args);
   if (isRuntimeGraphFile(file, io.cwd))
     throw new UsageError(`'${file}' is a runtime graph, already lowered: --numerics fixed and the pass flags need the .onnx or .lir model`);
@@ -84,10 +84,10 @@ export async function compileForRun(file: string, args: ParsedArgs, io: Io): Pro
   const fallback = numerics === 'fixed' ? presetPipeline('accel') : (lir?.pipeline ?? presetPipeline('js'));
   const passes = await runPassFlags(g0, args, io, { file, fallback });
   const { graph } = passes;
-  const float = () => createModel(lowerToRuntime(graph, { file, verify: false }));
+  const float = () => createModel(lowerToRuntime(graph, { file, verify: false }), load);
   if (numerics === 'float') return { model: float(), graph, passes };
   const saturation: SaturationLog[] = [];
-  const fixed = createModel(lowerToRuntime(graph, { file, verify: false, fixed: fixedWidths(targetFromArgs(args, io)) }), { onSaturation: (l) => saturation.push(l) });
+  const fixed = createModel(lowerToRuntime(graph, { file, verify: false, fixed: fixedWidths(targetFromArgs(args, io)) }), { ...load, onSaturation: (l) => saturation.push(l) });
   return { model: fixed, reference: float(), graph, passes, saturation };
 }
 

@@ -33,6 +33,17 @@ describe('lstmc run', () => {
     for (const l of lines) expect(Number(/max abs error (\S+)/.exec(l)![1])).toBeLessThanOrEqual(1e-5);
   });
 
+  it('--threads 2 writes the bits of one thread, on the ONNX model and on kws-lstm (T=50, H=64, two layers)', async () => {
+    for (const [model, data] of [[join(ALL_OUTPUTS, 'model.onnx'), DATA], [join(KWS, 'model.onnx'), join(KWS, 'test_data_set_0')]] as const) {
+      const [one, two] = [tmp(), tmp()];
+      expect((await cli('run', model, '--data', data, '--out', one)).code).toBe(0);
+      const r = await cli('run', model, '--data', data, '--out', two, '--threads', '2', '--check');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      for (let i = 0; existsSync(join(one, `output_${i}.pb`)); i++) expect(readFileSync(join(two, `output_${i}.pb`))).toEqual(readFileSync(join(one, `output_${i}.pb`)));
+    }
+  });
+
   it('writes output_N.pb in graph-output order with names set, equal to the expected files', async () => {
     const out = tmp();
     const r = await cli('run', join(ALL_OUTPUTS, 'model.onnx'), '--data', DATA, '--out', out);
@@ -197,6 +208,8 @@ describe('lstmc run: usage errors exit 2', () => {
     [model, '--data', DATA, '--tolerance', 'abc'],
     [model, '--data', DATA, '--tolerance', '-1'],
     [model, '--data', DATA, '--out-format', 'csv'],
+    [model, '--data', DATA, '--threads', '0'],
+    [model, '--data', DATA, '--threads', '1.5'],
   ])
     it(argv.slice(1).join(' ') || '(no inputs)', async () => {
       expect((await cli('run', ...argv)).code).toBe(2);

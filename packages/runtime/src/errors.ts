@@ -30,6 +30,7 @@ export const RUNTIME_ERROR_CODES = [
   'E-RT-SPARSE',
   'E-RT-STREAM',
   'E-RT-WRITE',
+  'E-RT-OPTION',
 ] as const;
 
 export type RuntimeErrorCode = (typeof RUNTIME_ERROR_CODES)[number];

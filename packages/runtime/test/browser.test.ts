@@ -49,6 +49,23 @@ function sparseBrowserCase() {
   return { bytes: writeRuntimeGraph(model), feeds };
 }
 
+/**
+ * Runs in a page: the model with threads: 2. Returns the outputs' bits, the threads the product ran
+ * on and the sections run with the worker (0 when the page cannot share memory with workers).
+ */
+const THREADS_SCRIPT = `async ({ bytes, x }) => {
+  const rt = await import('/lstmc-runtime.mjs');
+  const model = rt.loadModel(new Uint8Array(bytes), { threads: 2 });
+  const threads = await model.threadsReady();
+  // Several runs: a part runs on whichever thread claims it first.
+  let res;
+  for (let r = 0; r < 20; r++) res = model.run({ input: { dtype: 'f32', shape: [7, 2, 6], data: new Float32Array(x) } });
+  const stats = model.threadStats();
+  model.close();
+  const out = Object.fromEntries(Object.entries(res).map(([k, t]) => [k, Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length))]));
+  return { out, threads, sections: stats.sections, workerParts: stats.workerParts, isolated: self.crossOriginIsolated === true };
+}`;
+
 const bits = (t: RtTensor) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
 
 describe.skipIf(!chromiumHere)('browser bundle in headless Chromium', () => {
@@ -90,6 +107,43 @@ describe.skipIf(!chromiumHere)('browser bundle in headless Chromium', () => {
       expect(result.out['js']).toEqual(node['js']);
       expect(result.out['sparse-auto']).toEqual(node['sparse-auto']);
       expect(result.out['sparse-js']).toEqual(node['sparse-js']);
+      // threads: 2 on a page that is not cross-origin isolated: no SharedArrayBuffer, one thread, same bits.
+      const single = (await page.evaluate(`(${THREADS_SCRIPT})(${JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x) })})`)) as ThreadsResult;
+      expect(single).toMatchObject({ threads: 1, sections: 0, workerParts: 0, isolated: false });
+      expect(single.out).toEqual(node['auto']);
+    });
+  });
+
+  it('runs the LSTM products on a Web Worker over shared memory in a cross-origin isolated page, bit-identical to Node', { timeout: 120_000 }, async () => {
+    const bundle = readFileSync(await bundleRuntime(join(tmpdir(), `lstmc-runtime-threads-${process.pid}.mjs`)), 'utf8');
+    const bytes = writeRuntimeGraph(twoLayerLstmModel(new Rng(31), { I: 6, H: 9, C: 4 }));
+    const x = new Rng(32).f32(7 * 2 * 6);
+    const out = loadModel(bytes).run({ input: { dtype: 'f32', shape: [7, 2, 6], data: x } });
+    const want = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, bits(t)]));
+    await withChromium(async (browser) => {
+      const page = await browser.newPage();
+      const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+      await page.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (url.pathname === '/lstmc-runtime.mjs') return route.fulfill({ contentType: 'text/javascript', body: bundle, headers: isolation });
+        return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>lstmc</title>', headers: isolation });
+      });
+      // https: cross-origin isolation needs a secure origin.
+      await page.goto('https://lstmc.test/');
+      const r = (await page.evaluate(`(${THREADS_SCRIPT})(${JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x) })})`)) as ThreadsResult;
+      expect(r.isolated).toBe(true);
+      expect(r.threads).toBe(2);
+      expect(r.sections).toBeGreaterThan(0);
+      expect(r.workerParts).toBeGreaterThan(0);
+      expect(r.out).toEqual(want);
     });
   });
 });
+
+interface ThreadsResult {
+  out: Record<string, number[]>;
+  threads: number;
+  sections: number;
+  workerParts: number;
+  isolated: boolean;
+}

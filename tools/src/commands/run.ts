@@ -1,18 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fail, type Location } from '@lstmc/ir';
-import { MAGIC, createModel, isRuntimeError, loadModel as loadRuntimeGraph, type IoInfo, type Model, type RtTensor } from '@lstmc/runtime';
+import { MAGIC, createModel, isRuntimeError, loadModel as loadRuntimeGraph, type IoInfo, type LoadOptions, type Model, type RtTensor } from '@lstmc/runtime';
 import { TENSOR_FILE_FORMATS, compareTensors, lowerToRuntime, readTensorFile, tensorFileBytes, type TensorFileFormat } from '@lstmc/backend-js';
 import { readDataSetInputs, skippedNote } from '../data-set.js';
-import type { Command, Io } from '../command.js';
+import type { Command, Io, ParsedArgs } from '../command.js';
 import { flag, listOpt, stringOpt, UsageError } from '../command.js';
 import { LOAD_FLAG_OPTIONS, loadFlags, loadModel as loadOnnxModel, type LoadFlags } from '../load-model.js';
 import { checkFiniteInputs, checkFiniteOutputs } from '../finite.js';
 import { runStreamed } from '../stream-run.js';
 import { isTextIr, loadTextIr, passResultsJson } from '../pass-flags.js';
-import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline, saturationReport } from '../numerics.js';
+import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline, saturationReport, type CompiledRun } from '../numerics.js';
 import { TOLERANCE_OPTION, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
+import { THREADS_OPTION, threadsOf } from '../threads-option.js';
 
 /** A runtime error re-raised as a diagnostic with the file it concerns. */
 function withFile<T>(loc: Location, f: () => T): T {
@@ -25,7 +26,7 @@ function withFile<T>(loc: Location, f: () => T): T {
 }
 
 /** A runtime graph (by its magic), or an ONNX model or textual IR (.lir) compiled on the fly. */
-function loadRunnable(path: string, cwd: string, flags: LoadFlags): Model {
+function loadRunnable(path: string, cwd: string, flags: LoadFlags, load: LoadOptions): Model {
   const full = resolve(cwd, path);
   let bytes: Uint8Array;
   try {
@@ -33,9 +34,9 @@ function loadRunnable(path: string, cwd: string, flags: LoadFlags): Model {
   } catch (e) {
     fail('E-IO', `cannot read '${path}': ${(e as Error).message}`, { file: path });
   }
-  if (bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b)) return withFile({ file: path }, () => loadRuntimeGraph(bytes, { allowNonFinite: flags.allowNonFinite ?? false }));
+  if (bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b)) return withFile({ file: path }, () => loadRuntimeGraph(bytes, { ...load, allowNonFinite: flags.allowNonFinite ?? false }));
   const g = isTextIr(path) ? loadTextIr(path, cwd, flags).graph : loadOnnxModel(path, cwd, flags);
-  return createModel(lowerToRuntime(g, { file: path, verify: isTextIr(path) }));
+  return createModel(lowerToRuntime(g, { file: path, verify: isTextIr(path) }), load);
 }
 
 interface Source {
@@ -102,100 +103,119 @@ export const run: Command = {
     chunk: { type: 'string', value: 'N', help: 'time steps per chunk with --stream (default 1000)' },
     ...NUMERICS_OPTIONS,
     ...LOAD_FLAG_OPTIONS,
+    ...THREADS_OPTION,
     ...JSON_OPTION,
   },
   async run(args, io) {
     const modelFile = args.positionals[0]!;
     const dataDir = stringOpt(args, 'data');
     const specs = listOpt(args, 'input');
-    const outDir = stringOpt(args, 'out');
     const check = flag(args, 'check');
-    const format = (stringOpt(args, 'out-format') ?? 'pb') as TensorFileFormat;
+    const format = stringOpt(args, 'out-format') ?? 'pb';
     if (!(TENSOR_FILE_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--out-format must be one of ${TENSOR_FILE_FORMATS.join(', ')}, got '${format}'`);
     if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
 
-    const compiled = needsPipeline(args) ? await compileForRun(modelFile, args, io) : undefined;
-    const model = compiled?.model ?? loadRunnable(modelFile, io.cwd, loadFlags(args));
-    const reference = compiled?.reference;
-    const saturation = compiled?.saturation;
-    const tolerance = toleranceOf(args, reference ? measuredErrors(compiled!.graph) : undefined);
-    if (flag(args, 'stream')) {
-      const chunkText = stringOpt(args, 'chunk') ?? '1000';
-      const chunk = Number(chunkText);
-      if (!(Number.isSafeInteger(chunk) && chunk >= 1)) throw new UsageError(`--chunk wants a positive integer, got '${chunkText}'`);
-      if (outDir === undefined) throw new UsageError('--stream writes its outputs as it goes: give --out DIR');
-      if (check || dataDir !== undefined) throw new UsageError('--stream takes its inputs from --input NAME=FILE.npy (not --data) and does not --check');
-      if (stringOpt(args, 'out-format') !== undefined && format !== 'npy') throw new UsageError('--stream writes .npy outputs (--out-format npy)');
-      mkdirSync(resolve(io.cwd, outDir), { recursive: true });
-      const sources = specs.map((spec) => {
-        const eq = spec.indexOf('=');
-        if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--input wants NAME=FILE, got '${spec}'`);
-        return { name: spec.slice(0, eq), file: spec.slice(eq + 1) };
-      });
-      for (const s of sources) if (!model.inputs.some((i) => i.name === s.name)) fail('E-RUN-INPUT-UNKNOWN', `the model has no input '${s.name}' (inputs: ${model.inputs.map((i) => i.name).join(', ')})`, { file: s.file, field: s.name });
-      runStreamed(model, sources, chunk, outDir, io, { allow: loadFlags(args).allowNonFinite, warn: io.stderr, files: new Map(sources.map((s) => [s.name, s.file])), modelFile }, saturation);
-      return 0;
-    }
-    const sources = gatherInputs(model, dataDir, specs, io);
-    const feed: Record<string, RtTensor> = {};
-    for (const [name, s] of sources) feed[name] = s.tensor;
-    const finite = { allow: loadFlags(args).allowNonFinite, warn: io.stderr, files: new Map([...sources].map(([k, s]) => [k, s.file])), modelFile };
-    checkFiniteInputs(model, feed, finite);
-    let outputs: Record<string, RtTensor>;
+    const load = threadsOf(args);
+    const compiled = needsPipeline(args) ? await compileForRun(modelFile, args, io, load) : undefined;
+    const model = compiled?.model ?? loadRunnable(modelFile, io.cwd, loadFlags(args), load);
+    // The worker threads of --threads end with the command.
     try {
-      outputs = checkFiniteOutputs(model.run(feed), finite);
-    } catch (e) {
-      // Input errors found by the runtime (symbolic dims bound inconsistently) name the input: add its file.
-      if (isRuntimeError(e) && e.code.startsWith('E-RT-INPUT') && e.field !== undefined && sources.has(e.field))
-        fail(e.code, e.message, { file: sources.get(e.field)!.file, field: e.field });
-      // A zero-length sequence runs the LSTMs (empty Y, initial state as Y_h/Y_c, as onnxruntime does);
-      // what fails after them (the last step taken by Gather -1) fails for want of a step: say so.
-      const empty = [...model.sequenceAxes()].find(([name, axis]) => feed[name]?.shape[axis] === 0);
-      if (isRuntimeError(e) && empty)
-        fail('E-RUN-EMPTY-SEQUENCE', `input '${empty[0]}' has 0 time steps, and the model needs at least one: ${e.message}`, { file: sources.get(empty[0])!.file, field: empty[0] });
-      if (isRuntimeError(e)) fail(e.code, e.message, { file: modelFile, ...(e.field !== undefined ? { field: e.field } : {}) });
-      throw e;
+      await model.threadsReady();
+      return await runModel(model, compiled, args, io);
+    } finally {
+      model.close();
+      compiled?.reference?.close();
     }
-
-    const written = outDir !== undefined ? model.outputs.map((o, i) => join(outDir, `output_${i}.${format}`)) : undefined;
-    if (outDir !== undefined) {
-      mkdirSync(resolve(io.cwd, outDir), { recursive: true });
-      model.outputs.forEach((o, i) => writeFileSync(resolve(io.cwd, written![i]!), tensorFileBytes(format, o.name, outputs[o.name]!)));
-    }
-    const fixed = reference ? fixedErrors(model, outputs, reference.run(feed)) : undefined;
-    const checked = check
-      ? model.outputs.map((o, i) => {
-          const shown = join(dataDir!, `output_${i}.pb`);
-          const path = resolve(io.cwd, shown);
-          if (!existsSync(path)) fail('E-RUN-CHECK-MISSING', `no expected value for output '${o.name}': '${shown}' does not exist`, { file: shown, field: o.name });
-          const c = compareTensors(outputs[o.name]!, readTensorFile(path, shown).tensor);
-          return { name: o.name, expected: shown, maxAbsError: c.ok ? c.maxAbsError : null, ...(c.ok ? {} : { mismatch: c.reason }), ok: c.ok && c.maxAbsError <= tolerance.value };
-        })
-      : undefined;
-    const bad = checked?.filter((c) => !c.ok).length ?? 0;
-    const result = {
-      model: modelFile,
-      outputs: model.outputs.map((o, i) => ({ name: o.name, dtype: outputs[o.name]!.dtype, shape: outputs[o.name]!.shape, ...(written ? { file: written[i] } : {}) })),
-      ...(compiled ? passResultsJson(compiled.passes) : {}),
-      ...(fixed ? { fixedVsFloat32: fixed } : {}),
-      ...(saturation ? { saturation } : {}),
-      ...(checked ? { check: { tolerance: tolerance.value, toleranceSource: tolerance.source, ok: bad === 0, outputs: checked } } : {}),
-    };
-    printResult(args, io, result, () => {
-      const lines: string[] = [];
-      if (written) lines.push(`wrote ${model.outputs.length} output(s) to ${outDir}`);
-      fixed?.forEach((s, i) => lines.push(`output_${i} ${s.name}: fixed point vs float32: max abs error ${s.maxAbs.toExponential(3)}, rms error ${s.rms.toExponential(3)}`));
-      for (const line of saturationReport(saturation ?? [])) lines.push(line.trimEnd());
-      if (!checked && !written) for (const o of model.outputs) lines.push(`${o.name}: ${outputs[o.name]!.dtype}[${outputs[o.name]!.shape.join(', ')}] ${preview(outputs[o.name]!)}`);
-      const tol = `tolerance ${tolerance.value.toExponential(3)}, ${tolerance.source}`;
-      checked?.forEach((c, i) => lines.push(`output_${i} ${c.name}: ${c.maxAbsError !== null ? `max abs error ${c.maxAbsError.toExponential(3)} (${tol})` : `mismatch: ${c.mismatch}`}${c.ok ? '' : '  FAIL'}`));
-      return lines;
-    });
-    if (bad > 0) {
-      io.stderr(`error[E-RUN-CHECK]: ${bad} of ${model.outputs.length} output(s) differ from ${dataDir} by more than ${tolerance.value} (${tolerance.source})\n`);
-      return 1;
-    }
-    return 0;
   },
 };
+
+/** The rest of `run` on the loaded model (and, for fixed numerics, its float32 reference). */
+async function runModel(model: Model, compiled: CompiledRun | undefined, args: ParsedArgs, io: Io): Promise<number> {
+  const modelFile = args.positionals[0]!;
+  const dataDir = stringOpt(args, 'data');
+  const specs = listOpt(args, 'input');
+  const outDir = stringOpt(args, 'out');
+  const check = flag(args, 'check');
+  const format = (stringOpt(args, 'out-format') ?? 'pb') as TensorFileFormat;
+  const reference = compiled?.reference;
+  const saturation = compiled?.saturation;
+  const tolerance = toleranceOf(args, reference ? measuredErrors(compiled!.graph) : undefined);
+  if (flag(args, 'stream')) {
+    const chunkText = stringOpt(args, 'chunk') ?? '1000';
+    const chunk = Number(chunkText);
+    if (!(Number.isSafeInteger(chunk) && chunk >= 1)) throw new UsageError(`--chunk wants a positive integer, got '${chunkText}'`);
+    if (outDir === undefined) throw new UsageError('--stream writes its outputs as it goes: give --out DIR');
+    if (check || dataDir !== undefined) throw new UsageError('--stream takes its inputs from --input NAME=FILE.npy (not --data) and does not --check');
+    if (stringOpt(args, 'out-format') !== undefined && format !== 'npy') throw new UsageError('--stream writes .npy outputs (--out-format npy)');
+    mkdirSync(resolve(io.cwd, outDir), { recursive: true });
+    const sources = specs.map((spec) => {
+      const eq = spec.indexOf('=');
+      if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--input wants NAME=FILE, got '${spec}'`);
+      return { name: spec.slice(0, eq), file: spec.slice(eq + 1) };
+    });
+    for (const s of sources) if (!model.inputs.some((i) => i.name === s.name)) fail('E-RUN-INPUT-UNKNOWN', `the model has no input '${s.name}' (inputs: ${model.inputs.map((i) => i.name).join(', ')})`, { file: s.file, field: s.name });
+    runStreamed(model, sources, chunk, outDir, io, { allow: loadFlags(args).allowNonFinite, warn: io.stderr, files: new Map(sources.map((s) => [s.name, s.file])), modelFile }, saturation);
+    return 0;
+  }
+  const sources = gatherInputs(model, dataDir, specs, io);
+  const feed: Record<string, RtTensor> = {};
+  for (const [name, s] of sources) feed[name] = s.tensor;
+  const finite = { allow: loadFlags(args).allowNonFinite, warn: io.stderr, files: new Map([...sources].map(([k, s]) => [k, s.file])), modelFile };
+  checkFiniteInputs(model, feed, finite);
+  let outputs: Record<string, RtTensor>;
+  try {
+    outputs = checkFiniteOutputs(model.run(feed), finite);
+  } catch (e) {
+    // Input errors found by the runtime (symbolic dims bound inconsistently) name the input: add its file.
+    if (isRuntimeError(e) && e.code.startsWith('E-RT-INPUT') && e.field !== undefined && sources.has(e.field))
+      fail(e.code, e.message, { file: sources.get(e.field)!.file, field: e.field });
+    // A zero-length sequence runs the LSTMs (empty Y, initial state as Y_h/Y_c, as onnxruntime does);
+    // what fails after them (the last step taken by Gather -1) fails for want of a step: say so.
+    const empty = [...model.sequenceAxes()].find(([name, axis]) => feed[name]?.shape[axis] === 0);
+    if (isRuntimeError(e) && empty)
+      fail('E-RUN-EMPTY-SEQUENCE', `input '${empty[0]}' has 0 time steps, and the model needs at least one: ${e.message}`, { file: sources.get(empty[0])!.file, field: empty[0] });
+    if (isRuntimeError(e)) fail(e.code, e.message, { file: modelFile, ...(e.field !== undefined ? { field: e.field } : {}) });
+    throw e;
+  }
+
+  const written = outDir !== undefined ? model.outputs.map((o, i) => join(outDir, `output_${i}.${format}`)) : undefined;
+  if (outDir !== undefined) {
+    mkdirSync(resolve(io.cwd, outDir), { recursive: true });
+    model.outputs.forEach((o, i) => writeFileSync(resolve(io.cwd, written![i]!), tensorFileBytes(format, o.name, outputs[o.name]!)));
+  }
+  const fixed = reference ? fixedErrors(model, outputs, reference.run(feed)) : undefined;
+  const checked = check
+    ? model.outputs.map((o, i) => {
+        const shown = join(dataDir!, `output_${i}.pb`);
+        const path = resolve(io.cwd, shown);
+        if (!existsSync(path)) fail('E-RUN-CHECK-MISSING', `no expected value for output '${o.name}': '${shown}' does not exist`, { file: shown, field: o.name });
+        const c = compareTensors(outputs[o.name]!, readTensorFile(path, shown).tensor);
+        return { name: o.name, expected: shown, maxAbsError: c.ok ? c.maxAbsError : null, ...(c.ok ? {} : { mismatch: c.reason }), ok: c.ok && c.maxAbsError <= tolerance.value };
+      })
+    : undefined;
+  const bad = checked?.filter((c) => !c.ok).length ?? 0;
+  const result = {
+    model: modelFile,
+    outputs: model.outputs.map((o, i) => ({ name: o.name, dtype: outputs[o.name]!.dtype, shape: outputs[o.name]!.shape, ...(written ? { file: written[i] } : {}) })),
+    ...(compiled ? passResultsJson(compiled.passes) : {}),
+    ...(fixed ? { fixedVsFloat32: fixed } : {}),
+    ...(saturation ? { saturation } : {}),
+    ...(checked ? { check: { tolerance: tolerance.value, toleranceSource: tolerance.source, ok: bad === 0, outputs: checked } } : {}),
+  };
+  printResult(args, io, result, () => {
+    const lines: string[] = [];
+    if (written) lines.push(`wrote ${model.outputs.length} output(s) to ${outDir}`);
+    fixed?.forEach((s, i) => lines.push(`output_${i} ${s.name}: fixed point vs float32: max abs error ${s.maxAbs.toExponential(3)}, rms error ${s.rms.toExponential(3)}`));
+    for (const line of saturationReport(saturation ?? [])) lines.push(line.trimEnd());
+    if (!checked && !written) for (const o of model.outputs) lines.push(`${o.name}: ${outputs[o.name]!.dtype}[${outputs[o.name]!.shape.join(', ')}] ${preview(outputs[o.name]!)}`);
+    const tol = `tolerance ${tolerance.value.toExponential(3)}, ${tolerance.source}`;
+    checked?.forEach((c, i) => lines.push(`output_${i} ${c.name}: ${c.maxAbsError !== null ? `max abs error ${c.maxAbsError.toExponential(3)} (${tol})` : `mismatch: ${c.mismatch}`}${c.ok ? '' : '  FAIL'}`));
+    return lines;
+  });
+  if (bad > 0) {
+    io.stderr(`error[E-RUN-CHECK]: ${bad} of ${model.outputs.length} output(s) differ from ${dataDir} by more than ${tolerance.value} (${tolerance.source})\n`);
+    return 1;
+  }
+  return 0;
+}

@@ -3,6 +3,7 @@ import { readRuntimeGraph } from '../format/reader.js';
 import { prepareGraph, type PreparedGraph } from '../graph/prepare.js';
 import type { KernelEnv, KernelRegistry, StreamSlot } from '../kernels/kernel.js';
 import { BUILTIN_KERNELS } from '../kernels/registry.js';
+import { createThreadPool, type ThreadPool } from '../kernels/lstm/threads/thread-pool.js';
 import type { RtDim, RuntimeModel } from '../model.js';
 import type { RtTensor } from '../tensor.js';
 import type { RtDType } from '../dtype.js';
@@ -21,6 +22,14 @@ export interface LoadOptions {
   readonly allowNonFinite?: boolean;
   /** Receives the saturation counts of each fixed-point LSTM node's run (`lstm.fixed`). */
   readonly onSaturation?: KernelEnv['onSaturation'];
+  /**
+   * Threads for the LSTM products (default 1): the rows of each product are split between the calling
+   * thread and threads - 1 workers (Node worker_threads, or Web Workers where SharedArrayBuffer is
+   * allowed: a cross-origin isolated page), with results bit-identical to one thread. Where workers or
+   * shared memory are unavailable the model runs on one thread, without error. `Model.close()` ends
+   * the workers.
+   */
+  readonly threads?: number;
 }
 
 export interface IoInfo {
@@ -41,6 +50,8 @@ export class Model {
   private readonly env: KernelEnv;
   /** Per-node results of the kernels' `prepare` (e.g. LSTM weights in WebAssembly memory). */
   private readonly prepared: readonly unknown[];
+  /** The workers of the `threads` option (null: one thread). */
+  private readonly pool: ThreadPool | null;
 
   constructor(readonly runtimeModel: RuntimeModel, options: LoadOptions = {}) {
     this.graph = prepareGraph(runtimeModel, options.kernels ?? BUILTIN_KERNELS);
@@ -54,14 +65,47 @@ export class Model {
     for (const v of runtimeModel.values) if (v.data) bufs.add(v.data.data.buffer);
     for (const p of this.graph.all) for (const a of Object.values(p.node.attrs)) if (a.type === 'tensor') bufs.add(a.value.data.buffer);
     this.constBuffers = bufs;
-    this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32', ...(options.onSaturation ? { onSaturation: options.onSaturation } : {}) };
-    this.prepared = this.graph.all.map((p) =>
-      p.kernel.prepare?.(
-        p.attrs,
-        p.node.inputs.map((vi) => (vi === -1 ? null : (runtimeModel.values[vi]!.data ?? null))),
-        this.env,
-      ),
-    );
+    const threads = options.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1) rtFail('E-RT-OPTION', `threads must be a positive integer, got ${String(threads)}`, { field: 'threads' });
+    this.pool = createThreadPool(threads);
+    this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32', threads: this.pool, ...(options.onSaturation ? { onSaturation: options.onSaturation } : {}) };
+    try {
+      this.prepared = this.graph.all.map((p) =>
+        p.kernel.prepare?.(
+          p.attrs,
+          p.node.inputs.map((vi) => (vi === -1 ? null : (runtimeModel.values[vi]!.data ?? null))),
+          this.env,
+        ),
+      );
+    } catch (e) {
+      this.pool?.close();
+      throw e;
+    }
+    // Every engine of the model exists now: the workers start with all of them.
+    this.pool?.start();
+  }
+
+  /**
+   * Resolves once the worker threads have started, with the number of threads a product runs on
+   * (1 without the `threads` option or where threads are unavailable). Runs before that use the threads
+   * started so far; awaiting it only makes the split deterministic.
+   */
+  threadsReady(): Promise<number> {
+    return this.pool ? this.pool.ready() : Promise.resolve(1);
+  }
+
+  /**
+   * Threads a product runs on now; the sections (synchronised products) published to the workers so
+   * far, their parts, and how many of those parts the workers ran (the main thread ran the others).
+   */
+  threadStats(): { threads: number; sections: number; parts: number; workerParts: number } {
+    const p = this.pool;
+    return { threads: p ? p.active() : 1, sections: p?.sections ?? 0, parts: p ? p.sections * p.parts : 0, workerParts: p?.workerParts() ?? 0 };
+  }
+
+  /** Ends the worker threads (if any); the model keeps working, on one thread. */
+  close(): void {
+    this.pool?.close();
   }
 
   /**

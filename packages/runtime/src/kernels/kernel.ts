@@ -1,6 +1,7 @@
 import type { RtAttrType, RtValue } from '../model.js';
 import type { RtTensor } from '../tensor.js';
 import type { SaturationLog } from '../fixed/saturation.js';
+import type { ThreadPool } from './lstm/threads/thread-pool.js';
 
 /** The JS type an attribute of each kind parses to. */
 export interface AttrKindValue {
@@ -63,6 +64,11 @@ export interface KernelEnv {
   readonly lstmWeights?: 'f32' | 'int8';
   /** Fixed-point kernels report each run's saturation counts here (per LSTM node), when given. */
   readonly onSaturation?: (log: SaturationLog) => void;
+  /**
+   * Worker threads for the LSTM products (load option `threads`), or null/absent for one thread.
+   * Engines created in `prepare` join the pool; the model starts it once every node is prepared.
+   */
+  readonly threads?: ThreadPool | null;
 }
 
 export interface KernelDef<S extends AttrSchema = AttrSchema> {

@@ -4,7 +4,7 @@
  * model (odd seeds through the file format, every third seed on the JS matvec engine) in lstmc.
  * Returns the failures (seed, error, configuration) and how many blown-up cases were skipped.
  */
-import { createModel, loadModel, writeRuntimeGraph, type RtTensor, type RuntimeModel } from '../../src/index.js';
+import { createModel, loadModel, writeRuntimeGraph, type LoadOptions, type RtTensor, type RuntimeModel } from '../../src/index.js';
 import { allFiniteAndBelow, maxScaledDiff } from './compare.js';
 import { lstmOnnxFeeds, lstmOnnxModel, toLayout, type LstmConfig, type LstmData } from './lstm-case.js';
 import { ortSession, runOrt } from './ort.js';
@@ -22,7 +22,7 @@ export interface DifferentialCase {
 /** Unbounded activations (e.g. Softplus as a gate) can blow up; such cases say nothing about accuracy. */
 const DEGENERATE_BOUND = 1e4;
 
-export async function runLstmDifferential(cases: number, baseSeed: number, tol: number, makeCase: (rng: Rng) => DifferentialCase) {
+export async function runLstmDifferential(cases: number, baseSeed: number, tol: number, makeCase: (rng: Rng) => DifferentialCase, load: LoadOptions = {}) {
   const failures: string[] = [];
   let compared = 0;
   let degenerate = 0;
@@ -37,9 +37,15 @@ export async function runLstmDifferential(cases: number, baseSeed: number, tol: 
       }
       compared++;
       const { model, feeds } = build();
-      const options = { matvec: seed % 3 === 0 ? ('js' as const) : ('auto' as const) };
+      const options = { matvec: seed % 3 === 0 ? ('js' as const) : ('auto' as const), ...load };
       const m = seed % 2 ? loadModel(writeRuntimeGraph(model), options) : createModel(model, options);
-      const got = m.run(feeds);
+      await m.threadsReady();
+      let got: Record<string, RtTensor>;
+      try {
+        got = m.run(feeds);
+      } finally {
+        m.close();
+      }
       const names = Object.keys(want).sort();
       if (Object.keys(got).sort().join() !== names.join()) throw new Error(`outputs ${Object.keys(got)} instead of ${names}`);
       let err = 0;

@@ -74,13 +74,16 @@ export function int8Product(e: MatvecEngine, q: Int8Matrix, H: number): RowProdu
         sx[i - c0] = max / q.xmax;
         live[nl++] = i;
       }
-      for (let j0 = 0; j0 < H; j0 += block) {
-        const units = Math.min(block, H - j0);
-        for (let l = 0; l < nl; l++) {
-          const i = live[l]!;
-          e.mvq(q.wOff + j0 * ws, ws, q.scalesOff + 4 * j0, q.xqOff + (i - c0) * 4 * q.Ko, q.Ko, outs[i]! + 4 * j0, units, sx[i - c0]!);
+      // One section per chunk: the next chunk overwrites the quantized vectors this one's calls read.
+      e.parallel(() => {
+        for (let j0 = 0; j0 < H; j0 += block) {
+          const units = Math.min(block, H - j0);
+          for (let l = 0; l < nl; l++) {
+            const i = live[l]!;
+            e.mvq(q.wOff + j0 * ws, ws, q.scalesOff + 4 * j0, q.xqOff + (i - c0) * 4 * q.Ko, q.Ko, outs[i]! + 4 * j0, units, sx[i - c0]!);
+          }
         }
-      }
+      });
     }
   };
 }

@@ -52,7 +52,7 @@ interface LstmPrepared {
 }
 
 function prepareDense(a: LstmAttrs, w: Float32Array, env: KernelEnv): LstmPrepared {
-  const engine = createMatvecEngine(w, env.matvec);
+  const engine = createMatvecEngine(w, env.matvec, undefined, env.threads);
   const H = a.hidden_size;
   const I = a.input_size;
   const sec = lstmPackedSections(H, I);

@@ -130,7 +130,7 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
     for (let e = 0; e < g.cols.length; e++) n[o.colsOff + e] = g.cols[e]! * unit;
     f.set(g.vals, o.valsOff);
   });
-  const engine = createMatvecEngine(f, env.matvec, module);
+  const engine = createMatvecEngine(f, env.matvec, module, env.threads);
   return { engine, pairOff, ptrOff, groups: at };
 }
 
@@ -179,9 +179,11 @@ function projectSparse(e: MatvecEngine, prep: SparsePrepared, wPtr: number, rows
   const m = e.mem;
   if (rows < SPMM_MIN_ROWS) {
     for (let r = 0; r < rows; r++) m.copyWithin(xpOff + r * H4, biasOff, biasOff + H4);
-    let r = 0;
-    for (; r + 2 <= rows; r += 2) e.spmv2(wPtr, pairOff, rowOff(r), rowOff(r + 1), xpOff + r * H4, xpOff + (r + 1) * H4, H4);
-    if (r < rows) e.spmv1(wPtr, pairOff, rowOff(r), xpOff + r * H4, H4);
+    e.parallel(() => {
+      let r = 0;
+      for (; r + 2 <= rows; r += 2) e.spmv2(wPtr, pairOff, rowOff(r), rowOff(r + 1), xpOff + r * H4, xpOff + (r + 1) * H4, H4);
+      if (r < rows) e.spmv1(wPtr, pairOff, rowOff(r), xpOff + r * H4, H4);
+    });
     return;
   }
   const n = Math.ceil(rows / 16) * 16;
@@ -192,7 +194,7 @@ function projectSparse(e: MatvecEngine, prep: SparsePrepared, wPtr: number, rows
     for (let k = 0, d = xT + r; k < I; k++, d += n) m[d] = m[src + k]!;
   }
   for (let k = 0; k < I; k++) m.fill(0, xT + k * n + rows, xT + (k + 1) * n);
-  e.spmmT(wPtr, pairOff, xT, oT, H4, n / 16);
+  e.parallel(() => e.spmmT(wPtr, pairOff, xT, oT, H4, n / 16));
   for (let i = 0; i < H4; i++) {
     const b = m[biasOff + i]!;
     for (let r = 0, src = oT + i * n, d = xpOff + i; r < rows; r++, d += H4) m[d] = b + m[src + r]!;

@@ -1,5 +1,8 @@
 import { rtFail } from '../../errors.js';
 import { MATVEC_MODULE_BASE64 } from '../../generated/matvec-module.js';
+import { CallRecorder } from './threads/call-recorder.js';
+import { CALL_NAMES } from './threads/split-calls.js';
+import type { ThreadPool } from './threads/thread-pool.js';
 
 /**
  * Where the LSTM kernel's matrix-vector products run. Both engines hold one Float32Array memory:
@@ -58,6 +61,13 @@ export interface MatvecEngine {
    * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
    */
   readonly cell4?: (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number) => void;
+  /**
+   * Runs `body`, whose product calls (mv*, spmv*, spmmT, gsp, mvq) may then be split over unit ranges
+   * and run on the engine's worker threads (threads/): they must not depend on one another, and `body`
+   * must not read what they write. All have completed when `parallel` returns. Without threads, or
+   * inside another `parallel`, this is `body()`. Results are bit-identical either way.
+   */
+  parallel(body: () => void): void;
 }
 
 const PAGE = 65536;
@@ -92,16 +102,39 @@ class WasmEngine implements MatvecEngine {
   readonly kind = 'wasm-simd';
   mem: Float32Array;
   scratchOff: number;
+  /** Where calls go: the instance's exports, or the recorder's stand-ins during a section. */
+  private ex: MatvecExports;
+  private readonly recordingEx: MatvecExports;
+  private recording = false;
 
-  constructor(private readonly ex: MatvecExports, weights: Float32Array) {
+  constructor(private readonly direct: MatvecExports, weights: Float32Array, private readonly recorder?: CallRecorder) {
+    this.ex = direct;
+    this.recordingEx = recorder ? { ...direct, ...recorder.fns } : direct;
     this.scratchOff = Math.ceil(weights.length / 4) * 4;
-    this.mem = new Float32Array(ex.mem.buffer);
+    this.mem = new Float32Array(direct.mem.buffer);
     this.mem.set(weights);
   }
 
+  parallel(body: () => void): void {
+    const r = this.recorder;
+    if (!r || this.recording || !r.begin()) return body();
+    this.recording = true;
+    this.ex = this.recordingEx;
+    try {
+      body();
+    } catch (e) {
+      r.discard();
+      throw e;
+    } finally {
+      this.ex = this.direct;
+      this.recording = false;
+    }
+    r.finish();
+  }
+
   scratch(floats: number): void {
-    growTo(this.ex.mem, (this.scratchOff + floats) * 4);
-    if (this.mem.buffer !== this.ex.mem.buffer) this.mem = new Float32Array(this.ex.mem.buffer);
+    growTo(this.direct.mem, (this.scratchOff + floats) * 4);
+    if (this.mem.buffer !== this.direct.mem.buffer) this.mem = new Float32Array(this.direct.mem.buffer);
   }
 
   reserve(floats: number): number {
@@ -160,6 +193,10 @@ class JsEngine implements MatvecEngine {
   readonly kind = 'js';
   mem: Float32Array;
   scratchOff: number;
+
+  parallel(body: () => void): void {
+    body();
+  }
 
   constructor(weights: Float32Array) {
     this.scratchOff = Math.ceil(weights.length / 4) * 4;
@@ -335,10 +372,20 @@ export function encodeSparsePairs(mem: ArrayBuffer, unit: 1 | 4, ptr: ArrayLike<
   for (let r = 0; r < ptr.length; r++) i[ptrOff + r] = 2 * ptr[r]! * unit;
 }
 
-/** An engine holding a copy of `weights`: WebAssembly SIMD when available (or forced), else JS. */
-export function createMatvecEngine(weights: Float32Array, choice: EngineChoice = 'auto', module?: WebAssembly.Module | null): MatvecEngine {
+/**
+ * An engine holding a copy of `weights`: WebAssembly SIMD when available (or forced), else JS. With a
+ * thread pool (and WebAssembly SIMD), the engine's memory is shared with the pool's workers and its
+ * `parallel` sections run on them.
+ */
+export function createMatvecEngine(weights: Float32Array, choice: EngineChoice = 'auto', module?: WebAssembly.Module | null, pool?: ThreadPool | null): MatvecEngine {
   if (choice !== 'js') {
     const mod = module === undefined ? compileMatvecModule() : module;
+    const shared = mod && pool ? pool.attach(Math.ceil(weights.length / 4) * 16) : null;
+    if (shared) {
+      const ex = new WebAssembly.Instance(pool!.module, { env: { mem: shared.memory } }).exports as unknown as MatvecExports;
+      const direct = CALL_NAMES.map((n) => ex[n] as (...args: number[]) => void);
+      return new WasmEngine(ex, weights, new CallRecorder(pool!, shared.engine, direct));
+    }
     if (mod) {
       const inst = new WebAssembly.Instance(mod, {});
       const ex = inst.exports as unknown as MatvecExports;

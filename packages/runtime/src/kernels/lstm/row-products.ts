@@ -27,7 +27,7 @@ export function denseProduct(e: MatvecEngine, wOff: number, H: number, K: number
   const Kq = Math.ceil(K / 4);
   const ws = 16 * Kq;
   const block = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (4 * ws)));
-  return (n, xs, outs) => {
+  return (n, xs, outs) => e.parallel(() => {
     for (let j0 = 0; j0 < H; j0 += n <= 2 ? H : block) {
       const units = n <= 2 ? H : Math.min(block, H - j0);
       const w = wOff + j0 * ws;
@@ -35,16 +35,16 @@ export function denseProduct(e: MatvecEngine, wOff: number, H: number, K: number
       for (; i + 2 <= n; i += 2) e.mv2(w, xs[i]!, xs[i + 1]!, outs[i]! + 4 * j0, outs[i + 1]! + 4 * j0, units, Kq, ws);
       if (i < n) e.mv1(w, xs[i]!, outs[i]! + 4 * j0, units, Kq, ws);
     }
-  };
+  });
 }
 
 /** Compressed rows in the engine's pair layout (row pointers at ptrOff, pairs at pairOff): vector pairs share every pair load. */
 export function csrProduct(e: MatvecEngine, ptrOff: number, pairOff: number, rows: number): RowProduct {
-  return (n, xs, outs) => {
+  return (n, xs, outs) => e.parallel(() => {
     let i = 0;
     for (; i + 2 <= n; i += 2) e.spmv2(ptrOff, pairOff, xs[i]!, xs[i + 1]!, outs[i]!, outs[i + 1]!, rows);
     if (i < n) e.spmv1(ptrOff, pairOff, xs[i]!, outs[i]!, rows);
-  };
+  });
 }
 
 /** Where one matrix's row-group layout (group-sparse.ts) sits in engine memory. */
@@ -67,7 +67,7 @@ export function groupProduct(e: MatvecEngine, g: GroupPlacement, H: number): Row
   for (let m = 0; m < quads; m++) if (20 * (g.gptr[4 * (m + 1)]! - g.gptr[4 * cuts[cuts.length - 1]!]!) > UNIT_BLOCK_BYTES) cuts.push(m + 1);
   if (cuts[cuts.length - 1] !== quads) cuts.push(quads);
   let outsB = new Int32Array(0);
-  return (n, xs, outs) => {
+  return (n, xs, outs) => e.parallel(() => {
     if (n <= 4 || cuts.length <= 2) return e.gsp(g.gptrOff, g.colsOff, g.valsOff, H, n, xs, outs);
     if (outsB.length < n) outsB = new Int32Array(n);
     for (let c = 0; c + 1 < cuts.length; c++) {
@@ -76,7 +76,7 @@ export function groupProduct(e: MatvecEngine, g: GroupPlacement, H: number): Row
       for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 4 * u0;
       e.gsp(g.gptrOff + u0, g.colsOff, g.valsOff, units, n, xs, outsB);
     }
-  };
+  });
 }
 
 /**

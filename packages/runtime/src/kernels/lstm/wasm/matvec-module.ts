@@ -122,8 +122,9 @@ const mv2: WasmFunc = {
 /**
  * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2 and spmmT of spmv-module.ts,
  * gsp1, gsp2 and gsp4 of group-spmv-module.ts, zcols of column-module.ts, mvq1 of int8-module.ts), with
- * `pages` 64 KiB pages of initial memory.
+ * `pages` 64 KiB pages of initial memory; with `sharedMax`, over an imported shared memory of at most
+ * that many pages (encodeModule).
  */
-export function matvecModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1], pages);
+export function matvecModuleBytes(pages: number, sharedMax?: number): Uint8Array<ArrayBuffer> {
+  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1], pages, sharedMax);
 }

@@ -106,14 +106,22 @@ export interface WasmFunc {
   body: number[][];
 }
 
-/** A module with one exported memory ("mem", `pages` initial pages) and no-result functions. */
-export function encodeModule(funcs: WasmFunc[], pages: number): Uint8Array<ArrayBuffer> {
+/**
+ * A module with one exported memory ("mem", `pages` initial pages) and no-result functions. With
+ * `sharedMax`, the memory is not defined but imported as "env" "mem", shared, at most `sharedMax`
+ * pages: instances on several threads then run over one `WebAssembly.Memory({ shared: true })`.
+ */
+export function encodeModule(funcs: WasmFunc[], pages: number, sharedMax?: number): Uint8Array<ArrayBuffer> {
   const types = funcs.map((f) => [0x60, ...vec((typeof f.params === 'number' ? new Array<number>(f.params).fill(T.i32) : f.params).map((t) => [t])), 0x00]);
+  const memory = sharedMax === undefined
+    ? section(5, vec([[0x00, ...uleb(pages)]]))
+    : section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(sharedMax)]]));
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
+    ...(sharedMax === undefined ? [] : memory),
     ...section(3, vec(funcs.map((_f, i) => uleb(i)))),
-    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...(sharedMax === undefined ? memory : []),
     ...section(7, vec([[...str('mem'), 0x02, 0x00], ...funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])])),
     ...section(10, vec(funcs.map((f) => {
       const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body.flat(), ...op.end];
