@@ -4,7 +4,7 @@ import { defineKernel, type KernelCall, type KernelEnv, type StaticNodeInfo } fr
 import { dtypeIs, rankIs } from '../shape-util.js';
 import { checkLstmNode, checkLstmStream, int8Matrices, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, encodeSparsePairs, resolveEngine, type MatvecEngine } from './matvec-engine.js';
-import { encodeGroups, groupEntries } from './group-sparse.js';
+import { encodeGroups, groupEntries, groupsEnd, placeGroups } from './group-sparse.js';
 import { csrProduct, denseProduct, groupProduct, projectRows, type GroupPlacement, type RowProduct } from './row-products.js';
 import { int8Product, quantizeSection, type Int8Matrix } from './int8-weights.js';
 import { int8SparseProduct, quantizeGroups, quantizeRows, type Int8Sparse } from './int8-sparse.js';
@@ -113,27 +113,14 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
   const unit = kind === 'wasm-simd' ? 4 : 1;
   const pairOff = Math.ceil(w.data.length / 4) * 4;
   const ptrOff = pairOff + 2 * v.length;
-  let end = ptrOff + p.length;
-  const at = encoded.map((g) => {
-    if (!g) return null;
-    const gptrOff = end;
-    const colsOff = gptrOff + g.gptr.length;
-    const valsOff = Math.ceil((colsOff + g.cols.length) / 4) * 4;
-    end = valsOff + g.vals.length;
-    return { gptrOff, colsOff, valsOff, gptr: g.gptr };
-  });
+  const starts: number[] = [];
+  const end = encoded.reduce((at, g) => (starts.push(at), g ? groupsEnd(g, at) : at), ptrOff + p.length);
   const buf = new ArrayBuffer(end * 4);
   const f = new Float32Array(buf);
   const n = new Int32Array(buf);
   f.set(w.data as Float32Array);
   encodeSparsePairs(buf, unit, p, k, v, pairOff, ptrOff);
-  encoded.forEach((g, i) => {
-    const o = at[i];
-    if (!g || !o) return;
-    n.set(g.gptr, o.gptrOff);
-    for (let e = 0; e < g.cols.length; e++) n[o.colsOff + e] = g.cols[e]! * unit;
-    f.set(g.vals, o.valsOff);
-  });
+  const at = encoded.map((g, i) => (g ? placeGroups(f, n, g, starts[i]!, unit) : null));
   const engine = createMatvecEngine(f, env.matvec, module);
   // int8 copies: a dense section through int8-weights.ts, a sparse one in its row groups or rows.
   const q8 = int8Matrices(a, env);
