@@ -23,6 +23,19 @@ function withW(sp: number, blocks: boolean, seed: number): Graph {
   return updateGraph(g, { initializers: new Map([...g.initializers, ['W0', makeTensor('f32', [1, 4 * H, I], w)]]) });
 }
 
+/**
+ * Measured ns of the sparse kernel and of dense f32 on w: the fastest of three interleaved rounds each,
+ * so a busy machine slows both alike.
+ */
+function measure(w: Float32Array, kernel: 'csr-f32' | 'groups-f32'): { sparse: number; dense: number } {
+  let [sparse, dense] = [Infinity, Infinity];
+  for (let r = 0; r < 3; r++) {
+    sparse = Math.min(sparse, timeProduct(w, H, I, kernel, { ms: 40 }));
+    dense = Math.min(dense, timeProduct(w, H, I, 'dense-f32', { ms: 40 }));
+  }
+  return { sparse, dense };
+}
+
 async function decide(g: Graph, options = '') {
   const run = await runPipeline(g, parsePipeline(`sparsity,select-mode{cost=cpu${options}}`, builtinRegistry()));
   const n = run.graph.nodes.find((x) => x.op === 'LSTM')!;
@@ -57,7 +70,8 @@ describe('select-mode{cost=cpu}: dense or sparse per matrix from the measured CP
       const sweep = [-0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12].map((dt) => t + dt).filter((v) => v > 0 && v < 1);
       const faster = sweep.map((sp) => {
         const w = withW(sp, blocks, 17).initializers.get('W0')!.data as Float32Array;
-        return timeProduct(w, H, I, kernel, { ms: 60 }) < timeProduct(w, H, I, 'dense-f32', { ms: 60 });
+        const t = measure(w, kernel);
+        return t.sparse < t.dense;
       });
       const crossing = sweep.find((_v, i) => faster.slice(i).every(Boolean)) ?? 1;
       console.log(`${kernel} on 4x${H}x${I}: predicted break-even ${t}, measured ${crossing.toFixed(3)} (sweep ${sweep.map((v, i) => `${v.toFixed(2)}:${faster[i] ? 'sparse' : 'dense'}`).join(' ')})`);
@@ -68,8 +82,7 @@ describe('select-mode{cost=cpu}: dense or sparse per matrix from the measured CP
         const w = g.initializers.get('W0')!.data as Float32Array;
         // The sparse layout the runtime would run this matrix in (an unstructured matrix of low sparsity may pay in row groups).
         const layout = matrixStructure(w, H, I).rowGroups ? 'groups-f32' : 'csr-f32';
-        const dense = timeProduct(w, H, I, 'dense-f32', { ms: 60 });
-        const sparse = timeProduct(w, H, I, layout, { ms: 60 });
+        const { sparse, dense } = measure(w, layout);
         expect(sparse < dense, `at sparsity ${s.toFixed(3)}: ${layout} ${sparse.toFixed(0)} ns, dense ${dense.toFixed(0)} ns`).toBe(sparseFaster);
         const d = await decide(g, ',measure=true');
         expect(d.mode).toBe(sparseFaster ? 'sparse-weight' : 'dense');
