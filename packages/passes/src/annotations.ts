@@ -25,6 +25,9 @@ export const ANN = {
   modeWeightThresholdR: 'lstmc.mode.R.weight_threshold',
   modeInputThresholdW: 'lstmc.mode.W.input_threshold',
   modeInputThresholdR: 'lstmc.mode.R.input_threshold',
+  /** Per direction, the weight precision on the JS runtime (`f32` or `int8`), from select-mode{cost=cpu}. */
+  modeWeightsW: 'lstmc.mode.W.weights',
+  modeWeightsR: 'lstmc.mode.R.weights',
   encFormat: 'lstmc.enc.format',
   encW: 'lstmc.enc.W',
   encR: 'lstmc.enc.R',

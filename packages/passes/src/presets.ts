@@ -8,11 +8,12 @@ export const PRESETS = {
   /** No passes. */
   '0': '',
   /**
-   * The JS runtime: fold shape subgraphs, drop dead code, measure weight sparsity and mark matrices at
-   * least 80% sparse `sparse-weight`, which the JS back end runs on the compressed `lstm.sparse.f32`
-   * (80%: the measured break-even against the dense kernel, packages/runtime/scripts/bench-sparse.mjs).
+   * The JS runtime: fold shape subgraphs, drop dead code, measure weight sparsity and give every matrix
+   * the f32 weight kernel the CPU cost model predicts fastest (dense, row groups or CSR, from the
+   * kernel speeds tools/scripts/measure-cpu-costs.mjs measured; select-mode{cost=cpu,int8=auto} also
+   * considers int8 weights).
    */
-  js: 'fold,sparsity,select-mode{weight-threshold=0.8,input-test=off}',
+  js: 'fold,sparsity,select-mode{cost=cpu}',
   /** The accelerator: fold, measure, decide modes (input test at run time), fixed point, encode sparse matrices. */
   accel: 'fold,sparsity,select-mode,quantize,encode{which=sparse-weight}',
 } as const satisfies Record<string, string>;

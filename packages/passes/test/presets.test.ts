@@ -31,8 +31,8 @@ describe('presets', () => {
     expect([...modes('lstmc.mode.W'), ...modes('lstmc.mode.R')].every((m) => m === 'dense')).toBe(true);
   });
 
-  it('-O js marks a 90%-pruned W sparse-weight and a 50%-pruned R dense', async () => {
-    const pruned = await runPipeline(lstmGraph({ input: 16, hidden: 8 }), parsePipeline('prune{w-sparsity=0.9,r-sparsity=0.5}', builtinRegistry()));
+  it('-O js (CPU cost model) marks a 90%-pruned 256x256 W sparse-weight and a 50%-pruned 256x64 R dense', async () => {
+    const pruned = await runPipeline(lstmGraph({ input: 256, hidden: 64 }), parsePipeline('prune{w-sparsity=0.9,r-sparsity=0.5}', builtinRegistry()));
     const run = await runPipeline(pruned.graph, parsePipeline(presetPipeline('js'), builtinRegistry()));
     const lstm = run.graph.nodes.find((n) => n.op === 'LSTM')!;
     expect(lstm.attrs['lstmc.mode.W']).toEqual({ kind: 'strings', value: ['sparse-weight'] });

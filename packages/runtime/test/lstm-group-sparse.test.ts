@@ -6,25 +6,9 @@ import { groupProduct } from '../src/kernels/lstm/row-products.js';
 import { packLstmSparse } from '../src/index.js';
 import { numDirections, randomLstmConfig, randomLstmData, widenLstmConfig } from './helpers/lstm-case.js';
 import { runLstmDifferential } from './helpers/lstm-differential.js';
-import { pruneRowGroups } from './helpers/lstm-group-case.js';
+import { csrOf, pruneRowGroups } from './helpers/lstm-group-case.js';
 import { lstmSparseRuntimeModel, pruneMatrix, randomSparseChoice } from './helpers/lstm-sparse-case.js';
 import { Rng } from '@lstmc/testing';
-
-/** CSR arrays (packed row order r = 4j + g, as sparse-layout.ts) of a dense [4H rows in ONNX order][K] matrix. */
-function csrOf(dense: Float32Array, H: number, K: number) {
-  const ptr = [0];
-  const col: number[] = [];
-  const val: number[] = [];
-  for (let j = 0; j < H; j++)
-    for (let g = 0; g < 4; g++) {
-      for (let k = 0; k < K; k++) {
-        const v = dense[(g * H + j) * K + k]!;
-        if (v !== 0) (col.push(k), val.push(v));
-      }
-      ptr.push(col.length);
-    }
-  return { ptr, col, val };
-}
 
 describe('row-group layout (group-sparse.ts)', () => {
   it('holds every non-zero once at its unit lane, with the union of the group columns', () => {

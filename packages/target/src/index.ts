@@ -10,3 +10,5 @@ export * from './weight-tiles.js';
 export * from './params-doc.js';
 export * from './layer-layouts.js';
 export * from './threshold-search.js';
+export * from './cpu-cost.js';
+export { CPU_KERNEL_COSTS } from './cpu-kernel-costs.js';

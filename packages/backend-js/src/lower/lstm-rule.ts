@@ -1,7 +1,7 @@
 import { fail, formatType } from '@lstmc/ir';
 import { lstmPackedShape, lstmSparseNonZeros, lstmSparseSections, type RtAttr } from '@lstmc/runtime';
 import { isQuantized, lowerLstmFixed } from './lstm-fixed-rule.js';
-import { execModeOf, sparseWeightsOf } from './modes.js';
+import { execModeOf, int8WeightsOf, sparseWeightsOf } from './modes.js';
 import type { RuleContext } from './rule.js';
 import type { LoweringRule } from './rule.js';
 
@@ -14,7 +14,8 @@ import type { LoweringRule } from './rule.js';
  *
  * When the select-mode pass marked W and/or R `sparse-weight`/`sparse-both` and the weights are
  * constants, the layer lowers to `lstm.sparse.pack.f32` (folded the same way) feeding `lstm.sparse.f32`,
- * which stores those matrices compressed and multiplies over their non-zeros only.
+ * which stores those matrices compressed and multiplies over their non-zeros only. Matrices that
+ * select-mode{cost=cpu} put on int8 weights get int8_w / int8_r (quantized by the kernel at load).
  */
 export const lowerLstm: LoweringRule = (c) => {
   if (c.fixed && (!c.fixed.quantizedOnly || isQuantized(c.node))) return lowerLstmFixed(c, c.fixed);
@@ -40,6 +41,9 @@ export const lowerLstm: LoweringRule = (c) => {
   if (a.activation_alpha !== undefined) attrs.activation_alpha = { type: 'floats', value: [...(a.activation_alpha as readonly number[])] };
   if (a.activation_beta !== undefined) attrs.activation_beta = { type: 'floats', value: [...(a.activation_beta as readonly number[])] };
   if (a.clip !== undefined) attrs.clip = { type: 'float', value: a.clip as number };
+  const int8 = int8WeightsOf(c.node);
+  if (int8.W) attrs.int8_w = { type: 'int', value: 1 };
+  if (int8.R) attrs.int8_r = { type: 'int', value: 1 };
   const sparse = sparseLayout(c, D, H, I);
   if (sparse) {
     const { sparseW, sparseR } = sparse;

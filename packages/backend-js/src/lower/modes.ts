@@ -51,3 +51,12 @@ export function sparseWeightsOf(n: Node): { W: boolean; R: boolean } {
   };
   return { W: has(MODE_ANNOTATIONS.W), R: has(MODE_ANNOTATIONS.R) };
 }
+
+/** Which matrices run on int8 weights (the kernels' int8_w / int8_r): those select-mode{cost=cpu} chose int8 for in some direction. */
+export function int8WeightsOf(n: Node): { W: boolean; R: boolean } {
+  const has = (key: string) => {
+    const a = n.attrs[key];
+    return a?.kind === 'strings' && a.value.includes('int8');
+  };
+  return { W: has(ANN.modeWeightsW), R: has(ANN.modeWeightsR) };
+}

@@ -63,3 +63,34 @@ describe('LSTM lowering: dense or sparse kernel from the mode annotations', () =
     }
   });
 });
+
+describe('LSTM lowering: int8 weights from the weights annotations (select-mode{cost=cpu,int8=...})', () => {
+  /** The pruned graph with modes and weight precisions per matrix on every LSTM. */
+  function withWeights(W: string, R: string, wW: string, wR: string): Graph {
+    const g = annotated(W, R);
+    const extra: Attrs = { 'lstmc.mode.W.weights': { kind: 'strings', value: [wW] }, 'lstmc.mode.R.weights': { kind: 'strings', value: [wR] } };
+    return updateGraph(g, { nodes: g.nodes.map((n) => (n.op === 'LSTM' ? makeNode({ ...n, attrs: { ...n.attrs, ...extra } }) : n)) });
+  }
+
+  it('sets int8_w / int8_r on the dense and sparse kernels; the int8 model stays within 0.01 of onnxruntime and differs from f32', async () => {
+    const want = (await runOrt(await ortSession(exportOnnx(pruned)), { features })).probs!;
+    const f32 = createModel(lowerToRuntime(annotated('sparse-weight', 'dense'))).run({ features }).probs!;
+    for (const [W, R, wW, wR, kernel] of [
+      ['sparse-weight', 'dense', 'int8', 'f32', 'lstm.sparse.f32'],
+      ['sparse-weight', 'sparse-weight', 'int8', 'int8', 'lstm.sparse.f32'],
+      ['dense', 'dense', 'f32', 'int8', 'lstm.dense.f32'],
+    ] as const) {
+      const rt = lowerToRuntime(withWeights(W, R, wW, wR));
+      for (const n of rt.nodes.filter((x) => x.kernel.startsWith('lstm.') && !x.kernel.includes('pack'))) {
+        expect(n.kernel).toBe(kernel);
+        expect(n.attrs['int8_w']?.value ?? 0).toBe(wW === 'int8' ? 1 : 0);
+        expect(n.attrs['int8_r']?.value ?? 0).toBe(wR === 'int8' ? 1 : 0);
+      }
+      for (const matvec of ['auto', 'js'] as const) {
+        const got = createModel(rt, { matvec }).run({ features }).probs!;
+        expect(maxAbsDiff(got, want), `${W} ${R} ${wW} ${wR} ${matvec}`).toBeLessThanOrEqual(0.01);
+        expect(maxAbsDiff(got, f32)).toBeGreaterThan(0);
+      }
+    }
+  });
+});

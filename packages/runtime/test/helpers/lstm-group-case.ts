@@ -18,3 +18,19 @@ export function pruneRowGroups(m: Float32Array, D: number, H: number, K: number,
           }
         }
 }
+
+/** CSR arrays (packed row order r = 4j + g, as sparse-layout.ts) of a dense [4H rows in ONNX order][K] matrix. */
+export function csrOf(dense: Float32Array, H: number, K: number) {
+  const ptr = [0];
+  const col: number[] = [];
+  const val: number[] = [];
+  for (let j = 0; j < H; j++)
+    for (let g = 0; g < 4; g++) {
+      for (let k = 0; k < K; k++) {
+        const v = dense[(g * H + j) * K + k]!;
+        if (v !== 0) (col.push(k), val.push(v));
+      }
+      ptr.push(col.length);
+    }
+  return { ptr, col, val };
+}

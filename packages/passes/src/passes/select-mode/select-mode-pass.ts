@@ -10,14 +10,17 @@
 import type { Node } from '@lstmc/ir';
 import { LAYOUT_COMBOS, type MatvecMode, type Target, expectedMatvecCycles, layoutsLabel } from '@lstmc/target';
 import { ANN, type AttrPatch, floatsAttr, getFloats, intsAttr, patchNodes, stringAttr, stringsAttr } from '../../annotations.js';
-import { MATRICES, type MatrixKind, lstmNodes, matrixLabel } from '../../lstm-params.js';
+import { MATRICES, type MatrixKind, matrixLabel } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 import { reachingBranches } from '../../branch-lstms.js';
 import { COMBINES, type Decision, decideRuntime, decideStatic, modeOf } from './rule.js';
 import { autoInputThreshold, autoWeightThresholds, layerReportRow } from './thresholds.js';
+import { NEVER, sparseLayers } from './layer-sizes.js';
+import { INT8_CHOICES } from './cpu-choice.js';
+import { selectCpu } from './select-cpu.js';
 
-/** Thresholds that can never be met are recorded as this value (> any sparsity). */
-export const NEVER = 2;
+export { NEVER } from './layer-sizes.js';
+
 
 export const selectModePass = reachingBranches(definePass({
   name: 'select-mode',
@@ -26,6 +29,9 @@ export const selectModePass = reachingBranches(definePass({
     'weight-threshold': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'weight sparsity from which the sparse mode is used; auto = per matrix, the layouts that make the whole layer step cheapest on the cost model (weight streaming included)' },
     'input-threshold': { kind: 'float-or-auto', default: 'auto', min: 0, max: 1, doc: 'input sparsity from which the sparse mode is used; auto = cost-model break-even' },
     combine: { kind: 'enum', values: COMBINES, default: 'or', doc: 'how the weight and input tests combine' },
+    cost: { kind: 'enum', values: ['accel', 'cpu'], default: 'accel', doc: "whose cost model decides (auto thresholds): the accelerator target's, or the JS runtime's measured CPU kernel speeds (weights only: the runtime skips zero inputs per vector itself, input options are ignored)" },
+    int8: { kind: 'enum', values: INT8_CHOICES, default: 'off', doc: 'cost=cpu: int8 weights never, where the CPU cost model predicts them faster (auto), or always (on)' },
+    measure: { kind: 'bool', default: false, doc: 'cost=cpu: also time dense f32 and the chosen kernel on each matrix on this machine and report the measured speedup' },
     'input-test': {
       kind: 'enum',
       values: ['runtime', 'static', 'off'],
@@ -44,18 +50,15 @@ export const selectModePass = reachingBranches(definePass({
   },
   run(g, ctx) {
     const o = ctx.options;
+    if (o.cost === 'cpu') return selectCpu(g, ctx);
+    if (o.int8 !== 'off' || o.measure) ctx.fail('E-MODE-CPU-OPTION', 'int8 and measure are options of the CPU cost model: add cost=cpu');
     const t = ctx.target;
     const rows: (string | number)[][] = [];
     const layerRows: (string | number)[][] = [];
     const patches = new Map<Node, AttrPatch>();
-    const nodes = lstmNodes(g);
-    for (const [k, n] of nodes.entries()) {
-      ctx.progress(n.name, k, nodes.length);
-      const wsW = getFloats(n, ANN.sparsityW);
-      const wsR = getFloats(n, ANN.sparsityR);
-      if (!wsW || !wsR) continue;
-      const dirs = wsW.length;
-      const [hidden, inputSize] = sizesOf(g, n);
+    const layers = sparseLayers(g);
+    for (const [k, { n, wsW, wsR, dirs, hidden, inputSize }] of layers.entries()) {
+      ctx.progress(n.name, k, layers.length);
       const patch: AttrPatch = { [ANN.modeCombine]: stringAttr(o.combine) };
       const inputSparsity = (m: MatrixKind, d: number) =>
         m === 'W' ? (getFloats(n, ANN.deltaSparsity)?.[0] ?? getFloats(n, ANN.inputSparsityW)?.[d]) : getFloats(n, ANN.inputSparsityR)?.[d];
@@ -132,14 +135,6 @@ export const selectModePass = reachingBranches(definePass({
     return patchNodes(g, patches);
   },
 }));
-
-/** [hidden, input] from W's shape [dirs, 4H, I] (hidden_size is optional in ONNX). */
-function sizesOf(g: Parameters<typeof lstmNodes>[0], n: Node): [number, number] {
-  const shape = g.initializers.get(n.inputs[1])?.dims ?? g.values.get(n.inputs[1])?.type.shape;
-  const [h4, i] = [shape?.[1], shape?.[2]];
-  if (typeof h4 !== 'number' || typeof i !== 'number') throw new Error(`LSTM '${n.name}' has annotated sparsity but no static W shape`);
-  return [h4 / 4, i];
-}
 
 function fmt(v: number | undefined): string | number {
   return v === undefined ? '-' : Number.isFinite(v) ? v : 'never';

@@ -1,3 +1,5 @@
+import type { GroupPlacement } from './row-products.js';
+
 /**
  * The row-group layout of the structured-sparse products (wasm/group-spmv-module.ts), built at load
  * from one CSR segment of sparse-layout.ts (rows in packed order r = 4j + g).
@@ -80,3 +82,20 @@ export function encodeGroups(ptr: ArrayLike<number>, col: ArrayLike<number>, val
   gptr[groups] = e;
   return { gptr, cols, vals };
 }
+
+/**
+ * Writes a row-group layout at element offset `at` of f (ints: an Int32Array over the same memory),
+ * columns scaled to the engine's addressing unit; returns where its parts went.
+ */
+export function placeGroups(f: Float32Array, ints: Int32Array, g: GroupSparse, at: number, unit: number): GroupPlacement {
+  const gptrOff = at;
+  const colsOff = gptrOff + g.gptr.length;
+  const valsOff = Math.ceil((colsOff + g.cols.length) / 4) * 4;
+  ints.set(g.gptr, gptrOff);
+  for (let e = 0; e < g.cols.length; e++) ints[colsOff + e] = g.cols[e]! * unit;
+  f.set(g.vals, valsOff);
+  return { gptrOff, colsOff, valsOff, gptr: g.gptr };
+}
+
+/** Floats a row-group layout takes when placed at element offset `at` (with placeGroups). */
+export const groupsEnd = (g: GroupSparse, at: number): number => Math.ceil((at + g.gptr.length + g.cols.length) / 4) * 4 + g.vals.length;

@@ -45,8 +45,24 @@ export function quantizeSection(e: MatvecEngine, off: number, H: number, K: numb
       if (s === 0) continue;
       for (let k = 0; k < K; k++) bytes[j * 32 * Ko + (k >> 3) * 32 + g * 8 + (k & 7)] = Math.round(m[off + packedIndex(j, k, g, K)]! / s);
     }
-  return { wOff, scalesOff, xqOff, Ko, K, xmax: Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * 8 * Ko))) };
+  return { wOff, scalesOff, xqOff, Ko, K, xmax: xmaxFor(8 * Ko) };
 }
+
+/**
+ * Quantizes the K floats at m[x..] to int16 at xq[at..], |xq| <= xmax, with one scale max|x| / xmax,
+ * which it returns; 0 for an all-zero vector (xq then left as it was).
+ */
+export function quantizeVector(m: Float32Array, x: number, K: number, xq: Int16Array, at: number, xmax: number): number {
+  let max = 0;
+  for (let k = 0; k < K; k++) max = Math.max(max, Math.abs(m[x + k]!));
+  if (max === 0) return 0;
+  const inv = xmax / max;
+  for (let k = 0; k < K; k++) xq[at + k] = Math.round(m[x + k]! * inv);
+  return max / xmax;
+}
+
+/** Largest |xq| for which `terms` products of int8 weights (|q| <= 127) sum below 2^31. */
+export const xmaxFor = (terms: number): number => Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * Math.max(1, terms))));
 
 /**
  * The RowProduct of a quantized matrix: vectors go in chunks of CHUNK, each quantized into its int16
@@ -64,14 +80,9 @@ export function int8Product(e: MatvecEngine, q: Int8Matrix, H: number): RowProdu
     for (let c0 = 0; c0 < n; c0 += CHUNK) {
       let nl = 0;
       for (let i = c0; i < Math.min(n, c0 + CHUNK); i++) {
-        const x = xs[i]!;
-        let max = 0;
-        for (let k = 0; k < q.K; k++) max = Math.max(max, Math.abs(m[x + k]!));
-        if (max === 0) continue;
-        const inv = q.xmax / max;
-        const b = (i - c0) * 8 * q.Ko;
-        for (let k = 0; k < q.K; k++) xq[b + k] = Math.round(m[x + k]! * inv);
-        sx[i - c0] = max / q.xmax;
+        const s = quantizeVector(m, xs[i]!, q.K, xq, (i - c0) * 8 * q.Ko, q.xmax);
+        if (s === 0) continue;
+        sx[i - c0] = s;
         live[nl++] = i;
       }
       // One section per chunk: the next chunk overwrites the quantized vectors this one's calls read.

@@ -1,6 +1,6 @@
 import { rtFail } from '../../errors.js';
 import type { RtTensor } from '../../tensor.js';
-import type { KernelCall, ParsedAttrs, StaticNodeInfo } from '../kernel.js';
+import type { KernelCall, KernelEnv, ParsedAttrs, StaticNodeInfo } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
 import { isRnnActivation, resolveActivations } from './activations.js';
 import type { MatvecEngine } from './matvec-engine.js';
@@ -26,6 +26,9 @@ export const LSTM_ATTRS = {
   activation_beta: { type: 'floats', default: [] },
   clip: { type: 'float' },
   input_forget: { type: 'int', default: 0 },
+  /** 1: W (int8_w) / R (int8_r) quantized to int8 at load (int8-weights.ts, int8-sparse.ts); the load option lstmWeights: 'int8' sets both. */
+  int8_w: { type: 'int', default: 0 },
+  int8_r: { type: 'int', default: 0 },
 } as const;
 
 export type LstmAttrs = ParsedAttrs<typeof LSTM_ATTRS>;
@@ -38,6 +41,12 @@ function activationNames(a: LstmAttrs): readonly string[] {
   return a.activations ?? (numDirections(a) === 2 ? ['Sigmoid', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'] : ['Sigmoid', 'Tanh', 'Tanh']);
 }
 
+/** Which of W and R run on int8 weights: the node's int8_w / int8_r, or both under the load option lstmWeights: 'int8'. */
+export function int8Matrices(a: Pick<LstmAttrs, 'int8_w' | 'int8_r'>, env: KernelEnv): { readonly W: boolean; readonly R: boolean } {
+  const all = env.lstmWeights === 'int8';
+  return { W: all || a.int8_w === 1, R: all || a.int8_r === 1 };
+}
+
 /** Load-time checks of the attributes and of the X, sequence_lens, initial_h/c slots (2..4) and the outputs. */
 export function checkLstmNode(a: LstmAttrs, node: StaticNodeInfo): string | undefined {
   const D = numDirections(a);
@@ -45,6 +54,7 @@ export function checkLstmNode(a: LstmAttrs, node: StaticNodeInfo): string | unde
   if (!(a.input_size > 0)) return `input_size must be positive, got ${a.input_size}`;
   if (a.layout !== 0 && a.layout !== 1) return `layout must be 0 or 1, got ${a.layout}`;
   if (a.input_forget !== 0 && a.input_forget !== 1) return `input_forget must be 0 or 1, got ${a.input_forget}`;
+  if ((a.int8_w !== 0 && a.int8_w !== 1) || (a.int8_r !== 0 && a.int8_r !== 1)) return 'int8_w and int8_r must be 0 or 1';
   if (a.clip !== undefined && !(a.clip > 0)) return `clip must be positive, got ${a.clip}`;
   const acts = activationNames(a);
   if (acts.length !== 3 * D) return `expected ${3 * D} activations for direction ${a.direction}, got ${acts.length}`;

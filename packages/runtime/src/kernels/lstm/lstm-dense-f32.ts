@@ -1,7 +1,7 @@
 import { rtFail } from '../../errors.js';
 import { defineKernel, type KernelCall, type KernelEnv } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
-import { checkLstmNode, checkLstmStream, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
+import { checkLstmNode, checkLstmStream, int8Matrices, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, type MatvecEngine } from './matvec-engine.js';
 import { lstmPackedSections } from './pack.js';
 import { int8Product, quantizeSection, type Int8Matrix } from './int8-weights.js';
@@ -42,12 +42,13 @@ export const lstmDenseF32Kernel = defineKernel({
 
 /**
  * Per-node data prepared at load: the packed weights already inside a matvec engine, their int8
- * copies per direction (load option lstmWeights: 'int8'), and W's column copies once zero skipping
+ * copies per direction (int8_w / int8_r, or the load option lstmWeights: 'int8'), and W's column copies once zero skipping
  * needed them.
  */
 interface LstmPrepared {
   readonly engine: MatvecEngine;
-  readonly int8: readonly { readonly w: Int8Matrix; readonly r: Int8Matrix }[] | null;
+  /** Per direction, the int8 copies of W and R (null: that matrix runs in f32). */
+  readonly int8: readonly { readonly w: Int8Matrix | null; readonly r: Int8Matrix | null }[];
   readonly columns: ColumnCopies;
 }
 
@@ -56,9 +57,12 @@ function prepareDense(a: LstmAttrs, w: Float32Array, env: KernelEnv): LstmPrepar
   const H = a.hidden_size;
   const I = a.input_size;
   const sec = lstmPackedSections(H, I);
-  const int8 = env.lstmWeights === 'int8' && w.length === numDirections(a) * sec.stride
-    ? Array.from({ length: numDirections(a) }, (_v, d) => ({ w: quantizeSection(engine, d * sec.stride + sec.w, H, I), r: quantizeSection(engine, d * sec.stride + sec.r, H, H) }))
-    : null;
+  const q = int8Matrices(a, env);
+  const fits = w.length === numDirections(a) * sec.stride;
+  const int8 = Array.from({ length: numDirections(a) }, (_v, d) => ({
+    w: q.W && fits ? quantizeSection(engine, d * sec.stride + sec.w, H, I) : null,
+    r: q.R && fits ? quantizeSection(engine, d * sec.stride + sec.r, H, H) : null,
+  }));
   return { engine, int8, columns: [] };
 }
 
@@ -76,16 +80,18 @@ function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
   // Before the run lays out its scratch: zero skipping may add W's column copies to the kept memory.
   const proj = Array.from({ length: D }, (_v, d) => {
     const base = d * sec.stride;
-    const wx = prep.int8 ? int8Product(e, prep.int8[d]!.w, H) : denseProduct(e, base + sec.w, H, I);
+    const q = prep.int8[d]!.w;
+    const wx = q ? int8Product(e, q, H) : denseProduct(e, base + sec.w, H, I);
     return denseProjection(e, prep.columns, d, X.data as Float32Array, X.data.length / I, base + sec.w, base + sec.bias, H, I, wx);
   });
   return runLstmWith(a, call, e, (d): LstmDirectionOps => {
     const base = d * sec.stride;
+    const q = prep.int8[d]!.r;
     return {
       biasOff: base + sec.bias,
       peepOff: base + sec.peep,
       project: proj[d]!.project,
-      recur: prep.int8 ? int8Product(e, prep.int8[d]!.r, H) : denseProduct(e, base + sec.r, H, H),
+      recur: q ? int8Product(e, q, H) : denseProduct(e, base + sec.r, H, H),
     };
   }, () => Math.max(...proj.map((p) => p.scratch)));
 }

@@ -2,10 +2,12 @@ import { rtFail } from '../../errors.js';
 import type { RtTensor } from '../../tensor.js';
 import { defineKernel, type KernelCall, type KernelEnv, type StaticNodeInfo } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
-import { checkLstmNode, checkLstmStream, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
+import { checkLstmNode, checkLstmStream, int8Matrices, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, encodeSparsePairs, resolveEngine, type MatvecEngine } from './matvec-engine.js';
-import { encodeGroups, groupEntries } from './group-sparse.js';
-import { csrProduct, denseProduct, groupProduct, projectRows, type GroupPlacement } from './row-products.js';
+import { encodeGroups, groupEntries, groupsEnd, placeGroups } from './group-sparse.js';
+import { csrProduct, denseProduct, groupProduct, projectRows, type GroupPlacement, type RowProduct } from './row-products.js';
+import { int8Product, quantizeSection, type Int8Matrix } from './int8-weights.js';
+import { int8SparseProduct, quantizeGroups, quantizeRows, type Int8Sparse } from './int8-sparse.js';
 import { lstmSparseSections, validateLstmSparse, type LstmSparseChoice } from './sparse-layout.js';
 
 const LSTM_SPARSE_ATTRS = {
@@ -85,6 +87,8 @@ interface SparsePrepared {
   readonly ptrOff: number;
   /** Per sparse segment (order of sparse-layout.ts): its row-group placement, or null to run it as CSR. */
   readonly groups: readonly (GroupPlacement | null)[];
+  /** Per direction, the int8 copies of W and R (int8_w / int8_r or lstmWeights: 'int8'; null: f32). */
+  readonly int8: readonly { readonly w: Int8Matrix | Int8Sparse | null; readonly r: Int8Matrix | Int8Sparse | null }[];
 }
 
 function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor, val: RtTensor, env: KernelEnv): SparsePrepared {
@@ -109,29 +113,28 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
   const unit = kind === 'wasm-simd' ? 4 : 1;
   const pairOff = Math.ceil(w.data.length / 4) * 4;
   const ptrOff = pairOff + 2 * v.length;
-  let end = ptrOff + p.length;
-  const at = encoded.map((g) => {
-    if (!g) return null;
-    const gptrOff = end;
-    const colsOff = gptrOff + g.gptr.length;
-    const valsOff = Math.ceil((colsOff + g.cols.length) / 4) * 4;
-    end = valsOff + g.vals.length;
-    return { gptrOff, colsOff, valsOff, gptr: g.gptr };
-  });
+  const starts: number[] = [];
+  const end = encoded.reduce((at, g) => (starts.push(at), g ? groupsEnd(g, at) : at), ptrOff + p.length);
   const buf = new ArrayBuffer(end * 4);
   const f = new Float32Array(buf);
   const n = new Int32Array(buf);
   f.set(w.data as Float32Array);
   encodeSparsePairs(buf, unit, p, k, v, pairOff, ptrOff);
-  encoded.forEach((g, i) => {
-    const o = at[i];
-    if (!g || !o) return;
-    n.set(g.gptr, o.gptrOff);
-    for (let e = 0; e < g.cols.length; e++) n[o.colsOff + e] = g.cols[e]! * unit;
-    f.set(g.vals, o.valsOff);
-  });
+  const at = encoded.map((g, i) => (g ? placeGroups(f, n, g, starts[i]!, unit) : null));
   const engine = createMatvecEngine(f, env.matvec, module, env.threads);
-  return { engine, pairOff, ptrOff, groups: at };
+  // int8 copies: a dense section through int8-weights.ts, a sparse one in its row groups or rows.
+  const q8 = int8Matrices(a, env);
+  const int8 = Array.from({ length: D }, (_x, d) => {
+    const wSeg = d * s.segments;
+    const rSeg = wSeg + (s.w < 0 ? 1 : 0);
+    const quant = (off: number, seg: number, K: number) => {
+      if (off >= 0) return quantizeSection(engine, d * s.stride + off, H, K);
+      const g = encoded[seg];
+      return g ? quantizeGroups(engine, g, H, K) : quantizeRows(engine, p, k, v, seg * (4 * H + 1), H, K);
+    };
+    return { w: q8.W ? quant(s.w, wSeg, I) : null, r: q8.R ? quant(s.r, rSeg, H) : null };
+  });
+  return { engine, pairOff, ptrOff, groups: at, int8 };
 }
 
 function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
@@ -143,7 +146,7 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
   const s = lstmSparseSections(H, I, choiceOf(a));
   const H4 = 4 * H;
   // Some direction's W runs on CSR (and its projection wants transposed scratch).
-  const csrW = s.w < 0 && prep.groups.some((g, i) => i % s.segments === 0 && !g);
+  const csrW = s.w < 0 && prep.groups.some((g, i) => i % s.segments === 0 && !g && !prep.int8[i / s.segments]!.w);
   return runLstmWith(a, call as unknown as KernelCall<LstmAttrs>, e, (d): LstmDirectionOps => {
     const base = d * s.stride;
     const biasOff = base + s.bias;
@@ -152,7 +155,8 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
     const rSeg = s.r < 0 ? seg : -1;
     const wGroups = wSeg >= 0 ? prep.groups[wSeg] : null;
     const rGroups = rSeg >= 0 ? prep.groups[rSeg] : null;
-    const wx = s.w >= 0 ? denseProduct(e, base + s.w, H, I) : wGroups ? groupProduct(e, wGroups, H) : null;
+    const { w: w8, r: r8 } = prep.int8[d]!;
+    const wx = w8 ? int8Of(e, w8, H) : s.w >= 0 ? denseProduct(e, base + s.w, H, I) : wGroups ? groupProduct(e, wGroups, H) : null;
     const project = wx
       ? (rows: number, rowOff: (r: number) => number, xpOff: number) => projectRows(e, wx, rows, rowOff, biasOff, H, xpOff)
       : (rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number) => projectSparse(e, prep, ptrOff + wSeg * (H4 + 1), rows, rowOff, xpOff, tmpOff, biasOff, H, I);
@@ -160,10 +164,13 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
       biasOff,
       peepOff: base + s.peep,
       project,
-      recur: s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupProduct(e, rGroups, H) : csrProduct(e, ptrOff + rSeg * (H4 + 1), pairOff, H4),
+      recur: r8 ? int8Of(e, r8, H) : s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupProduct(e, rGroups, H) : csrProduct(e, ptrOff + rSeg * (H4 + 1), pairOff, H4),
     };
   }, (rows) => (csrW && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0));
 }
+
+/** The RowProduct of an int8 copy: dense (int8-weights.ts) or sparse (int8-sparse.ts). */
+const int8Of = (e: MatvecEngine, q: Int8Matrix | Int8Sparse, H: number): RowProduct => ('kind' in q ? int8SparseProduct(e, q, H) : int8Product(e, q, H));
 
 /** From this many input rows on, the sparse W projection runs as one transposed sparse-dense product. */
 const SPMM_MIN_ROWS = 16;

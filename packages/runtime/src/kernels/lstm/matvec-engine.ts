@@ -57,6 +57,14 @@ export interface MatvecEngine {
    */
   mvq(wOff: number, ws: number, scalesOff: number, xqOff: number, Ko: number, out: number, H: number, sx: number): void;
   /**
+   * The int8 sparse products (wasm/int8-sparse-module.ts, layouts in int8-sparse.ts), element offsets
+   * (the records hold byte offsets into xq and into recs, the same for both engines):
+   *   gsq: row groups, out[(4m + l)*4 + ga] += f32(sum of w[l] * xq[k]) * scales[gi][l] * sx
+   *   spq: compressed rows, out[r] += f32(sum of w * xq[k]) * scales[r] * sx
+   */
+  gsq(gptrOff: number, recsOff: number, scalesOff: number, xqOff: number, out: number, H: number, sx: number): void;
+  spq(ptrOff: number, recsOff: number, xqOff: number, scalesOff: number, out: number, rows: number, sx: number): void;
+  /**
    * Vectorized cell update with the default activations for `groups` groups of four units
    * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
    */
@@ -84,6 +92,8 @@ interface MatvecExports {
   gsp2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, H: number) => void;
   zcols: (wc: number, ks: number, xv: number, n: number, out: number, H: number) => void;
   mvq1: (w: number, ws: number, scales: number, xq: number, Ko: number, out: number, H: number, sx: number) => void;
+  gsq1: (gptr: number, recs: number, scales: number, xq: number, out: number, H: number, sx: number) => void;
+  spq1: (ptr: number, recs: number, xq: number, scales: number, out: number, rows: number, sx: number) => void;
   gsp4: (gptr: number, cols: number, vals: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number) => void;
 }
 
@@ -151,6 +161,14 @@ class WasmEngine implements MatvecEngine {
 
   mvq(wOff: number, ws: number, scalesOff: number, xqOff: number, Ko: number, out: number, H: number, sx: number): void {
     this.ex.mvq1(wOff * 4, ws * 4, scalesOff * 4, xqOff * 4, Ko, out * 4, H, sx);
+  }
+
+  gsq(gptrOff: number, recsOff: number, scalesOff: number, xqOff: number, out: number, H: number, sx: number): void {
+    this.ex.gsq1(gptrOff * 4, recsOff * 4, scalesOff * 4, xqOff * 4, out * 4, H, sx);
+  }
+
+  spq(ptrOff: number, recsOff: number, xqOff: number, scalesOff: number, out: number, rows: number, sx: number): void {
+    this.ex.spq1(ptrOff * 4, recsOff * 4, xqOff * 4, scalesOff * 4, out * 4, rows, sx);
   }
 
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void {
@@ -230,6 +248,39 @@ class JsEngine implements MatvecEngine {
         for (let k = 0; k < 8 * Ko; k++) acc += w8[base + (k >> 3) * 32 + g * 8 + (k & 7)]! * x16[2 * xqOff + k]!;
         m[out + 4 * j + g] += Math.fround(Math.fround(acc) * m[scalesOff + 4 * j + g]!) * Math.fround(sx);
       }
+    }
+  }
+
+  gsq(gptrOff: number, recsOff: number, scalesOff: number, xqOff: number, out: number, H: number, sx: number): void {
+    const m = this.mem;
+    const im = this.ints();
+    const w8 = new Int8Array(m.buffer);
+    const x16 = new Int16Array(m.buffer);
+    for (let u = 0, gi = 0; u < H; u += 4) {
+      for (let ga = 0; ga < 4; ga++, gi++) {
+        const acc = [0, 0, 0, 0]; // exact: the caller bounds |xq| so every sum stays below 2^31
+        for (let p = im[gptrOff + gi]!; p < im[gptrOff + gi + 1]!; p++) {
+          const rec = recsOff + 4 * p;
+          const x0 = x16[2 * xqOff + (im[rec]! >> 1)]!;
+          const x1 = x16[2 * xqOff + (im[rec + 1]! >> 1)]!;
+          for (let l = 0; l < 4; l++) acc[l] += w8[4 * (rec + 2) + 2 * l]! * x0 + w8[4 * (rec + 2) + 2 * l + 1]! * x1;
+        }
+        for (let l = 0; l < 4 && u + l < H; l++) m[out + 4 * (u + l) + ga] += Math.fround(Math.fround(acc[l]!) * m[scalesOff + 4 * gi + l]!) * Math.fround(sx);
+      }
+    }
+  }
+
+  spq(ptrOff: number, recsOff: number, xqOff: number, scalesOff: number, out: number, rows: number, sx: number): void {
+    const m = this.mem;
+    const im = this.ints();
+    const x16 = new Int16Array(m.buffer);
+    for (let r = 0; r < rows; r++) {
+      let acc = 0;
+      for (let p = recsOff + (im[ptrOff + r]! >> 2), end = recsOff + (im[ptrOff + r + 1]! >> 2); p < end; p++) {
+        const v = im[p]!;
+        acc += ((v << 24) >> 24) * x16[2 * xqOff + (v >>> 9)]!;
+      }
+      m[out + r] += Math.fround(Math.fround(acc) * m[scalesOff + r]!) * Math.fround(sx);
     }
   }
 

@@ -1,4 +1,4 @@
-import { op, T, type WasmFunc } from './wasm-encoder.js';
+import { locals, op, type WasmFunc } from './wasm-encoder.js';
 
 /**
  * Structured-sparse products over row groups (group-sparse.ts): the four rows of one gate ga of
@@ -17,18 +17,41 @@ import { op, T, type WasmFunc } from './wasm-encoder.js';
  * results do not depend on the host. The caller validates the arrays at load (every index in range).
  */
 
-/** Local indices of one function, allocated in order after its i32 params. */
-function locals(params: number) {
-  let next = params;
-  const i32: number[] = [];
-  const v128: number[] = [];
-  return {
-    i32: () => (i32.push(next), next++),
-    v128: () => (v128.push(next), next++),
-    /** The local declarations (all i32 locals are allocated before any v128 local). */
-    decl: (): [number, number][] => [[i32.length, T.i32], [v128.length, T.v128]],
-  };
-}
+/**
+ * out[og + 16l] += lane l of the f32x4 in local a, for the lanes whose unit exists (u + l < H): the
+ * four units of a group are 16 bytes apart in the packed [j][g] output row.
+ */
+export const scatterLanes = (a: number, out: number, og: number, u: number, H: number) => [0, 1, 2, 3].flatMap((l) => {
+  const store = [
+    ...op.get(out), ...op.get(og), ...op.add,
+    ...op.get(out), ...op.get(og), ...op.add, ...op.f32Load(16 * l), ...op.get(a), ...op.f32x4ExtractLane(l), ...op.f32Add,
+    ...op.f32Store(16 * l),
+  ];
+  return l === 0 ? store : [...op.get(u), ...op.i32(l), ...op.add, ...op.get(H), ...op.ltU, ...op.if, ...store, ...op.end];
+});
+
+/**
+ * The loops over groups shared by the row-group kernels: for unit quads u = 0, 4, .. < H and gates
+ * ga = 0..3, `body` runs with the locals gptr at the group's gptr entry and og = the byte offset of its
+ * first output float within a row (64m + 4ga); `extra` advances any further per-group pointer.
+ */
+export const groupLoops = (l: { u: number; og: number; ga: number; gptr: number; H: number }, body: number[][], extra: number[][] = []): number[][] => [
+  op.i32(0), op.set(l.u),
+  op.i32(0), op.set(l.og),
+  op.block, op.get(l.H), op.eqz, op.brIf(0),
+  op.loop, // unit quads
+  op.i32(0), op.set(l.ga),
+  op.loop, // gates
+  ...body,
+  op.get(l.gptr), op.i32(4), op.add, op.set(l.gptr),
+  op.get(l.og), op.i32(4), op.add, op.set(l.og),
+  ...extra,
+  op.get(l.ga), op.i32(1), op.add, op.tee(l.ga), op.i32(4), op.ltU, op.brIf(0),
+  op.end,
+  op.get(l.og), op.i32(48), op.add, op.set(l.og), // 4 gates * 4 bytes done: next quad is 64 bytes on
+  op.get(l.u), op.i32(4), op.add, op.tee(l.u), op.get(l.H), op.ltU, op.brIf(0),
+  op.end, op.end,
+];
 
 /** One group-sparse kernel for V vectors with U entries per inner iteration (V*U accumulators). */
 function gspFunc(V: 1 | 2 | 4, U: 1 | 2): WasmFunc {
@@ -55,53 +78,34 @@ function gspFunc(V: 1 | 2 | 4, U: 1 | 2): WasmFunc {
       ...op.get(acc[v * U + k]!), ...op.get(w), ...op.get(x), ...op.get(e0), ...op.add, ...op.load32Splat(0), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc[v * U + k]!),
     ]),
   ];
-  /** out_v[lane l of the group] += acc lane l, for lanes whose unit exists (u + l < H). */
-  const scatter = (a: number, out: number) => [0, 1, 2, 3].flatMap((l) => {
-    const store = [
-      ...op.get(out), ...op.get(og), ...op.add,
-      ...op.get(out), ...op.get(og), ...op.add, ...op.f32Load(16 * l), ...op.get(a), ...op.f32x4ExtractLane(l), ...op.f32Add,
-      ...op.f32Store(16 * l),
-    ];
-    return l === 0 ? store : [...op.get(u), ...op.i32(l), ...op.add, ...op.get(P_H), ...op.ltU, ...op.if, ...store, ...op.end];
-  });
+  const scatter = (a: number, out: number) => scatterLanes(a, out, og, u, P_H);
   return {
     name: `gsp${V}`,
     params: 4 + 2 * V,
     locals: L.decl(),
     body: [
-      op.i32(0), op.set(u),
-      op.i32(0), op.set(og),
-      op.block, op.get(P_H), op.eqz, op.brIf(0),
-      op.loop, // unit quads
-      op.i32(0), op.set(ga),
-      op.loop, // gates
-      // entries [gptr[0], gptr[1]) of this group
-      op.get(P_GPTR), op.i32Load(0), op.set(e0),
-      op.get(P_COLS), op.get(e0), op.i32(2), op.shl, op.add, op.set(pc),
-      op.get(P_VALS), op.get(e0), op.i32(4), op.shl, op.add, op.set(pv),
-      op.get(P_COLS), op.get(P_GPTR), op.i32Load(4), op.i32(2), op.shl, op.add, op.set(pe),
-      op.get(pe), op.get(pc), op.sub, op.i32(-4 * U), op.and, op.get(pc), op.add, op.set(pu),
-      ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
-      op.block, op.get(pc), op.get(pu), op.geU, op.brIf(0),
-      op.loop,
-      ...Array.from({ length: U }, (_v, k) => entry(k)),
-      op.get(pv), op.i32(16 * U), op.add, op.set(pv),
-      op.get(pc), op.i32(4 * U), op.add, op.tee(pc), op.get(pu), op.ltU, op.brIf(0),
-      op.end, op.end,
-      // U = 2: at most one entry left
-      ...(U === 2 ? [op.block, op.get(pc), op.get(pe), op.geU, op.brIf(0), entry(0), op.end] : []),
-      ...X.map((_x, v) => {
-        const a = acc[v * U]!;
-        const sum = U === 2 ? [...op.get(a), ...op.get(acc[v * U + 1]!), ...op.f32x4Add, ...op.set(a)] : [];
-        return [...sum, ...scatter(a, O[v]!)];
-      }),
-      op.get(P_GPTR), op.i32(4), op.add, op.set(P_GPTR),
-      op.get(og), op.i32(4), op.add, op.set(og),
-      op.get(ga), op.i32(1), op.add, op.tee(ga), op.i32(4), op.ltU, op.brIf(0),
-      op.end,
-      op.get(og), op.i32(48), op.add, op.set(og), // 4 gates * 4 bytes done: next quad is 64 bytes on
-      op.get(u), op.i32(4), op.add, op.tee(u), op.get(P_H), op.ltU, op.brIf(0),
-      op.end, op.end,
+      ...groupLoops({ u, og, ga, gptr: P_GPTR, H: P_H }, [
+        // entries [gptr[0], gptr[1]) of this group
+        op.get(P_GPTR), op.i32Load(0), op.set(e0),
+        op.get(P_COLS), op.get(e0), op.i32(2), op.shl, op.add, op.set(pc),
+        op.get(P_VALS), op.get(e0), op.i32(4), op.shl, op.add, op.set(pv),
+        op.get(P_COLS), op.get(P_GPTR), op.i32Load(4), op.i32(2), op.shl, op.add, op.set(pe),
+        op.get(pe), op.get(pc), op.sub, op.i32(-4 * U), op.and, op.get(pc), op.add, op.set(pu),
+        ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
+        op.block, op.get(pc), op.get(pu), op.geU, op.brIf(0),
+        op.loop,
+        ...Array.from({ length: U }, (_v, k) => entry(k)),
+        op.get(pv), op.i32(16 * U), op.add, op.set(pv),
+        op.get(pc), op.i32(4 * U), op.add, op.tee(pc), op.get(pu), op.ltU, op.brIf(0),
+        op.end, op.end,
+        // U = 2: at most one entry left
+        ...(U === 2 ? [op.block, op.get(pc), op.get(pe), op.geU, op.brIf(0), entry(0), op.end] : []),
+        ...X.map((_x, v) => {
+          const a = acc[v * U]!;
+          const sum = U === 2 ? [...op.get(a), ...op.get(acc[v * U + 1]!), ...op.f32x4Add, ...op.set(a)] : [];
+          return [...sum, ...scatter(a, O[v]!)];
+        }),
+      ]),
     ],
   };
 }

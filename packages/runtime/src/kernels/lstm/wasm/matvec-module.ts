@@ -4,6 +4,7 @@ import { mvq1 } from './int8-module.js';
 import { reduce4 } from './reduce.js';
 import { GROUP_SPMV_FUNCS } from './group-spmv-module.js';
 import { SPMV_FUNCS } from './spmv-module.js';
+import { INT8_SPARSE_FUNCS } from './int8-sparse-module.js';
 import { encodeModule, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /**
@@ -126,5 +127,5 @@ const mv2: WasmFunc = {
  * that many pages (encodeModule).
  */
 export function matvecModuleBytes(pages: number, sharedMax?: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1], pages, sharedMax);
+  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1, ...INT8_SPARSE_FUNCS], pages, sharedMax);
 }

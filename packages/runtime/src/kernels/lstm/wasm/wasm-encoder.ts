@@ -92,6 +92,16 @@ export const op = {
   f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
   f32Add: [0x92],
   f32Mul: [0x94],
+  /** Integer loads and ops of the int8 kernels (wasm/int8-sparse-module.ts). */
+  i32Load16S: (offset = 0) => [0x2e, 1, ...uleb(offset)],
+  i32Load16U: (offset = 0) => [0x2f, 1, ...uleb(offset)],
+  or: [0x72],
+  shrU: [0x76],
+  i32Extend8S: [0xc0],
+  f32ConvertI32S: [0xb2],
+  i32x4Splat: [0xfd, ...uleb(0x11)],
+  /** i16x8.load8x8_s: eight int8 at the address, sign-extended to int16 lanes (8-byte aligned). */
+  i16x8Load8x8S: (offset = 0) => [0xfd, ...uleb(0x01), 3, ...uleb(offset)],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
   if: [0x04, 0x40],
   else: [0x05],
@@ -104,6 +114,19 @@ export interface WasmFunc {
   /** Extra locals after the i32 params, as [count, type] groups. */
   locals: [number, number][];
   body: number[][];
+}
+
+/** Local indices of one function, allocated in order after its i32 params. */
+export function locals(params: number) {
+  let next = params;
+  const i32: number[] = [];
+  const v128: number[] = [];
+  return {
+    i32: () => (i32.push(next), next++),
+    v128: () => (v128.push(next), next++),
+    /** The local declarations (all i32 locals are allocated before any v128 local). */
+    decl: (): [number, number][] => [[i32.length, T.i32], [v128.length, T.v128]],
+  };
 }
 
 /**

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { type Graph, makeTensor, updateGraph } from '@lstmc/ir';
+import { matrixStructure, timeProduct } from '@lstmc/runtime';
+import { ANN, builtinRegistry, getFloats, getStrings, parsePipeline, runPipeline } from '../src/index.js';
+import { lstmGraph } from './helpers/graphs.js';
+import { rng } from '@lstmc/testing';
+
+const H = 64;
+const I = 256;
+
+/** W ([1, 4H, I]) random with a fraction `sp` of zeros: per weight, or per (gate, unit quad, column) block (row-group structure). */
+function withW(sp: number, blocks: boolean, seed: number): Graph {
+  const g = lstmGraph({ input: I, hidden: H, seed });
+  const r = rng(seed);
+  const w = Float32Array.from(g.initializers.get('W0')!.data as Float32Array);
+  const drop = new Uint8Array(4 * H * I);
+  for (let row = 0; row < 4 * H; row++)
+    for (let k = 0; k < I; k++) {
+      const at = blocks ? (row & ~3) * I + k : row * I + k;
+      if (!blocks || row % 4 === 0) drop[at] = r() < sp ? 1 : 0;
+      if (drop[at]) w[row * I + k] = 0;
+    }
+  return updateGraph(g, { initializers: new Map([...g.initializers, ['W0', makeTensor('f32', [1, 4 * H, I], w)]]) });
+}
+
+/**
+ * Measured ns of the sparse kernel and of dense f32 on w: the fastest of three interleaved rounds each,
+ * so a busy machine slows both alike.
+ */
+function measure(w: Float32Array, kernel: 'csr-f32' | 'groups-f32'): { sparse: number; dense: number } {
+  let [sparse, dense] = [Infinity, Infinity];
+  for (let r = 0; r < 3; r++) {
+    sparse = Math.min(sparse, timeProduct(w, H, I, kernel, { ms: 40 }));
+    dense = Math.min(dense, timeProduct(w, H, I, 'dense-f32', { ms: 40 }));
+  }
+  return { sparse, dense };
+}
+
+async function decide(g: Graph, options = '') {
+  const run = await runPipeline(g, parsePipeline(`sparsity,select-mode{cost=cpu${options}}`, builtinRegistry()));
+  const n = run.graph.nodes.find((x) => x.op === 'LSTM')!;
+  const report = run.results[1]!.reports[0]!;
+  return {
+    ws: getFloats(n, ANN.sparsityW)![0]!,
+    mode: getStrings(n, ANN.modeW)![0]!,
+    weights: getStrings(n, ANN.modeWeightsW)![0]!,
+    threshold: getFloats(n, ANN.modeWeightThresholdW)![0]!,
+    row: report.rows[0]!,
+    columns: report.columns,
+  };
+}
+
+describe('select-mode{cost=cpu}: dense or sparse per matrix from the measured CPU kernel table', () => {
+  for (const [structure, blocks, kernel] of [['unstructured (CSR)', false, 'csr-f32'], ['row-group structured', true, 'groups-f32']] as const) {
+    it(`${structure}: the decision flips at the predicted sparsity, and the measured kernels agree away from it`, async () => {
+      const at = await decide(withW(0.9, blocks, 3));
+      const t = at.threshold;
+      expect(t).toBeGreaterThan(0);
+      expect(t).toBeLessThan(1);
+      // Either side of the predicted threshold: each matrix's recorded threshold (its own structure) stays
+      // close to t, and the mode is the patent's rule with it.
+      for (const s of [t - 0.04, t - 0.015, t + 0.015, t + 0.04].filter((v) => v > 0 && v < 1)) {
+        const d = await decide(withW(s, blocks, 5));
+        expect(Math.abs(d.threshold - t), `threshold at ${s}`).toBeLessThan(0.02);
+        expect(d.mode, `ws ${d.ws}, threshold ${d.threshold}`).toBe(d.ws >= d.threshold ? 'sparse-weight' : 'dense');
+        if (Math.abs(d.ws - t) > 0.02) expect(d.mode).toBe(d.ws > t ? 'sparse-weight' : 'dense');
+        expect(d.row[d.columns.indexOf('kernel')]).toBe(d.mode === 'dense' ? 'dense-f32' : kernel);
+      }
+      // Measured on this machine: the sparsity from which the sparse kernel is faster lies near the prediction.
+      const sweep = [-0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12].map((dt) => t + dt).filter((v) => v > 0 && v < 1);
+      const faster = sweep.map((sp) => {
+        const w = withW(sp, blocks, 17).initializers.get('W0')!.data as Float32Array;
+        const t = measure(w, kernel);
+        return t.sparse < t.dense;
+      });
+      const crossing = sweep.find((_v, i) => faster.slice(i).every(Boolean)) ?? 1;
+      console.log(`${kernel} on 4x${H}x${I}: predicted break-even ${t}, measured ${crossing.toFixed(3)} (sweep ${sweep.map((v, i) => `${v.toFixed(2)}:${faster[i] ? 'sparse' : 'dense'}`).join(' ')})`);
+      expect(Math.abs(crossing - t)).toBeLessThanOrEqual(0.12);
+      // Measured on this machine: well below the threshold the sparse kernel is slower than dense, well above faster.
+      for (const [s, sparseFaster] of [[Math.max(0, t - 0.3), false], [Math.min(0.98, t + 0.08 + (1 - t) / 2), true]] as const) {
+        const g = withW(s, blocks, 7);
+        const w = g.initializers.get('W0')!.data as Float32Array;
+        // The sparse layout the runtime would run this matrix in (an unstructured matrix of low sparsity may pay in row groups).
+        const layout = matrixStructure(w, H, I).rowGroups ? 'groups-f32' : 'csr-f32';
+        const { sparse, dense } = measure(w, layout);
+        expect(sparse < dense, `at sparsity ${s.toFixed(3)}: ${layout} ${sparse.toFixed(0)} ns, dense ${dense.toFixed(0)} ns`).toBe(sparseFaster);
+        const d = await decide(g, ',measure=true');
+        expect(d.mode).toBe(sparseFaster ? 'sparse-weight' : 'dense');
+        const measured = d.row[d.columns.indexOf('measured speedup')] as number;
+        if (sparseFaster) expect(measured).toBeGreaterThan(1);
+        else expect(measured).toBeGreaterThan(0.5); // dense against itself: 1 up to noise
+      }
+    });
+  }
+
+  it('reports the predicted speedup from the table: dense f32 ns / chosen ns', async () => {
+    const d = await decide(withW(0.97, false, 9));
+    const col = (name: string) => d.row[d.columns.indexOf(name)] as number;
+    expect(d.mode).toBe('sparse-weight');
+    expect(col('predicted speedup')).toBeCloseTo(col('dense f32 ns') / col('chosen ns'), 1);
+    expect(col('predicted speedup')).toBeGreaterThan(1);
+    expect(d.columns).toContain('measured speedup');
+    expect(d.row[d.columns.indexOf('measured speedup')]).toBe('-');
+  });
+
+  it('int8: off keeps f32, on takes the int8 kernels, auto the cheaper predicted precision', async () => {
+    const g = withW(0.95, true, 11);
+    expect((await decide(g)).weights).toBe('f32');
+    const on = await decide(g, ',int8=on');
+    expect(on.weights).toBe('int8');
+    expect(on.row[on.columns.indexOf('kernel')]).toMatch(/-int8$/);
+    const off = await decide(g);
+    const auto = await decide(g, ',int8=auto');
+    const chosen = (d: Awaited<ReturnType<typeof decide>>) => d.row[d.columns.indexOf('chosen ns')] as number;
+    expect(chosen(auto)).toBe(Math.min(chosen(off), chosen(on)));
+    expect(auto.weights).toBe(chosen(on) < chosen(off) ? 'int8' : 'f32');
+  });
+
+  it('int8 and measure without cost=cpu are an error', async () => {
+    const g = withW(0.9, false, 13);
+    await expect(runPipeline(g, parsePipeline('sparsity,select-mode{int8=auto}', builtinRegistry()))).rejects.toMatchObject({ code: 'E-MODE-CPU-OPTION' });
+  });
+});
