@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTarget, withParams, type Target } from '@lstmc/target';
 import { makeTensor, type Graph, type Tensor } from '@lstmc/ir';
-import { compileAccel, readLxb, simulateProgram, writeLxb, type SimulateResult } from '../src/index.js';
+import { compileAccel, formatSimReport, readLxb, simReport, simulateProgram, writeLxb, type SimulateResult } from '../src/index.js';
 import { optimize } from './pipeline.js';
 import { randomModel, withSequenceLens, type ModelSpec } from './random-model.js';
 import { referenceFixed } from './reference.js';
@@ -142,5 +142,28 @@ describe('weight reuse', () => {
     expect(four.stats.cycles).toBeLessThan(0.75 * one.stats.cycles);
     expect(all.stats.cycles).toBeLessThan(four.stats.cycles);
     for (const [k, v] of one.raw) expect(Array.from(all.raw.get(k)!.data), k).toEqual(Array.from(v.data));
+  });
+});
+
+describe('what batching changes in a binary, and what sim reports', () => {
+  it('codegen does not depend on the batch: the same code, matrices and weights, only the target differs', async () => {
+    const { graph } = randomModel({ ...CASES[4].spec, B: 2 });
+    const g = await optimize(graph, CASES[4].target, [], `${CASES[4].pipeline},quantize{x-max=2,c-max=4}`);
+    const one = compileAccel(g, CASES[4].target);
+    const many = compileAccel(g, withParams(CASES[4].target, { batch: 16 }));
+    expect(many.code).toEqual(one.code);
+    expect(many.matrices).toEqual(one.matrices);
+    expect(many.weights).toEqual(one.weights);
+    expect(many.target.batch).toBe(16);
+  });
+
+  it('sim reports the batch and cycles per sequence', async () => {
+    const { graph, inputs } = randomModel({ ...CASES[1].spec, B: 5 });
+    const g = await optimize(graph, CASES[1].target, [], `${CASES[1].pipeline},quantize{x-max=2,c-max=4}`);
+    const program = compileAccel(g, withParams(CASES[1].target, { batch: 4 }));
+    const r = simReport(program, simulateProgram(program, feedOf(inputs)));
+    expect(r).toMatchObject({ sequences: 5, batch: 4 });
+    expect(r.cyclesPerSequence).toBeCloseTo(r.cycles / 5, 3);
+    expect(formatSimReport(r)).toMatch(new RegExp(`^cycles ${r.cycles} .* 5 sequence\\(s\\) in 2 batch\\(es\\) of up to 4: ${r.cyclesPerSequence} cycles per sequence\\n`));
   });
 });
