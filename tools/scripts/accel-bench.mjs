@@ -32,8 +32,8 @@ const L = await loadSources([
   "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
   "export { lowerToRuntime, makeRuntimeEvaluator } from '@lstmc/backend-js';",
   "export { createModel } from '@lstmc/runtime';",
-  "export { readLxb, simulateProgram, simReport } from '@lstmc/backend-accel';",
-  "export { defaultTarget, withParams } from '@lstmc/target';",
+  "export { readLxb, simulateProgram, simReport, layerPlanOf } from '@lstmc/backend-accel';",
+  "export { defaultTarget, withParams, layerCycles } from '@lstmc/target';",
 ]);
 
 /** Two stacked forward LSTMs X [T, B, I] -> Y [T, B, H] (a Squeeze of the direction axis between them). */
@@ -145,6 +145,7 @@ async function benchModel(c, dir) {
   const [T, , I] = c.xDims;
   const x1 = c.x;
   const runs = {};
+  const predicted = {};
   let sim1;
   for (const B of BATCHES) {
     const p = onTarget({ batch: B });
@@ -154,6 +155,15 @@ async function benchModel(c, dir) {
       sim1 = { s: t.s, wall: t.wall, r: t.r, report: L.simReport(p, t.r) };
       runs[B] = t.r.stats;
     } else runs[B] = L.simulateProgram(p, inputs).stats;
+    // the cost model on the binary's layers (plans read back from its code and matrices), every column processed
+    const r = B === 1 ? sim1.r : { stats: runs[B], matrices: sim1.r.matrices };
+    let model = 0;
+    let simulated = 0;
+    for (const l of p.io.layers) {
+      model += L.layerCycles(L.layerPlanOf(p, r.matrices, l.name, r.stats, B), T, p.target);
+      simulated += r.stats.cyclesByLayer[l.name] ?? 0;
+    }
+    predicted[B] = { model, simulated };
   }
   const st = sim1.r.stats;
   const unit = (s, u) => s.cyclesByUnit[u] ?? 0;
@@ -172,6 +182,9 @@ async function benchModel(c, dir) {
     const goal = [tight ? `<= 1.05 max(DMA, PE) = ${Math.round(1.05 * bound)}` : '', B === 1 ? '' : '< batch 1'].filter(Boolean).join(', ');
     const ok = (!tight || per <= 1.05 * bound) && (B === 1 || per < runs[1].cycles);
     row(`cycles per sequence, batch ${B}`, `${Math.round(per)} (DMA ${Math.round(unit(s, 'dma') / B)}, PE ${Math.round(unit(s, 'pe') / B)} per sequence${vs1})`, goal, goal ? ok : null);
+    const { model, simulated } = predicted[B];
+    const err = (model - simulated) / simulated;
+    row(`  cost model, batch ${B}`, `${Math.round(model / B)} per sequence (${(100 * err).toFixed(2)}% vs the simulated layers)`, tight ? 'within 5%' : '', tight ? Math.abs(err) < 0.05 : null);
   }
   row('PE utilization while multiplying', `${(100 * sim1.report.peUtilization).toFixed(1)}%`, '>= 90%', sim1.report.peUtilization >= 0.9);
   // the same binary on the target with the column-pointer prefetch (docs/target.md), batch 1

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTarget, layerCycles, withParams, type MatrixLayout, type MatvecMode, type Target } from '@lstmc/target';
-import { compileAccel, simulateProgram } from '../src/index.js';
+import { defaultTarget, layerCycles, withParams, type Target } from '@lstmc/target';
+import { compileAccel, layerPlanOf, simulateProgram } from '../src/index.js';
 import { optimize } from './pipeline.js';
 import { randomModel, withSequenceLens } from './random-model.js';
 
@@ -23,19 +23,6 @@ const SHAPES: { I: number; H: number; ws: number; is: number; wt: number; it: nu
   { I: 256, H: 128, ws: 0.7, is: 0.7, wt: 0.5, it: 0.5, target: SMALL_SRAM },
 ];
 
-/** The layout of a whole matrix from its column tiles (or itself), in column order. */
-function joinLayouts(parts: readonly MatrixLayout[]): MatrixLayout {
-  const cols = parts.reduce((a, l) => a + l.cols, 0);
-  const pes = parts[0].pes;
-  const entries = new Float64Array(pes * cols);
-  let c0 = 0;
-  for (const l of parts) {
-    for (let p = 0; p < pes; p++) for (let c = 0; c < l.cols; c++) entries[p * cols + c0 + c] = l.entriesPerPeColumn[p * l.cols + c];
-    c0 += l.cols;
-  }
-  return { cols, pes, rowsPerPe: parts[0].rowsPerPe, entriesPerPeColumn: entries };
-}
-
 /** Simulate one layer of the given shape over B sequences in one batch (lengths `lens`, or all T); the cost model's prediction beside. */
 async function layerRun(s: (typeof SHAPES)[number], target: Target, lens: readonly number[] | null, B: number): Promise<{ predicted: number; simulated: number; tiles: number }> {
   const T = 40;
@@ -45,18 +32,7 @@ async function layerRun(s: (typeof SHAPES)[number], target: Target, lens: readon
   const g = await optimize(graph, target, [], `fold,sparsity,select-mode{weight-threshold=${s.wt},input-threshold=${s.it},input-test=${test}},quantize{x-max=2,c-max=4}`);
   const program = compileAccel(g, withParams(target, { batch: B }));
   const sim = simulateProgram(program, new Map([...inputs].map(([k, v]) => [k, { dims: v.dims, data: v.data as ArrayLike<number> }])));
-  const part = (which: string) => sim.matrices.filter((_, i) => new RegExp(`/${which}(\\[|$)`).test(program.matrices[i].name));
-  const [W, R] = [part('W'), part('R')].map((ms) => ({ ...ms[0], costLayout: joinLayouts(ms.map((x) => x.costLayout)) }));
-  const modeOf = (x: typeof W, sparseInput: boolean): MatvecMode =>
-    x.layout === 'csc' ? (sparseInput ? 'sparse-both' : 'sparse-weight') : sparseInput ? 'sparse-input' : 'dense';
-  const wInput = (sim.stats.cyclesByMode['sparse-input'] ?? 0) + (sim.stats.cyclesByMode['sparse-both'] ?? 0) > 0;
-  const plan = {
-    features: { hidden: s.H, bias: true, peephole: false, inputForget: false },
-    input: s.I,
-    w: { layout: W.costLayout, mode: modeOf(W, wInput) },
-    r: { layout: R.costLayout, mode: modeOf(R, false) },
-    banks: B,
-  };
+  const plan = layerPlanOf(program, sim.matrices, 'lstm0', sim.stats, B);
   const predicted = layerCycles(plan, T, withParams(target, { batch: B }), s.I * (1 - s.is), undefined, lens ?? undefined);
   return { predicted, simulated: sim.stats.cyclesByLayer.lstm0, tiles: sim.matrices.length };
 }
