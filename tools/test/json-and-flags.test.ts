@@ -50,7 +50,7 @@ describe('--json', () => {
     expect((await cli('compile', MODEL, '--target', 'accel', '-o', bin)).code).toBe(0);
     const j = await json('sim', bin, '--data', DATA, '--check');
     expect((j.stats as { cycles: number }).cycles).toBeGreaterThan(0);
-    expect(Object.keys(j.stats as object)).toEqual(expect.arrayContaining(['cyclesByLayer', 'branches', 'peUtilization', 'dmaBytes']));
+    expect(Object.keys(j.stats as object)).toEqual(expect.arrayContaining(['cyclesByLayer', 'branches', 'peUtilization', 'dmaBytes', 'batch', 'cyclesPerSequence']));
     expect(j.check).toMatchObject({ ok: true });
   });
 

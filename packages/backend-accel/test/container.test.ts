@@ -68,6 +68,11 @@ describe('.lxb container', () => {
     const header = good.slice();
     header[5] ^= 1; // version high byte
     expect(code(() => readLxb(header))).toMatchObject({ code: 'E-LXB-VERSION', offset: 4 });
+    // a binary of format 2 (before the batch and columnPrefetch target parameters) is refused, saying why
+    const old = good.slice();
+    new DataView(old.buffer).setUint16(4, 2, true);
+    expect(code(() => readLxb(old))).toMatchObject({ code: 'E-LXB-VERSION', offset: 4 });
+    expect(() => readLxb(old)).toThrow(/version 2 .*reads version 3.*older lstmc \(before batching.*recompile/);
 
     // an unknown opcode in the third word, CRCs fixed so only the decoder can object
     const opc = good.slice();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTarget, layerCycles, withParams, type MatrixLayout, type MatvecMode, type Target } from '@lstmc/target';
-import { compileAccel, simulateProgram } from '../src/index.js';
+import { defaultTarget, layerCycles, withParams, type Target } from '@lstmc/target';
+import { compileAccel, layerPlanOf, simulateProgram } from '../src/index.js';
 import { optimize } from './pipeline.js';
-import { randomModel } from './random-model.js';
+import { randomModel, withSequenceLens } from './random-model.js';
 
 /**
  * The analytical model (@lstmc/target) against the cycle simulator, per layer,
@@ -23,49 +23,43 @@ const SHAPES: { I: number; H: number; ws: number; is: number; wt: number; it: nu
   { I: 256, H: 128, ws: 0.7, is: 0.7, wt: 0.5, it: 0.5, target: SMALL_SRAM },
 ];
 
-/** The layout of a whole matrix from its column tiles (or itself), in column order. */
-function joinLayouts(parts: readonly MatrixLayout[]): MatrixLayout {
-  const cols = parts.reduce((a, l) => a + l.cols, 0);
-  const pes = parts[0].pes;
-  const entries = new Float64Array(pes * cols);
-  let c0 = 0;
-  for (const l of parts) {
-    for (let p = 0; p < pes; p++) for (let c = 0; c < l.cols; c++) entries[p * cols + c0 + c] = l.entriesPerPeColumn[p * l.cols + c];
-    c0 += l.cols;
-  }
-  return { cols, pes, rowsPerPe: parts[0].rowsPerPe, entriesPerPeColumn: entries };
+/** Simulate one layer of the given shape over B sequences in one batch (lengths `lens`, or all T); the cost model's prediction beside. */
+async function layerRun(s: (typeof SHAPES)[number], target: Target, lens: readonly number[] | null, B: number): Promise<{ predicted: number; simulated: number; tiles: number }> {
+  const T = 40;
+  const m = randomModel({ input: s.I, T, B, seed: s.I + s.H, sparsity: s.ws, inputSparsity: s.is, layers: [{ hidden: s.H, direction: 'forward' }] });
+  const { graph, inputs } = lens ? withSequenceLens(m.graph, m.inputs, lens, false, 1) : m;
+  const test = s.it < 1 ? 'runtime' : 'off';
+  const g = await optimize(graph, target, [], `fold,sparsity,select-mode{weight-threshold=${s.wt},input-threshold=${s.it},input-test=${test}},quantize{x-max=2,c-max=4}`);
+  const program = compileAccel(g, withParams(target, { batch: B }));
+  const sim = simulateProgram(program, new Map([...inputs].map(([k, v]) => [k, { dims: v.dims, data: v.data as ArrayLike<number> }])));
+  const plan = layerPlanOf(program, sim.matrices, 'lstm0', sim.stats, B);
+  const predicted = layerCycles(plan, T, withParams(target, { batch: B }), s.I * (1 - s.is), undefined, lens ?? undefined);
+  return { predicted, simulated: sim.stats.cyclesByLayer.lstm0, tiles: sim.matrices.length };
 }
 
 describe('cost model predicts simulated layer cycles within 5%', () => {
   for (const s of SHAPES) {
-    it(`I=${s.I} H=${s.H} weight sparsity ${s.ws} input sparsity ${s.is}${s.target ? ', weights streamed in tiles' : ''}`, async () => {
-      const target = s.target ?? defaultTarget;
-      const T = 40;
-      const { graph, inputs } = randomModel({ input: s.I, T, B: 1, seed: s.I + s.H, sparsity: s.ws, inputSparsity: s.is, layers: [{ hidden: s.H, direction: 'forward' }] });
-      const test = s.it < 1 ? 'static' : 'off';
-      const g = await optimize(
-        graph,
-        target,
-        [],
-        `fold,sparsity,select-mode{weight-threshold=${s.wt},input-threshold=${s.it},input-test=${test === 'static' ? 'runtime' : 'off'}},quantize{x-max=2,c-max=4}`,
-      );
-      const program = compileAccel(g, target);
-      const sim = simulateProgram(program, new Map([['X', { dims: [T, 1, s.I], data: inputs.get('X')!.data as Float32Array }]]));
-      const part = (which: string) => sim.matrices.filter((_, i) => new RegExp(`/${which}(\\[|$)`).test(program.matrices[i].name));
-      const [W, R] = [part('W'), part('R')].map((ms) => ({ ...ms[0], costLayout: joinLayouts(ms.map((m) => m.costLayout)) }));
-      if (s.target) expect(sim.matrices.length, 'tiles').toBeGreaterThan(2);
-      const modeOf = (m: typeof W, sparseInput: boolean): MatvecMode =>
-        m.layout === 'csc' ? (sparseInput ? 'sparse-both' : 'sparse-weight') : sparseInput ? 'sparse-input' : 'dense';
-      const wInput = (sim.stats.cyclesByMode['sparse-input'] ?? 0) + (sim.stats.cyclesByMode['sparse-both'] ?? 0) > 0;
-      const plan = {
-        features: { hidden: s.H, bias: true, peephole: false, inputForget: false },
-        input: s.I,
-        w: { layout: W.costLayout, mode: modeOf(W, wInput) },
-        r: { layout: R.costLayout, mode: modeOf(R, false) },
-      };
-      const predicted = layerCycles(plan, T, target, s.I * (1 - s.is));
-      const simulated = sim.stats.cyclesByLayer.lstm0;
+    for (const B of [1, 4, 16]) {
+      it(`I=${s.I} H=${s.H} weight sparsity ${s.ws} input sparsity ${s.is}${s.target ? ', weights streamed in tiles' : ''}, batch ${B}`, async () => {
+        const { predicted, simulated, tiles } = await layerRun(s, s.target ?? defaultTarget, null, B);
+        if (s.target) expect(tiles, 'tiles').toBeGreaterThan(2);
+        expect(Math.abs(predicted - simulated) / simulated, `predicted ${predicted}, simulated ${simulated}`).toBeLessThan(0.05);
+      });
+    }
+  }
+  const lens = [40, 7, 33, 0, 21, 40, 12, 3];
+  for (const s of [SHAPES[1], SHAPES[6], SHAPES[7]]) {
+    it(`I=${s.I} H=${s.H} weight sparsity ${s.ws}: a batch whose sequence lengths differ (${lens})`, async () => {
+      const { predicted, simulated } = await layerRun(s, s.target ?? defaultTarget, lens, lens.length);
       expect(Math.abs(predicted - simulated) / simulated, `predicted ${predicted}, simulated ${simulated}`).toBeLessThan(0.05);
     });
+  }
+  for (const s of [SHAPES[1], SHAPES[4], SHAPES[7]]) {
+    for (const B of [1, 4]) {
+      it(`with column-pointer prefetch: I=${s.I} H=${s.H} weight sparsity ${s.ws} input sparsity ${s.is}, batch ${B}`, async () => {
+        const { predicted, simulated } = await layerRun(s, withParams(s.target ?? defaultTarget, { columnPrefetch: 1 }), null, B);
+        expect(Math.abs(predicted - simulated) / simulated, `predicted ${predicted}, simulated ${simulated}`).toBeLessThan(0.05);
+      });
+    }
   }
 });

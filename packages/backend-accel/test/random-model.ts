@@ -1,4 +1,4 @@
-import { inferTypes, makeGraph, makeNode, makeTensor, tensorType, type Graph, type Node, type Tensor, type ValueInfo } from '@lstmc/ir';
+import { inferTypes, makeGraph, makeNode, makeTensor, tensorType, updateGraph, type Graph, type Node, type Tensor, type ValueInfo } from '@lstmc/ir';
 import { rng } from '@lstmc/testing';
 
 export interface LayerSpec {
@@ -69,4 +69,29 @@ export function randomModel(s: ModelSpec): { graph: Graph; inputs: Map<string, T
   );
   const xs = Float32Array.from({ length: s.T * s.B * s.input }, () => (rand() < (s.inputSparsity ?? 0) ? 0 : (rand() * 2 - 1) * 2));
   return { graph, inputs: new Map([['X', makeTensor('f32', [s.T, s.B, s.input], xs)]]) };
+}
+
+/**
+ * The model with sequence_lens (and, with `states`, random initial h and c) as graph inputs of
+ * its first LSTM, and their samples beside the given ones: `lens` holds one length per sequence.
+ */
+export function withSequenceLens(graph: Graph, inputs: Map<string, Tensor>, lens: readonly number[], states: boolean, seed: number): { graph: Graph; inputs: Map<string, Tensor> } {
+  const B = lens.length;
+  const lstm = graph.nodes.find((n) => n.op === 'LSTM')!;
+  const D = lstm.attrs.direction?.value === 'bidirectional' ? 2 : 1;
+  const H = lstm.attrs.hidden_size!.value as number;
+  const extra = states ? ['lens', 'h0', 'c0'] : ['lens'];
+  const nodes = graph.nodes.map((n) => (n === lstm ? makeNode({ ...n, inputs: [...n.inputs.slice(0, 4), ...extra] }) : n));
+  const values = new Map(graph.values);
+  values.set('lens', { name: 'lens', type: tensorType('i32', [B]) });
+  const all = new Map(inputs);
+  all.set('lens', makeTensor('i32', [B], [...lens]));
+  const rand = rng(seed);
+  if (states) {
+    for (const [name, scale] of [['h0', 1], ['c0', 2]] as const) {
+      values.set(name, { name, type: tensorType('f32', [D, B, H]) });
+      all.set(name, makeTensor('f32', [D, B, H], Float32Array.from({ length: D * B * H }, () => (rand() - 0.5) * scale)));
+    }
+  }
+  return { graph: inferTypes(updateGraph(graph, { nodes, inputs: ['X', ...extra], values })), inputs: all };
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTarget, withParams } from '@lstmc/target';
-import { inferTypes, isDiagnosticError, makeNode, makeTensor, tensorType, updateGraph } from '@lstmc/ir';
-import { rng } from '@lstmc/testing';
+import { isDiagnosticError } from '@lstmc/ir';
 import { compileAccel, readLxb, simulateProgram, writeLxb } from '../src/index.js';
 import { optimize } from './pipeline.js';
-import { randomModel, type ModelSpec } from './random-model.js';
+import { randomModel, withSequenceLens, type ModelSpec } from './random-model.js';
 import { referenceFixed } from './reference.js';
 
 const SMALL = withParams(defaultTarget, { pes: 4, denseLanes: 2, relIndexBits: 2, weightSramBytesPerPe: 4096 });
@@ -103,19 +102,8 @@ describe('fast path == cycle-exact path: outputs and every statistic', () => {
 
 describe('sequence_lens and initial states as graph inputs', () => {
   it('bidirectional layer with per-batch lengths, h0 and c0: simulator == runtime/fixed', async () => {
-    const { graph, inputs } = randomModel({ input: 4, T: 6, B: 3, seed: 9, sparsity: 0.5, layers: [{ hidden: 5, direction: 'bidirectional' }, { hidden: 3, direction: 'reverse' }] });
-    const lstm = graph.nodes.find((n) => n.op === 'LSTM')!;
-    const nodes = graph.nodes.map((n) => (n === lstm ? makeNode({ ...n, inputs: [n.inputs[0], n.inputs[1], n.inputs[2], n.inputs[3], 'lens', 'h0', 'c0'] }) : n));
-    const values = new Map(graph.values);
-    values.set('lens', { name: 'lens', type: tensorType('i32', [3]) });
-    values.set('h0', { name: 'h0', type: tensorType('f32', [2, 3, 5]) });
-    values.set('c0', { name: 'c0', type: tensorType('f32', [2, 3, 5]) });
-    const g0 = inferTypes(updateGraph(graph, { nodes, inputs: ['X', 'lens', 'h0', 'c0'], values }));
-    const rand = rng(3);
-    const all = new Map(inputs);
-    all.set('lens', makeTensor('i32', [3], [6, 2, 4]));
-    all.set('h0', makeTensor('f32', [2, 3, 5], Float32Array.from({ length: 30 }, () => rand() - 0.5)));
-    all.set('c0', makeTensor('f32', [2, 3, 5], Float32Array.from({ length: 30 }, () => rand() * 2 - 1)));
+    const m = randomModel({ input: 4, T: 6, B: 3, seed: 9, sparsity: 0.5, layers: [{ hidden: 5, direction: 'bidirectional' }, { hidden: 3, direction: 'reverse' }] });
+    const { graph: g0, inputs: all } = withSequenceLens(m.graph, m.inputs, [6, 2, 4], true, 3);
     const t = withParams(defaultTarget, { pes: 4 });
     const g = await optimize(g0, t, [], 'fold,sparsity,select-mode{weight-threshold=0.3,input-test=runtime},quantize{x-max=2,c-max=4}');
     const sim = simulateProgram(compileAccel(g, t), new Map([...all].map(([k, v]) => [k, { dims: v.dims, data: v.data as ArrayLike<number> }])));

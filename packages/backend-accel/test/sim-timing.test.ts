@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isDiagnosticError } from '@lstmc/ir';
 import { defaultTarget, withParams } from '@lstmc/target';
-import { assembleProgram, emptyStats, runSequence, type LxbProgram } from '../src/index.js';
+import { assembleProgram, emptyStats, runBatch, type LxbProgram } from '../src/index.js';
 
 // 2 PEs, 16-bit words, 4 bytes per DMA cycle: an 8-word transfer takes 4 DMA cycles.
 const T = withParams(defaultTarget, { pes: 2, dmaBytesPerCycle: 4 });
@@ -13,7 +13,7 @@ function program(body: string, vmem = 16, dram = 32): LxbProgram {
 
 function run(p: LxbProgram, dram: Int32Array, seqLen = 1) {
   const stats = emptyStats();
-  const cycles = runSequence(p, [], dram, stats, { seqLen });
+  const cycles = runBatch(p, [], [dram], stats, { seqLens: [seqLen] });
   return { cycles, stats };
 }
 

@@ -46,9 +46,13 @@ export function denseColumnCycles(rowsOnPe: number, t: Target): number {
  * expectation (expected layouts); E[ceil(X/S)] is then taken as e/S + (S-1)/2S.
  */
 export function sparseColumnCycles(entries: number, t: Target): number {
+  return t.columnOverheadCycles + sparseColumnBody(entries, t);
+}
+
+/** The entry part of sparseColumnCycles (what every bank of a batch pays). */
+export function sparseColumnBody(entries: number, t: Target): number {
   const s = t.sparseEntriesPerCycle;
-  const body = Number.isInteger(entries) ? Math.ceil(entries / s) : entries / s + (s - 1) / (2 * s);
-  return t.columnOverheadCycles + body;
+  return Number.isInteger(entries) ? Math.ceil(entries / s) : entries / s + (s - 1) / (2 * s);
 }
 
 /** Cycles of the zero-detect scan of an n-element vector. */
@@ -73,67 +77,129 @@ export function dmaCycles(bytes: number, t: Target): number {
  */
 export type InputPattern = undefined | ArrayLike<number> | number;
 
-/** Cycles PE p spends on column c of a product in `mode` (the per-column term every product cost sums). */
-export function columnCycles(layout: MatrixLayout, mode: MatvecMode, p: number, c: number, t: Target): number {
-  if (usesSparseWeights(mode)) return sparseColumnCycles(layout.entriesPerPeColumn[p * layout.cols + c], t);
+/**
+ * The two parts of column c's cost on PE p in `mode`, for one bank: `overhead`, paid once
+ * when the PE starts the column (columnOverheadCycles in the modes that read encoded columns or
+ * skip inputs), and `body`, the work on the column's entries or rows, paid for every bank
+ * (sequence of a batch) that processes the column. A PE without rows has neither.
+ */
+export function columnParts(layout: MatrixLayout, mode: MatvecMode, p: number, c: number, t: Target): { overhead: number; body: number } {
+  if (usesSparseWeights(mode)) return { overhead: t.columnOverheadCycles, body: sparseColumnBody(layout.entriesPerPeColumn[p * layout.cols + c], t) };
   const rows = layout.rowsPerPe[p];
-  if (rows === 0) return 0;
-  return denseColumnCycles(rows, t) + (usesSparseInput(mode) ? t.columnOverheadCycles : 0);
+  if (rows === 0) return { overhead: 0, body: 0 };
+  return { overhead: usesSparseInput(mode) ? t.columnOverheadCycles : 0, body: denseColumnCycles(rows, t) };
 }
 
 /**
- * Cycles each PE spends on one matrix-vector product: the sum of `columnCycles` over the columns
- * processed, in column order (the loops below are columnCycles inlined; the sums are the same
- * floating-point additions in the same order).
+ * Cycles of a column that `banks` (>= 1) banks process: the PE starts the column once and its
+ * entries serve each bank in turn. With columnPrefetch the start overlaps the previous column's
+ * work, so a column takes the longer of the two; without, their sum.
  */
-export function matvecPeCycles(layout: MatrixLayout, mode: MatvecMode, t: Target, input?: InputPattern): Float64Array {
+export function bankedColumnCycles(overhead: number, body: number, banks: number, t: Target): number {
+  return t.columnPrefetch ? Math.max(overhead, banks * body) : overhead + banks * body;
+}
+
+/**
+ * What a prefetching PE adds to its columns' sum: the start of the first column overlaps
+ * nothing, and the last column's work hides no further start, so a product costs
+ * overhead + sum over columns but the last of max(overhead, work) + the last column's work
+ * = sum of max(overhead, work) + min(overhead, last work). 0 without columnPrefetch.
+ */
+export function prefetchFill(overhead: number, lastWork: number, t: Target): number {
+  return t.columnPrefetch ? Math.min(overhead, lastWork) : 0;
+}
+
+/** Cycles PE p spends on column c of a product in `mode` (the per-column term every product cost sums), for one bank. */
+export function columnCycles(layout: MatrixLayout, mode: MatvecMode, p: number, c: number, t: Target): number {
+  const { overhead, body } = columnParts(layout, mode, p, c, t);
+  return bankedColumnCycles(overhead, body, 1, t);
+}
+
+/**
+ * Cycles PE p spends on a product whose column `cols[k]` is processed by `banks(k)` banks,
+ * columns in ascending order, banks(k) >= 1.
+ */
+function peColumnsCycles(layout: MatrixLayout, mode: MatvecMode, p: number, t: Target, n: number, col: (k: number) => number, banks: (k: number) => number): number {
+  // columnParts and bankedColumnCycles inlined (the threshold searches call this often)
+  const sparse = usesSparseWeights(mode);
+  const rows = layout.rowsPerPe[p];
+  if (!sparse && rows === 0) return 0;
+  const overhead = sparse || usesSparseInput(mode) ? t.columnOverheadCycles : 0;
+  const denseBody = sparse ? 0 : denseColumnCycles(rows, t);
+  const base = p * layout.cols;
+  let s = 0;
+  let last = 0;
+  for (let k = 0; k < n; k++) {
+    const body = sparse ? sparseColumnBody(layout.entriesPerPeColumn[base + col(k)], t) : denseBody;
+    const work = banks(k) * body;
+    s += t.columnPrefetch ? Math.max(overhead, work) : overhead + work;
+    last = work;
+  }
+  return n > 0 ? s + prefetchFill(overhead, last, t) : s;
+}
+
+/**
+ * Cycles each PE spends on one matrix-vector product that `banks` sequences of a batch share
+ * (default 1), each processing the input columns `input` describes (a count: expected cost
+ * with the non-zeros of each bank independent and uniform over columns).
+ */
+export function matvecPeCycles(layout: MatrixLayout, mode: MatvecMode, t: Target, input?: InputPattern, banks = 1): Float64Array {
   const out = new Float64Array(layout.pes);
   const skip = usesSparseInput(mode);
-  const sparse = usesSparseWeights(mode);
-  const cols = layout.cols;
-  const entries = layout.entriesPerPeColumn;
-  const overhead = t.columnOverheadCycles;
-  const per = t.sparseEntriesPerCycle;
-  const half = (per - 1) / (2 * per);
-  // one column of PE p: sparseColumnCycles of its entries, or the dense column cost of its rows
-  const denseCost = (p: number): number => {
-    const rows = layout.rowsPerPe[p];
-    return rows === 0 ? 0 : denseColumnCycles(rows, t) + (skip ? overhead : 0);
-  };
+  const every = () => banks;
   for (let p = 0; p < layout.pes; p++) {
-    let s = 0;
-    const base = p * cols;
-    const dense = sparse ? 0 : denseCost(p);
-    if (!skip || input === undefined || typeof input === 'number') {
-      if (sparse)
-        for (let c = 0; c < cols; c++) {
-          const e = entries[base + c];
-          s += overhead + (Number.isInteger(e) ? Math.ceil(e / per) : e / per + half);
-        }
-      else for (let c = 0; c < cols; c++) s += dense;
-      if (skip && typeof input === 'number') s = cols === 0 ? 0 : (s * input) / cols;
-    } else if (sparse) {
-      for (let k = 0; k < input.length; k++) {
-        const e = entries[base + input[k]];
-        s += overhead + (Number.isInteger(e) ? Math.ceil(e / per) : e / per + half);
-      }
-    } else for (let k = 0; k < input.length; k++) s += dense;
-    out[p] = s;
+    if (!skip || input === undefined) out[p] = peColumnsCycles(layout, mode, p, t, layout.cols, (c) => c, every);
+    else if (typeof input !== 'number') out[p] = peColumnsCycles(layout, mode, p, t, input.length, (k) => input[k], every);
+    else if (banks === 1) {
+      const s = peColumnsCycles(layout, mode, p, t, layout.cols, (c) => c, every);
+      out[p] = layout.cols === 0 ? 0 : (s * input) / layout.cols;
+    } else out[p] = expectedBankedPeCycles(layout, mode, p, t, input, banks);
   }
   return out;
 }
 
+/**
+ * Cycles each PE spends on a product whose column c is processed by banksOfColumn[c] banks
+ * (0: skipped by every bank). The simulator's cycle-exact path times products with it.
+ */
+export function matvecPeCyclesByColumn(layout: MatrixLayout, mode: MatvecMode, t: Target, banksOfColumn: ArrayLike<number>): Float64Array {
+  const cols: number[] = [];
+  for (let c = 0; c < layout.cols; c++) if (banksOfColumn[c] > 0) cols.push(c);
+  return Float64Array.from({ length: layout.pes }, (_, p) => peColumnsCycles(layout, mode, p, t, cols.length, (k) => cols[k], (k) => banksOfColumn[cols[k]]));
+}
+
+/** The expectation over k ~ Binomial(banks, nonZeros / cols) banks processing each column. */
+function expectedBankedPeCycles(layout: MatrixLayout, mode: MatvecMode, p: number, t: Target, nonZeros: number, banks: number): number {
+  if (layout.cols === 0) return 0;
+  const q = Math.min(1, Math.max(0, nonZeros / layout.cols));
+  const pk = Array.from({ length: banks + 1 }, (_, k) => binomial(banks, k) * q ** k * (1 - q) ** (banks - k));
+  let s = 0;
+  let fill = 0;
+  for (let c = 0; c < layout.cols; c++) {
+    const { overhead, body } = columnParts(layout, mode, p, c, t);
+    for (let k = 1; k <= banks; k++) s += pk[k] * bankedColumnCycles(overhead, body, k, t);
+    if (c === layout.cols - 1) fill = (1 - pk[0]) * prefetchFill(overhead, banks * q * body, t);
+  }
+  return s + fill;
+}
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return r;
+}
+
 /** Cycles of one matrix-vector product: the slowest PE sets the pace. */
-export function matvecCycles(layout: MatrixLayout, mode: MatvecMode, t: Target, input?: InputPattern): number {
+export function matvecCycles(layout: MatrixLayout, mode: MatvecMode, t: Target, input?: InputPattern, banks = 1): number {
   let m = 0;
-  for (const c of matvecPeCycles(layout, mode, t, input)) m = Math.max(m, c);
+  for (const c of matvecPeCycles(layout, mode, t, input, banks)) m = Math.max(m, c);
   return Math.ceil(m);
 }
 
 /** Bytes of the matrix's weights (or of its columns c0 .. c1-1, as a sliced layout would give) on each PE in the given layout. */
 export function weightBytesPerPe(layout: MatrixLayout, sparse: boolean, t: Target, c0 = 0, c1 = layout.cols): Float64Array {
-  const out = new Float64Array(layout.pes);
   const cols = c1 - c0;
+  const out = new Float64Array(layout.pes);
   for (let p = 0; p < layout.pes; p++) {
     if (!sparse) {
       out[p] = denseBytes(layout.rowsPerPe[p], cols, t.weightBits);

@@ -71,6 +71,12 @@ export interface LayerPlanCost {
   readonly input: number;
   readonly w: { readonly layout: MatrixLayout; readonly mode: MatvecMode };
   readonly r: { readonly layout: MatrixLayout; readonly mode: MatvecMode };
+  /**
+   * Sequences of a batch that step together (at most the target's batch; default 1). Each has its
+   * own vector-memory and accumulator bank; every instruction of a step serves each of them, the
+   * weights are loaded (streamed) once for all.
+   */
+  readonly banks?: number;
 }
 
 export interface StepCost {
@@ -106,16 +112,27 @@ export function layerWeightResidency(plan: LayerPlanCost, t: Target): { bytesPer
   return { bytesPerPe, totalBytes, streaming: max > t.weightSramBytesPerPe };
 }
 
-/** Cycles of one time step of a layer. `x` and `h` describe the non-zeros of x_t and h_(t-1). */
+/** Words moved for every bank of a batch: the DMA of `words` activations per bank. */
+function ioCycles(words: number, banks: number, t: Target): number {
+  return dmaCycles(banks * Math.ceil((words * t.actBits) / 8), t);
+}
+
+/** A zero scan of an n-element vector in every bank (as the zscan instruction costs it). */
+function scanCycles(n: number, banks: number, t: Target): number {
+  return Math.max(1, banks * zeroScanCycles(n, t));
+}
+
+/** Cycles of one time step of a layer. `x` and `h` describe the non-zeros of x_t and h_(t-1) (of each bank). */
 export function layerStepCycles(plan: LayerPlanCost, t: Target, x?: InputPattern, h?: InputPattern): StepCost {
   const H = plan.features.hidden;
-  const scan = (usesSparseInput(plan.w.mode) ? zeroScanCycles(plan.input, t) : 0) + (usesSparseInput(plan.r.mode) ? zeroScanCycles(H, t) : 0);
-  const matvecW = matvecCycles(plan.w.layout, plan.w.mode, t, x);
-  const matvecR = matvecCycles(plan.r.layout, plan.r.mode, t, h);
+  const B = plan.banks ?? 1;
+  const scan = (usesSparseInput(plan.w.mode) ? B * zeroScanCycles(plan.input, t) : 0) + (usesSparseInput(plan.r.mode) ? B * zeroScanCycles(H, t) : 0);
+  const matvecW = matvecCycles(plan.w.layout, plan.w.mode, t, x, B);
+  const matvecR = matvecCycles(plan.r.layout, plan.r.mode, t, h, B);
   let vector = 0;
-  for (const o of stepVectorOps(plan.features)) vector += vectorKindCycles(o.op, o.n, t);
+  for (const o of stepVectorOps(plan.features)) vector += B * vectorKindCycles(o.op, o.n, t);
   const res = layerWeightResidency(plan, t);
-  const io = dmaCycles(Math.ceil((plan.input * t.actBits) / 8), t) + dmaCycles(Math.ceil((H * t.actBits) / 8), t);
+  const io = ioCycles(plan.input, B, t) + ioCycles(H, B, t);
   const tiles = res.streaming ? streamTiles(plan.w, plan.r, t) : null;
   if (tiles) {
     const dma = tiles.reduce((a, k) => a + dmaCycles(k.totalBytes, t), 0);
@@ -144,30 +161,31 @@ function tilePattern(p: InputPattern, c0: number, c1: number, cols: number): Inp
 
 /** Load tile 0 and the initial h and c, wait, start the loop. */
 function streamedPrologue(plan: LayerPlanCost, tiles: readonly WeightTile[], t: Target): TimedOp[] {
-  const state = dmaCycles(Math.ceil((plan.features.hidden * t.actBits) / 8), t);
+  const state = ioCycles(plan.features.hidden, plan.banks ?? 1, t);
   return [{ kind: 'dma', cycles: dmaCycles(tiles[0].totalBytes, t) }, { kind: 'dma', cycles: state }, { kind: 'dma', cycles: state }, { kind: 'sync' }, { kind: 'issue', cycles: 1 }];
 }
 
 /** One step of a streamed layer in the order codegen emits it (streamedProductOrder). */
 function streamedStepOps(plan: LayerPlanCost, tiles: readonly WeightTile[], t: Target, x?: InputPattern, h?: InputPattern): TimedOp[] {
   const H = plan.features.hidden;
-  const ops: TimedOp[] = [{ kind: 'dma', cycles: dmaCycles(Math.ceil((plan.input * t.actBits) / 8), t) }, { kind: 'sync' }];
+  const B = plan.banks ?? 1;
+  const ops: TimedOp[] = [{ kind: 'dma', cycles: ioCycles(plan.input, B, t) }, { kind: 'sync' }];
   const scanW = usesSparseInput(plan.w.mode);
   const scanR = usesSparseInput(plan.r.mode);
   for (const s of streamedProductOrder(tiles, scanW, scanR)) {
     if (s.op === 'sync') ops.push({ kind: 'sync' });
-    else if (s.op === 'scan-x') ops.push({ kind: 'issue', cycles: Math.max(1, zeroScanCycles(plan.input, t)) });
-    else if (s.op === 'scan-h') ops.push({ kind: 'issue', cycles: Math.max(1, zeroScanCycles(H, t)) });
+    else if (s.op === 'scan-x') ops.push({ kind: 'issue', cycles: scanCycles(plan.input, B, t) });
+    else if (s.op === 'scan-h') ops.push({ kind: 'issue', cycles: scanCycles(H, B, t) });
     else if (s.op === 'prefetch') ops.push({ kind: 'dma', cycles: dmaCycles(tiles[s.tile].totalBytes, t) });
     else {
       const k = tiles[s.tile];
       const m = k.matrix === 'w' ? plan.w : plan.r;
       const pattern = tilePattern(k.matrix === 'w' ? x : h, k.c0, k.c1, m.layout.cols);
-      ops.push({ kind: 'issue', cycles: Math.max(1, matvecCycles(k.layout, m.mode, t, pattern)) });
+      ops.push({ kind: 'issue', cycles: Math.max(1, matvecCycles(k.layout, m.mode, t, pattern, B)) });
     }
   }
-  for (const o of stepVectorOps(plan.features)) ops.push({ kind: 'issue', cycles: vectorKindCycles(o.op, o.n, t) });
-  ops.push({ kind: 'dma', cycles: dmaCycles(Math.ceil((H * t.actBits) / 8), t) }, { kind: 'issue', cycles: 1 });
+  for (const o of stepVectorOps(plan.features)) ops.push({ kind: 'issue', cycles: B * vectorKindCycles(o.op, o.n, t) });
+  ops.push({ kind: 'dma', cycles: ioCycles(H, B, t) }, { kind: 'issue', cycles: 1 });
   return ops;
 }
 
@@ -231,24 +249,43 @@ export function breakEvenInputSparsity(shape: MatrixShape, t: Target, sparseWeig
 /**
  * Expected cycles of a whole layer direction over T steps: the prologue
  * (loading resident weights and the initial h and c, then a sync), T steps,
- * and the epilogue (storing the final h and c).
+ * and the epilogue (storing the final h and c). `lens`: the steps of each
+ * sequence of a batch whose lengths differ (plan.banks is then lens.length); the
+ * loop runs max(lens) steps and a step serves the sequences it has not passed.
  */
-export function layerCycles(plan: LayerPlanCost, T: number, t: Target, x?: InputPattern, h?: InputPattern): number {
+export function layerCycles(plan: LayerPlanCost, T: number, t: Target, x?: InputPattern, h?: InputPattern, lens?: readonly number[]): number {
   const H = plan.features.hidden;
+  const banks = lens ? lens.length : (plan.banks ?? 1);
+  const steps = lens ? Math.max(0, ...lens) : T;
+  const at = (k: number): LayerPlanCost => ({ ...plan, banks: lens ? lens.filter((l) => l > k).length : banks });
+  const whole = at(-1);
   const res = layerWeightResidency(plan, t);
   const tiles = res.streaming ? streamTiles(plan.w, plan.r, t) : null;
   if (tiles) {
     // the timeline of the double-buffered schedule, step by step (the DMA backlog carries over)
     const tl: Timeline = { now: 0, dmaBusyUntil: 0 };
-    advanceTimeline(tl, streamedPrologue(plan, tiles, t));
-    const ops = streamedStepOps(plan, tiles, t, x, h);
-    for (let k = 0; k < T; k++) advanceTimeline(tl, ops);
+    advanceTimeline(tl, streamedPrologue(whole, tiles, t));
+    const opsOf = new Map<number, TimedOp[]>();
+    for (let k = 0; k < steps; k++) {
+      const p = at(k);
+      const ops = opsOf.get(p.banks!) ?? streamedStepOps(p, tiles, t, x, h);
+      opsOf.set(p.banks!, ops);
+      advanceTimeline(tl, ops);
+    }
     return tl.now + 2;
   }
-  const state = dmaCycles(Math.ceil((H * t.actBits) / 8), t);
+  const state = dmaCycles(banks * Math.ceil((H * t.actBits) / 8), t);
   const prologue = (res.streaming ? 0 : dmaCycles(res.totalBytes, t)) + 2 * state + 2;
   const epilogue = 2;
-  return prologue + T * layerStepCycles(plan, t, x, h).total + epilogue;
+  const stepOf = new Map<number, number>();
+  let body = 0;
+  for (let k = 0; k < steps; k++) {
+    const p = at(k);
+    const c = stepOf.get(p.banks!) ?? layerStepCycles(p, t, x, h).total;
+    stepOf.set(p.banks!, c);
+    body += c;
+  }
+  return prologue + body + epilogue;
 }
 
 /**

@@ -35,6 +35,10 @@ export const TARGET_PARAMS = {
     type: 'int', default: 1, min: 0, max: 64, unit: 'cycles',
     doc: 'cycles a PE spends starting a column in sparse mode',
   },
+  columnPrefetch: {
+    type: 'int', default: 0, min: 0, max: 1, oneOf: [0, 1], unit: 'flag',
+    doc: "1: a PE fetches the next column's pointer while it works on the current column, so a column costs max(columnOverheadCycles, its entry cycles) instead of their sum (0: TARGET.md's rule)",
+  },
   relIndexBits: {
     type: 'int', default: 4, min: 1, max: 8, unit: 'bits',
     doc: 'bits of the relative row index in a sparse entry; a gap that does not fit costs a padding entry',
@@ -62,6 +66,10 @@ export const TARGET_PARAMS = {
   lutEntries: {
     type: 'int', default: 256, min: 4, max: 65536, powerOfTwo: true, unit: 'entries',
     doc: 'entries of the sigmoid/tanh look-up tables (power of two)',
+  },
+  batch: {
+    type: 'int', default: 1, min: 1, max: 64, unit: 'sequences',
+    doc: 'sequences that step together (one vector-memory and accumulator bank each), so each weight tile the PEs hold serves every sequence of the batch (1: TARGET.md, one sequence at a time)',
   },
   clockMHz: {
     type: 'number', default: 200, min: 0, max: 1e6, exclusiveMin: true, unit: 'MHz',

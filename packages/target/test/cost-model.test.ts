@@ -9,6 +9,7 @@ import {
   layerStepCycles,
   matvecCycles,
   matvecPeCycles,
+  matvecPeCyclesByColumn,
   rowToPe,
   stepVectorOps,
   withParams,
@@ -46,6 +47,36 @@ describe('matrix-vector cycles, worked by hand', () => {
     const l1 = countRelCsc(M, 6, 3, rowToPe(6, 2), 1);
     // PE1 columns have 2, 0, 2 entries: (1+1)+(1+0)+(1+1)
     expect(matvecCycles(l1, 'sparse-weight', t2)).toBe(5);
+  });
+});
+
+describe('batched and prefetching columns, worked by hand on the same matrix', () => {
+  const layout = countRelCsc(M, 6, 3, rowToPe(6, 2), T.relIndexBits);
+  const P = withParams(T, { columnPrefetch: 1 });
+
+  it('two banks: a column starts once, its entries serve each bank: PE0 (1+2)+(1+0)+(1+2) = 7', () => {
+    expect(Array.from(matvecPeCycles(layout, 'sparse-weight', T, undefined, 2))).toEqual([7, 7]);
+  });
+  it('zero-skipping, per column the banks that have a non-zero there: columns 0, 2 by 2 and 1 banks: (1+2)+(1+1) = 5', () => {
+    expect(Array.from(matvecPeCyclesByColumn(layout, 'sparse-both', T, [2, 0, 1]))).toEqual([5, 5]);
+    expect(matvecCycles(layout, 'sparse-both', T, [0, 2], 2)).toBe(6);
+  });
+  it('prefetch: a column costs max(1, entries), plus min(1, last work) for the first start: 1+1+1 + 1 = 4; two banks 2+1+2 + 1 = 6', () => {
+    expect(Array.from(matvecPeCycles(layout, 'sparse-weight', P))).toEqual([4, 4]);
+    expect(Array.from(matvecPeCycles(layout, 'sparse-weight', P, undefined, 2))).toEqual([6, 6]);
+  });
+  it('an expected count over banks: each column counts its expected number of banks (binomial)', () => {
+    // q = 1.5/3 per bank: P(0 banks) = 1/4, P(1) = 1/2, P(2) = 1/4; PE0 column 0: 1/2 (1+1) + 1/4 (1+2) = 1.75
+    const pe0 = 1.75 + 0.75 + 1.75;
+    expect(matvecPeCycles(layout, 'sparse-both', T, 1.5, 2)[0]).toBeCloseTo(pe0, 12);
+  });
+  it('a layer step of a batch: vector work, scans and activation transfers per bank, weights once', () => {
+    const plan = { features: { hidden: 8, bias: true, peephole: false, inputForget: false }, input: 8, w: { layout: countRelCsc(new Array(256).fill(1), 32, 8, rowToPe(32, 2), 2), mode: 'dense' as const }, r: { layout: countRelCsc(new Array(256).fill(1), 32, 8, rowToPe(32, 2), 2), mode: 'dense' as const } };
+    const one = layerStepCycles(plan, T);
+    const four = layerStepCycles({ ...plan, banks: 4 }, T);
+    expect(four.vector).toBe(4 * one.vector);
+    expect(four.matvecW).toBe(4 * one.matvecW);
+    expect(four.dma).toBe(one.dma);
   });
 });
 

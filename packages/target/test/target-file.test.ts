@@ -33,10 +33,10 @@ describe('target files (golden fixtures)', () => {
 });
 
 describe('target defaults and identity', () => {
-  it('defaults are the TARGET.md table', () => {
+  it("defaults are the TARGET.md table, with lstmc's batching and column-pointer prefetch extensions", () => {
     expect(defaultTarget).toEqual({
-      pes: 32, denseLanes: 4, sparseEntriesPerCycle: 1, columnOverheadCycles: 1, relIndexBits: 4, weightBits: 16,
-      actBits: 16, accBits: 32, weightSramBytesPerPe: 65536, dmaBytesPerCycle: 16, lutEntries: 256, clockMHz: 200,
+      pes: 32, denseLanes: 4, sparseEntriesPerCycle: 1, columnOverheadCycles: 1, columnPrefetch: 0, relIndexBits: 4, weightBits: 16,
+      actBits: 16, accBits: 32, weightSramBytesPerPe: 65536, dmaBytesPerCycle: 16, lutEntries: 256, batch: 1, clockMHz: 200,
     });
   });
 

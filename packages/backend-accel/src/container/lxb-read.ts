@@ -7,7 +7,7 @@ import { checkIo, checkMatrices } from './validate-meta.js';
 import { checkIoRefs } from './validate-refs.js';
 import { loadMatrices } from '../sim/load-matrices.js';
 import type { IoDesc, LxbProgram, MatrixDesc } from './program.js';
-import { LXB, SECTION_KINDS, SECTION_ORDER, type SectionKind } from './sections.js';
+import { LXB, LXB_CHANGES, SECTION_KINDS, SECTION_ORDER, type SectionKind } from './sections.js';
 
 export interface SectionInfo {
   readonly kind: SectionKind;
@@ -41,7 +41,10 @@ function readChecked(bytes: Uint8Array, file: string): LxbFile {
   if (bytes.length < LXB.headerBytes) fail('E-LXB-TRUNCATED', `file of ${bytes.length} bytes is shorter than the ${LXB.headerBytes}-byte header`, { file, offset: bytes.length });
   if (!LXB.magic.every((b, i) => bytes[i] === b)) fail('E-LXB-MAGIC', `not an lstmc accelerator binary (magic ${hex(bytes.subarray(0, 4))})`, { file, offset: 0 });
   const version = dv.getUint16(4, true);
-  if (version !== LXB.version) fail('E-LXB-VERSION', `format version ${version} is not supported (this lstmc reads ${LXB.version})`, { file, offset: 4 });
+  if (version !== LXB.version) {
+    const why = version < LXB.version ? `written by an older lstmc${LXB_CHANGES[version] ? ` (before ${LXB_CHANGES[version]})` : ''}; recompile the model with this lstmc` : 'written by a newer lstmc';
+    fail('E-LXB-VERSION', `format version ${version} is not supported: this lstmc reads version ${LXB.version}; the binary was ${why}`, { file, offset: 4 });
+  }
   const count = dv.getUint16(6, true);
   const tableEnd = LXB.headerBytes + count * LXB.entryBytes;
   if (bytes.length < tableEnd) fail('E-LXB-TRUNCATED', `section table of ${count} entries runs past the end of the file`, { file, offset: bytes.length });

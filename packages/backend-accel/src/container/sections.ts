@@ -14,10 +14,20 @@ export const SECTION_KINDS = {
 export type SectionKind = keyof typeof SECTION_KINDS;
 export const SECTION_ORDER = Object.keys(SECTION_KINDS) as SectionKind[];
 
+/**
+ * What changed after each older format version, for the diagnostic that refuses it. Version 3:
+ * the target gained `batch` and `columnPrefetch` (so the target hash of every binary changed),
+ * and instructions serve every bank of a batch.
+ */
+export const LXB_CHANGES: Readonly<Record<number, string>> = {
+  1: 'host segments before, between and after accelerator phases, and batching',
+  2: 'batching and column-pointer prefetch: the target parameters batch and columnPrefetch',
+};
+
 /** File layout constants. */
 export const LXB = {
   magic: [0x89, 0x4c, 0x58, 0x42] as const, // \x89 L X B
-  version: 2,
+  version: 3,
   headerBytes: 24,
   entryBytes: 16,
   align: 8,

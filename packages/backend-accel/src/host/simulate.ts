@@ -4,7 +4,7 @@ import { isRuntimeError, loadModel, RT_DTYPES, type RtTensor } from '@lstmc/runt
 import type { HostSegmentDesc, IoTensor, LxbProgram } from '../container/program.js';
 import { loadMatrices } from '../sim/load-matrices.js';
 import { emptyStats, type SimStats } from '../sim/machine.js';
-import { runSequence } from '../sim/run.js';
+import { runBatch } from '../sim/run.js';
 import type { SimMatrix } from '../sim/sim-matrix.js';
 import type { TraceSink } from '../sim/trace.js';
 import { applyGlue, type HostTensor } from './glue.js';
@@ -39,7 +39,8 @@ export interface SimulateResult {
 
 /**
  * The host side of the accelerator: run host segment 0, then accelerator
- * phase 0 once per batch item (build the sequence's DRAM image: quantized
+ * phase 0 once per group of up to target.batch batch items, which step together
+ * (build each sequence's DRAM image: quantized
  * inputs and initial states; run the phase's code; read its LSTM outputs back
  * into ONNX-shaped tensors), then host segment 1, and so on; graph outputs
  * read straight from an LSTM get their output glue applied.
@@ -101,9 +102,12 @@ export function simulateProgram(p: LxbProgram, inputs: ReadonlyMap<string, SimIn
     lens = sl.name ? Array.from(need(sl.name).data, Number) : sl.values ? [...sl.values] : new Array<number>(B).fill(T);
     if (lens.length !== B || lens.some((l) => !(l >= 0 && l <= T))) fail('E-SIM-INPUT', `sequence_lens must hold ${B} values in 0..${T}`, { field: sl.name ?? 'sequence_lens' });
     if (images.length === 0) images = Array.from({ length: B }, () => new Int32Array(io.dramWords));
-    for (let b = 0; b < B; b++) {
-      for (const t of ts) fillRegion(images[b], t, b, T, B, env, p.target.actBits, logOf(t.node));
-      clock += runSequence(p, matrices, images[b], stats, { entry: phase.entry, seqLen: lens[b], fullLen: T, trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions, exact: opts.exact });
+    // the batch items in groups of target.batch that step together, one bank each
+    for (let g0 = 0; g0 < B; g0 += p.target.batch) {
+      const group = Array.from({ length: Math.min(p.target.batch, B - g0) }, (_, k) => g0 + k);
+      for (const b of group) for (const t of ts) fillRegion(images[b], t, b, T, B, env, p.target.actBits, logOf(t.node));
+      const run = { entry: phase.entry, seqLens: group.map((b) => lens[b]), fullLen: T, trace: opts.trace, startCycle: clock, maxInstructions: opts.maxInstructions, exact: opts.exact };
+      clock += runBatch(p, matrices, group.map((b) => images[b]), stats, run);
     }
     readOutputs(ts, images, T, B, raw, floats, env, lens, p.target.actBits, logOf);
   }

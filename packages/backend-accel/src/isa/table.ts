@@ -1,7 +1,7 @@
 import { activate, biasAdd, cellUpdate, gateMul, oneMinus, peepholeAdd } from '@lstmc/runtime/fixed';
-import { dmaCycles, vectorKindCycles, zeroScanCycles, type MatvecMode, type Target } from '@lstmc/target';
+import { dmaCycles, vectorKindCycles, zeroScanCycles, type MatvecMode } from '@lstmc/target';
 import type { Machine } from '../sim/machine.js';
-import { dmaTransfer, loadWeights, matvec, matvecCost, simCheck, zeroScan } from '../sim/units.js';
+import { activationBytes, dmaTransfer, eachBank, inAcc, inVmem, loadWeights, matvec, matvecCost, simCheck, zeroScan } from '../sim/units.js';
 import { ACT_SOURCES, CFG_REGS, F, LOOP_LENGTHS, type FieldSpec } from './fields.js';
 
 /** Which unit an instruction occupies (timing model and trace lanes). */
@@ -32,7 +32,8 @@ export interface InstrSpec {
 }
 
 const one = () => 1;
-const wordsBytes = (n: number, t: Target) => Math.ceil((n * t.actBits) / 8);
+/** A vector operation's cost: its unit's cycles for each active bank (the banks take turns). */
+const banked = (kind: Parameters<typeof vectorKindCycles>[0]) => (o: Operands, m: Machine) => m.active.length * vectorKindCycles(kind, o.n, m.target);
 
 const mvFields = [
   F.matrix(),
@@ -69,13 +70,13 @@ const act = (opcode: number, kind: 'sigmoid' | 'tanh'): InstrSpec => ({
   fields: actFields,
   unit: 'vec',
   timing: 'issue',
-  cycles: (o, m) => vectorKindCycles(kind, o.n, m.target),
+  cycles: banked(kind),
   exec: (o, m) => {
-    const src = o.src === 0 ? m.acc : m.vmem;
-    simCheck(m, o.s + o.n <= src.length && o.d + o.n <= m.vmem.length, 'activation operands out of memory');
-    activate(kind, m.luts, src, o.s, m.vmem, o.d, o.n, o.f, o.c ? m.cfg.clip : null);
+    const fromAcc = o.src === 0;
+    simCheck(m, (fromAcc ? inAcc(m, o.s, o.n) : inVmem(m, o.s, o.n)) && inVmem(m, o.d, o.n), 'activation operands out of memory');
+    eachBank(m, (vb, ab) => activate(kind, m.luts, fromAcc ? m.acc : m.vmem, o.s + (fromAcc ? ab : vb), m.vmem, vb + o.d, o.n, o.f, o.c ? m.cfg.clip : null));
   },
-  costDoc: `ceil(n / pes)`,
+  costDoc: 'banks * ceil(n / pes)',
 });
 
 /**
@@ -100,17 +101,17 @@ export const ISA = {
   'dma.ld': {
     opcode: 0x08, summary: 'vmem[v..v+n) = dram[d + (t ? tIdx*n : 0) ..]', unit: 'dma', timing: 'dma',
     fields: [F.vaddr('v', 'vector memory address'), F.daddr('d', 'DRAM word address'), F.count('n', 'words'), F.flag('t', 'add tIdx * n to d')],
-    cycles: (o, m) => dmaCycles(wordsBytes(o.n, m.target), m.target), exec: (o, m) => dmaTransfer(o, m, 'load'),
-    costDoc: 'DMA engine: ceil(n * actBits / 8 / dmaBytesPerCycle); controller: 1',
+    cycles: (o, m) => dmaCycles(activationBytes(o.n, m), m.target), exec: (o, m) => dmaTransfer(o, m, 'load'),
+    costDoc: 'DMA engine: ceil(banks * ceil(n * actBits / 8) / dmaBytesPerCycle); controller: 1',
   },
   'dma.st': {
     opcode: 0x09, summary: 'dram[d + (t ? tIdx*n : 0) ..] = vmem[v..v+n)', unit: 'dma', timing: 'dma',
     fields: [F.daddr('d', 'DRAM word address'), F.vaddr('v', 'vector memory address'), F.count('n', 'words'), F.flag('t', 'add tIdx * n to d')],
-    cycles: (o, m) => dmaCycles(wordsBytes(o.n, m.target), m.target), exec: (o, m) => dmaTransfer(o, m, 'store'),
-    costDoc: 'DMA engine: ceil(n * actBits / 8 / dmaBytesPerCycle); controller: 1',
+    cycles: (o, m) => dmaCycles(activationBytes(o.n, m), m.target), exec: (o, m) => dmaTransfer(o, m, 'store'),
+    costDoc: 'DMA engine: ceil(banks * ceil(n * actBits / 8) / dmaBytesPerCycle); controller: 1',
   },
   'dma.w': {
-    opcode: 0x0a, summary: "load matrix m's encoded weights into every PE's weight SRAM at offset o (per-step streaming of weight tiles inside a time loop); the matrix is usable once the transfer is done (sync) and until a transfer overwrites its bytes",
+    opcode: 0x0a, summary: "load matrix m's encoded weights into every PE's weight SRAM at offset o (per-step streaming of weight tiles inside a time loop), once for all banks; the matrix is usable once the transfer is done (sync) and until a transfer overwrites its bytes",
     fields: [F.matrix(), F.sramOffset()], unit: 'dma', timing: 'dma',
     cycles: (o, m) => dmaCycles(m.matrices[o.m]?.totalBytes ?? 0, m.target), exec: (o, m) => loadWeights(o, m),
     costDoc: 'DMA engine: ceil(encoded bytes of the matrix on all PEs / dmaBytesPerCycle); controller: 1',
@@ -118,7 +119,7 @@ export const ISA = {
   zscan: {
     opcode: 0x10, summary: 'zero-detect vmem[v..v+n): zero count and non-zero positions for mv.si/mv.sb and bzc',
     fields: [F.vaddr('v', 'vector address'), F.count('n', 'elements')], unit: 'vec', timing: 'issue',
-    cycles: (o, m) => Math.max(1, zeroScanCycles(o.n, m.target)), exec: (o, m) => zeroScan(o, m), costDoc: 'ceil(n / pes), at least 1',
+    cycles: (o, m) => Math.max(1, m.active.length * zeroScanCycles(o.n, m.target)), exec: (o, m) => zeroScan(o, m), costDoc: 'banks * ceil(n / pes), at least 1',
   },
   'mv.d': mv(0x14, 'dense', 'acc[a+r] += sum_k W[r,k] * vmem[v+k], dense weights, every column'),
   'mv.sw': mv(0x15, 'sparse-weight', 'acc[a+r] += W * vmem[v..], relative-indexed CSC weights, every column'),
@@ -127,57 +128,57 @@ export const ISA = {
   'v.bias': {
     opcode: 0x18, summary: 'acc[a+i] += const[k+i] (saturating)', unit: 'vec', timing: 'issue',
     fields: [F.aaddr('a', 'accumulator row'), F.kaddr('k', 'constant address'), F.count('n', 'elements')],
-    cycles: (o, m) => vectorKindCycles('bias', o.n, m.target),
+    cycles: banked('bias'),
     exec: (o, m) => {
-      simCheck(m, o.a + o.n <= m.acc.length && o.k + o.n <= m.consts.length, 'v.bias operands out of memory');
-      biasAdd(m.acc, o.a, m.consts, o.k, o.n, m.target.accBits);
+      simCheck(m, inAcc(m, o.a, o.n) && o.k + o.n <= m.consts.length, 'v.bias operands out of memory');
+      eachBank(m, (_vb, ab) => biasAdd(m.acc, ab + o.a, m.consts, o.k, o.n, m.target.accBits));
     },
-    costDoc: 'ceil(n / pes)',
+    costDoc: 'banks * ceil(n / pes)',
   },
   'v.peep': {
     opcode: 0x19, summary: 'acc[a+i] += RNE(const[k+i] * vmem[c+i] >> cfg.pshift) (peephole)', unit: 'vec', timing: 'issue',
     fields: [F.aaddr('a', 'accumulator row'), F.kaddr('k', 'peephole weights'), F.vaddr('c', 'cell state'), F.count('n', 'elements')],
-    cycles: (o, m) => vectorKindCycles('peephole', o.n, m.target),
+    cycles: banked('peephole'),
     exec: (o, m) => {
-      simCheck(m, o.a + o.n <= m.acc.length && o.k + o.n <= m.consts.length && o.c + o.n <= m.vmem.length, 'v.peep operands out of memory');
-      peepholeAdd(m.acc, o.a, m.consts, o.k, m.vmem, o.c, o.n, m.cfg.pshift, m.target.accBits);
+      simCheck(m, inAcc(m, o.a, o.n) && o.k + o.n <= m.consts.length && inVmem(m, o.c, o.n), 'v.peep operands out of memory');
+      eachBank(m, (vb, ab) => peepholeAdd(m.acc, ab + o.a, m.consts, o.k, m.vmem, vb + o.c, o.n, m.cfg.pshift, m.target.accBits));
     },
-    costDoc: 'ceil(n / pes)',
+    costDoc: 'banks * ceil(n / pes)',
   },
   'act.sig': act(0x1c, 'sigmoid'),
   'act.tanh': act(0x1d, 'tanh'),
   'v.om': {
     opcode: 0x20, summary: 'vmem[d+i] = 1 - vmem[s+i] (input_forget), saturating', unit: 'vec', timing: 'issue',
     fields: [F.vaddr('d', 'destination'), F.vaddr('s', 'source'), F.count('n', 'elements')],
-    cycles: (o, m) => vectorKindCycles('one-minus', o.n, m.target),
+    cycles: banked('one-minus'),
     exec: (o, m) => {
-      simCheck(m, o.d + o.n <= m.vmem.length && o.s + o.n <= m.vmem.length, 'v.om operands out of memory');
-      oneMinus(m.vmem, o.d, o.s, o.n, m.target.actBits);
+      simCheck(m, inVmem(m, o.d, o.n) && inVmem(m, o.s, o.n), 'v.om operands out of memory');
+      eachBank(m, (vb) => oneMinus(m.vmem, vb + o.d, vb + o.s, o.n, m.target.actBits));
     },
-    costDoc: 'ceil(n / pes)',
+    costDoc: 'banks * ceil(n / pes)',
   },
   'v.cell': {
     opcode: 0x21, summary: 'c = f*c + i*g with i = vmem[g..], f = vmem[g+2n..], g = vmem[g+3n..]; c at fraction length f', unit: 'vec', timing: 'issue',
     fields: [F.vaddr('c', 'cell state'), F.vaddr('g', 'gate block (i, o, f, g)'), F.count('n', 'hidden size'), F.frac('f', 'fraction length of c')],
-    cycles: (o, m) => vectorKindCycles('cell', o.n, m.target),
+    cycles: banked('cell'),
     exec: (o, m) => {
-      simCheck(m, o.g + 4 * o.n <= m.vmem.length && o.c + o.n <= m.vmem.length, 'v.cell operands out of memory');
-      cellUpdate(m.vmem, o.c, m.vmem, o.g, o.g + 2 * o.n, o.g + 3 * o.n, o.n, o.f, m.target.actBits);
+      simCheck(m, inVmem(m, o.g, 4 * o.n) && inVmem(m, o.c, o.n), 'v.cell operands out of memory');
+      eachBank(m, (vb) => cellUpdate(m.vmem, vb + o.c, m.vmem, vb + o.g, vb + o.g + 2 * o.n, vb + o.g + 3 * o.n, o.n, o.f, m.target.actBits));
     },
-    costDoc: '2 * ceil(n / pes)',
+    costDoc: 'banks * 2 * ceil(n / pes)',
   },
   'v.mul': {
     opcode: 0x22, summary: 'vmem[d+i] = RNE(vmem[a+i] * vmem[b+i] >> (actBits-1)) (h = o * tanh(c))', unit: 'vec', timing: 'issue',
     fields: [F.vaddr('d', 'destination'), F.vaddr('a', 'first factor'), F.vaddr('b', 'second factor'), F.count('n', 'elements')],
-    cycles: (o, m) => vectorKindCycles('mul', o.n, m.target),
+    cycles: banked('mul'),
     exec: (o, m) => {
-      simCheck(m, Math.max(o.d, o.a, o.b) + o.n <= m.vmem.length, 'v.mul operands out of memory');
-      gateMul(m.vmem, o.d, m.vmem, o.a, m.vmem, o.b, o.n, m.target.actBits);
+      simCheck(m, inVmem(m, Math.max(o.d, o.a, o.b), o.n), 'v.mul operands out of memory');
+      eachBank(m, (vb) => gateMul(m.vmem, vb + o.d, m.vmem, vb + o.a, m.vmem, vb + o.b, o.n, m.target.actBits));
     },
-    costDoc: 'ceil(n / pes)',
+    costDoc: 'banks * ceil(n / pes)',
   },
   'tloop.f': {
-    opcode: 0x28, summary: 'start a time loop, tIdx = 0 .. L-1 (L: the full length or this sequence\'s length); skip to end when L = 0', unit: 'ctrl', timing: 'issue',
+    opcode: 0x28, summary: 'start a time loop, tIdx = 0 .. L-1 (L: the full length, or the longest sequence of the batch, each bank taking part in the steps tIdx < its own length); skip to end when L = 0', unit: 'ctrl', timing: 'issue',
     fields: loopFields, cycles: one,
     exec: (o, m) => startLoop(m, o.end, false, o.len), costDoc: '1',
   },
@@ -191,11 +192,16 @@ export const ISA = {
     fields: [], cycles: one, exec: (_o, m) => nextStep(m), costDoc: '1',
   },
   bzc: {
-    opcode: 0x2c, summary: 'branch to target if the zero count of the last zscan >= th (the run-time input-sparsity test)', unit: 'ctrl', timing: 'issue',
+    opcode: 0x2c, summary: 'branch to target if the zero counts of the last zscan, summed over the active banks, >= th times their number (the run-time input-sparsity test, for the batch as a whole)', unit: 'ctrl', timing: 'issue',
     fields: [F.count('th', 'zero-count threshold'), F.label('target', 'branch target')], cycles: one,
     exec: (o, m) => {
-      simCheck(m, m.zscan !== null, 'bzc without a preceding zscan');
-      const taken = m.zscan!.zeros >= o.th;
+      let zeros = 0;
+      for (const b of m.active) {
+        const z = m.zscan[b];
+        simCheck(m, z !== null, 'bzc without a preceding zscan');
+        zeros += z!.zeros;
+      }
+      const taken = zeros >= o.th * m.active.length;
       const key = String(m.ipc);
       const b = (m.stats.branches[key] ??= { taken: 0, notTaken: 0 });
       if (taken) {
@@ -216,13 +222,14 @@ export const MNEMONICS = Object.keys(ISA) as Mnemonic[];
 
 function startLoop(m: Machine, end: number, reverse: boolean, len: number): void {
   simCheck(m, m.loop === null, 'nested time loops are not supported');
-  const steps = LOOP_LENGTHS[len] === 'seq' ? m.seqLen : m.fullLen;
+  const perSequence = LOOP_LENGTHS[len] === 'seq';
+  const steps = perSequence ? Math.max(0, ...m.seqLens) : m.fullLen;
   if (steps === 0) {
     m.pc = end;
     return;
   }
-  m.loop = { start: m.pc, end, reverse, k: 0, steps };
-  m.tIdx = reverse ? steps - 1 : 0;
+  m.loop = { start: m.pc, end, reverse, k: 0, steps, perSequence };
+  setTimeIndex(m, reverse ? steps - 1 : 0);
 }
 
 function nextStep(m: Machine): void {
@@ -231,9 +238,17 @@ function nextStep(m: Machine): void {
   l!.k++;
   if (l!.k >= l!.steps) {
     m.loop = null;
+    m.active = m.seqLens.map((_, b) => b);
     return;
   }
-  m.tIdx = l!.reverse ? l!.steps - 1 - l!.k : l!.k;
+  setTimeIndex(m, l!.reverse ? l!.steps - 1 - l!.k : l!.k);
   m.pc = l!.start;
+}
+
+/** Enter time index t: a per-sequence loop serves the banks whose sequence is longer than t (a reverse one thus starts each at its own last step). */
+function setTimeIndex(m: Machine, t: number): void {
+  m.tIdx = t;
+  const all = m.seqLens.map((_, b) => b);
+  m.active = m.loop!.perSequence ? all.filter((b) => t < m.seqLens[b]) : all;
 }
 

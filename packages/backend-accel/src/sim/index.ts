@@ -5,3 +5,4 @@ export * from './run.js';
 export * from './trace.js';
 export { simCheck } from './units.js';
 export * from './report.js';
+export * from './layer-plan-of.js';

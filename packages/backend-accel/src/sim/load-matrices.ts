@@ -1,6 +1,6 @@
 import { fail } from '@lstmc/ir';
 import { maxAbsOf, type ProductColumns } from '@lstmc/runtime/fixed';
-import { columnCycles, matvecPeCycles, rowsOfPes, rowToPe, assignmentFromArray, type MatrixLayout, type Target } from '@lstmc/target';
+import { columnCycles, columnParts, matvecPeCycles, rowsOfPes, rowToPe, assignmentFromArray, type MatrixLayout, type Target } from '@lstmc/target';
 import type { LxbProgram, MatrixDesc } from '../container/program.js';
 import { decodeCscBlob, decodeDenseBlob } from '../container/weights-blob.js';
 import { imbalanceOf, type SimMatrix } from './sim-matrix.js';
@@ -53,7 +53,15 @@ export function loadMatrix(d: MatrixDesc, weights: Uint8Array, t: Target, weight
   const costLayout: MatrixLayout = { cols, pes: t.pes, rowsPerPe: Int32Array.from(peRows, (r) => r.length), entriesPerPeColumn };
   const [full, skip] = d.layout === 'dense' ? (['dense', 'sparse-input'] as const) : (['sparse-weight', 'sparse-both'] as const);
   const skipColumnCycles = new Float64Array(t.pes * cols);
-  for (let p = 0; p < t.pes; p++) for (let c = 0; c < cols; c++) skipColumnCycles[p * cols + c] = columnCycles(costLayout, skip, p, c, t);
+  const skipOverhead = new Float64Array(t.pes * cols);
+  const skipBody = new Float64Array(t.pes * cols);
+  for (let p = 0; p < t.pes; p++)
+    for (let c = 0; c < cols; c++) {
+      const { overhead, body } = columnParts(costLayout, skip, p, c, t);
+      skipColumnCycles[p * cols + c] = columnCycles(costLayout, skip, p, c, t);
+      skipOverhead[p * cols + c] = overhead;
+      skipBody[p * cols + c] = body;
+    }
   return {
     rows: d.rows,
     cols,
@@ -69,8 +77,10 @@ export function loadMatrix(d: MatrixDesc, weights: Uint8Array, t: Target, weight
     paddingEntries: padding,
     imbalance: imbalanceOf(work),
     columns: columnsOf(d.rows, cols, peRows, nnzPerColumn, dense, csc),
-    fullPeCycles: matvecPeCycles(costLayout, full, t),
+    fullPeCycles: Array.from({ length: t.batch }, (_, k) => matvecPeCycles(costLayout, full, t, undefined, k + 1)),
     skipColumnCycles,
+    skipOverhead,
+    skipBody,
   };
 }
 

@@ -46,23 +46,38 @@ export interface LoopState {
   readonly end: number;
   readonly reverse: boolean;
   readonly steps: number;
+  /** Steps over each sequence's own length (banks past theirs sit the step out), or the full length. */
+  readonly perSequence: boolean;
   /** Steps done so far. */
   k: number;
 }
 
+/** What the zero-detect unit found in one bank: the scanned range, its zero count and non-zero positions. */
+export interface ZeroScan {
+  readonly addr: number;
+  readonly n: number;
+  readonly zeros: number;
+  readonly nz: Int32Array;
+}
+
 /**
  * The architectural state of the accelerator. One Machine per simulated
- * sequence; nothing outlives a run.
+ * batch (the sequences that step together, at most target.batch); nothing
+ * outlives a run. Every sequence has its own bank of vector memory and
+ * accumulators and its own DRAM image; instruction addresses are bank-relative
+ * and an instruction serves every active bank.
  */
 export interface Machine {
   readonly target: Target;
   readonly luts: FixedLuts;
-  /** On-chip vector memory (actBits words). */
+  /** On-chip vector memory (actBits words): bank b is words [b * vmemWords, (b + 1) * vmemWords). */
   readonly vmem: Int32Array;
-  /** Accumulator rows (accBits integers). */
+  readonly vmemWords: number;
+  /** Accumulator rows (accBits integers): bank b is rows [b * accRows, (b + 1) * accRows). */
   readonly acc: Float64Array;
-  /** DRAM activation space (actBits words): inputs, outputs, states. */
-  readonly dram: Int32Array;
+  readonly accRows: number;
+  /** DRAM activation space (actBits words) of each bank's sequence: inputs, outputs, states. */
+  readonly dram: readonly Int32Array[];
   /** Constants (bias at accumulator scale, peephole weights). */
   readonly consts: Float64Array;
   readonly matrices: readonly SimMatrix[];
@@ -81,9 +96,14 @@ export interface Machine {
   /** Cycle at which the executing instruction issued. */
   issuedAt: number;
   readonly cfg: { clip: number; pshift: number };
-  /** This sequence's length (sequence_lens) and the batch's full length (the host sets both). */
-  readonly seqLen: number;
+  /** Each bank's sequence length (sequence_lens) and the batch's full length (the host sets both). */
+  readonly seqLens: readonly number[];
   readonly fullLen: number;
+  /**
+   * The banks the executing instruction serves, ascending: every bank outside a time loop; inside a
+   * per-sequence loop, those whose sequence covers the current time index.
+   */
+  active: number[];
   /** Address of the next instruction, and of the one executing. */
   pc: number;
   ipc: number;
@@ -91,8 +111,8 @@ export interface Machine {
   loop: LoopState | null;
   /** Current time index inside a time loop. */
   tIdx: number;
-  /** Zero-detect unit: last scanned range, its zero count and non-zero positions. */
-  zscan: { addr: number; n: number; zeros: number; nz: Int32Array } | null;
+  /** Zero-detect unit: each bank's last scan. */
+  readonly zscan: (ZeroScan | null)[];
   /** Cycle at which the controller issues the next instruction, and the DMA engine is free. */
   now: number;
   dmaBusyUntil: number;

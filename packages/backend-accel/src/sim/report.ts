@@ -5,7 +5,11 @@ import type { SimulateResult } from '../host/simulate.js';
 export interface SimReport {
   readonly sequences: number;
   readonly seqLens: readonly number[];
+  /** The target's batch: how many sequences step together (the host runs the input's in groups of it). */
+  readonly batch: number;
   readonly cycles: number;
+  /** cycles / sequences. */
+  readonly cyclesPerSequence: number;
   readonly timeUs: number;
   readonly instructions: number;
   readonly cyclesByLayer: Record<string, number>;
@@ -32,7 +36,9 @@ export function simReport(p: LxbProgram, r: SimulateResult): SimReport {
   return {
     sequences: r.sequences,
     seqLens: r.seqLens,
+    batch: t.batch,
     cycles: s.cycles,
+    cyclesPerSequence: round(r.sequences ? s.cycles / r.sequences : 0),
     timeUs: round(s.cycles / t.clockMHz),
     instructions: s.instructions,
     cyclesByLayer: s.cyclesByLayer,
@@ -59,7 +65,8 @@ function round(x: number): number {
 export function formatSimReport(r: SimReport): string {
   const L: string[] = [];
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  L.push(`cycles ${r.cycles} (${r.timeUs} us), ${r.instructions} instructions, ${r.sequences} sequence(s)`);
+  const groups = Math.ceil(r.sequences / r.batch);
+  L.push(`cycles ${r.cycles} (${r.timeUs} us), ${r.instructions} instructions, ${r.sequences} sequence(s)${r.batch > 1 ? ` in ${groups} batch(es) of up to ${r.batch}` : ''}: ${r.cyclesPerSequence} cycles per sequence`);
   for (const [k, v] of Object.entries(r.cyclesByLayer)) L.push(`  layer ${k.padEnd(24)} ${String(v).padStart(12)} cycles`);
   for (const [k, v] of Object.entries(r.cyclesByMode)) L.push(`  mode  ${k.padEnd(24)} ${String(v).padStart(12)} cycles`);
   L.push(`PE utilization ${pct(r.peUtilization)} while multiplying, ${pct(r.peUtilizationOverall)} over the run; PE balance ${pct(r.peBalance)}`);

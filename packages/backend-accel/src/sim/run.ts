@@ -6,8 +6,8 @@ import type { SimMatrix } from './sim-matrix.js';
 import { TRACE_LANES, type TraceSink } from './trace.js';
 
 export interface RunOptions {
-  /** Sequence length the host sets for this run, and the batch's full length (default: seqLen). */
-  readonly seqLen: number;
+  /** Each bank's sequence length the host sets for this run, and the batch's full length (default: the longest). */
+  readonly seqLens: readonly number[];
   readonly fullLen?: number;
   /** Stop with E-SIM-LIMIT after this many instructions (runaway programs). */
   readonly maxInstructions?: number;
@@ -21,21 +21,26 @@ export interface RunOptions {
 }
 
 /**
- * Run the program (from `entry` to a halt) once over one sequence whose DRAM image is `dram` (modified
- * in place). Timing: the controller issues in order; an instruction occupies
+ * Run the program (from `entry` to a halt) once over a batch of sequences that step together,
+ * sequence b in bank b with DRAM image `drams[b]` (modified in place); at most target.batch of them.
+ * Timing: the controller issues in order; an instruction occupies
  * the controller for its cost, except DMA instructions, which take one issue
  * cycle and queue their transfer on the DMA engine, and sync, which waits for
  * the engine. The run ends when halt has issued and the DMA engine is idle.
  * Returns the cycles the run took; statistics accumulate into `stats`.
  */
-export function runSequence(p: LxbProgram, matrices: readonly SimMatrix[], dram: Int32Array, stats: SimStats, opts: RunOptions): number {
+export function runBatch(p: LxbProgram, matrices: readonly SimMatrix[], drams: readonly Int32Array[], stats: SimStats, opts: RunOptions): number {
   const t = p.target;
+  const banks = drams.length;
+  if (banks < 1 || banks > t.batch || opts.seqLens.length !== banks) throw new Error(`runBatch: ${banks} DRAM images and ${opts.seqLens.length} lengths for a target batch of ${t.batch}`);
   const m: Machine = {
     target: t,
     luts: p.luts,
-    vmem: new Int32Array(p.io.vmemWords),
-    acc: new Float64Array(p.io.accRows),
-    dram,
+    vmem: new Int32Array(banks * p.io.vmemWords),
+    vmemWords: p.io.vmemWords,
+    acc: new Float64Array(banks * p.io.accRows),
+    accRows: p.io.accRows,
+    dram: drams,
     consts: Float64Array.from(p.consts),
     matrices,
     exact: opts.exact ?? false,
@@ -44,14 +49,15 @@ export function runSequence(p: LxbProgram, matrices: readonly SimMatrix[], dram:
     readyAt: matrices.map(() => 0),
     issuedAt: 0,
     cfg: { clip: 0, pshift: 0 },
-    seqLen: opts.seqLen,
-    fullLen: opts.fullLen ?? opts.seqLen,
+    seqLens: opts.seqLens,
+    fullLen: opts.fullLen ?? Math.max(...opts.seqLens),
+    active: drams.map((_, b) => b),
     pc: opts.entry ?? 0,
     ipc: 0,
     halted: false,
     loop: null,
     tIdx: 0,
-    zscan: null,
+    zscan: drams.map(() => null),
     now: 0,
     dmaBusyUntil: 0,
     stats,

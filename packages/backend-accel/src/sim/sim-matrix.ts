@@ -26,10 +26,13 @@ export interface SimMatrix {
   readonly imbalance: number;
   /** Fast path: the non-zero weights by column over all PEs (rows are the matrix's), for the shared product loop. */
   readonly columns: ProductColumns;
-  /** Fast path: precomputed per-PE cycles of a product over every column, in the layout's all-columns mode. */
-  readonly fullPeCycles: Float64Array;
-  /** Fast path: cycles of column c on PE p, [p * cols + c], in the layout's zero-skipping mode. */
+  /** Fast path: precomputed per-PE cycles of a product over every column, in the layout's all-columns mode, that k + 1 banks share ([k], k < target.batch). */
+  readonly fullPeCycles: readonly Float64Array[];
+  /** Fast path: cycles of column c on PE p, [p * cols + c], in the layout's zero-skipping mode, for one bank. */
   readonly skipColumnCycles: Float64Array;
+  /** Fast path: the two parts of those costs (columnParts of the cost model), for several banks. */
+  readonly skipOverhead: Float64Array;
+  readonly skipBody: Float64Array;
 }
 
 export function imbalanceOf(perPe: ArrayLike<number>): number {
