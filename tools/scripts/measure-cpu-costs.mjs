@@ -1,5 +1,5 @@
 // Measures the CPU cost table of `select-mode{cost=cpu}` on this machine: for every weight kernel of
-// the JS runtime (@lstmc/runtime PRODUCT_KERNELS: dense f32/int8, row-group f32/int8, CSR f32/int8),
+// the JS runtime (@lstmc/runtime/timing PRODUCT_KERNELS: dense f32/int8, row-group f32/int8, CSR f32/int8),
 // the time of one matrix product with one vector (a batch-1 recurrent step) on matrices of several
 // shapes, fitted as ns = nsPerCall + nsPerRow * rows + nsPerUnit * units (rows: 4H; units:
 // multiply-adds for dense, row-group entries, non-zeros for CSR; non-negative least squares of the
@@ -24,7 +24,7 @@ const MS = Number(process.env.LSTMC_COST_MS ?? 100);
 const ROUNDS = Number(process.env.LSTMC_COST_ROUNDS ?? 4);
 const OUT = join(ROOT, 'packages/target/src/cpu-kernel-costs.ts');
 
-const L = await loadSources(["export { timeProduct, matrixStructure, productUnits, PRODUCT_KERNELS, PRODUCT_UNITS } from '@lstmc/runtime';"]);
+const L = await loadSources(["export { timeProduct, matrixStructure, productUnits, PRODUCT_KERNELS, PRODUCT_UNITS } from '@lstmc/runtime/timing';"]);
 
 /** [4H][K] (ONNX gate order) with a fraction `sp` of zeros: per (gate, unit quad, column) block when `blocks`, else per weight. */
 function matrix(H, K, sp, blocks, seed) {

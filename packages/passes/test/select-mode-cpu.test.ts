@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Graph, makeTensor, updateGraph } from '@lstmc/ir';
-import { matrixStructure, timeProduct } from '@lstmc/runtime';
+import { matrixStructure, timeProduct } from '@lstmc/runtime/timing';
 import { ANN, builtinRegistry, getFloats, getStrings, parsePipeline, runPipeline } from '../src/index.js';
 import { lstmGraph } from './helpers/graphs.js';
 import { rng } from '@lstmc/testing';

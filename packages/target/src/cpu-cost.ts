@@ -7,7 +7,7 @@ import { sparsityThreshold } from './threshold-search.js';
  * units, fitted by tools/scripts/measure-cpu-costs.mjs to the times it measured on matrices of several
  * sizes (cpu-kernel-costs.ts; rows = 4H, the per-row term is each row's or group's loop overhead). Units: multiply-adds for
  * the dense kernels, entries of the row-group layout for the row-group kernels, non-zeros for CSR.
- * The names are those of @lstmc/runtime's PRODUCT_KERNELS.
+ * The names are those of @lstmc/runtime/timing's PRODUCT_KERNELS.
  */
 export const CPU_KERNELS = ['dense-f32', 'dense-int8', 'groups-f32', 'groups-int8', 'csr-f32', 'csr-int8'] as const;
 export type CpuKernel = (typeof CPU_KERNELS)[number];

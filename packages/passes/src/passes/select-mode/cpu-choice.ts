@@ -5,7 +5,7 @@
  * pays, else in CSR: the model costs the layout the runtime will pick) in f32 or, when allowed, int8.
  */
 import { type Graph, type Node } from '@lstmc/ir';
-import { matrixStructure, timeProduct } from '@lstmc/runtime';
+import { matrixStructure, timeProduct } from '@lstmc/runtime/timing';
 import { CPU_PRECISIONS, type CpuKernel, type CpuMatrix, type CpuPrecision, cpuKernel, cpuProductNs, cpuWeightThreshold } from '@lstmc/target';
 import { type MatrixKind, lstmParams, readMatrix } from '../../lstm-params.js';
 

@@ -7,4 +7,3 @@ export { lstmFixedKernel, LSTM_FIXED_ATTRS, LSTM_FIXED_INPUTS, type LstmFixedAtt
 export { lstmSparseF32Kernel } from './lstm-sparse-f32.js';
 export { lstmSparsePackF32Kernel } from './lstm-sparse-pack-f32.js';
 export { packLstmSparse, lstmSparseSections, lstmSparseNonZeros, validateLstmSparse, type LstmSparseChoice, type LstmSparseArrays, type LstmSparseSections } from './sparse-layout.js';
-export { PRODUCT_KERNELS, PRODUCT_UNITS, matrixStructure, productUnits, timeProduct, type ProductKernel, type MatrixStructure, type TimingOptions } from './product-timing.js';
