@@ -1,8 +1,8 @@
 // `node tools/scripts/simd-roofline.mjs`: the ceiling the dense f32 goal of issue 10 meets on this
 // machine. It measures, in one process, medians of LSTMC_BENCH_REPS runs (default 7):
-//   wasm simd128 peak: a WebAssembly loop of f32x4 load + mul + add into 8 accumulators over an
-//     L1-resident buffer: the most multiply-adds per second a WebAssembly SIMD product (no FMA in
-//     Node 20 without flags) can do on one thread;
+//   wasm simd128 peak: a register-blocked WebAssembly loop (each f32x4 weight load serves 4 input
+//     vectors, 8 accumulators) over L1-resident weights: about the most multiply-adds per second a
+//     WebAssembly SIMD product (no FMA in Node 20 without flags) can do on one thread;
 //   onnxruntime MatMul: onnxruntime-node on one thread multiplying [32, 1024] x [1024, 4096] (the
 //     batch-32 recurrent product of the I=H=1024 bench model), multiply-adds per second;
 // and prints their ratio: the best lstmc / ORT-1t a single-threaded simd128 kernel can reach where
@@ -15,28 +15,31 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const W = await loadSources(["export { encodeModule, op } from './packages/runtime/src/kernels/lstm/wasm/wasm-encoder.ts';"]);
 const { op } = W;
 
-// peak(n): n passes over a 4 KiB (L1-resident) buffer, 8 accumulators: acc_k += load(p + 16k) * m,
-// 8 f32x4 loads, muls and adds per 128 bytes, i.e. 32 multiply-adds per 8 loads: the inner loop of a
-// dense product whose weights come from the nearest cache (an FMA unit would fuse mul and add).
-const CHAINS = 8;
+// peak(n): n passes over a 4 KiB (L1-resident) buffer of weights, register-blocked as a batched
+// product is: each f32x4 weight load serves 4 vectors (4 splatted inputs held in registers), 2 weight
+// vectors per step, 8 accumulators: acc[i][j] += w_i * x_j. Per 32 bytes of weights 2 loads, 8 muls
+// and 8 adds (32 multiply-adds; an FMA unit would fuse each mul and add).
 const BUF = 4096;
-const A = (k) => 3 + k; // params 0 n; i32 locals 1 p, 2 spare; v128 locals 3..10 accumulators, 11 m
+const ACC = (i, j) => 3 + 4 * i + j; // params 0 n; i32 locals 1 p, 2 spare; v128 3..10 accumulators
+const X = (j) => 11 + j; // v128 11..14 inputs; 15, 16 weights
 const peak = {
   name: 'peak',
   params: 1,
-  locals: [[2, 0x7f], [CHAINS + 1, 0x7b]],
+  locals: [[2, 0x7f], [14, 0x7b]],
   body: [
-    op.f32x4Const(0.999), op.set(11),
+    ...[0, 1, 2, 3].map((j) => [...op.f32x4Const(1 - j / 1000), ...op.set(X(j))]),
     op.block, op.loop,
     op.i32(0), op.set(1),
     op.loop,
-    ...Array.from({ length: CHAINS }, (_, k) => [...op.get(A(k)), ...op.get(1), ...op.v128Load(16 * k), ...op.get(11), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(A(k))]),
-    op.get(1), op.i32(16 * CHAINS), op.add, op.tee(1), op.i32(BUF), op.ltU, op.brIf(0),
+    op.get(1), op.v128Load(0), op.set(15),
+    op.get(1), op.v128Load(16), op.set(16),
+    ...[0, 1].flatMap((i) => [0, 1, 2, 3].map((j) => [...op.get(ACC(i, j)), ...op.get(15 + i), ...op.get(X(j)), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(ACC(i, j))])),
+    op.get(1), op.i32(32), op.add, op.tee(1), op.i32(BUF), op.ltU, op.brIf(0),
     op.end,
     op.get(0), op.i32(-1), op.add, op.tee(0), op.brIf(0),
     op.end, op.end,
     // keep the accumulators alive: store their sum after the buffer
-    op.i32(BUF), ...Array.from({ length: CHAINS }, (_, k) => [...op.get(A(k)), ...(k > 0 ? op.f32x4Add : [])]), op.v128Store(0),
+    op.i32(BUF), ...Array.from({ length: 8 }, (_, k) => [...op.get(3 + k), ...(k > 0 ? op.f32x4Add : [])]), op.v128Store(0),
   ],
 };
 const inst = await WebAssembly.instantiate(W.encodeModule([peak], 1));
@@ -46,7 +49,7 @@ run(1e3); // warm up (tier-up)
 const wasmGmacs = median(Array.from({ length: REPS }, () => {
   const t0 = performance.now();
   run(N);
-  return (N * (BUF / 16) * 4) / ((performance.now() - t0) * 1e6);
+  return (N * (BUF / 32) * 32) / ((performance.now() - t0) * 1e6);
 }));
 
 const ort = await import('onnxruntime-node');
