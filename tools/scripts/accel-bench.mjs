@@ -12,7 +12,7 @@
 // For big it also compiles with one calibration sample set (its input) and prints the quantize pass's
 // time (goal <= 3 s per sample set).
 // Env: LSTMC_BENCH_REPS (default 3), LSTMC_BENCH_BATCHES (default 1,4,16; 1 must be first). The packages
-// are built first (`npm run build`: nx, cached; not with --no-build), and the CLI run is the built one (tools/dist/main.js).
+// are built first (`npm run build`: nx, cached; not with --no-build), and the CLI run is the installed command (tools/dist/lstmc.mjs, the bundle the package's bin points to).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -99,7 +99,7 @@ function timed(fn) {
  * (bytes) from /usr/bin/time, and the milliseconds of each pass from the JSON document.
  */
 function cli(args, cwd) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, join(ROOT, 'tools/dist/main.js'), ...args, '--json', '--quiet'], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, join(ROOT, 'tools/dist/lstmc.mjs'), ...args, '--json', '--quiet'], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
   const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`lstmc ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
   const passMs = Object.fromEntries(JSON.parse(r.stdout).passes.map((p) => [p.pass, p.ms]));

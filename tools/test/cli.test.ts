@@ -107,14 +107,14 @@ describe('lstmc inspect', () => {
 });
 
 describe('the installed bin', () => {
-  it('runs the built CLI (tools/dist/main.js, the package bin, built on install)', async () => {
+  it('runs the built CLI (tools/dist/lstmc.mjs, the package bin: one esbuild bundle, built on install)', async () => {
     const { spawnSync } = await import('node:child_process');
     const { REPO } = await import('./helpers.js');
-    const r = spawnSync(process.execPath, [join(REPO, 'tools/dist/main.js'), 'inspect', peepholes], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(REPO, 'tools/dist/lstmc.mjs'), 'inspect', peepholes], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('hidden size H: 3');
-    const bad = spawnSync(process.execPath, [join(REPO, 'tools/dist/main.js'), 'inspect', '/nonexistent.onnx'], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [join(REPO, 'tools/dist/lstmc.mjs'), 'inspect', '/nonexistent.onnx'], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^error\[E-IO/);
   });
