@@ -1,3 +1,5 @@
+import { uleb } from '../leb128.js';
+
 /**
  * The matvec module over a shared memory, derived from the shipped bytes (src/generated, one defined
  * memory) without the generator: the memory section (id 5) is dropped and an import section (id 2,
@@ -6,16 +8,6 @@
  * (test/generated.test.ts checks it).
  */
 export function sharedMatvecModule(bytes: Uint8Array, pages: number, maxPages: number): Uint8Array<ArrayBuffer> {
-  const uleb = (n: number): number[] => {
-    const out: number[] = [];
-    do {
-      let b = n & 0x7f;
-      n >>>= 7;
-      if (n !== 0) b |= 0x80;
-      out.push(b);
-    } while (n !== 0);
-    return out;
-  };
   const name = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
   const entry = [...name('env'), ...name('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(maxPages)];
   const imports = [0x02, ...uleb(entry.length + 1), 1, ...entry];

@@ -2,29 +2,8 @@
  * A tiny WebAssembly binary encoder: just what the matvec module needs (one memory, i32 params,
  * i32/v128 locals, structured loops, SIMD f32x4 loads, mul/add and stores).
  */
-export function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-export function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
+export { sleb, uleb } from '../leb128.js';
+import { sleb, uleb } from '../leb128.js';
 
 export function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
