@@ -8,7 +8,7 @@ import { op, T, type WasmFunc } from './wasm-encoder.js';
  * clip: the clip threshold (Infinity for none), applied to the four gate pre-activations.
  *
  * exp is the Cephes expf scheme (range reduction by ln 2 in two parts, degree-6 polynomial, 2^n built in
- * the exponent bits) on inputs clamped to [-87, 88]; sigmoid(x) = 1 / (1 + exp(-x)),
+ * the exponent bits, n rounded by adding 1.5 * 2^23) on inputs clamped to [-87, 88]; sigmoid(x) = 1 / (1 + exp(-x)),
  * tanh(x) = 1 - 2 / (exp(2x) + 1). Absolute error about 1e-7, NaN propagates.
  */
 
@@ -16,6 +16,8 @@ import { op, T, type WasmFunc } from './wasm-encoder.js';
 // v128 locals: 7..10 r0..r3, 11..14 t0..t3, 15 I, 16 O, 17 F, 18 G, 19 Cp, 20 Cn, 21 PI, 22 PO, 23 PF,
 //              24 CLIP, 25 NCLIP, 26 x, 27 n, 28 p
 const [R0, R1, R2, R3, T0, T1, T2, T3, I, O, F, G, CP, CN, PI, PO, PF, CLIP, NCLIP, X, N, P] = Array.from({ length: 22 }, (_v, i) => 7 + i) as number[];
+// i32 local 29: 1 when clip is finite (the clamps run), 0 for Infinity (no clip attribute)
+const DOCLIP = 29;
 
 /** Loads four quads at ptr and transposes them into four lane-per-unit vectors. */
 const transpose = (ptr: number, into: readonly number[]) => [
@@ -30,21 +32,31 @@ const transpose = (ptr: number, into: readonly number[]) => [
   ...(into[3] !== undefined ? [...op.get(T2!), ...op.get(T3!), ...op.shuffle32([2, 3, 6, 7]), ...op.set(into[3])] : []),
 ];
 
-const clip = (v: number) => [...op.get(v), ...op.get(NCLIP!), ...op.f32x4Max, ...op.get(CLIP!), ...op.f32x4Min, ...op.set(v)];
+/** v = clamp(v, -clip, clip), only when clip is finite (local DOCLIP); pmax/pmin keep a NaN. */
+const clip = (v: number) => [
+  ...op.get(DOCLIP), ...op.if, ...op.get(v), ...op.get(NCLIP!), ...op.f32x4Pmax, ...op.get(CLIP!), ...op.f32x4Pmin, ...op.set(v), ...op.end,
+];
+
+/** 1.5 * 2^23: adding it rounds an f32 below 2^22 in magnitude to an integer (ties to even, as f32x4.nearest). */
+const ROUNDER = 12582912;
+const ROUNDER_BITS = 0x4b400000;
 
 /** exp of the value on the stack, left on the stack (uses X, N, P). */
 const exp = [
-  ...op.f32x4Const(-87), ...op.f32x4Max, ...op.f32x4Const(88), ...op.f32x4Min, ...op.set(X!),
-  ...op.get(X!), ...op.f32x4Const(1.4426950408889634), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(N!),
+  // clamp to [-87, 88]; pmax/pmin (one instruction each) keep a NaN as min/max would
+  ...op.f32x4Const(-87), ...op.f32x4Pmax, ...op.f32x4Const(88), ...op.f32x4Pmin, ...op.set(X!),
+  // P = x*log2(e) + 1.5*2^23 holds n = nearest(x*log2(e)) in its low mantissa bits; N = n as f32
+  ...op.get(X!), ...op.f32x4Const(1.4426950408889634), ...op.f32x4Mul, ...op.f32x4Const(ROUNDER), ...op.f32x4Add, ...op.set(P!),
+  ...op.get(P!), ...op.f32x4Const(ROUNDER), ...op.f32x4Sub, ...op.set(N!),
   // x - n*C1 - n*C2 with C1 + C2 = ln 2
   ...op.get(X!), ...op.get(N!), ...op.f32x4Const(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
   ...op.get(N!), ...op.f32x4Const(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(X!),
+  // N = 2^n in the exponent bits: (n + 127) << 23, n = bits(P) - bits(1.5*2^23)
+  ...op.get(P!), ...op.i32x4Const(127 - ROUNDER_BITS), ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl, ...op.set(N!),
   ...op.f32x4Const(1.9875691500e-4),
   ...[1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].flatMap((k) => [...op.get(X!), ...op.f32x4Mul, ...op.f32x4Const(k), ...op.f32x4Add]),
-  ...op.get(X!), ...op.get(X!), ...op.f32x4Mul, ...op.f32x4Mul, ...op.get(X!), ...op.f32x4Add, ...op.f32x4Const(1), ...op.f32x4Add, ...op.set(P!),
-  // 2^n in the exponent bits: (n + 127) << 23
-  ...op.get(N!), ...op.i32x4TruncSatF32x4S, ...op.i32x4Const(127), ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
-  ...op.get(P!), ...op.f32x4Mul,
+  ...op.get(X!), ...op.get(X!), ...op.f32x4Mul, ...op.f32x4Mul, ...op.get(X!), ...op.f32x4Add, ...op.f32x4Const(1), ...op.f32x4Add,
+  ...op.get(N!), ...op.f32x4Mul,
 ];
 
 /** v = sigmoid(v) */
@@ -60,8 +72,9 @@ const tanh = (v: number) => [
 export const cell4: WasmFunc = {
   name: 'cell4',
   params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32],
-  locals: [[22, T.v128]],
+  locals: [[22, T.v128], [1, T.i32]],
   body: [
+    op.get(6), op.f32Const(Infinity), op.f32Ne, op.set(DOCLIP),
     op.get(6), op.f32x4Splat, op.set(CLIP!),
     op.get(CLIP!), op.f32x4Neg, op.set(NCLIP!),
     op.block, op.get(4), op.eqz, op.brIf(0),

@@ -51,6 +51,11 @@ export const op = {
   f32x4Div: [0xfd, ...uleb(0xe7)],
   f32x4Min: [0xfd, ...uleb(0xe8)],
   f32x4Max: [0xfd, ...uleb(0xe9)],
+  /** Pseudo-min/max (b < a ? b : a, a < b ? b : a): one minps/maxps each, where min/max need NaN fix-ups. */
+  f32x4Pmin: [0xfd, ...uleb(0xea)],
+  f32x4Pmax: [0xfd, ...uleb(0xeb)],
+  i32x4Sub: [0xfd, ...uleb(0xb1)],
+  f32Ne: [0x5c],
   f32x4Neg: [0xfd, ...uleb(0xe1)],
   f32x4Nearest: [0xfd, ...uleb(0x6a)],
   f32x4Splat: [0xfd, ...uleb(0x13)],
