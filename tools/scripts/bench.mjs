@@ -9,7 +9,8 @@
 // Cases (LSTMC_BENCH_CASES=comma list to pick; LSTMC_BENCH_BATCHES=1,8 and LSTMC_BENCH_SIZES=256x512
 // likewise): dense, dense2t (dense with the load option threads: 2, judged against ORT-def), block90/block95 (`prune{method=block,block=4x1}`: four rows of one gate share
 // their columns), bal90/bal95 (`prune{method=balanced}`), balg90/balg95 (`prune{method=balanced,group=4}`:
-// PE-balanced, and four units of one gate keep the same columns), int8, int8sp90 / int8bal90 (the block90 /
+// PE-balanced, and four units of one gate keep the same columns), balw90/balw95 (group=16: sixteen units
+// of a gate share their columns, the wide row-group kernels gsw), int8, int8sp90 / int8bal90 (the block90 /
 // bal90 models on int8 weights: row groups / CSR; goal that of 90% f32), zero90 (dense weights, 90% of
 // every input vector zero; its goal is against the same model on dense inputs). The int8 rows run with
 // the load option lstmWeights: 'int8'; their max|dY| column is the error against onnxruntime's float32
@@ -48,6 +49,8 @@ const CASES = {
   bal95: { label: '95% balanced f32', prune: 'prune{method=balanced,sparsity=0.95}', goal: 0.15, against: 'ort', built: true },
   balg90: { label: '90% bal. g4 f32', prune: 'prune{method=balanced,group=4,sparsity=0.9}', goal: 0.25, against: 'ort', built: true },
   balg95: { label: '95% bal. g4 f32', prune: 'prune{method=balanced,group=4,sparsity=0.95}', goal: 0.15, against: 'ort', built: true },
+  balw90: { label: '90% bal. g16 f32', prune: 'prune{method=balanced,group=16,sparsity=0.9}', goal: 0.25, against: 'ort', built: true },
+  balw95: { label: '95% bal. g16 f32', prune: 'prune{method=balanced,group=16,sparsity=0.95}', goal: 0.15, against: 'ort', built: true },
   int8: { label: 'int8 dense', prune: null, load: { lstmWeights: 'int8' }, goal: 0.5, against: 'ort', built: true },
   int8sp90: { label: 'int8 90% block4x1', prune: 'prune{method=block,block=4x1,sparsity=0.9}', load: { lstmWeights: 'int8' }, goal: 0.25, against: 'ort', built: true },
   int8bal90: { label: 'int8 90% balanced', prune: 'prune{method=balanced,sparsity=0.9}', load: { lstmWeights: 'int8' }, goal: 0.25, against: 'ort', built: true },

@@ -85,16 +85,19 @@ describe('threads: bit-identical to one thread', () => {
     }
   });
 
-  it('lstm.sparse.f32 on CSR and on row groups, 16 configurations', async () => {
-    for (let i = 0; i < 16; i++) {
+  it('lstm.sparse.f32 on CSR, on row groups and on 16-unit row groups, 18 configurations', async () => {
+    for (let i = 0; i < 18; i++) {
       const rng = new Rng(0x7e80 + i);
-      const cfg = threadConfig(rng, i);
+      const base = threadConfig(rng, i);
+      // every third: 16-unit groups (gsw) with a tail of four-unit groups
+      const width = i % 3 === 2 ? 16 : 4;
+      const cfg = width === 16 ? { ...base, H: 16 * rng.int(2, 5) + rng.int(0, 15) } : base;
       const data = randomLstmData(cfg, rng);
       const D = numDirections(cfg);
-      if (i % 2) pruneLstmData(cfg, data, rng);
+      if (i % 3 === 1) pruneLstmData(cfg, data, rng);
       else {
-        pruneRowGroups(data.W, D, cfg.H, cfg.I, 0.9, 0.1, rng);
-        pruneRowGroups(data.R, D, cfg.H, cfg.H, 0.9, 0.1, rng);
+        pruneRowGroups(data.W, D, cfg.H, cfg.I, 0.9, width === 16 ? 0 : 0.1, rng, width);
+        pruneRowGroups(data.R, D, cfg.H, cfg.H, 0.9, width === 16 ? 0 : 0.1, rng, width);
       }
       const { model, feeds } = lstmSparseRuntimeModel(cfg, data, randomSparseChoice(rng));
       const r = await bothWays(model, feeds, 2);

@@ -1,18 +1,18 @@
 /**
  * Test-only: row-group structured pruning (the structure group-sparse.ts exploits). For every gate of
- * every direction, the rows of units 4m..4m+3 (fewer in the last quad when H % 4 != 0) keep or drop
+ * every direction, the rows of units wm..wm+w-1 (w = width, 4 or 16; fewer in the last group) keep or drop
  * each column together; inside a kept block, single weights are also dropped with probability `holes`
  * (so blocks are not always full).
  */
 import type { Rng } from '@lstmc/testing';
 
-export function pruneRowGroups(m: Float32Array, D: number, H: number, K: number, sparsity: number, holes: number, rng: Rng): void {
+export function pruneRowGroups(m: Float32Array, D: number, H: number, K: number, sparsity: number, holes: number, rng: Rng, width = 4): void {
   for (let d = 0; d < D; d++)
     for (let g = 0; g < 4; g++)
-      for (let u = 0; u < H; u += 4)
+      for (let u = 0; u < H; u += width)
         for (let k = 0; k < K; k++) {
           const drop = rng.bool(sparsity);
-          for (let j = u; j < Math.min(H, u + 4); j++) {
+          for (let j = u; j < Math.min(H, u + width); j++) {
             const i = ((d * 4 + g) * H + j) * K + k;
             if (drop || rng.bool(holes)) m[i] = 0;
           }

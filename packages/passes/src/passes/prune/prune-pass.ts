@@ -44,7 +44,7 @@ export const prunePass = reachingBranches(definePass({
       default: 1,
       min: 1,
       max: 64,
-      doc: "method=balanced: rows of this many consecutive units of one gate keep the same columns (every row the same count); 4 lets the JS runtime's row-group kernels read one column index per 4 rows",
+      doc: "method=balanced: rows of this many consecutive units of one gate keep the same columns (every row the same count); 4 lets the JS runtime's row-group kernels read one column index per 4 rows, 16 per 16 rows (wide row groups)",
     },
     balance: {
       kind: 'enum',

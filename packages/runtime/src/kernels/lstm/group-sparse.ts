@@ -1,4 +1,4 @@
-import type { GroupPlacement } from './row-products.js';
+import type { GroupPlacement, WidePlacement } from './row-products.js';
 
 /**
  * The row-group layout of the structured-sparse products (wasm/group-spmv-module.ts), built at load
@@ -23,13 +23,37 @@ export interface GroupSparse {
   readonly vals: Float32Array;
 }
 
-/** Calls visit(gi, rowsOfGroup) for every group of a segment of 4H rows; rows are CSR row numbers. */
-function forGroups(H: number, visit: (gi: number, rows: readonly number[]) => void): void {
+/**
+ * Wide row groups (WIDE_UNITS = 16 consecutive units of one gate share one column list, as
+ * `prune{method=balanced,group=16}` leaves them): the same arrays with 16 weights per entry, over
+ * units [0, 16*blocks); group gi = 4b + ga holds gate ga of units 16b..16b+15, vals[16p + l] the
+ * weight of unit 16b + l. One column index and one input load then serve sixteen rows
+ * (wasm/group-spmv-module.ts gswN). The units after 16*blocks, if any, go in `tail`, a four-unit
+ * layout of units [16*blocks, H) (its group 0 is that range's first quad).
+ */
+export interface WideGroupSparse extends GroupSparse {
+  readonly blocks: number;
+  readonly tail: GroupSparse | null;
+}
+
+export const WIDE_UNITS = 16;
+
+/** Units [from, to) of a segment in groups of `width` units of one gate. */
+interface UnitRange {
+  readonly from: number;
+  readonly to: number;
+  readonly width: number;
+}
+
+const quads = (H: number): UnitRange => ({ from: 0, to: H, width: 4 });
+
+/** Calls visit(gi, rowsOfGroup) for every group of a unit range of a segment of 4H rows; rows are CSR row numbers. */
+function forGroups(u: UnitRange, visit: (gi: number, rows: readonly number[]) => void): void {
   const rows: number[] = [];
-  for (let m = 0; 4 * m < H; m++) {
+  for (let m = 0; u.from + u.width * m < u.to; m++) {
     for (let ga = 0; ga < 4; ga++) {
       rows.length = 0;
-      for (let l = 0; l < 4 && 4 * m + l < H; l++) rows.push(4 * (4 * m + l) + ga);
+      for (let l = 0, j = u.from + u.width * m; l < u.width && j < u.to; l++, j++) rows.push(4 * j + ga);
       visit(4 * m + ga, rows);
     }
   }
@@ -50,32 +74,34 @@ function unionColumns(ptr: ArrayLike<number>, col: ArrayLike<number>, base: numb
   return out.sort((a, b) => a - b);
 }
 
-/** Entries the group layout of a segment needs (its CSR row pointers start at ptr[base]; columns < K). */
-export function groupEntries(ptr: ArrayLike<number>, col: ArrayLike<number>, base: number, H: number, K: number): number {
+function entriesOf(ptr: ArrayLike<number>, col: ArrayLike<number>, base: number, K: number, u: UnitRange): number {
   const seen = new Int32Array(K).fill(-1);
   let n = 0;
-  forGroups(H, (gi, rows) => (n += unionColumns(ptr, col, base, rows, seen, gi).length));
+  forGroups(u, (gi, rows) => (n += unionColumns(ptr, col, base, rows, seen, gi).length));
   return n;
 }
 
-/** The group layout of one segment (see the module comment). */
-export function encodeGroups(ptr: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>, base: number, H: number, K: number): GroupSparse {
-  const groups = 4 * Math.ceil(H / 4);
+/** Entries the group layout of a segment needs (its CSR row pointers start at ptr[base]; columns < K). */
+export const groupEntries = (ptr: ArrayLike<number>, col: ArrayLike<number>, base: number, H: number, K: number): number => entriesOf(ptr, col, base, K, quads(H));
+
+function encodeRange(ptr: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>, base: number, K: number, u: UnitRange): GroupSparse {
+  const groups = 4 * Math.ceil((u.to - u.from) / u.width);
   const seen = new Int32Array(K).fill(-1);
   const lists: number[][] = [];
-  forGroups(H, (gi, rows) => (lists[gi] = unionColumns(ptr, col, base, rows, seen, gi)));
+  forGroups(u, (gi, rows) => (lists[gi] = unionColumns(ptr, col, base, rows, seen, gi)));
   const E = lists.reduce((s, l) => s + l.length, 0);
+  const W = u.width;
   const gptr = new Int32Array(groups + 1);
   const cols = new Int32Array(E);
-  const vals = new Float32Array(4 * E);
+  const vals = new Float32Array(W * E);
   const at = new Int32Array(K);
   let e = 0;
-  forGroups(H, (gi, rows) => {
+  forGroups(u, (gi, rows) => {
     gptr[gi] = e;
     const list = lists[gi]!;
     list.forEach((k, i) => ((cols[e + i] = k), (at[k] = e + i)));
     rows.forEach((r, l) => {
-      for (let p = ptr[base + r]!; p < ptr[base + r + 1]!; p++) vals[4 * at[col[p]!]! + l] += val[p]!;
+      for (let p = ptr[base + r]!; p < ptr[base + r + 1]!; p++) vals[W * at[col[p]!]! + l] += val[p]!;
     });
     e += list.length;
   });
@@ -83,9 +109,32 @@ export function encodeGroups(ptr: ArrayLike<number>, col: ArrayLike<number>, val
   return { gptr, cols, vals };
 }
 
+/** The group layout of one segment (see the module comment). */
+export const encodeGroups = (ptr: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>, base: number, H: number, K: number): GroupSparse =>
+  encodeRange(ptr, col, val, base, K, quads(H));
+
 /**
- * Writes a row-group layout at element offset `at` of f (ints: an Int32Array over the same memory),
- * columns scaled to the engine's addressing unit; returns where its parts went.
+ * A wide entry costs about 1.6 four-unit entries (one index and input load, four weight vectors,
+ * against four of each): the wide layout is taken while its entries, times four, are at most this
+ * many times the four-unit entries of the same units (1: every 16 units of a gate share their columns).
+ */
+export const WIDE_MAX_FILL = 1.25;
+
+/** The wide layout of a segment (WideGroupSparse), or null when H < 16 or its 16-unit groups would not pay. */
+export function encodeWideGroups(ptr: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>, base: number, H: number, K: number): WideGroupSparse | null {
+  const blocks = Math.floor(H / WIDE_UNITS);
+  if (blocks === 0) return null;
+  const wide: UnitRange = { from: 0, to: WIDE_UNITS * blocks, width: WIDE_UNITS };
+  const narrow = entriesOf(ptr, col, base, K, { ...wide, width: 4 });
+  if (narrow === 0 || 4 * entriesOf(ptr, col, base, K, wide) > WIDE_MAX_FILL * narrow) return null;
+  const g = encodeRange(ptr, col, val, base, K, wide);
+  const tail = wide.to < H ? encodeRange(ptr, col, val, base, K, { from: wide.to, to: H, width: 4 }) : null;
+  return { ...g, blocks, tail };
+}
+
+/**
+ * Writes a row-group layout (four-unit or wide) at element offset `at` of f (ints: an Int32Array over
+ * the same memory), columns scaled to the engine's addressing unit; returns where its parts went.
  */
 export function placeGroups(f: Float32Array, ints: Int32Array, g: GroupSparse, at: number, unit: number): GroupPlacement {
   const gptrOff = at;
@@ -99,3 +148,12 @@ export function placeGroups(f: Float32Array, ints: Int32Array, g: GroupSparse, a
 
 /** Floats a row-group layout takes when placed at element offset `at` (with placeGroups). */
 export const groupsEnd = (g: GroupSparse, at: number): number => Math.ceil((at + g.gptr.length + g.cols.length) / 4) * 4 + g.vals.length;
+
+/** Places a wide layout and its tail after it (placeGroups); wideEnd gives the floats they take. */
+export function placeWideGroups(f: Float32Array, ints: Int32Array, g: WideGroupSparse, at: number, unit: number): WidePlacement {
+  const wide = placeGroups(f, ints, g, at, unit);
+  const tail = g.tail ? placeGroups(f, ints, g.tail, groupsEnd(g, at), unit) : null;
+  return { ...wide, blocks: g.blocks, tail };
+}
+
+export const wideEnd = (g: WideGroupSparse, at: number): number => (g.tail ? groupsEnd(g.tail, groupsEnd(g, at)) : groupsEnd(g, at));

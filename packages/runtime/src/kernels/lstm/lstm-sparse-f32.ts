@@ -4,8 +4,8 @@ import { defineKernel, type KernelCall, type KernelEnv, type StaticNodeInfo } fr
 import { dtypeIs, rankIs } from '../shape-util.js';
 import { checkLstmNode, checkLstmStream, int8Matrices, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, encodeSparsePairs, resolveEngine, type MatvecEngine } from './matvec-engine.js';
-import { encodeGroups, groupEntries, groupsEnd, placeGroups } from './group-sparse.js';
-import { csrProduct, denseProduct, groupProduct, projectRows, type GroupPlacement, type RowProduct } from './row-products.js';
+import { encodeGroups, encodeWideGroups, groupEntries, groupsEnd, placeGroups, placeWideGroups, wideEnd, type GroupSparse, type WideGroupSparse } from './group-sparse.js';
+import { csrProduct, denseProduct, groupProduct, projectRows, wideGroupProduct, type GroupPlacement, type RowProduct, type WidePlacement } from './row-products.js';
 import { int8Product, quantizeSection, type Int8Matrix } from './int8-weights.js';
 import { int8SparseProduct, quantizeGroups, quantizeRows, type Int8Sparse } from './int8-sparse.js';
 import { lstmSparseSections, validateLstmSparse, type LstmSparseChoice } from './sparse-layout.js';
@@ -85,8 +85,8 @@ interface SparsePrepared {
   readonly engine: MatvecEngine;
   readonly pairOff: number;
   readonly ptrOff: number;
-  /** Per sparse segment (order of sparse-layout.ts): its row-group placement, or null to run it as CSR. */
-  readonly groups: readonly (GroupPlacement | null)[];
+  /** Per sparse segment (order of sparse-layout.ts): its row-group placement (wide or four-unit), or null to run it as CSR. */
+  readonly groups: readonly (GroupPlacement | WidePlacement | null)[];
   /** Per direction, the int8 copies of W and R (int8_w / int8_r or lstmWeights: 'int8'; null: f32). */
   readonly int8: readonly { readonly w: Int8Matrix | Int8Sparse | null; readonly r: Int8Matrix | Int8Sparse | null }[];
 }
@@ -102,34 +102,39 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
   const k = col.data as Int32Array;
   const v = val.data as Float32Array;
   validateLstmSparse(D, H, I, c, p, k, v.length);
-  // Segments whose row groups pay, encoded; K of segment i is I for a sparse W (first of its direction), else H.
-  const encoded = Array.from({ length: D * s.segments }, (_x, i) => {
-    const K = c.sparseW && i % s.segments === 0 ? I : H;
+  const q8 = int8Matrices(a, env);
+  // Segments whose row groups pay, encoded (K of segment i is I for a sparse W, first of its direction,
+  // else H): in wide groups where 16 units of a gate share their columns, else in four-unit groups. The
+  // four-unit layout is also what the int8 copy of a matrix is made from.
+  const encoded = Array.from({ length: D * s.segments }, (_x, i): { wide: WideGroupSparse | null; narrow: GroupSparse | null } | null => {
+    const isW = c.sparseW && i % s.segments === 0;
+    const K = isW ? I : H;
     const base = i * (4 * H + 1);
-    return rowGroupsPay(p, k, base, H, K) ? encodeGroups(p, k, v, base, H, K) : null;
+    if (!rowGroupsPay(p, k, base, H, K)) return null;
+    const wide = encodeWideGroups(p, k, v, base, H, K);
+    return { wide, narrow: wide && !(isW ? q8.W : q8.R) ? null : encodeGroups(p, k, v, base, H, K) };
   });
-  // The engine's own sparse layout (column/value pairs, offsets scaled to its addressing unit), then the groups.
+  // The engine's own sparse layout (column/value pairs, offsets scaled to its addressing unit), then the f32 groups.
   const { kind, module } = resolveEngine(env.matvec);
   const unit = kind === 'wasm-simd' ? 4 : 1;
   const pairOff = Math.ceil(w.data.length / 4) * 4;
   const ptrOff = pairOff + 2 * v.length;
   const starts: number[] = [];
-  const end = encoded.reduce((at, g) => (starts.push(at), g ? groupsEnd(g, at) : at), ptrOff + p.length);
+  const end = encoded.reduce((at, g) => (starts.push(at), g?.wide ? wideEnd(g.wide, at) : g?.narrow ? groupsEnd(g.narrow, at) : at), ptrOff + p.length);
   const buf = new ArrayBuffer(end * 4);
   const f = new Float32Array(buf);
   const n = new Int32Array(buf);
   f.set(w.data as Float32Array);
   encodeSparsePairs(buf, unit, p, k, v, pairOff, ptrOff);
-  const at = encoded.map((g, i) => (g ? placeGroups(f, n, g, starts[i]!, unit) : null));
+  const at = encoded.map((g, i) => (g?.wide ? placeWideGroups(f, n, g.wide, starts[i]!, unit) : g?.narrow ? placeGroups(f, n, g.narrow, starts[i]!, unit) : null));
   const engine = createMatvecEngine(f, env.matvec, module, env.threads);
   // int8 copies: a dense section through int8-weights.ts, a sparse one in its row groups or rows.
-  const q8 = int8Matrices(a, env);
   const int8 = Array.from({ length: D }, (_x, d) => {
     const wSeg = d * s.segments;
     const rSeg = wSeg + (s.w < 0 ? 1 : 0);
     const quant = (off: number, seg: number, K: number) => {
       if (off >= 0) return quantizeSection(engine, d * s.stride + off, H, K);
-      const g = encoded[seg];
+      const g = encoded[seg]?.narrow;
       return g ? quantizeGroups(engine, g, H, K) : quantizeRows(engine, p, k, v, seg * (4 * H + 1), H, K);
     };
     return { w: q8.W ? quant(s.w, wSeg, I) : null, r: q8.R ? quant(s.r, rSeg, H) : null };
@@ -156,7 +161,7 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
     const wGroups = wSeg >= 0 ? prep.groups[wSeg] : null;
     const rGroups = rSeg >= 0 ? prep.groups[rSeg] : null;
     const { w: w8, r: r8 } = prep.int8[d]!;
-    const wx = w8 ? int8Of(e, w8, H) : s.w >= 0 ? denseProduct(e, base + s.w, H, I) : wGroups ? groupProduct(e, wGroups, H) : null;
+    const wx = w8 ? int8Of(e, w8, H) : s.w >= 0 ? denseProduct(e, base + s.w, H, I) : wGroups ? groupsOf(e, wGroups, H) : null;
     const project = wx
       ? (rows: number, rowOff: (r: number) => number, xpOff: number) => projectRows(e, wx, rows, rowOff, biasOff, H, xpOff)
       : (rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number) => projectSparse(e, prep, ptrOff + wSeg * (H4 + 1), rows, rowOff, xpOff, tmpOff, biasOff, H, I);
@@ -164,10 +169,13 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
       biasOff,
       peepOff: base + s.peep,
       project,
-      recur: r8 ? int8Of(e, r8, H) : s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupProduct(e, rGroups, H) : csrProduct(e, ptrOff + rSeg * (H4 + 1), pairOff, H4),
+      recur: r8 ? int8Of(e, r8, H) : s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupsOf(e, rGroups, H) : csrProduct(e, ptrOff + rSeg * (H4 + 1), pairOff, H4),
     };
   }, (rows) => (csrW && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0));
 }
+
+/** The RowProduct of a row-group placement, wide or four-unit. */
+const groupsOf = (e: MatvecEngine, g: GroupPlacement | WidePlacement, H: number): RowProduct => ('blocks' in g ? wideGroupProduct(e, g, H) : groupProduct(e, g, H));
 
 /** The RowProduct of an int8 copy: dense (int8-weights.ts) or sparse (int8-sparse.ts). */
 const int8Of = (e: MatvecEngine, q: Int8Matrix | Int8Sparse, H: number): RowProduct => ('kind' in q ? int8SparseProduct(e, q, H) : int8Product(e, q, H));

@@ -47,6 +47,11 @@ export interface MatvecEngine {
    */
   gsp(gptrOff: number, colsOff: number, valsOff: number, H: number, n: number, xs: Int32Array, outs: Int32Array): void;
   /**
+   * The same over wide row groups (16 units of one gate per group, 16 weights per entry; group-sparse.ts
+   * WideGroupSparse) for units [0, 16*blocks): gptr holds 4*blocks+1 entry indices. Element offsets.
+   */
+  gsw(gptrOff: number, colsOff: number, valsOff: number, blocks: number, n: number, xs: Int32Array, outs: Int32Array): void;
+  /**
    * out[0..4H) += sum over i < n of xv[i] * (4H floats at wc + ks[i]) (wasm/column-module.ts); ks holds
    * int32 column offsets times sparseUnit, xv f32 values. Element offsets.
    */
@@ -70,7 +75,7 @@ export interface MatvecEngine {
    */
   readonly cell4?: (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number) => void;
   /**
-   * Runs `body`, whose product calls (mv*, spmv*, spmmT, gsp, mvq) may then be split over unit ranges
+   * Runs `body`, whose product calls (mv*, spmv*, spmmT, gsp, gsw, mvq) may then be split over unit ranges
    * and run on the engine's worker threads (threads/): they must not depend on one another, and `body`
    * must not read what they write. All have completed when `parallel` returns. Without threads, or
    * inside another `parallel`, this is `body()`. Results are bit-identical either way.
@@ -95,6 +100,8 @@ interface MatvecExports {
   gsq1: (gptr: number, recs: number, scales: number, xq: number, out: number, H: number, sx: number) => void;
   spq1: (ptr: number, recs: number, xq: number, scales: number, out: number, rows: number, sx: number) => void;
   gsp4: (gptr: number, cols: number, vals: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number) => void;
+  gsw1: (gptr: number, cols: number, vals: number, x: number, out: number, blocks: number) => void;
+  gsw2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, blocks: number) => void;
 }
 
 /** Grows a WebAssembly memory to at least `bytes` (a 32-bit memory holds at most 4 GiB). */
@@ -199,6 +206,13 @@ class WasmEngine implements MatvecEngine {
     for (; i + 4 <= n; i += 4) this.ex.gsp4(g, c, v, xs[i]! * 4, xs[i + 1]! * 4, xs[i + 2]! * 4, xs[i + 3]! * 4, outs[i]! * 4, outs[i + 1]! * 4, outs[i + 2]! * 4, outs[i + 3]! * 4, H);
     for (; i + 2 <= n; i += 2) this.ex.gsp2(g, c, v, xs[i]! * 4, xs[i + 1]! * 4, outs[i]! * 4, outs[i + 1]! * 4, H);
     if (i < n) this.ex.gsp1(g, c, v, xs[i]! * 4, outs[i]! * 4, H);
+  }
+
+  gsw(gptrOff: number, colsOff: number, valsOff: number, blocks: number, n: number, xs: Int32Array, outs: Int32Array): void {
+    const [g, c, v] = [gptrOff * 4, colsOff * 4, valsOff * 4];
+    let i = 0;
+    for (; i + 2 <= n; i += 2) this.ex.gsw2(g, c, v, xs[i]! * 4, xs[i + 1]! * 4, outs[i]! * 4, outs[i + 1]! * 4, blocks);
+    if (i < n) this.ex.gsw1(g, c, v, xs[i]! * 4, outs[i]! * 4, blocks);
   }
 
   readonly cell4 = (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number): void => {
@@ -360,6 +374,24 @@ class JsEngine implements MatvecEngine {
             let acc = 0;
             for (let p = im[gi]!; p < end; p++) acc += m[valsOff + 4 * p + l]! * m[x + im[colsOff + p]!]!;
             m[o + 4 * l] += acc;
+          }
+        }
+      }
+    }
+  }
+
+  gsw(gptrOff: number, colsOff: number, valsOff: number, blocks: number, n: number, xs: Int32Array, outs: Int32Array): void {
+    const m = this.mem;
+    const im = this.ints();
+    for (let b = 0, gi = gptrOff; b < blocks; b++) {
+      for (let ga = 0; ga < 4; ga++, gi++) {
+        for (let i = 0; i < n; i++) {
+          const x = xs[i]!;
+          const o = outs[i]! + 64 * b + ga;
+          for (let u = 0; u < 16; u++) {
+            let acc = 0;
+            for (let p = im[gi]!; p < im[gi + 1]!; p++) acc += m[valsOff + 16 * p + u]! * m[x + im[colsOff + p]!]!;
+            m[o + 4 * u] += acc;
           }
         }
       }

@@ -79,6 +79,40 @@ export function groupProduct(e: MatvecEngine, g: GroupPlacement, H: number): Row
   });
 }
 
+/** Where a wide row-group layout (group-sparse.ts WideGroupSparse) sits: its 16-unit groups, and the four-unit tail. */
+export interface WidePlacement extends GroupPlacement {
+  readonly blocks: number;
+  readonly tail: GroupPlacement | null;
+}
+
+/**
+ * Wide row groups: vector pairs per pass (gsw2), over blocks of about UNIT_BLOCK_BYTES of entries when
+ * there are more than two vectors; the units after the last 16-unit block through groupProduct.
+ */
+export function wideGroupProduct(e: MatvecEngine, g: WidePlacement, H: number): RowProduct {
+  const u0 = 16 * g.blocks;
+  const tail = g.tail ? groupProduct(e, g.tail, H - u0) : null;
+  // Block boundaries in 16-unit blocks: each holds at most about UNIT_BLOCK_BYTES of entries (68 bytes each).
+  const cuts = [0];
+  for (let b = 0; b < g.blocks; b++) if (68 * (g.gptr[4 * (b + 1)]! - g.gptr[4 * cuts[cuts.length - 1]!]!) > UNIT_BLOCK_BYTES) cuts.push(b + 1);
+  if (cuts[cuts.length - 1] !== g.blocks) cuts.push(g.blocks);
+  let outsB = new Int32Array(0);
+  return (n, xs, outs) => e.parallel(() => {
+    if (outsB.length < n) outsB = new Int32Array(n);
+    const step = n <= 2 ? cuts.length - 1 : 1;
+    for (let c = 0; c + 1 < cuts.length; c += step) {
+      const b0 = cuts[c]!;
+      const b1 = cuts[Math.min(c + step, cuts.length - 1)]!;
+      for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 64 * b0;
+      e.gsw(g.gptrOff + 4 * b0, g.colsOff, g.valsOff, b1 - b0, n, xs, outsB);
+    }
+    if (tail) {
+      for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 4 * u0;
+      tail(n, xs, outsB);
+    }
+  });
+}
+
 /**
  * Input projection of every (t, b) row at once: mem[xpOff + r*4H ..] = bias + W x_r for r < rows,
  * x_r at rowOff(r).

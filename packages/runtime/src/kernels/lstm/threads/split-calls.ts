@@ -25,12 +25,15 @@ export const SPLIT_CALLS = {
   gsp1: { units: 5, shifts: [[0, 4], [4, 16]] },
   gsp2: { units: 7, shifts: [[0, 4], [5, 16], [6, 16]] },
   gsp4: { units: 11, shifts: [[0, 4], [7, 16], [8, 16], [9, 16], [10, 16]] },
+  // gswN(gptr, cols, vals, x.., out.., blocks): a block of 16 units has 4 gptr entries and 64 outputs.
+  gsw1: { units: 5, shifts: [[0, 16], [4, 256]] },
+  gsw2: { units: 7, shifts: [[0, 16], [5, 256], [6, 256]] },
   // mvq1(w, ws, scales, xq, Ko, out, H, sx): unit j's int8 weights at w + j*ws.
   mvq1: { units: 6, shifts: [[0, 1, 1], [2, 16], [5, 16]] },
 } as const satisfies Record<string, SplitSpec>;
 
 /** The exports a recorded call may name, in the order of their index in a call list. */
-export const CALL_NAMES = ['mv1', 'mv2', 'cell4', 'spmv1', 'spmv2', 'spmmT', 'gsp1', 'gsp2', 'gsp4', 'zcols', 'mvq1'] as const;
+export const CALL_NAMES = ['mv1', 'mv2', 'cell4', 'spmv1', 'spmv2', 'spmmT', 'gsp1', 'gsp2', 'gsp4', 'zcols', 'mvq1', 'gsw1', 'gsw2'] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
 /** Doubles per call in a call list: the export's index, then up to 12 arguments (i32 and f32 are exact in f64). */

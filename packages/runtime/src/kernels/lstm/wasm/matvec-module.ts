@@ -122,7 +122,7 @@ const mv2: WasmFunc = {
 
 /**
  * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2 and spmmT of spmv-module.ts,
- * gsp1, gsp2 and gsp4 of group-spmv-module.ts, zcols of column-module.ts, mvq1 of int8-module.ts), with
+ * gsp1, gsp2, gsp4, gsw1 and gsw2 of group-spmv-module.ts, zcols of column-module.ts, mvq1 of int8-module.ts), with
  * `pages` 64 KiB pages of initial memory; with `sharedMax`, over an imported shared memory of at most
  * that many pages (encodeModule).
  */
