@@ -10,6 +10,9 @@
 //
 //   node tools/scripts/measure-cpu-costs.mjs           prints the table and the fit
 //   node tools/scripts/measure-cpu-costs.mjs --write   also writes packages/target/src/cpu-kernel-costs.ts
+//   ... --only K1,K2                                  measures only those kernels (with --write, the
+//                                                      others keep their entries of the current table)
+// Row groups run 4x1-block-pruned matrices, wide-f32 16x1-block-pruned ones.
 //
 // Measure on a quiet machine: the table is what the compiler's CPU decisions are made from.
 import { writeFileSync } from 'node:fs';
@@ -24,9 +27,15 @@ const MS = Number(process.env.LSTMC_COST_MS ?? 100);
 const ROUNDS = Number(process.env.LSTMC_COST_ROUNDS ?? 4);
 const OUT = join(ROOT, 'packages/target/src/cpu-kernel-costs.ts');
 
-const L = await loadSources(["export { timeProduct, matrixStructure, productUnits, PRODUCT_KERNELS, PRODUCT_UNITS } from '@lstmc/runtime/timing';"]);
+const L = await loadSources([
+  "export { timeProduct, matrixStructure, productUnits, PRODUCT_KERNELS, PRODUCT_UNITS } from '@lstmc/runtime/timing';",
+  "export { CPU_KERNEL_COSTS } from '@lstmc/target';",
+]);
+const onlyAt = process.argv.indexOf('--only');
+const KERNELS = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : L.PRODUCT_KERNELS;
+for (const k of KERNELS) if (!L.PRODUCT_KERNELS.includes(k)) throw new Error(`unknown kernel ${k} (kernels: ${L.PRODUCT_KERNELS.join(', ')})`);
 
-/** [4H][K] (ONNX gate order) with a fraction `sp` of zeros: per (gate, unit quad, column) block when `blocks`, else per weight. */
+/** [4H][K] (ONNX gate order) with a fraction `sp` of zeros: per (gate, `blocks` units, column) block when `blocks` > 1, else per weight. */
 function matrix(H, K, sp, blocks, seed) {
   const m = randomF32(4 * H * K, 1, seed);
   const keep = randomF32(4 * H * K, 1, seed + 1);
@@ -34,7 +43,7 @@ function matrix(H, K, sp, blocks, seed) {
     for (let j = 0; j < H; j++)
       for (let k = 0; k < K; k++) {
         const i = (g * H + j) * K + k;
-        const decide = blocks ? (g * H + (j & ~3)) * K + k : i;
+        const decide = blocks > 1 ? (g * H + j - (j % blocks)) * K + k : i;
         if ((keep[decide] + 1) / 2 < sp) m[i] = 0;
       }
   return m;
@@ -87,10 +96,10 @@ console.log(`CPU kernel costs on ${cpus()[0]?.model ?? '?'} (${cpus().length} co
 console.log('kernel        H     K   sp.    units         ns  ns/unit');
 // Per shape, the kernels are timed in turn, ROUNDS times over, and each keeps its fastest round: the
 // kernels of one shape see the same machine load, so their ratios (what the decisions depend on) hold.
-const points = Object.fromEntries(L.PRODUCT_KERNELS.map((k) => [k, []]));
+const points = Object.fromEntries(KERNELS.map((k) => [k, []]));
 for (const [H, K] of SHAPES) {
-  const mats = L.PRODUCT_KERNELS.flatMap((kernel) => (kernel.startsWith('dense') ? [0] : SPARSITIES).map((sp) => {
-    const m = matrix(H, K, sp, kernel.startsWith('groups'), 7 + H + K);
+  const mats = KERNELS.flatMap((kernel) => (kernel.startsWith('dense') ? [0] : SPARSITIES).map((sp) => {
+    const m = matrix(H, K, sp, kernel === 'wide-f32' ? 16 : kernel.startsWith('groups') ? 4 : 1, 7 + H + K);
     return { kernel, sp, m, units: L.productUnits(L.matrixStructure(m, H, K), H, K, kernel), ns: Infinity };
   }));
   for (let r = 0; r < ROUNDS; r++) for (const x of mats) x.ns = Math.min(x.ns, L.timeProduct(x.m, H, K, x.kernel, { ms: MS }));
@@ -100,6 +109,10 @@ for (const [H, K] of SHAPES) {
   }
 }
 for (const kernel of L.PRODUCT_KERNELS) {
+  if (!KERNELS.includes(kernel)) {
+    table[kernel] = L.CPU_KERNEL_COSTS.kernels[kernel];
+    continue;
+  }
   const f = fit(points[kernel]);
   table[kernel] = { unit: L.PRODUCT_UNITS[kernel], nsPerCall: sig(f.nsPerCall), nsPerRow: sig(f.nsPerRow), nsPerUnit: sig(f.nsPerUnit), points: points[kernel] };
   console.log(`${kernel.padEnd(11)} fit: ${f.nsPerCall.toFixed(0)} ns per call + ${f.nsPerRow.toFixed(3)} ns per row + ${f.nsPerUnit.toFixed(4)} ns per ${L.PRODUCT_UNITS[kernel]}`);

@@ -8,16 +8,19 @@ import { rng } from '@lstmc/testing';
 const H = 64;
 const I = 256;
 
-/** W ([1, 4H, I]) random with a fraction `sp` of zeros: per weight, or per (gate, unit quad, column) block (row-group structure). */
-function withW(sp: number, blocks: boolean, seed: number): Graph {
+/**
+ * W ([1, 4H, I]) random with a fraction `sp` of zeros: per weight (blocks 1), or per (gate, `blocks`
+ * consecutive units, column) block (row-group structure: 4, or 16 for wide row groups).
+ */
+function withW(sp: number, blocks: number, seed: number): Graph {
   const g = lstmGraph({ input: I, hidden: H, seed });
   const r = rng(seed);
   const w = Float32Array.from(g.initializers.get('W0')!.data as Float32Array);
   const drop = new Uint8Array(4 * H * I);
   for (let row = 0; row < 4 * H; row++)
     for (let k = 0; k < I; k++) {
-      const at = blocks ? (row & ~3) * I + k : row * I + k;
-      if (!blocks || row % 4 === 0) drop[at] = r() < sp ? 1 : 0;
+      const at = (row - (row % blocks)) * I + k;
+      if (row % blocks === 0) drop[at] = r() < sp ? 1 : 0;
       if (drop[at]) w[row * I + k] = 0;
     }
   return updateGraph(g, { initializers: new Map([...g.initializers, ['W0', makeTensor('f32', [1, 4 * H, I], w)]]) });
@@ -27,7 +30,7 @@ function withW(sp: number, blocks: boolean, seed: number): Graph {
  * Measured ns of the sparse kernel and of dense f32 on w: the fastest of three interleaved rounds each,
  * so a busy machine slows both alike.
  */
-function measure(w: Float32Array, kernel: 'csr-f32' | 'groups-f32'): { sparse: number; dense: number } {
+function measure(w: Float32Array, kernel: 'csr-f32' | 'groups-f32' | 'wide-f32'): { sparse: number; dense: number } {
   let [sparse, dense] = [Infinity, Infinity];
   for (let r = 0; r < 3; r++) {
     sparse = Math.min(sparse, timeProduct(w, H, I, kernel, { ms: 40 }));
@@ -51,7 +54,7 @@ async function decide(g: Graph, options = '') {
 }
 
 describe('select-mode{cost=cpu}: dense or sparse per matrix from the measured CPU kernel table', () => {
-  for (const [structure, blocks, kernel] of [['unstructured (CSR)', false, 'csr-f32'], ['row-group structured', true, 'groups-f32']] as const) {
+  for (const [structure, blocks, kernel] of [['unstructured (CSR)', 1, 'csr-f32'], ['row-group structured', 4, 'groups-f32'], ['wide row-group structured', 16, 'wide-f32']] as const) {
     it(`${structure}: the decision flips at the predicted sparsity, and the measured kernels agree away from it`, async () => {
       const at = await decide(withW(0.9, blocks, 3));
       const t = at.threshold;
@@ -81,7 +84,8 @@ describe('select-mode{cost=cpu}: dense or sparse per matrix from the measured CP
         const g = withW(s, blocks, 7);
         const w = g.initializers.get('W0')!.data as Float32Array;
         // The sparse layout the runtime would run this matrix in (an unstructured matrix of low sparsity may pay in row groups).
-        const layout = matrixStructure(w, H, I).rowGroups ? 'groups-f32' : 'csr-f32';
+        const st = matrixStructure(w, H, I);
+        const layout = st.wideGroups ? 'wide-f32' : st.rowGroups ? 'groups-f32' : 'csr-f32';
         const { sparse, dense } = measure(w, layout);
         expect(sparse < dense, `at sparsity ${s.toFixed(3)}: ${layout} ${sparse.toFixed(0)} ns, dense ${dense.toFixed(0)} ns`).toBe(sparseFaster);
         const d = await decide(g, ',measure=true');
@@ -94,7 +98,7 @@ describe('select-mode{cost=cpu}: dense or sparse per matrix from the measured CP
   }
 
   it('reports the predicted speedup from the table: dense f32 ns / chosen ns', async () => {
-    const d = await decide(withW(0.97, false, 9));
+    const d = await decide(withW(0.97, 1, 9));
     const col = (name: string) => d.row[d.columns.indexOf(name)] as number;
     expect(d.mode).toBe('sparse-weight');
     expect(col('predicted speedup')).toBeCloseTo(col('dense f32 ns') / col('chosen ns'), 1);
@@ -104,7 +108,7 @@ describe('select-mode{cost=cpu}: dense or sparse per matrix from the measured CP
   });
 
   it('int8: off keeps f32, on takes the int8 kernels, auto the cheaper predicted precision', async () => {
-    const g = withW(0.95, true, 11);
+    const g = withW(0.95, 4, 11);
     expect((await decide(g)).weights).toBe('f32');
     const on = await decide(g, ',int8=on');
     expect(on.weights).toBe('int8');
@@ -117,7 +121,7 @@ describe('select-mode{cost=cpu}: dense or sparse per matrix from the measured CP
   });
 
   it('int8 and measure without cost=cpu are an error', async () => {
-    const g = withW(0.9, false, 13);
+    const g = withW(0.9, 1, 13);
     await expect(runPipeline(g, parsePipeline('sparsity,select-mode{int8=auto}', builtinRegistry()))).rejects.toMatchObject({ code: 'E-MODE-CPU-OPTION' });
   });
 });

@@ -34,7 +34,7 @@ export interface CpuMatrixInput {
 export function cpuMatrixOf(g: Graph, n: Node, m: MatrixKind, d: number, hidden: number, cols: number, ws: number): CpuMatrixInput {
   const p = lstmParams(g, n);
   const rows = 4 * hidden;
-  if (!p) return { matrix: { rows, cols, nnz: (1 - ws) * rows * cols, groupEntries: (1 - ws) * rows * cols, rowGroups: false }, hidden, data: undefined };
+  if (!p) return { matrix: { rows, cols, nnz: (1 - ws) * rows * cols, groupEntries: (1 - ws) * rows * cols, rowGroups: false, wideGroups: false, wideEntries: 0 }, hidden, data: undefined };
   const data = readMatrix(p, m, d);
   return { matrix: { rows, cols, ...matrixStructure(data, hidden, cols) }, hidden, data };
 }

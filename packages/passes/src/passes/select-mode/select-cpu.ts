@@ -39,7 +39,9 @@ export function selectCpu(g: Graph, ctx: PassContext<CpuOptions, Counter>): Grap
         wts.push(Number.isFinite(dec.threshold) ? dec.threshold : NEVER);
         ctx.count(dec.sparse ? 'sparse' : 'dense');
         const measured = o.measure ? measuredSpeedup(x, dec.kernel) : undefined;
-        const structure = !x.data ? 'csr (estimated)' : x.matrix.rowGroups ? `row groups (${(x.matrix.groupEntries / x.matrix.nnz).toFixed(2)} entries/nnz)` : 'csr';
+        const structure = !x.data ? 'csr (estimated)'
+          : x.matrix.wideGroups ? `wide row groups (${(x.matrix.wideEntries / x.matrix.nnz).toFixed(3)} entries/nnz)`
+          : x.matrix.rowGroups ? `row groups (${(x.matrix.groupEntries / x.matrix.nnz).toFixed(2)} entries/nnz)` : 'csr';
         rows.push([
           matrixLabel(n, m, d, dirs), `${4 * hidden}x${cols}`, ws, structure, Number.isFinite(dec.threshold) ? dec.threshold : 'never',
           dec.sparse ? 'sparse-weight' : 'dense', dec.kernel, Math.round(dec.denseNs), Math.round(dec.chosenNs),

@@ -120,15 +120,27 @@ export const encodeGroups = (ptr: ArrayLike<number>, col: ArrayLike<number>, val
  */
 export const WIDE_MAX_FILL = 1.25;
 
-/** The wide layout of a segment (WideGroupSparse), or null when H < 16 or its 16-unit groups would not pay. */
-export function encodeWideGroups(ptr: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>, base: number, H: number, K: number): WideGroupSparse | null {
+/**
+ * The entries of a segment's wide layout and of its four-unit tail, or null when H < 16 or the 16-unit
+ * groups would not pay (more than WIDE_MAX_FILL times the four-unit entries of the same units).
+ */
+export function wideGroupEntries(ptr: ArrayLike<number>, col: ArrayLike<number>, base: number, H: number, K: number): { readonly wide: number; readonly tail: number } | null {
   const blocks = Math.floor(H / WIDE_UNITS);
   if (blocks === 0) return null;
-  const wide: UnitRange = { from: 0, to: WIDE_UNITS * blocks, width: WIDE_UNITS };
-  const narrow = entriesOf(ptr, col, base, K, { ...wide, width: 4 });
-  if (narrow === 0 || 4 * entriesOf(ptr, col, base, K, wide) > WIDE_MAX_FILL * narrow) return null;
-  const g = encodeRange(ptr, col, val, base, K, wide);
-  const tail = wide.to < H ? encodeRange(ptr, col, val, base, K, { from: wide.to, to: H, width: 4 }) : null;
+  const range: UnitRange = { from: 0, to: WIDE_UNITS * blocks, width: WIDE_UNITS };
+  const narrow = entriesOf(ptr, col, base, K, { ...range, width: 4 });
+  const wide = entriesOf(ptr, col, base, K, range);
+  if (narrow === 0 || 4 * wide > WIDE_MAX_FILL * narrow) return null;
+  return { wide, tail: range.to < H ? entriesOf(ptr, col, base, K, { from: range.to, to: H, width: 4 }) : 0 };
+}
+
+/** The wide layout of a segment (WideGroupSparse), or null when wideGroupEntries says it does not pay. */
+export function encodeWideGroups(ptr: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>, base: number, H: number, K: number): WideGroupSparse | null {
+  if (!wideGroupEntries(ptr, col, base, H, K)) return null;
+  const blocks = Math.floor(H / WIDE_UNITS);
+  const to = WIDE_UNITS * blocks;
+  const g = encodeRange(ptr, col, val, base, K, { from: 0, to, width: WIDE_UNITS });
+  const tail = to < H ? encodeRange(ptr, col, val, base, K, { from: to, to: H, width: 4 }) : null;
   return { ...g, blocks, tail };
 }
 

@@ -1,9 +1,9 @@
-import { encodeGroups, groupEntries, groupsEnd, placeGroups } from './group-sparse.js';
+import { encodeGroups, encodeWideGroups, groupEntries, groupsEnd, placeGroups, placeWideGroups, wideEnd, wideGroupEntries } from './group-sparse.js';
 import { int8SparseProduct, quantizeGroups, quantizeRows } from './int8-sparse.js';
 import { int8Product, quantizeSection } from './int8-weights.js';
 import { createMatvecEngine, encodeSparsePairs, resolveEngine, type EngineChoice, type MatvecEngine } from './matvec-engine.js';
 import { packedIndex } from './pack.js';
-import { csrProduct, denseProduct, groupProduct, type RowProduct } from './row-products.js';
+import { csrProduct, denseProduct, groupProduct, wideGroupProduct, type RowProduct } from './row-products.js';
 import { rowGroupsPay } from './lstm-sparse-f32.js';
 
 /**
@@ -11,11 +11,14 @@ import { rowGroupsPay } from './lstm-sparse-f32.js';
  * cost model (`select-mode{cost=cpu}`, tools/scripts/measure-cpu-costs.mjs) is made from. A matrix is
  * one direction's W or R, [4H rows in ONNX gate order][K].
  */
-export const PRODUCT_KERNELS = ['dense-f32', 'dense-int8', 'groups-f32', 'groups-int8', 'csr-f32', 'csr-int8'] as const;
+export const PRODUCT_KERNELS = ['dense-f32', 'dense-int8', 'groups-f32', 'groups-int8', 'csr-f32', 'csr-int8', 'wide-f32'] as const;
 export type ProductKernel = (typeof PRODUCT_KERNELS)[number];
 
-/** What a product's work is counted in: multiply-adds (dense), row-group entries, non-zeros (CSR). */
-export const PRODUCT_UNITS = { 'dense-f32': 'mac', 'dense-int8': 'mac', 'groups-f32': 'entry', 'groups-int8': 'entry', 'csr-f32': 'nnz', 'csr-int8': 'nnz' } as const satisfies Record<ProductKernel, string>;
+/**
+ * What a product's work is counted in: multiply-adds (dense), row-group entries, non-zeros (CSR), wide
+ * row-group entries (a four-unit entry of the tail counting a quarter).
+ */
+export const PRODUCT_UNITS = { 'dense-f32': 'mac', 'dense-int8': 'mac', 'groups-f32': 'entry', 'groups-int8': 'entry', 'csr-f32': 'nnz', 'csr-int8': 'nnz', 'wide-f32': 'wide-entry' } as const satisfies Record<ProductKernel, string>;
 
 /** The sparsity structure the kernels see. */
 export interface MatrixStructure {
@@ -24,6 +27,9 @@ export interface MatrixStructure {
   readonly groupEntries: number;
   /** Whether lstm.sparse.f32 runs this matrix in row groups (else CSR): rowGroupsPay. */
   readonly rowGroups: boolean;
+  /** Whether those row groups are wide (16 units of a gate share their columns; f32 only), and their entries (a tail entry counts 1/4). */
+  readonly wideGroups: boolean;
+  readonly wideEntries: number;
 }
 
 interface Csr {
@@ -53,13 +59,15 @@ function csrOf(m: ArrayLike<number>, H: number, K: number): Csr {
 
 export function matrixStructure(m: ArrayLike<number>, H: number, K: number): MatrixStructure {
   const c = csrOf(m, H, K);
-  return { nnz: c.col.length, groupEntries: groupEntries(c.ptr, c.col, 0, H, K), rowGroups: rowGroupsPay(c.ptr, c.col, 0, H, K) };
+  const rowGroups = rowGroupsPay(c.ptr, c.col, 0, H, K);
+  const wide = rowGroups ? wideGroupEntries(c.ptr, c.col, 0, H, K) : null;
+  return { nnz: c.col.length, groupEntries: groupEntries(c.ptr, c.col, 0, H, K), rowGroups, wideGroups: wide !== null, wideEntries: wide ? wide.wide + wide.tail / 4 : 0 };
 }
 
 /** The work one product does on `kernel`, in PRODUCT_UNITS. */
 export function productUnits(s: MatrixStructure, H: number, K: number, kernel: ProductKernel): number {
   const unit = PRODUCT_UNITS[kernel];
-  return unit === 'mac' ? 4 * H * K : unit === 'entry' ? s.groupEntries : s.nnz;
+  return unit === 'mac' ? 4 * H * K : unit === 'entry' ? s.groupEntries : unit === 'wide-entry' ? s.wideEntries : s.nnz;
 }
 
 /** An engine holding the matrix for `kernel`, and its product. */
@@ -76,6 +84,14 @@ function productOf(m: ArrayLike<number>, H: number, K: number, kernel: ProductKe
     const e = createMatvecEngine(new Float32Array(4), choice);
     const q = kernel === 'groups-int8' ? quantizeGroups(e, encodeGroups(c.ptr, c.col, c.val, 0, H, K), H, K) : quantizeRows(e, c.ptr, c.col, c.val, 0, H, K);
     return { e, product: int8SparseProduct(e, q, H) };
+  }
+  if (kernel === 'wide-f32') {
+    const g = encodeWideGroups(c.ptr, c.col, c.val, 0, H, K);
+    if (!g) throw new Error('wide-f32: the matrix has no 16-unit row-group structure');
+    const f = new Float32Array(wideEnd(g, 0));
+    const at = placeWideGroups(f, new Int32Array(f.buffer), g, 0, unit);
+    const e = createMatvecEngine(f, choice);
+    return { e, product: wideGroupProduct(e, at, H) };
   }
   if (kernel === 'groups-f32') {
     const g = encodeGroups(c.ptr, c.col, c.val, 0, H, K);
