@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportOnnx } from '@lstmc/ir';
+import { exportOnnx, inferTypes, makeNode, makeTensor, updateGraph } from '@lstmc/ir';
 import { readNpy, writeNpy } from '@lstmc/backend-js';
 import { rng } from '@lstmc/testing';
 import { randomModel } from '../../packages/backend-accel/test/random-model.js';
@@ -50,6 +50,33 @@ describe('lstmc run --stream', () => {
     const r = await cli('run', at('m.onnx'), '--input', `X=${at('xn.npy')}`, '--stream', '--out', at('sn'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error\[E-RUN-NONFINITE-INPUT\]: input 'X' holds NaN at time step 1100, batch entry 1/);
+  });
+
+  it('the bundled example streams: its Shape of the features reads only the batch size (torch zero initial states)', async () => {
+    const model = join(REPO, 'examples/kws-lstm/model.onnx');
+    const r = rng(11);
+    writeFileSync(at('kws.npy'), writeNpy({ dtype: 'f32', shape: [300, 2, 40], data: Float32Array.from({ length: 300 * 2 * 40 }, () => r() * 2 - 1) }));
+    expect((await cli('run', model, '--input', `features=${at('kws.npy')}`, '--out', at('kws-whole'), '--out-format', 'npy')).code).toBe(0);
+    const s = await cli('run', model, '--input', `features=${at('kws.npy')}`, '--stream', '--chunk', '64', '--out', at('kws-s'));
+    expect(s.stderr).toBe('');
+    expect(s.stdout).toMatch(/^streamed 300 step\(s\) in 5 chunk\(s\) of at most 64; wrote 1 output\(s\) to .* \(none per step\)/);
+    const [a, b] = [out('kws-s', 0), out('kws-whole', 0)];
+    expect(a.length).toBe(2 * 12);
+    for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThan(1e-6);
+  });
+
+  it('a Shape whose time length the model reads keeps the input from streaming (E-RT-STREAM)', async () => {
+    // Y_h + 0 * length: the output depends on the sequence length itself, which a chunk does not have
+    const g = inferTypes(updateGraph(graph, {
+      initializers: new Map([...graph.initializers, ['t_axis', makeTensor('i64', [], [0n])]]),
+      outputs: [...graph.outputs, 'len'],
+      nodes: [...graph.nodes, makeNode({ op: 'Shape', name: 'shape', inputs: ['X'], outputs: ['shp'] }), makeNode({ op: 'Gather', name: 'len_of', inputs: ['shp', 't_axis'], outputs: ['len'], attrs: { axis: { kind: 'int', value: 0 } } })],
+    }));
+    writeFileSync(at('len.onnx'), exportOnnx(g));
+    sequence('x2.npy', 20, 1);
+    const r = await cli('run', at('len.onnx'), '--input', `X=${at('x2.npy')}`, '--stream', '--out', at('len-s'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[E-RT-STREAM\]: the model has no sequence input an LSTM reads/);
   });
 
   it('usage: --stream needs --out and .npy outputs', async () => {
