@@ -42,6 +42,10 @@ function huffman(lengths: ArrayLike<number>): Huffman {
   return { counts, symbols };
 }
 
+function corrupt(what: string): never {
+  throw new Error(`inflate: ${what}`);
+}
+
 /** Inflates a raw DEFLATE stream (no zlib or gzip wrapper) into its bytes. */
 export function inflateRaw(src: Uint8Array): Uint8Array {
   let out = new Uint8Array(src.length * 4 + 64);
@@ -51,7 +55,7 @@ export function inflateRaw(src: Uint8Array): Uint8Array {
   let bitCnt = 0;
   const bits = (need: number): number => {
     while (bitCnt < need) {
-      if (pos >= src.length) throw new Error('inflate: stream ends early');
+      if (pos >= src.length) corrupt('stream ends early');
       bitBuf |= src[pos++]! << bitCnt;
       bitCnt += 8;
     }
@@ -80,7 +84,7 @@ export function inflateRaw(src: Uint8Array): Uint8Array {
       first = (first + count) << 1;
       code <<= 1;
     }
-    throw new Error('inflate: bad Huffman code');
+    corrupt('bad Huffman code');
   };
   const codes = (lit: Huffman, dist: Huffman): void => {
     for (;;) {
@@ -89,12 +93,12 @@ export function inflateRaw(src: Uint8Array): Uint8Array {
       else if (sym === 256) return;
       else {
         const s = sym - 257;
-        if (s >= 29) throw new Error('inflate: bad length symbol');
+        if (s >= 29) corrupt('bad length symbol');
         const len = LEN_BASE[s]! + bits(LEN_EXTRA[s]!);
         const d = decode(dist);
-        if (d >= 30) throw new Error('inflate: bad distance symbol');
+        if (d >= 30) corrupt('bad distance symbol');
         const back = DIST_BASE[d]! + bits(DIST_EXTRA[d]!);
-        if (back > n) throw new Error('inflate: distance before the start');
+        if (back > n) corrupt('distance before the start');
         for (let i = 0; i < len; i++) put(out[n - back]!);
       }
     }
@@ -106,11 +110,11 @@ export function inflateRaw(src: Uint8Array): Uint8Array {
     if (type === 0) {
       bitBuf = 0;
       bitCnt = 0;
-      if (pos + 4 > src.length) throw new Error('inflate: stream ends early');
+      if (pos + 4 > src.length) corrupt('stream ends early');
       const len = src[pos]! | (src[pos + 1]! << 8);
-      if ((len ^ 0xffff) !== (src[pos + 2]! | (src[pos + 3]! << 8))) throw new Error('inflate: bad stored block length');
+      if ((len ^ 0xffff) !== (src[pos + 2]! | (src[pos + 3]! << 8))) corrupt('bad stored block length');
       pos += 4;
-      if (pos + len > src.length) throw new Error('inflate: stream ends early');
+      if (pos + len > src.length) corrupt('stream ends early');
       for (let i = 0; i < len; i++) put(src[pos++]!);
     } else if (type === 1) {
       const lengths = new Uint8Array(288).fill(8, 0, 144).fill(9, 144, 256).fill(7, 256, 280).fill(8, 280);
@@ -127,16 +131,16 @@ export function inflateRaw(src: Uint8Array): Uint8Array {
         const sym = decode(clCode);
         if (sym < 16) lengths[i++] = sym;
         else {
-          if (sym === 16 && i === 0) throw new Error('inflate: repeat with no previous length');
+          if (sym === 16 && i === 0) corrupt('repeat with no previous length');
           const prev = sym === 16 ? lengths[i - 1]! : 0;
           const times = sym === 16 ? 3 + bits(2) : sym === 17 ? 3 + bits(3) : 11 + bits(7);
-          if (i + times > nlen + ndist) throw new Error('inflate: too many code lengths');
+          if (i + times > nlen + ndist) corrupt('too many code lengths');
           lengths.fill(prev, i, i + times);
           i += times;
         }
       }
       codes(huffman(lengths.subarray(0, nlen)), huffman(lengths.subarray(nlen)));
-    } else throw new Error('inflate: bad block type');
+    } else corrupt('bad block type');
   }
   return out.slice(0, n);
 }
