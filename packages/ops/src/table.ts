@@ -12,62 +12,39 @@ import { QUANTIZE_OPS } from './ops/quantize.js';
 import { REDUCE_OPS } from './ops/reduce.js';
 import { SHAPE_OPS } from './ops/shape.js';
 
-// Each family with its opset ranges applied (see withOpsetRanges), shared by both tables below.
-const RECURRENT = /* @__PURE__ */ withOpsetRanges(RECURRENT_OPS);
-const CONSTANT = /* @__PURE__ */ withOpsetRanges(CONSTANT_OPS);
-const SHAPE = /* @__PURE__ */ withOpsetRanges(SHAPE_OPS);
-const INDEXING = /* @__PURE__ */ withOpsetRanges(INDEXING_OPS);
-const PAD = /* @__PURE__ */ withOpsetRanges(PAD_OPS);
-const LINALG = /* @__PURE__ */ withOpsetRanges(LINALG_OPS);
-const CONV = /* @__PURE__ */ withOpsetRanges(CONV_OPS);
-const ELEMENTWISE = /* @__PURE__ */ withOpsetRanges(ELEMENTWISE_OPS);
-const NORMALIZATION = /* @__PURE__ */ withOpsetRanges(NORMALIZATION_OPS);
-const REDUCE = /* @__PURE__ */ withOpsetRanges(REDUCE_OPS);
-const CONTROL_FLOW = /* @__PURE__ */ withOpsetRanges(CONTROL_FLOW_OPS);
-const QUANTIZE = /* @__PURE__ */ withOpsetRanges(QUANTIZE_OPS);
+/**
+ * The part of the op table whose ops have a reference evaluation: every family but LSTM's and
+ * If's, which dedicated kernels run. The runtime builds its op kernels from this table alone, so a
+ * bundle of the runtime leaves LSTM's and If's definitions out (the tables are built by pure calls:
+ * to a bundler an object spread alone is not free of side effects). test/table.test.ts checks that
+ * it holds exactly the ops of OPS with an `eval`, as the same definitions.
+ */
+export const EVALUATED_OPS = /* @__PURE__ */ withOpsetRanges({
+  ...CONSTANT_OPS,
+  ...SHAPE_OPS,
+  ...INDEXING_OPS,
+  ...PAD_OPS,
+  ...LINALG_OPS,
+  ...CONV_OPS,
+  ...ELEMENTWISE_OPS,
+  ...NORMALIZATION_OPS,
+  ...REDUCE_OPS,
+  ...QUANTIZE_OPS,
+} as const satisfies Record<string, OpDef>);
 
 /**
  * The op table: every op lstmc understands (domain ai.onnx), described once.
  * Any other op is imported as an opaque node, kept for inspection; backends
  * refuse opaque nodes by name. Each family file lists its ops; adding an op to a
  * family is a change to that one file (a new family adds one import here, and
- * its entry in EVALUATED_OPS when its ops have a reference evaluation). Built by a pure call
- * (an object spread alone is not side-effect free to a bundler) so that a bundle that uses only
- * EVALUATED_OPS drops it.
+ * its entry in EVALUATED_OPS when its ops have a reference evaluation).
  */
-export const OPS = /* @__PURE__ */ (() => ({
-  ...RECURRENT,
-  ...CONSTANT,
-  ...SHAPE,
-  ...INDEXING,
-  ...PAD,
-  ...LINALG,
-  ...CONV,
-  ...ELEMENTWISE,
-  ...NORMALIZATION,
-  ...REDUCE,
-  ...CONTROL_FLOW,
-  ...QUANTIZE,
-}) as const satisfies Record<string, OpDef>)();
-
-/**
- * The part of the op table whose ops have a reference evaluation (the same definitions): every
- * family but LSTM's and If's, which dedicated kernels run. The runtime builds its op kernels from
- * this table alone, so a bundle of the runtime leaves LSTM's and If's definitions out.
- * test/table.test.ts checks that it holds exactly the ops of OPS with an `eval`.
- */
-export const EVALUATED_OPS = {
-  ...CONSTANT,
-  ...SHAPE,
-  ...INDEXING,
-  ...PAD,
-  ...LINALG,
-  ...CONV,
-  ...ELEMENTWISE,
-  ...NORMALIZATION,
-  ...REDUCE,
-  ...QUANTIZE,
-} as const satisfies Record<string, OpDef>;
+export const OPS = /* @__PURE__ */ (() =>
+  ({
+    ...withOpsetRanges(RECURRENT_OPS),
+    ...EVALUATED_OPS,
+    ...withOpsetRanges(CONTROL_FLOW_OPS),
+  }) as const satisfies Record<string, OpDef>)();
 
 /** Each op whose definition names a `since`/`until` opset refuses other opsets in `infer`, before its own inference. */
 function withOpsetRanges<T extends Readonly<Record<string, OpDef>>>(ops: T): T {
