@@ -113,6 +113,22 @@ describe('packed and installed with no network', () => {
     }
   });
 
+  it('every export subpath of every package has its types and module in the tarball, and imports', () => {
+    const specifiers: string[] = [];
+    for (const name of Object.keys(PUBLIC)) {
+      const root = join(project(), 'node_modules', name);
+      const exports = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports ?? {}) as Record<string, { types?: string; default?: string }>;
+      for (const [sub, cond] of Object.entries(exports)) {
+        for (const file of [cond.types, cond.default]) expect(file && existsSync(join(root, file)), `${name} ${sub}: ${file}`).toBe(true);
+        specifiers.push(sub === '.' ? name : `${name}/${sub.slice(2)}`);
+      }
+    }
+    expect(specifiers).toContain('@lstmc/runtime/writer');
+    const script = `for (const s of ${JSON.stringify(specifiers)}) await import(s);\nconsole.log('imported ${specifiers.length}');`;
+    writeFileSync(join(project(), 'import-all.mjs'), script);
+    expect(execFileSync(process.execPath, ['import-all.mjs'], { cwd: project(), encoding: 'utf8' }).trim()).toBe(`imported ${specifiers.length}`);
+  });
+
   it('npx lstmc compiles the bundled example for both targets and simulates it', () => {
     const model = join(REPO, 'examples/kws-lstm/model.onnx');
     const data = join(REPO, 'examples/kws-lstm/test_data_set_0');

@@ -68,7 +68,7 @@ describe('lstmc run --stream', () => {
   it('a Shape whose time length the model reads keeps the input from streaming (E-RT-STREAM)', async () => {
     // Y_h + 0 * length: the output depends on the sequence length itself, which a chunk does not have
     const g = inferTypes(updateGraph(graph, {
-      initializers: new Map([...graph.initializers, ['t_axis', makeTensor('i64', [], [0n])]]),
+      initializers: new Map([...graph.initializers, ['t_axis', makeTensor('i64', [], [0])]]),
       outputs: [...graph.outputs, 'len'],
       nodes: [...graph.nodes, makeNode({ op: 'Shape', name: 'shape', inputs: ['X'], outputs: ['shp'] }), makeNode({ op: 'Gather', name: 'len_of', inputs: ['shp', 't_axis'], outputs: ['len'], attrs: { axis: { kind: 'int', value: 0 } } })],
     }));

@@ -9,7 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Attr, type Graph, type Tensor, isDiagnosticError, makeNode, makeTensor, tensorType, updateGraph } from '@lstmc/ir';
-import { loadModel, writeRuntimeGraph, type RtTensor } from '@lstmc/runtime';
+import { loadModel, type RtTensor } from '@lstmc/runtime';
+import { writeRuntimeGraph } from '@lstmc/runtime/writer';
 import { chooseLstmFormats, lstmLayerFixed, quantizeArray, quantizeLstmDirection, type FixedBits, type FixedLstmLayer, type FloatLstmDirection } from '@lstmc/runtime/fixed';
 import { ANN } from '@lstmc/passes';
 import { lowerToRuntime } from '../src/index.js';

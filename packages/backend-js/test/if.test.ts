@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inferTypes, isDiagnosticError, loadOnnxFile, parseGraph, printGraphWithResources } from '@lstmc/ir';
-import { createModel, loadModel, readRuntimeGraph, writeRuntimeGraph, type RtNode, type RuntimeModel, type RtTensor } from '@lstmc/runtime';
+import { createModel, loadModel, readRuntimeGraph, type RtNode, type RuntimeModel, type RtTensor } from '@lstmc/runtime';
+import { writeRuntimeGraph } from '@lstmc/runtime/writer';
 import { describe, expect, it } from 'vitest';
 import { errorCases } from '@lstmc/testing';
 import { lowerToRuntime } from '../src/index.js';

@@ -13,13 +13,13 @@ import { REDUCE_OPS } from './ops/reduce.js';
 import { SHAPE_OPS } from './ops/shape.js';
 
 /**
- * The op table: every op lstmc understands (domain ai.onnx), described once.
- * Any other op is imported as an opaque node, kept for inspection; backends
- * refuse opaque nodes by name. Each family file lists its ops; adding an op to a
- * family is a change to that one file (a new family adds one import here).
+ * The part of the op table whose ops have a reference evaluation: every family but LSTM's and
+ * If's, which dedicated kernels run. The runtime builds its op kernels from this table alone, so a
+ * bundle of the runtime leaves LSTM's and If's definitions out (the tables are built by pure calls:
+ * to a bundler an object spread alone is not free of side effects). test/table.test.ts checks that
+ * it holds exactly the ops of OPS with an `eval`, as the same definitions.
  */
-export const OPS = withOpsetRanges({
-  ...RECURRENT_OPS,
+export const EVALUATED_OPS = /* @__PURE__ */ withOpsetRanges({
   ...CONSTANT_OPS,
   ...SHAPE_OPS,
   ...INDEXING_OPS,
@@ -29,9 +29,22 @@ export const OPS = withOpsetRanges({
   ...ELEMENTWISE_OPS,
   ...NORMALIZATION_OPS,
   ...REDUCE_OPS,
-  ...CONTROL_FLOW_OPS,
   ...QUANTIZE_OPS,
 } as const satisfies Record<string, OpDef>);
+
+/**
+ * The op table: every op lstmc understands (domain ai.onnx), described once.
+ * Any other op is imported as an opaque node, kept for inspection; backends
+ * refuse opaque nodes by name. Each family file lists its ops; adding an op to a
+ * family is a change to that one file (a new family adds one import here, and
+ * its entry in EVALUATED_OPS when its ops have a reference evaluation).
+ */
+export const OPS = /* @__PURE__ */ (() =>
+  ({
+    ...withOpsetRanges(RECURRENT_OPS),
+    ...EVALUATED_OPS,
+    ...withOpsetRanges(CONTROL_FLOW_OPS),
+  }) as const satisfies Record<string, OpDef>)();
 
 /** Each op whose definition names a `since`/`until` opset refuses other opsets in `infer`, before its own inference. */
 function withOpsetRanges<T extends Readonly<Record<string, OpDef>>>(ops: T): T {
@@ -55,7 +68,7 @@ function withOpsetRanges<T extends Readonly<Record<string, OpDef>>>(ops: T): T {
 
 export type OpKind = keyof typeof OPS;
 
-export const OP_KINDS = Object.keys(OPS) as OpKind[];
+export const OP_KINDS = /* @__PURE__ */ Object.keys(OPS) as OpKind[];
 
 /** The op's definition when it is a known ai.onnx op, else undefined (opaque). */
 export function opDef(op: string, domain: string): OpDef | undefined {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, loadModel, readRuntimeGraph, RuntimeError, writeRuntimeGraph, type RtNode, type RuntimeModel, type RtTensor } from '../src/index.js';
+import { createModel, loadModel, readRuntimeGraph, RuntimeError, type RtNode, type RuntimeModel, type RtTensor } from '../src/index.js';
+import { writeRuntimeGraph } from '../src/writer.js';
 import { editManifest, sealFile, splitFile } from './helpers/repack.js';
 
 const f32 = (data: number[]): RtTensor => ({ dtype: 'f32', shape: [data.length], data: Float32Array.from(data) });

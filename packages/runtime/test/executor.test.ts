@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, loadModel, RuntimeError, writeRuntimeGraph, type RtTensor, type RuntimeErrorCode } from '../src/index.js';
+import { createModel, loadModel, RuntimeError, type RtTensor, type RuntimeErrorCode } from '../src/index.js';
+import { writeRuntimeGraph } from '../src/writer.js';
 import { maxAbsDiff } from './helpers/compare.js';
 import { Rng } from '@lstmc/testing';
 import { twoLayerLstmModel } from './helpers/sample-models.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HEADER_FIELDS, HEADER_SIZE, isRuntimeError, loadModel, readRuntimeGraph, RuntimeError, writeRuntimeGraph, type RuntimeErrorCode } from '../src/index.js';
+import { HEADER_FIELDS, HEADER_SIZE, isRuntimeError, loadModel, readRuntimeGraph, RuntimeError, type RuntimeErrorCode } from '../src/index.js';
+import { writeRuntimeGraph } from '../src/writer.js';
 import { Rng } from '@lstmc/testing';
 import { editManifest, resealHeader, sealFile, splitFile } from './helpers/repack.js';
 import { twoLayerLstmModel } from './helpers/sample-models.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BLOB_ALIGN, createModel, HEADER_SIZE, loadModel, readRuntimeGraph, writeRuntimeGraph, type RuntimeModel } from '../src/index.js';
+import { BLOB_ALIGN, createModel, HEADER_SIZE, loadModel, readRuntimeGraph, type RuntimeModel } from '../src/index.js';
+import { writeRuntimeGraph } from '../src/writer.js';
 import { Rng } from '@lstmc/testing';
 import { twoLayerLstmModel } from './helpers/sample-models.js';
 import { splitFile } from './helpers/repack.js';

@@ -15,7 +15,8 @@ import {
   type FixedLstmLayer,
   type FloatLstmDirection,
 } from '../src/fixed/index.js';
-import { isRuntimeError, loadModel, readRuntimeGraph, writeRuntimeGraph, type RtAttr, type RtTensor, type RuntimeModel } from '../src/index.js';
+import { isRuntimeError, loadModel, readRuntimeGraph, type RtAttr, type RtTensor, type RuntimeModel } from '../src/index.js';
+import { writeRuntimeGraph } from '../src/writer.js';
 import { Rng } from '@lstmc/testing';
 import { sealFile, splitFile } from './helpers/repack.js';
 

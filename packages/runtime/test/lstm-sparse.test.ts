@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMatvecEngine, encodeSparsePairs } from '../src/kernels/lstm/matvec-engine.js';
-import { loadModel, packLstmSparse, writeRuntimeGraph, type RtTensor, type RuntimeModel } from '../src/index.js';
+import { loadModel, packLstmSparse, type RtTensor, type RuntimeModel } from '../src/index.js';
+import { writeRuntimeGraph } from '../src/writer.js';
 import { maxAbsDiff } from './helpers/compare.js';
 import { randomLstmConfig, randomLstmData, type LstmConfig } from './helpers/lstm-case.js';
 import { lstmSparseRuntimeModel, pruneLstmData } from './helpers/lstm-sparse-case.js';

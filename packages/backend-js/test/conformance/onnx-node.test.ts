@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { basename, join } from 'node:path';
 import { loadOnnxFile } from '@lstmc/ir';
-import { loadModel, readRuntimeGraph, writeRuntimeGraph } from '@lstmc/runtime';
+import { loadModel, readRuntimeGraph } from '@lstmc/runtime';
+import { writeRuntimeGraph } from '@lstmc/runtime/writer';
 import { lowerToRuntime } from '../../src/index.js';
 import { caseDirs, maxAbsDiff, readPbs } from '../helpers.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, importOnnx } from '@lstmc/ir';
-import { loadModel, writeRuntimeGraph, type RtTensor } from '@lstmc/runtime';
+import { loadModel, type RtTensor } from '@lstmc/runtime';
+import { writeRuntimeGraph } from '@lstmc/runtime/writer';
 import { lowerToRuntime } from '../../src/index.js';
 import { ortSession, runOrt } from '../support/ort.js';
 import { Rng } from '../support/rng.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Attr, type Graph, type Node, type Tensor, exportOnnx, importOnnx, inferTypes, makeGraph, makeNode, makeTensor, tensorType } from '@lstmc/ir';
-import { loadModel, writeRuntimeGraph, type RtTensor } from '@lstmc/runtime';
+import { loadModel, type RtTensor } from '@lstmc/runtime';
+import { writeRuntimeGraph } from '@lstmc/runtime/writer';
 import { lowerToRuntime } from '../../src/index.js';
 import { maxAbsDiff } from '../helpers.js';
 import { ortSession, runOrt } from '../support/ort.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inferTypes, makeGraph, makeNode, makeTensor, tensorType } from '@lstmc/ir';
-import { createModel, loadModel, writeRuntimeGraph } from '@lstmc/runtime';
+import { createModel, loadModel } from '@lstmc/runtime';
+import { writeRuntimeGraph } from '@lstmc/runtime/writer';
 import { lowerToRuntime } from '../../src/index.js';
 
 describe('lowering edge cases', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OP_KINDS, inferTypes, isDiagnosticError, makeGraph, makeNode, tensorType, updateGraph } from '@lstmc/ir';
-import { createModel, loadModel, readRuntimeGraph, writeRuntimeGraph, type RtTensor, type RuntimeModel } from '@lstmc/runtime';
+import { createModel, loadModel, readRuntimeGraph, type RtTensor, type RuntimeModel } from '@lstmc/runtime';
+import { writeRuntimeGraph } from '@lstmc/runtime/writer';
 import { loweringRule, lowerToRuntime } from '../../src/index.js';
 import { BUILTIN_KERNELS } from '@lstmc/runtime';
 import { maxAbsDiff } from '../helpers.js';

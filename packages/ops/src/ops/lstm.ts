@@ -38,7 +38,8 @@ function expectShape(ctx: InferContext, i: number, want: readonly Dim[], code: s
 
 export const LSTM: OpDef = {
   summary: 'ONNX LSTM: one recurrent layer, forward, reverse or bidirectional',
-  inputs: LSTM_INPUTS.map((name, i) => ({ name, optional: i >= 3 })),
+  // A pure call to a bundler, so that a bundle without LSTM's definition (the runtime's) drops it.
+  inputs: /* @__PURE__ */ LSTM_INPUTS.map((name, i) => ({ name, optional: i >= 3 })),
   outputs: [
     { name: 'Y', optional: true },
     { name: 'Y_h', optional: true },
@@ -50,7 +51,7 @@ export const LSTM: OpDef = {
     activations: { kind: 'strings' },
     clip: { kind: 'float', min: 0 },
     direction: { kind: 'string', default: 'forward', oneOf: LSTM_DIRECTIONS },
-    hidden_size: { kind: 'int', min: 1, max: 1 << 20 },
+    hidden_size: { kind: 'int', min: 1, max: 1_048_576 }, // 2^20, as a literal: a bundler keeps an object holding a shift
     input_forget: { kind: 'int', default: 0, min: 0, max: 1 },
     layout: { kind: 'int', default: 0, min: 0, max: 1 },
   },

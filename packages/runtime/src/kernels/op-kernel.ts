@@ -1,4 +1,4 @@
-import { type AttrKind, type InferContext, type OpDef, type OpTensor, OPS, OP_KINDS } from '@lstmc/ops';
+import { type AttrKind, type InferContext, type OpDef, type OpTensor, EVALUATED_OPS } from '@lstmc/ops';
 import { rtFail } from '../errors.js';
 import type { RtAttrType, RtValue } from '../model.js';
 import type { RtTensor } from '../tensor.js';
@@ -101,10 +101,11 @@ export function opKernel(op: string, def: OpDef & { eval: NonNullable<OpDef['eva
   });
 }
 
-/** A kernel for every op of the table that has a reference evaluation, keyed by op name. */
+/**
+ * A kernel for every op of the table that has a reference evaluation, keyed by op name: built from
+ * EVALUATED_OPS, not the whole table, so a bundle leaves out LSTM's and If's definitions (their
+ * kernels are the LSTM kernels and the graph's control flow).
+ */
 export const OP_KERNELS: Readonly<Record<string, AnyKernel>> = Object.fromEntries(
-  OP_KINDS.flatMap((k) => {
-    const def: OpDef = OPS[k];
-    return def.eval ? [[k, opKernel(k, def as OpDef & { eval: NonNullable<OpDef['eval']> })]] : [];
-  }),
+  Object.entries(EVALUATED_OPS as Readonly<Record<string, OpDef>>).flatMap(([k, def]) => (def.eval ? [[k, opKernel(k, def as OpDef & { eval: NonNullable<OpDef['eval']> })]] : [])),
 );

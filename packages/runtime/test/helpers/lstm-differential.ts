@@ -4,7 +4,8 @@
  * model (odd seeds through the file format, every third seed on the JS matvec engine) in lstmc.
  * Returns the failures (seed, error, configuration) and how many blown-up cases were skipped.
  */
-import { createModel, loadModel, writeRuntimeGraph, type LoadOptions, type RtTensor, type RuntimeModel } from '../../src/index.js';
+import { createModel, loadModel, type LoadOptions, type RtTensor, type RuntimeModel } from '../../src/index.js';
+import { writeRuntimeGraph } from '../../src/writer.js';
 import { allFiniteAndBelow, maxScaledDiff } from './compare.js';
 import { lstmOnnxFeeds, lstmOnnxModel, toLayout, type LstmConfig, type LstmData } from './lstm-case.js';
 import { ortSession, runOrt } from './ort.js';
