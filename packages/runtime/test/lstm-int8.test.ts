@@ -40,6 +40,35 @@ describe('int8 weight product (mvq1)', () => {
   }
 });
 
+describe('int8 weight product for two vectors (mvq2)', () => {
+  for (const kind of ['wasm-simd', 'js'] as const) {
+    it(`${kind}: bit for bit the two mvq calls it stands for`, () => {
+      const rng = new Rng(kind === 'js' ? 63 : 64);
+      for (let trial = 0; trial < 25; trial++) {
+        const H = rng.int(1, 20);
+        const Ko = rng.int(1, 12);
+        const ws = 8 * Ko;
+        const mem = new Float32Array(H * ws + 4 * H + 8 * Ko);
+        new Int8Array(mem.buffer).set(Int8Array.from({ length: 32 * Ko * H }, () => rng.int(-127, 127)));
+        mem.set(rng.f32(4 * H, 0, 0.1), H * ws);
+        new Int16Array(mem.buffer).set(Int16Array.from({ length: 16 * Ko }, () => rng.int(-16000, 16000)), 2 * (H * ws + 4 * H));
+        const [xq0, xq1] = [H * ws + 4 * H, H * ws + 4 * H + 4 * Ko];
+        const e = createMatvecEngine(mem, kind);
+        e.scratch(16 * H);
+        const o = Array.from({ length: 4 }, (_v, i) => e.scratchOff + 4 * H * i);
+        const init = rng.f32(4 * H);
+        for (const at of o) e.mem.set(init, at);
+        const [sx0, sx1] = [rng.uniform(1e-5, 1e-3), rng.uniform(1e-5, 1e-3)];
+        e.mvq2(0, ws, H * ws, xq0, xq1, Ko, o[0]!, o[1]!, H, sx0, sx1);
+        e.mvq(0, ws, H * ws, xq0, Ko, o[2]!, H, sx0);
+        e.mvq(0, ws, H * ws, xq1, Ko, o[3]!, H, sx1);
+        expect(e.mem.slice(o[0], o[0]! + 4 * H), `trial ${trial} vector 0`).toEqual(e.mem.slice(o[2], o[2]! + 4 * H));
+        expect(e.mem.slice(o[1], o[1]! + 4 * H), `trial ${trial} vector 1`).toEqual(e.mem.slice(o[3], o[3]! + 4 * H));
+      }
+    });
+  }
+});
+
 describe('lstm.dense.f32 with int8 weights (lstmWeights: int8)', () => {
   it('stays within 0.02 of onnxruntime (float32) on 40 random configurations, and differs from the f32 path', async () => {
     const rng = new Rng(0x1e8);

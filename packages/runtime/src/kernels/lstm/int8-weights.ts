@@ -67,7 +67,7 @@ export const xmaxFor = (terms: number): number => Math.min(32767, Math.floor((2 
 /**
  * The RowProduct of a quantized matrix: vectors go in chunks of CHUNK, each quantized into its int16
  * buffer, then the units in blocks of about UNIT_BLOCK_BYTES of weights, every vector of the chunk
- * passing over a block (mvq) while it is in cache. An all-zero vector adds nothing and is skipped.
+ * passing over a block (mvq2 for vector pairs, mvq for the last odd one) while it is in cache. An all-zero vector adds nothing and is skipped.
  */
 export function int8Product(e: MatvecEngine, q: Int8Matrix, H: number): RowProduct {
   const ws = 8 * q.Ko;
@@ -89,10 +89,14 @@ export function int8Product(e: MatvecEngine, q: Int8Matrix, H: number): RowProdu
       e.parallel(() => {
         for (let j0 = 0; j0 < H; j0 += block) {
           const units = Math.min(block, H - j0);
-          for (let l = 0; l < nl; l++) {
-            const i = live[l]!;
-            e.mvq(q.wOff + j0 * ws, ws, q.scalesOff + 4 * j0, q.xqOff + (i - c0) * 4 * q.Ko, q.Ko, outs[i]! + 4 * j0, units, sx[i - c0]!);
+          const [w, sc] = [q.wOff + j0 * ws, q.scalesOff + 4 * j0];
+          const xqOf = (i: number) => q.xqOff + (i - c0) * 4 * q.Ko;
+          let l = 0;
+          for (; l + 2 <= nl; l += 2) {
+            const [i, k] = [live[l]!, live[l + 1]!];
+            e.mvq2(w, ws, sc, xqOf(i), xqOf(k), q.Ko, outs[i]! + 4 * j0, outs[k]! + 4 * j0, units, sx[i - c0]!, sx[k - c0]!);
           }
+          if (l < nl) e.mvq(w, ws, sc, xqOf(live[l]!), q.Ko, outs[live[l]!]! + 4 * j0, units, sx[live[l]! - c0]!);
         }
       });
     }

@@ -61,6 +61,8 @@ export interface MatvecEngine {
    * out[j*4 + g] += f32(sum over k of w[j][k][g] * xq[k]) * scales[j*4 + g] * sx; ws = floats per unit.
    */
   mvq(wOff: number, ws: number, scalesOff: number, xqOff: number, Ko: number, out: number, H: number, sx: number): void;
+  /** mvq for two vectors sharing the weight loads (wasm/int8-module.ts mvq2); bit for bit two mvq calls. */
+  mvq2(wOff: number, ws: number, scalesOff: number, xq0: number, xq1: number, Ko: number, out0: number, out1: number, H: number, sx0: number, sx1: number): void;
   /**
    * The int8 sparse products (wasm/int8-sparse-module.ts, layouts in int8-sparse.ts), element offsets
    * (the records hold byte offsets into xq and into recs, the same for both engines):
@@ -97,6 +99,7 @@ interface MatvecExports {
   gsp2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, H: number) => void;
   zcols: (wc: number, ks: number, xv: number, n: number, out: number, H: number) => void;
   mvq1: (w: number, ws: number, scales: number, xq: number, Ko: number, out: number, H: number, sx: number) => void;
+  mvq2: (w: number, ws: number, scales: number, xq0: number, xq1: number, Ko: number, o0: number, o1: number, H: number, sx0: number, sx1: number) => void;
   gsq1: (gptr: number, recs: number, scales: number, xq: number, out: number, H: number, sx: number) => void;
   spq1: (ptr: number, recs: number, xq: number, scales: number, out: number, rows: number, sx: number) => void;
   gsp4: (gptr: number, cols: number, vals: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number) => void;
@@ -168,6 +171,10 @@ class WasmEngine implements MatvecEngine {
 
   mvq(wOff: number, ws: number, scalesOff: number, xqOff: number, Ko: number, out: number, H: number, sx: number): void {
     this.ex.mvq1(wOff * 4, ws * 4, scalesOff * 4, xqOff * 4, Ko, out * 4, H, sx);
+  }
+
+  mvq2(wOff: number, ws: number, scalesOff: number, xq0: number, xq1: number, Ko: number, out0: number, out1: number, H: number, sx0: number, sx1: number): void {
+    this.ex.mvq2(wOff * 4, ws * 4, scalesOff * 4, xq0 * 4, xq1 * 4, Ko, out0 * 4, out1 * 4, H, sx0, sx1);
   }
 
   gsq(gptrOff: number, recsOff: number, scalesOff: number, xqOff: number, out: number, H: number, sx: number): void {
@@ -249,6 +256,11 @@ class JsEngine implements MatvecEngine {
     this.mem.fill(0, off, off + floats);
     this.scratchOff = off + Math.ceil(floats / 4) * 4;
     return off;
+  }
+
+  mvq2(wOff: number, ws: number, scalesOff: number, xq0: number, xq1: number, Ko: number, out0: number, out1: number, H: number, sx0: number, sx1: number): void {
+    this.mvq(wOff, ws, scalesOff, xq0, Ko, out0, H, sx0);
+    this.mvq(wOff, ws, scalesOff, xq1, Ko, out1, H, sx1);
   }
 
   mvq(wOff: number, ws: number, scalesOff: number, xqOff: number, Ko: number, out: number, H: number, sx: number): void {

@@ -30,10 +30,11 @@ export const SPLIT_CALLS = {
   gsw2: { units: 7, shifts: [[0, 16], [5, 256], [6, 256]] },
   // mvq1(w, ws, scales, xq, Ko, out, H, sx): unit j's int8 weights at w + j*ws.
   mvq1: { units: 6, shifts: [[0, 1, 1], [2, 16], [5, 16]] },
+  mvq2: { units: 8, shifts: [[0, 1, 1], [2, 16], [6, 16], [7, 16]] },
 } as const satisfies Record<string, SplitSpec>;
 
 /** The exports a recorded call may name, in the order of their index in a call list. */
-export const CALL_NAMES = ['mv1', 'mv2', 'cell4', 'spmv1', 'spmv2', 'spmmT', 'gsp1', 'gsp2', 'gsp4', 'zcols', 'mvq1', 'gsw1', 'gsw2'] as const;
+export const CALL_NAMES = ['mv1', 'mv2', 'cell4', 'spmv1', 'spmv2', 'spmmT', 'gsp1', 'gsp2', 'gsp4', 'zcols', 'mvq1', 'gsw1', 'gsw2', 'mvq2'] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
 /** Doubles per call in a call list: the export's index, then up to 12 arguments (i32 and f32 are exact in f64). */

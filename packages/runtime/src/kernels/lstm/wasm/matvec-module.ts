@@ -1,6 +1,6 @@
 import { cell4 } from './cell-module.js';
 import { zcols } from './column-module.js';
-import { mvq1 } from './int8-module.js';
+import { mvq1, mvq2 } from './int8-module.js';
 import { reduce4 } from './reduce.js';
 import { GROUP_SPMV_FUNCS } from './group-spmv-module.js';
 import { SPMV_FUNCS } from './spmv-module.js';
@@ -122,10 +122,10 @@ const mv2: WasmFunc = {
 
 /**
  * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2 and spmmT of spmv-module.ts,
- * gsp1, gsp2, gsp4, gsw1 and gsw2 of group-spmv-module.ts, zcols of column-module.ts, mvq1 of int8-module.ts), with
+ * gsp1, gsp2, gsp4, gsw1 and gsw2 of group-spmv-module.ts, zcols of column-module.ts, mvq1 and mvq2 of int8-module.ts), with
  * `pages` 64 KiB pages of initial memory; with `sharedMax`, over an imported shared memory of at most
  * that many pages (encodeModule).
  */
 export function matvecModuleBytes(pages: number, sharedMax?: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1, ...INT8_SPARSE_FUNCS], pages, sharedMax);
+  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1, mvq2, ...INT8_SPARSE_FUNCS], pages, sharedMax);
 }
