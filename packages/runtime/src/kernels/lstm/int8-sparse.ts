@@ -1,6 +1,6 @@
 import { rtFail } from '../../errors.js';
 import type { GroupSparse } from './group-sparse.js';
-import { quantizeVector, xmaxFor } from './int8-weights.js';
+import { CHUNK, quantizeVector, xmaxFor } from './int8-weights.js';
 import type { MatvecEngine } from './matvec-engine.js';
 import type { RowProduct } from './row-products.js';
 
@@ -18,7 +18,8 @@ import type { RowProduct } from './row-products.js';
  *   rows:    ptr i32 [4H + 1] byte offsets 4p, recs: int32 (2k << 8) | (w & 0xff) per non-zero,
  *            scales f32 [4H] (row r = 4j + g)
  *
- * then the int16 buffer of one quantized vector (K entries).
+ * then the int16 buffers of CHUNK quantized vectors (K entries each, xqStride floats apart), so a
+ * chunk's products can be recorded for the threads before they run.
  */
 export interface Int8Sparse {
   readonly kind: 'groups' | 'rows';
@@ -26,6 +27,8 @@ export interface Int8Sparse {
   readonly recsOff: number;
   readonly scalesOff: number;
   readonly xqOff: number;
+  /** Floats between two vectors' int16 buffers. */
+  readonly xqStride: number;
   readonly K: number;
   /** Largest |xq|: 127 * xmax * (terms of the longest sum) stays below 2^31. */
   readonly xmax: number;
@@ -45,7 +48,7 @@ export function quantizeGroups(e: MatvecEngine, g: GroupSparse, H: number, K: nu
   const pairStart = new Int32Array(groups + 1);
   for (let gi = 0; gi < groups; gi++) pairStart[gi + 1] = pairStart[gi]! + Math.ceil((g.gptr[gi + 1]! - g.gptr[gi]!) / 2);
   const pairs = pairStart[groups]!;
-  const ptrOff = e.reserve(floats(groups + 1) + 4 * pairs + 4 * groups + floats(Math.ceil(K / 2)));
+  const ptrOff = e.reserve(floats(groups + 1) + 4 * pairs + 4 * groups + CHUNK * floats(Math.ceil(K / 2)));
   const recsOff = ptrOff + floats(groups + 1);
   const scalesOff = recsOff + 4 * pairs;
   const m = e.mem;
@@ -72,7 +75,7 @@ export function quantizeGroups(e: MatvecEngine, g: GroupSparse, H: number, K: nu
       }
     }
   }
-  return { kind: 'groups', ptrOff, recsOff, scalesOff, xqOff: scalesOff + 4 * groups, K, xmax: xmaxFor(longest) };
+  return { kind: 'groups', ptrOff, recsOff, scalesOff, xqOff: scalesOff + 4 * groups, xqStride: floats(Math.ceil(K / 2)), K, xmax: xmaxFor(longest) };
 }
 
 /** The CSR segment whose row pointers start at ptr[base] (4H rows, K columns) quantized into new kept engine memory. */
@@ -81,7 +84,7 @@ export function quantizeRows(e: MatvecEngine, ptr: ArrayLike<number>, col: Array
   const rows = 4 * H;
   const first = ptr[base]!;
   const nnz = ptr[base + rows]! - first;
-  const ptrOff = e.reserve(floats(rows + 1) + floats(nnz) + rows + floats(Math.ceil(K / 2)));
+  const ptrOff = e.reserve(floats(rows + 1) + floats(nnz) + floats(rows) + CHUNK * floats(Math.ceil(K / 2)));
   const recsOff = ptrOff + floats(rows + 1);
   const scalesOff = recsOff + floats(nnz);
   const m = e.mem;
@@ -97,22 +100,37 @@ export function quantizeRows(e: MatvecEngine, ptr: ArrayLike<number>, col: Array
     m[scalesOff + r] = s;
     for (let p = p0; p < p1; p++) ints[recsOff + p - first] = ((2 * col[p]!) << 8) | (quantize(val[p]!, s) & 0xff);
   }
-  return { kind: 'rows', ptrOff, recsOff, scalesOff, xqOff: scalesOff + floats(rows), K, xmax: xmaxFor(longest) };
+  return { kind: 'rows', ptrOff, recsOff, scalesOff, xqOff: scalesOff + floats(rows), xqStride: floats(Math.ceil(K / 2)), K, xmax: xmaxFor(longest) };
 }
 
 /**
- * The RowProduct of a quantized sparse matrix of H units: each vector quantized into the int16 buffer,
- * then one gsq/spq pass over the matrix. An all-zero vector adds nothing and is skipped.
+ * The RowProduct of a quantized sparse matrix of H units: vectors go in chunks of CHUNK, each quantized
+ * into its own int16 buffer, then one gsq/spq pass over the matrix per vector, the chunk's passes in
+ * one section (split over units by the threads). An all-zero vector adds nothing and is skipped.
  */
 export function int8SparseProduct(e: MatvecEngine, q: Int8Sparse, H: number): RowProduct {
+  const sx = new Float64Array(CHUNK);
+  const live = new Int32Array(CHUNK);
   return (n, xs, outs) => {
-    const m = e.mem;
-    const xq = new Int16Array(m.buffer, m.byteOffset + 4 * q.xqOff, q.K);
-    for (let i = 0; i < n; i++) {
-      const sx = quantizeVector(m, xs[i]!, q.K, xq, 0, q.xmax);
-      if (sx === 0) continue;
-      if (q.kind === 'groups') e.gsq(q.ptrOff, q.recsOff, q.scalesOff, q.xqOff, outs[i]!, H, sx);
-      else e.spq(q.ptrOff, q.recsOff, q.xqOff, q.scalesOff, outs[i]!, 4 * H, sx);
+    for (let c0 = 0; c0 < n; c0 += CHUNK) {
+      const m = e.mem;
+      let nl = 0;
+      for (let i = c0; i < Math.min(n, c0 + CHUNK); i++) {
+        const xq = new Int16Array(m.buffer, m.byteOffset + 4 * (q.xqOff + (i - c0) * q.xqStride), q.K);
+        const s = quantizeVector(m, xs[i]!, q.K, xq, 0, q.xmax);
+        if (s === 0) continue;
+        sx[i - c0] = s;
+        live[nl++] = i;
+      }
+      // One section per chunk: the next chunk overwrites the quantized vectors this one's calls read.
+      e.parallel(() => {
+        for (let l = 0; l < nl; l++) {
+          const i = live[l]!;
+          const xqOff = q.xqOff + (i - c0) * q.xqStride;
+          if (q.kind === 'groups') e.gsq(q.ptrOff, q.recsOff, q.scalesOff, xqOff, outs[i]!, H, sx[i - c0]!);
+          else e.spq(q.ptrOff, q.recsOff, xqOff, q.scalesOff, outs[i]!, 4 * H, sx[i - c0]!);
+        }
+      });
     }
   };
 }

@@ -14,7 +14,7 @@ import type { RowProduct } from './row-products.js';
  * holds, per gate g, the int8 weights of k = 8o..8o+7 at bytes 8g..8g+7), then the 4H scales [j][g],
  * then the int16 buffers of CHUNK quantized vectors (8*Ko entries each).
  */
-const CHUNK = 32;
+export const CHUNK = 32;
 /** Weight bytes of one cache block of units: every vector of a chunk passes over a block while it is in cache. */
 const UNIT_BLOCK_BYTES = 64 * 1024;
 

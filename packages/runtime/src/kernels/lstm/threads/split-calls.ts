@@ -31,10 +31,14 @@ export const SPLIT_CALLS = {
   // mvq1(w, ws, scales, xq, Ko, out, H, sx): unit j's int8 weights at w + j*ws.
   mvq1: { units: 6, shifts: [[0, 1, 1], [2, 16], [5, 16]] },
   mvq2: { units: 8, shifts: [[0, 1, 1], [2, 16], [6, 16], [7, 16]] },
+  // gsq1(gptr, recs, scales, xq, out, H, sx): one gptr entry per unit, an f32x4 of scales per group (16 bytes per unit).
+  gsq1: { units: 5, shifts: [[0, 4], [2, 16], [4, 16]] },
+  // spq1(ptr, recs, xq, scales, out, rows, sx): one row pointer, one scale and one output per row.
+  spq1: { units: 5, shifts: [[0, 4], [3, 4], [4, 4]] },
 } as const satisfies Record<string, SplitSpec>;
 
 /** The exports a recorded call may name, in the order of their index in a call list. */
-export const CALL_NAMES = ['mv1', 'mv2', 'cell4', 'spmv1', 'spmv2', 'spmmT', 'gsp1', 'gsp2', 'gsp4', 'zcols', 'mvq1', 'gsw1', 'gsw2', 'mvq2'] as const;
+export const CALL_NAMES = ['mv1', 'mv2', 'cell4', 'spmv1', 'spmv2', 'spmmT', 'gsp1', 'gsp2', 'gsp4', 'zcols', 'mvq1', 'gsw1', 'gsw2', 'mvq2', 'gsq1', 'spq1'] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
 /** Doubles per call in a call list: the export's index, then up to 12 arguments (i32 and f32 are exact in f64). */
