@@ -69,44 +69,78 @@ const tanh = (v: number) => [
   ...op.f32x4Const(1), ...op.f32x4Const(2), ...op.get(v), ...op.get(v), ...op.f32x4Add, ...exp, ...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Div, ...op.f32x4Sub,
 ];
 
+// i32 locals 30..32: the row, c and h pointers at entry (for the second pass); 33: groups at entry
+const [ROW0, C0, H0, N0] = [30, 31, 32, 33];
+
+/** The loop over groups: body, then row/peep/c/h advance and the group count down to 0 (params 0..4). */
+const groupLoop = (body: number[][], peep = true) => [
+  op.block, op.get(4), op.eqz, op.brIf(0),
+  op.loop,
+  ...body,
+  op.get(0), op.i32(64), op.add, op.set(0),
+  ...(peep ? [op.get(1), op.i32(64), op.add, op.set(1)] : []),
+  op.get(2), op.i32(16), op.add, op.set(2),
+  op.get(3), op.i32(16), op.add, op.set(3),
+  op.get(4), op.i32(1), op.sub, op.tee(4), op.brIf(0),
+  op.end, op.end,
+];
+
+/** The four gates' activations of a group, from I, O, F, G (clipped; F from I under input_forget). */
+const gates = [
+  clip(I!), clip(G!),
+  sigmoid(I!),
+  op.get(5), op.i32(2), op.and, op.if,
+  op.f32x4Const(1), op.get(I!), op.f32x4Sub, op.set(F!),
+  op.else,
+  clip(F!), sigmoid(F!),
+  op.end,
+];
+
 export const cell4: WasmFunc = {
   name: 'cell4',
   params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32],
-  locals: [[22, T.v128], [1, T.i32]],
+  locals: [[22, T.v128], [5, T.i32]],
   body: [
     op.get(6), op.f32Const(Infinity), op.f32Ne, op.set(DOCLIP),
     op.get(6), op.f32x4Splat, op.set(CLIP!),
     op.get(CLIP!), op.f32x4Neg, op.set(NCLIP!),
-    op.block, op.get(4), op.eqz, op.brIf(0),
-    op.loop,
-    transpose(0, [I!, O!, F!, G!]),
-    op.get(2), op.v128Load(0), op.set(CP!),
     op.get(5), op.i32(1), op.and, op.if,
-    transpose(1, [PI!, PO!, PF!]),
-    op.get(I!), op.get(PI!), op.get(CP!), op.f32x4Mul, op.f32x4Add, op.set(I!),
-    op.get(F!), op.get(PF!), op.get(CP!), op.f32x4Mul, op.f32x4Add, op.set(F!),
-    op.end,
-    clip(I!), clip(G!),
-    sigmoid(I!),
-    op.get(5), op.i32(2), op.and, op.if,
-    op.f32x4Const(1), op.get(I!), op.f32x4Sub, op.set(F!),
+    // peepholes: i and f read c_{t-1}, o reads c_t, so each group is done in one go
+    ...groupLoop([
+      transpose(0, [I!, O!, F!, G!]),
+      op.get(2), op.v128Load(0), op.set(CP!),
+      transpose(1, [PI!, PO!, PF!]),
+      op.get(I!), op.get(PI!), op.get(CP!), op.f32x4Mul, op.f32x4Add, op.set(I!),
+      op.get(F!), op.get(PF!), op.get(CP!), op.f32x4Mul, op.f32x4Add, op.set(F!),
+      ...gates,
+      // c_t = f * c_{t-1} + i * tanh(g)
+      op.get(F!), op.get(CP!), op.f32x4Mul, op.get(I!), tanh(G!), op.f32x4Mul, op.f32x4Add, op.set(CN!),
+      op.get(2), op.get(CN!), op.v128Store(0),
+      op.get(O!), op.get(PO!), op.get(CN!), op.f32x4Mul, op.f32x4Add, op.set(O!),
+      clip(O!), sigmoid(O!),
+      // h_t = o * tanh(c_t)
+      op.get(3), op.get(O!), tanh(CN!), op.f32x4Mul, op.v128Store(0),
+    ]),
     op.else,
-    clip(F!), sigmoid(F!),
+    // no peepholes, two passes with short independent iterations (the out-of-order core overlaps
+    // groups instead of waiting on one group's chain of activations): first every group's f, i*tanh(g)
+    // and o into its row (lanes per unit), then c_t = f*c + i*tanh(g) and h_t = o*tanh(c_t). The same
+    // operations on the same values as one pass, so the same bits.
+    op.get(0), op.set(ROW0), op.get(2), op.set(C0), op.get(3), op.set(H0), op.get(4), op.set(N0),
+    ...groupLoop([
+      transpose(0, [I!, O!, F!, G!]),
+      ...gates,
+      clip(O!), sigmoid(O!),
+      op.get(0), op.get(F!), op.v128Store(0),
+      op.get(0), op.get(I!), tanh(G!), op.f32x4Mul, op.v128Store(16),
+      op.get(0), op.get(O!), op.v128Store(32),
+    ], false),
+    op.get(ROW0), op.set(0), op.get(C0), op.set(2), op.get(H0), op.set(3), op.get(N0), op.set(4),
+    ...groupLoop([
+      op.get(0), op.v128Load(0), op.get(2), op.v128Load(0), op.f32x4Mul, op.get(0), op.v128Load(16), op.f32x4Add, op.set(CN!),
+      op.get(2), op.get(CN!), op.v128Store(0),
+      op.get(3), op.get(0), op.v128Load(32), tanh(CN!), op.f32x4Mul, op.v128Store(0),
+    ], false),
     op.end,
-    // c_t = f * c_{t-1} + i * tanh(g)
-    op.get(F!), op.get(CP!), op.f32x4Mul, op.get(I!), tanh(G!), op.f32x4Mul, op.f32x4Add, op.set(CN!),
-    op.get(2), op.get(CN!), op.v128Store(0),
-    op.get(5), op.i32(1), op.and, op.if,
-    op.get(O!), op.get(PO!), op.get(CN!), op.f32x4Mul, op.f32x4Add, op.set(O!),
-    op.end,
-    clip(O!), sigmoid(O!),
-    // h_t = o * tanh(c_t)
-    op.get(3), op.get(O!), tanh(CN!), op.f32x4Mul, op.v128Store(0),
-    op.get(0), op.i32(64), op.add, op.set(0),
-    op.get(1), op.i32(64), op.add, op.set(1),
-    op.get(2), op.i32(16), op.add, op.set(2),
-    op.get(3), op.i32(16), op.add, op.set(3),
-    op.get(4), op.i32(1), op.sub, op.tee(4), op.brIf(0),
-    op.end, op.end,
   ],
 };
