@@ -92,7 +92,24 @@ export function zeroFractionOf(a: ArrayLike<number>, from = 0, to = a.length): n
 
 /** Per-gate zero fractions of a 4H x cols matrix, in ONNX gate order. */
 export function gateSparsity(a: Float32Array, hidden: number, cols: number): number[] {
-  return GATES.map((_, k) => zeroFractionOf(a, k * hidden * cols, (k + 1) * hidden * cols));
+  return matrixZeros(a, hidden, cols).gates;
+}
+
+/**
+ * zeroFractionOf of a whole 4H x cols matrix and of each gate's rows (gateSparsity), from one
+ * scan: the gates' zero counts add up to the matrix's, so the fractions are the same numbers.
+ */
+export function matrixZeros(a: Float32Array, hidden: number, cols: number): { readonly total: number; readonly gates: number[] } {
+  const n = hidden * cols;
+  const counts = GATES.map((_, k) => zeroCount(a, k * n, (k + 1) * n));
+  const zeros = counts.reduce((s, z) => s + z, 0);
+  return { total: a.length ? zeros / a.length : 0, gates: counts.map((z) => (n ? z / n : 0)) };
+}
+
+function zeroCount(a: Float32Array, from: number, to: number): number {
+  let z = 0;
+  for (let i = from; i < to; i++) if (a[i] === 0) z++;
+  return z;
 }
 
 export function matrixLabel(node: Node, m: MatrixKind, dir: number, dirs: number): string {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { countRelCsc, rowToPe, rowsOfPes, withParams, defaultTarget } from '@lstmc/target';
 import { builtinRegistry, lstmParams, nnzPerPe, parsePipeline, pruneBalanced, pruneBalancedMaxGap, readMatrix, runPipeline } from '../src/index.js';
 import { lstmGraph, randomTensor } from './helpers/graphs.js';
+import { referenceLagrangeKeep } from './helpers/max-gap-reference.js';
+import { lagrangeKeep } from '../src/passes/prune/max-gap-lagrange.js';
 
 const zeros = (a: ArrayLike<number>) => Array.from(a).filter((v) => v === 0).length;
 
@@ -156,4 +158,61 @@ describe('padding-aware balanced pruning (max-gap)', () => {
     for (const text of ['prune{max-gap=auto}', 'prune{method=balanced,balance=entries,max-gap=3}', 'prune{method=balanced,max-gap=x}'])
       await expect(runPipeline(g, parsePipeline(text, reg))).rejects.toMatchObject({ code: 'E-PRUNE-OPTION' });
   });
+});
+
+const count = (k: Uint8Array) => k.reduce((s, v) => s + v, 0);
+const total = (mag: Float64Array, k: Uint8Array) => k.reduce((s, v, i) => (v ? s + mag[i] : s), 0);
+/** Longest run of unkept positions before a kept one in any column (column-major keep, columns of L). */
+function longestKeptGap(k: Uint8Array, L: number, cols: number): number {
+  let worst = 0;
+  for (let c = 0; c < cols; c++) {
+    let gap = 0;
+    for (let l = 0; l < L; l++)
+      if (k[c * L + l]) {
+        worst = Math.max(worst, gap);
+        gap = 0;
+      } else gap++;
+  }
+  return worst;
+}
+
+describe('the Lagrangian search of max-gap pruning (fast search vs plain bisection)', () => {
+  // Magnitudes of one PE, column-major; `levels` > 0 rounds them to multiples of 1/levels (many ties).
+  const magnitudes = (n: number, seed: number, levels: number, zeroFraction: number) => {
+    const t = randomTensor([n], seed, zeroFraction, 1).data as Float32Array;
+    return Float64Array.from(t, (v) => (levels ? Math.round(Math.abs(v) * levels) / levels : Math.abs(v)));
+  };
+  const cases = [
+    { L: 16, cols: 24, s: 0.8, gap: 3, levels: 0, zeros: 0 },
+    { L: 16, cols: 24, s: 0.6, gap: 3, levels: 0, zeros: 0 },
+    { L: 32, cols: 40, s: 0.9, gap: 7, levels: 0, zeros: 0.1 },
+    { L: 12, cols: 30, s: 0.85, gap: 2, levels: 8, zeros: 0 },
+    { L: 64, cols: 16, s: 0.95, gap: 15, levels: 0, zeros: 0 },
+    { L: 20, cols: 20, s: 0.7, gap: 1, levels: 4, zeros: 0.3 },
+  ];
+  for (const c of cases)
+    it(`keeps exactly what the plain bisection keeps, and is optimal when it says so (${JSON.stringify(c)})`, () => {
+      let optimal = 0;
+      for (let seed = 1; seed <= 40; seed++) {
+        const mag = magnitudes(c.L * c.cols, seed, c.levels, c.zeros);
+        const K = Math.round((1 - c.s) * c.L * c.cols);
+        const got = lagrangeKeep(mag, c.L, c.cols, K, c.gap);
+        const want = referenceLagrangeKeep(mag, c.L, c.cols, K, c.gap);
+        // From another starting price it ends in the same place.
+        for (const k of [got.keep, lagrangeKeep(mag, c.L, c.cols, K, c.gap, 0.5).keep]) {
+          if (c.levels === 0) expect(Array.from(k)).toEqual(Array.from(want));
+          else {
+            // Equal magnitudes: another set of the same count and total may be found, as valid.
+            expect(count(k)).toBe(count(want));
+            expect(total(mag, k)).toBeCloseTo(total(mag, want), 9);
+            expect(longestKeptGap(k, c.L, c.cols)).toBeLessThanOrEqual(c.gap);
+          }
+        }
+        if (got.optimal) {
+          optimal++;
+          expect(count(got.keep)).toBe(K);
+        }
+      }
+      if (c.levels === 0 && c.zeros === 0) expect(optimal).toBeGreaterThan(0);
+    });
 });

@@ -35,6 +35,11 @@ export interface MatrixLayout {
   readonly rowsPerPe: ArrayLike<number>;
   /** Sparse entries (incl. padding) per PE per column: [p * cols + c]. May be fractional (expected layouts). */
   readonly entriesPerPeColumn: ArrayLike<number>;
+  /**
+   * Optional: samePeAs[p] = q <= p when PE q holds as many rows as PE p and the same entries in
+   * every column (expected layouts: PEs of equal row counts), so a per-PE cost of p is q's.
+   */
+  readonly samePeAs?: ArrayLike<number>;
 }
 
 export function denseColumnCycles(rowsOnPe: number, t: Target): number {
@@ -147,8 +152,10 @@ export function matvecPeCycles(layout: MatrixLayout, mode: MatvecMode, t: Target
   const out = new Float64Array(layout.pes);
   const skip = usesSparseInput(mode);
   const every = () => banks;
+  const same = layout.samePeAs;
   for (let p = 0; p < layout.pes; p++) {
-    if (!skip || input === undefined) out[p] = peColumnsCycles(layout, mode, p, t, layout.cols, (c) => c, every);
+    if (same && same[p] < p) out[p] = out[same[p]];
+    else if (!skip || input === undefined) out[p] = peColumnsCycles(layout, mode, p, t, layout.cols, (c) => c, every);
     else if (typeof input !== 'number') out[p] = peColumnsCycles(layout, mode, p, t, input.length, (k) => input[k], every);
     else if (banks === 1) {
       const s = peColumnsCycles(layout, mode, p, t, layout.cols, (c) => c, every);
@@ -200,7 +207,12 @@ export function matvecCycles(layout: MatrixLayout, mode: MatvecMode, t: Target, 
 export function weightBytesPerPe(layout: MatrixLayout, sparse: boolean, t: Target, c0 = 0, c1 = layout.cols): Float64Array {
   const cols = c1 - c0;
   const out = new Float64Array(layout.pes);
+  const same = layout.samePeAs;
   for (let p = 0; p < layout.pes; p++) {
+    if (same && same[p] < p) {
+      out[p] = out[same[p]];
+      continue;
+    }
     if (!sparse) {
       out[p] = denseBytes(layout.rowsPerPe[p], cols, t.weightBits);
       continue;
@@ -227,9 +239,12 @@ export function expectedLayout(shape: MatrixShape, sparsity: number, t: Target):
   const rowsPerPe = Float64Array.from({ length: pes }, (_, p) => Math.floor(shape.rows / pes) + (p < shape.rows % pes ? 1 : 0));
   const d = 1 - sparsity;
   const entriesPerPeColumn = new Float64Array(pes * shape.cols);
+  // A PE's entries follow from its row count alone: PEs of equal counts are the same (samePeAs).
+  const samePeAs = new Int32Array(pes);
   for (let p = 0; p < pes; p++) {
     const e = rowsPerPe[p] * d + expectedPadding(rowsPerPe[p], d, t.relIndexBits);
     entriesPerPeColumn.fill(e, p * shape.cols, (p + 1) * shape.cols);
+    samePeAs[p] = rowsPerPe.indexOf(rowsPerPe[p]);
   }
-  return { cols: shape.cols, pes, rowsPerPe, entriesPerPeColumn };
+  return { cols: shape.cols, pes, rowsPerPe, entriesPerPeColumn, samePeAs };
 }

@@ -29,7 +29,7 @@ export function sliceLayout(l: MatrixLayout, c0: number, c1: number): MatrixLayo
   const src = l.entriesPerPeColumn;
   if (ArrayBuffer.isView(src)) for (let p = 0; p < l.pes; p++) entries.set((src as Float64Array).subarray(p * l.cols + c0, p * l.cols + c1), p * cols);
   else for (let p = 0; p < l.pes; p++) for (let c = 0; c < cols; c++) entries[p * cols + c] = src[p * l.cols + c0 + c];
-  return { cols, pes: l.pes, rowsPerPe: l.rowsPerPe, entriesPerPeColumn: entries };
+  return { cols, pes: l.pes, rowsPerPe: l.rowsPerPe, entriesPerPeColumn: entries, ...(l.samePeAs ? { samePeAs: l.samePeAs } : {}) };
 }
 
 /** SRAM byte offset of double buffer k (0 or 1). */

@@ -5,8 +5,11 @@ import {
   breakEvenSparsity,
   countRelCsc,
   defaultTarget,
+  expectedLayout,
   expectedMatvecCycles,
   layerStepCycles,
+  MATVEC_MODES,
+  weightBytesPerPe,
   matvecCycles,
   matvecPeCycles,
   matvecPeCyclesByColumn,
@@ -178,4 +181,29 @@ describe('layer break-even (W and R share the weight SRAM)', () => {
     const big = withParams(defaultTarget, { weightSramBytesPerPe: 2 ** 24 });
     expect(Math.abs(layerBreakEvenSparsity(512, 512, big) - breakEvenSparsity({ rows: 2048, cols: 512 }, big))).toBeLessThan(0.02);
   });
+});
+
+describe('samePeAs (expected layouts): costs computed once per class of equal PEs', () => {
+  // Rows that do not divide evenly over the PEs give two classes; prefetch, banks and streaming too.
+  const targets = [defaultTarget, withParams(defaultTarget, { pes: 12, columnPrefetch: 1 }), withParams(defaultTarget, { pes: 7, weightSramBytesPerPe: 2048 })];
+  for (const [k, t] of targets.entries())
+    it(`gives the same cycles and bytes as the PE-by-PE sums (target ${k})`, () => {
+      for (const [rows, cols, s] of [[100, 37, 0.9], [4 * 52, 90, 0.6], [64, 64, 0]] as const) {
+        const l = expectedLayout({ rows, cols }, s, t);
+        expect(l.samePeAs).toBeDefined();
+        const { samePeAs: _, ...plain } = l;
+        for (const mode of MATVEC_MODES) {
+          for (const input of [undefined, cols / 3, [0, 3, 5]] as const)
+            for (const banks of [1, 4]) expect(Array.from(matvecPeCycles(l, mode, t, input, banks))).toEqual(Array.from(matvecPeCycles(plain, mode, t, input, banks)));
+          for (const sparse of [false, true]) expect(Array.from(weightBytesPerPe(l, sparse, t, 2, cols - 1))).toEqual(Array.from(weightBytesPerPe(plain, sparse, t, 2, cols - 1)));
+        }
+        const plan = (layout: typeof l) => ({
+          features: { hidden: rows / 4, bias: true, peephole: false, inputForget: false },
+          input: cols,
+          w: { layout, mode: 'sparse-weight' as const },
+          r: { layout, mode: 'sparse-both' as const },
+        });
+        if (rows % 4 === 0) expect(layerStepCycles(plan(l), t, cols / 2, cols / 4)).toEqual(layerStepCycles(plan(plain), t, cols / 2, cols / 4));
+      }
+    });
 });

@@ -7,6 +7,19 @@ export interface FixedLstmResult {
   /** [D, B, H]. */
   readonly Yh: Int32Array;
   readonly Yc: Int32Array;
+  /** Whether `run.watch` ended the run early (Y, Yh and Yc are then incomplete). */
+  readonly stopped: boolean;
+}
+
+/** Options of a layer run besides its data (SequenceRun per batch entry and direction). */
+export interface LayerRun {
+  /**
+   * inputProjections(dirs[d], xb, T, len, prods[d]) of batch entry b (xb: its x, [T x I]; len: its
+   * sequence length), when the caller keeps them across runs; undefined: computed step by step.
+   */
+  readonly inputs?: (b: number, d: number, xb: Int32Array, len: number) => Float64Array | undefined;
+  /** Called after each step of batch entry b, direction d with its h; returning false ends the whole run. */
+  readonly watch?: (t: number, d: number, b: number, h: Int32Array) => boolean;
 }
 
 /**
@@ -28,6 +41,7 @@ export function lstmLayerFixed(
   prods: readonly LayerProducts[] = dirs.map(layerProducts),
   /** Saturation counts of the steps (gates, cell, h) go here; inputs are counted by the caller, before quantizing. */
   log?: SaturationLog,
+  run: LayerRun = {},
 ): FixedLstmResult {
   const D = direction === 'bidirectional' ? 2 : 1;
   if (dirs.length !== D) throw new Error(`lstmLayerFixed: ${direction} needs ${D} direction(s), got ${dirs.length}`);
@@ -53,11 +67,13 @@ export function lstmLayerFixed(
         len,
         prods[d],
         log ? { log, batch: b, dir: d } : undefined,
+        { inputs: run.inputs?.(b, d, xb, len), watch: run.watch && ((t, h) => run.watch!(t, d, b, h)) },
       );
       for (let t = 0; t < T; t++) Y.set(r.y.subarray(t * H, (t + 1) * H), ((t * D + d) * B + b) * H);
       Yh.set(r.h, off);
       Yc.set(r.c, off);
+      if (r.stopped) return { Y, Yh, Yc, stopped: true };
     }
   }
-  return { Y, Yh, Yc };
+  return { Y, Yh, Yc, stopped: false };
 }

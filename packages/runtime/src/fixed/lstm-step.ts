@@ -73,12 +73,20 @@ export function stepScratch(H: number): StepScratch {
  * input_forget, cell update, peephole and activation of o, tanh(c), h.
  */
 export function lstmStepFixed(l: FixedLstmLayer, x: Int32Array, xOff: number, h: Int32Array, c: Int32Array, s: StepScratch, prod: LayerProducts = layerProducts(l)): void {
+  s.acc.fill(0);
+  productAccumulate(s.acc, 0, prod.W, x, xOff, productShifts(l).w, l.accBits);
+  lstmStepRecurrent(l, h, c, s, prod);
+}
+
+/**
+ * The rest of a step once `s.acc` holds the W product of x_t summed from zero (as lstmStepFixed
+ * makes it, or a row of inputProjections): R·h onward, updating h and c in place.
+ */
+export function lstmStepRecurrent(l: FixedLstmLayer, h: Int32Array, c: Int32Array, s: StepScratch, prod: LayerProducts): void {
   const H = l.hidden;
   const A = l.actBits;
   const sh = productShifts(l);
   const { acc, gates, tc } = s;
-  acc.fill(0);
-  productAccumulate(acc, 0, prod.W, x, xOff, sh.w, l.accBits);
   productAccumulate(acc, 0, prod.R, h, 0, sh.r, l.accBits);
   if (l.bias) biasAdd(acc, 0, l.bias, 0, 4 * H, l.accBits);
   const P = l.peephole;
@@ -102,10 +110,33 @@ export function lstmStepFixed(l: FixedLstmLayer, x: Int32Array, xOff: number, h:
 }
 
 /**
+ * W·x_t of the steps t < len of one direction, [T x 4H] (rows t >= len left zero): row t is what
+ * lstmStepFixed's accumulator holds after the W product, bit for bit. It depends on W, x and the
+ * formats w, x and acc only, not on c or on the recurrence, so runs of a layer that differ in c
+ * alone (the quantize pass's cell-scale candidates) can share it.
+ */
+export function inputProjections(l: FixedLstmLayer, x: Int32Array, T: number, len: number, prod: LayerProducts): Float64Array {
+  const G = 4 * l.hidden;
+  const out = new Float64Array(T * G);
+  const shift = productShifts(l).w;
+  for (let t = 0; t < len; t++) productAccumulate(out, t * G, prod.W, x, t * l.input, shift, l.accBits);
+  return out;
+}
+
+/** Options of a sequence run besides its data. */
+export interface SequenceRun {
+  /** inputProjections of this x (and of l's formats w, x, acc): the W products are read, not computed. */
+  readonly inputs?: Float64Array;
+  /** Called after each step with its h; returning false ends the run there (`stopped`). */
+  readonly watch?: (t: number, h: Int32Array) => boolean;
+}
+
+/**
  * A whole sequence of one direction for one batch item. x is [T x I]
  * (time-major, contiguous). Steps t >= seqLen are skipped: their outputs are 0
  * and the state is left as it was (ONNX sequence_lens). reverse runs
- * t = seqLen-1 .. 0. Returns y [T x H] and the final h and c.
+ * t = seqLen-1 .. 0. Returns y [T x H] and the final h and c (when `run.watch`
+ * stopped it, those of the step it stopped after).
  */
 export function lstmSequenceFixed(
   l: FixedLstmLayer,
@@ -117,7 +148,8 @@ export function lstmSequenceFixed(
   seqLen = T,
   prod: LayerProducts = layerProducts(l),
   sat?: { readonly log: SaturationLog; readonly batch: number; readonly dir: number },
-): { y: Int32Array; h: Int32Array; c: Int32Array } {
+  run: SequenceRun = {},
+): { y: Int32Array; h: Int32Array; c: Int32Array; stopped: boolean } {
   const H = l.hidden;
   const h = h0 ? Int32Array.from(h0) : new Int32Array(H);
   const c = c0 ? Int32Array.from(c0) : new Int32Array(H);
@@ -125,7 +157,10 @@ export function lstmSequenceFixed(
   const s = stepScratch(H);
   for (let k = 0; k < seqLen; k++) {
     const t = reverse ? seqLen - 1 - k : k;
-    lstmStepFixed(l, x, t * l.input, h, c, s, prod);
+    if (run.inputs) {
+      s.acc.set(run.inputs.subarray(t * 4 * H, (t + 1) * 4 * H));
+      lstmStepRecurrent(l, h, c, s, prod);
+    } else lstmStepFixed(l, x, t * l.input, h, c, s, prod);
     y.set(h, t * H);
     if (sat) {
       const where = (index: number) => ({ step: t, batch: sat.batch, dir: sat.dir, index });
@@ -133,6 +168,7 @@ export function lstmSequenceFixed(
       noteRail(sat.log, 'cell', c, 0, H, l.actBits, where);
       noteRail(sat.log, 'h', h, 0, H, l.actBits, where);
     }
+    if (run.watch && !run.watch(t, h)) return { y, h, c, stopped: true };
   }
-  return { y, h, c };
+  return { y, h, c, stopped: false };
 }

@@ -38,23 +38,42 @@ function maxAbs(a: ArrayLike<number> | null | undefined): number {
  * a layer fed by another LSTM's h receives h's words as they are (actBits - 1).
  */
 export function chooseLstmFormats(d: FloatLstmDirection, bits: FixedBits, xMaxAbs: number, cMaxAbs: number, xFrac?: number): FixedLstmFormats {
+  return lstmFormatsByCell(d, bits, xMaxAbs, xFrac)(cMaxAbs);
+}
+
+/**
+ * chooseLstmFormats(d, bits, xMaxAbs, cMaxAbs, xFrac) as a function of cMaxAbs alone, for trying
+ * several cell ranges: the parts that do not depend on it (the weight formats, each row's bound up
+ * to its peephole term, summed in the same order) are computed once, so the formats are the same.
+ */
+export function lstmFormatsByCell(d: FloatLstmDirection, bits: FixedBits, xMaxAbs: number, xFrac?: number): (cMaxAbs: number) => FixedLstmFormats {
   const A = bits.actBits;
   const w = fracFor(maxAbs(d.W), bits.weightBits);
   const r = fracFor(maxAbs(d.R), bits.weightBits);
   const p = fracFor(maxAbs(d.P), bits.weightBits);
   const x = xFrac ?? fracFor(xMaxAbs, A);
-  const c = fracFor(cMaxAbs, A);
   const H = d.hidden;
-  let bound = 0;
+  const rowSums = new Float64Array(4 * H);
   for (let row = 0; row < 4 * H; row++) {
     let s = Math.abs(d.Wb?.[row] ?? 0) + Math.abs(d.Rb?.[row] ?? 0);
     for (let k = 0; k < d.input; k++) s += Math.abs(d.W[row * d.input + k]) * xMaxAbs;
     for (let k = 0; k < H; k++) s += Math.abs(d.R[row * H + k]);
-    if (d.P && row < 3 * H) s += Math.abs(d.P[row % H + (row < H ? 0 : row < 2 * H ? H : 2 * H)]) * cMaxAbs;
-    bound = Math.max(bound, s);
+    rowSums[row] = s;
   }
-  const acc = Math.min(w + x, fracFor(bound, bits.accBits));
-  return { x, c, acc, w, r, p };
+  const P = d.P;
+  let bound0 = 0;
+  if (!P) for (let row = 0; row < 4 * H; row++) bound0 = Math.max(bound0, rowSums[row]);
+  return (cMaxAbs) => {
+    let bound = bound0;
+    if (P)
+      for (let row = 0; row < 4 * H; row++) {
+        let s = rowSums[row];
+        if (row < 3 * H) s += Math.abs(P[row % H + (row < H ? 0 : row < 2 * H ? H : 2 * H)]) * cMaxAbs;
+        bound = Math.max(bound, s);
+      }
+    const acc = Math.min(w + x, fracFor(bound, bits.accBits));
+    return { x, c: fracFor(cMaxAbs, A), acc, w, r, p };
+  };
 }
 
 /** The parameters of quantizeLstmDirection's layer besides W and R: bias (Wb + Rb at fmt.acc), peepholes, clip. */

@@ -71,6 +71,11 @@ export function quantizeArray(x: ArrayLike<number>, frac: number, bits: number, 
   const lo = minOf(bits);
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
+    // Zero (pruned weights: most of them) quantizes to 0; NaN has no value and is left as it was.
+    if (v === 0) {
+      out[i] = 0;
+      continue;
+    }
     if (Number.isNaN(v)) continue;
     const q = roundHalfEven(v * scale);
     out[i] = q > hi ? hi : q < lo ? lo : q;

@@ -5,6 +5,9 @@ import {
   cellUpdate,
   chooseLstmFormats,
   fracFor,
+  inputProjections,
+  layerProducts,
+  lstmFormatsByCell,
   lstmLayerFixed,
   lstmSequenceFixed,
   lutLookup,
@@ -156,6 +159,64 @@ describe('fixed-point LSTM against a float64 LSTM', () => {
         }
         expect(Array.from(res.Yh.subarray((d * B + b) * H, (d * B + b + 1) * H))).toEqual(Array.from(r.h));
       }
+    }
+  });
+});
+
+describe('runs that share input projections or stop early (the quantize pass\'s c search)', () => {
+  const fb = { weightBits: 16, actBits: 16, accBits: 32, lutEntries: 256 };
+  for (const opts of [{}, { peephole: true, clip: 0.9 }, { sparsity: 0.7, inputForget: true }]) {
+    it(`inputProjections rows are the W products lstmLayerFixed computes: the same outputs, bit for bit (${JSON.stringify(opts)})`, () => {
+      const rand = rng(7);
+      const [H, I, T, B] = [5, 4, 6, 3];
+      const floats = [randomDir(rand, H, I, opts), randomDir(rand, H, I, opts)];
+      for (const cMax of [1, 4, 32]) {
+        const dirs = floats.map((d) => quantizeLstmDirection(d, chooseLstmFormats(d, fb, 2, cMax), fb));
+        const prods = dirs.map(layerProducts);
+        const x = quantizeArray(Float64Array.from({ length: T * B * I }, () => rand() * 4 - 2), dirs[0].fmt.x, 16);
+        const lens = [6, 4, 0];
+        const want = lstmLayerFixed(dirs, 'bidirectional', x, T, B, lens, null, null, prods);
+        const asked: string[] = [];
+        const got = lstmLayerFixed(dirs, 'bidirectional', x, T, B, lens, null, null, prods, undefined, {
+          inputs: (b, d, xb, len) => {
+            asked.push(`${b}/${d}/${len}`);
+            return inputProjections(dirs[d], xb, T, len, prods[d]);
+          },
+        });
+        expect(asked).toEqual(['0/0/6', '0/1/6', '1/0/4', '1/1/4', '2/0/0', '2/1/0']);
+        expect(got.stopped).toBe(false);
+        expect(Array.from(got.Y)).toEqual(Array.from(want.Y));
+        expect(Array.from(got.Yc)).toEqual(Array.from(want.Yc));
+      }
+    });
+  }
+
+  it('watch sees every step with its h and ends the run when it returns false', () => {
+    const rand = rng(8);
+    const [H, I, T, B] = [4, 3, 5, 2];
+    const d = randomDir(rand, H, I, {});
+    const l = quantizeLstmDirection(d, chooseLstmFormats(d, fb, 2, 4), fb);
+    const x = quantizeArray(Float64Array.from({ length: T * B * I }, () => rand() * 2 - 1), l.fmt.x, 16);
+    const full = lstmLayerFixed([l], 'reverse', x, T, B, null, null, null);
+    const seen: string[] = [];
+    const r = lstmLayerFixed([l], 'reverse', x, T, B, null, null, null, undefined, undefined, {
+      watch: (t, dir, b, h) => {
+        seen.push(`${b}:${t}`);
+        expect(Array.from(h)).toEqual(Array.from(full.Y.subarray((t * B + b) * H, (t * B + b + 1) * H)));
+        return !(b === 1 && t === 2);
+      },
+    });
+    expect(r.stopped).toBe(true);
+    expect(seen).toEqual(['0:4', '0:3', '0:2', '0:1', '0:0', '1:4', '1:3', '1:2']);
+  });
+
+  it('lstmFormatsByCell(d, ...)(c) is chooseLstmFormats(d, ..., c), peepholes or not', () => {
+    const rand = rng(9);
+    for (const opts of [{}, { peephole: true }]) {
+      const d = randomDir(rand, 6, 5, opts);
+      const byCell = lstmFormatsByCell(d, fb, 3);
+      for (const c of [0.5, 1, 2, 4, 8, 16, 32, 1000]) expect(byCell(c)).toEqual(chooseLstmFormats(d, fb, 3, c));
+      expect(lstmFormatsByCell(d, fb, 3, 15)(4)).toEqual(chooseLstmFormats(d, fb, 3, 4, 15));
     }
   });
 });

@@ -15,7 +15,8 @@
  *   than maxGap (a column's last weight can always go: its gap becomes
  *   trailing), so K is unchanged;
  * - Lagrangian relaxation of the K constraint (max-gap-lagrange.ts), which is
- *   much better when many gaps are over-long (high sparsity).
+ *   much better when many gaps are over-long (high sparsity); when it keeps
+ *   exactly K at one price its set is optimal, and the greedy one is not made.
  * Weights that are zero in the input are never kept; a gap that holds only such
  * zeros cannot be filled and keeps its padding.
  */
@@ -88,17 +89,19 @@ export function pruneBalancedMaxGap(a: Float32Array, rows: number, cols: number,
     });
     const drop = smallestMask(scores, n - K);
     const keep = new Uint8Array(n);
+    let smallestKept = Number.POSITIVE_INFINITY;
     for (let l = 0; l < L; l++)
       for (let c = 0; c < cols; c++)
         if (!drop[l * cols + c] && mag[c * L + l] > 0) {
           keep[c * L + l] = 1;
           keptPlain += mag[c * L + l];
+          smallestKept = Math.min(smallestKept, mag[c * L + l]);
         }
     const plain = keep.slice();
-    const greedy = greedyKeep(mag, keep, L, cols, maxGap);
-    const relaxed = lagrangeKeep(mag, L, cols, K, maxGap);
-    const sumOf = (k: Uint8Array) => k.reduce((s, v, i) => (v ? s + mag[i] : s), 0);
-    const chosen = sumOf(relaxed) > sumOf(greedy) && count(relaxed) === count(greedy) ? relaxed : greedy;
+    const relaxed = lagrangeKeep(mag, L, cols, K, maxGap, Number.isFinite(smallestKept) ? smallestKept : undefined);
+    // An optimal relaxed set is what the greedy one could at best tie with: the greedy one is then not made.
+    const greedy = relaxed.optimal ? relaxed.keep : greedyKeep(mag, keep, L, cols, maxGap);
+    const chosen = relaxed.optimal || (sumOf(mag, relaxed.keep) > sumOf(mag, greedy) && count(relaxed.keep) === count(greedy)) ? relaxed.keep : greedy;
     for (let i = 0; i < n; i++) if (chosen[i] && !plain[i]) moved++;
     keep.set(chosen);
     peRows.forEach((r, l) => {
@@ -112,8 +115,8 @@ export function pruneBalancedMaxGap(a: Float32Array, rows: number, cols: number,
   return { data: out, keptPlain, kept, moved };
 }
 
-/** Steps 2 and 3 on a copy of `start` (the plain kept set). */
-function greedyKeep(mag: Float64Array, start: Uint8Array, L: number, cols: number, maxGap: number): Uint8Array {
+/** Steps 2 and 3 on a copy of `start` (the plain kept set). Exported for tests. */
+export function greedyKeep(mag: Float64Array, start: Uint8Array, L: number, cols: number, maxGap: number): Uint8Array {
   const keep = start.slice();
   const n = keep.length;
   // 2. Fill over-long gaps.
@@ -150,6 +153,12 @@ function greedyKeep(mag: Float64Array, start: Uint8Array, L: number, cols: numbe
     if (!progress) throw new Error('max-gap pruning: no droppable weight (a column always has a droppable last weight)');
   }
   return keep;
+}
+
+function sumOf(mag: Float64Array, k: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i < k.length; i++) if (k[i]) s += mag[i];
+  return s;
 }
 
 function count(k: Uint8Array): number {

@@ -12,16 +12,14 @@ import {
   type LstmParams,
   type MatrixKind,
   buildMatrixTensor,
-  gateSparsity,
   lstmNodes,
   lstmParams,
   matrixCols,
   matrixLabel,
   readMatrix,
   replaceInitializers,
-  zeroFractionOf,
 } from '../../lstm-params.js';
-import { nnzPerPe, pruneBalanced, pruneBalancedGroups, pruneBlocks, pruneMagnitude, pruneRows } from './methods.js';
+import { pruneBalanced, pruneBalancedGroups, pruneBlocks, pruneMagnitude, pruneRows } from './methods.js';
 import { pruneBalancedEntries } from './balance-entries.js';
 import { magnitudeBits, smallestMagnitudes, zerosFor } from './select.js';
 import { maxGapReportRow, parseMaxGap } from './max-gap-option.js';
@@ -129,18 +127,20 @@ export const prunePass = reachingBranches(definePass({
         let changed = false;
         after[li][mi].forEach((a, d) => {
           const cols = matrixCols(p, m);
-          const { zeroed, differs } = compareMatrices(before[li][mi][d], a);
-          changed ||= differs;
-          ctx.count('weights-zeroed', zeroed);
+          const st = compareMatrices(before[li][mi][d], a, p.hidden, cols, ctx.target.pes);
+          changed ||= st.differs;
+          ctx.count('weights-zeroed', st.zeroed);
           ctx.count('matrices-pruned');
-          const pe = nnzPerPe(a, 4 * p.hidden, cols, ctx.target.pes);
+          const pe = st.nnzPerPe;
           const mean = pe.reduce((s, x) => s + x, 0) / pe.length;
+          const n = a.length;
+          const gateN = p.hidden * cols;
           rows.push([
             matrixLabel(p.node, m, d, p.dirs),
             `${4 * p.hidden}x${cols}`,
-            zeroFractionOf(before[li][mi][d]),
-            zeroFractionOf(a),
-            ...gateSparsity(a, p.hidden, cols),
+            n ? st.zerosBefore / n : 0,
+            n ? st.gateZeros.reduce((s, z) => s + z, 0) / n : 0,
+            ...st.gateZeros.map((z) => (gateN ? z / gateN : 0)),
             mean > 0 ? Math.max(...pe) / mean : 1,
           ]);
         });
@@ -175,17 +175,35 @@ function pruneGlobal(mats: Float32Array[], sparsity: number): void {
   }
 }
 
-/** Weights non-zero in `before` and zero in `after`, and whether any element differs (`!==`). */
-function compareMatrices(before: Float32Array, after: Float32Array): { zeroed: number; differs: boolean } {
+/**
+ * One scan of a 4H x cols matrix before and after pruning, for the counters and the report: the
+ * weights non-zero in `before` and zero in `after`, whether any element differs (`!==`), the zeros
+ * of `before`, the zeros of each gate's rows of `after` (they add up to its zeros), and `after`'s
+ * non-zeros per PE under the modulo row mapping (nnzPerPe).
+ */
+function compareMatrices(before: Float32Array, after: Float32Array, hidden: number, cols: number, pes: number) {
   let zeroed = 0;
   let differs = false;
-  for (let i = 0; i < after.length; i++) {
-    const v = after[i];
-    const w = before[i];
-    if (v !== w) differs = true;
-    if (v === 0 && w !== 0) zeroed++;
+  let zerosBefore = 0;
+  const gateZeros = [0, 0, 0, 0];
+  const nnzPerPe = new Int32Array(pes);
+  for (let r = 0; r < 4 * hidden; r++) {
+    let gz = 0;
+    let nz = 0;
+    for (let i = r * cols; i < (r + 1) * cols; i++) {
+      const v = after[i];
+      const w = before[i];
+      if (v !== w) differs = true;
+      if (w === 0) zerosBefore++;
+      if (v === 0) {
+        gz++;
+        if (w !== 0) zeroed++;
+      } else nz++;
+    }
+    gateZeros[Math.floor(r / hidden)] += gz;
+    nnzPerPe[r % pes] += nz;
   }
-  return { zeroed, differs };
+  return { zeroed, differs, zerosBefore, gateZeros, nnzPerPe };
 }
 
 function pruneReport(rows: (string | number)[][]): ReportTable {

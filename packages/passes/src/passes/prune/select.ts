@@ -7,7 +7,7 @@ const before = (a: number, b: number) => a < b || (b !== b && a === a);
  * The k-th smallest value (k >= 1) of `a` in typed-array sort order (NaN last),
  * reordering `a`: Hoare's selection with a median-of-three pivot, O(n) expected.
  */
-function kthSmallest(a: Float64Array, k: number): number {
+export function kthSmallest(a: Float64Array, k: number): number {
   let lo = 0;
   let hi = a.length - 1;
   const want = k - 1;

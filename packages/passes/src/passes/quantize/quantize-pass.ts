@@ -17,9 +17,9 @@ import {
   type LayerProducts,
   SATURATION_TENSORS,
   buildLuts,
-  chooseLstmFormats,
   formatSaturation,
   layerProducts,
+  lstmFormatsByCell,
   quantizeArray,
   quantizeLstmDirection,
   quantizeLstmExtras,
@@ -32,6 +32,8 @@ import { definePass } from '../../pass.js';
 import { reachingBranches } from '../../branch-lstms.js';
 import { floatDirections, unsupportedActivation } from './float-layer.js';
 import { type LayerError, fixedLayerError } from './measure.js';
+import { CELL_SEARCHES, searchCellScale } from './cell-scale-search.js';
+import { inputProjectionCache } from './input-cache.js';
 
 /** Without calibration data, x and c are assumed to lie in [-8, 8]. */
 export const ASSUMED_RANGE = 8;
@@ -44,6 +46,12 @@ export const quantizePass = reachingBranches(definePass({
     'x-max': { kind: 'float-or-auto', default: 'auto', min: 0, doc: 'largest |x| of layer inputs; auto = from calibration (else 8)' },
     'c-max': { kind: 'float-or-auto', default: 'auto', min: 0, doc: 'largest |c| of the cell state; auto = scale with least calibration error (else 8)' },
     'error-budget': { kind: 'float', default: 0, min: 0, doc: 'fail when a layer output max abs error exceeds this (0 = no limit)' },
+    'c-search': {
+      kind: 'enum',
+      values: CELL_SEARCHES,
+      default: 'bounded',
+      doc: "how c-max=auto compares its candidates: bounded = a candidate stops once its error reaches the best so far, and W·x is computed once for all (the same choice, faster); exhaustive = every candidate runs in full",
+    },
   },
   requires: [],
   establishes: ['quantized'],
@@ -53,6 +61,7 @@ export const quantizePass = reachingBranches(definePass({
     matrices: 'weight matrices quantized',
     'calibration-samples': 'samples used to measure the error',
     'assumed-ranges': 'layers whose x or c range was assumed (|x|, |c| <= 8) for want of calibration data or options',
+    'c-candidates-stopped': 'c-max=auto candidates (c-search=bounded) stopped early: their error had reached the best so far',
     saturations: 'values that saturated in the fixed-point run on the calibration data (x, states, gates, cell, h)',
   },
   async run(input, ctx) {
@@ -92,9 +101,9 @@ export const quantizePass = reachingBranches(definePass({
       const candidates = o['c-max'] !== 'auto' ? [o['c-max']] : tr ? [1, 2, 4, 8, 16, 32] : [ASSUMED_RANGE];
       // Without calibration data nothing runs in fixed point: the layers are their formats, bias and peepholes,
       // and W and R are quantized once, straight into the tensors' integer width.
-      let best: { layers: QuantizedDirection[]; err: LayerError | undefined; cMax: number } | undefined;
       // The c candidates differ in c's (and at most the accumulator's) format: W and R, quantized at formats
-      // that do not depend on c, and their product layout are made once and shared by every candidate.
+      // that do not depend on c, and their product layout are made once and shared by every candidate, and so
+      // are the W·x products of the calibration inputs (input-cache.ts).
       const shared = floats.map(() => new Map<string, { layer: FixedLstmLayer; prods: LayerProducts }>());
       const fixedLayer = (k: number, fmt: FixedLstmFormats) => {
         const key = `${fmt.w}/${fmt.r}`;
@@ -105,15 +114,27 @@ export const quantizePass = reachingBranches(definePass({
         shared[k].set(key, made);
         return made;
       };
-      for (const cMax of candidates) {
-        const fmts = floats.map((d) => chooseLstmFormats(d, bits, xMax, cMax, xFrac));
-        const runs = tr ? fmts.map((f, k) => fixedLayer(k, f)) : undefined;
-        const fixed = runs?.map((r) => r.layer);
-        const err = tr ? fixedLayerError(fixed!, direction, layout, tr, runs!.map((r) => r.prods)) : undefined;
-        const layers = fixed ?? floats.map((d, k): QuantizedDirection => ({ fmt: fmts[k], ...quantizeLstmExtras(d, fmts[k], bits), W: undefined, R: undefined }));
-        if (!best || (err && best.err && err.maxAbs < best.err.maxAbs)) best = { layers, err, cMax };
+      const formatsFor = floats.map((d) => lstmFormatsByCell(d, bits, xMax, xFrac));
+      let best: { layers: QuantizedDirection[]; err: LayerError | undefined };
+      if (tr) {
+        const inputs = o['c-search'] === 'bounded' ? inputProjectionCache() : undefined;
+        const r = searchCellScale(
+          candidates,
+          (cMax, stopAt) => {
+            const runs = formatsFor.map((f, k) => fixedLayer(k, f(cMax)));
+            const fixed = runs.map((r) => r.layer);
+            const err = fixedLayerError(fixed, direction, layout, tr, runs.map((r) => r.prods), { stopAt, inputs });
+            return err && { err, made: fixed };
+          },
+          o['c-search'],
+        );
+        ctx.count('c-candidates-stopped', r.stopped);
+        best = { layers: r.made, err: r.err };
+      } else {
+        const fmts = formatsFor.map((f) => f(candidates[0]));
+        best = { layers: floats.map((d, k) => ({ fmt: fmts[k], ...quantizeLstmExtras(d, fmts[k], bits), W: undefined, R: undefined })), err: undefined };
       }
-      const { layers, err } = best!;
+      const { layers, err } = best;
       ctx.count('layers');
       const xFrom = fed ? 'h of the layer before' : o['x-max'] !== 'auto' ? 'x-max' : tr ? 'calibration' : `assumed ±${ASSUMED_RANGE}`;
       const cFrom = o['c-max'] !== 'auto' ? 'c-max' : tr ? 'calibration' : `assumed ±${ASSUMED_RANGE}`;

@@ -6,7 +6,7 @@
 import { type Graph, type Node, isDiagnosticError } from '@lstmc/ir';
 import { ANN, type AttrPatch, floatsAttr, patchNodes } from '../../annotations.js';
 import { hSparsity, traceForPass, xSparsity } from '../../calibration/index.js';
-import { GATES, MATRICES, gateSparsity, lstmDirections, lstmLayout, lstmNodes, lstmParams, matrixCols, matrixLabel, readMatrix, zeroFractionOf } from '../../lstm-params.js';
+import { GATES, MATRICES, lstmDirections, lstmLayout, lstmNodes, lstmParams, matrixCols, matrixLabel, matrixZeros, readMatrix } from '../../lstm-params.js';
 import { definePass } from '../../pass.js';
 import { reachingBranches } from '../../branch-lstms.js';
 
@@ -45,8 +45,7 @@ export const sparsityPass = reachingBranches(definePass({
         for (let d = 0; d < p.dirs; d++) {
           const a = readMatrix(p, m, d);
           const cols = matrixCols(p, m);
-          const s = zeroFractionOf(a);
-          const gs = gateSparsity(a, p.hidden, cols);
+          const { total: s, gates: gs } = matrixZeros(a, p.hidden, cols);
           total.push(s);
           gates.push(...gs);
           ctx.count('matrices');

@@ -64,6 +64,15 @@ export function lstmPackedShape(numDirections: number, hiddenSize: number, input
 
 /** Packs ONNX LSTM weights into the kernel's layout (see the module comment). */
 export function packLstmWeights(w: LstmWeights): Float32Array {
+  checkLstmWeights(w);
+  const s = lstmPackedSections(w.hiddenSize, w.inputSize);
+  const out = new Float32Array(w.numDirections * s.stride);
+  packLstmSectionsInto(w, out, s);
+  return out;
+}
+
+/** Fails (E-RT-EXEC) unless the sizes are an LSTM's and the arrays have them. */
+export function checkLstmWeights(w: LstmWeights): void {
   const { numDirections: D, hiddenSize: H, inputSize: I } = w;
   if (!(D === 1 || D === 2) || !(H > 0) || !(I > 0) || !Number.isInteger(H) || !Number.isInteger(I)) {
     rtFail('E-RT-EXEC', `LSTM pack: bad sizes D=${D} H=${H} I=${I}`);
@@ -75,22 +84,28 @@ export function packLstmWeights(w: LstmWeights): Float32Array {
   expect('R', w.R, D * 4 * H * H);
   expect('B', w.B, D * 8 * H);
   expect('P', w.P, D * 3 * H);
-  const s = lstmPackedSections(H, I);
-  const out = new Float32Array(D * s.stride);
+}
+
+/**
+ * The sections of the packed layout into `out` (zeroed, [D, at.stride]) at the offsets `at` gives
+ * within a direction's row; a W or R offset of -1 leaves that matrix out (the sparse layout keeps
+ * it elsewhere). packLstmWeights is this with lstmPackedSections' offsets.
+ */
+export function packLstmSectionsInto(w: LstmWeights, out: Float32Array, at: Pick<LstmPackedSections, 'w' | 'r' | 'bias' | 'peep' | 'stride'>): void {
+  const { numDirections: D, hiddenSize: H, inputSize: I } = w;
   for (let d = 0; d < D; d++) {
-    const base = d * s.stride;
+    const base = d * at.stride;
     for (let g = 0; g < 4; g++) {
       for (let j = 0; j < H; j++) {
         const wRow = (d * 4 * H + g * H + j) * I;
-        for (let k = 0; k < I; k++) out[base + s.w + packedIndex(j, k, g, I)] = w.W[wRow + k]!;
+        if (at.w >= 0) for (let k = 0; k < I; k++) out[base + at.w + packedIndex(j, k, g, I)] = w.W[wRow + k]!;
         const rRow = (d * 4 * H + g * H + j) * H;
-        for (let k = 0; k < H; k++) out[base + s.r + packedIndex(j, k, g, H)] = w.R[rRow + k]!;
-        if (w.B) out[base + s.bias + j * 4 + g] = w.B[d * 8 * H + g * H + j]! + w.B[d * 8 * H + 4 * H + g * H + j]!;
+        if (at.r >= 0) for (let k = 0; k < H; k++) out[base + at.r + packedIndex(j, k, g, H)] = w.R[rRow + k]!;
+        if (w.B) out[base + at.bias + j * 4 + g] = w.B[d * 8 * H + g * H + j]! + w.B[d * 8 * H + 4 * H + g * H + j]!;
       }
     }
-    if (w.P) for (let q = 0; q < 3; q++) for (let j = 0; j < H; j++) out[base + s.peep + j * 4 + q] = w.P[d * 3 * H + q * H + j]!;
+    if (w.P) for (let q = 0; q < 3; q++) for (let j = 0; j < H; j++) out[base + at.peep + j * 4 + q] = w.P[d * 3 * H + q * H + j]!;
   }
-  return out;
 }
 
 /** Inverse of packLstmWeights for W, R and P (the two biases are summed, so only their sum comes back). */

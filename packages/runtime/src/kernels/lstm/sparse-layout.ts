@@ -1,5 +1,5 @@
 import { rtFail } from '../../errors.js';
-import { packLstmWeights, lstmPackedSections, type LstmWeights } from './pack.js';
+import { checkLstmWeights, lstmPackedSections, packLstmSectionsInto, type LstmWeights } from './pack.js';
 
 /**
  * The weight layout of the sparse float32 LSTM kernel (`lstm.sparse.f32`): W and/or R in compressed
@@ -52,18 +52,23 @@ export interface LstmSparseArrays {
 
 /** Number of non-zeros the sparse matrices of `w` have (the length of col and val). */
 export function lstmSparseNonZeros(w: Pick<LstmWeights, 'W' | 'R'>, c: LstmSparseChoice): number {
+  return (c.sparseW ? nonZerosOf(w.W) : 0) + (c.sparseR ? nonZerosOf(w.R) : 0);
+}
+
+function nonZerosOf(a: Float32Array): number {
   let n = 0;
-  for (const [on, a] of [[c.sparseW, w.W], [c.sparseR, w.R]] as const) if (on) for (let i = 0; i < a.length; i++) if (a[i] !== 0) n++;
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) n++;
   return n;
 }
 
 /** Packs ONNX LSTM weights into the sparse layout (see the module comment). */
 export function packLstmSparse(w: LstmWeights, c: LstmSparseChoice): LstmSparseArrays {
   const { numDirections: D, hiddenSize: H, inputSize: I } = w;
-  const full = packLstmWeights(w); // also validates sizes
-  const fs = lstmPackedSections(H, I);
+  checkLstmWeights(w);
   const s = lstmSparseSections(H, I, c);
+  // The dense sections, packed where this layout keeps them (a sparse matrix's offset is -1: left out).
   const dense = new Float32Array(D * s.stride);
+  packLstmSectionsInto(w, dense, s);
   const nnz = lstmSparseNonZeros(w, c);
   const ptr = new Int32Array(D * s.segments * (4 * H + 1));
   const col = new Int32Array(nnz);
@@ -71,11 +76,6 @@ export function packLstmSparse(w: LstmWeights, c: LstmSparseChoice): LstmSparseA
   let p = 0;
   let pi = 0;
   for (let d = 0; d < D; d++) {
-    const fb = d * fs.stride;
-    const sb = d * s.stride;
-    if (s.w >= 0) dense.set(full.subarray(fb + fs.w, fb + fs.r), sb + s.w);
-    if (s.r >= 0) dense.set(full.subarray(fb + fs.r, fb + fs.bias), sb + s.r);
-    dense.set(full.subarray(fb + fs.bias, fb + fs.stride), sb + s.bias);
     for (const [on, m, K] of [[c.sparseW, w.W, I], [c.sparseR, w.R, H]] as const) {
       if (!on) continue;
       for (let j = 0; j < H; j++) {
