@@ -112,12 +112,12 @@ export function int8SparseProduct(e: MatvecEngine, q: Int8Sparse, H: number): Ro
   const sx = new Float64Array(CHUNK);
   const live = new Int32Array(CHUNK);
   return (n, xs, outs) => {
+    const m = e.mem;
+    const xq = new Int16Array(m.buffer, m.byteOffset + 4 * q.xqOff, CHUNK * 2 * q.xqStride);
     for (let c0 = 0; c0 < n; c0 += CHUNK) {
-      const m = e.mem;
       let nl = 0;
       for (let i = c0; i < Math.min(n, c0 + CHUNK); i++) {
-        const xq = new Int16Array(m.buffer, m.byteOffset + 4 * (q.xqOff + (i - c0) * q.xqStride), q.K);
-        const s = quantizeVector(m, xs[i]!, q.K, xq, 0, q.xmax);
+        const s = quantizeVector(m, xs[i]!, q.K, xq, (i - c0) * 2 * q.xqStride, q.xmax);
         if (s === 0) continue;
         sx[i - c0] = s;
         live[nl++] = i;
