@@ -11,7 +11,12 @@
 //   node tools/scripts/measure-cpu-costs.mjs           prints the table and the fit
 //   node tools/scripts/measure-cpu-costs.mjs --write   also writes packages/target/src/cpu-kernel-costs.ts
 //   ... --only K1,K2                                  measures only those kernels (with --write, the
-//                                                      others keep their entries of the current table)
+//                                                      others keep their entries of the current table),
+//                                                      and dense-f32 beside them as the reference: the
+//                                                      new entries are scaled by the table's dense-f32
+//                                                      cost per multiply-add over the one measured now,
+//                                                      so a machine that runs slower or faster than when
+//                                                      the table was made does not skew the comparison
 // Row groups run 4x1-block-pruned matrices, wide-f32 16x1-block-pruned ones.
 //
 // Measure on a quiet machine: the table is what the compiler's CPU decisions are made from.
@@ -32,7 +37,8 @@ const L = await loadSources([
   "export { CPU_KERNEL_COSTS } from '@lstmc/target';",
 ]);
 const onlyAt = process.argv.indexOf('--only');
-const KERNELS = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : L.PRODUCT_KERNELS;
+const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : null;
+const KERNELS = ONLY ? [...new Set(['dense-f32', ...ONLY])] : L.PRODUCT_KERNELS;
 for (const k of KERNELS) if (!L.PRODUCT_KERNELS.includes(k)) throw new Error(`unknown kernel ${k} (kernels: ${L.PRODUCT_KERNELS.join(', ')})`);
 
 /** [4H][K] (ONNX gate order) with a fraction `sp` of zeros: per (gate, `blocks` units, column) block when `blocks` > 1, else per weight. */
@@ -108,14 +114,21 @@ for (const [H, K] of SHAPES) {
     console.log(`${kernel.padEnd(11)} ${String(H).padStart(5)} ${String(K).padStart(5)} ${sp.toFixed(2).padStart(5)} ${String(units).padStart(8)} ${ns.toFixed(0).padStart(10)}  ${(ns / units).toFixed(4)}`);
   }
 }
+const fits = Object.fromEntries(KERNELS.map((k) => [k, fit(points[k])]));
+// With --only: the reference scale (table's dense-f32 per multiply-add over this run's)
+const scale = ONLY ? L.CPU_KERNEL_COSTS.kernels['dense-f32'].nsPerUnit / fits['dense-f32'].nsPerUnit : 1;
+if (ONLY) console.log(`dense-f32 now ${fits['dense-f32'].nsPerUnit.toFixed(4)} ns per mac, table ${L.CPU_KERNEL_COSTS.kernels['dense-f32'].nsPerUnit}: new entries scaled by ${scale.toFixed(3)}`);
 for (const kernel of L.PRODUCT_KERNELS) {
-  if (!KERNELS.includes(kernel)) {
+  if (!KERNELS.includes(kernel) || (ONLY && !ONLY.includes(kernel))) {
     table[kernel] = L.CPU_KERNEL_COSTS.kernels[kernel];
     continue;
   }
-  const f = fit(points[kernel]);
-  table[kernel] = { unit: L.PRODUCT_UNITS[kernel], nsPerCall: sig(f.nsPerCall), nsPerRow: sig(f.nsPerRow), nsPerUnit: sig(f.nsPerUnit), points: points[kernel] };
-  console.log(`${kernel.padEnd(11)} fit: ${f.nsPerCall.toFixed(0)} ns per call + ${f.nsPerRow.toFixed(3)} ns per row + ${f.nsPerUnit.toFixed(4)} ns per ${L.PRODUCT_UNITS[kernel]}`);
+  const f = fits[kernel];
+  table[kernel] = {
+    unit: L.PRODUCT_UNITS[kernel], nsPerCall: sig(scale * f.nsPerCall), nsPerRow: sig(scale * f.nsPerRow), nsPerUnit: sig(scale * f.nsPerUnit),
+    points: points[kernel].map((p) => ({ ...p, ns: sig(scale * p.ns) })),
+  };
+  console.log(`${kernel.padEnd(11)} fit: ${f.nsPerCall.toFixed(0)} ns per call + ${f.nsPerRow.toFixed(3)} ns per row + ${f.nsPerUnit.toFixed(4)} ns per ${L.PRODUCT_UNITS[kernel]}${scale !== 1 ? ` (x ${scale.toFixed(3)} in the table)` : ''}`);
 }
 
 if (process.argv.includes('--write')) {
