@@ -46,6 +46,12 @@ const CASES: { name: string; spec: Omit<ModelSpec, 'B'>; pipeline: string; targe
     target: withParams(SMALL, { weightSramBytesPerPe: 48, columnPrefetch: 1 }),
   },
   {
+    name: '90% balanced-pruned weights on a target with relIndexBits=5 and column prefetch (the PE-utilization target of the accel bench)',
+    spec: { input: 24, T: 5, seed: 8, sparsity: 0, layers: [{ hidden: 40, direction: 'forward' }, { hidden: 24, direction: 'forward' }] },
+    pipeline: 'fold,prune{method=balanced,sparsity=0.9},sparsity,select-mode{weight-threshold=0.5,input-test=off},encode',
+    target: withParams(defaultTarget, { pes: 4, denseLanes: 2, relIndexBits: 5, columnPrefetch: 1, weightSramBytesPerPe: 512 }),
+  },
+  {
     name: '8-bit target',
     spec: { input: 7, T: 5, seed: 5, sparsity: 0.6, layers: [{ hidden: 9, direction: 'bidirectional' }, { hidden: 8, direction: 'forward' }] },
     pipeline: 'fold,sparsity,select-mode{weight-threshold=0.5,input-test=runtime}',
