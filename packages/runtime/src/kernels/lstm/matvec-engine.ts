@@ -434,20 +434,12 @@ export function matvecModule(): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(MATVEC_MODULE_BASE64), (c) => c.charCodeAt(0));
 }
 
-/**
- * The compiled SIMD module, made once per realm on first use (undefined until then). The bytes never
- * change, so neither does the module (WebAssembly.Module is immutable); sharing it means every model
- * loaded after the first runs on the functions V8 has already tiered up, instead of starting again
- * from baseline code, and is not compiled again.
- */
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The SIMD module, or null when the host has no WebAssembly SIMD. */
+/** Compiles the SIMD module, or returns null when the host has no WebAssembly SIMD. */
 export function compileMatvecModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  if (typeof WebAssembly !== 'object') return (compiled = null);
+  if (typeof WebAssembly !== 'object') return null;
   const bytes = matvecModule();
-  return (compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null);
+  if (!WebAssembly.validate(bytes)) return null;
+  return new WebAssembly.Module(bytes);
 }
 
 /** True when this host can run the WebAssembly SIMD matvec kernels (otherwise the JS engine is used). */
