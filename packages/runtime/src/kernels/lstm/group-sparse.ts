@@ -121,27 +121,28 @@ export const encodeGroups = (ptr: ArrayLike<number>, col: ArrayLike<number>, val
 export const WIDE_MAX_FILL = 1.25;
 
 /**
- * The entries of a segment's wide layout and of its four-unit tail, or null when H < 16 or the 16-unit
- * groups would not pay (more than WIDE_MAX_FILL times the four-unit entries of the same units).
+ * The entries of a segment's wide layout (its first `blocks` 16-unit blocks) and of its four-unit
+ * tail, or null when H < 16 or the 16-unit groups would not pay (more than WIDE_MAX_FILL times the
+ * four-unit entries of the same units).
  */
-export function wideGroupEntries(ptr: ArrayLike<number>, col: ArrayLike<number>, base: number, H: number, K: number): { readonly wide: number; readonly tail: number } | null {
+export function wideGroupEntries(ptr: ArrayLike<number>, col: ArrayLike<number>, base: number, H: number, K: number): { readonly blocks: number; readonly wide: number; readonly tail: number } | null {
   const blocks = Math.floor(H / WIDE_UNITS);
   if (blocks === 0) return null;
   const range: UnitRange = { from: 0, to: WIDE_UNITS * blocks, width: WIDE_UNITS };
   const narrow = entriesOf(ptr, col, base, K, { ...range, width: 4 });
   const wide = entriesOf(ptr, col, base, K, range);
   if (narrow === 0 || 4 * wide > WIDE_MAX_FILL * narrow) return null;
-  return { wide, tail: range.to < H ? entriesOf(ptr, col, base, K, { from: range.to, to: H, width: 4 }) : 0 };
+  return { blocks, wide, tail: range.to < H ? entriesOf(ptr, col, base, K, { from: range.to, to: H, width: 4 }) : 0 };
 }
 
 /** The wide layout of a segment (WideGroupSparse), or null when wideGroupEntries says it does not pay. */
 export function encodeWideGroups(ptr: ArrayLike<number>, col: ArrayLike<number>, val: ArrayLike<number>, base: number, H: number, K: number): WideGroupSparse | null {
-  if (!wideGroupEntries(ptr, col, base, H, K)) return null;
-  const blocks = Math.floor(H / WIDE_UNITS);
-  const to = WIDE_UNITS * blocks;
+  const fit = wideGroupEntries(ptr, col, base, H, K);
+  if (!fit) return null;
+  const to = WIDE_UNITS * fit.blocks;
   const g = encodeRange(ptr, col, val, base, K, { from: 0, to, width: WIDE_UNITS });
   const tail = to < H ? encodeRange(ptr, col, val, base, K, { from: to, to: H, width: 4 }) : null;
-  return { ...g, blocks, tail };
+  return { ...g, blocks: fit.blocks, tail };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { rtFail } from '../../errors.js';
 import type { GroupSparse } from './group-sparse.js';
-import { CHUNK, quantizeVector, xmaxFor } from './int8-weights.js';
+import { CHUNK, chunkedInt8Product, xmaxFor } from './int8-weights.js';
 import type { MatvecEngine } from './matvec-engine.js';
 import type { RowProduct } from './row-products.js';
 
@@ -104,33 +104,15 @@ export function quantizeRows(e: MatvecEngine, ptr: ArrayLike<number>, col: Array
 }
 
 /**
- * The RowProduct of a quantized sparse matrix of H units: vectors go in chunks of CHUNK, each quantized
- * into its own int16 buffer, then one gsq/spq pass over the matrix per vector, the chunk's passes in
- * one section (split over units by the threads). An all-zero vector adds nothing and is skipped.
+ * The RowProduct of a quantized sparse matrix of H units (chunkedInt8Product): one gsq/spq pass over
+ * the matrix per vector of the chunk, the chunk's passes in one section (split over units by the threads).
  */
 export function int8SparseProduct(e: MatvecEngine, q: Int8Sparse, H: number): RowProduct {
-  const sx = new Float64Array(CHUNK);
-  const live = new Int32Array(CHUNK);
-  return (n, xs, outs) => {
-    const m = e.mem;
-    const xq = new Int16Array(m.buffer, m.byteOffset + 4 * q.xqOff, CHUNK * 2 * q.xqStride);
-    for (let c0 = 0; c0 < n; c0 += CHUNK) {
-      let nl = 0;
-      for (let i = c0; i < Math.min(n, c0 + CHUNK); i++) {
-        const s = quantizeVector(m, xs[i]!, q.K, xq, (i - c0) * 2 * q.xqStride, q.xmax);
-        if (s === 0) continue;
-        sx[i - c0] = s;
-        live[nl++] = i;
-      }
-      // One section per chunk: the next chunk overwrites the quantized vectors this one's calls read.
-      e.parallel(() => {
-        for (let l = 0; l < nl; l++) {
-          const i = live[l]!;
-          const xqOff = q.xqOff + (i - c0) * q.xqStride;
-          if (q.kind === 'groups') e.gsq(q.ptrOff, q.recsOff, q.scalesOff, xqOff, outs[i]!, H, sx[i - c0]!);
-          else e.spq(q.ptrOff, q.recsOff, xqOff, q.scalesOff, outs[i]!, 4 * H, sx[i - c0]!);
-        }
-      });
+  return chunkedInt8Product(e, q.xqOff, q.xqStride, q.K, q.xmax, (c0, nl, live, sx, xqOf, outs) => {
+    for (let l = 0; l < nl; l++) {
+      const i = live[l]!;
+      if (q.kind === 'groups') e.gsq(q.ptrOff, q.recsOff, q.scalesOff, xqOf(i), outs[i]!, H, sx[i - c0]!);
+      else e.spq(q.ptrOff, q.recsOff, xqOf(i), q.scalesOff, outs[i]!, 4 * H, sx[i - c0]!);
     }
-  };
+  });
 }

@@ -65,40 +65,53 @@ export function quantizeVector(m: Float32Array, x: number, K: number, xq: Int16A
 export const xmaxFor = (terms: number): number => Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * Math.max(1, terms))));
 
 /**
- * The RowProduct of a quantized matrix: vectors go in chunks of CHUNK, each quantized into its int16
- * buffer, then the units in blocks of about UNIT_BLOCK_BYTES of weights, every vector of the chunk
- * passing over a block (mvq2 for vector pairs, mvq for the last odd one) while it is in cache. An all-zero vector adds nothing and is skipped.
+ * The chunk loop both int8 products share: vectors go in chunks of CHUNK, each quantized into its own
+ * int16 buffer (floats `stride` apart from xqOff; K entries, |xq| <= xmax), then `products` runs as one
+ * section (the next chunk overwrites the quantized vectors this one's calls read) with the chunk's
+ * non-zero vectors: live[0..nl) their indices, sx[i - c0] their scales, xqOf(i) their buffers.
+ * An all-zero vector adds nothing and is skipped.
  */
-export function int8Product(e: MatvecEngine, q: Int8Matrix, H: number): RowProduct {
-  const ws = 8 * q.Ko;
-  const block = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (4 * ws)));
+export function chunkedInt8Product(
+  e: MatvecEngine, xqOff: number, stride: number, K: number, xmax: number,
+  products: (c0: number, nl: number, live: Int32Array, sx: Float64Array, xqOf: (i: number) => number, outs: Int32Array) => void,
+): RowProduct {
   const sx = new Float64Array(CHUNK);
   const live = new Int32Array(CHUNK);
   return (n, xs, outs) => {
     const m = e.mem;
-    const xq = new Int16Array(m.buffer, m.byteOffset + 4 * q.xqOff, CHUNK * 8 * q.Ko);
+    const xq = new Int16Array(m.buffer, m.byteOffset + 4 * xqOff, CHUNK * 2 * stride);
     for (let c0 = 0; c0 < n; c0 += CHUNK) {
       let nl = 0;
       for (let i = c0; i < Math.min(n, c0 + CHUNK); i++) {
-        const s = quantizeVector(m, xs[i]!, q.K, xq, (i - c0) * 8 * q.Ko, q.xmax);
+        const s = quantizeVector(m, xs[i]!, K, xq, (i - c0) * 2 * stride, xmax);
         if (s === 0) continue;
         sx[i - c0] = s;
         live[nl++] = i;
       }
-      // One section per chunk: the next chunk overwrites the quantized vectors this one's calls read.
-      e.parallel(() => {
-        for (let j0 = 0; j0 < H; j0 += block) {
-          const units = Math.min(block, H - j0);
-          const [w, sc] = [q.wOff + j0 * ws, q.scalesOff + 4 * j0];
-          const xqOf = (i: number) => q.xqOff + (i - c0) * 4 * q.Ko;
-          let l = 0;
-          for (; l + 2 <= nl; l += 2) {
-            const [i, k] = [live[l]!, live[l + 1]!];
-            e.mvq2(w, ws, sc, xqOf(i), xqOf(k), q.Ko, outs[i]! + 4 * j0, outs[k]! + 4 * j0, units, sx[i - c0]!, sx[k - c0]!);
-          }
-          if (l < nl) e.mvq(w, ws, sc, xqOf(live[l]!), q.Ko, outs[live[l]!]! + 4 * j0, units, sx[live[l]! - c0]!);
-        }
-      });
+      const xqOf = (i: number) => xqOff + (i - c0) * stride;
+      e.parallel(() => products(c0, nl, live, sx, xqOf, outs));
     }
   };
+}
+
+/**
+ * The RowProduct of a quantized matrix (chunkedInt8Product): the units in blocks of about
+ * UNIT_BLOCK_BYTES of weights, every vector of the chunk passing over a block (mvq2 for vector pairs,
+ * mvq for the last odd one) while it is in cache.
+ */
+export function int8Product(e: MatvecEngine, q: Int8Matrix, H: number): RowProduct {
+  const ws = 8 * q.Ko;
+  const block = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (4 * ws)));
+  return chunkedInt8Product(e, q.xqOff, 4 * q.Ko, q.K, q.xmax, (c0, nl, live, sx, xqOf, outs) => {
+    for (let j0 = 0; j0 < H; j0 += block) {
+      const units = Math.min(block, H - j0);
+      const [w, sc] = [q.wOff + j0 * ws, q.scalesOff + 4 * j0];
+      let l = 0;
+      for (; l + 2 <= nl; l += 2) {
+        const [i, k] = [live[l]!, live[l + 1]!];
+        e.mvq2(w, ws, sc, xqOf(i), xqOf(k), q.Ko, outs[i]! + 4 * j0, outs[k]! + 4 * j0, units, sx[i - c0]!, sx[k - c0]!);
+      }
+      if (l < nl) e.mvq(w, ws, sc, xqOf(live[l]!), q.Ko, outs[live[l]!]! + 4 * j0, units, sx[live[l]! - c0]!);
+    }
+  });
 }

@@ -47,6 +47,18 @@ export function csrProduct(e: MatvecEngine, ptrOff: number, pairOff: number, row
   });
 }
 
+/**
+ * Cache-block boundaries of a row-group layout of `count` unit blocks (four groups each, gptr entry
+ * 4b at block b's first entry): 0, then a cut wherever the entries since the last cut would take more
+ * than about UNIT_BLOCK_BYTES (entryBytes each), then count.
+ */
+function blockCuts(gptr: Int32Array, count: number, entryBytes: number): number[] {
+  const cuts = [0];
+  for (let b = 0; b < count; b++) if (entryBytes * (gptr[4 * (b + 1)]! - gptr[4 * cuts[cuts.length - 1]!]!) > UNIT_BLOCK_BYTES) cuts.push(b + 1);
+  if (cuts[cuts.length - 1] !== count) cuts.push(count);
+  return cuts;
+}
+
 /** Where one matrix's row-group layout (group-sparse.ts) sits in engine memory. */
 export interface GroupPlacement {
   readonly gptrOff: number;
@@ -63,9 +75,7 @@ export interface GroupPlacement {
 export function groupProduct(e: MatvecEngine, g: GroupPlacement, H: number): RowProduct {
   const quads = Math.ceil(H / 4);
   // Block boundaries in unit quads: each block's entries take at most about UNIT_BLOCK_BYTES (20 bytes each).
-  const cuts = [0];
-  for (let m = 0; m < quads; m++) if (20 * (g.gptr[4 * (m + 1)]! - g.gptr[4 * cuts[cuts.length - 1]!]!) > UNIT_BLOCK_BYTES) cuts.push(m + 1);
-  if (cuts[cuts.length - 1] !== quads) cuts.push(quads);
+  const cuts = blockCuts(g.gptr, quads, 20);
   let outsB = new Int32Array(0);
   return (n, xs, outs) => e.parallel(() => {
     if (n <= 4 || cuts.length <= 2) return e.gsp(g.gptrOff, g.colsOff, g.valsOff, H, n, xs, outs);
@@ -93,9 +103,7 @@ export function wideGroupProduct(e: MatvecEngine, g: WidePlacement, H: number): 
   const u0 = 16 * g.blocks;
   const tail = g.tail ? groupProduct(e, g.tail, H - u0) : null;
   // Block boundaries in 16-unit blocks: each holds at most about UNIT_BLOCK_BYTES of entries (68 bytes each).
-  const cuts = [0];
-  for (let b = 0; b < g.blocks; b++) if (68 * (g.gptr[4 * (b + 1)]! - g.gptr[4 * cuts[cuts.length - 1]!]!) > UNIT_BLOCK_BYTES) cuts.push(b + 1);
-  if (cuts[cuts.length - 1] !== g.blocks) cuts.push(g.blocks);
+  const cuts = blockCuts(g.gptr, g.blocks, 68);
   let outsB = new Int32Array(0);
   return (n, xs, outs) => e.parallel(() => {
     if (outsB.length < n) outsB = new Int32Array(n);
