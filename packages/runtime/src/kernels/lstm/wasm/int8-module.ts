@@ -16,6 +16,19 @@ import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
 // params: 0 w, 1 ws, 2 scales, 3 xq, 4 Ko, 5 out, 6 H (i32), 7 sx (f32)
 // i32: 8 j, 9 p, 10 xp, 11 xEnd, 12 pj; v128: 13..16 a, 17 xv, 18 w (a gate's weights), 19 spare, 20 t0, 21 t1, 22 sxv
 const A = [13, 14, 15, 16];
+
+/**
+ * A unit's outputs: out (f32x4 of its four gates at local `out`) += f32(lane sums of the four int32
+ * accumulators acc) * scales (f32x4 at local `scales`) * sxv (splatted local); then out moves on 16 bytes.
+ * t0, t1: v128 scratch locals.
+ */
+const finishUnit = (acc: readonly number[], out: number, scales: number, sxv: number, t0: number, t1: number) => [
+  ...op.get(out), ...op.get(out), ...op.v128Load(0),
+  ...reduce4(acc, t0, t1, op.i32x4Add), ...op.f32x4ConvertI32x4S,
+  ...op.get(scales), ...op.v128Load(0), ...op.f32x4Mul, ...op.get(sxv), ...op.f32x4Mul,
+  ...op.f32x4Add, ...op.v128Store(0),
+  ...op.get(out), ...op.i32(16), ...op.add, ...op.set(out),
+];
 const dot = (a: number, w: number) => [...op.get(a), ...op.get(w), ...op.get(17), ...op.i32x4DotI16x8S, ...op.i32x4Add, ...op.set(a)];
 export const mvq1: WasmFunc = {
   name: 'mvq1',
@@ -38,12 +51,7 @@ export const mvq1: WasmFunc = {
     op.get(9), op.i32(32), op.add, op.set(9),
     op.get(10), op.i32(16), op.add, op.tee(10), op.get(11), op.ltU, op.brIf(0),
     op.end,
-    // out[j] += f32(sums) * scales[j] * sx
-    op.get(5), op.get(5), op.v128Load(0),
-    reduce4(A, 20, 21, op.i32x4Add), op.f32x4ConvertI32x4S,
-    op.get(2), op.v128Load(0), op.f32x4Mul, op.get(22), op.f32x4Mul,
-    op.f32x4Add, op.v128Store(0),
-    op.get(5), op.i32(16), op.add, op.set(5),
+    finishUnit(A, 5, 2, 22, 20, 21),
     op.get(2), op.i32(16), op.add, op.set(2),
     op.get(12), op.get(1), op.add, op.set(12),
     op.get(8), op.i32(1), op.add, op.tee(8), op.get(6), op.ltU, op.brIf(0),
@@ -68,13 +76,6 @@ export const mvq2: WasmFunc = (() => {
   const a = [0, 1, 2, 3].map(() => L.v128());
   const b = [0, 1, 2, 3].map(() => L.v128());
   const [x0, x1, wv, t0, t1, s0, s1] = [0, 1, 2, 3, 4, 5, 6].map(() => L.v128());
-  const finish = (acc: number[], out: number, sx: number) => [
-    ...op.get(out), ...op.get(out), ...op.v128Load(0),
-    ...reduce4(acc, t0, t1, op.i32x4Add), ...op.f32x4ConvertI32x4S,
-    ...op.get(SC), ...op.v128Load(0), ...op.f32x4Mul, ...op.get(sx), ...op.f32x4Mul,
-    ...op.f32x4Add, ...op.v128Store(0),
-    ...op.get(out), ...op.i32(16), ...op.add, ...op.set(out),
-  ];
   return {
     name: 'mvq2',
     params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32, T.f32],
@@ -101,8 +102,8 @@ export const mvq2: WasmFunc = (() => {
       op.get(p), op.i32(32), op.add, op.set(p),
       op.get(xo), op.i32(16), op.add, op.tee(xo), op.get(xEnd), op.ltU, op.brIf(0),
       op.end,
-      finish(a, O0, s0),
-      finish(b, O1, s1),
+      finishUnit(a, O0, SC, s0, t0, t1),
+      finishUnit(b, O1, SC, s1, t0, t1),
       op.get(SC), op.i32(16), op.add, op.set(SC),
       op.get(pj), op.get(WS), op.add, op.set(pj),
       op.get(j), op.i32(1), op.add, op.tee(j), op.get(H), op.ltU, op.brIf(0),
