@@ -15,11 +15,17 @@
 // every input vector zero; its goal is against the same model on dense inputs). The int8 rows run with
 // the load option lstmWeights: 'int8'; their max|dY| column is the error against onnxruntime's float32
 // result.
+// Every row runs the plain WebAssembly SIMD module (load option matvec: 'wasm-simd', what Node 20 runs
+// by default) except the "FMA" rows, which run its relaxed-SIMD variant (matvec: 'wasm-relaxed', fused
+// multiply-adds: what 'auto' picks in Chrome 114+ and Node 22). This script enables relaxed SIMD in its
+// own process (v8.setFlagsFromString, as `node --experimental-wasm-relaxed-simd` would) so both run in
+// one process; the FMA rows print "no relaxed SIMD" where the host still lacks it.
 // Env: LSTMC_BENCH_REPS (default 7), LSTMC_BENCH_WARMUP (2).
 //
 // The compiler and runtime are TypeScript sources: they are bundled on the fly with esbuild into a
 // temporary .mjs (no build step needed).
 import { cpus, loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import * as ort from 'onnxruntime-node';
 import { randomF32 } from './random-f32.mjs';
 import { loadSources } from './load-sources.mjs';
@@ -38,10 +44,12 @@ const BATCHES = list('LSTMC_BENCH_BATCHES', ['1', '8', '32']).map(Number);
  * The rows. prune: the pipeline run before `-O js` (none: dense weights); goal: the target ratio;
  * against: 'ort' (lstmc / ORT-1t), 'ort-def' (lstmc / ORT with its default threads) or 'dense-input'
  * (lstmc on this case / lstmc on dense inputs); load: the runtime's load options;
+ * relaxed: run the relaxed-SIMD module (fused multiply-adds) instead of the plain one;
  * built: false for a row whose kernel does not exist yet (printed as such, not measured).
  */
 const CASES = {
   dense: { label: 'dense f32', prune: null, goal: 1.25, against: 'ort', built: true },
+  denseF: { label: 'dense f32 FMA', prune: null, relaxed: true, goal: 1.25, against: 'ort', built: true },
   dense2t: { label: 'dense f32 2 thr.', prune: null, load: { threads: 2 }, goal: 1.25, against: 'ort-def', built: true },
   block90: { label: '90% block4x1 f32', prune: 'prune{method=block,block=4x1,sparsity=0.9}', goal: 0.25, against: 'ort', built: true },
   block95: { label: '95% block4x1 f32', prune: 'prune{method=block,block=4x1,sparsity=0.95}', goal: 0.15, against: 'ort', built: true },
@@ -51,6 +59,8 @@ const CASES = {
   balg95: { label: '95% bal. g4 f32', prune: 'prune{method=balanced,group=4,sparsity=0.95}', goal: 0.15, against: 'ort', built: true },
   balw90: { label: '90% bal. g16 f32', prune: 'prune{method=balanced,group=16,sparsity=0.9}', goal: 0.25, against: 'ort', built: true },
   balw95: { label: '95% bal. g16 f32', prune: 'prune{method=balanced,group=16,sparsity=0.95}', goal: 0.15, against: 'ort', built: true },
+  balw90F: { label: '90% bal. g16 FMA', prune: 'prune{method=balanced,group=16,sparsity=0.9}', relaxed: true, goal: 0.25, against: 'ort', built: true },
+  balw95F: { label: '95% bal. g16 FMA', prune: 'prune{method=balanced,group=16,sparsity=0.95}', relaxed: true, goal: 0.15, against: 'ort', built: true },
   int8: { label: 'int8 dense', prune: null, load: { lstmWeights: 'int8' }, goal: 0.5, against: 'ort', built: true },
   int8sp90: { label: 'int8 90% block4x1', prune: 'prune{method=block,block=4x1,sparsity=0.9}', load: { lstmWeights: 'int8' }, goal: 0.25, against: 'ort', built: true },
   int8bal90: { label: 'int8 90% balanced', prune: 'prune{method=balanced,sparsity=0.9}', load: { lstmWeights: 'int8' }, goal: 0.25, against: 'ort', built: true },
@@ -62,7 +72,7 @@ async function loadLstmc() {
   return loadSources([
     "export { makeGraph, makeNode, makeTensor, tensorType, inferTypes, exportOnnx, importOnnx } from '@lstmc/ir';",
     "export { lowerToRuntime, makeRuntimeEvaluator } from '@lstmc/backend-js';",
-    "export { createModel } from '@lstmc/runtime';",
+    "export { createModel, hasRelaxedSimd } from '@lstmc/runtime';",
     "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
   ]);
 }
@@ -118,7 +128,7 @@ async function measure(L, g, bytes, shape, x, x0, load) {
   const model = L.createModel(rt, load);
   // The threads a product runs on once the workers are up (1 where the host has no threads).
   const threads = await model.threadsReady();
-  const kernel = rt.nodes.find((n) => n.kernel.startsWith('lstm.')).kernel + (load?.lstmWeights === 'int8' ? '/i8' : '') + (threads > 1 ? `/${threads}t` : '');
+  const kernel = rt.nodes.find((n) => n.kernel.startsWith('lstm.')).kernel + (load?.lstmWeights === 'int8' ? '/i8' : '') + (load?.matvec === 'wasm-relaxed' ? '/fma' : '') + (threads > 1 ? `/${threads}t` : '');
   const feed = { X: { dtype: 'f32', shape, data: x } };
   const ortFeed = { X: new ort.Tensor('float32', x, shape) };
   const single = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
@@ -146,7 +156,9 @@ async function measure(L, g, bytes, shape, x, x0, load) {
 }
 
 async function main() {
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
   const L = await loadLstmc();
+  const relaxed = L.hasRelaxedSimd();
   console.log(`lstmc JS runtime vs onnxruntime-node ${ort.env.versions?.common ?? ''} on ${cpus().length} core(s) (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
   // Timings on a busy machine are not comparable: say how busy it was.
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -162,8 +174,8 @@ async function main() {
       for (const name of CASE_NAMES) {
         const c = CASES[name];
         const head = `${String(B).padStart(5)} ${String(I).padStart(5)} ${String(H).padStart(5)}  ${c.label.padEnd(18)}`;
-        if (!c.built) {
-          console.log(`${head} not built yet${' '.repeat(97)}goal ${c.goal === null ? '-' : `<= ${c.goal}`}`);
+        if (!c.built || (c.relaxed && !relaxed)) {
+          console.log(`${head} ${c.built ? 'no relaxed SIMD' : 'not built yet  '}${' '.repeat(95)}goal ${c.goal === null ? '-' : `<= ${c.goal}`}`);
           continue;
         }
         const g = lstmGraph(L, I, H, B, weights[name]);
@@ -171,7 +183,8 @@ async function main() {
         const x0 = randomF32(T * B * I, 1, 4);
         const x = c.zeroInputs ? zeroInputs(x0, I, c.zeroInputs) : x0;
         // The 90%-zero row is judged against the same model on dense inputs, timed in the same loop.
-        const r = await measure(L, g, bytes, [T, B, I], x, c.against === 'dense-input' ? x0 : undefined, c.load);
+        const load = { matvec: c.relaxed ? 'wasm-relaxed' : 'wasm-simd', ...c.load };
+        const r = await measure(L, g, bytes, [T, B, I], x, c.against === 'dense-input' ? x0 : undefined, load);
         const base = { 'dense-input': r.lstmcBase, ort: r.ort1, 'ort-def': r.ortN }[c.against];
         const ratio = r.lstmc / base;
         const ok = ratio <= c.goal;

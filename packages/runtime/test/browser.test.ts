@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadModel, type RtTensor } from '../src/index.js';
+import { hasRelaxedSimd, loadModel, type RtTensor } from '../src/index.js';
 import { writeRuntimeGraph } from '../src/writer.js';
 import { bundleRuntime } from '../scripts/bundle.mjs';
 import { Rng, hasChromium, withChromium } from '@lstmc/testing';
@@ -12,17 +13,20 @@ import { twoLayerLstmModel } from './helpers/sample-models.js';
 
 /**
  * Loads the esbuild browser bundle in headless Chromium and runs a model there, and a pruned LSTM on
- * lstm.sparse.f32; the outputs must be bit-identical to Node's (both the WebAssembly SIMD and the JS
- * matvec engines).
+ * lstm.sparse.f32; the outputs must be bit-identical to Node's on every matvec engine: the plain
+ * WebAssembly SIMD module, the JS engine, and 'auto', which is the relaxed-SIMD module in Chromium and,
+ * with the V8 flag this file sets for its own process, in Node 20 too.
  */
 const chromiumHere = hasChromium('browser test');
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+const ENGINES = ['auto', 'wasm-simd', 'js'] as const;
 
 /** Runs in the page: loads the bundle, runs the model with both matvec engines, and loads a corrupt file. */
 const BROWSER_SCRIPT = `async ({ bytes, x, sparse }) => {
   const rt = await import('/lstmc-runtime.mjs');
   const out = {};
   const bitsOf = (res) => Object.fromEntries(Object.entries(res).map(([k, t]) => [k, Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length))]));
-  for (const matvec of ['auto', 'js']) {
+  for (const matvec of ['auto', 'wasm-simd', 'js']) {
     const model = rt.loadModel(new Uint8Array(bytes), { matvec });
     out[matvec] = bitsOf(model.run({ input: { dtype: 'f32', shape: [7, 2, 6], data: new Float32Array(x) } }));
     const sm = rt.loadModel(new Uint8Array(sparse.bytes), { matvec });
@@ -36,7 +40,7 @@ const BROWSER_SCRIPT = `async ({ bytes, x, sparse }) => {
   } catch (e) {
     corrupt = e.code;
   }
-  return { out, corrupt, simd: rt.hasWasmSimd() };
+  return { out, corrupt, simd: rt.hasWasmSimd(), relaxed: rt.hasRelaxedSimd() };
 }`;
 
 /** A forward pruned LSTM (X only, no optional inputs) on lstm.sparse.f32, with its feeds. */
@@ -54,9 +58,9 @@ function sparseBrowserCase() {
  * Runs in a page: the model with threads: 2. Returns the outputs' bits, the threads the product ran
  * on and the sections run with the worker (0 when the page cannot share memory with workers).
  */
-const THREADS_SCRIPT = `async ({ bytes, x }) => {
+const THREADS_SCRIPT = `async ({ bytes, x, matvec }) => {
   const rt = await import('/lstmc-runtime.mjs');
-  const model = rt.loadModel(new Uint8Array(bytes), { threads: 2 });
+  const model = rt.loadModel(new Uint8Array(bytes), { threads: 2, matvec });
   const threads = await model.threadsReady();
   // Several runs: a part runs on whichever thread claims it first.
   let res;
@@ -76,13 +80,14 @@ describe.skipIf(!chromiumHere)('browser bundle in headless Chromium', () => {
     const bytes = writeRuntimeGraph(twoLayerLstmModel(new Rng(31), { I: 6, H: 9, C: 4 }));
     const x = new Rng(32).f32(7 * 2 * 6);
     const node: Record<string, Record<string, number[]>> = {};
-    for (const matvec of ['auto', 'js'] as const) {
+    expect(hasRelaxedSimd()).toBe(true);
+    for (const matvec of ENGINES) {
       const out = loadModel(bytes, { matvec }).run({ input: { dtype: 'f32', shape: [7, 2, 6], data: x } });
       node[matvec] = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, bits(t)]));
     }
     // A pruned LSTM on lstm.sparse.f32 (W and R compressed), 20 steps so the W projection uses spmmT.
     const sc = sparseBrowserCase();
-    for (const matvec of ['auto', 'js'] as const) {
+    for (const matvec of ENGINES) {
       const out = loadModel(sc.bytes, { matvec }).run(sc.feeds);
       node[`sparse-${matvec}`] = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, bits(t)]));
     }
@@ -101,15 +106,17 @@ describe.skipIf(!chromiumHere)('browser bundle in headless Chromium', () => {
         out: Record<string, Record<string, number[]>>;
         corrupt: string;
         simd: boolean;
+        relaxed: boolean;
       };
       expect(result.simd).toBe(true);
+      expect(result.relaxed).toBe(true);
       expect(result.corrupt).toBe('E-RT-CHECKSUM');
-      expect(result.out['auto']).toEqual(node['auto']);
-      expect(result.out['js']).toEqual(node['js']);
-      expect(result.out['sparse-auto']).toEqual(node['sparse-auto']);
-      expect(result.out['sparse-js']).toEqual(node['sparse-js']);
+      for (const matvec of ENGINES) {
+        expect(result.out[matvec], matvec).toEqual(node[matvec]);
+        expect(result.out[`sparse-${matvec}`], `sparse ${matvec}`).toEqual(node[`sparse-${matvec}`]);
+      }
       // threads: 2 on a page that is not cross-origin isolated: no SharedArrayBuffer, one thread, same bits.
-      const single = (await page.evaluate(`(${THREADS_SCRIPT})(${JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x) })})`)) as ThreadsResult;
+      const single = (await page.evaluate(`(${THREADS_SCRIPT})(${JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x), matvec: 'auto' })})`)) as ThreadsResult;
       expect(single).toMatchObject({ threads: 1, sections: 0, workerParts: 0, isolated: false });
       expect(single.out).toEqual(node['auto']);
     });
@@ -131,7 +138,7 @@ describe.skipIf(!chromiumHere)('browser bundle in headless Chromium', () => {
       });
       // https: cross-origin isolation needs a secure origin.
       await page.goto('https://lstmc.test/');
-      const r = (await page.evaluate(`(${THREADS_SCRIPT})(${JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x) })})`)) as ThreadsResult;
+      const r = (await page.evaluate(`(${THREADS_SCRIPT})(${JSON.stringify({ bytes: Array.from(bytes), x: Array.from(x), matvec: 'auto' })})`)) as ThreadsResult;
       expect(r.isolated).toBe(true);
       expect(r.threads).toBe(2);
       expect(r.sections).toBeGreaterThan(0);

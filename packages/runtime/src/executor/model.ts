@@ -14,7 +14,12 @@ import { streamTimeAxes } from './stream-axes.js';
 export interface LoadOptions {
   /** Kernels available to the graph (default: the built-in registry). */
   readonly kernels?: KernelRegistry;
-  /** Where dense matrix-vector products run (default 'auto': WebAssembly SIMD when the host has it). */
+  /**
+   * Where the LSTM products run (default 'auto': WebAssembly SIMD when the host has it, with fused
+   * multiply-adds where it has relaxed SIMD, as Chrome 114+ and Node 22 do, and Node 20 with
+   * --experimental-wasm-relaxed-simd). 'wasm-simd' forces the plain module, whose results are the
+   * same bits on every host; 'wasm-relaxed' the relaxed one (an error where the host lacks it); 'js' the float64 engine.
+   */
   readonly matvec?: KernelEnv['matvec'];
   /** 'int8': dense LSTM weights quantized to int8 at load, per-row scales (faster, approximate); default 'f32'. */
   readonly lstmWeights?: 'f32' | 'int8';
@@ -67,7 +72,7 @@ export class Model {
     this.constBuffers = bufs;
     const threads = options.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1) rtFail('E-RT-OPTION', `threads must be a positive integer, got ${String(threads)}`, { field: 'threads' });
-    this.pool = createThreadPool(threads);
+    this.pool = createThreadPool(threads, options.matvec ?? 'auto');
     this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32', threads: this.pool, ...(options.onSaturation ? { onSaturation: options.onSaturation } : {}) };
     try {
       this.prepared = this.graph.all.map((p) =>

@@ -58,8 +58,8 @@ export interface KernelCall<A> {
 
 /** Load options that kernels see. */
 export interface KernelEnv {
-  /** Where dense matrix-vector products run: WebAssembly SIMD when available ('auto'), or forced. */
-  readonly matvec: 'auto' | 'wasm-simd' | 'js';
+  /** Where the LSTM products run (matvec-engine.ts EngineChoice): WebAssembly SIMD when available ('auto', relaxed SIMD where the host has it), or forced. */
+  readonly matvec: 'auto' | 'wasm-simd' | 'wasm-relaxed' | 'js';
   /** How the f32 LSTM kernels store W and R: as given (f32, the default, or int8 where a node's int8_w / int8_r say), or all quantized to int8 at load (int8-weights.ts, int8-sparse.ts). */
   readonly lstmWeights?: 'f32' | 'int8';
   /** Fixed-point kernels report each run's saturation counts here (per LSTM node), when given. */

@@ -1,5 +1,6 @@
 import { rtFail } from '../../errors.js';
-import { MATVEC_MODULE_BASE64 } from '../../generated/matvec-module.js';
+import { MATVEC_FMA_SITES, MATVEC_MODULE_BASE64 } from '../../generated/matvec-module.js';
+import { decodeSites, withRelaxedMadd } from './relaxed-simd.js';
 import { CallRecorder } from './threads/call-recorder.js';
 import { CALL_NAMES } from './threads/split-calls.js';
 import type { ThreadPool } from './threads/thread-pool.js';
@@ -427,29 +428,51 @@ class JsEngine implements MatvecEngine {
   }
 }
 
-export type EngineChoice = 'auto' | 'wasm-simd' | 'js';
+/**
+ * Where the products run: 'wasm-simd' the plain WebAssembly SIMD module (results identical on every
+ * host), 'wasm-relaxed' its relaxed-SIMD variant (fused multiply-adds, relaxed-simd.ts), 'js' the
+ * float64 JS engine; 'auto' the relaxed variant where the host has relaxed SIMD, else the plain one,
+ * else JS.
+ */
+export type EngineChoice = 'auto' | 'wasm-simd' | 'wasm-relaxed' | 'js';
 
-/** The module's bytes, precomputed from the generator in wasm/ (src/generated, scripts/gen-wasm.mjs). */
-export function matvecModule(): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(MATVEC_MODULE_BASE64), (c) => c.charCodeAt(0));
+/** The module's bytes, precomputed from the generator in wasm/ (src/generated, scripts/gen-wasm.mjs); with `relaxed`, its relaxed-SIMD variant. */
+export function matvecModule(relaxed = false): Uint8Array<ArrayBuffer> {
+  const bytes = Uint8Array.from(atob(MATVEC_MODULE_BASE64), (c) => c.charCodeAt(0));
+  return relaxed ? withRelaxedMadd(bytes, decodeSites(MATVEC_FMA_SITES)) : bytes;
 }
 
-/** Compiles the SIMD module, or returns null when the host has no WebAssembly SIMD. */
-export function compileMatvecModule(): WebAssembly.Module | null {
-  if (typeof WebAssembly !== 'object') return null;
+/** The module bytes `choice` runs on this host (null: the JS engine), and whether they are the relaxed variant. */
+export function matvecModuleFor(choice: EngineChoice): Uint8Array<ArrayBuffer> | null {
+  if (typeof WebAssembly !== 'object' || choice === 'js') return null;
+  if (choice !== 'wasm-simd') {
+    const relaxed = matvecModule(true);
+    if (WebAssembly.validate(relaxed)) return relaxed;
+    if (choice === 'wasm-relaxed') rtFail('E-RT-EXEC', 'WebAssembly relaxed SIMD is not available on this host (Node 20 needs --experimental-wasm-relaxed-simd)');
+  }
   const bytes = matvecModule();
-  if (!WebAssembly.validate(bytes)) return null;
-  return new WebAssembly.Module(bytes);
+  return WebAssembly.validate(bytes) ? bytes : null;
+}
+
+/** Compiles the SIMD module `choice` runs (default 'auto'), or returns null when the host has no WebAssembly SIMD. */
+export function compileMatvecModule(choice: EngineChoice = 'auto'): WebAssembly.Module | null {
+  const bytes = matvecModuleFor(choice);
+  return bytes ? new WebAssembly.Module(bytes) : null;
 }
 
 /** True when this host can run the WebAssembly SIMD matvec kernels (otherwise the JS engine is used). */
 export function hasWasmSimd(): boolean {
-  return compileMatvecModule() !== null;
+  return matvecModuleFor('wasm-simd') !== null;
+}
+
+/** True when this host runs the relaxed-SIMD variant (fused multiply-adds), which 'auto' then uses. */
+export function hasRelaxedSimd(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(matvecModule(true));
 }
 
 /** The engine kind `createMatvecEngine(weights, choice)` gives on this host, and its compiled module. */
 export function resolveEngine(choice: EngineChoice): { kind: 'wasm-simd' | 'js'; module: WebAssembly.Module | null } {
-  const module = choice === 'js' ? null : compileMatvecModule();
+  const module = compileMatvecModule(choice);
   return { kind: module ? 'wasm-simd' : 'js', module };
 }
 
@@ -474,7 +497,7 @@ export function encodeSparsePairs(mem: ArrayBuffer, unit: 1 | 4, ptr: ArrayLike<
  */
 export function createMatvecEngine(weights: Float32Array, choice: EngineChoice = 'auto', module?: WebAssembly.Module | null, pool?: ThreadPool | null): MatvecEngine {
   if (choice !== 'js') {
-    const mod = module === undefined ? compileMatvecModule() : module;
+    const mod = module === undefined ? compileMatvecModule(choice) : module;
     const shared = mod && pool ? pool.attach(Math.ceil(weights.length / 4) * 16) : null;
     if (shared) {
       const ex = new WebAssembly.Instance(pool!.module, { env: { mem: shared.memory } }).exports as unknown as MatvecExports;
@@ -487,7 +510,7 @@ export function createMatvecEngine(weights: Float32Array, choice: EngineChoice =
       growTo(ex.mem, Math.ceil(weights.length / 4) * 16);
       return new WasmEngine(ex, weights);
     }
-    if (choice === 'wasm-simd') throw new Error('WebAssembly SIMD is not available on this host');
+    if (choice !== 'auto') rtFail('E-RT-EXEC', 'WebAssembly SIMD is not available on this host');
   }
   return new JsEngine(weights);
 }

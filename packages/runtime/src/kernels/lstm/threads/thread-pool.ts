@@ -1,4 +1,4 @@
-import { matvecModule } from '../matvec-engine.js';
+import { matvecModule, matvecModuleFor, type EngineChoice } from '../matvec-engine.js';
 import { sharedMatvecModule } from './shared-module.js';
 import { CALL_NAMES, CALL_STRIDE, SPLIT_TABLE } from './split-calls.js';
 import { replayPart, runParts, splitPoint, workerSource, type ControlWords, type PartCode, type WorkerInit } from './worker-main.js';
@@ -130,8 +130,8 @@ export class ThreadPool {
   sections = 0;
 
   /** `threads` threads in all (threads - 1 workers). */
-  constructor(readonly threads: number, private readonly spawn: Spawn) {
-    this.module = new WebAssembly.Module(sharedMatvecModule(matvecModule(), 1, MAX_PAGES));
+  constructor(readonly threads: number, private readonly spawn: Spawn, choice: EngineChoice) {
+    this.module = new WebAssembly.Module(sharedMatvecModule(matvecModuleFor(choice) ?? matvecModule(), 1, MAX_PAGES));
     this.parts = Math.min(255, PARTS_PER_THREAD * threads);
     this.control = new Int32Array(new SharedArrayBuffer(4 * 128));
     this.calls = { calls: new Float64Array(new SharedArrayBuffer(8 * CALL_STRIDE * LIST_CALLS)), count: 0 };
@@ -234,12 +234,12 @@ export class ThreadPool {
  * A pool of `threads` threads, or null when `threads` is 1 or this host cannot run workers over
  * shared memory (the caller then runs on one thread, as without the option).
  */
-export function createThreadPool(threads: number): ThreadPool | null {
+export function createThreadPool(threads: number, choice: EngineChoice = 'auto'): ThreadPool | null {
   if (threads <= 1) return null;
   const spawn = hostSpawn();
   if (!spawn) return null;
   try {
-    return new ThreadPool(threads, spawn);
+    return new ThreadPool(threads, spawn, choice);
   } catch {
     return null;
   }

@@ -75,7 +75,7 @@ function gspFunc(V: 1 | 2 | 4, U: 1 | 2 | 4): WasmFunc {
     ...op.get(pv), ...op.v128Load(16 * k), ...op.set(w),
     ...op.get(pc), ...op.i32Load(4 * k), ...op.set(e0),
     ...X.flatMap((x, v) => [
-      ...op.get(acc[v * U + k]!), ...op.get(w), ...op.get(x), ...op.get(e0), ...op.add, ...op.load32Splat(0), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc[v * U + k]!),
+      ...op.get(w), ...op.get(x), ...op.get(e0), ...op.add, ...op.load32Splat(0), ...op.mulAdd(acc[v * U + k]!), ...op.set(acc[v * U + k]!),
     ]),
   ];
   const scatter = (a: number, out: number) => scatterLanes(a, out, og, u, P_H);
@@ -149,7 +149,7 @@ function gswFunc(V: 1 | 2): WasmFunc {
     ...X.flatMap((x, v) => [...op.get(x), ...op.get(e0), ...op.add, ...op.load32Splat(0), ...op.set(xs[v]!)]),
     ...[0, 1, 2, 3].flatMap((q) => [
       ...op.get(pv), ...op.v128Load(16 * q), ...op.set(w),
-      ...X.flatMap((_x, v) => [...op.get(acc[4 * v + q]!), ...op.get(w), ...op.get(xs[v]!), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc[4 * v + q]!)]),
+      ...X.flatMap((_x, v) => [...op.get(w), ...op.get(xs[v]!), ...op.mulAdd(acc[4 * v + q]!), ...op.set(acc[4 * v + q]!)]),
     ]),
   ];
   // out_v + og + 64q + 16l += lane l of acc[4v + q]

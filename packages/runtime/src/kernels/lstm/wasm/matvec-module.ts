@@ -5,7 +5,7 @@ import { reduce4 } from './reduce.js';
 import { GROUP_SPMV_FUNCS } from './group-spmv-module.js';
 import { SPMV_FUNCS } from './spmv-module.js';
 import { INT8_SPARSE_FUNCS } from './int8-sparse-module.js';
-import { encodeModule, op, T, type WasmFunc } from './wasm-encoder.js';
+import { encodeModuleSites, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /**
  * The WebAssembly SIMD matrix-vector kernels over the packed LSTM layout (pack.ts). Unit j's weights
@@ -26,7 +26,7 @@ import { encodeModule, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /** acc += v128.load(ptr + offset) * vec */
 const mac = (acc: number, ptr: number, offset: number, vec: number) => [
-  ...op.get(acc), ...op.get(ptr), ...op.v128Load(offset), ...op.get(vec), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc),
+  ...op.get(ptr), ...op.v128Load(offset), ...op.get(vec), ...op.mulAdd(acc), ...op.set(acc),
 ];
 
 
@@ -58,11 +58,12 @@ const mv1: WasmFunc = {
     op.get(8), op.v128Load(0), op.set(17),
     op.get(8), op.v128Load(16), op.set(18),
     // acc_g += w[q][g]*x[q] + w[q+1][g]*x[q+1]: one dependent add per gate and iteration
+    // (w[q+1][g]*x[q+1] + t0, a multiply-add site, with t0 = w[q][g]*x[q]: the same sum as t0 + t1)
     ...GATES.map((g) => [
+      ...op.get(7), ...op.v128Load(16 * g), ...op.get(17), ...op.f32x4Mul, ...op.set(19),
       ...op.get(mv1A[g]!),
-      ...op.get(7), ...op.v128Load(16 * g), ...op.get(17), ...op.f32x4Mul,
-      ...op.get(7), ...op.v128Load(64 + 16 * g), ...op.get(18), ...op.f32x4Mul,
-      ...op.f32x4Add, ...op.f32x4Add, ...op.set(mv1A[g]!),
+      ...op.get(7), ...op.v128Load(64 + 16 * g), ...op.get(18), ...op.mulAdd(19),
+      ...op.f32x4Add, ...op.set(mv1A[g]!),
     ]),
     op.get(7), op.i32(128), op.add, op.set(7),
     op.get(8), op.i32(32), op.add, op.tee(8), op.get(9), op.ltU, op.brIf(0),
@@ -105,8 +106,8 @@ const mv2: WasmFunc = {
     op.get(2), op.get(10), op.add, op.v128Load(0), op.set(23),
     ...GATES.flatMap((g) => [
       [...op.get(9), ...op.v128Load(16 * g), ...op.set(24)],
-      [...op.get(mv2A[g]!), ...op.get(24), ...op.get(22), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(mv2A[g]!)],
-      [...op.get(mv2B[g]!), ...op.get(24), ...op.get(23), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(mv2B[g]!)],
+      [...op.get(24), ...op.get(22), ...op.mulAdd(mv2A[g]!), ...op.set(mv2A[g]!)],
+      [...op.get(24), ...op.get(23), ...op.mulAdd(mv2B[g]!), ...op.set(mv2B[g]!)],
     ]),
     op.get(9), op.i32(64), op.add, op.set(9),
     op.get(10), op.i32(16), op.add, op.tee(10), op.get(11), op.ltU, op.brIf(0),
@@ -127,5 +128,10 @@ const mv2: WasmFunc = {
  * that many pages (encodeModule).
  */
 export function matvecModuleBytes(pages: number, sharedMax?: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1, mvq2, ...INT8_SPARSE_FUNCS], pages, sharedMax);
+  return matvecModuleSites(pages, sharedMax).bytes;
+}
+
+/** matvecModuleBytes, and the offsets of its multiply-add sites (wasm-encoder.ts encodeModuleSites). */
+export function matvecModuleSites(pages: number, sharedMax?: number): { bytes: Uint8Array<ArrayBuffer>; fmaSites: number[] } {
+  return encodeModuleSites([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1, mvq2, ...INT8_SPARSE_FUNCS], pages, sharedMax);
 }

@@ -132,7 +132,7 @@ const spmmT: WasmFunc = {
     op.loop, // non-zeros
     op.get(6), op.load32Splat(4), op.set(17),
     op.get(6), op.i32Load(0), op.get(12), op.mul, op.get(2), op.add, op.get(8), op.i32(6), op.shl, op.add, op.set(9),
-    ...ACC.map((a, i) => [...op.get(a), ...op.get(9), ...op.v128Load(16 * i), ...op.get(17), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(a)]),
+    ...ACC.map((a, i) => [...op.get(9), ...op.v128Load(16 * i), ...op.get(17), ...op.mulAdd(a), ...op.set(a)]),
     op.get(6), op.i32(8), op.add, op.tee(6), op.get(7), op.ltU, op.brIf(0),
     op.end, op.end,
     ...ACC.map((a, i) => [...op.get(10), ...op.get(a), ...op.v128Store(16 * i)]),

@@ -80,9 +80,21 @@ export const op = {
   /** i16x8.load8x8_s: eight int8 at the address, sign-extended to int16 lanes (8-byte aligned). */
   i16x8Load8x8S: (offset = 0) => [0xfd, ...uleb(0x01), 3, ...uleb(offset)],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  /**
+   * (a, b on the stack) -> a*b + local `acc`: f32x4.mul, local.get acc, f32x4.add, marked as a
+   * multiply-add site (FMA_SITE) that relaxed-simd.ts rewrites in place to f32x4.relaxed_madd.
+   * `acc` must be a local below 128 (one LEB byte), so both forms are 8 bytes long.
+   */
+  mulAdd: (acc: number) => {
+    if (acc > 127) throw new Error(`mulAdd: local ${acc} does not fit one LEB byte`);
+    return [FMA_SITE, 0xfd, ...uleb(0xe6), 0x20, acc, 0xfd, ...uleb(0xe4)];
+  },
   if: [0x04, 0x40],
   else: [0x05],
 };
+
+/** Marks a multiply-add site in a function body (op.mulAdd); encodeModule removes it and records where the site is. */
+export const FMA_SITE = -1;
 
 export interface WasmFunc {
   name: string;
@@ -112,21 +124,38 @@ export function locals(params: number) {
  * pages: instances on several threads then run over one `WebAssembly.Memory({ shared: true })`.
  */
 export function encodeModule(funcs: WasmFunc[], pages: number, sharedMax?: number): Uint8Array<ArrayBuffer> {
+  return encodeModuleSites(funcs, pages, sharedMax).bytes;
+}
+
+/** encodeModule, and the byte offsets of the module's multiply-add sites (op.mulAdd), ascending. */
+export function encodeModuleSites(funcs: WasmFunc[], pages: number, sharedMax?: number): { bytes: Uint8Array<ArrayBuffer>; fmaSites: number[] } {
   const types = funcs.map((f) => [0x60, ...vec((typeof f.params === 'number' ? new Array<number>(f.params).fill(T.i32) : f.params).map((t) => [t])), 0x00]);
   const memory = sharedMax === undefined
     ? section(5, vec([[0x00, ...uleb(pages)]]))
     : section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(sharedMax)]]));
-  const bytes = [
+  const head = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
     ...(sharedMax === undefined ? [] : memory),
     ...section(3, vec(funcs.map((_f, i) => uleb(i)))),
     ...(sharedMax === undefined ? memory : []),
     ...section(7, vec([[...str('mem'), 0x02, 0x00], ...funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])])),
-    ...section(10, vec(funcs.map((f) => {
-      const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body.flat(), ...op.end];
-      return [...uleb(body.length), ...body];
-    }))),
   ];
-  return Uint8Array.from(bytes);
+  // Each body without its FMA_SITE marks, and where the marks were (offsets within the body entry).
+  const entries = funcs.map((f) => {
+    const raw = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body.flat(), ...op.end];
+    const body = raw.filter((b) => b !== FMA_SITE);
+    const at: number[] = [];
+    raw.forEach((b, i) => { if (b === FMA_SITE) at.push(i - at.length); });
+    const size = uleb(body.length);
+    return { bytes: [...size, ...body], at: at.map((i) => i + size.length) };
+  });
+  const code = section(10, vec(entries.map((e) => e.bytes)));
+  const fmaSites: number[] = [];
+  let off = head.length + code.length - entries.reduce((n, e) => n + e.bytes.length, 0);
+  for (const e of entries) {
+    for (const i of e.at) fmaSites.push(off + i);
+    off += e.bytes.length;
+  }
+  return { bytes: Uint8Array.from([...head, ...code]), fmaSites };
 }
