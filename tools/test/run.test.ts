@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRtTensorProto, encodeRtTensorProto, readNpy, writeNpy } from '@lstmc/backend-js';
-import type { RtTensor } from '@lstmc/runtime';
+import { hasRelaxedSimd, type RtTensor } from '@lstmc/runtime';
 import { cli, CONFORMANCE, REPO } from './helpers.js';
 
 const ALL_OUTPUTS = join(CONFORMANCE, 'onnx-node-pr2923/test_lstm_all_outputs');
@@ -41,6 +41,22 @@ describe('lstmc run', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       for (let i = 0; existsSync(join(one, `output_${i}.pb`)); i++) expect(readFileSync(join(two, `output_${i}.pb`))).toEqual(readFileSync(join(one, `output_${i}.pb`)));
+    }
+  });
+
+  it('--matvec picks the engine: js and wasm-simd pass --check; wasm-relaxed runs where the host has relaxed SIMD, else exits 1 with E-RT-EXEC', async () => {
+    const model = join(KWS, 'model.onnx');
+    const data = join(KWS, 'test_data_set_0');
+    for (const engine of ['js', 'wasm-simd']) {
+      const r = await cli('run', model, '--data', data, '--check', '--matvec', engine);
+      expect(r.stderr, engine).toBe('');
+      expect(r.code, engine).toBe(0);
+    }
+    const r = await cli('run', model, '--data', data, '--check', '--matvec', 'wasm-relaxed');
+    if (hasRelaxedSimd()) expect(r.code).toBe(0);
+    else {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error\[E-RT-EXEC\]: WebAssembly relaxed SIMD is not available on this host/);
     }
   });
 
@@ -210,6 +226,7 @@ describe('lstmc run: usage errors exit 2', () => {
     [model, '--data', DATA, '--out-format', 'csv'],
     [model, '--data', DATA, '--threads', '0'],
     [model, '--data', DATA, '--threads', '1.5'],
+    [model, '--data', DATA, '--matvec', 'gpu'],
   ])
     it(argv.slice(1).join(' ') || '(no inputs)', async () => {
       expect((await cli('run', ...argv)).code).toBe(2);

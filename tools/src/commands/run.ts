@@ -13,7 +13,7 @@ import { isTextIr, loadTextIr, passResultsJson } from '../pass-flags.js';
 import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline, saturationReport, type CompiledRun } from '../numerics.js';
 import { TOLERANCE_OPTION, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
-import { THREADS_OPTION, threadsOf } from '../threads-option.js';
+import { LOAD_OPTIONS, loadOptionsOf } from '../load-options.js';
 
 /** A runtime error re-raised as a diagnostic with the file it concerns. */
 function withFile<T>(loc: Location, f: () => T): T {
@@ -103,7 +103,7 @@ export const run: Command = {
     chunk: { type: 'string', value: 'N', help: 'time steps per chunk with --stream (default 1000)' },
     ...NUMERICS_OPTIONS,
     ...LOAD_FLAG_OPTIONS,
-    ...THREADS_OPTION,
+    ...LOAD_OPTIONS,
     ...JSON_OPTION,
   },
   async run(args, io) {
@@ -116,7 +116,7 @@ export const run: Command = {
     if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
 
-    const load = threadsOf(args);
+    const load = loadOptionsOf(args);
     const compiled = needsPipeline(args) ? await compileForRun(modelFile, args, io, load) : undefined;
     const model = compiled?.model ?? loadRunnable(modelFile, io.cwd, loadFlags(args), load);
     // The worker threads of --threads end with the command.

@@ -448,7 +448,7 @@ export function matvecModuleFor(choice: EngineChoice): Uint8Array<ArrayBuffer> |
   if (choice !== 'wasm-simd') {
     const relaxed = matvecModule(true);
     if (WebAssembly.validate(relaxed)) return relaxed;
-    if (choice === 'wasm-relaxed') rtFail('E-RT-EXEC', 'WebAssembly relaxed SIMD is not available on this host (Node 20 needs --experimental-wasm-relaxed-simd)');
+    if (choice === 'wasm-relaxed') rtFail('E-RT-EXEC', 'WebAssembly relaxed SIMD is not available on this host (Node 20 has it with node --experimental-wasm-relaxed-simd)');
   }
   const bytes = matvecModule();
   return WebAssembly.validate(bytes) ? bytes : null;
