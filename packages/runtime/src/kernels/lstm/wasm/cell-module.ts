@@ -9,7 +9,9 @@ import { op, T, type WasmFunc } from './wasm-encoder.js';
  *
  * exp is the Cephes expf scheme (range reduction by ln 2 in two parts, degree-6 polynomial, 2^n built in
  * the exponent bits, n rounded by adding 1.5 * 2^23) on inputs clamped to [-87, 88]; sigmoid(x) = 1 / (1 + exp(-x)),
- * tanh(x) = 1 - 2 / (exp(2x) + 1). Absolute error about 1e-7, NaN propagates.
+ * tanh(x) = 1 - 2 / (exp(2x) + 1). Absolute error about 1e-7, NaN propagates. The polynomial's
+ * steps, the peepholes and c_t = f*c + i*tanh(g) are multiply-add sites (op.mulAdd), fused in the
+ * relaxed module (relaxed-simd.ts).
  */
 
 // params: 0 row, 1 peep, 2 c, 3 h, 4 groups, 5 flags (i32), 6 clip (f32)
@@ -41,7 +43,14 @@ const clip = (v: number) => [
 const ROUNDER = 12582912;
 const ROUNDER_BITS = 0x4b400000;
 
-/** exp of the value on the stack, left on the stack (uses X, N, P). */
+/** The polynomial's Horner coefficients after the first, each in a v128 local (34..38) set at entry. */
+const HORNER = [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+const K = HORNER.map((_k, i) => 34 + i);
+
+/**
+ * exp of the value on the stack, left on the stack (uses X, N, P). Each Horner step p*x + k is a
+ * multiply-add site (op.mulAdd): one rounding instead of two in the relaxed module.
+ */
 const exp = [
   // clamp to [-87, 88]; pmax/pmin (one instruction each) keep a NaN as min/max would
   ...op.f32x4Const(-87), ...op.f32x4Pmax, ...op.f32x4Const(88), ...op.f32x4Pmin, ...op.set(X!),
@@ -54,8 +63,8 @@ const exp = [
   // N = 2^n in the exponent bits: (n + 127) << 23, n = bits(P) - bits(1.5*2^23)
   ...op.get(P!), ...op.i32x4Const(127 - ROUNDER_BITS), ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl, ...op.set(N!),
   ...op.f32x4Const(1.9875691500e-4),
-  ...[1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].flatMap((k) => [...op.get(X!), ...op.f32x4Mul, ...op.f32x4Const(k), ...op.f32x4Add]),
-  ...op.get(X!), ...op.get(X!), ...op.f32x4Mul, ...op.f32x4Mul, ...op.get(X!), ...op.f32x4Add, ...op.f32x4Const(1), ...op.f32x4Add,
+  ...K.flatMap((k) => [...op.get(X!), ...op.mulAdd(k)]),
+  ...op.get(X!), ...op.get(X!), ...op.f32x4Mul, ...op.mulAdd(X!), ...op.f32x4Const(1), ...op.f32x4Add,
   ...op.get(N!), ...op.f32x4Mul,
 ];
 
@@ -99,8 +108,9 @@ const gates = [
 export const cell4: WasmFunc = {
   name: 'cell4',
   params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32],
-  locals: [[22, T.v128], [5, T.i32]],
+  locals: [[22, T.v128], [5, T.i32], [K.length, T.v128]],
   body: [
+    ...HORNER.map((k, i) => [...op.f32x4Const(k), ...op.set(K[i]!)]),
     op.get(6), op.f32Const(Infinity), op.f32Ne, op.set(DOCLIP),
     op.get(6), op.f32x4Splat, op.set(CLIP!),
     op.get(CLIP!), op.f32x4Neg, op.set(NCLIP!),
@@ -110,13 +120,14 @@ export const cell4: WasmFunc = {
       transpose(0, [I!, O!, F!, G!]),
       op.get(2), op.v128Load(0), op.set(CP!),
       transpose(1, [PI!, PO!, PF!]),
-      op.get(I!), op.get(PI!), op.get(CP!), op.f32x4Mul, op.f32x4Add, op.set(I!),
-      op.get(F!), op.get(PF!), op.get(CP!), op.f32x4Mul, op.f32x4Add, op.set(F!),
+      op.get(PI!), op.get(CP!), op.mulAdd(I!), op.set(I!),
+      op.get(PF!), op.get(CP!), op.mulAdd(F!), op.set(F!),
       ...gates,
       // c_t = f * c_{t-1} + i * tanh(g)
-      op.get(F!), op.get(CP!), op.f32x4Mul, op.get(I!), tanh(G!), op.f32x4Mul, op.f32x4Add, op.set(CN!),
+      op.get(I!), tanh(G!), op.f32x4Mul, op.set(T0!),
+      op.get(F!), op.get(CP!), op.mulAdd(T0!), op.set(CN!),
       op.get(2), op.get(CN!), op.v128Store(0),
-      op.get(O!), op.get(PO!), op.get(CN!), op.f32x4Mul, op.f32x4Add, op.set(O!),
+      op.get(PO!), op.get(CN!), op.mulAdd(O!), op.set(O!),
       clip(O!), sigmoid(O!),
       // h_t = o * tanh(c_t)
       op.get(3), op.get(O!), tanh(CN!), op.f32x4Mul, op.v128Store(0),
@@ -137,7 +148,8 @@ export const cell4: WasmFunc = {
     ], false),
     op.get(ROW0), op.set(0), op.get(C0), op.set(2), op.get(H0), op.set(3), op.get(N0), op.set(4),
     ...groupLoop([
-      op.get(0), op.v128Load(0), op.get(2), op.v128Load(0), op.f32x4Mul, op.get(0), op.v128Load(16), op.f32x4Add, op.set(CN!),
+      op.get(0), op.v128Load(16), op.set(T0!),
+      op.get(0), op.v128Load(0), op.get(2), op.v128Load(0), op.mulAdd(T0!), op.set(CN!),
       op.get(2), op.get(CN!), op.v128Store(0),
       op.get(3), op.get(0), op.v128Load(32), tanh(CN!), op.f32x4Mul, op.v128Store(0),
     ], false),
