@@ -10,7 +10,7 @@ export const LOAD_OPTIONS = {
   matvec: {
     type: 'string',
     value: MATVEC.join('|'),
-    help: "where the LSTM products run: auto (WebAssembly SIMD, with fused multiply-adds where the host has relaxed SIMD: Node 22, or Node 20 run as node --experimental-wasm-relaxed-simd), wasm-simd (the same bits on every host), wasm-relaxed, js (float64); default auto",
+    help: "where the LSTM products run: auto (WebAssembly SIMD with fused multiply-adds: relaxed SIMD, which the lstmc bin enables on Node 20), wasm-simd (the plain module: the same bits on every host), wasm-relaxed, js (float64); default auto",
   },
 } as const;
 

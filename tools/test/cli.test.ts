@@ -118,4 +118,15 @@ describe('the installed bin', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^error\[E-IO/);
   });
+
+  it('runs --matvec wasm-relaxed and auto (fused multiply-adds: the bin enables relaxed SIMD on Node 20) within the float tolerance', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { REPO } = await import('./helpers.js');
+    for (const matvec of ['wasm-relaxed', 'auto']) {
+      const r = spawnSync(process.execPath, [join(REPO, 'tools/dist/lstmc.mjs'), 'run', join(REPO, 'examples/kws-lstm/model.onnx'), '--data', join(REPO, 'examples/kws-lstm/test_data_set_0'), '--check', '--matvec', matvec], { encoding: 'utf8' });
+      expect(r.stderr, matvec).toBe('');
+      expect(r.status, matvec).toBe(0);
+      expect(r.stdout).toMatch(/max abs error/);
+    }
+  });
 });
