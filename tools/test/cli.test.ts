@@ -119,6 +119,19 @@ describe('the installed bin', () => {
     expect(bad.stderr).toMatch(/^error\[E-IO/);
   });
 
+  it('compiles with calibration to the same bytes as the in-process CLI (calibration runs the plain module, whatever the bin enables)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { REPO, cli } = await import('./helpers.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lstmc-bin-calib-'));
+    const args = (out: string) => ['compile', join(REPO, 'examples/kws-lstm/model.onnx'), '--target', 'accel', '--calibration', join(REPO, 'examples/kws-lstm/test_data_set_0'), '-o', out];
+    const r = spawnSync(process.execPath, [join(REPO, 'tools/dist/lstmc.mjs'), ...args(join(dir, 'bin.lxb'))], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect((await cli(...args(join(dir, 'in.lxb')))).code).toBe(0);
+    expect(readFileSync(join(dir, 'bin.lxb'))).toEqual(readFileSync(join(dir, 'in.lxb')));
+  });
+
   it('runs --matvec wasm-relaxed and auto (fused multiply-adds: the bin enables relaxed SIMD on Node 20) within the float tolerance', async () => {
     const { spawnSync } = await import('node:child_process');
     const { REPO } = await import('./helpers.js');

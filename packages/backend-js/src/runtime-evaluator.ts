@@ -9,7 +9,7 @@
  */
 import { type Graph, type Tensor, fail, updateGraph } from '@lstmc/ir';
 import { type GraphEvaluator, trivialValues } from '@lstmc/passes';
-import { type Model, type TensorMap, createModel, isRuntimeError } from '@lstmc/runtime';
+import { type Model, type TensorMap, createModel, hasWasmSimd, isRuntimeError } from '@lstmc/runtime';
 import { irToRtTensor, lowerToRuntime, rtToIrTensor } from './lower/index.js';
 
 export function makeRuntimeEvaluator(): GraphEvaluator {
@@ -23,7 +23,9 @@ export function makeRuntimeEvaluator(): GraphEvaluator {
     const key = outputs.join('\u0000');
     let m = byOutputs.get(key);
     if (!m) {
-      m = createModel(lowerToRuntime(updateGraph(g, { outputs }), { verify: false }));
+      // The plain SIMD module, not the relaxed one: calibration, and so the compiled output, is the
+      // same bits on every host with WebAssembly SIMD.
+      m = createModel(lowerToRuntime(updateGraph(g, { outputs }), { verify: false }), { matvec: hasWasmSimd() ? 'wasm-simd' : 'js' });
       byOutputs.set(key, m);
     }
     return m;
