@@ -36,8 +36,8 @@ function expectShape(ctx: InferContext, i: number, want: readonly Dim[], code: s
   return t;
 }
 
+/** ONNX LSTM: one recurrent layer, forward, reverse or bidirectional. */
 export const LSTM: OpDef = {
-  summary: 'ONNX LSTM: one recurrent layer, forward, reverse or bidirectional',
   // A pure call to a bundler, so that a bundle without LSTM's definition (the runtime's) drops it.
   inputs: /* @__PURE__ */ LSTM_INPUTS.map((name, i) => ({ name, optional: i >= 3 })),
   outputs: [

@@ -17,8 +17,8 @@ function fullPads(pads: readonly number[], axes: readonly number[] | undefined, 
   return full;
 }
 
+/** Pad (or crop, with negative pads) each dim: constant value, reflect, edge or wrap. */
 export const Pad: OpDef = {
-  summary: 'pad (or crop, with negative pads) each dim: constant value, reflect, edge or wrap',
   inputs: [{ name: 'data' }, { name: 'pads', optional: true }, { name: 'constant_value', optional: true }, { name: 'axes', optional: true }],
   outputs: [{ name: 'output' }],
   attrs: { mode: { kind: 'string', default: 'constant', oneOf: ['constant', 'reflect', 'edge', 'wrap'] }, pads: { kind: 'ints' }, value: { kind: 'float', default: 0 } },

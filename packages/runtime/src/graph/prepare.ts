@@ -47,7 +47,6 @@ export interface PreparedGraph {
 /** What control-flow kernels stand in for in the registry-typed fields of PreparedNode. */
 const NO_KERNEL: AnyKernel = {
   name: 'control-flow',
-  summary: 'run by the executor',
   inputs: [0, 0],
   requiredInputs: 0,
   outputs: [0, 0],

@@ -17,7 +17,6 @@ export { LSTM_DIRECTIONS } from './lstm-core.js';
  */
 export const lstmDenseF32Kernel = defineKernel({
   name: 'lstm.dense.f32',
-  summary: 'ONNX LSTM, float32, weights in the packed per-unit gate-interleaved layout (pack.ts)',
   inputs: [2, 5],
   requiredInputs: 2,
   outputs: [0, 3],

@@ -33,7 +33,6 @@ const choiceOf = (a: SparseAttrs): LstmSparseChoice => ({ sparseW: a.sparse_w ==
  */
 export const lstmSparseF32Kernel = defineKernel({
   name: 'lstm.sparse.f32',
-  summary: 'ONNX LSTM, float32, W and/or R in compressed sparse rows over the packed row order (sparse-layout.ts)',
   inputs: [8, 8],
   requiredInputs: 2,
   outputs: [0, 3],

@@ -34,7 +34,6 @@ interface LstmFixedStreamState {
  */
 export const lstmFixedKernel = defineKernel({
   name: 'lstm.fixed',
-  summary: 'ONNX LSTM in the accelerator fixed point (shared semantics of runtime/src/fixed), quantized weights from the quantize pass',
   inputs: [3, LSTM_FIXED_INPUTS.length],
   requiredInputs: 3,
   outputs: [0, 3],
