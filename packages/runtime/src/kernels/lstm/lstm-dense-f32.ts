@@ -31,7 +31,7 @@ export const lstmDenseF32Kernel = defineKernel({
     }
     return checkLstmNode(a, node);
   },
-  checkStream: checkLstmStream,
+  checkStream: (a, node) => checkLstmStream(a, node.inputs[2]),
   prepare: (a, consts, env): LstmPrepared | undefined => {
     const w = consts[1];
     return w ? prepareDense(a, w.data as Float32Array, env) : undefined;

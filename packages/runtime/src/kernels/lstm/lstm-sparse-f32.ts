@@ -39,7 +39,7 @@ export const lstmSparseF32Kernel = defineKernel({
   attrs: LSTM_SPARSE_ATTRS,
   stateful: true,
   check: (a, node) => checkSparse(a, node) ?? checkLstmNode(a, node),
-  checkStream: checkLstmStream,
+  checkStream: (a, node) => checkLstmStream(a, node.inputs[2]),
   prepare: (a, consts, env): SparsePrepared | undefined => {
     const [w, ptr, col, val] = [consts[1], consts[5], consts[6], consts[7]];
     return w && ptr && col && val ? prepareSparse(a, w, ptr, col, val, env) : undefined;
