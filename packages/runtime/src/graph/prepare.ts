@@ -1,7 +1,7 @@
 import { rtFail } from '../errors.js';
 import { dataMatchesDType, isRtDType } from '../dtype.js';
 import { parseAttrs } from '../kernels/attrs.js';
-import type { AnyKernel, KernelRegistry } from '../kernels/kernel.js';
+import type { AnyKernel, KernelRegistry, StaticNodeInfo } from '../kernels/kernel.js';
 import type { RtNode, RtSubgraph, RuntimeModel } from '../model.js';
 import { numel } from '../tensor.js';
 import { controlFlowDef, type ControlFlowDef } from './control-flow.js';
@@ -55,6 +55,12 @@ const NO_KERNEL: AnyKernel = {
     throw new Error('control-flow nodes are run by the executor');
   },
 };
+
+/** What a kernel's load-time checks see of a node: its name and the manifest values of its slots. */
+export function staticNodeInfo(model: RuntimeModel, node: RtNode): StaticNodeInfo {
+  const at = (vi: number) => (vi === -1 ? null : model.values[vi]!);
+  return { name: node.name, inputs: node.inputs.map(at), outputs: node.outputs.map(at) };
+}
 
 /** Every value a node reads: its inputs, and for control flow what its branches read from outside them. */
 function outerReads(node: RtNode): number[] {
@@ -174,11 +180,7 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
       let attrs: any = {};
       if (!control) {
         attrs = parseAttrs(kernel.attrs, node.attrs, `${f}.attrs`);
-        const msg = kernel.check?.(attrs, {
-          name: node.name,
-          inputs: node.inputs.map((vi) => (vi === -1 ? null : model.values[vi]!)),
-          outputs: node.outputs.map((vi) => (vi === -1 ? null : model.values[vi]!)),
-        });
+        const msg = kernel.check?.(attrs, staticNodeInfo(model, node));
         if (msg !== undefined) rtFail('E-RT-GRAPH', `node '${node.name}' (${node.kernel}): ${msg}`, { field: f });
       } else if (Object.keys(node.attrs).length) rtFail('E-RT-ATTR', `${node.kernel} takes no attributes`, { field: `${f}.attrs` });
       const p: PreparedNode = { index, node, kernel, attrs, reads, wanted: node.outputs.map((vi) => vi !== -1), ...(control ? { control, branches } : {}) };
