@@ -7,7 +7,7 @@
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { DType } from '../dtype.js';
 import { broadcastRunsN, broadcastShapesOrUndefined, broadcastStrides } from '../broadcast.js';
-import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, req, sameAs, sameDType } from '../infer-util.js';
+import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, inputsFromOpset, req, sameAs, sameDType } from '../infer-util.js';
 import { alloc, isBigData, numel, type NumberData, type OpData, type OpTensor } from '../tensor.js';
 import { tensorType, type TensorType } from '../types.js';
 
@@ -430,9 +430,7 @@ export const Clip: OpDef = {
   attrs: { min: { kind: 'float' }, max: { kind: 'float' } },
   infer(ctx: InferContext) {
     const x = expectDType(ctx, 0, ctx.opset < 11 ? FLOAT_TYPES : NUMERIC_TYPES);
-    const attrs = ctx.attrs.min !== undefined || ctx.attrs.max !== undefined;
-    if (ctx.opset < 11 && (ctx.inputs[1] || ctx.inputs[2])) ctx.fail('E-IR-OPSET', `Clip takes its bounds as inputs from opset 11; at opset ${ctx.opset} they are the min/max attributes`, 'min');
-    if (ctx.opset >= 11 && attrs) ctx.fail('E-IR-OPSET', `Clip takes its bounds as inputs from opset 11, not as attributes (the model imports opset ${ctx.opset})`, 'min');
+    inputsFromOpset(ctx, 11, 'its bounds (min, max)', 'min', !!(ctx.inputs[1] || ctx.inputs[2]), ctx.attrs.min !== undefined || ctx.attrs.max !== undefined);
     for (const i of [1, 2]) {
       const t = ctx.inputs[i];
       if (t && t.dtype !== x.dtype) ctx.fail('E-IR-DTYPE', `Clip bound ${i} has type ${t.dtype}, input has ${x.dtype}`, `input ${i}`);
@@ -488,7 +486,7 @@ export const Dropout: OpDef = {
   attrs: { ratio: { kind: 'float', default: 0.5 }, seed: { kind: 'int' }, is_test: { kind: 'int' } },
   infer(ctx: InferContext) {
     const x = expectDType(ctx, 0, FLOAT_TYPES);
-    if (ctx.opset < 12 && ctx.inputs.slice(1).some((t) => t)) ctx.fail('E-IR-OPSET', `Dropout takes ratio and training_mode as inputs from opset 12 (the model imports opset ${ctx.opset})`, 'ratio');
+    inputsFromOpset(ctx, 12, 'ratio and training_mode', 'ratio', ctx.inputs.slice(1).some((t) => t));
     const training = ctx.constant(2);
     if (training && Number(training.data[0]) !== 0)
       ctx.fail('E-IR-UNSUPPORTED', 'Dropout in training mode is not deterministic; export the model in eval mode', 'training_mode');

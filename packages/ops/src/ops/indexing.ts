@@ -2,7 +2,7 @@ import type { EvalContext, InferContext } from '../def.js';
 import type { OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
-import { INT_INDEX_TYPES, broadcast, constInts, expectDType, normAxis, req, sameAs, sameDType } from '../infer-util.js';
+import { INT_INDEX_TYPES, broadcast, constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs, sameDType } from '../infer-util.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
 import { alloc, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
 
@@ -407,10 +407,9 @@ export const Split: OpDef = {
 /** Where the part sizes come from at this opset: the split attribute (< 13), the split input (13+), or num_outputs (18+). */
 function splitForm(ctx: InferContext, outputs: number): void {
   const { split, num_outputs: parts } = ctx.attrs as { split?: readonly number[]; num_outputs?: number };
-  if (split !== undefined && ctx.opset >= 13) ctx.fail('E-IR-OPSET', `Split takes its sizes as an input from opset 13, not as an attribute (the model imports opset ${ctx.opset})`, 'split');
-  if (ctx.inputs[1] && ctx.opset < 13) ctx.fail('E-IR-OPSET', `Split takes its sizes as an input only from opset 13; at opset ${ctx.opset} they are the split attribute`, 'split');
+  inputsFromOpset(ctx, 13, 'its sizes (split)', 'split', !!ctx.inputs[1], split !== undefined);
   if (parts !== undefined) {
-    if (ctx.opset < 18) ctx.fail('E-IR-OPSET', `Split has num_outputs from opset 18 (the model imports opset ${ctx.opset})`, 'num_outputs');
+    needsOpset(ctx, 18, 'num_outputs', 'num_outputs');
     if (ctx.inputs[1]) ctx.fail('E-IR-ATTR-VALUE', 'Split takes either the split input or num_outputs, not both', 'num_outputs');
     if (parts !== outputs) ctx.fail('E-IR-ARITY', `Split has num_outputs ${parts} but ${outputs} outputs`, 'num_outputs');
   } else if (ctx.opset >= 18 && !ctx.inputs[1]) ctx.fail('E-IR-MISSING-INPUT', 'Split needs the split input or num_outputs from opset 18', 'num_outputs');

@@ -1,7 +1,7 @@
 /** Reductions over axes (ReduceSum takes axes as an input from opset 13, the others from opset 18). */
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { Dim } from '../types.js';
-import { NUMERIC_TYPES, constInts, expectDType, normAxis, sameAs } from '../infer-util.js';
+import { NUMERIC_TYPES, constInts, expectDType, inputsFromOpset, normAxis, sameAs } from '../infer-util.js';
 import { alloc, isBigData, stridesOf, toNumbers, type NumberData, type OpTensor } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
@@ -60,8 +60,7 @@ function reduce(inputAxesSince: number, r: Reducer): OpDef {
     infer(ctx: InferContext) {
       const x = expectDType(ctx, 0, NUMERIC_TYPES);
       if (ctx.attrs.axes !== undefined && ctx.opset >= inputAxesSince) ctx.fail('E-IR-ATTR-UNKNOWN', `${ctx.node.op} takes axes as an input from opset ${inputAxesSince}`, 'axes');
-      if (ctx.inputs[1] && ctx.opset < inputAxesSince)
-        ctx.fail('E-IR-OPSET', `${ctx.node.op} takes axes as an input from opset ${inputAxesSince}; at opset ${ctx.opset} they are the axes attribute`, 'axes');
+      inputsFromOpset(ctx, inputAxesSince, 'axes', 'axes', !!ctx.inputs[1]);
       if (!x.shape) return [sameAs(x, undefined)];
       const axes = inferAxes(ctx, x.shape.length);
       const keep = ctx.attrs.keepdims === 1;
