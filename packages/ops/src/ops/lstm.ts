@@ -105,7 +105,7 @@ export const LSTM: OpDef = {
         ctx.fail('E-LSTM-ACTIVATION', `LSTM needs ${3 * dirs} activations for direction=${a.direction as string}, got ${acts.length}`, 'activations');
       let params = 0;
       for (const f of acts) {
-        if (!Object.prototype.hasOwnProperty.call(LSTM_ACTIVATIONS, f))
+        if (!Object.hasOwn(LSTM_ACTIVATIONS, f))
           ctx.fail('E-LSTM-ACTIVATION', `unknown activation '${f}' (known: ${Object.keys(LSTM_ACTIVATIONS).join(', ')})`, 'activations');
         params += LSTM_ACTIVATIONS[f as LstmActivation] > 0 ? 1 : 0;
       }

@@ -152,7 +152,7 @@ export class Model {
     const bindings = new Map<string, { size: number; input: string }>();
     const given = new Map<number, RtTensor>();
     for (const [name, vi] of byName) {
-      if (!Object.prototype.hasOwnProperty.call(inputs, name)) rtFail('E-RT-INPUT-MISSING', `missing input '${name}'`, { field: name });
+      if (!Object.hasOwn(inputs, name)) rtFail('E-RT-INPUT-MISSING', `missing input '${name}'`, { field: name });
       given.set(vi, checkInput(name, inputs[name], m.values[vi]!, bindings, freeAxes?.get(vi)));
     }
     const env = executeGraph(this.graph, this.prepared, this.env, given, states);

@@ -28,5 +28,5 @@ export const CONTROL_FLOW = {
 export type ControlFlowKind = keyof typeof CONTROL_FLOW;
 
 export function controlFlowDef(kernel: string): ControlFlowDef | undefined {
-  return Object.prototype.hasOwnProperty.call(CONTROL_FLOW, kernel) ? CONTROL_FLOW[kernel as ControlFlowKind] : undefined;
+  return Object.hasOwn(CONTROL_FLOW, kernel) ? CONTROL_FLOW[kernel as ControlFlowKind] : undefined;
 }
