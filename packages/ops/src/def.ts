@@ -72,10 +72,11 @@ export interface EvalContext {
  * shapes and attribute values), and a reference evaluation on tensors that
  * constant folding and the runtime both use. Output i of `infer`'s result is
  * the type of output slot i (undefined when the slot is not produced).
- * Ops without `eval` (LSTM, If) are executed by dedicated kernels.
+ * Ops without `eval` (LSTM, If) are executed by dedicated kernels. Its one-line
+ * description is the doc comment on its definition, not a field: no code reads
+ * prose, and the runtime's browser bundle need not carry it.
  */
 export interface OpDef {
-  readonly summary: string;
   readonly inputs: readonly PortSpec[];
   readonly outputs: readonly PortSpec[];
   readonly attrs: Readonly<Record<string, AttrSpec>>;

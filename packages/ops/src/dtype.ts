@@ -23,7 +23,7 @@ export type DType = keyof typeof DTYPES;
 export const DTYPE_NAMES = Object.keys(DTYPES) as DType[];
 
 export function isDType(s: string): s is DType {
-  return Object.prototype.hasOwnProperty.call(DTYPES, s);
+  return Object.hasOwn(DTYPES, s);
 }
 
 export function dtypeFromOnnx(code: number): DType | undefined {

@@ -29,6 +29,20 @@ export function sameDType(ctx: InferContext, idx: readonly number[]): void {
       ctx.fail('E-IR-DTYPE', `${ctx.node.op} inputs must share one element type, got ${ts.map((x) => x.dtype).join(' and ')}`);
 }
 
+/**
+ * `what` (as the messages name it) are inputs from opset `since` on and attributes before: E-IR-OPSET
+ * for the input form (`asInputs`) before that opset and for the attribute form (`asAttrs`) from it on.
+ */
+export function inputsFromOpset(ctx: InferContext, since: number, what: string, field: string, asInputs: boolean, asAttrs = false): void {
+  if (asInputs && ctx.opset < since) ctx.fail('E-IR-OPSET', `${ctx.node.op} takes ${what} as inputs from opset ${since}; at opset ${ctx.opset} they are attributes`, field);
+  if (asAttrs && ctx.opset >= since) ctx.fail('E-IR-OPSET', `${ctx.node.op} takes ${what} as inputs from opset ${since}, not as attributes (the model imports opset ${ctx.opset})`, field);
+}
+
+/** E-IR-OPSET when the model's opset is before `since`, the first to have `what` (a form of the op the node uses). */
+export function needsOpset(ctx: InferContext, since: number, what: string, field: string): void {
+  if (ctx.opset < since) ctx.fail('E-IR-OPSET', `${ctx.node.op} has ${what} from opset ${since} (the model imports opset ${ctx.opset})`, field);
+}
+
 export function normAxis(ctx: InferContext, axis: number, rank: number, field = 'axis'): number {
   const a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank) ctx.fail('E-IR-ATTR-VALUE', `axis ${axis} out of range for rank ${rank}`, field);

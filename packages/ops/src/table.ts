@@ -73,7 +73,7 @@ export const OP_KINDS = /* @__PURE__ */ Object.keys(OPS) as OpKind[];
 /** The op's definition when it is a known ai.onnx op, else undefined (opaque). */
 export function opDef(op: string, domain: string): OpDef | undefined {
   if (domain !== '' && domain !== 'ai.onnx') return undefined;
-  return Object.prototype.hasOwnProperty.call(OPS, op) ? OPS[op as OpKind] : undefined;
+  return Object.hasOwn(OPS, op) ? OPS[op as OpKind] : undefined;
 }
 
 export function isKnownOp(op: string, domain: string): op is OpKind {

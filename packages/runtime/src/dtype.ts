@@ -22,7 +22,7 @@ export type RtDType = keyof typeof RT_DTYPES;
 export const RT_DTYPE_NAMES = Object.keys(RT_DTYPES) as RtDType[];
 
 export function isRtDType(s: unknown): s is RtDType {
-  return typeof s === 'string' && Object.prototype.hasOwnProperty.call(RT_DTYPES, s);
+  return typeof s === 'string' && Object.hasOwn(RT_DTYPES, s);
 }
 
 /** The typed array class that holds each dtype. */

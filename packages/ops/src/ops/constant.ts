@@ -32,8 +32,8 @@ export function constantOf(attrs: OpAttrs): OpTensor | undefined {
   }
 }
 
+/** A constant tensor given by exactly one value attribute. */
 export const Constant: OpDef = {
-  summary: 'a constant tensor given by exactly one value attribute',
   inputs: [],
   outputs: [{ name: 'output' }],
   attrs: {
@@ -98,8 +98,8 @@ export function castTensor(x: OpTensor, to: OpTensor['dtype']): OpTensor {
   return { dtype: to, shape: x.shape, data: out };
 }
 
+/** Element type conversion (to = ONNX TensorProto data type code). */
 export const Cast: OpDef = {
-  summary: 'element type conversion (to = ONNX TensorProto data type code)',
   inputs: [{ name: 'input' }],
   outputs: [{ name: 'output' }],
   attrs: { to: { kind: 'int', required: true }, saturate: { kind: 'int', default: 1 }, round_mode: { kind: 'string', default: 'up' } },
@@ -118,8 +118,8 @@ export const Cast: OpDef = {
   },
 };
 
+/** A tensor of the given shape filled with one value (default f32 zero). */
 export const ConstantOfShape: OpDef = {
-  summary: 'a tensor of the given shape filled with one value (default f32 zero)',
   inputs: [{ name: 'input' }],
   outputs: [{ name: 'output' }],
   attrs: { value: { kind: 'tensor' } },

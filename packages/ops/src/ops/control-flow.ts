@@ -1,6 +1,7 @@
 import type { OpDef } from '../def.js';
 
 /**
+ * Runs then_branch or else_branch (subgraphs that may read outer values) on a one-element bool.
  * If is structural (a region op, as in MLIR): its outputs are typed from its
  * branch graphs by the IR's `inferTypes` (packages/ir/src/infer-if.ts), which
  * never calls `infer` here, and it has no `eval`: the runtime's executor runs
@@ -8,7 +9,6 @@ import type { OpDef } from '../def.js';
  * and attribute checks.
  */
 const If: OpDef = {
-  summary: 'runs then_branch or else_branch (subgraphs that may read outer values) on a one-element bool',
   inputs: [{ name: 'cond' }],
   outputs: [{ name: 'outputs', variadic: true }],
   attrs: { then_branch: { kind: 'graph', required: true }, else_branch: { kind: 'graph', required: true } },

@@ -50,8 +50,8 @@ function outSize(inSize: number, k: number, s: number, d: number, p0: number, p1
   return Math.floor((inSize + p0 + p1 - ((k - 1) * d + 1)) / s) + 1;
 }
 
+/** N-D convolution (cross-correlation) with pads, strides, dilations, groups and bias. */
 export const Conv: OpDef = {
-  summary: 'N-D convolution (cross-correlation) with pads, strides, dilations, groups and bias',
   inputs: [{ name: 'X' }, { name: 'W' }, { name: 'B', optional: true }],
   outputs: [{ name: 'Y' }],
   attrs: {

@@ -7,7 +7,7 @@
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { DType } from '../dtype.js';
 import { broadcastRunsN, broadcastShapesOrUndefined, broadcastStrides } from '../broadcast.js';
-import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, req, sameAs, sameDType } from '../infer-util.js';
+import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, inputsFromOpset, req, sameAs, sameDType } from '../infer-util.js';
 import { alloc, isBigData, numel, type NumberData, type OpData, type OpTensor } from '../tensor.js';
 import { tensorType, type TensorType } from '../types.js';
 
@@ -106,9 +106,8 @@ function binaryInfer(types: readonly DType[]) {
   };
 }
 
-function arithmetic(summary: string, ops: BinaryOps, types = NUMERIC_TYPES): OpDef {
+function arithmetic(ops: BinaryOps, types = NUMERIC_TYPES): OpDef {
   return {
-    summary,
     inputs: [{ name: 'A' }, { name: 'B' }],
     outputs: [{ name: 'C' }],
     attrs: {},
@@ -138,11 +137,15 @@ function intDiv(ctx: EvalContext) {
   return (b: bigint) => (b === 0n ? ctx.fail('integer division by zero') : b);
 }
 
-export const Add = arithmetic('element-wise sum with numpy broadcasting', { num: (a, b) => a + b, big: (a, b) => a + b });
-export const Sub = arithmetic('element-wise difference with numpy broadcasting', { num: (a, b) => a - b, big: (a, b) => a - b });
-export const Mul = arithmetic('element-wise product with numpy broadcasting', { num: (a, b) => a * b, int: (a, b) => Math.imul(a, b), big: (a, b) => a * b });
+/** Element-wise sum with numpy broadcasting. */
+export const Add = arithmetic({ num: (a, b) => a + b, big: (a, b) => a + b });
+/** Element-wise difference with numpy broadcasting. */
+export const Sub = arithmetic({ num: (a, b) => a - b, big: (a, b) => a - b });
+/** Element-wise product with numpy broadcasting. */
+export const Mul = arithmetic({ num: (a, b) => a * b, int: (a, b) => Math.imul(a, b), big: (a, b) => a * b });
+/** Element-wise quotient with numpy broadcasting (integers truncate toward zero). */
 export const Div: OpDef = {
-  ...arithmetic('element-wise quotient with numpy broadcasting (integers truncate toward zero)', { num: (a, b) => a / b }),
+  ...arithmetic({ num: (a, b) => a / b }),
   eval(ctx: EvalContext) {
     const a = ctx.inputs[0]!;
     const b = ctx.inputs[1]!;
@@ -160,8 +163,8 @@ export const Div: OpDef = {
     ];
   },
 };
+/** Element-wise power x^y with numpy broadcasting (the exponent may have another numeric type). */
 export const Pow: OpDef = {
-  summary: 'element-wise power x^y with numpy broadcasting (the exponent may have another numeric type)',
   inputs: [{ name: 'X' }, { name: 'Y' }],
   outputs: [{ name: 'Z' }],
   attrs: {},
@@ -195,12 +198,13 @@ function bigPow(x: bigint, y: bigint): bigint {
 function asNumbers(t: OpTensor): OpTensor {
   return isBigData(t.data) ? { dtype: 'f64', shape: t.shape, data: Float64Array.from(t.data as BigInt64Array, Number) } : t;
 }
-export const Max = variadicMinMax('element-wise maximum of the inputs, broadcast', Math.max, (a, b) => (a > b ? a : b));
-export const Min = variadicMinMax('element-wise minimum of the inputs, broadcast', Math.min, (a, b) => (a < b ? a : b));
+/** Element-wise maximum of the inputs, broadcast. */
+export const Max = variadicMinMax(Math.max, (a, b) => (a > b ? a : b));
+/** Element-wise minimum of the inputs, broadcast. */
+export const Min = variadicMinMax(Math.min, (a, b) => (a < b ? a : b));
 
-function variadicMinMax(summary: string, f: (...v: number[]) => number, big: (a: bigint, b: bigint) => bigint): OpDef {
+function variadicMinMax(f: (...v: number[]) => number, big: (a: bigint, b: bigint) => bigint): OpDef {
   return {
-    summary,
     inputs: [{ name: 'data_0', variadic: true }],
     outputs: [{ name: 'result' }],
     attrs: {},
@@ -220,9 +224,8 @@ function variadicMinMax(summary: string, f: (...v: number[]) => number, big: (a:
 }
 
 /** Comparison: inputs of one numeric type, bool output. */
-function comparison(summary: string, f: (a: number, b: number) => boolean, big: (a: bigint, b: bigint) => boolean): OpDef {
+function comparison(f: (a: number, b: number) => boolean, big: (a: bigint, b: bigint) => boolean): OpDef {
   return {
-    summary,
     inputs: [{ name: 'A' }, { name: 'B' }],
     outputs: [{ name: 'C' }],
     attrs: {},
@@ -234,15 +237,19 @@ function comparison(summary: string, f: (a: number, b: number) => boolean, big: 
   };
 }
 
-export const Equal = comparison('a == b element-wise (bool), broadcast', (a, b) => a === b, (a, b) => a === b);
-export const Less = comparison('a < b element-wise (bool), broadcast', (a, b) => a < b, (a, b) => a < b);
-export const Greater = comparison('a > b element-wise (bool), broadcast', (a, b) => a > b, (a, b) => a > b);
-export const LessOrEqual = comparison('a <= b element-wise (bool), broadcast', (a, b) => a <= b, (a, b) => a <= b);
-export const GreaterOrEqual = comparison('a >= b element-wise (bool), broadcast', (a, b) => a >= b, (a, b) => a >= b);
+/** Equal: a == b element-wise (bool), broadcast. */
+export const Equal = comparison((a, b) => a === b, (a, b) => a === b);
+/** Less: a < b element-wise (bool), broadcast. */
+export const Less = comparison((a, b) => a < b, (a, b) => a < b);
+/** Greater: a > b element-wise (bool), broadcast. */
+export const Greater = comparison((a, b) => a > b, (a, b) => a > b);
+/** LessOrEqual: a <= b element-wise (bool), broadcast. */
+export const LessOrEqual = comparison((a, b) => a <= b, (a, b) => a <= b);
+/** GreaterOrEqual: a >= b element-wise (bool), broadcast. */
+export const GreaterOrEqual = comparison((a, b) => a >= b, (a, b) => a >= b);
 
-function logical(summary: string, f: (a: number, b: number) => number): OpDef {
+function logical(f: (a: number, b: number) => number): OpDef {
   return {
-    summary,
     inputs: [{ name: 'A' }, { name: 'B' }],
     outputs: [{ name: 'C' }],
     attrs: {},
@@ -251,12 +258,15 @@ function logical(summary: string, f: (a: number, b: number) => number): OpDef {
   };
 }
 
-export const And = logical('logical and (bool), broadcast', (a, b) => a & b);
-export const Or = logical('logical or (bool), broadcast', (a, b) => a | b);
-export const Xor = logical('logical xor (bool), broadcast', (a, b) => a ^ b);
+/** Logical and (bool), broadcast. */
+export const And = logical((a, b) => a & b);
+/** Logical or (bool), broadcast. */
+export const Or = logical((a, b) => a | b);
+/** Logical xor (bool), broadcast. */
+export const Xor = logical((a, b) => a ^ b);
 
+/** Where: x where the condition holds, else y (broadcast over all three). */
 export const Where: OpDef = {
-  summary: 'x where the condition holds, else y (broadcast over all three)',
   inputs: [{ name: 'condition' }, { name: 'X' }, { name: 'Y' }],
   outputs: [{ name: 'output' }],
   attrs: {},
@@ -273,9 +283,8 @@ export const Where: OpDef = {
 };
 
 /** Unary op: ports X -> Y, same type; `f` on JS numbers (bigints for 64-bit integer inputs via `big`). */
-function unary(summary: string, f: (x: number) => number, types = FLOAT_TYPES, big?: (x: bigint) => bigint): OpDef {
+function unary(f: (x: number) => number, types = FLOAT_TYPES, big?: (x: bigint) => bigint): OpDef {
   return {
-    summary,
     inputs: [{ name: 'X' }],
     outputs: [{ name: 'Y' }],
     attrs: {},
@@ -322,30 +331,48 @@ export function erf(x: number): number {
 
 const SIGNED = ['f32', 'f64', 'f16', 'bf16', 'i8', 'i16', 'i32', 'i64'] as const satisfies readonly DType[];
 
-export const Relu = unary('max(x, 0)', (x) => (x > 0 ? x : 0), NUMERIC_TYPES, (x) => (x > 0n ? x : 0n));
-export const Sigmoid = unary('1 / (1 + exp(-x))', (x) => 1 / (1 + Math.exp(-x)));
-export const Tanh = unary('hyperbolic tangent', Math.tanh);
-export const Exp = unary('e^x', Math.exp);
-export const Log = unary('natural logarithm', Math.log);
-export const Sqrt = unary('square root', Math.sqrt);
-export const Reciprocal = unary('1 / x', (x) => 1 / x);
-export const Erf = unary('the error function', erf);
-export const Floor = unary('round toward -inf', Math.floor);
-export const Ceil = unary('round toward +inf', Math.ceil);
-export const Round = unary('round half to even', (x) => {
+/** Relu: max(x, 0). */
+export const Relu = unary((x) => (x > 0 ? x : 0), NUMERIC_TYPES, (x) => (x > 0n ? x : 0n));
+/** Sigmoid: 1 / (1 + exp(-x)). */
+export const Sigmoid = unary((x) => 1 / (1 + Math.exp(-x)));
+/** Hyperbolic tangent. */
+export const Tanh = unary(Math.tanh);
+/** Exp: e^x. */
+export const Exp = unary(Math.exp);
+/** Natural logarithm. */
+export const Log = unary(Math.log);
+/** Square root. */
+export const Sqrt = unary(Math.sqrt);
+/** Reciprocal: 1 / x. */
+export const Reciprocal = unary((x) => 1 / x);
+/** The error function. */
+export const Erf = unary(erf);
+/** Round toward -inf. */
+export const Floor = unary(Math.floor);
+/** Round toward +inf. */
+export const Ceil = unary(Math.ceil);
+/** Round half to even. */
+export const Round = unary((x) => {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 });
-export const Sin = unary('sine', Math.sin);
-export const Cos = unary('cosine', Math.cos);
-export const Softsign = unary('x / (1 + |x|)', (x) => x / (1 + Math.abs(x)));
-export const Softplus = unary('log(1 + e^x)', (x) => (x > 20 ? x : Math.log1p(Math.exp(x))));
-export const Neg = unary('-x', (x) => -x, SIGNED, (x) => BigInt.asIntN(64, -x));
-export const Abs = unary('|x|', Math.abs, NUMERIC_TYPES, (x) => (x < 0n ? BigInt.asIntN(64, -x) : x));
-export const Sign = unary('sign of x (-1, 0, 1)', Math.sign, NUMERIC_TYPES, (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n));
+/** Sine. */
+export const Sin = unary(Math.sin);
+/** Cosine. */
+export const Cos = unary(Math.cos);
+/** Softsign: x / (1 + |x|). */
+export const Softsign = unary((x) => x / (1 + Math.abs(x)));
+/** Softplus: log(1 + e^x). */
+export const Softplus = unary((x) => (x > 20 ? x : Math.log1p(Math.exp(x))));
+/** Neg: -x. */
+export const Neg = unary((x) => -x, SIGNED, (x) => BigInt.asIntN(64, -x));
+/** Abs: |x|. */
+export const Abs = unary(Math.abs, NUMERIC_TYPES, (x) => (x < 0n ? BigInt.asIntN(64, -x) : x));
+/** Sign of x (-1, 0, 1). */
+export const Sign = unary(Math.sign, NUMERIC_TYPES, (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n));
 
+/** Logical not (bool). */
 export const Not: OpDef = {
-  summary: 'logical not (bool)',
   inputs: [{ name: 'X' }],
   outputs: [{ name: 'Y' }],
   attrs: {},
@@ -354,9 +381,8 @@ export const Not: OpDef = {
 };
 
 /** Unary activation with float attributes (alpha, beta, ...). */
-function activation(summary: string, attrs: Readonly<Record<string, number>>, f: (x: number, a: Readonly<Record<string, number>>) => number, since = 1): OpDef {
+function activation(attrs: Readonly<Record<string, number>>, f: (x: number, a: Readonly<Record<string, number>>) => number, since = 1): OpDef {
   return {
-    summary,
     since,
     inputs: [{ name: 'X' }],
     outputs: [{ name: 'Y' }],
@@ -369,18 +395,22 @@ function activation(summary: string, attrs: Readonly<Record<string, number>>, f:
   };
 }
 
-export const LeakyRelu = activation('x if x >= 0 else alpha * x', { alpha: 0.01 }, (x, a) => (x >= 0 ? x : a.alpha! * x));
-export const Elu = activation('x if x >= 0 else alpha * (e^x - 1)', { alpha: 1 }, (x, a) => (x >= 0 ? x : a.alpha! * Math.expm1(x)));
+/** LeakyRelu: x if x >= 0 else alpha * x. */
+export const LeakyRelu = activation({ alpha: 0.01 }, (x, a) => (x >= 0 ? x : a.alpha! * x));
+/** Elu: x if x >= 0 else alpha * (e^x - 1). */
+export const Elu = activation({ alpha: 1 }, (x, a) => (x >= 0 ? x : a.alpha! * Math.expm1(x)));
+/** Selu: gamma * (x if x > 0 else alpha * (e^x - 1)). */
 export const Selu = activation(
-  'gamma * (x if x > 0 else alpha * (e^x - 1))',
   { alpha: 1.67326319217681884765625, gamma: 1.05070102214813232421875 },
   (x, a) => a.gamma! * (x > 0 ? x : a.alpha! * Math.expm1(x)),
 );
-export const HardSigmoid = activation('max(0, min(1, alpha * x + beta))', { alpha: 0.2, beta: 0.5 }, (x, a) => Math.max(0, Math.min(1, a.alpha! * x + a.beta!)));
-export const HardSwish = activation('x * max(0, min(1, x / 6 + 1 / 2))', {}, (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), 14);
+/** HardSigmoid: max(0, min(1, alpha * x + beta)). */
+export const HardSigmoid = activation({ alpha: 0.2, beta: 0.5 }, (x, a) => Math.max(0, Math.min(1, a.alpha! * x + a.beta!)));
+/** HardSwish: x * max(0, min(1, x / 6 + 1 / 2)). */
+export const HardSwish = activation({}, (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), 14);
 
+/** Gelu: x * Phi(x) (approximate='none') or its tanh approximation. */
 export const Gelu: OpDef = {
-  summary: "x * Phi(x) (approximate='none') or its tanh approximation",
   since: 20,
   inputs: [{ name: 'X' }],
   outputs: [{ name: 'Y' }],
@@ -393,16 +423,14 @@ export const Gelu: OpDef = {
   },
 };
 
+/** Clip: min(max(x, min), max): bounds as attributes (opset < 11) or optional inputs. */
 export const Clip: OpDef = {
-  summary: 'min(max(x, min), max): bounds as attributes (opset < 11) or optional inputs',
   inputs: [{ name: 'input' }, { name: 'min', optional: true }, { name: 'max', optional: true }],
   outputs: [{ name: 'output' }],
   attrs: { min: { kind: 'float' }, max: { kind: 'float' } },
   infer(ctx: InferContext) {
     const x = expectDType(ctx, 0, ctx.opset < 11 ? FLOAT_TYPES : NUMERIC_TYPES);
-    const attrs = ctx.attrs.min !== undefined || ctx.attrs.max !== undefined;
-    if (ctx.opset < 11 && (ctx.inputs[1] || ctx.inputs[2])) ctx.fail('E-IR-OPSET', `Clip takes its bounds as inputs from opset 11; at opset ${ctx.opset} they are the min/max attributes`, 'min');
-    if (ctx.opset >= 11 && attrs) ctx.fail('E-IR-OPSET', `Clip takes its bounds as inputs from opset 11, not as attributes (the model imports opset ${ctx.opset})`, 'min');
+    inputsFromOpset(ctx, 11, 'its bounds (min, max)', 'min', !!(ctx.inputs[1] || ctx.inputs[2]), ctx.attrs.min !== undefined || ctx.attrs.max !== undefined);
     for (const i of [1, 2]) {
       const t = ctx.inputs[i];
       if (t && t.dtype !== x.dtype) ctx.fail('E-IR-DTYPE', `Clip bound ${i} has type ${t.dtype}, input has ${x.dtype}`, `input ${i}`);
@@ -441,9 +469,9 @@ export const Clip: OpDef = {
   },
 };
 
+/** Copy of the input. */
 export const Identity: OpDef = {
   relayout: true,
-  summary: 'copy of the input',
   inputs: [{ name: 'input' }],
   outputs: [{ name: 'output' }],
   attrs: {},
@@ -451,14 +479,14 @@ export const Identity: OpDef = {
   eval: (ctx) => [ctx.inputs[0]!],
 };
 
+/** Inference: the input unchanged, and an all-true mask when asked for (bool from opset 10, the input type before). */
 export const Dropout: OpDef = {
-  summary: 'inference: the input unchanged, and an all-true mask when asked for (bool from opset 10, the input type before)',
   inputs: [{ name: 'data' }, { name: 'ratio', optional: true }, { name: 'training_mode', optional: true }],
   outputs: [{ name: 'output' }, { name: 'mask', optional: true }],
   attrs: { ratio: { kind: 'float', default: 0.5 }, seed: { kind: 'int' }, is_test: { kind: 'int' } },
   infer(ctx: InferContext) {
     const x = expectDType(ctx, 0, FLOAT_TYPES);
-    if (ctx.opset < 12 && ctx.inputs.slice(1).some((t) => t)) ctx.fail('E-IR-OPSET', `Dropout takes ratio and training_mode as inputs from opset 12 (the model imports opset ${ctx.opset})`, 'ratio');
+    inputsFromOpset(ctx, 12, 'ratio and training_mode', 'ratio', ctx.inputs.slice(1).some((t) => t));
     const training = ctx.constant(2);
     if (training && Number(training.data[0]) !== 0)
       ctx.fail('E-IR-UNSUPPORTED', 'Dropout in training mode is not deterministic; export the model in eval mode', 'training_mode');

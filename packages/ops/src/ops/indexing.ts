@@ -2,7 +2,7 @@ import type { EvalContext, InferContext } from '../def.js';
 import type { OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
-import { INT_INDEX_TYPES, broadcast, constInts, expectDType, normAxis, req, sameAs, sameDType } from '../infer-util.js';
+import { INT_INDEX_TYPES, broadcast, constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs, sameDType } from '../infer-util.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
 import { alloc, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
 
@@ -23,9 +23,9 @@ function copyBlocks(src: OpTensor['data'], dst: OpTensor['data'], count: number,
   }
 }
 
+/** Take entries along an axis by index. */
 export const Gather: OpDef = {
   relayout: true,
-  summary: 'take entries along an axis by index',
   inputs: [{ name: 'data' }, { name: 'indices' }],
   outputs: [{ name: 'output' }],
   attrs: { axis: { kind: 'int', default: 0 } },
@@ -82,9 +82,9 @@ function evalAxes(ctx: EvalContext): number[] | undefined {
   return ctx.inputs[1] ? toNumbers(ctx.inputs[1]) : undefined;
 }
 
+/** Insert size-1 dims at the given axes of the output. */
 export const Unsqueeze: OpDef = {
   relayout: true,
-  summary: 'insert size-1 dims at the given axes of the output',
   inputs: [{ name: 'data' }, { name: 'axes', optional: true }],
   outputs: [{ name: 'expanded' }],
   attrs: { axes: { kind: 'ints' } },
@@ -119,9 +119,9 @@ export const Unsqueeze: OpDef = {
   },
 };
 
+/** Remove size-1 dims (the given axes, or all of them). */
 export const Squeeze: OpDef = {
   relayout: true,
-  summary: 'remove size-1 dims (the given axes, or all of them)',
   inputs: [{ name: 'data' }, { name: 'axes', optional: true }],
   outputs: [{ name: 'squeezed' }],
   attrs: { axes: { kind: 'ints' } },
@@ -149,9 +149,9 @@ export const Squeeze: OpDef = {
   },
 };
 
+/** Join tensors along an axis. */
 export const Concat: OpDef = {
   relayout: true,
-  summary: 'join tensors along an axis',
   inputs: [{ name: 'inputs', variadic: true }],
   outputs: [{ name: 'concat_result' }],
   attrs: { axis: { kind: 'int', required: true } },
@@ -204,9 +204,9 @@ export const Concat: OpDef = {
   },
 };
 
+/** A strided slice along some axes (opset < 10: attributes; 10+: inputs). */
 export const Slice: OpDef = {
   relayout: true,
-  summary: 'a strided slice along some axes (opset < 10: attributes; 10+: inputs)',
   inputs: [
     { name: 'data' },
     { name: 'starts', optional: true },
@@ -304,9 +304,9 @@ export function broadcastTo(x: OpTensor, shape: readonly number[]): OpTensor {
   return stridedView(x, shape, 0, bs);
 }
 
+/** Broadcast the input to a shape (numpy rules: the result is the broadcast of both). */
 export const Expand: OpDef = {
   relayout: true,
-  summary: 'broadcast the input to a shape (numpy rules: the result is the broadcast of both)',
   since: 8,
   inputs: [{ name: 'input' }, { name: 'shape' }],
   outputs: [{ name: 'output' }],
@@ -332,9 +332,9 @@ export const Expand: OpDef = {
   },
 };
 
+/** Repeat the input along each axis (repeats[i] copies of axis i). */
 export const Tile: OpDef = {
   relayout: true,
-  summary: 'repeat the input along each axis (repeats[i] copies of axis i)',
   inputs: [{ name: 'input' }, { name: 'repeats' }],
   outputs: [{ name: 'output' }],
   attrs: {},
@@ -360,9 +360,9 @@ export const Tile: OpDef = {
   },
 };
 
+/** Split along an axis into parts of given sizes (attribute before opset 13, input after) or equal parts. */
 export const Split: OpDef = {
   relayout: true,
-  summary: 'split along an axis into parts of given sizes (attribute before opset 13, input after) or equal parts',
   inputs: [{ name: 'input' }, { name: 'split', optional: true }],
   outputs: [{ name: 'outputs', variadic: true }],
   attrs: { axis: { kind: 'int', default: 0 }, split: { kind: 'ints' }, num_outputs: { kind: 'int', min: 1 } },
@@ -407,10 +407,9 @@ export const Split: OpDef = {
 /** Where the part sizes come from at this opset: the split attribute (< 13), the split input (13+), or num_outputs (18+). */
 function splitForm(ctx: InferContext, outputs: number): void {
   const { split, num_outputs: parts } = ctx.attrs as { split?: readonly number[]; num_outputs?: number };
-  if (split !== undefined && ctx.opset >= 13) ctx.fail('E-IR-OPSET', `Split takes its sizes as an input from opset 13, not as an attribute (the model imports opset ${ctx.opset})`, 'split');
-  if (ctx.inputs[1] && ctx.opset < 13) ctx.fail('E-IR-OPSET', `Split takes its sizes as an input only from opset 13; at opset ${ctx.opset} they are the split attribute`, 'split');
+  inputsFromOpset(ctx, 13, 'its sizes (split)', 'split', !!ctx.inputs[1], split !== undefined);
   if (parts !== undefined) {
-    if (ctx.opset < 18) ctx.fail('E-IR-OPSET', `Split has num_outputs from opset 18 (the model imports opset ${ctx.opset})`, 'num_outputs');
+    needsOpset(ctx, 18, 'num_outputs', 'num_outputs');
     if (ctx.inputs[1]) ctx.fail('E-IR-ATTR-VALUE', 'Split takes either the split input or num_outputs, not both', 'num_outputs');
     if (parts !== outputs) ctx.fail('E-IR-ARITY', `Split has num_outputs ${parts} but ${outputs} outputs`, 'num_outputs');
   } else if (ctx.opset >= 18 && !ctx.inputs[1]) ctx.fail('E-IR-MISSING-INPUT', 'Split needs the split input or num_outputs from opset 18', 'num_outputs');
@@ -422,8 +421,8 @@ function splitSizes(dim: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.max(0, Math.min(part, dim - i * part)));
 }
 
+/** Start, start + delta, ... up to (not including) limit. */
 export const Range: OpDef = {
-  summary: 'start, start + delta, ... up to (not including) limit',
   since: 11,
   inputs: [{ name: 'start' }, { name: 'limit' }, { name: 'delta' }],
   outputs: [{ name: 'output' }],

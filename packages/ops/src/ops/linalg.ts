@@ -22,8 +22,8 @@ export function matmulBlock(a: NumberData, aOff: number, b: NumberData, bOff: nu
   }
 }
 
+/** Numpy matmul: batched, broadcasting over leading dims. */
 export const MatMul: OpDef = {
-  summary: 'numpy matmul: batched, broadcasting over leading dims',
   inputs: [{ name: 'A' }, { name: 'B' }],
   outputs: [{ name: 'Y' }],
   attrs: {},
@@ -84,8 +84,8 @@ export const MatMul: OpDef = {
   },
 };
 
+/** Alpha * op(A) @ op(B) + beta * C, 2-D. */
 export const Gemm: OpDef = {
-  summary: 'alpha * op(A) @ op(B) + beta * C, 2-D',
   inputs: [{ name: 'A' }, { name: 'B' }, { name: 'C', optional: true }],
   outputs: [{ name: 'Y' }],
   attrs: {

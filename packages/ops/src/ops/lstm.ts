@@ -36,8 +36,8 @@ function expectShape(ctx: InferContext, i: number, want: readonly Dim[], code: s
   return t;
 }
 
+/** ONNX LSTM: one recurrent layer, forward, reverse or bidirectional. */
 export const LSTM: OpDef = {
-  summary: 'ONNX LSTM: one recurrent layer, forward, reverse or bidirectional',
   // A pure call to a bundler, so that a bundle without LSTM's definition (the runtime's) drops it.
   inputs: /* @__PURE__ */ LSTM_INPUTS.map((name, i) => ({ name, optional: i >= 3 })),
   outputs: [
@@ -105,7 +105,7 @@ export const LSTM: OpDef = {
         ctx.fail('E-LSTM-ACTIVATION', `LSTM needs ${3 * dirs} activations for direction=${a.direction as string}, got ${acts.length}`, 'activations');
       let params = 0;
       for (const f of acts) {
-        if (!Object.prototype.hasOwnProperty.call(LSTM_ACTIVATIONS, f))
+        if (!Object.hasOwn(LSTM_ACTIVATIONS, f))
           ctx.fail('E-LSTM-ACTIVATION', `unknown activation '${f}' (known: ${Object.keys(LSTM_ACTIVATIONS).join(', ')})`, 'activations');
         params += LSTM_ACTIVATIONS[f as LstmActivation] > 0 ? 1 : 0;
       }

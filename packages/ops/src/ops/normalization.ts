@@ -41,9 +41,8 @@ function softmaxEval(ctx: EvalContext, log: boolean): OpTensor {
   return { dtype: x.dtype, shape: x.shape, data: out };
 }
 
-function softmaxLike(summary: string, log: boolean): OpDef {
+function softmaxLike(log: boolean): OpDef {
   return {
-    summary,
     inputs: [{ name: 'input' }],
     outputs: [{ name: 'output' }],
     attrs: { axis: { kind: 'int' } },
@@ -57,8 +56,10 @@ function softmaxLike(summary: string, log: boolean): OpDef {
   };
 }
 
-export const Softmax = softmaxLike('softmax along an axis (opset < 13: over the flattened trailing dims)', false);
-export const LogSoftmax = softmaxLike('log of softmax along an axis (opset < 13: over the flattened trailing dims)', true);
+/** Softmax along an axis (opset < 13: over the flattened trailing dims). */
+export const Softmax = softmaxLike(false);
+/** Log of softmax along an axis (opset < 13: over the flattened trailing dims). */
+export const LogSoftmax = softmaxLike(true);
 
 /** Per-channel parameters of BatchNormalization as numbers (channel axis 1). */
 function channelVector(ctx: EvalContext, i: number, c: number): NumberData {
@@ -67,8 +68,8 @@ function channelVector(ctx: EvalContext, i: number, c: number): NumberData {
   return t.data as NumberData;
 }
 
+/** Inference batch norm over channel axis 1: (x - mean) / sqrt(var + epsilon) * scale + B. */
 export const BatchNormalization: OpDef = {
-  summary: 'inference batch norm over channel axis 1: (x - mean) / sqrt(var + epsilon) * scale + B',
   inputs: [{ name: 'X' }, { name: 'scale' }, { name: 'B' }, { name: 'input_mean' }, { name: 'input_var' }],
   outputs: [{ name: 'Y' }, { name: 'running_mean', optional: true }, { name: 'running_var', optional: true }],
   attrs: {
@@ -110,8 +111,8 @@ export const BatchNormalization: OpDef = {
   },
 };
 
+/** Normalize over the dims from axis on: (x - mean) / sqrt(var + epsilon) * scale + B (broadcast). */
 export const LayerNormalization: OpDef = {
-  summary: 'normalize over the dims from axis on: (x - mean) / sqrt(var + epsilon) * scale + B (broadcast)',
   since: 17,
   inputs: [{ name: 'X' }, { name: 'Scale' }, { name: 'B', optional: true }],
   outputs: [{ name: 'Y' }, { name: 'Mean', optional: true }, { name: 'InvStdDev', optional: true }],

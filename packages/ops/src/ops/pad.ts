@@ -1,7 +1,7 @@
 /** Pad: constant, reflect, edge and wrap modes; pads as an attribute (opset < 11) or an input, optional axes (18+). */
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { Dim } from '../types.js';
-import { constInts, expectDType, normAxis, req, sameAs } from '../infer-util.js';
+import { constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs } from '../infer-util.js';
 import { alloc, numel, stridesOf, toNumbers, type OpTensor } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
@@ -17,17 +17,16 @@ function fullPads(pads: readonly number[], axes: readonly number[] | undefined, 
   return full;
 }
 
+/** Pad (or crop, with negative pads) each dim: constant value, reflect, edge or wrap. */
 export const Pad: OpDef = {
-  summary: 'pad (or crop, with negative pads) each dim: constant value, reflect, edge or wrap',
   inputs: [{ name: 'data' }, { name: 'pads', optional: true }, { name: 'constant_value', optional: true }, { name: 'axes', optional: true }],
   outputs: [{ name: 'output' }],
   attrs: { mode: { kind: 'string', default: 'constant', oneOf: ['constant', 'reflect', 'edge', 'wrap'] }, pads: { kind: 'ints' }, value: { kind: 'float', default: 0 } },
   infer(ctx: InferContext) {
     const x = req(ctx, 0);
-    if (ctx.opset < 11 && ctx.inputs.slice(1).some((t) => t)) ctx.fail('E-IR-OPSET', `Pad takes pads and the constant value as inputs from opset 11; at opset ${ctx.opset} they are attributes`, 'pads');
-    if (ctx.opset >= 11 && ctx.attrs.pads !== undefined) ctx.fail('E-IR-OPSET', `Pad takes pads as an input from opset 11, not as an attribute (the model imports opset ${ctx.opset})`, 'pads');
-    if (ctx.inputs[3] && ctx.opset < 18) ctx.fail('E-IR-OPSET', `Pad has the axes input from opset 18 (the model imports opset ${ctx.opset})`, 'axes');
-    if (ctx.attrs.mode === 'wrap' && ctx.opset < 19) ctx.fail('E-IR-OPSET', `Pad mode 'wrap' exists from opset 19 (the model imports opset ${ctx.opset})`, 'mode');
+    inputsFromOpset(ctx, 11, 'pads and the constant value', 'pads', ctx.inputs.slice(1).some((t) => t), ctx.attrs.pads !== undefined);
+    if (ctx.inputs[3]) needsOpset(ctx, 18, 'the axes input', 'axes');
+    if (ctx.attrs.mode === 'wrap') needsOpset(ctx, 19, "mode 'wrap'", 'mode');
     if (ctx.attrs.pads === undefined && !ctx.inputs[1]) ctx.fail('E-IR-MISSING-INPUT', 'Pad needs pads (attribute or input)', 'pads');
     if (ctx.inputs[1]) expectDType(ctx, 1, ['i64']);
     if (!x.shape) return [sameAs(x, undefined)];

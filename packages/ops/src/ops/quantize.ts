@@ -6,13 +6,13 @@ import { tensorType } from '../types.js';
 const INTEGER_INPUTS = new Set(['i8', 'u8', 'i16', 'u16', 'i32']);
 
 /**
+ * Integer to float32: (x - x_zero_point) * x_scale, per tensor or per axis.
  * ONNX DequantizeLinear: y = (x - x_zero_point) * x_scale as float32, with a
  * scalar scale (per tensor) or a 1-D one along `axis` (per axis, opset 13);
  * the zero point, when given, has x's type and the scale's shape. Block
  * quantization (opset 21's `block_size`) is refused.
  */
 export const DequantizeLinear: OpDef = {
-  summary: 'integer to float32: (x - x_zero_point) * x_scale, per tensor or per axis',
   inputs: [{ name: 'x' }, { name: 'x_scale' }, { name: 'x_zero_point', optional: true }],
   outputs: [{ name: 'y' }],
   attrs: { axis: { kind: 'int', default: 1 }, block_size: { kind: 'int', default: 0 } },

@@ -1,7 +1,7 @@
 /** Reductions over axes (ReduceSum takes axes as an input from opset 13, the others from opset 18). */
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { Dim } from '../types.js';
-import { NUMERIC_TYPES, constInts, expectDType, normAxis, sameAs } from '../infer-util.js';
+import { NUMERIC_TYPES, constInts, expectDType, inputsFromOpset, normAxis, sameAs } from '../infer-util.js';
 import { alloc, isBigData, stridesOf, toNumbers, type NumberData, type OpTensor } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
@@ -52,17 +52,15 @@ export function reduceTensor<T extends number | bigint>(x: OpTensor, axes: reado
   return { dtype: x.dtype, shape, data: out as unknown as OpTensor['data'] };
 }
 
-function reduce(summary: string, inputAxesSince: number, r: Reducer): OpDef {
+function reduce(inputAxesSince: number, r: Reducer): OpDef {
   return {
-    summary,
     inputs: [{ name: 'data' }, { name: 'axes', optional: true }],
     outputs: [{ name: 'reduced' }],
     attrs: { axes: { kind: 'ints' }, keepdims: { kind: 'int', default: 1, min: 0, max: 1 }, noop_with_empty_axes: { kind: 'int', default: 0, min: 0, max: 1 } },
     infer(ctx: InferContext) {
       const x = expectDType(ctx, 0, NUMERIC_TYPES);
       if (ctx.attrs.axes !== undefined && ctx.opset >= inputAxesSince) ctx.fail('E-IR-ATTR-UNKNOWN', `${ctx.node.op} takes axes as an input from opset ${inputAxesSince}`, 'axes');
-      if (ctx.inputs[1] && ctx.opset < inputAxesSince)
-        ctx.fail('E-IR-OPSET', `${ctx.node.op} takes axes as an input from opset ${inputAxesSince}; at opset ${ctx.opset} they are the axes attribute`, 'axes');
+      inputsFromOpset(ctx, inputAxesSince, 'axes', 'axes', !!ctx.inputs[1]);
       if (!x.shape) return [sameAs(x, undefined)];
       const axes = inferAxes(ctx, x.shape.length);
       const keep = ctx.attrs.keepdims === 1;
@@ -89,31 +87,38 @@ const sumSquares = { init: 0n, step: (a: bigint, x: bigint) => a + x * x };
 /** 64-bit integer results wrap as int64 arithmetic does. */
 const wrap64 = (a: bigint) => BigInt.asIntN(64, a);
 
-export const ReduceSum = reduce('sum over axes', 13, { init: 0, step: (a, x) => a + x, big: { ...sum, finish: wrap64 } });
-export const ReduceMean = reduce('mean over axes (integers: the sum divided, truncating)', 18, {
+/** Sum over axes. */
+export const ReduceSum = reduce(13, { init: 0, step: (a, x) => a + x, big: { ...sum, finish: wrap64 } });
+/** Mean over axes (integers: the sum divided, truncating). */
+export const ReduceMean = reduce(18, {
   init: 0,
   step: (a, x) => a + x,
   finish: (a, n) => a / n,
   big: { ...sum, finish: (a, n) => wrap64(a / BigInt(Math.max(n, 1))) },
 });
-export const ReduceMax = reduce('maximum over axes', 18, {
+/** Maximum over axes. */
+export const ReduceMax = reduce(18, {
   init: -Infinity,
   step: (a, x) => (x > a || Number.isNaN(x) ? x : a),
   big: { init: -(1n << 63n), step: (a, x) => (x > a ? x : a) },
 });
-export const ReduceMin = reduce('minimum over axes', 18, {
+/** Minimum over axes. */
+export const ReduceMin = reduce(18, {
   init: Infinity,
   step: (a, x) => (x < a || Number.isNaN(x) ? x : a),
   big: { init: (1n << 63n) - 1n, step: (a, x) => (x < a ? x : a) },
 });
-export const ReduceProd = reduce('product over axes', 18, { init: 1, step: (a, x) => a * x, big: { init: 1n, step: (a, x) => a * x, finish: wrap64 } });
-export const ReduceL2 = reduce('sqrt of the sum of squares over axes (integers: truncated)', 18, {
+/** Product over axes. */
+export const ReduceProd = reduce(18, { init: 1, step: (a, x) => a * x, big: { init: 1n, step: (a, x) => a * x, finish: wrap64 } });
+/** Sqrt of the sum of squares over axes (integers: truncated). */
+export const ReduceL2 = reduce(18, {
   init: 0,
   step: (a, x) => a + x * x,
   finish: (a) => Math.sqrt(a),
   big: { ...sumSquares, finish: (a) => BigInt(Math.trunc(Math.sqrt(Number(a)))) },
 });
-export const ReduceSumSquare = reduce('sum of squares over axes', 18, { init: 0, step: (a, x) => a + x * x, big: { ...sumSquares, finish: wrap64 } });
+/** Sum of squares over axes. */
+export const ReduceSumSquare = reduce(18, { init: 0, step: (a, x) => a + x * x, big: { ...sumSquares, finish: wrap64 } });
 
 /** The ops of this file, as the op table takes them: adding an op here is the whole change. */
 export const REDUCE_OPS = { ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL2, ReduceSumSquare } as const satisfies Record<string, OpDef>;

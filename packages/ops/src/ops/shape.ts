@@ -6,9 +6,9 @@ import { INT_INDEX_TYPES, constInts, expectDType, normAxis, product, req, sameAs
 import { fromNumbers, numel, reshaped, stridedView, stridesOf, toNumbers } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
+/** The shape of a tensor as a 1-D i64 tensor (optionally a start:end slice of it). */
 export const Shape: OpDef = {
   readsShapeOnly: true,
-  summary: 'the shape of a tensor as a 1-D i64 tensor (optionally a start:end slice of it)',
   inputs: [{ name: 'data' }],
   outputs: [{ name: 'shape' }],
   attrs: { start: { kind: 'int', default: 0 }, end: { kind: 'int' } },
@@ -34,9 +34,9 @@ export const Shape: OpDef = {
   },
 };
 
+/** The number of elements of a tensor, as an i64 scalar. */
 export const Size: OpDef = {
   readsShapeOnly: true,
-  summary: 'the number of elements of a tensor, as an i64 scalar',
   inputs: [{ name: 'data' }],
   outputs: [{ name: 'size' }],
   attrs: {},
@@ -49,9 +49,9 @@ export const Size: OpDef = {
   eval: (ctx) => [fromNumbers('i64', [], [numel(ctx.inputs[0]!.shape)])],
 };
 
+/** The same elements with a new shape (0 copies a dim unless allowzero, -1 infers one). */
 export const Reshape: OpDef = {
   relayout: true,
-  summary: 'the same elements with a new shape (0 copies a dim unless allowzero, -1 infers one)',
   inputs: [{ name: 'data' }, { name: 'shape' }],
   outputs: [{ name: 'reshaped' }],
   attrs: { allowzero: { kind: 'int', default: 0, min: 0, max: 1 } },
@@ -123,9 +123,9 @@ function symbolicQuotient(inShape: readonly Dim[] | undefined, out: readonly Dim
   return rest.length === 1 ? rest[0] : rest.length === 0 ? 1 : undefined;
 }
 
+/** Permute dims (default: reverse them). */
 export const Transpose: OpDef = {
   relayout: true,
-  summary: 'permute dims (default: reverse them)',
   inputs: [{ name: 'data' }],
   outputs: [{ name: 'transposed' }],
   attrs: { perm: { kind: 'ints' } },
@@ -150,9 +150,9 @@ export const Transpose: OpDef = {
   },
 };
 
+/** Reshape to 2-D: [prod(dims before axis), prod(dims from axis on)]. */
 export const Flatten: OpDef = {
   relayout: true,
-  summary: 'reshape to 2-D: [prod(dims before axis), prod(dims from axis on)]',
   inputs: [{ name: 'input' }],
   outputs: [{ name: 'output' }],
   attrs: { axis: { kind: 'int', default: 1 } },

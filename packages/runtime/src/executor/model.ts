@@ -1,6 +1,6 @@
 import { rtFail } from '../errors.js';
 import { readRuntimeGraph } from '../format/reader.js';
-import { prepareGraph, type PreparedGraph } from '../graph/prepare.js';
+import { prepareGraph, staticNodeInfo, type PreparedGraph } from '../graph/prepare.js';
 import type { KernelEnv, KernelRegistry, StreamSlot } from '../kernels/kernel.js';
 import { BUILTIN_KERNELS } from '../kernels/registry.js';
 import { createThreadPool, type ThreadPool } from '../kernels/lstm/threads/thread-pool.js';
@@ -139,14 +139,8 @@ export class Model {
     for (const p of this.graph.all) {
       const k = p.kernel;
       if (!k.stateful) continue;
-      const node = p.node;
-      const values = this.runtimeModel.values;
-      const msg = k.checkStream?.(p.attrs, {
-        name: node.name,
-        inputs: node.inputs.map((vi) => (vi === -1 ? null : values[vi]!)),
-        outputs: node.outputs.map((vi) => (vi === -1 ? null : values[vi]!)),
-      });
-      if (msg !== undefined) rtFail('E-RT-STREAM', `node '${node.name}': ${msg}`, { field: node.name });
+      const msg = k.checkStream?.(p.attrs, staticNodeInfo(this.runtimeModel, p.node));
+      if (msg !== undefined) rtFail('E-RT-STREAM', `node '${p.node.name}': ${msg}`, { field: p.node.name });
     }
     return new Stream(this, streamTimeAxes(this.graph));
   }
@@ -163,7 +157,7 @@ export class Model {
     const bindings = new Map<string, { size: number; input: string }>();
     const given = new Map<number, RtTensor>();
     for (const [name, vi] of byName) {
-      if (!Object.prototype.hasOwnProperty.call(inputs, name)) rtFail('E-RT-INPUT-MISSING', `missing input '${name}'`, { field: name });
+      if (!Object.hasOwn(inputs, name)) rtFail('E-RT-INPUT-MISSING', `missing input '${name}'`, { field: name });
       given.set(vi, checkInput(name, inputs[name], m.values[vi]!, bindings, freeAxes?.get(vi)));
     }
     const env = executeGraph(this.graph, this.prepared, this.env, given, states);

@@ -12,10 +12,10 @@ function isObj(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function obj(v: Json, field: string, keys: readonly string[], required: readonly string[]): Record<string, Json> {
-  if (!isObj(v)) rtFail('E-RT-MANIFEST', 'expected an object', { field });
-  for (const k of Object.keys(v)) if (!keys.includes(k)) rtFail('E-RT-MANIFEST', `unknown key '${k}'`, { field: `${field}.${k}` });
-  for (const k of required) if (!(k in v)) rtFail('E-RT-MANIFEST', `missing key '${k}'`, { field: `${field}.${k}` });
+function obj(v: Json, field: string, keys: readonly string[], required: readonly string[], code: 'E-RT-MANIFEST' | 'E-RT-ATTR' = 'E-RT-MANIFEST'): Record<string, Json> {
+  if (!isObj(v)) rtFail(code, 'expected an object', { field });
+  for (const k of Object.keys(v)) if (!keys.includes(k)) rtFail(code, `unknown key '${k}'`, { field: `${field}.${k}` });
+  for (const k of required) if (!(k in v)) rtFail(code, `missing key '${k}'`, { field: `${field}.${k}` });
   return v;
 }
 
@@ -79,8 +79,7 @@ function attr(v: Json, blob: ArrayBuffer, blobFileOffset: number, field: string)
   }
   const type = v['type'] as RtAttr['type'];
   const keys = type === 'tensor' ? ['type', 'dtype', 'shape', 'data'] : ['type', 'value'];
-  for (const k of Object.keys(v)) if (!keys.includes(k)) rtFail('E-RT-ATTR', `unknown key '${k}'`, { field: `${field}.${k}` });
-  for (const k of keys) if (!(k in v)) rtFail('E-RT-ATTR', `missing key '${k}'`, { field: `${field}.${k}` });
+  obj(v, field, keys, keys, 'E-RT-ATTR');
   const value = v['value'];
   const num = (x: Json, f: string) => {
     if (typeof x !== 'number' || !Number.isFinite(x)) rtFail('E-RT-ATTR', 'expected a number', { field: f });

@@ -6,7 +6,6 @@
 import type { RtTensor } from '../tensor.js';
 
 export interface ControlFlowDef {
-  readonly summary: string;
   /** Branch names the node must have, exactly. */
   readonly branches: readonly string[];
   readonly inputs: readonly [number, number];
@@ -17,8 +16,8 @@ export interface ControlFlowDef {
 }
 
 export const CONTROL_FLOW = {
+  /** Runs then_branch when the one-element bool condition is true, else else_branch. */
   If: {
-    summary: 'runs then_branch when the one-element bool condition is true, else else_branch',
     branches: ['else_branch', 'then_branch'],
     inputs: [1, 1],
     inputDTypes: ['bool'],
@@ -29,5 +28,5 @@ export const CONTROL_FLOW = {
 export type ControlFlowKind = keyof typeof CONTROL_FLOW;
 
 export function controlFlowDef(kernel: string): ControlFlowDef | undefined {
-  return Object.prototype.hasOwnProperty.call(CONTROL_FLOW, kernel) ? CONTROL_FLOW[kernel as ControlFlowKind] : undefined;
+  return Object.hasOwn(CONTROL_FLOW, kernel) ? CONTROL_FLOW[kernel as ControlFlowKind] : undefined;
 }

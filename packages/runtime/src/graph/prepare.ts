@@ -1,7 +1,7 @@
 import { rtFail } from '../errors.js';
 import { dataMatchesDType, isRtDType } from '../dtype.js';
 import { parseAttrs } from '../kernels/attrs.js';
-import type { AnyKernel, KernelRegistry } from '../kernels/kernel.js';
+import type { AnyKernel, KernelRegistry, StaticNodeInfo } from '../kernels/kernel.js';
 import type { RtNode, RtSubgraph, RuntimeModel } from '../model.js';
 import { numel } from '../tensor.js';
 import { controlFlowDef, type ControlFlowDef } from './control-flow.js';
@@ -47,7 +47,6 @@ export interface PreparedGraph {
 /** What control-flow kernels stand in for in the registry-typed fields of PreparedNode. */
 const NO_KERNEL: AnyKernel = {
   name: 'control-flow',
-  summary: 'run by the executor',
   inputs: [0, 0],
   requiredInputs: 0,
   outputs: [0, 0],
@@ -56,6 +55,12 @@ const NO_KERNEL: AnyKernel = {
     throw new Error('control-flow nodes are run by the executor');
   },
 };
+
+/** What a kernel's load-time checks see of a node: its name and the manifest values of its slots. */
+export function staticNodeInfo(model: RuntimeModel, node: RtNode): StaticNodeInfo {
+  const at = (vi: number) => (vi === -1 ? null : model.values[vi]!);
+  return { name: node.name, inputs: node.inputs.map(at), outputs: node.outputs.map(at) };
+}
 
 /** Every value a node reads: its inputs, and for control flow what its branches read from outside them. */
 function outerReads(node: RtNode): number[] {
@@ -122,7 +127,7 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
       const index = all.length;
       all.push(undefined as unknown as PreparedNode);
       const control = typeof node.kernel === 'string' ? controlFlowDef(node.kernel) : undefined;
-      const kernel = control ? NO_KERNEL : Object.prototype.hasOwnProperty.call(registry, node.kernel) ? registry[node.kernel] : undefined;
+      const kernel = control ? NO_KERNEL : Object.hasOwn(registry, node.kernel) ? registry[node.kernel] : undefined;
       if (!kernel) rtFail('E-RT-KERNEL', `unknown kernel '${node.kernel}'`, { field: `${f}.kernel` });
       if (!control && node.branches !== undefined) rtFail('E-RT-GRAPH', `${node.kernel} is not a control-flow kernel and takes no branches`, { field: `${f}.branches` });
       const [minIn, maxIn] = control ? control.inputs : kernel.inputs;
@@ -175,11 +180,7 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
       let attrs: any = {};
       if (!control) {
         attrs = parseAttrs(kernel.attrs, node.attrs, `${f}.attrs`);
-        const msg = kernel.check?.(attrs, {
-          name: node.name,
-          inputs: node.inputs.map((vi) => (vi === -1 ? null : model.values[vi]!)),
-          outputs: node.outputs.map((vi) => (vi === -1 ? null : model.values[vi]!)),
-        });
+        const msg = kernel.check?.(attrs, staticNodeInfo(model, node));
         if (msg !== undefined) rtFail('E-RT-GRAPH', `node '${node.name}' (${node.kernel}): ${msg}`, { field: f });
       } else if (Object.keys(node.attrs).length) rtFail('E-RT-ATTR', `${node.kernel} takes no attributes`, { field: `${f}.attrs` });
       const p: PreparedNode = { index, node, kernel, attrs, reads, wanted: node.outputs.map((vi) => vi !== -1), ...(control ? { control, branches } : {}) };

@@ -9,7 +9,7 @@ import type { AttrSchema, AttrSpec, ParsedAttrs } from './kernel.js';
 export function parseAttrs<S extends AttrSchema>(schema: S, attrs: Readonly<Record<string, RtAttr>>, field: string): ParsedAttrs<S> {
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(attrs)) {
-    const spec: AttrSpec | undefined = Object.prototype.hasOwnProperty.call(schema, name) ? schema[name] : undefined;
+    const spec: AttrSpec | undefined = Object.hasOwn(schema, name) ? schema[name] : undefined;
     if (!spec) rtFail('E-RT-ATTR', `unknown attribute '${name}'`, { field: `${field}.${name}` });
     const a = attrs[name]!;
     if (a.type !== spec.type) rtFail('E-RT-ATTR', `attribute '${name}' must be of type ${spec.type}, got ${a.type}`, { field: `${field}.${name}` });

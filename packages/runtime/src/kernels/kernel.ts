@@ -73,7 +73,8 @@ export interface KernelEnv {
 
 export interface KernelDef<S extends AttrSchema = AttrSchema> {
   readonly name: string;
-  readonly summary: string;
+  /** One line for people reading a registry; the runtime never reads it (the built-in kernels say it in their doc comments). */
+  readonly summary?: string;
   /** Allowed number of input slots [min, max]; slots below `requiredInputs` may not be omitted. */
   readonly inputs: readonly [number, number];
   readonly requiredInputs: number;

@@ -81,7 +81,6 @@ export function opKernel(op: string, def: OpDef & { eval: NonNullable<OpDef['eva
   const variadicOut = def.outputs.some((p) => p.variadic);
   return defineKernel({
     name: op,
-    summary: def.summary,
     inputs: [variadicIn ? Math.max(required, 1) : required, variadicIn ? 1 << 16 : def.inputs.length],
     requiredInputs: required,
     outputs: [1, variadicOut ? 1 << 16 : def.outputs.length],

@@ -30,7 +30,7 @@ export const RNN_ACTIVATIONS = {
 export type RnnActivationName = keyof typeof RNN_ACTIVATIONS;
 
 export function isRnnActivation(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(RNN_ACTIVATIONS, name.toLowerCase());
+  return Object.hasOwn(RNN_ACTIVATIONS, name.toLowerCase());
 }
 
 export interface ResolvedActivation {

@@ -1,41 +1,31 @@
-import { rtFail } from '../../errors.js';
 import type { RtTensor } from '../../tensor.js';
 import type { KernelCall, KernelEnv, ParsedAttrs, StaticNodeInfo } from '../kernel.js';
-import { dtypeIs, rankIs } from '../shape-util.js';
 import { isRnnActivation, resolveActivations } from './activations.js';
+import { checkLstmAttrs, checkLstmSlots, LSTM_COMMON_ATTRS, lstmRun, numDirections } from './lstm-io.js';
 import type { MatvecEngine } from './matvec-engine.js';
 import type { RowProduct } from './row-products.js';
 import { runRecurrence } from './recurrence.js';
 
 /**
  * What the float32 LSTM kernels (`lstm.dense.f32`, `lstm.sparse.f32`) share: the ONNX attribute set,
- * the static checks of X, sequence_lens, the states and the outputs, and the whole run (shape checks,
- * scratch layout, per-direction input projection, recurrence, stream state). A kernel only supplies
+ * the static checks of X, sequence_lens, the states and the outputs (lstm-io.ts, with `lstm.fixed`),
+ * and the whole run (shape checks, scratch layout, per-direction input projection, recurrence, stream state). A kernel only supplies
  * where its weights live in the matvec engine and the products W x and R h (`LstmDirectionOps`).
  */
-export const LSTM_DIRECTIONS = ['forward', 'reverse', 'bidirectional'] as const;
+export { checkLstmStream, LSTM_DIRECTIONS, numDirections } from './lstm-io.js';
 
 export const LSTM_ATTRS = {
-  hidden_size: { type: 'int', required: true },
-  input_size: { type: 'int', required: true },
-  direction: { type: 'string', default: 'forward', oneOf: LSTM_DIRECTIONS },
-  layout: { type: 'int', default: 0 },
+  ...LSTM_COMMON_ATTRS,
   /** 3 per direction (f, g, h); default Sigmoid, Tanh, Tanh for each direction. */
   activations: { type: 'strings' },
   activation_alpha: { type: 'floats', default: [] },
   activation_beta: { type: 'floats', default: [] },
-  clip: { type: 'float' },
-  input_forget: { type: 'int', default: 0 },
   /** 1: W (int8_w) / R (int8_r) quantized to int8 at load (int8-weights.ts, int8-sparse.ts); the load option lstmWeights: 'int8' sets both. */
   int8_w: { type: 'int', default: 0 },
   int8_r: { type: 'int', default: 0 },
 } as const;
 
 export type LstmAttrs = ParsedAttrs<typeof LSTM_ATTRS>;
-
-export function numDirections(a: Pick<LstmAttrs, 'direction'>): number {
-  return a.direction === 'bidirectional' ? 2 : 1;
-}
 
 function activationNames(a: LstmAttrs): readonly string[] {
   return a.activations ?? (numDirections(a) === 2 ? ['Sigmoid', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'] : ['Sigmoid', 'Tanh', 'Tanh']);
@@ -50,29 +40,14 @@ export function int8Matrices(a: Pick<LstmAttrs, 'int8_w' | 'int8_r'>, env: Kerne
 /** Load-time checks of the attributes and of the X, sequence_lens, initial_h/c slots (2..4) and the outputs. */
 export function checkLstmNode(a: LstmAttrs, node: StaticNodeInfo): string | undefined {
   const D = numDirections(a);
-  if (!(a.hidden_size > 0)) return `hidden_size must be positive, got ${a.hidden_size}`;
-  if (!(a.input_size > 0)) return `input_size must be positive, got ${a.input_size}`;
-  if (a.layout !== 0 && a.layout !== 1) return `layout must be 0 or 1, got ${a.layout}`;
-  if (a.input_forget !== 0 && a.input_forget !== 1) return `input_forget must be 0 or 1, got ${a.input_forget}`;
+  const bad = checkLstmAttrs(a);
+  if (bad) return bad;
   if ((a.int8_w !== 0 && a.int8_w !== 1) || (a.int8_r !== 0 && a.int8_r !== 1)) return 'int8_w and int8_r must be 0 or 1';
-  if (a.clip !== undefined && !(a.clip > 0)) return `clip must be positive, got ${a.clip}`;
   const acts = activationNames(a);
   if (acts.length !== 3 * D) return `expected ${3 * D} activations for direction ${a.direction}, got ${acts.length}`;
   for (const n of acts) if (!isRnnActivation(n)) return `unknown activation '${n}'`;
-  const [x, sl, h0, c0] = [node.inputs[0] ?? null, node.inputs[2] ?? null, node.inputs[3] ?? null, node.inputs[4] ?? null];
-  if (!dtypeIs(x, 'f32') || !rankIs(x, 3)) return 'X must be a rank-3 f32 tensor';
-  if (x?.shape && typeof x.shape[2] === 'number' && x.shape[2] !== a.input_size) return `X has input size ${x.shape[2]}, input_size is ${a.input_size}`;
-  if (!dtypeIs(sl, 'i32', 'i64') || !rankIs(sl, 1)) return 'sequence_lens must be a rank-1 i32 or i64 tensor';
-  for (const s of [h0, c0]) if (!dtypeIs(s, 'f32') || !rankIs(s, 3)) return 'initial_h and initial_c must be rank-3 f32 tensors';
-  for (const y of node.outputs) if (!dtypeIs(y ?? null, 'f32')) return 'outputs must be f32';
-  if (!rankIs(node.outputs[0] ?? null, 4)) return 'Y must have rank 4';
-  return undefined;
-}
-
-export function checkLstmStream(a: LstmAttrs, node: StaticNodeInfo): string | undefined {
-  if (a.direction !== 'forward') return `a ${a.direction} LSTM needs the whole sequence and cannot be streamed`;
-  if (node.inputs[2]) return 'an LSTM with sequence_lens cannot be streamed';
-  return undefined;
+  const at = (i: number) => node.inputs[i] ?? null;
+  return checkLstmSlots(a, at(0), at(2), at(3), at(4), node.outputs);
 }
 
 /** Stream state of one LSTM node: final h and c of every (direction, batch) after the last push. */
@@ -106,36 +81,11 @@ export function runLstmWith(
 ): (RtTensor | null)[] {
   const { inputs, wanted, state } = call;
   const X = inputs[0]!;
-  const seqLens = inputs[2] ?? null;
   const initH = inputs[3] ?? null;
   const initC = inputs[4] ?? null;
-  const D = numDirections(a);
-  const H = a.hidden_size;
-  const I = a.input_size;
-  const layout1 = a.layout === 1;
-  const T = layout1 ? X.shape[1]! : X.shape[0]!;
-  const B = layout1 ? X.shape[0]! : X.shape[1]!;
-  if (X.shape[2] !== I) rtFail('E-RT-EXEC', `X has input size ${X.shape[2]}, expected ${I}`);
-  const stateShape = layout1 ? [B, D, H] : [D, B, H];
-  for (const [n, s] of [['initial_h', initH], ['initial_c', initC]] as const) {
-    if (s && (s.shape.length !== 3 || s.shape.some((d, i) => d !== stateShape[i]))) {
-      rtFail('E-RT-EXEC', `${n} has shape [${s.shape.join(',')}], expected [${stateShape.join(',')}]`);
-    }
-  }
-  const lens = new Int32Array(B).fill(T);
-  if (seqLens) {
-    if (seqLens.data.length !== B) rtFail('E-RT-EXEC', `sequence_lens has ${seqLens.data.length} entries, batch is ${B}`);
-    for (let b = 0; b < B; b++) {
-      const l = Number(seqLens.data[b]);
-      if (!(l >= 0 && l <= T)) rtFail('E-RT-EXEC', `sequence_lens[${b}] = ${l} is outside [0, ${T}]`);
-      lens[b] = l;
-    }
-  }
-  let carried: LstmStreamState | undefined;
-  if (state) {
-    carried = state['lstm'] as LstmStreamState | undefined;
-    if (carried && carried.batch !== B) rtFail('E-RT-STREAM', `batch changed from ${carried.batch} to ${B} within a stream`);
-  }
+  const run = lstmRun<LstmStreamState>(a, X, inputs[2] ?? null, initH, initC, state);
+  const { D, H, I, T, B, layout1, stateShape, carried } = run;
+  const lens = run.lens ?? new Int32Array(B).fill(T);
 
   // Scratch after the weights: projections [T*B rows][4H], h and c [B][4*ceil(H/4)], X rows padded to
   // 4*ceil(I/4) floats (in X's own row order), then what the projection asks for. The kernels read x and h four floats at a time, so the

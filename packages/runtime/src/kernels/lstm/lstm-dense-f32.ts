@@ -17,7 +17,6 @@ export { LSTM_DIRECTIONS } from './lstm-core.js';
  */
 export const lstmDenseF32Kernel = defineKernel({
   name: 'lstm.dense.f32',
-  summary: 'ONNX LSTM, float32, weights in the packed per-unit gate-interleaved layout (pack.ts)',
   inputs: [2, 5],
   requiredInputs: 2,
   outputs: [0, 3],
@@ -32,7 +31,7 @@ export const lstmDenseF32Kernel = defineKernel({
     }
     return checkLstmNode(a, node);
   },
-  checkStream: checkLstmStream,
+  checkStream: (a, node) => checkLstmStream(a, node.inputs[2]),
   prepare: (a, consts, env): LstmPrepared | undefined => {
     const w = consts[1];
     return w ? prepareDense(a, w.data as Float32Array, env) : undefined;

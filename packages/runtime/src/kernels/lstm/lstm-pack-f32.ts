@@ -11,7 +11,6 @@ import { lstmPackedShape, packLstmWeights, type LstmWeights } from './pack.js';
  */
 export const lstmPackF32Kernel = defineKernel({
   name: 'lstm.pack.f32',
-  summary: 'packs ONNX LSTM W, R, B, P into the layout of lstm.dense.f32',
   inputs: [2, 4],
   requiredInputs: 2,
   outputs: [1, 1],

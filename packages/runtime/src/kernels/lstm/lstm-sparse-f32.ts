@@ -33,14 +33,13 @@ const choiceOf = (a: SparseAttrs): LstmSparseChoice => ({ sparseW: a.sparse_w ==
  */
 export const lstmSparseF32Kernel = defineKernel({
   name: 'lstm.sparse.f32',
-  summary: 'ONNX LSTM, float32, W and/or R in compressed sparse rows over the packed row order (sparse-layout.ts)',
   inputs: [8, 8],
   requiredInputs: 2,
   outputs: [0, 3],
   attrs: LSTM_SPARSE_ATTRS,
   stateful: true,
   check: (a, node) => checkSparse(a, node) ?? checkLstmNode(a, node),
-  checkStream: checkLstmStream,
+  checkStream: (a, node) => checkLstmStream(a, node.inputs[2]),
   prepare: (a, consts, env): SparsePrepared | undefined => {
     const [w, ptr, col, val] = [consts[1], consts[5], consts[6], consts[7]];
     return w && ptr && col && val ? prepareSparse(a, w, ptr, col, val, env) : undefined;

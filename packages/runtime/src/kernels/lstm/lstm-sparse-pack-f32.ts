@@ -10,7 +10,6 @@ import { lstmSparseSections, packLstmSparse } from './sparse-layout.js';
  */
 export const lstmSparsePackF32Kernel = defineKernel({
   name: 'lstm.sparse.pack.f32',
-  summary: 'packs ONNX LSTM W, R, B, P into the compressed layout of lstm.sparse.f32',
   inputs: [2, 4],
   requiredInputs: 2,
   outputs: [4, 4],

@@ -119,6 +119,16 @@ function growTo(mem: WebAssembly.Memory, bytes: number): void {
   }
 }
 
+/** MatvecEngine.reserve on either engine: `floats` zeroed floats kept after the weights and what was reserved before. */
+function reserveFloats(e: { scratchOff: number; readonly mem: Float32Array; scratch(floats: number): void }, floats: number): number {
+  const off = e.scratchOff;
+  const kept = Math.ceil(floats / 4) * 4;
+  e.scratch(kept);
+  e.mem.fill(0, off, off + floats);
+  e.scratchOff = off + kept;
+  return off;
+}
+
 class WasmEngine implements MatvecEngine {
   readonly kind = 'wasm-simd';
   mem: Float32Array;
@@ -159,11 +169,7 @@ class WasmEngine implements MatvecEngine {
   }
 
   reserve(floats: number): number {
-    const off = this.scratchOff;
-    this.scratch(Math.ceil(floats / 4) * 4);
-    this.mem.fill(0, off, off + floats);
-    this.scratchOff = off + Math.ceil(floats / 4) * 4;
-    return off;
+    return reserveFloats(this, floats);
   }
 
   zcols(wcOff: number, ksOff: number, xvOff: number, n: number, out: number, H: number): void {
@@ -252,11 +258,7 @@ class JsEngine implements MatvecEngine {
   }
 
   reserve(floats: number): number {
-    const off = this.scratchOff;
-    this.scratch(Math.ceil(floats / 4) * 4);
-    this.mem.fill(0, off, off + floats);
-    this.scratchOff = off + Math.ceil(floats / 4) * 4;
-    return off;
+    return reserveFloats(this, floats);
   }
 
   mvq2(wOff: number, ws: number, scalesOff: number, xq0: number, xq1: number, Ko: number, out0: number, out1: number, H: number, sx0: number, sx1: number): void {

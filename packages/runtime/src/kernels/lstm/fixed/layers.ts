@@ -1,7 +1,8 @@
 import { rtFail } from '../../../errors.js';
 import { buildLuts, toFixed, type FixedLstmLayer, type FixedLuts } from '../../../fixed/index.js';
 import type { RtTensor } from '../../../tensor.js';
-import { numDirectionsFixed, type LstmFixedAttrs } from './schema.js';
+import { numDirections } from '../lstm-io.js';
+import type { LstmFixedAttrs } from './schema.js';
 
 function intsOf<A extends Int32Array | Float64Array>(out: A, t: RtTensor, start: number, lo: number, hi: number, what: string): A {
   const n = out.length;
@@ -24,7 +25,7 @@ export function lutsOf(a: LstmFixedAttrs): FixedLuts {
  * the same rule the quantize pass uses (toFixed at acc_frac).
  */
 export function fixedLayersOf(a: LstmFixedAttrs, W: RtTensor, R: RtTensor, B: RtTensor | null, P: RtTensor | null, luts: FixedLuts): FixedLstmLayer[] {
-  const D = numDirectionsFixed(a);
+  const D = numDirections(a);
   const H = a.hidden_size;
   const I = a.input_size;
   const want = (name: string, t: RtTensor, n: number) => {

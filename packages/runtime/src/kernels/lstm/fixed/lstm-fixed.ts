@@ -1,9 +1,9 @@
-import { rtFail } from '../../../errors.js';
 import { fromFixed, layerProducts, lstmLayerFixed, noteRealSaturation, quantizeArray, saturationLog, type FixedLstmLayer, type LayerProducts } from '../../../fixed/index.js';
 import type { RtTensor } from '../../../tensor.js';
 import { defineKernel, type KernelCall } from '../../kernel.js';
+import { checkLstmStream, lstmRun } from '../lstm-io.js';
 import { fixedLayersOf, lutsOf } from './layers.js';
-import { checkLstmFixed, LSTM_FIXED_ATTRS, LSTM_FIXED_INPUTS, numDirectionsFixed, type LstmFixedAttrs } from './schema.js';
+import { checkLstmFixed, LSTM_FIXED_ATTRS, LSTM_FIXED_INPUTS, type LstmFixedAttrs } from './schema.js';
 
 /** Unpacked at load when W and R are constants (valid when B and P were constants or absent, see run). */
 interface LstmFixedPrepared {
@@ -34,18 +34,13 @@ interface LstmFixedStreamState {
  */
 export const lstmFixedKernel = defineKernel({
   name: 'lstm.fixed',
-  summary: 'ONNX LSTM in the accelerator fixed point (shared semantics of runtime/src/fixed), quantized weights from the quantize pass',
   inputs: [3, LSTM_FIXED_INPUTS.length],
   requiredInputs: 3,
   outputs: [0, 3],
   attrs: LSTM_FIXED_ATTRS,
   stateful: true,
   check: checkLstmFixed,
-  checkStream: (a, node) => {
-    if (a.direction !== 'forward') return `a ${a.direction} LSTM needs the whole sequence and cannot be streamed`;
-    if (node.inputs[5]) return 'an LSTM with sequence_lens cannot be streamed';
-    return undefined;
-  },
+  checkStream: (a, node) => checkLstmStream(a, node.inputs[5]),
   prepare: (a, consts): LstmFixedPrepared | undefined => {
     const [, W, R, B, P] = consts;
     if (!W || !R) return undefined;
@@ -58,37 +53,14 @@ export const lstmFixedKernel = defineKernel({
 function runLstmFixed(a: LstmFixedAttrs, call: KernelCall<LstmFixedAttrs>): (RtTensor | null)[] {
   const { inputs, wanted, state } = call;
   const X = inputs[0]!;
-  const D = numDirectionsFixed(a);
-  const H = a.hidden_size;
-  const I = a.input_size;
-  const layout1 = a.layout === 1;
-  const T = layout1 ? X.shape[1]! : X.shape[0]!;
-  const B = layout1 ? X.shape[0]! : X.shape[1]!;
-  if (X.shape[2] !== I) rtFail('E-RT-EXEC', `X has input size ${X.shape[2]}, expected ${I}`);
+  const initH = inputs[6] ?? null;
+  const initC = inputs[7] ?? null;
+  const { D, H, I, T, B, layout1, stateShape, lens, carried } = lstmRun<LstmFixedStreamState>(a, X, inputs[5] ?? null, initH, initC, state);
   // `prepare` sees constants only: a B or P fed at run time makes its unpacking stale.
   const prep = call.prepared as LstmFixedPrepared | undefined;
   const fresh = !prep || prep.hasB !== !!inputs[3] || prep.hasP !== !!inputs[4];
   const layers = fresh ? fixedLayersOf(a, inputs[1]!, inputs[2]!, inputs[3] ?? null, inputs[4] ?? null, lutsOf(a)) : prep.layers;
   const products = fresh ? layers.map(layerProducts) : prep.products;
-  const seqLens = inputs[5] ?? null;
-  const initH = inputs[6] ?? null;
-  const initC = inputs[7] ?? null;
-  const stateShape = layout1 ? [B, D, H] : [D, B, H];
-  for (const [n, s] of [['initial_h', initH], ['initial_c', initC]] as const) {
-    if (s && (s.shape.length !== 3 || s.shape.some((d, i) => d !== stateShape[i]))) rtFail('E-RT-EXEC', `${n} has shape [${s.shape.join(',')}], expected [${stateShape.join(',')}]`);
-  }
-  let lens: Int32Array | null = null;
-  if (seqLens) {
-    if (seqLens.data.length !== B) rtFail('E-RT-EXEC', `sequence_lens has ${seqLens.data.length} entries, batch is ${B}`);
-    lens = new Int32Array(B);
-    for (let b = 0; b < B; b++) {
-      const l = Number(seqLens.data[b]);
-      if (!(l >= 0 && l <= T)) rtFail('E-RT-EXEC', `sequence_lens[${b}] = ${l} is outside [0, ${T}]`);
-      lens[b] = l;
-    }
-  }
-  const carried = state?.['lstm'] as LstmFixedStreamState | undefined;
-  if (carried && carried.batch !== B) rtFail('E-RT-STREAM', `batch changed from ${carried.batch} to ${B} within a stream`);
 
   // X as time-major [T, B, I] reals, then integers at each direction's x_frac.
   const xs = layout1 ? batchToTimeMajor(X.data as Float32Array, B, T, I) : (X.data as Float32Array);

@@ -1,7 +1,7 @@
 import type { RtValue } from '../../../model.js';
 import type { ParsedAttrs, StaticNodeInfo } from '../../kernel.js';
-import { dtypeIs, rankIs } from '../../shape-util.js';
-import { LSTM_DIRECTIONS } from '../lstm-dense-f32.js';
+import { dtypeIs } from '../../shape-util.js';
+import { checkLstmAttrs, checkLstmSlots, LSTM_COMMON_ATTRS, numDirections } from '../lstm-io.js';
 
 /**
  * Attributes of `lstm.fixed`. The widths are the target's (weight_bits from
@@ -9,13 +9,8 @@ import { LSTM_DIRECTIONS } from '../lstm-dense-f32.js';
  * or only, 1 reverse), as the quantize pass records them.
  */
 export const LSTM_FIXED_ATTRS = {
-  hidden_size: { type: 'int', required: true },
-  input_size: { type: 'int', required: true },
-  direction: { type: 'string', default: 'forward', oneOf: LSTM_DIRECTIONS },
-  layout: { type: 'int', default: 0 },
-  /** The ONNX clip threshold (real); the kernel puts it at acc_frac like the quantize pass does. */
-  clip: { type: 'float' },
-  input_forget: { type: 'int', default: 0 },
+  /** clip: the kernel puts the real threshold at acc_frac like the quantize pass does. */
+  ...LSTM_COMMON_ATTRS,
   weight_bits: { type: 'int', required: true },
   act_bits: { type: 'int', required: true },
   acc_bits: { type: 'int', required: true },
@@ -32,10 +27,6 @@ export type LstmFixedAttrs = ParsedAttrs<typeof LSTM_FIXED_ATTRS>;
 
 /** Input slots of `lstm.fixed`. */
 export const LSTM_FIXED_INPUTS = ['X', 'W', 'R', 'B', 'P', 'sequence_lens', 'initial_h', 'initial_c'] as const;
-
-export function numDirectionsFixed(a: LstmFixedAttrs): number {
-  return a.direction === 'bidirectional' ? 2 : 1;
-}
 
 /**
  * Fraction lengths keep every scale 2^f and 2^-f a finite, exact double. (The
@@ -65,13 +56,11 @@ function constIntsWithin(v: RtValue | null, lo: number, hi: number): boolean {
 
 /** Load-time check of an `lstm.fixed` node; returns an error message or undefined. */
 export function checkLstmFixed(a: LstmFixedAttrs, node: StaticNodeInfo): string | undefined {
-  const D = numDirectionsFixed(a);
+  const D = numDirections(a);
   const H = a.hidden_size;
   const I = a.input_size;
-  if (!(H > 0) || !(I > 0)) return `hidden_size and input_size must be positive, got ${H} and ${I}`;
-  if (a.layout !== 0 && a.layout !== 1) return `layout must be 0 or 1, got ${a.layout}`;
-  if (a.input_forget !== 0 && a.input_forget !== 1) return `input_forget must be 0 or 1, got ${a.input_forget}`;
-  if (a.clip !== undefined && !(a.clip > 0)) return `clip must be positive, got ${a.clip}`;
+  const bad = checkLstmAttrs(a);
+  if (bad) return bad;
   if (!(a.weight_bits >= 2 && a.weight_bits <= 16)) return `weight_bits must be in [2, 16], got ${a.weight_bits}`;
   if (!(a.act_bits >= 2 && a.act_bits <= 16)) return `act_bits must be in [2, 16], got ${a.act_bits}`;
   if (!(a.acc_bits >= a.act_bits && a.acc_bits <= 48)) return `acc_bits must be in [act_bits, 48], got ${a.acc_bits}`;
@@ -93,8 +82,6 @@ export function checkLstmFixed(a: LstmFixedAttrs, node: StaticNodeInfo): string 
   const [X, W, R, B, , SL, H0, C0] = LSTM_FIXED_INPUTS.map((_, i) => node.inputs[i] ?? null);
   const wLim = 2 ** (a.weight_bits - 1);
   const accLim = 2 ** (a.acc_bits - 1);
-  if (!dtypeIs(X, 'f32') || !rankIs(X, 3)) return 'X must be a rank-3 f32 tensor';
-  if (X?.shape && typeof X.shape[2] === 'number' && X.shape[2] !== I) return `X has input size ${X.shape[2]}, input_size is ${I}`;
   const weights: [string, RtValue | null, number[]][] = [
     ['W', W, [D, 4 * H, I]],
     ['R', R, [D, 4 * H, H]],
@@ -106,9 +93,5 @@ export function checkLstmFixed(a: LstmFixedAttrs, node: StaticNodeInfo): string 
   }
   if (!dtypeIs(B, 'f64') || !shapeIs(B, [D, 4 * H])) return `B must be an f64 tensor of shape [${D},${4 * H}] (integers at acc_frac)`;
   if (!constIntsWithin(B, -accLim, accLim - 1)) return `B has values that are not integers of the ${a.acc_bits}-bit accumulator`;
-  if (!dtypeIs(SL, 'i32', 'i64') || !rankIs(SL, 1)) return 'sequence_lens must be a rank-1 i32 or i64 tensor';
-  for (const s of [H0, C0]) if (!dtypeIs(s, 'f32') || !rankIs(s, 3)) return 'initial_h and initial_c must be rank-3 f32 tensors';
-  for (const y of node.outputs) if (!dtypeIs(y ?? null, 'f32')) return 'outputs must be f32';
-  if (!rankIs(node.outputs[0] ?? null, 4)) return 'Y must have rank 4';
-  return undefined;
+  return checkLstmSlots(a, X, SL, H0, C0, node.outputs);
 }
