@@ -3,7 +3,7 @@ import { encodeGroups } from '../src/kernels/lstm/group-sparse.js';
 import { int8SparseProduct, quantizeGroups, quantizeRows, type Int8Sparse } from '../src/kernels/lstm/int8-sparse.js';
 import { rowGroupsPay } from '../src/kernels/lstm/lstm-sparse-f32.js';
 import { createMatvecEngine } from '../src/kernels/lstm/matvec-engine.js';
-import { createModel, packLstmSparse } from '../src/index.js';
+import { createModel, packLstmSparse, type RuntimeModel } from '../src/index.js';
 import { allFiniteAndBelow, maxAbsDiff } from './helpers/compare.js';
 import { lstmOnnxFeeds, lstmOnnxModel, numDirections, randomLstmConfig, randomLstmData, toLayout, widenLstmConfig } from './helpers/lstm-case.js';
 import { csrOf, pruneRowGroups } from './helpers/lstm-group-case.js';
@@ -94,7 +94,8 @@ describe('lstm.sparse.f32 with int8 weights against onnxruntime-node and the f32
       for (let s = 0; s < D * S; s++) kinds[rowGroupsPay(sp.ptr, sp.col, s * (4 * cfg.H + 1), cfg.H, choice.sparseW && s % S === 0 ? cfg.I : cfg.H) ? 'groups' : 'rows']++;
       const { model, feeds } = lstmSparseRuntimeModel(cfg, data, choice);
       const matvec = compared % 3 === 0 ? ('js' as const) : ('auto' as const);
-      const q = createModel(model, { lstmWeights: 'int8', matvec }).run(feeds);
+      // int8_w / int8_r on the node: every matrix int8, compressed rows too (the load option leaves those f32)
+      const q = createModel(withInt8(model, 1, 1), { matvec }).run(feeds);
       const f = createModel(model, { matvec }).run(feeds);
       for (const name of Object.keys(want)) {
         worstOrt = Math.max(worstOrt, maxAbsDiff(q[name]!, toLayout(cfg, name, want[name]!)));
@@ -118,15 +119,40 @@ describe('lstm.sparse.f32 with int8 weights against onnxruntime-node and the f32
     pruneMatrix(data.W, 4 * cfg.H, cfg.I, 0.8, rng);
     pruneMatrix(data.R, 4 * cfg.H, cfg.H, 0.8, rng);
     const { model, feeds } = lstmSparseRuntimeModel(cfg, data, { sparseW: true, sparseR: false });
-    const run = (w: number, r: number) => {
-      const nodes = model.nodes.map((n) => (n.kernel === 'lstm.sparse.f32' ? { ...n, attrs: { ...n.attrs, int8_w: { type: 'int' as const, value: w }, int8_r: { type: 'int' as const, value: r } } } : n));
-      return Object.values(createModel({ ...model, nodes }).run(feeds))[0]!;
-    };
+    const run = (w: number, r: number) => Object.values(createModel(withInt8(model, w, r)).run(feeds))[0]!;
     const [f, w, r, both] = [run(0, 0), run(1, 0), run(0, 1), run(1, 1)];
-    const all = Object.values(createModel(model, { lstmWeights: 'int8' }).run(feeds))[0]!;
     expect(maxAbsDiff(w, f)).toBeGreaterThan(0);
     expect(maxAbsDiff(r, f)).toBeGreaterThan(0);
     expect(maxAbsDiff(w, r)).toBeGreaterThan(0);
-    expect(maxAbsDiff(both, all)).toBe(0);
+    // the load option quantizes the dense R but leaves W's compressed rows f32: as int8_r alone
+    const all = Object.values(createModel(model, { lstmWeights: 'int8' }).run(feeds))[0]!;
+    const packed = packLstmSparse({ W: data.W, R: data.R, B: data.B, P: data.P, numDirections: 1, hiddenSize: cfg.H, inputSize: cfg.I }, { sparseW: true, sparseR: false });
+    expect(rowGroupsPay(packed.ptr, packed.col, 0, cfg.H, cfg.I)).toBe(false);
+    expect(maxAbsDiff(r, all)).toBe(0);
+    expect(maxAbsDiff(both, all)).toBeGreaterThan(0);
+  });
+
+  it('the load option lstmWeights int8 quantizes row groups and leaves compressed rows f32', () => {
+    const rng = new Rng(0x18a7);
+    // several steps, so R (multiplying h_{t-1}) matters
+    const cfg = { ...randomLstmConfig(rng), H: 24, I: 16, T: 6, direction: 'forward' as const };
+    delete cfg.activations;
+    delete cfg.seqLens;
+    const data = randomLstmData(cfg, rng);
+    pruneRowGroups(data.W, 1, cfg.H, cfg.I, 0.85, 0.1, rng);
+    pruneMatrix(data.R, 4 * cfg.H, cfg.H, 0.85, rng);
+    const { model, feeds } = lstmSparseRuntimeModel(cfg, data, { sparseW: true, sparseR: true });
+    const p = packLstmSparse({ W: data.W, R: data.R, B: data.B, P: data.P, numDirections: 1, hiddenSize: cfg.H, inputSize: cfg.I }, { sparseW: true, sparseR: true });
+    expect(rowGroupsPay(p.ptr, p.col, 0, cfg.H, cfg.I)).toBe(true);
+    expect(rowGroupsPay(p.ptr, p.col, 4 * cfg.H + 1, cfg.H, cfg.H)).toBe(false);
+    const out = (m: typeof model, load = {}) => Object.values(createModel(m, load).run(feeds))[0]!;
+    expect(maxAbsDiff(out(model, { lstmWeights: 'int8' }), out(withInt8(model, 1, 0)))).toBe(0);
+    expect(maxAbsDiff(out(model, { lstmWeights: 'int8' }), out(withInt8(model, 1, 1)))).toBeGreaterThan(0);
   });
 });
+
+/** The model with int8_w / int8_r set on its lstm.sparse.f32 nodes. */
+function withInt8(model: RuntimeModel, w: number, r: number): RuntimeModel {
+  const nodes = model.nodes.map((n) => (n.kernel === 'lstm.sparse.f32' ? { ...n, attrs: { ...n.attrs, int8_w: { type: 'int' as const, value: w }, int8_r: { type: 'int' as const, value: r } } } : n));
+  return { ...model, nodes };
+}

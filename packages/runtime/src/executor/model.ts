@@ -21,7 +21,11 @@ export interface LoadOptions {
    * same bits on every host; 'wasm-relaxed' the relaxed one (an error where the host lacks it); 'js' the float64 engine.
    */
   readonly matvec?: KernelEnv['matvec'];
-  /** 'int8': dense LSTM weights quantized to int8 at load, per-row scales (faster, approximate); default 'f32'. */
+  /**
+   * 'int8': LSTM weights quantized to int8 at load, per-row scales (faster, approximate): dense matrices
+   * and row groups; compressed rows (unstructured sparsity) stay f32, whose kernel is faster there (a
+   * node's int8_w / int8_r still asks for int8 rows). Default 'f32'.
+   */
   readonly lstmWeights?: 'f32' | 'int8';
   /** Accept NaN and infinite constants in the file (default: E-RT-NONFINITE naming the constant). */
   readonly allowNonFinite?: boolean;

@@ -20,7 +20,7 @@ export const LSTM_ATTRS = {
   activations: { type: 'strings' },
   activation_alpha: { type: 'floats', default: [] },
   activation_beta: { type: 'floats', default: [] },
-  /** 1: W (int8_w) / R (int8_r) quantized to int8 at load (int8-weights.ts, int8-sparse.ts); the load option lstmWeights: 'int8' sets both. */
+  /** 1: W (int8_w) / R (int8_r) quantized to int8 at load (int8-weights.ts, int8-sparse.ts); the load option lstmWeights: 'int8' sets both, except for compressed rows, which only these attributes quantize. */
   int8_w: { type: 'int', default: 0 },
   int8_r: { type: 'int', default: 0 },
 } as const;

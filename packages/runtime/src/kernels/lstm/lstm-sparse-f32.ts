@@ -131,12 +131,16 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
   const int8 = Array.from({ length: D }, (_x, d) => {
     const wSeg = d * s.segments;
     const rSeg = wSeg + (s.w < 0 ? 1 : 0);
-    const quant = (off: number, seg: number, K: number) => {
+    // The load option's blanket int8 leaves compressed rows in f32: their int8 kernel (spq1) is slower
+    // than f32 CSR (cpu-kernel-costs.ts: 0.45 against 0.31 ns per non-zero, and an f32 W is projected
+    // for 16 rows at a time by spmmT), so only a node's own int8_w / int8_r asks for it.
+    const quant = (off: number, seg: number, K: number, asked: boolean) => {
       if (off >= 0) return quantizeSection(engine, d * s.stride + off, H, K);
       const g = encoded[seg]?.narrow;
-      return g ? quantizeGroups(engine, g, H, K) : quantizeRows(engine, p, k, v, seg * (4 * H + 1), H, K);
+      if (g) return quantizeGroups(engine, g, H, K);
+      return asked ? quantizeRows(engine, p, k, v, seg * (4 * H + 1), H, K) : null;
     };
-    return { w: q8.W ? quant(s.w, wSeg, I) : null, r: q8.R ? quant(s.r, rSeg, H) : null };
+    return { w: q8.W ? quant(s.w, wSeg, I, a.int8_w === 1) : null, r: q8.R ? quant(s.r, rSeg, H, a.int8_r === 1) : null };
   });
   return { engine, pairOff, ptrOff, groups: at, int8 };
 }
