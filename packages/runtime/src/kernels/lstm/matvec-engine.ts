@@ -444,7 +444,7 @@ export function matvecModule(relaxed = false): Uint8Array<ArrayBuffer> {
   return relaxed ? withRelaxedMadd(bytes, decodeSites(MATVEC_FMA_SITES)) : bytes;
 }
 
-/** The module bytes `choice` runs on this host (null: the JS engine), and whether they are the relaxed variant. */
+/** The module bytes `choice` runs on this host (the relaxed variant for 'auto' where the host validates it, and for 'wasm-relaxed'), or null for the JS engine. */
 export function matvecModuleFor(choice: EngineChoice): Uint8Array<ArrayBuffer> | null {
   if (typeof WebAssembly !== 'object' || choice === 'js') return null;
   if (choice !== 'wasm-simd') {
