@@ -65,41 +65,25 @@ export function solveColumn(mag: Magnitudes, L: number, c: number, maxGap: numbe
   for (let j = 0; j < L; j++) {
     const m = mag[base + j];
     if (!(m > lam)) continue;
-    if (j - last - 1 > maxGap) {
-      // Cheapest bridge from `last` to j: nodes k = 0 (at last) .. len (at j), steps of at most maxGap + 1.
-      const len = j - last;
-      let head = 0;
-      let tail = 0;
-      f[0] = 0;
-      dq[tail++] = 0;
-      let reached = false;
-      for (let k = 1; k <= len; k++) {
-        while (head < tail && dq[head] < k - maxGap - 1) head++;
-        if (head === tail) break;
-        const from = dq[head];
-        if (k === len) {
-          f[k] = f[from];
-          parent[k] = from;
-          reached = true;
-          break;
-        }
-        const w = mag[base + last + k];
-        if (!(w > 0)) continue;
-        const fk = f[from] + (lam - w);
-        f[k] = fk;
-        parent[k] = from;
-        while (head < tail && f[dq[tail - 1]] >= fk) tail--;
-        dq[tail++] = k;
+    const len = j - last;
+    if (len - 1 > maxGap) {
+      const one = len - 1 <= 2 * maxGap + 1 ? oneFiller(mag, base, last, len, maxGap, lam) : -1;
+      if (one > 0) {
+        value -= lam - mag[base + last + one];
+        fill[fills++] = last + one;
+        cnt++;
+      } else {
+        if (!bridge(mag, base, last, len, maxGap, lam, s)) break;
+        value -= f[len];
+        const first = fills;
+        for (let k = parent[len]; k > 0; k = parent[k]) fill[fills++] = last + k;
+        cnt += fills - first;
       }
-      if (!reached) break;
-      value -= f[len];
-      const first = fills;
-      for (let k = parent[len]; k > 0; k = parent[k]) fill[fills++] = last + k;
-      cnt += fills - first;
     }
     value += m - lam;
     cnt++;
     last = j;
+    if (keep) keep[base + j] = 1;
     if (value > best) {
       best = value;
       bestCnt = cnt;
@@ -108,12 +92,65 @@ export function solveColumn(mag: Magnitudes, L: number, c: number, maxGap: numbe
     }
   }
   s.best[0] = best;
-  if (bestEnd < 0) return 0;
   if (keep) {
-    for (let j = 0; j <= bestEnd; j++) if (mag[base + j] > lam) keep[base + j] = 1;
+    // The weights above the price were marked as they were walked: unmark those after the chain's end.
+    for (let j = bestEnd + 1; j <= last; j++) keep[base + j] = 0;
     for (let q = 0; q < bestFills; q++) keep[base + fill[q]] = 1;
   }
-  return bestCnt;
+  return bestEnd < 0 ? 0 : bestCnt;
+}
+
+/**
+ * For a gap one filler can bridge (len - 1 <= 2 maxGap + 1 zeros after row `last`): the node k of the
+ * largest |w| at rows last + k, k in [len - maxGap - 1, maxGap + 1] (the later of equals, as `bridge`
+ * picks), when that one filler is the cheapest bridge: any bridge of two or more costs at least
+ * 2 (lam - the gap's largest |w|). -1 otherwise (then `bridge` decides).
+ */
+function oneFiller(mag: Magnitudes, base: number, last: number, len: number, maxGap: number, lam: number): number {
+  const lo = len - maxGap - 1;
+  let bk = -1;
+  let bw = 0;
+  let gmax = 0;
+  for (let k = 1; k < len; k++) {
+    const w = mag[base + last + k];
+    if (w > gmax) gmax = w;
+    if (k >= lo && k <= maxGap + 1 && w > 0 && w >= bw) {
+      bw = w;
+      bk = k;
+    }
+  }
+  return bk > 0 && lam - bw < 2 * (lam - gmax) ? bk : -1;
+}
+
+/**
+ * The cheapest bridge of the gap after row `last` of the column at `base` up to row last + len:
+ * nodes k = 0 (at last) .. len, steps of at most maxGap + 1, node k < len costing lam - |w| (none
+ * zero); into s.f (costs) and s.parent. False when nothing bridges it.
+ */
+function bridge(mag: Magnitudes, base: number, last: number, len: number, maxGap: number, lam: number, s: Scratch): boolean {
+  const { f, parent, dq } = s;
+  let head = 0;
+  let tail = 0;
+  f[0] = 0;
+  dq[tail++] = 0;
+  for (let k = 1; k <= len; k++) {
+    while (head < tail && dq[head] < k - maxGap - 1) head++;
+    if (head === tail) return false;
+    const from = dq[head];
+    if (k === len) {
+      f[k] = f[from];
+      parent[k] = from;
+      return true;
+    }
+    const w = mag[base + last + k];
+    if (!(w > 0)) continue;
+    const fk = f[from] + (lam - w);
+    f[k] = fk;
+    parent[k] = from;
+    while (head < tail && f[dq[tail - 1]] >= fk) tail--;
+    dq[tail++] = k;
+  }
+  return false;
 }
 
 export interface LagrangeKeep {
@@ -125,6 +162,8 @@ export interface LagrangeKeep {
   readonly price: number;
   /** price * K + the sum of the columns' best chain values at that price: no feasible set of K weights keeps more |w|. */
   readonly bound: number;
+  /** lagrangeKeepAt: how many more than K its first pass kept at the price it was given (negative: fewer); 0 for lagrangeKeep. */
+  readonly excess: number;
 }
 
 /**
@@ -205,7 +244,7 @@ export function lagrangeKeep(mag: Magnitudes, L: number, cols: number, K: number
   }
   const optimal = n === K;
   if (n < K) fillUp(mag, L, cols, maxGap, keep, K - n);
-  return { keep, optimal, price: hi, bound: hi * K + chains };
+  return { keep, optimal, price: hi, bound: hi * K + chains, excess: 0 };
 }
 
 /**
@@ -222,6 +261,7 @@ export function lagrangeKeepAt(mag: Magnitudes, L: number, cols: number, K: numb
   let lam = price;
   let n = 0;
   let chains = 0;
+  let excess = 0;
   for (let k = 0; ; k++) {
     n = 0;
     chains = 0;
@@ -230,6 +270,7 @@ export function lagrangeKeepAt(mag: Magnitudes, L: number, cols: number, K: numb
       chains += s.best[0];
     }
     // A few too many: the smallest that can go without opening an over-long gap go.
+    if (k === 0) excess = n - K;
     if (n > K && n - K <= K * QUICK_DROP) n -= dropSmallest(mag, L, maxGap, keep, n - K, lam);
     if (n <= K || k >= 40) break;
     keep.fill(0);
@@ -237,7 +278,7 @@ export function lagrangeKeepAt(mag: Magnitudes, L: number, cols: number, K: numb
   }
   const optimal = n === K;
   if (n < K) fillUp(mag, L, cols, maxGap, keep, K - n);
-  return { keep, optimal, price: lam, bound: lam * K + chains };
+  return { keep, optimal, price: lam, bound: lam * K + chains, excess };
 }
 
 /** lagrangeKeepAt drops up to this fraction of K greedily when its price keeps too many (more: a higher price). */

@@ -81,14 +81,15 @@ export const SEARCH_SLACK = 1e-3;
  */
 const GREEDY_GAP = 1e-3;
 
-/** How far above the first PE's price (relative to the K-th largest weight) the other PEs' pass is made. */
-const PRICE_MARGIN = 5e-4;
-
 /**
  * Shares keeping fewer weights search their own price: their prices vary more from PE to PE, and
  * the search is cheap for them.
  */
 const QUICK_MIN_KEEP = 1000;
+
+/** How the predicted price follows the quick passes' excess: relative step per excess over K, and its bound. */
+const PRICE_GAIN = 0.05;
+const PRICE_STEP = 2.5e-3;
 
 export function pruneBalancedMaxGap(a: Float32Array, rows: number, cols: number, sparsity: number, pes: number, maxGap: number): MaxGapPruneResult {
   return maxGapPrune(a, rows, cols, sparsity, pes, maxGap, true);
@@ -113,9 +114,9 @@ function maxGapPrune(a: Float32Array, rows: number, cols: number, sparsity: numb
   let keptPlain = 0;
   let kept = 0;
   let moved = 0;
-  // The price found on the first PE over its cut (the largest magnitude plain pruning drops): the PEs'
-  // shares are alike, so the others start there (where a search starts changes how long it takes,
-  // not where it ends).
+  // Prices over the cut (the largest magnitude plain pruning drops): the PEs' shares are alike, so the
+  // PEs after the first start at the first one's (where a search starts changes how long it takes, not
+  // where it ends).
   let ratio: number | undefined;
   // Column-major within a PE: index c * L + l, so a column is contiguous.
   const plainAll = new Uint8Array(largest);
@@ -149,13 +150,17 @@ function maxGapPrune(a: Float32Array, rows: number, cols: number, sparsity: numb
       return plain;
     };
     if (stats) plainSet();
-    // The first PE searches for its price; the others start from it (a little above, so that one pass
-    // keeps about K; the few missing are added, the few too many dropped, greedily).
+    // The first PE searches for its price; the others solve once at the predicted one, then add the few
+    // missing or drop the few extra greedily.
     const relaxed =
       ratio === undefined || t === undefined || K < QUICK_MIN_KEEP
         ? lagrangeKeep(mag, L, cols, K, maxGap, t, Math.floor(K * SEARCH_SLACK))
-        : lagrangeKeepAt(mag, L, cols, K, maxGap, t * ratio * (1 + PRICE_MARGIN));
-    if (ratio === undefined && t !== undefined && relaxed.price > 0) ratio = relaxed.price / t;
+        : lagrangeKeepAt(mag, L, cols, K, maxGap, t * ratio);
+    // The first PE's searched price over its cut predicts the others'; a PE whose pass kept too many
+    // (too few) moves the prediction up (down) a little: 1% of price per 20% of K, at most 0.25%.
+    if (ratio === undefined) {
+      if (t !== undefined && relaxed.price > 0) ratio = relaxed.price / t;
+    } else ratio *= 1 + Math.max(-PRICE_STEP, Math.min(PRICE_STEP, (PRICE_GAIN * relaxed.excess) / K));
     let chosen = relaxed.keep;
     let sum = writeKept(a, out, peRows, cols, mag, chosen);
     // An optimal relaxed set (or one within GREEDY_GAP of the bound) is what the greedy one could at best
@@ -212,13 +217,16 @@ function plainKept(share: Uint32Array, mag: Float32Array, L: number, cut: { thre
 function writeKept(a: Float32Array, out: Float32Array, peRows: Int32Array, cols: number, mag: Float32Array, keep: Uint8Array): number {
   const L = peRows.length;
   let sum = 0;
-  for (let l = 0; l < L; l++) {
-    const off = peRows[l] * cols;
-    for (let c = 0, k = l; c < cols; c++, k += L)
-      if (keep[k]) {
-        out[off + c] = a[off + c];
-        sum += mag[k];
-      }
+  // 16 rows at a time, as the gather: keep is read a cache line per column.
+  for (let l0 = 0; l0 < L; l0 += 16) {
+    const l1 = Math.min(L, l0 + 16);
+    for (let c = 0; c < cols; c++)
+      for (let l = l0, k = c * L + l0; l < l1; l++, k++)
+        if (keep[k]) {
+          const at = peRows[l] * cols + c;
+          out[at] = a[at];
+          sum += mag[k];
+        }
   }
   return sum;
 }
