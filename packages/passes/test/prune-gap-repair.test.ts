@@ -53,6 +53,17 @@ describe('the default gap repair of balanced pruning (prune{method=balanced}, ga
     );
   });
 
+  it('changes nothing where plain balanced pruning leaves no gap beyond the reach (same bits, -0 kept)', () => {
+    // 8 rows per PE: no gap can exceed 15 rows. Zeros in the input, some of them -0.
+    const a = randomTensor([256, 40], 3, 0.5).data as Float32Array;
+    for (let i = 0; i < a.length; i += 7) if (a[i] === 0) a[i] = -0;
+    for (const s of [0.3, 0.9]) {
+      const got = pruneBalancedGapless(a, 256, 40, s, 32, 15);
+      const want = pruneBalanced(a, 256, 40, s, 32);
+      expect(Array.from(new Uint32Array(got.buffer))).toEqual(Array.from(new Uint32Array(want.buffer)));
+    }
+  });
+
   it('keeps within 0.05% of the |w| of the full price search on every PE (128 rows per PE, 90% and 95%)', () => {
     for (const s of [0.9, 0.95]) {
       const [rows, cols, pes] = [1024, 256, 8];

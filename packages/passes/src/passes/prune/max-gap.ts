@@ -95,10 +95,7 @@ export function pruneBalancedMaxGap(a: Float32Array, rows: number, cols: number,
   return maxGapPrune(a, rows, cols, sparsity, pes, maxGap, true);
 }
 
-/**
- * pruneBalancedMaxGap's pruned matrix alone (the same array), without the statistics beside it: the
- * plain kept set is then not formed (unless the greedy candidate needs it), which saves a pass per PE.
- */
+/** pruneBalancedMaxGap's pruned matrix alone (the same array), without the statistics beside it. */
 export function pruneBalancedGapless(a: Float32Array, rows: number, cols: number, sparsity: number, pes: number, maxGap: number): Float32Array {
   return maxGapPrune(a, rows, cols, sparsity, pes, maxGap, false).data;
 }
@@ -141,15 +138,14 @@ function maxGapPrune(a: Float32Array, rows: number, cols: number, sparsity: numb
       cutBits[0] = cut.threshold;
       if (cutValue[0] > 0) t = cutValue[0];
     }
-    let plain: Uint8Array | undefined;
-    const plainSet = (): Uint8Array => {
-      if (!plain) {
-        plain = plainAll.subarray(0, n);
-        keptPlain += plainKept(share, mag, L, cut, plain);
-      }
-      return plain;
-    };
-    if (stats) plainSet();
+    const plain = plainAll.subarray(0, n);
+    keptPlain += plainKept(share, mag, L, cut, plain);
+    // Nothing to repair: the PE's rows are written as pruneBalanced writes them (the same bytes: zeros it
+    // does not drop keep their sign).
+    if (!longGapIn(plain, L, cols, maxGap)) {
+      kept += writePlain(a, out, bits, peRows, cols, cut);
+      continue;
+    }
     // The first PE searches for its price; the others solve once at the predicted one, then add the few
     // missing or drop the few extra greedily.
     const relaxed =
@@ -166,7 +162,7 @@ function maxGapPrune(a: Float32Array, rows: number, cols: number, sparsity: numb
     // An optimal relaxed set (or one within GREEDY_GAP of the bound) is what the greedy one could at best
     // (nearly) tie with: the greedy one is then not made.
     if (!relaxed.optimal && sum < relaxed.bound * (1 - GREEDY_GAP)) {
-      const greedy = greedyKeep(mag, plainSet(), L, cols, maxGap);
+      const greedy = greedyKeep(mag, plain, L, cols, maxGap);
       if (!(sum > sumOf(mag, greedy) && count(relaxed.keep) === count(greedy))) {
         chosen = greedy;
         for (const r of peRows) out.fill(0, r * cols, (r + 1) * cols);
@@ -174,12 +170,22 @@ function maxGapPrune(a: Float32Array, rows: number, cols: number, sparsity: numb
       }
     }
     kept += sum;
-    if (stats) {
-      const p = plainSet();
-      for (let k = 0; k < n; k++) if (chosen[k] && !p[k]) moved++;
-    }
+    if (stats) for (let k = 0; k < n; k++) if (chosen[k] && !plain[k]) moved++;
   }
   return { data: out, keptPlain, kept, moved };
+}
+
+/** Whether a kept set (column-major, columns of L) has a run of more than maxGap unkept rows before a kept one. */
+function longGapIn(keep: Uint8Array, L: number, cols: number, maxGap: number): boolean {
+  for (let c = 0, base = 0; c < cols; c++, base += L) {
+    let prev = -1;
+    for (let l = 0; l < L; l++)
+      if (keep[base + l]) {
+        if (l - prev - 1 > maxGap) return true;
+        prev = l;
+      }
+  }
+  return false;
 }
 
 /**
@@ -210,6 +216,21 @@ function plainKept(share: Uint32Array, mag: Float32Array, L: number, cut: { thre
       sum += mag[k];
     });
   }
+  return sum;
+}
+
+/** A PE's rows as pruneBalanced leaves them: copied, then the magnitudes below the cut and the first `ties` equal to it (row-major) zeroed; returns the kept |w|. */
+function writePlain(a: Float32Array, out: Float32Array, bits: Uint32Array, peRows: Int32Array, cols: number, cut: { threshold: number; ties: number } | undefined): number {
+  const thr = cut ? cut.threshold : -1;
+  let ties = cut ? cut.ties : 0;
+  let sum = 0;
+  for (const r of peRows)
+    for (let i = r * cols; i < (r + 1) * cols; i++) {
+      const b = bits[i] & 0x7fffffff;
+      if (b < thr || (b === thr && ties-- > 0)) continue;
+      out[i] = a[i];
+      sum += Math.abs(a[i]);
+    }
   return sum;
 }
 
