@@ -7,7 +7,7 @@
 //   node tools/scripts/sweep.mjs [--quick]       the mode table (env LSTMC_TARGET, LSTMC_SWEEP_WS,
 //                                                LSTMC_SWEEP_IS, LSTMC_SWEEP_PRUNE = extra prune options)
 //   node tools/scripts/sweep.mjs --utilization   sparse-weight PE utilization at 90% and 95% with plain
-//                                                and padding-aware (max-gap=auto) balanced pruning, on the
+//                                                and padding-aware (the default; = max-gap=auto) balanced pruning, on the
 //                                                target and on it with columnOverheadCycles=0
 import { readFileSync } from 'node:fs';
 import { loadSources } from './load-sources.mjs';
@@ -88,7 +88,7 @@ if (utilization) {
   console.log('weight sp. | pruning | columnOverheadCycles | padding entries | e (entries/col/PE) | bound e_nnz/(e+overhead) | simulated PE util. | PE balance | cycles/step');
   const x = inputs(0);
   for (const ws of [0.9, 0.95]) {
-    for (const [name, opts] of [['balanced', ''], ['balanced, max-gap=auto', ',max-gap=auto']]) {
+    for (const [name, opts] of [['balanced, gap-repair=false', ',gap-repair=false'], ['balanced (default: padding-aware)', '']]) {
       const pruned = await pipeline(layerModel(), `prune{method=balanced,sparsity=${ws}${opts}},sparsity`);
       const g = withMode(await pipeline(pruned, 'select-mode{weight-threshold=0,input-test=off},quantize{x-max=2,c-max=4}'), 'sparse-both');
       for (const overhead of [target.columnOverheadCycles, 0]) {

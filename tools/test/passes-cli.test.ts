@@ -112,13 +112,13 @@ describe('lstmc prune', () => {
     expect(Math.max(...Array.from(origOut.probs.data as Float32Array, (v, i) => Math.abs(v - want[i])))).toBeGreaterThan(1e-4);
   });
 
-  it('--max-gap auto: balanced pruning whose relative-indexed encoding needs fewer padding entries on the target', async () => {
+  it('--max-gap auto and the default gap repair: balanced pruning whose relative-indexed encoding needs fewer padding entries on the target', async () => {
     const d = tmp();
     // 4 PEs: 64 rows of each 256-row gate matrix per PE, so gaps beyond the 4-bit relative index occur.
     const target = join(d, 'pe4.json');
     writeFileSync(target, JSON.stringify({ pes: 4 }));
     const counts = async (extra: string[]) => {
-      const out = join(d, `kws-${extra.length}.onnx`);
+      const out = join(d, `kws-${extra.join('-') || 'default'}.onnx`);
       const r = await cli('prune', MODEL, '--sparsity', '0.9', '--method', 'balanced', '--target-config', target, ...extra, '-q', '-o', out);
       expect(r.code, r.stderr).toBe(0);
       const g = loadOnnxFile(out);
@@ -138,10 +138,13 @@ describe('lstmc prune', () => {
     };
     // The example is already 80% pruned: a gap made only of weights that are zero in the input
     // cannot be filled, so some padding remains (measured: 749 plain, 151 with max-gap).
-    const plain = await counts([]);
+    const plain = await counts(['--gap-repair', 'false']);
     const gapped = await counts(['--max-gap', 'auto']);
+    const repaired = await counts([]);
     expect(plain).toBeGreaterThan(0);
     expect(gapped).toBeLessThan(plain);
+    // By default balanced pruning keeps what --max-gap auto keeps.
+    expect(repaired).toBe(gapped);
   });
 
   it('requires --sparsity (usage error) and rejects a bad method with a pipeline diagnostic', async () => {

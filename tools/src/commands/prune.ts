@@ -11,7 +11,7 @@ import { readCalibration, targetFromArgs } from '../pass-flags.js';
 import { measuredErrors } from '../tolerance.js';
 
 /** Command flags that map one to one onto `prune` pass options. */
-const PASSED_THROUGH = ['method', 'sparsity', 'w-sparsity', 'r-sparsity', 'scope', 'block', 'balance', 'max-gap'] as const satisfies readonly (keyof typeof prunePass.options)[];
+const PASSED_THROUGH = ['method', 'sparsity', 'w-sparsity', 'r-sparsity', 'scope', 'block', 'balance', 'max-gap', 'gap-repair'] as const satisfies readonly (keyof typeof prunePass.options)[];
 
 /** True when some LSTM, inside If branches too, reads W or R from a node output (a Constant) rather than an initializer. */
 function weightsFromNodes(g: Graph): boolean {
@@ -37,7 +37,8 @@ export const prune: Command = {
     block: { type: 'string', value: 'RxC', help: 'block shape for --method block (default 4x4)' },
     balance: { type: 'string', value: 'nnz|entries', help: '--method balanced: equal non-zeros per PE (default) or equal encoded entries' },
     'max-gap': { type: 'string', value: 'auto|N', help: '--method balanced: no gap longer than N rows in a PE column, so the sparse encoding needs no padding entries (auto: from the target\'s relIndexBits)' },
-    'target-config': { type: 'string', value: 'FILE', help: 'accelerator target (PE count for --method balanced)' },
+    'gap-repair': { type: 'string', value: 'true|false', help: "--method balanced without --max-gap: choose each PE's weights so that no gap needs a padding entry, as --max-gap auto (default true; false: each PE's largest weights)" },
+    'target-config': { type: 'string', value: 'FILE', help: 'accelerator target (PE count and relIndexBits for --method balanced)' },
     quantize: { type: 'boolean', help: "then quantize (the quantize pass for the target): W and R stored as the target's integers, read through DequantizeLinear (or Cast+Mul)" },
     calibration: { type: 'string', value: 'DIR', help: '--quantize: calibration data (input_N.pb, or test_data_set_*/) for the formats and the measured error' },
     output: { type: 'string', short: 'o', value: 'FILE', help: 'output model (default: MODEL.pruned.onnx, or MODEL.quantized.onnx with --quantize, in the current directory)' },

@@ -4,10 +4,10 @@
  * bracket, every column solved at every step, and one scan of the whole PE per added
  * weight. The column dynamic program is the shared `solveColumn`.
  */
-import { solveColumn } from '../../src/passes/prune/max-gap-lagrange.js';
+import { columnScratch, solveColumn } from '../../src/passes/prune/max-gap-lagrange.js';
 
 export function referenceLagrangeKeep(mag: Float64Array, L: number, cols: number, K: number, maxGap: number): Uint8Array {
-  const s = { f: new Float64Array(L), cnt: new Int32Array(L), parent: new Int32Array(L), dq: new Int32Array(L) };
+  const s = columnScratch(L);
   const solve = (lam: number, keep?: Uint8Array) => {
     let n = 0;
     for (let c = 0; c < cols; c++) n += solveColumn(mag, L, c, maxGap, lam, s, keep);

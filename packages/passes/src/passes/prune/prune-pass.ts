@@ -23,7 +23,7 @@ import { pruneBalanced, pruneBalancedGroups, pruneBlocks, pruneMagnitude, pruneR
 import { pruneBalancedEntries } from './balance-entries.js';
 import { magnitudeBits, smallestMagnitudes, zerosFor } from './select.js';
 import { maxGapReportRow, parseMaxGap } from './max-gap-option.js';
-import { pruneBalancedMaxGap } from './max-gap.js';
+import { pruneBalancedGapless, pruneBalancedMaxGap } from './max-gap.js';
 
 export const PRUNE_METHODS = ['magnitude', 'row', 'block', 'balanced'] as const;
 
@@ -53,7 +53,12 @@ export const prunePass = reachingBranches(definePass({
     'max-gap': {
       kind: 'string',
       default: 'off',
-      doc: 'method=balanced: off, auto (2^relIndexBits - 1: no csc-rel padding) or N: keep weights so no run of zero rows before a kept weight in a PE column exceeds N (same count per PE)',
+      doc: 'method=balanced: off, auto (2^relIndexBits - 1: no csc-rel padding) or N: keep weights so no run of zero rows before a kept weight in a PE column exceeds N (same count per PE), and report the |w| given up',
+    },
+    'gap-repair': {
+      kind: 'bool',
+      default: true,
+      doc: "method=balanced with balance=nnz, group=1 and no max-gap: choose each PE's weights as max-gap=auto does (same count per PE, no gap needs a csc-rel padding entry), without its report; false: each PE's largest weights, padding entries and all",
     },
   },
   requires: [],
@@ -76,6 +81,8 @@ export const prunePass = reachingBranches(definePass({
     if (o.group > 1 && (o.method !== 'balanced' || maxGap !== undefined || o.balance === 'entries'))
       ctx.fail('E-PRUNE-OPTION', 'group applies to method=balanced with balance=nnz and no max-gap', 'group');
     if (maxGap !== undefined && o.balance === 'entries') ctx.fail('E-PRUNE-OPTION', 'max-gap leaves no padding, so balance=entries and balance=nnz coincide; use max-gap with balance=nnz', 'max-gap');
+    // Padding-aware by default where the kept set is balanced by non-zeros (what max-gap=auto keeps).
+    const repairGap = o['gap-repair'] && o.method === 'balanced' && maxGap === undefined && o.group === 1 && o.balance === 'nnz' ? 2 ** ctx.target.relIndexBits - 1 : undefined;
     const gapRows: (string | number)[][] = [];
     const layers: LstmParams[] = [];
     for (const n of lstmNodes(g)) {
@@ -109,6 +116,7 @@ export const prunePass = reachingBranches(definePass({
                 gapRows.push(maxGapReportRow(matrixLabel(p.node, m, d, p.dirs), a, r, rows, cols, pruneBalanced(a, rows, cols, s, ctx.target.pes), ctx.target));
                 return r.data;
               }
+              if (repairGap !== undefined) return pruneBalancedGapless(a, rows, cols, s, ctx.target.pes, repairGap);
               if (o.group > 1) return pruneBalancedGroups(a, rows, cols, s, p.hidden, o.group);
               return o.balance === 'entries'
                 ? pruneBalancedEntries(a, rows, cols, s, ctx.target.pes, ctx.target.relIndexBits)

@@ -76,6 +76,15 @@ function kthSmallestU32(a: Uint32Array, k: number): number {
   let hi = a.length - 1;
   const want = k - 1;
   while (lo < hi) {
+    if (hi === lo + 1) {
+      // Two left: mid would be lo, and writing the sorted three back would lose one of them.
+      if (a[hi] < a[lo]) {
+        const t = a[lo];
+        a[lo] = a[hi];
+        a[hi] = t;
+      }
+      return a[want];
+    }
     const mid = (lo + hi) >>> 1;
     let x = a[lo];
     let y = a[mid];
@@ -108,6 +117,38 @@ function kthSmallestU32(a: Uint32Array, k: number): number {
   return a[want];
 }
 
+/** Below this many elements selectBits selects on a copy directly. */
+const HISTOGRAM_MIN = 1 << 14;
+
+/**
+ * The k-th smallest (1 <= k <= n) of `a` and how many elements are below it, leaving `a` as it is
+ * (`scratch`, at least n long, is overwritten): a histogram of the top 16 bits finds the bucket that
+ * holds it, and the selection runs on that bucket's elements only (for float magnitudes a bucket
+ * spans under 1% of a binade).
+ */
+function selectBits(a: Uint32Array, k: number, scratch: Uint32Array): { value: number; below: number } {
+  const n = a.length;
+  if (n < HISTOGRAM_MIN) {
+    const work = scratch.subarray(0, n);
+    work.set(a);
+    const value = kthSmallestU32(work, k);
+    let below = 0;
+    for (let i = 0; i < n; i++) if (a[i] < value) below++;
+    return { value, below };
+  }
+  const hist = new Int32Array(1 << 16);
+  for (let i = 0; i < n; i++) hist[a[i] >>> 16]++;
+  let bucket = 0;
+  let before = 0;
+  while (before + hist[bucket] < k) before += hist[bucket++];
+  let m = 0;
+  for (let i = 0; i < n; i++) if (a[i] >>> 16 === bucket) scratch[m++] = a[i];
+  const value = kthSmallestU32(scratch.subarray(0, m), k - before);
+  let below = before;
+  for (let i = 0; i < m; i++) if (scratch[i] < value) below++;
+  return { value, below };
+}
+
 /** Bits of float32 +Infinity: magnitude bit patterns above it are NaNs. */
 const INF_BITS = 0x7f800000;
 
@@ -119,19 +160,25 @@ const INF_BITS = 0x7f800000;
  * least n elements and is overwritten.
  */
 export function smallestMagnitudes(mags: Uint32Array, k: number, scratch: Uint32Array): (bits: number) => boolean {
+  const cut = smallestMagnitudesCut(mags, k, scratch);
+  if (!cut) return () => false;
+  const { threshold: thr } = cut;
+  let ties = cut.ties;
+  return (bits) => bits < thr || (bits === thr && ties-- > 0);
+}
+
+/**
+ * What `smallestMagnitudes` picks, as numbers: every magnitude below `threshold` and the first `ties`
+ * equal to it (in index order); undefined when nothing is picked.
+ */
+export function smallestMagnitudesCut(mags: Uint32Array, k: number, scratch: Uint32Array): { threshold: number; ties: number } | undefined {
   const n = mags.length;
   k = Math.max(0, Math.min(n, k));
-  const none = () => false;
-  if (k === 0) return none;
-  const work = scratch.subarray(0, n);
-  work.set(mags);
-  const thr = kthSmallestU32(work, k);
+  if (k === 0) return undefined;
+  const { value: thr, below } = selectBits(mags, k, scratch);
   // smallestMask compares scores with the k-th smallest by value: when that is NaN, nothing is below or equal to it.
-  if (thr > INF_BITS) return none;
-  let below = 0;
-  for (let i = 0; i < n; i++) if (mags[i] < thr) below++;
-  let ties = k - below;
-  return (bits) => bits < thr || (bits === thr && ties-- > 0);
+  if (thr > INF_BITS) return undefined;
+  return { threshold: thr, ties: k - below };
 }
 
 /** The float32 bit pattern of |a[i]| for every i (NaN payloads kept: still above +Infinity). */
