@@ -64,20 +64,27 @@ export interface LstmDirectionOps {
   readonly peepOff: number;
   /**
    * xp row r (4H floats at xpOff + r*4H) = bias + W x_r for r < rows; x_r at rowOff(r), 4*ceil(I/4)
-   * zero-padded floats. tmpOff: `projectScratch(rows)` floats of scratch the projection may use.
+   * zero-padded floats. tmpOff: `scratch(rows, B)` floats of scratch the projection may use.
    */
   project(rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number): void;
-  /** The recurrent product R h of a step's active batch entries (row-products.ts). */
+  /**
+   * The recurrent product R h of a step's active batch entries (row-products.ts); it may use the same
+   * scratch at tmpOff (the projection is done by then).
+   */
   readonly recur: RowProduct;
 }
 
-/** Runs an LSTM node: `ops(d)` gives direction d's weight operations on the engine `e`. */
+/**
+ * Runs an LSTM node: `ops(d, tmpOff)` gives direction d's weight operations on the engine `e`, with
+ * `scratch(rows, B)` floats of scratch at tmpOff for its projection of `rows` rows and its recurrence
+ * over B batch entries.
+ */
 export function runLstmWith(
   a: LstmAttrs,
   call: KernelCall<LstmAttrs>,
   e: MatvecEngine,
-  ops: (d: number) => LstmDirectionOps,
-  projectScratch: (rows: number) => number = () => 0,
+  ops: (d: number, tmpOff: number) => LstmDirectionOps,
+  scratch: (rows: number, B: number) => number = () => 0,
 ): (RtTensor | null)[] {
   const { inputs, wanted, state } = call;
   const X = inputs[0]!;
@@ -98,7 +105,7 @@ export function runLstmWith(
   const cOff = hOff + B * hStride;
   const xOff = cOff + B * hStride;
   const tmpOff = xOff + T * B * xStride;
-  e.scratch(tmpOff + projectScratch(T * B) - e.scratchOff);
+  e.scratch(tmpOff + scratch(T * B, B) - e.scratchOff);
   const mem = e.mem;
   const xs = X.data as Float32Array;
   if (xStride === I) mem.set(xs, xOff);
@@ -122,7 +129,7 @@ export function runLstmWith(
   // Where (d, b) lives in initial_h/initial_c/Y_h/Y_c.
   const stateAt = (d: number, b: number) => (layout1 ? (b * D + d) * H : (d * B + b) * H);
   for (let d = 0; d < D; d++) {
-    const w = ops(d);
+    const w = ops(d, tmpOff);
     let usePeepholes = false;
     for (let i = 0; i < H4; i++) if (mem[w.peepOff + i] !== 0) usePeepholes = true;
     w.project(T * B, rowOff, xpOff, tmpOff);

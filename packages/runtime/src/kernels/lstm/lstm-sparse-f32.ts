@@ -153,9 +153,10 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
   const I = a.input_size;
   const s = lstmSparseSections(H, I, choiceOf(a));
   const H4 = 4 * H;
-  // Some direction's W runs on CSR (and its projection wants transposed scratch).
+  // Some direction's W or R runs on CSR (and its projection or recurrence wants transposed scratch).
   const csrW = s.w < 0 && prep.groups.some((g, i) => i % s.segments === 0 && !g && !prep.int8[i / s.segments]!.w);
-  return runLstmWith(a, call as unknown as KernelCall<LstmAttrs>, e, (d): LstmDirectionOps => {
+  const csrR = s.r < 0 && prep.groups.some((g, i) => (s.w >= 0 || i % s.segments === 1) && !g && !prep.int8[Math.floor(i / s.segments)]!.r);
+  return runLstmWith(a, call as unknown as KernelCall<LstmAttrs>, e, (d, tmpOff): LstmDirectionOps => {
     const base = d * s.stride;
     const biasOff = base + s.bias;
     let seg = d * s.segments;
@@ -172,9 +173,35 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
       biasOff,
       peepOff: base + s.peep,
       project,
-      recur: r8 ? int8Of(e, r8, H) : s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupsOf(e, rGroups, H) : csrProduct(e, ptrOff + rSeg * (H4 + 1), pairOff, H4),
+      recur: r8 ? int8Of(e, r8, H) : s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupsOf(e, rGroups, H) : csrRecurrence(e, ptrOff + rSeg * (H4 + 1), pairOff, H, tmpOff),
     };
-  }, (rows) => (csrW && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0));
+  }, (rows, B) => Math.max(csrW && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0, csrR && B >= SPMM_MIN_VECTORS ? 5 * H * Math.ceil(B / 16) * 16 : 0));
+}
+
+/** From this many batch entries on, a compressed R multiplies a step's h vectors as one transposed product. */
+const SPMM_MIN_VECTORS = 8;
+
+/**
+ * R h for a compressed R (rows 4H in the packed order, pointers at rPtr): few vectors, spmv2/spmv1 per
+ * vector pair (csrProduct); from SPMM_MIN_VECTORS on, the step's h vectors are transposed into
+ * n = 16*ceil(count/16) columns (zero padded) at tmpOff, spmmT multiplies each non-zero into 16 of
+ * them at a time, and the [4H][n] result is added back into each entry's row: one pass over R per
+ * step instead of one per vector pair.
+ */
+function csrRecurrence(e: MatvecEngine, rPtr: number, pairOff: number, H: number, tmpOff: number): RowProduct {
+  const H4 = 4 * H;
+  const pairs = csrProduct(e, rPtr, pairOff, H4);
+  return (count, xs, outs) => {
+    if (count < SPMM_MIN_VECTORS) return pairs(count, xs, outs);
+    const m = e.mem;
+    const n = Math.ceil(count / 16) * 16;
+    const hT = tmpOff;
+    const oT = tmpOff + H * n;
+    for (let i = 0; i < count; i++) for (let k = 0, src = xs[i]!, d = hT + i; k < H; k++, d += n) m[d] = m[src + k]!;
+    if (count < n) for (let k = 0; k < H; k++) m.fill(0, hT + k * n + count, hT + (k + 1) * n);
+    e.parallel(() => e.spmmT(rPtr, pairOff, hT, oT, H4, n / 16));
+    for (let i = 0; i < count; i++) for (let r = 0, src = oT + i, d = outs[i]!; r < H4; r++, src += n) m[d + r] = m[d + r]! + m[src]!;
+  };
 }
 
 /** The RowProduct of a row-group placement, wide or four-unit. */
