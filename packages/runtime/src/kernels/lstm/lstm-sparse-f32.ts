@@ -155,7 +155,6 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
   const H4 = 4 * H;
   // Some direction's W or R runs on CSR (and its projection or recurrence wants transposed scratch).
   const csrW = s.w < 0 && prep.groups.some((g, i) => i % s.segments === 0 && !g && !prep.int8[i / s.segments]!.w);
-  const csrR = s.r < 0 && prep.groups.some((g, i) => (s.w >= 0 || i % s.segments === 1) && !g && !prep.int8[Math.floor(i / s.segments)]!.r);
   return runLstmWith(a, call as unknown as KernelCall<LstmAttrs>, e, (d, tmpOff): LstmDirectionOps => {
     const base = d * s.stride;
     const biasOff = base + s.bias;
@@ -175,7 +174,8 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
       project,
       recur: r8 ? int8Of(e, r8, H) : s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupsOf(e, rGroups, H) : csrRecurrence(e, ptrOff + rSeg * (H4 + 1), pairOff, H, tmpOff),
     };
-  }, (rows, B) => Math.max(csrW && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0, csrR && B >= SPMM_MIN_VECTORS ? 5 * H * Math.ceil(B / 16) * 16 : 0));
+    // (a compressed R's transposed recurrence: h and the result, [H + 4H][n], while the projection is done)
+  }, (rows, B) => Math.max(csrW && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0, s.r < 0 && B >= SPMM_MIN_VECTORS ? (H + H4) * Math.ceil(B / 16) * 16 : 0));
 }
 
 /** From this many batch entries on, a compressed R multiplies a step's h vectors as one transposed product. */
@@ -194,14 +194,25 @@ function csrRecurrence(e: MatvecEngine, rPtr: number, pairOff: number, H: number
   return (count, xs, outs) => {
     if (count < SPMM_MIN_VECTORS) return pairs(count, xs, outs);
     const m = e.mem;
-    const n = Math.ceil(count / 16) * 16;
-    const hT = tmpOff;
-    const oT = tmpOff + H * n;
-    for (let i = 0; i < count; i++) for (let k = 0, src = xs[i]!, d = hT + i; k < H; k++, d += n) m[d] = m[src + k]!;
-    if (count < n) for (let k = 0; k < H; k++) m.fill(0, hT + k * n + count, hT + (k + 1) * n);
-    e.parallel(() => e.spmmT(rPtr, pairOff, hT, oT, H4, n / 16));
+    const { oT, n } = transposedProduct(e, rPtr, pairOff, H4, H, count, (i) => xs[i]!, tmpOff);
     for (let i = 0; i < count; i++) for (let r = 0, src = oT + i, d = outs[i]!; r < H4; r++, src += n) m[d + r] = m[d + r]! + m[src]!;
   };
+}
+
+/**
+ * The transposed sparse-dense product both compressed-row paths share: the `count` vectors (K floats
+ * at vecOff(i)) transposed into n = 16*ceil(count/16) columns (zero padded) at tmpOff, then spmmT
+ * multiplies every non-zero of the `rows` rows into 16 of them at a time. Returns where the [rows][n]
+ * result is (after the [K][n] inputs) and n.
+ */
+function transposedProduct(e: MatvecEngine, ptr: number, pairOff: number, rows: number, K: number, count: number, vecOff: (i: number) => number, tmpOff: number): { oT: number; n: number } {
+  const m = e.mem;
+  const n = Math.ceil(count / 16) * 16;
+  const oT = tmpOff + K * n;
+  for (let i = 0; i < count; i++) for (let k = 0, src = vecOff(i), d = tmpOff + i; k < K; k++, d += n) m[d] = m[src + k]!;
+  if (count < n) for (let k = 0; k < K; k++) m.fill(0, tmpOff + k * n + count, tmpOff + (k + 1) * n);
+  e.parallel(() => e.spmmT(ptr, pairOff, tmpOff, oT, rows, n / 16));
+  return { oT, n };
 }
 
 /** The RowProduct of a row-group placement, wide or four-unit. */
@@ -221,25 +232,9 @@ const SPMM_MIN_ROWS = 16;
 function projectSparse(e: MatvecEngine, prep: SparsePrepared, wPtr: number, rows: number, rowOff: (r: number) => number, xpOff: number, tmpOff: number, biasOff: number, H: number, I: number): void {
   const { pairOff } = prep;
   const H4 = 4 * H;
+  if (rows < SPMM_MIN_ROWS) return projectRows(e, csrProduct(e, wPtr, pairOff, H4), rows, rowOff, biasOff, H, xpOff);
   const m = e.mem;
-  if (rows < SPMM_MIN_ROWS) {
-    for (let r = 0; r < rows; r++) m.copyWithin(xpOff + r * H4, biasOff, biasOff + H4);
-    e.parallel(() => {
-      let r = 0;
-      for (; r + 2 <= rows; r += 2) e.spmv2(wPtr, pairOff, rowOff(r), rowOff(r + 1), xpOff + r * H4, xpOff + (r + 1) * H4, H4);
-      if (r < rows) e.spmv1(wPtr, pairOff, rowOff(r), xpOff + r * H4, H4);
-    });
-    return;
-  }
-  const n = Math.ceil(rows / 16) * 16;
-  const xT = tmpOff;
-  const oT = tmpOff + I * n;
-  for (let r = 0; r < rows; r++) {
-    const src = rowOff(r);
-    for (let k = 0, d = xT + r; k < I; k++, d += n) m[d] = m[src + k]!;
-  }
-  for (let k = 0; k < I; k++) m.fill(0, xT + k * n + rows, xT + (k + 1) * n);
-  e.parallel(() => e.spmmT(wPtr, pairOff, xT, oT, H4, n / 16));
+  const { oT, n } = transposedProduct(e, wPtr, pairOff, H4, I, rows, rowOff, tmpOff);
   for (let i = 0; i < H4; i++) {
     const b = m[biasOff + i]!;
     for (let r = 0, src = oT + i * n, d = xpOff + i; r < rows; r++, d += H4) m[d] = b + m[src + r]!;
