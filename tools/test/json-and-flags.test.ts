@@ -24,7 +24,7 @@ async function json(...argv: string[]): Promise<Record<string, unknown>> {
 
 describe('--json', () => {
   it('every command that prints results takes it', () => {
-    for (const name of ['inspect', 'compile', 'run', 'prune', 'dump', 'sim', 'passes'] as const) expect(COMMANDS[name].options, name).toHaveProperty('json');
+    for (const name of ['inspect', 'compile', 'run', 'prune', 'dump', 'sim', 'passes', 'runtime-entry'] as const) expect(COMMANDS[name].options, name).toHaveProperty('json');
   });
 
   it('compile --target accel: output, pipeline, per-pass counters and reports, placement; --pass-reports prints no text beside it', async () => {

@@ -161,4 +161,20 @@ describe('packed and installed with no network', () => {
     expect(got.run.length).toBe(want.length);
     for (const k of ['run', 'stream'] as const) expect(Math.max(...got[k].map((v, i) => Math.abs(v - want[i]!))), k).toBeLessThan(1e-4);
   });
+
+  it('npx lstmc runtime-entry writes a runtime of the model\'s kernels that the installed packages run', () => {
+    const data = join(REPO, 'examples/kws-lstm/test_data_set_0');
+    expect(execFileSync('npx', ['--offline', 'lstmc', 'runtime-entry', 'kws.lrg', '-o', 'kws-runtime.mjs'], { cwd: project(), encoding: 'utf8' })).toMatch(/^wrote kws-runtime\.mjs \(\d+ kernels: /);
+    const script = [
+      "import { readFileSync } from 'node:fs';",
+      "import { loadModel } from './kws-runtime.mjs';",
+      "const { shape, data } = JSON.parse(readFileSync('features.json', 'utf8'));",
+      "const out = loadModel(new Uint8Array(readFileSync('kws.lrg'))).run({ features: { dtype: 'f32', shape, data: Float32Array.from(data) } });",
+      'console.log(JSON.stringify(Array.from(out.probs.data)));',
+    ].join('\n');
+    writeFileSync(join(project(), 'embed-entry.mjs'), script);
+    const got = JSON.parse(execFileSync(process.execPath, ['embed-entry.mjs'], { cwd: project(), encoding: 'utf8' })) as number[];
+    const want = Array.from(readTensorFile(join(data, 'output_0.pb')).tensor.data as Float32Array);
+    expect(Math.max(...got.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThan(1e-4);
+  });
 });

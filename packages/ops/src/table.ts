@@ -16,21 +16,23 @@ import { SHAPE_OPS } from './ops/shape.js';
  * The part of the op table whose ops have a reference evaluation: every family but LSTM's and
  * If's, which dedicated kernels run. The runtime builds its op kernels from this table alone, so a
  * bundle of the runtime leaves LSTM's and If's definitions out (the tables are built by pure calls:
- * to a bundler an object spread alone is not free of side effects). test/table.test.ts checks that
- * it holds exactly the ops of OPS with an `eval`, as the same definitions.
+ * to a bundler an object spread alone is not free of side effects). Its definitions are the
+ * families' own; OPS and the runtime's op kernels add the opset check (withOpsetRange).
+ * test/table.test.ts checks that it holds exactly the ops of OPS with an `eval`.
  */
-export const EVALUATED_OPS = /* @__PURE__ */ withOpsetRanges({
-  ...CONSTANT_OPS,
-  ...SHAPE_OPS,
-  ...INDEXING_OPS,
-  ...PAD_OPS,
-  ...LINALG_OPS,
-  ...CONV_OPS,
-  ...ELEMENTWISE_OPS,
-  ...NORMALIZATION_OPS,
-  ...REDUCE_OPS,
-  ...QUANTIZE_OPS,
-} as const satisfies Record<string, OpDef>);
+export const EVALUATED_OPS = /* @__PURE__ */ (() =>
+  ({
+    ...CONSTANT_OPS,
+    ...SHAPE_OPS,
+    ...INDEXING_OPS,
+    ...PAD_OPS,
+    ...LINALG_OPS,
+    ...CONV_OPS,
+    ...ELEMENTWISE_OPS,
+    ...NORMALIZATION_OPS,
+    ...REDUCE_OPS,
+    ...QUANTIZE_OPS,
+  }) as const satisfies Record<string, OpDef>)();
 
 /**
  * The op table: every op lstmc understands (domain ai.onnx), described once.
@@ -40,29 +42,32 @@ export const EVALUATED_OPS = /* @__PURE__ */ withOpsetRanges({
  * its entry in EVALUATED_OPS when its ops have a reference evaluation).
  */
 export const OPS = /* @__PURE__ */ (() =>
-  ({
-    ...withOpsetRanges(RECURRENT_OPS),
+  withOpsetRanges({
+    ...RECURRENT_OPS,
     ...EVALUATED_OPS,
-    ...withOpsetRanges(CONTROL_FLOW_OPS),
-  }) as const satisfies Record<string, OpDef>)();
+    ...CONTROL_FLOW_OPS,
+  } as const satisfies Record<string, OpDef>))();
 
-/** Each op whose definition names a `since`/`until` opset refuses other opsets in `infer`, before its own inference. */
+/**
+ * The definition with its opset range enforced: when it names a `since`/`until` opset, its `infer`
+ * refuses other opsets (E-IR-OPSET) before its own inference; otherwise the definition itself.
+ */
+export function withOpsetRange<D extends OpDef>(name: string, def: D): D {
+  const { since, until } = def;
+  if (since === undefined && until === undefined) return def;
+  return {
+    ...def,
+    infer(ctx) {
+      if ((since !== undefined && ctx.opset < since) || (until !== undefined && ctx.opset > until))
+        ctx.fail('E-IR-OPSET', `${name} exists in opsets ${since ?? 1} to ${until ?? 'now'}; the model imports opset ${ctx.opset}`);
+      return def.infer(ctx);
+    },
+  };
+}
+
 function withOpsetRanges<T extends Readonly<Record<string, OpDef>>>(ops: T): T {
   const out: Record<string, OpDef> = {};
-  for (const [name, def] of Object.entries(ops)) {
-    const { since, until } = def;
-    out[name] =
-      since === undefined && until === undefined
-        ? def
-        : {
-            ...def,
-            infer(ctx) {
-              if ((since !== undefined && ctx.opset < since) || (until !== undefined && ctx.opset > until))
-                ctx.fail('E-IR-OPSET', `${name} exists in opsets ${since ?? 1} to ${until ?? 'now'}; the model imports opset ${ctx.opset}`);
-              return def.infer(ctx);
-            },
-          };
-  }
+  for (const [name, def] of Object.entries(ops)) out[name] = withOpsetRange(name, def);
   return out as T;
 }
 

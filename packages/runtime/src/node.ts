@@ -1,6 +1,7 @@
 /** Node-only helpers (file I/O); the main entry stays free of Node APIs so it runs in browsers. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadModel, type LoadOptions, type Model } from './executor/index.js';
+import { loadModel } from './builtin.js';
+import type { LoadOptions, Model } from './executor/index.js';
 import { writeRuntimeGraph } from './format/writer.js';
 import type { RuntimeModel } from './model.js';
 

@@ -9,6 +9,7 @@ import { asm } from './asm.js';
 import { sim } from './sim.js';
 import { passes } from './passes.js';
 import { report } from './report.js';
+import { runtimeEntry } from './runtime-entry.js';
 
 /** Every lstmc command, in the order `lstmc --help` lists them. */
 export const COMMANDS = {
@@ -22,4 +23,5 @@ export const COMMANDS = {
   sim,
   passes,
   report,
+  'runtime-entry': runtimeEntry,
 } as const satisfies Record<string, Command>;

@@ -55,7 +55,7 @@ export const Constant: OpDef = {
   eval: (ctx) => [constantOf(ctx.attrs) ?? ctx.fail('Constant has no usable value attribute')],
 };
 
-const FLOAT_DTYPES = new Set(['f32', 'f64', 'f16', 'bf16']);
+const FLOAT_DTYPES = /* @__PURE__ */ new Set(['f32', 'f64', 'f16', 'bf16']);
 
 /** Converts one tensor to `to` as ONNX Cast does: float to integer truncates toward zero, integers wrap, anything to bool is x != 0. */
 export function castTensor(x: OpTensor, to: OpTensor['dtype']): OpTensor {

@@ -138,11 +138,11 @@ function intDiv(ctx: EvalContext) {
 }
 
 /** Element-wise sum with numpy broadcasting. */
-export const Add = arithmetic({ num: (a, b) => a + b, big: (a, b) => a + b });
+export const Add = /* @__PURE__ */ arithmetic({ num: (a, b) => a + b, big: (a, b) => a + b });
 /** Element-wise difference with numpy broadcasting. */
-export const Sub = arithmetic({ num: (a, b) => a - b, big: (a, b) => a - b });
+export const Sub = /* @__PURE__ */ arithmetic({ num: (a, b) => a - b, big: (a, b) => a - b });
 /** Element-wise product with numpy broadcasting. */
-export const Mul = arithmetic({ num: (a, b) => a * b, int: (a, b) => Math.imul(a, b), big: (a, b) => a * b });
+export const Mul = /* @__PURE__ */ arithmetic({ num: (a, b) => a * b, int: (a, b) => Math.imul(a, b), big: (a, b) => a * b });
 /** Element-wise quotient with numpy broadcasting (integers truncate toward zero). */
 export const Div: OpDef = {
   ...arithmetic({ num: (a, b) => a / b }),
@@ -199,9 +199,9 @@ function asNumbers(t: OpTensor): OpTensor {
   return isBigData(t.data) ? { dtype: 'f64', shape: t.shape, data: Float64Array.from(t.data as BigInt64Array, Number) } : t;
 }
 /** Element-wise maximum of the inputs, broadcast. */
-export const Max = variadicMinMax(Math.max, (a, b) => (a > b ? a : b));
+export const Max = /* @__PURE__ */ variadicMinMax(Math.max, (a, b) => (a > b ? a : b));
 /** Element-wise minimum of the inputs, broadcast. */
-export const Min = variadicMinMax(Math.min, (a, b) => (a < b ? a : b));
+export const Min = /* @__PURE__ */ variadicMinMax(Math.min, (a, b) => (a < b ? a : b));
 
 function variadicMinMax(f: (...v: number[]) => number, big: (a: bigint, b: bigint) => bigint): OpDef {
   return {
@@ -238,15 +238,15 @@ function comparison(f: (a: number, b: number) => boolean, big: (a: bigint, b: bi
 }
 
 /** Equal: a == b element-wise (bool), broadcast. */
-export const Equal = comparison((a, b) => a === b, (a, b) => a === b);
+export const Equal = /* @__PURE__ */ comparison((a, b) => a === b, (a, b) => a === b);
 /** Less: a < b element-wise (bool), broadcast. */
-export const Less = comparison((a, b) => a < b, (a, b) => a < b);
+export const Less = /* @__PURE__ */ comparison((a, b) => a < b, (a, b) => a < b);
 /** Greater: a > b element-wise (bool), broadcast. */
-export const Greater = comparison((a, b) => a > b, (a, b) => a > b);
+export const Greater = /* @__PURE__ */ comparison((a, b) => a > b, (a, b) => a > b);
 /** LessOrEqual: a <= b element-wise (bool), broadcast. */
-export const LessOrEqual = comparison((a, b) => a <= b, (a, b) => a <= b);
+export const LessOrEqual = /* @__PURE__ */ comparison((a, b) => a <= b, (a, b) => a <= b);
 /** GreaterOrEqual: a >= b element-wise (bool), broadcast. */
-export const GreaterOrEqual = comparison((a, b) => a >= b, (a, b) => a >= b);
+export const GreaterOrEqual = /* @__PURE__ */ comparison((a, b) => a >= b, (a, b) => a >= b);
 
 function logical(f: (a: number, b: number) => number): OpDef {
   return {
@@ -259,11 +259,11 @@ function logical(f: (a: number, b: number) => number): OpDef {
 }
 
 /** Logical and (bool), broadcast. */
-export const And = logical((a, b) => a & b);
+export const And = /* @__PURE__ */ logical((a, b) => a & b);
 /** Logical or (bool), broadcast. */
-export const Or = logical((a, b) => a | b);
+export const Or = /* @__PURE__ */ logical((a, b) => a | b);
 /** Logical xor (bool), broadcast. */
-export const Xor = logical((a, b) => a ^ b);
+export const Xor = /* @__PURE__ */ logical((a, b) => a ^ b);
 
 /** Where: x where the condition holds, else y (broadcast over all three). */
 export const Where: OpDef = {
@@ -332,44 +332,44 @@ export function erf(x: number): number {
 const SIGNED = ['f32', 'f64', 'f16', 'bf16', 'i8', 'i16', 'i32', 'i64'] as const satisfies readonly DType[];
 
 /** Relu: max(x, 0). */
-export const Relu = unary((x) => (x > 0 ? x : 0), NUMERIC_TYPES, (x) => (x > 0n ? x : 0n));
+export const Relu = /* @__PURE__ */ unary((x) => (x > 0 ? x : 0), NUMERIC_TYPES, (x) => (x > 0n ? x : 0n));
 /** Sigmoid: 1 / (1 + exp(-x)). */
-export const Sigmoid = unary((x) => 1 / (1 + Math.exp(-x)));
+export const Sigmoid = /* @__PURE__ */ unary((x) => 1 / (1 + Math.exp(-x)));
 /** Hyperbolic tangent. */
-export const Tanh = unary(Math.tanh);
+export const Tanh = /* @__PURE__ */ unary(Math.tanh);
 /** Exp: e^x. */
-export const Exp = unary(Math.exp);
+export const Exp = /* @__PURE__ */ unary(Math.exp);
 /** Natural logarithm. */
-export const Log = unary(Math.log);
+export const Log = /* @__PURE__ */ unary(Math.log);
 /** Square root. */
-export const Sqrt = unary(Math.sqrt);
+export const Sqrt = /* @__PURE__ */ unary(Math.sqrt);
 /** Reciprocal: 1 / x. */
-export const Reciprocal = unary((x) => 1 / x);
+export const Reciprocal = /* @__PURE__ */ unary((x) => 1 / x);
 /** The error function. */
-export const Erf = unary(erf);
+export const Erf = /* @__PURE__ */ unary(erf);
 /** Round toward -inf. */
-export const Floor = unary(Math.floor);
+export const Floor = /* @__PURE__ */ unary(Math.floor);
 /** Round toward +inf. */
-export const Ceil = unary(Math.ceil);
+export const Ceil = /* @__PURE__ */ unary(Math.ceil);
 /** Round half to even. */
-export const Round = unary((x) => {
+export const Round = /* @__PURE__ */ unary((x) => {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 });
 /** Sine. */
-export const Sin = unary(Math.sin);
+export const Sin = /* @__PURE__ */ unary(Math.sin);
 /** Cosine. */
-export const Cos = unary(Math.cos);
+export const Cos = /* @__PURE__ */ unary(Math.cos);
 /** Softsign: x / (1 + |x|). */
-export const Softsign = unary((x) => x / (1 + Math.abs(x)));
+export const Softsign = /* @__PURE__ */ unary((x) => x / (1 + Math.abs(x)));
 /** Softplus: log(1 + e^x). */
-export const Softplus = unary((x) => (x > 20 ? x : Math.log1p(Math.exp(x))));
+export const Softplus = /* @__PURE__ */ unary((x) => (x > 20 ? x : Math.log1p(Math.exp(x))));
 /** Neg: -x. */
-export const Neg = unary((x) => -x, SIGNED, (x) => BigInt.asIntN(64, -x));
+export const Neg = /* @__PURE__ */ unary((x) => -x, SIGNED, (x) => BigInt.asIntN(64, -x));
 /** Abs: |x|. */
-export const Abs = unary(Math.abs, NUMERIC_TYPES, (x) => (x < 0n ? BigInt.asIntN(64, -x) : x));
+export const Abs = /* @__PURE__ */ unary(Math.abs, NUMERIC_TYPES, (x) => (x < 0n ? BigInt.asIntN(64, -x) : x));
 /** Sign of x (-1, 0, 1). */
-export const Sign = unary(Math.sign, NUMERIC_TYPES, (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n));
+export const Sign = /* @__PURE__ */ unary(Math.sign, NUMERIC_TYPES, (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n));
 
 /** Logical not (bool). */
 export const Not: OpDef = {
@@ -396,18 +396,18 @@ function activation(attrs: Readonly<Record<string, number>>, f: (x: number, a: R
 }
 
 /** LeakyRelu: x if x >= 0 else alpha * x. */
-export const LeakyRelu = activation({ alpha: 0.01 }, (x, a) => (x >= 0 ? x : a.alpha! * x));
+export const LeakyRelu = /* @__PURE__ */ activation({ alpha: 0.01 }, (x, a) => (x >= 0 ? x : a.alpha! * x));
 /** Elu: x if x >= 0 else alpha * (e^x - 1). */
-export const Elu = activation({ alpha: 1 }, (x, a) => (x >= 0 ? x : a.alpha! * Math.expm1(x)));
+export const Elu = /* @__PURE__ */ activation({ alpha: 1 }, (x, a) => (x >= 0 ? x : a.alpha! * Math.expm1(x)));
 /** Selu: gamma * (x if x > 0 else alpha * (e^x - 1)). */
-export const Selu = activation(
+export const Selu = /* @__PURE__ */ activation(
   { alpha: 1.67326319217681884765625, gamma: 1.05070102214813232421875 },
   (x, a) => a.gamma! * (x > 0 ? x : a.alpha! * Math.expm1(x)),
 );
 /** HardSigmoid: max(0, min(1, alpha * x + beta)). */
-export const HardSigmoid = activation({ alpha: 0.2, beta: 0.5 }, (x, a) => Math.max(0, Math.min(1, a.alpha! * x + a.beta!)));
+export const HardSigmoid = /* @__PURE__ */ activation({ alpha: 0.2, beta: 0.5 }, (x, a) => Math.max(0, Math.min(1, a.alpha! * x + a.beta!)));
 /** HardSwish: x * max(0, min(1, x / 6 + 1 / 2)). */
-export const HardSwish = activation({}, (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), 14);
+export const HardSwish = /* @__PURE__ */ activation({}, (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), 14);
 
 /** Gelu: x * Phi(x) (approximate='none') or its tanh approximation. */
 export const Gelu: OpDef = {

@@ -57,9 +57,9 @@ function softmaxLike(log: boolean): OpDef {
 }
 
 /** Softmax along an axis (opset < 13: over the flattened trailing dims). */
-export const Softmax = softmaxLike(false);
+export const Softmax = /* @__PURE__ */ softmaxLike(false);
 /** Log of softmax along an axis (opset < 13: over the flattened trailing dims). */
-export const LogSoftmax = softmaxLike(true);
+export const LogSoftmax = /* @__PURE__ */ softmaxLike(true);
 
 /** Per-channel parameters of BatchNormalization as numbers (channel axis 1). */
 function channelVector(ctx: EvalContext, i: number, c: number): NumberData {

@@ -3,7 +3,7 @@ import { req } from '../infer-util.js';
 import type { OpTensor } from '../tensor.js';
 import { tensorType } from '../types.js';
 
-const INTEGER_INPUTS = new Set(['i8', 'u8', 'i16', 'u16', 'i32']);
+const INTEGER_INPUTS = /* @__PURE__ */ new Set(['i8', 'u8', 'i16', 'u16', 'i32']);
 
 /**
  * Integer to float32: (x - x_zero_point) * x_scale, per tensor or per axis.

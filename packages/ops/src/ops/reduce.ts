@@ -88,37 +88,37 @@ const sumSquares = { init: 0n, step: (a: bigint, x: bigint) => a + x * x };
 const wrap64 = (a: bigint) => BigInt.asIntN(64, a);
 
 /** Sum over axes. */
-export const ReduceSum = reduce(13, { init: 0, step: (a, x) => a + x, big: { ...sum, finish: wrap64 } });
+export const ReduceSum = /* @__PURE__ */ reduce(13, { init: 0, step: (a, x) => a + x, big: { ...sum, finish: wrap64 } });
 /** Mean over axes (integers: the sum divided, truncating). */
-export const ReduceMean = reduce(18, {
+export const ReduceMean = /* @__PURE__ */ reduce(18, {
   init: 0,
   step: (a, x) => a + x,
   finish: (a, n) => a / n,
   big: { ...sum, finish: (a, n) => wrap64(a / BigInt(Math.max(n, 1))) },
 });
 /** Maximum over axes. */
-export const ReduceMax = reduce(18, {
+export const ReduceMax = /* @__PURE__ */ reduce(18, {
   init: -Infinity,
   step: (a, x) => (x > a || Number.isNaN(x) ? x : a),
   big: { init: -(1n << 63n), step: (a, x) => (x > a ? x : a) },
 });
 /** Minimum over axes. */
-export const ReduceMin = reduce(18, {
+export const ReduceMin = /* @__PURE__ */ reduce(18, {
   init: Infinity,
   step: (a, x) => (x < a || Number.isNaN(x) ? x : a),
   big: { init: (1n << 63n) - 1n, step: (a, x) => (x < a ? x : a) },
 });
 /** Product over axes. */
-export const ReduceProd = reduce(18, { init: 1, step: (a, x) => a * x, big: { init: 1n, step: (a, x) => a * x, finish: wrap64 } });
+export const ReduceProd = /* @__PURE__ */ reduce(18, { init: 1, step: (a, x) => a * x, big: { init: 1n, step: (a, x) => a * x, finish: wrap64 } });
 /** Sqrt of the sum of squares over axes (integers: truncated). */
-export const ReduceL2 = reduce(18, {
+export const ReduceL2 = /* @__PURE__ */ reduce(18, {
   init: 0,
   step: (a, x) => a + x * x,
   finish: (a) => Math.sqrt(a),
   big: { ...sumSquares, finish: (a) => BigInt(Math.trunc(Math.sqrt(Number(a)))) },
 });
 /** Sum of squares over axes. */
-export const ReduceSumSquare = reduce(18, { init: 0, step: (a, x) => a + x * x, big: { ...sumSquares, finish: wrap64 } });
+export const ReduceSumSquare = /* @__PURE__ */ reduce(18, { init: 0, step: (a, x) => a + x * x, big: { ...sumSquares, finish: wrap64 } });
 
 /** The ops of this file, as the op table takes them: adding an op here is the whole change. */
 export const REDUCE_OPS = { ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL2, ReduceSumSquare } as const satisfies Record<string, OpDef>;

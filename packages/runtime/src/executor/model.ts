@@ -1,9 +1,9 @@
 import { rtFail } from '../errors.js';
-import { readRuntimeGraph } from '../format/reader.js';
+import { readRuntimeGraphWith, type ReadOptions } from '../format/reader.js';
 import { prepareGraph, staticNodeInfo, type PreparedGraph } from '../graph/prepare.js';
 import type { KernelEnv, KernelRegistry, StreamSlot } from '../kernels/kernel.js';
-import { BUILTIN_KERNELS } from '../kernels/registry.js';
-import { createThreadPool, type ThreadPool } from '../kernels/lstm/threads/thread-pool.js';
+import type { EngineChoice } from '../kernels/lstm/matvec-engine.js';
+import type { ThreadPool } from '../kernels/lstm/threads/thread-pool.js';
 import type { RtDim, RuntimeModel } from '../model.js';
 import type { RtTensor } from '../tensor.js';
 import type { RtDType } from '../dtype.js';
@@ -12,7 +12,7 @@ import { checkInput } from './io-check.js';
 import { streamTimeAxes } from './stream-axes.js';
 
 export interface LoadOptions {
-  /** Kernels available to the graph (default: the built-in registry). */
+  /** Kernels available to the graph (default: the runtime's, the built-in registry for the main entry). */
   readonly kernels?: KernelRegistry;
   /**
    * Where the LSTM products run (default 'auto': WebAssembly SIMD when the host has it, with fused
@@ -35,8 +35,8 @@ export interface LoadOptions {
    * Threads for the LSTM products (default 1): the rows of each product are split between the calling
    * thread and threads - 1 workers (Node worker_threads, or Web Workers where SharedArrayBuffer is
    * allowed: a cross-origin isolated page), with results bit-identical to one thread. Where workers or
-   * shared memory are unavailable the model runs on one thread, without error. `Model.close()` ends
-   * the workers.
+   * shared memory are unavailable, or the runtime was built without threads (`createRuntime` with no
+   * `threadPool`), the model runs on one thread, without error. `Model.close()` ends the workers.
    */
   readonly threads?: number;
 }
@@ -48,6 +48,38 @@ export interface IoInfo {
 }
 
 export type TensorMap = Record<string, RtTensor>;
+
+/** Starts the worker threads of the `threads` option; null where threads are unavailable (createThreadPool). */
+export type ThreadPoolFactory = (threads: number, matvec: EngineChoice) => ThreadPool | null;
+
+/**
+ * What a runtime is built from: the kernels its graphs may use and, optionally, threads. The main
+ * entry's runtime has every built-in kernel and threads; `@lstmc/runtime/core` builds smaller ones
+ * (as the module `lstmc runtime-entry` writes for one model), which a bundler reduces to what they name.
+ */
+export interface RuntimeParts {
+  readonly kernels: KernelRegistry;
+  readonly threadPool?: ThreadPoolFactory;
+}
+
+/** A runtime: reads, loads and prepares graphs against its kernels. */
+export interface Runtime {
+  readonly kernels: KernelRegistry;
+  /** Reads, validates and prepares runtime graph bytes. */
+  loadModel(bytes: Uint8Array, options?: LoadOptions): Model;
+  /** Prepares an in-memory RuntimeModel (as the JS backend builds it) without serializing it. */
+  createModel(model: RuntimeModel, options?: LoadOptions): Model;
+  /** Reads and fully validates runtime graph bytes (see readRuntimeGraphWith) without preparing kernels. */
+  readRuntimeGraph(bytes: Uint8Array, options?: ReadOptions): RuntimeModel;
+}
+
+/** A runtime of these parts (see RuntimeParts). */
+export function createRuntime(parts: RuntimeParts): Runtime {
+  const { kernels } = parts;
+  const readRuntimeGraph = (bytes: Uint8Array, options: ReadOptions = {}) => readRuntimeGraphWith(kernels, bytes, options);
+  const createModel = (model: RuntimeModel, options: LoadOptions = {}) => new Model(model, options, parts);
+  return { kernels, readRuntimeGraph, createModel, loadModel: (bytes, options = {}) => createModel(readRuntimeGraph(bytes, options), options) };
+}
 
 /** A loaded runtime graph: validated and prepared once, run many times. Holds no per-run state. */
 export class Model {
@@ -62,8 +94,9 @@ export class Model {
   /** The workers of the `threads` option (null: one thread). */
   private readonly pool: ThreadPool | null;
 
-  constructor(readonly runtimeModel: RuntimeModel, options: LoadOptions = {}) {
-    this.graph = prepareGraph(runtimeModel, options.kernels ?? BUILTIN_KERNELS);
+  /** Use a runtime's loadModel / createModel; `parts` are the runtime's. */
+  constructor(readonly runtimeModel: RuntimeModel, options: LoadOptions, parts: RuntimeParts) {
+    this.graph = prepareGraph(runtimeModel, options.kernels ?? parts.kernels);
     const io = (vi: number): IoInfo => {
       const v = runtimeModel.values[vi]!;
       return { name: v.name, dtype: v.dtype, shape: v.shape };
@@ -76,7 +109,7 @@ export class Model {
     this.constBuffers = bufs;
     const threads = options.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1) rtFail('E-RT-OPTION', `threads must be a positive integer, got ${String(threads)}`, { field: 'threads' });
-    this.pool = createThreadPool(threads, options.matvec ?? 'auto');
+    this.pool = threads > 1 && parts.threadPool ? parts.threadPool(threads, options.matvec ?? 'auto') : null;
     this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32', threads: this.pool, ...(options.onSaturation ? { onSaturation: options.onSaturation } : {}) };
     try {
       this.prepared = this.graph.all.map((p) =>
@@ -192,14 +225,4 @@ export class Stream {
   reset(): void {
     this.states = new Map();
   }
-}
-
-/** Reads, validates and prepares runtime graph bytes. */
-export function loadModel(bytes: Uint8Array, options: LoadOptions = {}): Model {
-  return new Model(readRuntimeGraph(bytes, options), options);
-}
-
-/** Prepares an in-memory RuntimeModel (as the JS backend builds it) without serializing it. */
-export function createModel(model: RuntimeModel, options: LoadOptions = {}): Model {
-  return new Model(model, options);
 }

@@ -1,14 +1,13 @@
 import { rtFail } from '../errors.js';
 import { prepareGraph } from '../graph/prepare.js';
 import type { KernelRegistry } from '../kernels/kernel.js';
-import { BUILTIN_KERNELS } from '../kernels/registry.js';
 import type { RuntimeModel } from '../model.js';
 import { decodeManifest } from './decode-manifest.js';
 import { assertLittleEndianHost } from './endian.js';
 import { readHeader } from './header.js';
 
 export interface ReadOptions {
-  /** Kernels the graph may use (default: the built-in registry). */
+  /** Kernels the graph may use (default: the runtime's registry, the built-in one for the main entry's readRuntimeGraph). */
   readonly kernels?: KernelRegistry;
   /** Accept NaN and infinite constants (default: E-RT-NONFINITE naming the constant). */
   readonly allowNonFinite?: boolean;
@@ -19,7 +18,7 @@ export interface ReadOptions {
  * index, dtype, shape and blob range, kernel names, attributes and graph order. Throws RuntimeError.
  * Constants are views into a private copy of the blob (later changes to `bytes` do not affect them).
  */
-export function readRuntimeGraph(bytes: Uint8Array, options: ReadOptions = {}): RuntimeModel {
+export function readRuntimeGraphWith(kernels: KernelRegistry, bytes: Uint8Array, options: ReadOptions = {}): RuntimeModel {
   assertLittleEndianHost();
   if (!(bytes instanceof Uint8Array)) rtFail('E-RT-MAGIC', 'runtime graph must be given as a Uint8Array');
   const h = readHeader(bytes);
@@ -39,6 +38,6 @@ export function readRuntimeGraph(bytes: Uint8Array, options: ReadOptions = {}): 
   // would start elsewhere and tensors would be read from the wrong bytes.
   const blob = Uint8Array.prototype.slice.call(bytes, h.blobOffset, h.blobOffset + h.blobLength).buffer;
   const model = decodeManifest(json, blob, h.blobOffset, h.minor, options.allowNonFinite ?? false);
-  prepareGraph(model, options.kernels ?? BUILTIN_KERNELS);
+  prepareGraph(model, options.kernels ?? kernels);
   return model;
 }

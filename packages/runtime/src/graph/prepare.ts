@@ -128,7 +128,7 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
       all.push(undefined as unknown as PreparedNode);
       const control = typeof node.kernel === 'string' ? controlFlowDef(node.kernel) : undefined;
       const kernel = control ? NO_KERNEL : Object.hasOwn(registry, node.kernel) ? registry[node.kernel] : undefined;
-      if (!kernel) rtFail('E-RT-KERNEL', `unknown kernel '${node.kernel}'`, { field: `${f}.kernel` });
+      if (!kernel) rtFail('E-RT-KERNEL', `unknown kernel '${node.kernel}' (not in this runtime's registry)`, { field: `${f}.kernel` });
       if (!control && node.branches !== undefined) rtFail('E-RT-GRAPH', `${node.kernel} is not a control-flow kernel and takes no branches`, { field: `${f}.branches` });
       const [minIn, maxIn] = control ? control.inputs : kernel.inputs;
       const [minOut, maxOut] = control ? [0, Infinity] : kernel.outputs;

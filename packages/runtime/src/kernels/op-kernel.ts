@@ -1,4 +1,4 @@
-import { type AttrKind, type InferContext, type OpDef, type OpTensor, EVALUATED_OPS } from '@lstmc/ops';
+import { type AttrKind, type InferContext, type OpDef, type OpTensor, withOpsetRange } from '@lstmc/ops';
 import { rtFail } from '../errors.js';
 import type { RtAttrType, RtValue } from '../model.js';
 import type { RtTensor } from '../tensor.js';
@@ -73,9 +73,12 @@ class CheckFailure extends Error {}
 /**
  * The runtime kernel of an op of the table: its attributes, a load-time check by the op's own
  * inference, and its reference evaluation. Runtime nodes name the op (`Add`, `Conv`, ...) and
- * carry the ONNX attributes plus `opset`.
+ * carry the ONNX attributes plus `opset`. The definition's opset range is enforced (withOpsetRange):
+ * a node of an opset outside it fails its load-time check.
  */
-export function opKernel(op: string, def: OpDef & { eval: NonNullable<OpDef['eval']> }): AnyKernel {
+export function opKernel(op: string, rawDef: OpDef): AnyKernel {
+  const def = withOpsetRange(op, rawDef);
+  const evaluate = def.eval ?? rtFail('E-RT-KERNEL', `${op} has no reference evaluation to run (its kernel is not an op kernel)`);
   const required = def.inputs.filter((p) => !p.optional && !p.variadic).length;
   const variadicIn = def.inputs.some((p) => p.variadic);
   const variadicOut = def.outputs.some((p) => p.variadic);
@@ -88,7 +91,7 @@ export function opKernel(op: string, def: OpDef & { eval: NonNullable<OpDef['eva
     check: (attrs, node) => inferCheck(op, def, attrs as Readonly<Record<string, unknown>>, node.inputs, node.outputs),
     run: ({ attrs, inputs, wanted }) => {
       const a = attrs as Readonly<Record<string, unknown>>;
-      const outs = def.eval({
+      const outs = evaluate({
         inputs: inputs.map((t) => t ?? undefined) as OpTensor[],
         attrs: a as InferContext['attrs'],
         opset: (a.opset as number | undefined) ?? DEFAULT_OPSET,
@@ -99,12 +102,3 @@ export function opKernel(op: string, def: OpDef & { eval: NonNullable<OpDef['eva
     },
   });
 }
-
-/**
- * A kernel for every op of the table that has a reference evaluation, keyed by op name: built from
- * EVALUATED_OPS, not the whole table, so a bundle leaves out LSTM's and If's definitions (their
- * kernels are the LSTM kernels and the graph's control flow).
- */
-export const OP_KERNELS: Readonly<Record<string, AnyKernel>> = Object.fromEntries(
-  Object.entries(EVALUATED_OPS as Readonly<Record<string, OpDef>>).flatMap(([k, def]) => (def.eval ? [[k, opKernel(k, def as OpDef & { eval: NonNullable<OpDef['eval']> })]] : [])),
-);

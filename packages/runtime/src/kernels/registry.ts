@@ -1,21 +1,45 @@
+import { EVALUATED_OPS, type OpDef } from '@lstmc/ops';
 import type { AnyKernel } from './kernel.js';
 import { lstmFixedKernel } from './lstm/fixed/index.js';
 import { lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel } from './lstm/index.js';
-import { OP_KERNELS } from './op-kernel.js';
+import { opKernel } from './op-kernel.js';
+
+/**
+ * A kernel for every op of the table that has a reference evaluation, keyed by op name: built from
+ * EVALUATED_OPS, not the whole table, so a bundle leaves out LSTM's and If's definitions (their
+ * kernels are the LSTM kernels and the graph's control flow).
+ */
+export const OP_KERNELS: Readonly<Record<string, AnyKernel>> = /* @__PURE__ */ Object.fromEntries(
+  Object.entries(EVALUATED_OPS as Readonly<Record<string, OpDef>>).flatMap(([k, def]) => (def.eval ? [[k, opKernel(k, def)]] : [])),
+);
 
 /**
  * Every built-in kernel, keyed by the name nodes use in the manifest (equal to the kernel's `name`):
  * the LSTM kernels (dense, sparse, packed, fixed-point), and one kernel per op of the @lstmc/ops
  * table, named by the op, that runs the op's reference evaluation. Embedders can pass an extended
- * registry to `loadModel`.
+ * registry to `loadModel`; `createRuntime` (`@lstmc/runtime/core`) builds a runtime from a registry of
+ * its own, without this one.
  */
-export const BUILTIN_KERNELS: Readonly<Record<string, AnyKernel>> = {
+export const BUILTIN_KERNELS: Readonly<Record<string, AnyKernel>> = /* @__PURE__ */ (() => ({
   'lstm.dense.f32': lstmDenseF32Kernel,
   'lstm.pack.f32': lstmPackF32Kernel,
   'lstm.sparse.f32': lstmSparseF32Kernel,
   'lstm.sparse.pack.f32': lstmSparsePackF32Kernel,
   'lstm.fixed': lstmFixedKernel,
   ...OP_KERNELS,
+}))();
+
+/**
+ * The export of `@lstmc/runtime` that is each non-op kernel of BUILTIN_KERNELS, by kernel name: what a
+ * module of only some kernels imports (`lstmc runtime-entry`). Every other built-in kernel is an op's,
+ * `opKernel(op, def)` with the definition from `@lstmc/runtime/ops`.
+ */
+export const KERNEL_EXPORTS: Readonly<Record<string, string>> = {
+  'lstm.dense.f32': 'lstmDenseF32Kernel',
+  'lstm.pack.f32': 'lstmPackF32Kernel',
+  'lstm.sparse.f32': 'lstmSparseF32Kernel',
+  'lstm.sparse.pack.f32': 'lstmSparsePackF32Kernel',
+  'lstm.fixed': 'lstmFixedKernel',
 };
 
 export type BuiltinKernelName = string;

@@ -7,3 +7,4 @@ export { lstmFixedKernel, LSTM_FIXED_ATTRS, LSTM_FIXED_INPUTS, type LstmFixedAtt
 export { lstmSparseF32Kernel } from './lstm-sparse-f32.js';
 export { lstmSparsePackF32Kernel } from './lstm-sparse-pack-f32.js';
 export { packLstmSparse, lstmSparseSections, lstmSparseNonZeros, validateLstmSparse, type LstmSparseChoice, type LstmSparseArrays, type LstmSparseSections } from './sparse-layout.js';
+export { createThreadPool, type ThreadPool } from './threads/thread-pool.js';
