@@ -118,6 +118,16 @@ it('one module for several graphs (the example and Silero VAD v5) holds the unio
   expect(maxAbs(k2.probs!.data as Float32Array, torchOut().data as Float32Array)).toBeLessThan(1e-4);
 });
 
+it.each(['v4-legacy', 'v5', '16k-op15'])(`Silero VAD %s (the corpus's largest runtimes: conv front end, 20-21 kernels) ships within ${GOAL} bytes`, async (v) => {
+  const vad = await compile(join(REPO, `tools/test/corpus/silero/${v}/model.onnx`), `vad-${v}.lrg`);
+  const r = await cli('runtime-entry', vad, '-o', join(dir, `vad-${v}-runtime.mjs`));
+  expect(r.code, r.stderr).toBe(0);
+  const b = await bundle(`vad-${v}`, `export { loadModel } from './vad-${v}-runtime.mjs';`);
+  console.log(`silero ${v} runtime: ${b.bytes} bytes minified`);
+  expect(b.bytes).toBeLessThanOrEqual(GOAL);
+  expect(b.text).toContain('"Conv"');
+});
+
 it('names each built-in kernel by an export of @lstmc/runtime that is that kernel, or as an op', () => {
   for (const [k, kernel] of Object.entries(BUILTIN_KERNELS)) {
     if (Object.hasOwn(KERNEL_EXPORTS, k)) expect((runtimeExports as Record<string, unknown>)[KERNEL_EXPORTS[k]!], k).toBe(kernel);
