@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTensorFile } from '@lstmc/backend-js';
 import { BUILTIN_KERNELS, KERNEL_EXPORTS, OP_KERNELS, loadModel, type RtTensor } from '@lstmc/runtime';
 import * as runtimeExports from '@lstmc/runtime';
+import { hasChromium, withChromium } from '@lstmc/testing';
 import { cli, REPO } from './helpers.js';
 
 /** The goal of issue 11 for the runtime an app ships (minified bytes). */
@@ -86,6 +87,35 @@ describe('the runtime of the sparse keyword-spotting example', () => {
     const full = loadModel(new Uint8Array(readFileSync(kws))).run({ features: data }).probs!;
     expect(Array.from(got.data as Float32Array)).toEqual(Array.from(full.data as Float32Array));
     expect(maxAbs(got.data as Float32Array, torchOut().data as Float32Array)).toBeLessThan(1e-4);
+  });
+
+  it.skipIf(!hasChromium('runtime-entry browser test'))('the bundled app runs in headless Chromium, bit-identical to Node (the plain SIMD module on both)', { timeout: 120_000 }, async () => {
+    const app = "export { loadModel } from './kws-runtime.mjs';";
+    const b = await bundle('kws-browser', app);
+    const data = input();
+    const full = loadModel(new Uint8Array(readFileSync(kws)), { matvec: 'wasm-simd' }).run({ features: data }).probs!;
+    const want = Array.from(new Uint32Array(full.data.buffer, full.data.byteOffset, full.data.length));
+    const got = await withChromium(async (browser) => {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.route('**/*', (route) =>
+        new URL(route.request().url()).pathname === '/runtime.mjs'
+          ? route.fulfill({ contentType: 'text/javascript', body: b.text })
+          : route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>lstmc</title>' }),
+      );
+      await page.goto('http://lstmc.test/');
+      // Source text: vitest rewrites dynamic import() in functions it transforms.
+      const script = `(async ({ bytes, shape, x }) => {
+        const { loadModel } = await import('/runtime.mjs');
+        const p = loadModel(new Uint8Array(bytes), { matvec: 'wasm-simd' }).run({ features: { dtype: 'f32', shape, data: new Float32Array(x) } }).probs;
+        return Array.from(new Uint32Array(p.data.buffer, p.data.byteOffset, p.data.length));
+      })(${JSON.stringify({ bytes: Array.from(readFileSync(kws)), shape: data.shape, x: Array.from(data.data as Float32Array) })})`;
+      const r = (await page.evaluate(script)) as number[];
+      expect(errors).toEqual([]);
+      return r;
+    });
+    expect(got).toEqual(want);
   });
 
   it('refuses a graph with a kernel it was not built with, naming the kernel', async () => {
