@@ -21,8 +21,7 @@
 // multiply-adds: what 'auto' picks in Chrome 114+ and Node 22). This script enables relaxed SIMD in its
 // own process (v8.setFlagsFromString, as `node --experimental-wasm-relaxed-simd` would) so both run in
 // one process; the FMA rows print "no relaxed SIMD" where the host still lacks it.
-// Env: LSTMC_BENCH_REPS (default 7), LSTMC_BENCH_WARMUP (2), LSTMC_BENCH_SETTLE_MS (5: idle time before each
-// timed run, so that threads spinning after the previous runner's run have gone to sleep).
+// Env: LSTMC_BENCH_REPS (default 7), LSTMC_BENCH_WARMUP (2).
 //
 // The compiler and runtime are TypeScript sources: they are bundled on the fly with esbuild into a
 // temporary .mjs (no build step needed).
@@ -34,7 +33,6 @@ import { loadSources } from './load-sources.mjs';
 
 const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 7);
 const WARMUP = Number(process.env.LSTMC_BENCH_WARMUP ?? 2);
-const SETTLE_MS = Number(process.env.LSTMC_BENCH_SETTLE_MS ?? 5);
 const T = 100;
 const list = (name, def) => (process.env[name] ? process.env[name].split(',') : def);
 const SIZES = list('LSTMC_BENCH_SIZES', ['256x512', '1024x1024']).map((s) => {
@@ -148,10 +146,6 @@ async function measure(L, g, bytes, shape, x, x0, load) {
   const times = Object.fromEntries(Object.keys(runners).map((k) => [k, []]));
   for (let r = 0; r < REPS; r++)
     for (const [k, f] of Object.entries(runners)) {
-      // Each runner starts on a machine its predecessor has left: onnxruntime's default thread pool
-      // spins for a while after a run (as lstmc's workers do), which on 2 cores takes the core the next
-      // runner's threads need. SETTLE_MS of idle time, not timed, lets the spinning threads sleep.
-      if (SETTLE_MS > 0) await new Promise((r) => setTimeout(r, SETTLE_MS));
       const t0 = performance.now();
       await f();
       times[k].push(performance.now() - t0);
