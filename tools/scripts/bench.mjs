@@ -134,7 +134,11 @@ async function measure(L, g, bytes, shape, x, x0, load) {
   const feed = { X: { dtype: 'f32', shape, data: x } };
   const ortFeed = { X: new ort.Tensor('float32', x, shape) };
   const single = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  const multi = await ort.InferenceSession.create(bytes);
+  // Default threading, with its threads told to stop spinning when a run returns (ORT's
+  // session.force_spinning_stop; they still spin within a run): otherwise they spin on for tens of
+  // milliseconds and, on 2 cores, take the cores the next runner (lstmc) needs. Measured: ORT-def's own
+  // time is unchanged by it, and lstmc with threads: 2 right after it ran 13-14 ms without it, 6.5 with it.
+  const multi = await ort.InferenceSession.create(bytes, { extra: { session: { force_spinning_stop: '1' } } });
   const runners = {
     lstmc: async () => model.run(feed).Y.data,
     ort1: async () => (await single.run(ortFeed)).Y.data,
