@@ -103,6 +103,33 @@ describe('vectorized cell update (cell4)', () => {
   });
 });
 
+describe('the activations of cell4 over their whole range', () => {
+  for (const kind of ['wasm-simd'] as const) {
+    it(`${kind}: sigmoid(40) * tanh(x) within 3.2e-7 and sigmoid(x) * tanh(40) within 2.5e-7 of float64, from -40 to 40 and at the infinities`, () => {
+      const xs = [...Array.from({ length: 4001 }, (_, i) => -40 + i * 0.02), -Infinity, Infinity, 1e-7, -1e-7, 0];
+      while (xs.length % 4) xs.push(0);
+      const n = xs.length;
+      const e = createMatvecEngine(new Float32Array(4), kind);
+      e.scratch(12 * n + 8);
+      const row = e.scratchOff, peep = row + 4 * n, c = peep + 4 * n, h = c + n;
+      // c_t = sigmoid(i) * tanh(g) from c_{t-1} = 0: i = 40 leaves tanh(g) (times sigmoid(40), 1 in f32),
+      // g = 40 sigmoid(i) (times the kernel's tanh(40), 1 or 1 - 2^-24). The bounds: tanh's 3.0e-7, and
+      // sigmoid's 1.6e-7 plus the roundings of the product (tools/scripts/fit-tanh.mjs prints both).
+      for (const [what, set, want, tol] of [
+        ['tanh', (j: number) => [40, 0, 0, xs[j]!], Math.tanh, 3.2e-7],
+        ['sigmoid', (j: number) => [xs[j]!, 0, 0, 40], (x: number) => 1 / (1 + Math.exp(-x)), 2.5e-7],
+      ] as const) {
+        for (let j = 0; j < n; j++) e.mem.set(set(j), row + 4 * j);
+        e.mem.fill(0, c, c + n);
+        e.cell4!(row, peep, c, h, n / 4, 0, Infinity);
+        let worst = 0;
+        for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(e.mem[c + j]! - want(Math.fround(xs[j]!))));
+        expect(worst, what).toBeLessThanOrEqual(tol);
+      }
+    });
+  }
+});
+
 describe('column products for zero-input skipping (zcols)', () => {
   for (const kind of ['wasm-simd', 'js'] as const) {
     it(`${kind}: out += sum of x_i * column(k_i) matches a float64 reference (n not a multiple of 4, n = 0)`, () => {

@@ -7,11 +7,9 @@ import { op, T, type WasmFunc } from './wasm-encoder.js';
  * c: cell state (in: c_{t-1}, out: c_t); h: out h_t. flags: bit 0 peepholes, bit 1 input_forget.
  * clip: the clip threshold (Infinity for none), applied to the four gate pre-activations.
  *
- * exp is the Cephes expf scheme (range reduction by ln 2 in two parts, degree-6 polynomial, 2^n built in
- * the exponent bits, n rounded by adding 1.5 * 2^23) on inputs clamped to [-87, 88]; sigmoid(x) = 1 / (1 + exp(-x)),
- * tanh(x) = 1 - 2 / (exp(2x) + 1). Absolute error about 1e-7, NaN propagates. The polynomial's
- * steps, the peepholes and c_t = f*c + i*tanh(g) are multiply-add sites (op.mulAdd), fused in the
- * relaxed module (relaxed-simd.ts).
+ * tanh is x times a rational function of x^2 (tanhOfStack below) and sigmoid(x) = tanh(x/2)/2 + 1/2;
+ * absolute error at most 3.0e-7, NaN propagates. The polynomials' steps, the peepholes and c_t = f*c + i*tanh(g)
+ * are multiply-add sites (op.mulAdd), fused in the relaxed module (relaxed-simd.ts).
  */
 
 // params: 0 row, 1 peep, 2 c, 3 h, 4 groups, 5 flags (i32), 6 clip (f32)
@@ -39,44 +37,47 @@ const clip = (v: number) => [
   ...op.get(DOCLIP), ...op.if, ...op.get(v), ...op.get(NCLIP!), ...op.f32x4Pmax, ...op.get(CLIP!), ...op.f32x4Pmin, ...op.set(v), ...op.end,
 ];
 
-/** 1.5 * 2^23: adding it rounds an f32 below 2^22 in magnitude to an integer (ties to even, as f32x4.nearest). */
-const ROUNDER = 12582912;
-const ROUNDER_BITS = 0x4b400000;
-
-/** The polynomial's Horner coefficients after the first, each in a v128 local (34..38) set at entry. */
-const HORNER = [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
-const K = HORNER.map((_k, i) => 34 + i);
-
 /**
- * exp of the value on the stack, left on the stack (uses X, N, P). Each Horner step p*x + k is a
- * multiply-add site (op.mulAdd): one rounding instead of two in the relaxed module.
+ * tanh(x) ~ x P(x^2) / Q(x^2) on x clamped to [-9, 9] (|tanh| > 1 - 3e-8 beyond): P of degree 6 and
+ * Q of degree 3 in x^2, P(0) = Q(0) = 1, a near-minimax rational fit made by
+ * tools/scripts/fit-tanh.mjs (float64 error 6.5e-9; evaluated in f32 as here, 3.0e-7 absolute for
+ * tanh and 1.6e-7 for sigmoid; the exp-based scheme it replaced had 1.8e-7 and 8.9e-8, at a third
+ * more instructions). Horner's steps are multiply-add sites (op.mulAdd), fused in the
+ * relaxed module. Fourteen operations, no exponent-bit arithmetic: fewer than exp and a division.
  */
-const exp = [
-  // clamp to [-87, 88]; pmax/pmin (one instruction each) keep a NaN as min/max would
-  ...op.f32x4Const(-87), ...op.f32x4Pmax, ...op.f32x4Const(88), ...op.f32x4Pmin, ...op.set(X!),
-  // P = x*log2(e) + 1.5*2^23 holds n = nearest(x*log2(e)) in its low mantissa bits; N = n as f32
-  ...op.get(X!), ...op.f32x4Const(1.4426950408889634), ...op.f32x4Mul, ...op.f32x4Const(ROUNDER), ...op.f32x4Add, ...op.set(P!),
-  ...op.get(P!), ...op.f32x4Const(ROUNDER), ...op.f32x4Sub, ...op.set(N!),
-  // x - n*C1 - n*C2 with C1 + C2 = ln 2
-  ...op.get(X!), ...op.get(N!), ...op.f32x4Const(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
-  ...op.get(N!), ...op.f32x4Const(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(X!),
-  // N = 2^n in the exponent bits: (n + 127) << 23, n = bits(P) - bits(1.5*2^23)
-  ...op.get(P!), ...op.i32x4Const(127 - ROUNDER_BITS), ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl, ...op.set(N!),
-  ...op.f32x4Const(1.9875691500e-4),
-  ...K.flatMap((k) => [...op.get(X!), ...op.mulAdd(k)]),
-  ...op.get(X!), ...op.get(X!), ...op.f32x4Mul, ...op.mulAdd(X!), ...op.f32x4Const(1), ...op.f32x4Add,
-  ...op.get(N!), ...op.f32x4Mul,
+const TANH_P = [1, 0.1308353692293167, 0.003103431314229965, 0.000011148987141496036, -2.0204822703817626e-8, 5.2688124696498306e-11, -8.467043662334015e-14];
+const TANH_Q = [1, 0.46416863799095154, 0.024493075907230377, 0.00025453901616856456];
+const TANH_CLAMP = 9;
+/** v128 locals 34..: P's coefficients below the leading one (Horner order), 1 (P(0) = Q(0)), Q's, and 0.5. */
+const PK = [34, 35, 36, 37, 38];
+const ONE = 39;
+const QK = [40, 41];
+const HALF = 42;
+const CONSTANT_LOCALS: readonly (readonly [number, number])[] = [
+  ...PK.map((k, i) => [k, TANH_P[5 - i]!] as const),
+  [ONE, 1],
+  ...QK.map((k, i) => [k, TANH_Q[2 - i]!] as const),
+  [HALF, 0.5],
 ];
 
-/** v = sigmoid(v) */
+/** tanh of the value on the stack, left on the stack (uses X, N). */
+const tanhOfStack = [
+  // clamp; pmax/pmin (one instruction each) keep a NaN as min/max would
+  ...op.f32x4Const(-TANH_CLAMP), ...op.f32x4Pmax, ...op.f32x4Const(TANH_CLAMP), ...op.f32x4Pmin, ...op.set(X!),
+  ...op.get(X!), ...op.get(X!), ...op.f32x4Mul, ...op.set(N!),
+  ...op.f32x4Const(TANH_P[6]!), ...[...PK, ONE].flatMap((k) => [...op.get(N!), ...op.mulAdd(k)]),
+  ...op.get(X!), ...op.f32x4Mul,
+  ...op.f32x4Const(TANH_Q[3]!), ...[...QK, ONE].flatMap((k) => [...op.get(N!), ...op.mulAdd(k)]),
+  ...op.f32x4Div,
+];
+
+/** v = sigmoid(v) = tanh(v / 2) / 2 + 1/2 */
 const sigmoid = (v: number) => [
-  ...op.f32x4Const(1), ...op.get(v), ...op.f32x4Neg, ...exp, ...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Div, ...op.set(v),
+  ...op.get(v), ...op.get(HALF), ...op.f32x4Mul, ...tanhOfStack, ...op.get(HALF), ...op.mulAdd(HALF), ...op.set(v),
 ];
 
 /** tanh of local v, left on the stack */
-const tanh = (v: number) => [
-  ...op.f32x4Const(1), ...op.f32x4Const(2), ...op.get(v), ...op.get(v), ...op.f32x4Add, ...exp, ...op.f32x4Const(1), ...op.f32x4Add, ...op.f32x4Div, ...op.f32x4Sub,
-];
+const tanh = (v: number) => [...op.get(v), ...tanhOfStack];
 
 // i32 locals 30..32: the row, c and h pointers at entry (for the second pass); 33: groups at entry
 const [ROW0, C0, H0, N0] = [30, 31, 32, 33];
@@ -108,9 +109,9 @@ const gates = [
 export const cell4: WasmFunc = {
   name: 'cell4',
   params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32],
-  locals: [[22, T.v128], [5, T.i32], [K.length, T.v128]],
+  locals: [[22, T.v128], [5, T.i32], [CONSTANT_LOCALS.length, T.v128]],
   body: [
-    ...HORNER.map((k, i) => [...op.f32x4Const(k), ...op.set(K[i]!)]),
+    ...CONSTANT_LOCALS.map(([k, v]) => [...op.f32x4Const(v), ...op.set(k)]),
     op.get(6), op.f32Const(Infinity), op.f32Ne, op.set(DOCLIP),
     op.get(6), op.f32x4Splat, op.set(CLIP!),
     op.get(CLIP!), op.f32x4Neg, op.set(NCLIP!),
