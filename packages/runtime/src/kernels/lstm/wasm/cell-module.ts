@@ -14,8 +14,8 @@ import { op, T, type WasmFunc } from './wasm-encoder.js';
 
 // params: 0 row, 1 peep, 2 c, 3 h, 4 groups, 5 flags (i32), 6 clip (f32)
 // v128 locals: 7..10 r0..r3, 11..14 t0..t3, 15 I, 16 O, 17 F, 18 G, 19 Cp, 20 Cn, 21 PI, 22 PO, 23 PF,
-//              24 CLIP, 25 NCLIP, 26 x, 27 n, 28 p
-const [R0, R1, R2, R3, T0, T1, T2, T3, I, O, F, G, CP, CN, PI, PO, PF, CLIP, NCLIP, X, N, P] = Array.from({ length: 22 }, (_v, i) => 7 + i) as number[];
+//              24 CLIP, 25 NCLIP, 26 x (tanh's clamped input), 27 n (its square), 28 spare
+const [R0, R1, R2, R3, T0, T1, T2, T3, I, O, F, G, CP, CN, PI, PO, PF, CLIP, NCLIP, X, N] = Array.from({ length: 21 }, (_v, i) => 7 + i) as number[];
 // i32 local 29: 1 when clip is finite (the clamps run), 0 for Infinity (no clip attribute)
 const DOCLIP = 29;
 
