@@ -19,6 +19,7 @@ import type { Io, OptionSpec, ParsedArgs } from './command.js';
 import { stringOpt, UsageError } from './command.js';
 import { loadFlags, loadModel } from './load-model.js';
 import { PASS_FLAG_OPTIONS, isTextIr, loadTextIr, runPassFlags, targetFromArgs, type PassFlagsResult } from './pass-flags.js';
+import { hasRuntimeGraphMagic } from './runtime-graph-file.js';
 
 export const NUMERICS = ['float', 'fixed'] as const;
 export type Numerics = (typeof NUMERICS)[number];
@@ -58,7 +59,7 @@ function isRuntimeGraphFile(file: string, cwd: string): boolean {
     const head = new Uint8Array(MAGIC.length);
     const n = readSync(fd, head, 0, head.length, 0);
     closeSync(fd);
-    return n === MAGIC.length && MAGIC.every((b, i) => head[i] === b);
+    return n === MAGIC.length && hasRuntimeGraphMagic(head);
   } catch {
     return false;
   }

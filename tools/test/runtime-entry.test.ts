@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+// @ts-expect-error: a plain ES module script without declarations
+import { bundleApp } from '../scripts/runtime-sizes.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTensorFile } from '@lstmc/backend-js';
 import { BUILTIN_KERNELS, KERNEL_EXPORTS, OP_KERNELS, loadModel, type RtTensor } from '@lstmc/runtime';
@@ -30,14 +31,7 @@ async function compile(model: string, out: string): Promise<string> {
 }
 
 /** Bundles `app` (source text, in dir) with esbuild as an embedder would: minified, for the browser unless said. */
-async function bundle(name: string, app: string, platform: 'browser' | 'node' = 'browser'): Promise<{ file: string; bytes: number; text: string }> {
-  const entry = join(dir, `${name}.app.mjs`);
-  writeFileSync(entry, app);
-  const file = join(dir, `${name}.bundle.mjs`);
-  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform, target: 'es2022', outfile: file, minify: true, conditions: ['source'], nodePaths: [join(REPO, 'node_modules')], logLevel: 'silent' });
-  const text = readFileSync(file, 'utf8');
-  return { file, bytes: Buffer.byteLength(text), text };
-}
+const bundle = (name: string, app: string, platform: 'browser' | 'node' = 'browser'): Promise<{ file: string; bytes: number; text: string }> => bundleApp(dir, name, app, platform);
 
 const input = () => readTensorFile(join(SPARSE, 'test_data_set_0/input_0.pb')).tensor;
 const torchOut = () => readTensorFile(join(SPARSE, 'test_data_set_0/output_0.pb')).tensor;

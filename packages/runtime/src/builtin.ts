@@ -1,7 +1,7 @@
 /**
  * The main entry's runtime: every built-in kernel (BUILTIN_KERNELS) and threads. `loadModel`,
  * `createModel` and `readRuntimeGraph` of `@lstmc/runtime` are its functions; a runtime with fewer
- * kernels is `createRuntime` of `@lstmc/runtime/core`.
+ * kernels is one `createRuntime` builds.
  */
 import { createRuntime } from './executor/model.js';
 import { createThreadPool } from './kernels/lstm/threads/thread-pool.js';

@@ -11,5 +11,4 @@ export * from './kernels/index.js';
 export { prepareGraph, CONTROL_FLOW, controlFlowDef, type ControlFlowDef, type PreparedBody, type PreparedGraph, type PreparedNode } from './graph/index.js';
 export * from './executor/index.js';
 export { BUILTIN_RUNTIME, loadModel, createModel, readRuntimeGraph } from './builtin.js';
-export { readRuntimeGraphWith } from './format/reader.js';
 export { findNonFinite, describeNonFinite, type NonFinite } from './finite.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fail, type Location } from '@lstmc/ir';
-import { MAGIC, createModel, isRuntimeError, loadModel as loadRuntimeGraph, type IoInfo, type LoadOptions, type Model, type RtTensor } from '@lstmc/runtime';
+import { fail } from '@lstmc/ir';
+import { createModel, isRuntimeError, loadModel as loadRuntimeGraph, type IoInfo, type LoadOptions, type Model, type RtTensor } from '@lstmc/runtime';
 import { TENSOR_FILE_FORMATS, compareTensors, lowerToRuntime, readTensorFile, tensorFileBytes, type TensorFileFormat } from '@lstmc/backend-js';
 import { readDataSetInputs, skippedNote } from '../data-set.js';
 import type { Command, Io, ParsedArgs } from '../command.js';
@@ -14,16 +14,7 @@ import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline, saturation
 import { TOLERANCE_OPTION, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
 import { LOAD_OPTIONS, loadOptionsOf } from '../load-options.js';
-
-/** A runtime error re-raised as a diagnostic with the file it concerns. */
-function withFile<T>(loc: Location, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (isRuntimeError(e)) fail(e.code, e.message, { ...loc, ...(e.offset !== undefined ? { offset: e.offset } : {}), ...(e.field !== undefined && loc.field === undefined ? { field: e.field } : {}) });
-    throw e;
-  }
-}
+import { hasRuntimeGraphMagic, withFile } from '../runtime-graph-file.js';
 
 /** A runtime graph (by its magic), or an ONNX model or textual IR (.lir) compiled on the fly. */
 function loadRunnable(path: string, cwd: string, flags: LoadFlags, load: LoadOptions): Model {
@@ -34,7 +25,7 @@ function loadRunnable(path: string, cwd: string, flags: LoadFlags, load: LoadOpt
   } catch (e) {
     fail('E-IO', `cannot read '${path}': ${(e as Error).message}`, { file: path });
   }
-  if (bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b)) return withFile({ file: path }, () => loadRuntimeGraph(bytes, { ...load, allowNonFinite: flags.allowNonFinite ?? false }));
+  if (hasRuntimeGraphMagic(bytes)) return withFile({ file: path }, () => loadRuntimeGraph(bytes, { ...load, allowNonFinite: flags.allowNonFinite ?? false }));
   const g = isTextIr(path) ? loadTextIr(path, cwd, flags).graph : loadOnnxModel(path, cwd, flags);
   return createModel(lowerToRuntime(g, { file: path, verify: isTextIr(path) }), load);
 }

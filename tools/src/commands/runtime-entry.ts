@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fail } from '@lstmc/ir';
-import { MAGIC, isRuntimeError } from '@lstmc/runtime';
 import type { Command } from '../command.js';
 import { flag, stringOpt } from '../command.js';
 import { JSON_OPTION, printResult, wantsJson } from '../json-output.js';
 import { addGraphKernels, runtimeEntrySource } from '../runtime-entry.js';
+import { hasRuntimeGraphMagic, withFile } from '../runtime-graph-file.js';
 
 function readGraph(path: string, cwd: string): Uint8Array {
   let bytes: Uint8Array;
@@ -14,7 +14,7 @@ function readGraph(path: string, cwd: string): Uint8Array {
   } catch (e) {
     return fail('E-IO-READ', `cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { file: path });
   }
-  if (bytes.length < MAGIC.length || !MAGIC.every((b, i) => bytes[i] === b))
+  if (!hasRuntimeGraphMagic(bytes))
     fail('E-RT-MAGIC', `not an lstmc runtime graph (.lrg); compile the model first: lstmc compile MODEL -O js -o model.lrg`, { file: path, offset: 0 });
   return bytes;
 }
@@ -38,12 +38,7 @@ export const runtimeEntry: Command = {
     const names = new Set<string>();
     for (const file of files) {
       const bytes = readGraph(file, io.cwd);
-      try {
-        addGraphKernels(bytes, names);
-      } catch (e) {
-        if (isRuntimeError(e)) fail(e.code, e.message, { file, ...(e.offset !== undefined ? { offset: e.offset } : {}), ...(e.field !== undefined ? { field: e.field } : {}) });
-        throw e;
-      }
+      withFile({ file }, () => addGraphKernels(bytes, names));
     }
     const kernels = [...names].sort();
     const threads = flag(args, 'threads');

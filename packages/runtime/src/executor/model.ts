@@ -54,8 +54,8 @@ export type ThreadPoolFactory = (threads: number, matvec: EngineChoice) => Threa
 
 /**
  * What a runtime is built from: the kernels its graphs may use and, optionally, threads. The main
- * entry's runtime has every built-in kernel and threads; `@lstmc/runtime/core` builds smaller ones
- * (as the module `lstmc runtime-entry` writes for one model), which a bundler reduces to what they name.
+ * entry's runtime has every built-in kernel and threads; `createRuntime` builds smaller ones (as the
+ * module `lstmc runtime-entry` writes for one model does), which a bundler reduces to what they name.
  */
 export interface RuntimeParts {
   readonly kernels: KernelRegistry;
@@ -69,7 +69,7 @@ export interface Runtime {
   loadModel(bytes: Uint8Array, options?: LoadOptions): Model;
   /** Prepares an in-memory RuntimeModel (as the JS backend builds it) without serializing it. */
   createModel(model: RuntimeModel, options?: LoadOptions): Model;
-  /** Reads and fully validates runtime graph bytes (see readRuntimeGraphWith) without preparing kernels. */
+  /** Reads and fully validates runtime graph bytes against the runtime's kernels, without preparing them. */
   readRuntimeGraph(bytes: Uint8Array, options?: ReadOptions): RuntimeModel;
 }
 

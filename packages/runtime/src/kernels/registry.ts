@@ -4,6 +4,9 @@ import { lstmFixedKernel } from './lstm/fixed/index.js';
 import { lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel } from './lstm/index.js';
 import { opKernel } from './op-kernel.js';
 
+/** The LSTM kernels (dense, packed, sparse, fixed-point), keyed by the name `@lstmc/runtime` exports each as. */
+const LSTM_KERNELS = { lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel, lstmFixedKernel };
+
 /**
  * A kernel for every op of the table that has a reference evaluation, keyed by op name: built from
  * EVALUATED_OPS, not the whole table, so a bundle leaves out LSTM's and If's definitions (their
@@ -17,15 +20,10 @@ export const OP_KERNELS: Readonly<Record<string, AnyKernel>> = /* @__PURE__ */ O
  * Every built-in kernel, keyed by the name nodes use in the manifest (equal to the kernel's `name`):
  * the LSTM kernels (dense, sparse, packed, fixed-point), and one kernel per op of the @lstmc/ops
  * table, named by the op, that runs the op's reference evaluation. Embedders can pass an extended
- * registry to `loadModel`; `createRuntime` (`@lstmc/runtime/core`) builds a runtime from a registry of
- * its own, without this one.
+ * registry to `loadModel`; `createRuntime` builds a runtime from a registry of its own, without this one.
  */
 export const BUILTIN_KERNELS: Readonly<Record<string, AnyKernel>> = /* @__PURE__ */ (() => ({
-  'lstm.dense.f32': lstmDenseF32Kernel,
-  'lstm.pack.f32': lstmPackF32Kernel,
-  'lstm.sparse.f32': lstmSparseF32Kernel,
-  'lstm.sparse.pack.f32': lstmSparsePackF32Kernel,
-  'lstm.fixed': lstmFixedKernel,
+  ...Object.fromEntries(Object.values(LSTM_KERNELS).map((k) => [k.name, k])),
   ...OP_KERNELS,
 }))();
 
@@ -34,12 +32,7 @@ export const BUILTIN_KERNELS: Readonly<Record<string, AnyKernel>> = /* @__PURE__
  * module of only some kernels imports (`lstmc runtime-entry`). Every other built-in kernel is an op's,
  * `opKernel(op, def)` with the definition from `@lstmc/runtime/ops`.
  */
-export const KERNEL_EXPORTS: Readonly<Record<string, string>> = {
-  'lstm.dense.f32': 'lstmDenseF32Kernel',
-  'lstm.pack.f32': 'lstmPackF32Kernel',
-  'lstm.sparse.f32': 'lstmSparseF32Kernel',
-  'lstm.sparse.pack.f32': 'lstmSparsePackF32Kernel',
-  'lstm.fixed': 'lstmFixedKernel',
-};
+export const KERNEL_EXPORTS: Readonly<Record<string, string>> = /* @__PURE__ */ (() =>
+  Object.fromEntries(Object.entries(LSTM_KERNELS).map(([exported, k]) => [k.name, exported])))();
 
 export type BuiltinKernelName = string;

@@ -174,8 +174,9 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
       project,
       recur: r8 ? int8Of(e, r8, H) : s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupsOf(e, rGroups, H) : csrRecurrence(e, ptrOff + rSeg * (H4 + 1), pairOff, H, tmpOff),
     };
-    // (a compressed R's transposed recurrence: h and the result, [H + 4H][n], while the projection is done)
-  }, (rows, B) => Math.max(csrW && rows >= SPMM_MIN_ROWS ? (I + H4) * Math.ceil(rows / 16) * 16 : 0, s.r < 0 && B >= SPMM_MIN_VECTORS ? (H + H4) * Math.ceil(B / 16) * 16 : 0));
+    // Scratch for the transposed products: a compressed W's projection of the rows, then (while the
+    // projection is done) a compressed R's recurrence over the batch entries.
+  }, (rows, B) => Math.max(csrW && rows >= SPMM_MIN_ROWS ? transposedScratch(I, H4, rows) : 0, s.r < 0 && B >= SPMM_MIN_VECTORS ? transposedScratch(H, H4, B) : 0));
 }
 
 /** From this many batch entries on, a compressed R multiplies a step's h vectors as one transposed product. */
@@ -198,6 +199,9 @@ function csrRecurrence(e: MatvecEngine, rPtr: number, pairOff: number, H: number
     for (let i = 0; i < count; i++) for (let r = 0, src = oT + i, d = outs[i]!; r < H4; r++, src += n) m[d + r] = m[d + r]! + m[src]!;
   };
 }
+
+/** Floats of scratch transposedProduct takes for `count` vectors of K floats and `rows` rows. */
+const transposedScratch = (K: number, rows: number, count: number): number => (K + rows) * Math.ceil(count / 16) * 16;
 
 /**
  * The transposed sparse-dense product both compressed-row paths share: the `count` vectors (K floats
