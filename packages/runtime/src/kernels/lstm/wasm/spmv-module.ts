@@ -1,4 +1,4 @@
-import { op, T, type WasmFunc } from './wasm-encoder.js';
+import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /**
  * Sparse matrix-vector kernels over compressed rows, for `lstm.sparse.f32`. In engine memory the
@@ -36,114 +36,128 @@ const rowBounds = (ptr: number, pairs: number, q: number, end: number, qe: numbe
   ...op.get(end), ...op.get(q), ...op.sub, ...op.i32(mask), ...op.and, ...op.get(q), ...op.add, ...op.set(qe),
 ];
 
-// spmv1: params 0 ptr, 1 pairs, 2 x, 3 out, 4 rows; i32 5 q, 6 end, 7 qe; f32 8..11 a0..a3
-// Four partial sums, so consecutive multiply-adds do not wait on each other's f32 add latency.
-const spmv1: WasmFunc = {
-  name: 'spmv1',
-  params: 5,
-  locals: [[3, T.i32], [4, T.f32]],
-  body: [
-    op.block, op.get(4), op.eqz, op.brIf(0),
-    op.loop,
-    rowBounds(0, 1, 5, 6, 7, -32),
-    ...[8, 9, 10, 11].map((l) => [...op.f32Const(0), ...op.set(l)]),
-    op.block, op.get(5), op.get(7), op.geU, op.brIf(0),
-    op.loop,
-    macAt(8, 5, 2, 0), macAt(9, 5, 2, 1), macAt(10, 5, 2, 2), macAt(11, 5, 2, 3),
-    op.get(5), op.i32(32), op.add, op.tee(5), op.get(7), op.ltU, op.brIf(0),
-    op.end, op.end,
-    op.block, op.get(5), op.get(6), op.geU, op.brIf(0),
-    op.loop,
-    macAt(8, 5, 2, 0),
-    op.get(5), op.i32(8), op.add, op.tee(5), op.get(6), op.ltU, op.brIf(0),
-    op.end, op.end,
-    op.get(8), op.get(10), op.f32Add, op.set(8),
-    op.get(9), op.get(11), op.f32Add, op.set(9),
-    flush(3, 8, 9),
-    op.get(3), op.i32(4), op.add, op.set(3),
-    op.get(0), op.i32(4), op.add, op.set(0),
-    op.get(4), op.i32(1), op.sub, op.tee(4), op.brIf(0),
-    op.end, op.end,
-  ],
-};
+/** spmv1(ptr, pairs, x, out, rows): four partial sums, so consecutive multiply-adds do not wait on each other's f32 add latency. */
+const spmv1: WasmFunc = (() => {
+  const [PTR, PAIRS, X, OUT, ROWS] = [0, 1, 2, 3, 4];
+  const L = locals(5);
+  const [q, end, qe] = L.many(3, T.i32);
+  const a = L.many(4, T.f32);
+  return {
+    name: 'spmv1',
+    params: 5,
+    locals: L.decl(),
+    body: [
+      op.block, op.get(ROWS), op.eqz, op.brIf(0),
+      op.loop,
+      rowBounds(PTR, PAIRS, q, end, qe, -32),
+      ...a.map((l) => [...op.f32Const(0), ...op.set(l)]),
+      op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
+      op.loop,
+      ...a.map((l, k) => macAt(l, q, X, k)),
+      op.get(q), op.i32(32), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
+      op.end, op.end,
+      op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
+      op.loop,
+      macAt(a[0]!, q, X, 0),
+      op.get(q), op.i32(8), op.add, op.tee(q), op.get(end), op.ltU, op.brIf(0),
+      op.end, op.end,
+      op.get(a[0]!), op.get(a[2]!), op.f32Add, op.set(a[0]!),
+      op.get(a[1]!), op.get(a[3]!), op.f32Add, op.set(a[1]!),
+      flush(OUT, a[0]!, a[1]!),
+      op.get(OUT), op.i32(4), op.add, op.set(OUT),
+      op.get(PTR), op.i32(4), op.add, op.set(PTR),
+      op.get(ROWS), op.i32(1), op.sub, op.tee(ROWS), op.brIf(0),
+      op.end, op.end,
+    ],
+  };
+})();
 
-// spmv2: params 0 ptr, 1 pairs, 2 x0, 3 x1, 4 o0, 5 o1, 6 rows; i32 7 q, 8 end, 9 qe, 10 xo
-//   f32 11 a0, 12 a1, 13 b0, 14 b1, 15 v
-/** v = val(q + 8k); xo = col(q + 8k); a += v*x0[xo]; b += v*x1[xo] */
-const mac2At = (a: number, b: number, k: number) => [
-  ...op.get(7), ...op.f32Load(8 * k + 4), ...op.set(15),
-  ...op.get(7), ...op.i32Load(8 * k), ...op.set(10),
-  ...op.get(a), ...op.get(15), ...op.get(2), ...op.get(10), ...op.add, ...op.f32Load(0), ...op.f32Mul, ...op.f32Add, ...op.set(a),
-  ...op.get(b), ...op.get(15), ...op.get(3), ...op.get(10), ...op.add, ...op.f32Load(0), ...op.f32Mul, ...op.f32Add, ...op.set(b),
-];
-const spmv2: WasmFunc = {
-  name: 'spmv2',
-  params: 7,
-  locals: [[4, T.i32], [5, T.f32]],
-  body: [
-    op.block, op.get(6), op.eqz, op.brIf(0),
-    op.loop,
-    rowBounds(0, 1, 7, 8, 9, -16),
-    ...[11, 12, 13, 14].map((l) => [...op.f32Const(0), ...op.set(l)]),
-    op.block, op.get(7), op.get(9), op.geU, op.brIf(0),
-    op.loop,
-    mac2At(11, 13, 0), mac2At(12, 14, 1),
-    op.get(7), op.i32(16), op.add, op.tee(7), op.get(9), op.ltU, op.brIf(0),
-    op.end, op.end,
-    op.block, op.get(7), op.get(8), op.geU, op.brIf(0),
-    mac2At(11, 13, 0),
-    op.end,
-    flush(4, 11, 12),
-    flush(5, 13, 14),
-    op.get(4), op.i32(4), op.add, op.set(4),
-    op.get(5), op.i32(4), op.add, op.set(5),
-    op.get(0), op.i32(4), op.add, op.set(0),
-    op.get(6), op.i32(1), op.sub, op.tee(6), op.brIf(0),
-    op.end, op.end,
-  ],
-};
+/** spmv2(ptr, pairs, x0, x1, o0, o1, rows): two partial sums per vector. */
+const spmv2: WasmFunc = (() => {
+  const [PTR, PAIRS, X0, X1, O0, O1, ROWS] = [0, 1, 2, 3, 4, 5, 6];
+  const L = locals(7);
+  const [q, end, qe, xo] = L.many(4, T.i32);
+  const [a0, a1, b0, b1, v] = L.many(5, T.f32);
+  /** v = val(q + 8k); xo = col(q + 8k); a += v*x0[xo]; b += v*x1[xo] */
+  const mac2At = (a: number, b: number, k: number) => [
+    ...op.get(q), ...op.f32Load(8 * k + 4), ...op.set(v),
+    ...op.get(q), ...op.i32Load(8 * k), ...op.set(xo),
+    ...op.get(a), ...op.get(v), ...op.get(X0), ...op.get(xo), ...op.add, ...op.f32Load(0), ...op.f32Mul, ...op.f32Add, ...op.set(a),
+    ...op.get(b), ...op.get(v), ...op.get(X1), ...op.get(xo), ...op.add, ...op.f32Load(0), ...op.f32Mul, ...op.f32Add, ...op.set(b),
+  ];
+  return {
+    name: 'spmv2',
+    params: 7,
+    locals: L.decl(),
+    body: [
+      op.block, op.get(ROWS), op.eqz, op.brIf(0),
+      op.loop,
+      rowBounds(PTR, PAIRS, q, end, qe, -16),
+      ...[a0, a1, b0, b1].map((l) => [...op.f32Const(0), ...op.set(l)]),
+      op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
+      op.loop,
+      mac2At(a0, b0, 0), mac2At(a1, b1, 1),
+      op.get(q), op.i32(16), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
+      op.end, op.end,
+      op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
+      mac2At(a0, b0, 0),
+      op.end,
+      flush(O0, a0, a1),
+      flush(O1, b0, b1),
+      op.get(O0), op.i32(4), op.add, op.set(O0),
+      op.get(O1), op.i32(4), op.add, op.set(O1),
+      op.get(PTR), op.i32(4), op.add, op.set(PTR),
+      op.get(ROWS), op.i32(1), op.sub, op.tee(ROWS), op.brIf(0),
+      op.end, op.end,
+    ],
+  };
+})();
 
-// spmmT: params 0 ptr, 1 pairs, 2 xT, 3 outT, 4 rows, 5 blocks
-//   i32 6 q, 7 end, 8 blk, 9 xa, 10 ob (out block address), 11 rowBytes (= 64*blocks), 12 colScale (= 16*blocks)
-//   v128 13..16 acc, 17 v
 /**
  * spmmT: a sparse matrix times many vectors at once, over transposed operands: xT[k] and outT[r] are
  * rows of n = 16*blocks floats (one float per vector); outT is overwritten, not added to. Each non-zero
  * is splat once and multiplied into 16 vectors per block (four f32x4 accumulators held in registers
  * across the row's non-zeros), so one pair load serves 16 multiply-adds.
  */
-const ACC = [13, 14, 15, 16];
-const spmmT: WasmFunc = {
-  name: 'spmmT',
-  params: 6,
-  locals: [[7, T.i32], [5, T.v128]],
-  body: [
-    op.get(5), op.i32(6), op.shl, op.set(11),
-    op.get(5), op.i32(4), op.shl, op.set(12),
-    op.block, op.get(4), op.eqz, op.brIf(0), op.get(5), op.eqz, op.brIf(0),
-    op.loop, // rows
-    op.i32(0), op.set(8),
-    op.get(3), op.set(10),
-    op.loop, // blocks
-    ...ACC.map((a) => [...op.v128Zero, ...op.set(a)]),
-    op.get(0), op.i32Load(0), op.get(1), op.add, op.set(6),
-    op.get(0), op.i32Load(4), op.get(1), op.add, op.set(7),
-    op.block, op.get(6), op.get(7), op.geU, op.brIf(0),
-    op.loop, // non-zeros
-    op.get(6), op.load32Splat(4), op.set(17),
-    op.get(6), op.i32Load(0), op.get(12), op.mul, op.get(2), op.add, op.get(8), op.i32(6), op.shl, op.add, op.set(9),
-    ...ACC.map((a, i) => [...op.get(9), ...op.v128Load(16 * i), ...op.get(17), ...op.mulAdd(a), ...op.set(a)]),
-    op.get(6), op.i32(8), op.add, op.tee(6), op.get(7), op.ltU, op.brIf(0),
-    op.end, op.end,
-    ...ACC.map((a, i) => [...op.get(10), ...op.get(a), ...op.v128Store(16 * i)]),
-    op.get(10), op.i32(64), op.add, op.set(10),
-    op.get(8), op.i32(1), op.add, op.tee(8), op.get(5), op.ltU, op.brIf(0),
-    op.end,
-    op.get(3), op.get(11), op.add, op.set(3),
-    op.get(0), op.i32(4), op.add, op.set(0),
-    op.get(4), op.i32(1), op.sub, op.tee(4), op.brIf(0),
-    op.end, op.end,
-  ],
-};
+const spmmT: WasmFunc = (() => {
+  const [PTR, PAIRS, XT, OUTT, ROWS, BLOCKS] = [0, 1, 2, 3, 4, 5];
+  const L = locals(6);
+  // xa: the non-zero's xT row in the block; ob: the out block's address; rowBytes = 64*blocks; colScale = 16*blocks
+  const [q, end, blk, xa, ob, rowBytes, colScale] = L.many(7, T.i32);
+  const acc = L.many(4, T.v128);
+  const v = L.v128();
+  return {
+    name: 'spmmT',
+    params: 6,
+    locals: L.decl(),
+    body: [
+      op.get(BLOCKS), op.i32(6), op.shl, op.set(rowBytes),
+      op.get(BLOCKS), op.i32(4), op.shl, op.set(colScale),
+      op.block, op.get(ROWS), op.eqz, op.brIf(0), op.get(BLOCKS), op.eqz, op.brIf(0),
+      op.loop, // rows
+      op.i32(0), op.set(blk),
+      op.get(OUTT), op.set(ob),
+      op.loop, // blocks
+      ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
+      op.get(PTR), op.i32Load(0), op.get(PAIRS), op.add, op.set(q),
+      op.get(PTR), op.i32Load(4), op.get(PAIRS), op.add, op.set(end),
+      op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
+      op.loop, // non-zeros
+      op.get(q), op.load32Splat(4), op.set(v),
+      op.get(q), op.i32Load(0), op.get(colScale), op.mul, op.get(XT), op.add, op.get(blk), op.i32(6), op.shl, op.add, op.set(xa),
+      ...acc.map((a, i) => [...op.get(xa), ...op.v128Load(16 * i), ...op.get(v), ...op.mulAdd(a), ...op.set(a)]),
+      op.get(q), op.i32(8), op.add, op.tee(q), op.get(end), op.ltU, op.brIf(0),
+      op.end, op.end,
+      ...acc.map((a, i) => [...op.get(ob), ...op.get(a), ...op.v128Store(16 * i)]),
+      op.get(ob), op.i32(64), op.add, op.set(ob),
+      op.get(blk), op.i32(1), op.add, op.tee(blk), op.get(BLOCKS), op.ltU, op.brIf(0),
+      op.end,
+      op.get(OUTT), op.get(rowBytes), op.add, op.set(OUTT),
+      op.get(PTR), op.i32(4), op.add, op.set(PTR),
+      op.get(ROWS), op.i32(1), op.sub, op.tee(ROWS), op.brIf(0),
+      op.end, op.end,
+    ],
+  };
+})();
 
 export const SPMV_FUNCS: readonly WasmFunc[] = [spmv1, spmv2, spmmT];

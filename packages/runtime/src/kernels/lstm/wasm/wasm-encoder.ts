@@ -105,16 +105,30 @@ export interface WasmFunc {
   body: number[][];
 }
 
-/** Local indices of one function, allocated in order after its i32 params. */
+/**
+ * Local indices of one function, allocated in order after its `params` parameters: each call names
+ * one new local of that type, so kernels refer to their locals by name, never by number.
+ */
 export function locals(params: number) {
   let next = params;
-  const i32: number[] = [];
-  const v128: number[] = [];
+  const types: number[] = [];
+  const alloc = (type: number) => (): number => (types.push(type), next++);
   return {
-    i32: () => (i32.push(next), next++),
-    v128: () => (v128.push(next), next++),
-    /** The local declarations (all i32 locals are allocated before any v128 local). */
-    decl: (): [number, number][] => [[i32.length, T.i32], [v128.length, T.v128]],
+    i32: alloc(T.i32),
+    f32: alloc(T.f32),
+    v128: alloc(T.v128),
+    /** `n` new locals of a type, in order. */
+    many: (n: number, type: number): number[] => Array.from({ length: n }, alloc(type)),
+    /** The local declarations: [count, type] runs in allocation order. */
+    decl: (): [number, number][] => {
+      const runs: [number, number][] = [];
+      for (const t of types) {
+        const last = runs[runs.length - 1];
+        if (last && last[1] === t) last[0]++;
+        else runs.push([1, t]);
+      }
+      return runs;
+    },
   };
 }
 
