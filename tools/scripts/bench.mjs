@@ -7,7 +7,7 @@
 // warm-up, interleaved (lstmc, ORT-1t, ORT-def per repetition) so machine noise hits all three alike.
 //
 // Cases (LSTMC_BENCH_CASES=comma list to pick; LSTMC_BENCH_BATCHES=1,8 and LSTMC_BENCH_SIZES=256x512
-// likewise): dense, dense2t (dense with the load option threads: 2, judged against ORT-def), block90/block95 (`prune{method=block,block=4x1}`: four rows of one gate share
+// likewise): dense, dense2t / dense2tF (dense with the load option threads: 2, plain / FMA, judged against ORT-def), block90/block95 (`prune{method=block,block=4x1}`: four rows of one gate share
 // their columns), bal90/bal95 (`prune{method=balanced}`), balg90/balg95 (`prune{method=balanced,group=4}`:
 // PE-balanced, and four units of one gate keep the same columns), balw90/balw95 (group=16: sixteen units
 // of a gate share their columns, the wide row-group kernels gsw), int8, int8sp90 / int8bal90 (the block90 /
@@ -21,7 +21,11 @@
 // multiply-adds: what 'auto' picks in Chrome 114+ and Node 22). This script enables relaxed SIMD in its
 // own process (v8.setFlagsFromString, as `node --experimental-wasm-relaxed-simd` would) so both run in
 // one process; the FMA rows print "no relaxed SIMD" where the host still lacks it.
-// Env: LSTMC_BENCH_REPS (default 7), LSTMC_BENCH_WARMUP (2).
+// Env: LSTMC_BENCH_REPS (default 7), LSTMC_BENCH_WARMUP (3), LSTMC_BENCH_MIN_MS (1000). Warm-up and
+// timed rounds are both interleaved and both time-based as well: warm-up rounds go on until every
+// runner has run WARMUP times and for MIN_MS / 2 in all (lstmc's first runs on this VM are up to 2x
+// its steady time while the wasm tiers up, the caches fill and onnxruntime's new sessions settle),
+// and timed rounds until there are REPS of them and the round total reaches MIN_MS (at most 200).
 //
 // The compiler and runtime are TypeScript sources: they are bundled on the fly with esbuild into a
 // temporary .mjs (no build step needed).
@@ -32,7 +36,9 @@ import { randomF32 } from './random-f32.mjs';
 import { loadSources } from './load-sources.mjs';
 
 const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 7);
-const WARMUP = Number(process.env.LSTMC_BENCH_WARMUP ?? 2);
+const WARMUP = Number(process.env.LSTMC_BENCH_WARMUP ?? 3);
+const MIN_MS = Number(process.env.LSTMC_BENCH_MIN_MS ?? 1000);
+const MAX_ROUNDS = 200;
 const T = 100;
 const list = (name, def) => (process.env[name] ? process.env[name].split(',') : def);
 const SIZES = list('LSTMC_BENCH_SIZES', ['256x512', '1024x1024']).map((s) => {
@@ -52,6 +58,7 @@ const CASES = {
   dense: { label: 'dense f32', prune: null, goal: 1.25, against: 'ort', built: true },
   denseF: { label: 'dense f32 FMA', prune: null, relaxed: true, goal: 1.25, against: 'ort', built: true },
   dense2t: { label: 'dense f32 2 thr.', prune: null, load: { threads: 2 }, goal: 1.25, against: 'ort-def', built: true },
+  dense2tF: { label: 'dense 2 thr. FMA', prune: null, load: { threads: 2 }, relaxed: true, goal: 1.25, against: 'ort-def', built: true },
   block90: { label: '90% block4x1 f32', prune: 'prune{method=block,block=4x1,sparsity=0.9}', goal: 0.25, against: 'ort', built: true },
   block95: { label: '95% block4x1 f32', prune: 'prune{method=block,block=4x1,sparsity=0.95}', goal: 0.15, against: 'ort', built: true },
   bal90: { label: '90% balanced f32', prune: 'prune{method=balanced,sparsity=0.9}', goal: 0.25, against: 'ort', built: true },
@@ -146,14 +153,21 @@ async function measure(L, g, bytes, shape, x, x0, load) {
     ...(x0 ? { lstmcBase: async () => model.run({ X: { dtype: 'f32', shape, data: x0 } }).Y.data } : {}),
   };
   const ys = {};
-  for (const [k, f] of Object.entries(runners)) for (let r = 0; r < WARMUP; r++) ys[k] = await f();
-  const times = Object.fromEntries(Object.keys(runners).map((k) => [k, []]));
-  for (let r = 0; r < REPS; r++)
-    for (const [k, f] of Object.entries(runners)) {
-      const t0 = performance.now();
-      await f();
-      times[k].push(performance.now() - t0);
-    }
+  // Interleaved rounds (every runner once per round) until `rounds` of them and `ms` in all.
+  const rounds = async (min, ms, keep) => {
+    const t = Object.fromEntries(Object.keys(runners).map((k) => [k, []]));
+    const start = performance.now();
+    for (let r = 0; r < MAX_ROUNDS && (r < min || performance.now() - start < ms); r++)
+      for (const [k, f] of Object.entries(runners)) {
+        const t0 = performance.now();
+        const y = await f();
+        t[k].push(performance.now() - t0);
+        if (keep) ys[k] = y;
+      }
+    return t;
+  };
+  await rounds(WARMUP, MIN_MS / 2, true);
+  const times = await rounds(REPS, MIN_MS, false);
   await single.release();
   await multi.release();
   model.close();
@@ -168,7 +182,7 @@ async function main() {
   console.log(`lstmc JS runtime vs onnxruntime-node ${ort.env.versions?.common ?? ''} on ${cpus().length} core(s) (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
   // Timings on a busy machine are not comparable: say how busy it was.
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`single-layer forward LSTM, T=${T}, median of ${REPS} runs after ${WARMUP} warm-up runs\n`);
+  console.log(`single-layer forward LSTM, T=${T}, median of at least ${REPS} interleaved runs and ${MIN_MS} ms, after at least ${WARMUP} warm-up runs and ${MIN_MS / 2} ms\n`);
   const fmt = (v, w) => (v === undefined ? '' : v.toFixed(2)).padStart(w);
   console.log('batch     I     H  case               lstmc kernel         lstmc ms  ORT-1t ms  ORT-def ms  lstmc/ORT-1t  lstmc/ORT-def  max|dY|  ratio  goal     ');
   let met = 0;
