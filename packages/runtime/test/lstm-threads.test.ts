@@ -110,12 +110,13 @@ describe('threads: bit-identical to one thread', () => {
 
   it('a projection longer than one call list (sections run early) and a stream', async () => {
     const rng = new Rng(0x7ec0);
-    const cfg: LstmConfig = { ...randomLstmConfig(rng), direction: 'forward', H: 61, I: 1200, T: 200, B: 40, layout: 0, outputs: [true, true, true], runtimePack: false, activations: undefined, clip: undefined };
+    const cfg: LstmConfig = { ...randomLstmConfig(rng), direction: 'forward', H: 253, I: 1200, T: 200, B: 40, layout: 0, outputs: [true, true, true], runtimePack: false, activations: undefined, clip: undefined };
     delete cfg.seqLens;
     const { model, feeds } = lstmRuntimeModel(cfg, randomLstmData(cfg, rng));
     const r = await bothWays(model, feeds, 2);
-    // 4000 row pairs times 5 unit blocks of W: more calls than one list holds (LIST_CALLS), so the
-    // projection is at least two sections, plus one per step.
+    // 4000 row pairs times 5 unit blocks of W (13 units of 19.2 KB per cache block, times the pool's 4
+    // parts: 52 units per block): more calls than one list holds (LIST_CALLS), so the projection is at
+    // least two sections, plus one per step.
     expect(20000).toBeGreaterThan(LIST_CALLS);
     expect(r.sections).toBeGreaterThanOrEqual(cfg.T + 2);
     expectSameBits(r.one, r.many, 'long projection');

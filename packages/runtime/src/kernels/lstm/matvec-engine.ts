@@ -84,6 +84,12 @@ export interface MatvecEngine {
    * inside another `parallel`, this is `body()`. Results are bit-identical either way.
    */
   parallel(body: () => void): void;
+  /**
+   * Into how many unit ranges a `parallel` section started now splits each call (the pool's parts;
+   * 1 without threads). A product that blocks its units for the cache makes its blocks this many times
+   * larger, so that each thread's share of a block is the cache block and not a sliver of it.
+   */
+  sectionParts(): number;
 }
 
 const PAGE = 65536;
@@ -144,6 +150,10 @@ class WasmEngine implements MatvecEngine {
     this.scratchOff = Math.ceil(weights.length / 4) * 4;
     this.mem = new Float32Array(direct.mem.buffer);
     this.mem.set(weights);
+  }
+
+  sectionParts(): number {
+    return this.recorder && !this.recording ? this.recorder.parts() : 1;
   }
 
   parallel(body: () => void): void {
@@ -242,6 +252,10 @@ class JsEngine implements MatvecEngine {
 
   parallel(body: () => void): void {
     body();
+  }
+
+  sectionParts(): number {
+    return 1;
   }
 
   constructor(weights: Float32Array) {

@@ -11,7 +11,8 @@ import type { MatvecEngine } from './matvec-engine.js';
 export type RowProduct = (n: number, xs: Int32Array, outs: Int32Array) => void;
 
 /**
- * Weight bytes of one cache block of units (the L2 of the benchmark machine is 512 KiB). Blocking the
+ * Weight bytes of one cache block of units, per part of a threaded section (MatvecEngine.sectionParts;
+ * the L2 of the benchmark machine is 1 MiB per core). Blocking the
  * reduction dimension as well (k-quads in blocks of 64) measured slower: every block then pays the
  * lane reduction and a read-modify-write of the outputs (docs/runtime-format.md, Execution).
  */
@@ -19,23 +20,26 @@ const UNIT_BLOCK_BYTES = 256 * 1024;
 
 /**
  * Dense packed weights (pack.ts section at wOff, K columns). One or two vectors: one mv1/mv2 pass over
- * the whole matrix. More: units go in blocks of about UNIT_BLOCK_BYTES of weights, and every vector
- * pair passes over a block while it is in cache, so the matrix is read from memory once per call, not
+ * the whole matrix. More: units go in blocks of about UNIT_BLOCK_BYTES of weights per section part, and
+ * every vector pair passes over a block while it is in cache, so the matrix is read from memory once per call, not
  * n/2 times.
  */
 export function denseProduct(e: MatvecEngine, wOff: number, H: number, K: number): RowProduct {
   const Kq = Math.ceil(K / 4);
   const ws = 16 * Kq;
-  const block = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (4 * ws)));
-  return (n, xs, outs) => e.parallel(() => {
-    for (let j0 = 0; j0 < H; j0 += n <= 2 ? H : block) {
-      const units = n <= 2 ? H : Math.min(block, H - j0);
-      const w = wOff + j0 * ws;
-      let i = 0;
-      for (; i + 2 <= n; i += 2) e.mv2(w, xs[i]!, xs[i + 1]!, outs[i]! + 4 * j0, outs[i + 1]! + 4 * j0, units, Kq, ws);
-      if (i < n) e.mv1(w, xs[i]!, outs[i]! + 4 * j0, units, Kq, ws);
-    }
-  });
+  const unitsPerBlock = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (4 * ws)));
+  return (n, xs, outs) => {
+    const block = unitsPerBlock * e.sectionParts();
+    e.parallel(() => {
+      for (let j0 = 0; j0 < H; j0 += n <= 2 ? H : block) {
+        const units = n <= 2 ? H : Math.min(block, H - j0);
+        const w = wOff + j0 * ws;
+        let i = 0;
+        for (; i + 2 <= n; i += 2) e.mv2(w, xs[i]!, xs[i + 1]!, outs[i]! + 4 * j0, outs[i + 1]! + 4 * j0, units, Kq, ws);
+        if (i < n) e.mv1(w, xs[i]!, outs[i]! + 4 * j0, units, Kq, ws);
+      }
+    });
+  };
 }
 
 /** Compressed rows in the engine's pair layout (row pointers at ptrOff, pairs at pairOff): vector pairs share every pair load. */
@@ -50,13 +54,24 @@ export function csrProduct(e: MatvecEngine, ptrOff: number, pairOff: number, row
 /**
  * Cache-block boundaries of a row-group layout of `count` unit blocks (four groups each, gptr entry
  * 4b at block b's first entry): 0, then a cut wherever the entries since the last cut would take more
- * than about UNIT_BLOCK_BYTES (entryBytes each), then count.
+ * than about `parts` * UNIT_BLOCK_BYTES (entryBytes each), then count.
  */
-function blockCuts(gptr: Int32Array, count: number, entryBytes: number): number[] {
+function blockCuts(gptr: Int32Array, count: number, entryBytes: number, parts: number): number[] {
   const cuts = [0];
-  for (let b = 0; b < count; b++) if (entryBytes * (gptr[4 * (b + 1)]! - gptr[4 * cuts[cuts.length - 1]!]!) > UNIT_BLOCK_BYTES) cuts.push(b + 1);
+  for (let b = 0; b < count; b++) if (entryBytes * (gptr[4 * (b + 1)]! - gptr[4 * cuts[cuts.length - 1]!]!) > parts * UNIT_BLOCK_BYTES) cuts.push(b + 1);
   if (cuts[cuts.length - 1] !== count) cuts.push(count);
   return cuts;
+}
+
+/** blockCuts for the engine's current section parts (MatvecEngine.sectionParts), kept per parts count. */
+function cutsBySectionParts(e: MatvecEngine, gptr: Int32Array, count: number, entryBytes: number): () => number[] {
+  const byParts = new Map<number, number[]>();
+  return () => {
+    const parts = e.sectionParts();
+    let cuts = byParts.get(parts);
+    if (!cuts) byParts.set(parts, (cuts = blockCuts(gptr, count, entryBytes, parts)));
+    return cuts;
+  };
 }
 
 /** Where one matrix's row-group layout (group-sparse.ts) sits in engine memory. */
@@ -74,19 +89,22 @@ export interface GroupPlacement {
  */
 export function groupProduct(e: MatvecEngine, g: GroupPlacement, H: number): RowProduct {
   const quads = Math.ceil(H / 4);
-  // Block boundaries in unit quads: each block's entries take at most about UNIT_BLOCK_BYTES (20 bytes each).
-  const cuts = blockCuts(g.gptr, quads, 20);
+  // Block boundaries in unit quads: each block's entries take at most about UNIT_BLOCK_BYTES (20 bytes each) per part.
+  const cutsNow = cutsBySectionParts(e, g.gptr, quads, 20);
   let outsB = new Int32Array(0);
-  return (n, xs, outs) => e.parallel(() => {
-    if (n <= 4 || cuts.length <= 2) return e.gsp(g.gptrOff, g.colsOff, g.valsOff, H, n, xs, outs);
-    if (outsB.length < n) outsB = new Int32Array(n);
-    for (let c = 0; c + 1 < cuts.length; c++) {
-      const u0 = 4 * cuts[c]!;
-      const units = Math.min(H, 4 * cuts[c + 1]!) - u0;
-      for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 4 * u0;
-      e.gsp(g.gptrOff + u0, g.colsOff, g.valsOff, units, n, xs, outsB);
-    }
-  });
+  return (n, xs, outs) => {
+    const cuts = cutsNow();
+    e.parallel(() => {
+      if (n <= 4 || cuts.length <= 2) return e.gsp(g.gptrOff, g.colsOff, g.valsOff, H, n, xs, outs);
+      if (outsB.length < n) outsB = new Int32Array(n);
+      for (let c = 0; c + 1 < cuts.length; c++) {
+        const u0 = 4 * cuts[c]!;
+        const units = Math.min(H, 4 * cuts[c + 1]!) - u0;
+        for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 4 * u0;
+        e.gsp(g.gptrOff + u0, g.colsOff, g.valsOff, units, n, xs, outsB);
+      }
+    });
+  };
 }
 
 /** Where a wide row-group layout (group-sparse.ts WideGroupSparse) sits: its 16-unit groups, and the four-unit tail. */
@@ -102,23 +120,26 @@ export interface WidePlacement extends GroupPlacement {
 export function wideGroupProduct(e: MatvecEngine, g: WidePlacement, H: number): RowProduct {
   const u0 = 16 * g.blocks;
   const tail = g.tail ? groupProduct(e, g.tail, H - u0) : null;
-  // Block boundaries in 16-unit blocks: each holds at most about UNIT_BLOCK_BYTES of entries (68 bytes each).
-  const cuts = blockCuts(g.gptr, g.blocks, 68);
+  // Block boundaries in 16-unit blocks: each holds at most about UNIT_BLOCK_BYTES of entries (68 bytes each) per part.
+  const cutsNow = cutsBySectionParts(e, g.gptr, g.blocks, 68);
   let outsB = new Int32Array(0);
-  return (n, xs, outs) => e.parallel(() => {
-    if (outsB.length < n) outsB = new Int32Array(n);
-    const step = n <= 2 ? cuts.length - 1 : 1;
-    for (let c = 0; c + 1 < cuts.length; c += step) {
-      const b0 = cuts[c]!;
-      const b1 = cuts[Math.min(c + step, cuts.length - 1)]!;
-      for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 64 * b0;
-      e.gsw(g.gptrOff + 4 * b0, g.colsOff, g.valsOff, b1 - b0, n, xs, outsB);
-    }
-    if (tail) {
-      for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 4 * u0;
-      tail(n, xs, outsB);
-    }
-  });
+  return (n, xs, outs) => {
+    const cuts = cutsNow();
+    e.parallel(() => {
+      if (outsB.length < n) outsB = new Int32Array(n);
+      const step = n <= 2 ? cuts.length - 1 : 1;
+      for (let c = 0; c + 1 < cuts.length; c += step) {
+        const b0 = cuts[c]!;
+        const b1 = cuts[Math.min(c + step, cuts.length - 1)]!;
+        for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 64 * b0;
+        e.gsw(g.gptrOff + 4 * b0, g.colsOff, g.valsOff, b1 - b0, n, xs, outsB);
+      }
+      if (tail) {
+        for (let i = 0; i < n; i++) outsB[i] = outs[i]! + 4 * u0;
+        tail(n, xs, outsB);
+      }
+    });
+  };
 }
 
 /**

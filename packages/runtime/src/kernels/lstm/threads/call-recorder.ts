@@ -23,6 +23,11 @@ export class CallRecorder {
     return this.pool.active() > 1;
   }
 
+  /** The unit ranges a section begun now splits each call into (1 while it would run directly). */
+  parts(): number {
+    return this.begin() ? this.pool.parts : 1;
+  }
+
   finish(): void {
     this.pool.run(this.engine, this.direct);
   }
