@@ -15,6 +15,7 @@ import { TOLERANCE_OPTION, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
 import { LOAD_OPTIONS, loadOptionsOf } from '../load-options.js';
 import { hasRuntimeGraphMagic, withFile } from '../runtime-graph-file.js';
+import { timed, timeRepeats } from '../repeat-timing.js';
 
 /** A runtime graph (by its magic), or an ONNX model or textual IR (.lir) compiled on the fly. */
 function loadRunnable(path: string, cwd: string, flags: LoadFlags, load: LoadOptions): Model {
@@ -73,6 +74,16 @@ function gatherInputs(model: Model, dataDir: string | undefined, specs: readonly
   return sources;
 }
 
+/** --repeat N: the number of timed runs after the first (a positive integer), or 0 without the flag. */
+function repeatOf(args: ParsedArgs): number {
+  const text = stringOpt(args, 'repeat');
+  if (text === undefined) return 0;
+  const n = Number(text);
+  if (!(Number.isSafeInteger(n) && n >= 1)) throw new UsageError(`--repeat wants a positive integer, got '${text}'`);
+  if (flag(args, 'stream')) throw new UsageError('--repeat times whole runs on --data or --input; it does not combine with --stream');
+  return n;
+}
+
 function preview(t: RtTensor): string {
   const n = Math.min(t.data.length, 8);
   const vals = Array.from({ length: n }, (_, i) => (t.dtype === 'f32' || t.dtype === 'f64' ? Number(t.data[i]).toPrecision(6) : String(t.data[i])));
@@ -92,6 +103,7 @@ export const run: Command = {
     ...TOLERANCE_OPTION,
     stream: { type: 'boolean', help: 'read sequence inputs (--input NAME=FILE.npy) and write outputs (.npy in --out) chunk by chunk, LSTM state carried across chunks: memory does not grow with the sequence length' },
     chunk: { type: 'string', value: 'N', help: 'time steps per chunk with --stream (default 1000)' },
+    repeat: { type: 'string', value: 'N', help: 'after the first run, run the model N more times on the same inputs and print the time of the first run and the median, minimum and 90th percentile of the others; exit 1 if a repeat\'s outputs differ from the first run\'s' },
     ...NUMERICS_OPTIONS,
     ...LOAD_FLAG_OPTIONS,
     ...LOAD_OPTIONS,
@@ -106,6 +118,7 @@ export const run: Command = {
     if (!(TENSOR_FILE_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--out-format must be one of ${TENSOR_FILE_FORMATS.join(', ')}, got '${format}'`);
     if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
+    repeatOf(args);
 
     const load = loadOptionsOf(args);
     const compiled = needsPipeline(args) ? await compileForRun(modelFile, args, io, load) : undefined;
@@ -155,8 +168,11 @@ async function runModel(model: Model, compiled: CompiledRun | undefined, args: P
   const finite = { allow: loadFlags(args).allowNonFinite, warn: io.stderr, files: new Map([...sources].map(([k, s]) => [k, s.file])), modelFile };
   checkFiniteInputs(model, feed, finite);
   let outputs: Record<string, RtTensor>;
+  let firstMs = 0;
   try {
-    outputs = checkFiniteOutputs(model.run(feed), finite);
+    const first = timed(() => model.run(feed));
+    firstMs = first.ms;
+    outputs = checkFiniteOutputs(first.value, finite);
   } catch (e) {
     // Input errors found by the runtime (symbolic dims bound inconsistently) name the input: add its file.
     if (isRuntimeError(e) && e.code.startsWith('E-RT-INPUT') && e.field !== undefined && sources.has(e.field))
@@ -170,6 +186,11 @@ async function runModel(model: Model, compiled: CompiledRun | undefined, args: P
     throw e;
   }
 
+  const repeat = repeatOf(args);
+  // The saturation log is the first run's: repeats on the same inputs would only append copies.
+  const logged = saturation?.length ?? 0;
+  const timing = repeat > 0 ? timeRepeats(model, feed, outputs, firstMs, repeat) : undefined;
+  if (saturation) saturation.length = logged;
   const written = outDir !== undefined ? model.outputs.map((o, i) => join(outDir, `output_${i}.${format}`)) : undefined;
   if (outDir !== undefined) {
     mkdirSync(resolve(io.cwd, outDir), { recursive: true });
@@ -193,6 +214,7 @@ async function runModel(model: Model, compiled: CompiledRun | undefined, args: P
     ...(fixed ? { fixedVsFloat32: fixed } : {}),
     ...(saturation ? { saturation } : {}),
     ...(checked ? { check: { tolerance: tolerance.value, toleranceSource: tolerance.source, ok: bad === 0, outputs: checked } } : {}),
+    ...(timing ? { timing } : {}),
   };
   printResult(args, io, result, () => {
     const lines: string[] = [];
@@ -202,8 +224,16 @@ async function runModel(model: Model, compiled: CompiledRun | undefined, args: P
     if (!checked && !written) for (const o of model.outputs) lines.push(`${o.name}: ${outputs[o.name]!.dtype}[${outputs[o.name]!.shape.join(', ')}] ${preview(outputs[o.name]!)}`);
     const tol = `tolerance ${tolerance.value.toExponential(3)}, ${tolerance.source}`;
     checked?.forEach((c, i) => lines.push(`output_${i} ${c.name}: ${c.maxAbsError !== null ? `max abs error ${c.maxAbsError.toExponential(3)} (${tol})` : `mismatch: ${c.mismatch}`}${c.ok ? '' : '  FAIL'}`));
+    if (timing) {
+      const f = (x: number) => `${x.toFixed(3)} ms`;
+      lines.push(`timing: first run ${f(timing.firstMs)}; ${timing.runs} more: median ${f(timing.medianMs)}, min ${f(timing.minMs)}, 90th percentile ${f(timing.p90Ms)} (${timing.threads} thread${timing.threads === 1 ? '' : 's'})${timing.sameOutputs ? '' : '  OUTPUTS DIFFER'}`);
+    }
     return lines;
   });
+  if (timing && !timing.sameOutputs) {
+    io.stderr(`error[E-RUN-REPEAT]: a repeated run of ${modelFile} gave outputs that differ from the first run's\n`);
+    return 1;
+  }
   if (bad > 0) {
     io.stderr(`error[E-RUN-CHECK]: ${bad} of ${model.outputs.length} output(s) differ from ${dataDir} by more than ${tolerance.value} (${tolerance.source})\n`);
     return 1;
