@@ -63,13 +63,13 @@ function blockCuts(gptr: Int32Array, count: number, entryBytes: number, parts: n
   return cuts;
 }
 
-/** blockCuts for the engine's current section parts (MatvecEngine.sectionParts), kept per parts count. */
+/** blockCuts for the engine's current section parts (MatvecEngine.sectionParts), recomputed when they change. */
 function cutsBySectionParts(e: MatvecEngine, gptr: Int32Array, count: number, entryBytes: number): () => number[] {
-  const byParts = new Map<number, number[]>();
+  let parts = 0;
+  let cuts: number[] = [];
   return () => {
-    const parts = e.sectionParts();
-    let cuts = byParts.get(parts);
-    if (!cuts) byParts.set(parts, (cuts = blockCuts(gptr, count, entryBytes, parts)));
+    const p = e.sectionParts();
+    if (p !== parts) cuts = blockCuts(gptr, count, entryBytes, (parts = p));
     return cuts;
   };
 }
