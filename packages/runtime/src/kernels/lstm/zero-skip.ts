@@ -36,24 +36,41 @@ export function reserveColumns(e: MatvecEngine, wOff: number, H: number, I: numb
   return off;
 }
 
-/** Floats of scratch `projectSkipping` needs: one row's column offsets and values. */
-export const skipScratch = (I: number): number => 2 * Math.ceil(I / 4) * 4;
+/**
+ * Sparse rows gathered per section of projectSkipping: their non-zeros' column offsets and values are
+ * held at once, so their column products can run as one section, split over units on threads.
+ */
+const SKIP_CHUNK = 32;
+
+/** Floats of scratch `projectSkipping` needs: SKIP_CHUNK rows' column offsets and values. */
+export const skipScratch = (I: number): number => SKIP_CHUNK * 2 * Math.ceil(I / 4) * 4;
 
 /**
  * xp row r = bias + W x_r for r < rows (as projectRows), rows with at most maxDensity * I non-zeros
  * over the columns at colsOff, the others through `dense` all at once. tmpOff: skipScratch(I) floats.
+ * The sparse rows go in chunks of SKIP_CHUNK, each chunk's column products one section
+ * (MatvecEngine.parallel); a thread's part computes its units of every row of the chunk, with the
+ * same additions in the same order as the whole call, so the results do not depend on the threads.
  */
 export function projectSkipping(e: MatvecEngine, dense: RowProduct, colsOff: number, rows: number, rowOff: (r: number) => number, biasOff: number, H: number, I: number, xpOff: number, tmpOff: number, maxDensity = ZERO_SKIP_MAX_DENSITY): void {
   const m = e.mem;
   const ints = new Int32Array(m.buffer, m.byteOffset, m.length);
   const H4 = 4 * H;
-  const ks = tmpOff;
-  const xv = tmpOff + Math.ceil(I / 4) * 4;
+  const stride = Math.ceil(I / 4) * 4;
   const limit = maxDensity * I;
   const scale = H4 * e.sparseUnit;
   const xs = new Int32Array(rows);
   const outs = new Int32Array(rows);
+  const chunkOut = new Int32Array(SKIP_CHUNK);
+  const chunkNz = new Int32Array(SKIP_CHUNK);
   let n = 0;
+  let c = 0;
+  const flush = () => {
+    e.parallel(() => {
+      for (let i = 0; i < c; i++) e.zcols(colsOff, tmpOff + 2 * i * stride, tmpOff + (2 * i + 1) * stride, chunkNz[i]!, chunkOut[i]!, H);
+    });
+    c = 0;
+  };
   for (let r = 0; r < rows; r++) {
     const out = xpOff + r * H4;
     m.copyWithin(out, biasOff, biasOff + H4);
@@ -65,6 +82,8 @@ export function projectSkipping(e: MatvecEngine, dense: RowProduct, colsOff: num
       outs[n++] = out;
       continue;
     }
+    const ks = tmpOff + 2 * c * stride;
+    const xv = ks + stride;
     let i = 0;
     for (let k = 0; k < I; k++) {
       const v = m[x + k]!;
@@ -73,8 +92,11 @@ export function projectSkipping(e: MatvecEngine, dense: RowProduct, colsOff: num
         m[xv + i++] = v;
       }
     }
-    e.zcols(colsOff, ks, xv, i, out, H);
+    chunkOut[c] = out;
+    chunkNz[c++] = i;
+    if (c === SKIP_CHUNK) flush();
   }
+  if (c > 0) flush();
   dense(n, xs, outs);
 }
 

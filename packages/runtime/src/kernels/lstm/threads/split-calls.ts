@@ -4,8 +4,8 @@
  * units (hidden units, or compressed rows); the part [u0, u1) of the call is the same function with
  * units = u1 - u0 and every `shifts` argument advanced by u0 * bytes (bytes = perUnit, times the
  * argument `times` when given). Each unit's result is computed by the same instructions whatever range
- * it falls in, so a split call writes exactly the bits of the whole one. Exports without an entry
- * (cell4, zcols) are not split: they run whole, in part 0.
+ * it falls in, so a split call writes exactly the bits of the whole one. An export without an entry
+ * (cell4) is not split: it runs whole, in part 0.
  */
 export interface SplitSpec {
   readonly units: number;
@@ -28,6 +28,8 @@ export const SPLIT_CALLS = {
   // gswN(gptr, cols, vals, x.., out.., blocks): a block of 16 units has 4 gptr entries and 64 outputs.
   gsw1: { units: 5, shifts: [[0, 16], [4, 256]] },
   gsw2: { units: 7, shifts: [[0, 16], [5, 256], [6, 256]] },
+  // zcols(wc, ks, xv, n, out, H): unit j's four floats at wc + 16j of every column, its outputs at out + 16j.
+  zcols: { units: 5, shifts: [[0, 16], [4, 16]] },
   // mvq1(w, ws, scales, xq, Ko, out, H, sx): unit j's int8 weights at w + j*ws.
   mvq1: { units: 6, shifts: [[0, 1, 1], [2, 16], [5, 16]] },
   mvq2: { units: 8, shifts: [[0, 1, 1], [2, 16], [6, 16], [7, 16]] },
