@@ -19,7 +19,7 @@ const TANH_CLAMP = 9;
 
 export const cell4: WasmFunc = (() => {
   const [ROW, PEEP, C, H, GROUPS, FLAGS, CLIPV] = [0, 1, 2, 3, 4, 5, 6];
-  const L = locals(7);
+  const L = locals([T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32]);
   const R = L.many(4, T.v128); // a group's four quads as loaded
   const Tr = L.many(4, T.v128); // transpose scratch; T0 also c_t's i*tanh(g)
   const [I, O, F, G, CP, CN, PI, PO, PF, CLIP, NCLIP] = L.many(11, T.v128);
@@ -108,55 +108,50 @@ export const cell4: WasmFunc = (() => {
     op.end,
   ];
 
-  return {
-    name: 'cell4',
-    params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32],
-    locals: L.decl(),
-    body: [
-      ...CONSTANT_LOCALS.map(([k, v]) => [...op.f32x4Const(v), ...op.set(k)]),
-      op.get(CLIPV), op.f32Const(Infinity), op.f32Ne, op.set(DOCLIP),
-      op.get(CLIPV), op.f32x4Splat, op.set(CLIP),
-      op.get(CLIP), op.f32x4Neg, op.set(NCLIP),
-      op.get(FLAGS), op.i32(1), op.and, op.if,
-      // peepholes: i and f read c_{t-1}, o reads c_t, so each group is done in one go
-      ...groupLoop([
-        transpose(ROW, [I, O, F, G]),
-        op.get(C), op.v128Load(0), op.set(CP),
-        transpose(PEEP, [PI, PO, PF]),
-        op.get(PI), op.get(CP), op.mulAdd(I), op.set(I),
-        op.get(PF), op.get(CP), op.mulAdd(F), op.set(F),
-        ...gates,
-        // c_t = f * c_{t-1} + i * tanh(g)
-        op.get(I), tanh(G), op.f32x4Mul, op.set(Tr[0]!),
-        op.get(F), op.get(CP), op.mulAdd(Tr[0]!), op.set(CN),
-        op.get(C), op.get(CN), op.v128Store(0),
-        op.get(PO), op.get(CN), op.mulAdd(O), op.set(O),
-        clip(O), sigmoid(O),
-        // h_t = o * tanh(c_t)
-        op.get(H), op.get(O), tanh(CN), op.f32x4Mul, op.v128Store(0),
-      ]),
-      op.else,
-      // no peepholes, two passes with short independent iterations (the out-of-order core overlaps
-      // groups instead of waiting on one group's chain of activations): first every group's f, i*tanh(g)
-      // and o into its row (lanes per unit), then c_t = f*c + i*tanh(g) and h_t = o*tanh(c_t). The same
-      // operations on the same values as one pass, so the same bits.
-      op.get(ROW), op.set(ROW0), op.get(C), op.set(C0), op.get(H), op.set(H0), op.get(GROUPS), op.set(N0),
-      ...groupLoop([
-        transpose(ROW, [I, O, F, G]),
-        ...gates,
-        clip(O), sigmoid(O),
-        op.get(ROW), op.get(F), op.v128Store(0),
-        op.get(ROW), op.get(I), tanh(G), op.f32x4Mul, op.v128Store(16),
-        op.get(ROW), op.get(O), op.v128Store(32),
-      ], false),
-      op.get(ROW0), op.set(ROW), op.get(C0), op.set(C), op.get(H0), op.set(H), op.get(N0), op.set(GROUPS),
-      ...groupLoop([
-        op.get(ROW), op.v128Load(16), op.set(Tr[0]!),
-        op.get(ROW), op.v128Load(0), op.get(C), op.v128Load(0), op.mulAdd(Tr[0]!), op.set(CN),
-        op.get(C), op.get(CN), op.v128Store(0),
-        op.get(H), op.get(ROW), op.v128Load(32), tanh(CN), op.f32x4Mul, op.v128Store(0),
-      ], false),
-      op.end,
-    ],
-  };
+  return L.func('cell4', [
+    ...CONSTANT_LOCALS.map(([k, v]) => [...op.f32x4Const(v), ...op.set(k)]),
+    op.get(CLIPV), op.f32Const(Infinity), op.f32Ne, op.set(DOCLIP),
+    op.get(CLIPV), op.f32x4Splat, op.set(CLIP),
+    op.get(CLIP), op.f32x4Neg, op.set(NCLIP),
+    op.get(FLAGS), op.i32(1), op.and, op.if,
+    // peepholes: i and f read c_{t-1}, o reads c_t, so each group is done in one go
+    ...groupLoop([
+      transpose(ROW, [I, O, F, G]),
+      op.get(C), op.v128Load(0), op.set(CP),
+      transpose(PEEP, [PI, PO, PF]),
+      op.get(PI), op.get(CP), op.mulAdd(I), op.set(I),
+      op.get(PF), op.get(CP), op.mulAdd(F), op.set(F),
+      ...gates,
+      // c_t = f * c_{t-1} + i * tanh(g)
+      op.get(I), tanh(G), op.f32x4Mul, op.set(Tr[0]!),
+      op.get(F), op.get(CP), op.mulAdd(Tr[0]!), op.set(CN),
+      op.get(C), op.get(CN), op.v128Store(0),
+      op.get(PO), op.get(CN), op.mulAdd(O), op.set(O),
+      clip(O), sigmoid(O),
+      // h_t = o * tanh(c_t)
+      op.get(H), op.get(O), tanh(CN), op.f32x4Mul, op.v128Store(0),
+    ]),
+    op.else,
+    // no peepholes, two passes with short independent iterations (the out-of-order core overlaps
+    // groups instead of waiting on one group's chain of activations): first every group's f, i*tanh(g)
+    // and o into its row (lanes per unit), then c_t = f*c + i*tanh(g) and h_t = o*tanh(c_t). The same
+    // operations on the same values as one pass, so the same bits.
+    op.get(ROW), op.set(ROW0), op.get(C), op.set(C0), op.get(H), op.set(H0), op.get(GROUPS), op.set(N0),
+    ...groupLoop([
+      transpose(ROW, [I, O, F, G]),
+      ...gates,
+      clip(O), sigmoid(O),
+      op.get(ROW), op.get(F), op.v128Store(0),
+      op.get(ROW), op.get(I), tanh(G), op.f32x4Mul, op.v128Store(16),
+      op.get(ROW), op.get(O), op.v128Store(32),
+    ], false),
+    op.get(ROW0), op.set(ROW), op.get(C0), op.set(C), op.get(H0), op.set(H), op.get(N0), op.set(GROUPS),
+    ...groupLoop([
+      op.get(ROW), op.v128Load(16), op.set(Tr[0]!),
+      op.get(ROW), op.v128Load(0), op.get(C), op.v128Load(0), op.mulAdd(Tr[0]!), op.set(CN),
+      op.get(C), op.get(CN), op.v128Store(0),
+      op.get(H), op.get(ROW), op.v128Load(32), tanh(CN), op.f32x4Mul, op.v128Store(0),
+    ], false),
+    op.end,
+  ]);
 })();

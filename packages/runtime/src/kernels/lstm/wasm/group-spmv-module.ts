@@ -79,44 +79,39 @@ function gspFunc(V: 1 | 2 | 4, U: 1 | 2 | 4): WasmFunc {
     ]),
   ];
   const scatter = (a: number, out: number) => scatterLanes(a, out, og, u, P_H);
-  return {
-    name: `gsp${V}`,
-    params: 4 + 2 * V,
-    locals: L.decl(),
-    body: [
-      ...groupLoops({ u, og, ga, gptr: P_GPTR, H: P_H }, [
-        // entries [gptr[0], gptr[1]) of this group
-        op.get(P_GPTR), op.i32Load(0), op.set(e0),
-        op.get(P_COLS), op.get(e0), op.i32(2), op.shl, op.add, op.set(pc),
-        op.get(P_VALS), op.get(e0), op.i32(4), op.shl, op.add, op.set(pv),
-        op.get(P_COLS), op.get(P_GPTR), op.i32Load(4), op.i32(2), op.shl, op.add, op.set(pe),
-        op.get(pe), op.get(pc), op.sub, op.i32(-4 * U), op.and, op.get(pc), op.add, op.set(pu),
-        ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
-        op.block, op.get(pc), op.get(pu), op.geU, op.brIf(0),
+  return L.func(`gsp${V}`, [
+    ...groupLoops({ u, og, ga, gptr: P_GPTR, H: P_H }, [
+      // entries [gptr[0], gptr[1]) of this group
+      op.get(P_GPTR), op.i32Load(0), op.set(e0),
+      op.get(P_COLS), op.get(e0), op.i32(2), op.shl, op.add, op.set(pc),
+      op.get(P_VALS), op.get(e0), op.i32(4), op.shl, op.add, op.set(pv),
+      op.get(P_COLS), op.get(P_GPTR), op.i32Load(4), op.i32(2), op.shl, op.add, op.set(pe),
+      op.get(pe), op.get(pc), op.sub, op.i32(-4 * U), op.and, op.get(pc), op.add, op.set(pu),
+      ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
+      op.block, op.get(pc), op.get(pu), op.geU, op.brIf(0),
+      op.loop,
+      ...Array.from({ length: U }, (_v, k) => entry(k)),
+      op.get(pv), op.i32(16 * U), op.add, op.set(pv),
+      op.get(pc), op.i32(4 * U), op.add, op.tee(pc), op.get(pu), op.ltU, op.brIf(0),
+      op.end, op.end,
+      // the last (fewer than U) entries one at a time, into each vector's first accumulator
+      ...(U > 1 ? [
+        op.block, op.get(pc), op.get(pe), op.geU, op.brIf(0),
         op.loop,
-        ...Array.from({ length: U }, (_v, k) => entry(k)),
-        op.get(pv), op.i32(16 * U), op.add, op.set(pv),
-        op.get(pc), op.i32(4 * U), op.add, op.tee(pc), op.get(pu), op.ltU, op.brIf(0),
+        entry(0),
+        op.get(pv), op.i32(16), op.add, op.set(pv),
+        op.get(pc), op.i32(4), op.add, op.tee(pc), op.get(pe), op.ltU, op.brIf(0),
         op.end, op.end,
-        // the last (fewer than U) entries one at a time, into each vector's first accumulator
-        ...(U > 1 ? [
-          op.block, op.get(pc), op.get(pe), op.geU, op.brIf(0),
-          op.loop,
-          entry(0),
-          op.get(pv), op.i32(16), op.add, op.set(pv),
-          op.get(pc), op.i32(4), op.add, op.tee(pc), op.get(pe), op.ltU, op.brIf(0),
-          op.end, op.end,
-        ] : []),
-        ...X.map((_x, v) => {
-          const a = (k: number) => acc[v * U + k]!;
-          // fixed pairwise order: (a0 + a1) + (a2 + a3)
-          const add = (i: number, j: number) => [...op.get(a(i)), ...op.get(a(j)), ...op.f32x4Add, ...op.set(a(i))];
-          const sum = U === 4 ? [...add(0, 1), ...add(2, 3), ...add(0, 2)] : U === 2 ? add(0, 1) : [];
-          return [...sum, ...scatter(a(0), O[v]!)];
-        }),
-      ]),
-    ],
-  };
+      ] : []),
+      ...X.map((_x, v) => {
+        const a = (k: number) => acc[v * U + k]!;
+        // fixed pairwise order: (a0 + a1) + (a2 + a3)
+        const add = (i: number, j: number) => [...op.get(a(i)), ...op.get(a(j)), ...op.f32x4Add, ...op.set(a(i))];
+        const sum = U === 4 ? [...add(0, 1), ...add(2, 3), ...add(0, 2)] : U === 2 ? add(0, 1) : [];
+        return [...sum, ...scatter(a(0), O[v]!)];
+      }),
+    ]),
+  ]);
 }
 
 /**
@@ -158,38 +153,33 @@ function gswFunc(V: 1 | 2): WasmFunc {
     ...op.get(O[v]!), ...op.get(og), ...op.add, ...op.f32Load(64 * q + 16 * l), ...op.get(acc[4 * v + q]!), ...op.f32x4ExtractLane(l), ...op.f32Add,
     ...op.f32Store(64 * q + 16 * l),
   ]));
-  return {
-    name: `gsw${V}`,
-    params: 4 + 2 * V,
-    locals: L.decl(),
-    body: [
-      op.i32(0), op.set(blk),
-      op.i32(0), op.set(og),
-      op.block, op.get(P_NB), op.eqz, op.brIf(0),
-      op.loop, // blocks of 16 units
-      op.i32(0), op.set(ga),
-      op.loop, // gates
-      op.get(P_GPTR), op.i32Load(0), op.set(e0),
-      op.get(P_COLS), op.get(e0), op.i32(2), op.shl, op.add, op.set(pc),
-      op.get(P_VALS), op.get(e0), op.i32(6), op.shl, op.add, op.set(pv),
-      op.get(P_COLS), op.get(P_GPTR), op.i32Load(4), op.i32(2), op.shl, op.add, op.set(pe),
-      ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
-      op.block, op.get(pc), op.get(pe), op.geU, op.brIf(0),
-      op.loop,
-      entry,
-      op.get(pv), op.i32(64), op.add, op.set(pv),
-      op.get(pc), op.i32(4), op.add, op.tee(pc), op.get(pe), op.ltU, op.brIf(0),
-      op.end, op.end,
-      ...X.map((_x, v) => scatter(v)),
-      op.get(P_GPTR), op.i32(4), op.add, op.set(P_GPTR),
-      op.get(og), op.i32(4), op.add, op.set(og),
-      op.get(ga), op.i32(1), op.add, op.tee(ga), op.i32(4), op.ltU, op.brIf(0),
-      op.end,
-      op.get(og), op.i32(240), op.add, op.set(og), // 4 gates * 4 bytes done: the next block is 256 bytes on
-      op.get(blk), op.i32(1), op.add, op.tee(blk), op.get(P_NB), op.ltU, op.brIf(0),
-      op.end, op.end,
-    ],
-  };
+  return L.func(`gsw${V}`, [
+    op.i32(0), op.set(blk),
+    op.i32(0), op.set(og),
+    op.block, op.get(P_NB), op.eqz, op.brIf(0),
+    op.loop, // blocks of 16 units
+    op.i32(0), op.set(ga),
+    op.loop, // gates
+    op.get(P_GPTR), op.i32Load(0), op.set(e0),
+    op.get(P_COLS), op.get(e0), op.i32(2), op.shl, op.add, op.set(pc),
+    op.get(P_VALS), op.get(e0), op.i32(6), op.shl, op.add, op.set(pv),
+    op.get(P_COLS), op.get(P_GPTR), op.i32Load(4), op.i32(2), op.shl, op.add, op.set(pe),
+    ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
+    op.block, op.get(pc), op.get(pe), op.geU, op.brIf(0),
+    op.loop,
+    entry,
+    op.get(pv), op.i32(64), op.add, op.set(pv),
+    op.get(pc), op.i32(4), op.add, op.tee(pc), op.get(pe), op.ltU, op.brIf(0),
+    op.end, op.end,
+    ...X.map((_x, v) => scatter(v)),
+    op.get(P_GPTR), op.i32(4), op.add, op.set(P_GPTR),
+    op.get(og), op.i32(4), op.add, op.set(og),
+    op.get(ga), op.i32(1), op.add, op.tee(ga), op.i32(4), op.ltU, op.brIf(0),
+    op.end,
+    op.get(og), op.i32(240), op.add, op.set(og), // 4 gates * 4 bytes done: the next block is 256 bytes on
+    op.get(blk), op.i32(1), op.add, op.tee(blk), op.get(P_NB), op.ltU, op.brIf(0),
+    op.end, op.end,
+  ]);
 }
 
 // gsp1 takes four entries per iteration (measured 4% faster than two); gsp4 with two spilled

@@ -20,7 +20,7 @@ import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
  */
 function gsq1(): WasmFunc {
   const [P_GPTR, P_RECS, P_SCALES, P_XQ, P_OUT, P_H, P_SX] = [0, 1, 2, 3, 4, 5, 6];
-  const L = locals(7);
+  const L = locals([T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32]);
   const u = L.i32();
   const og = L.i32();
   const ga = L.i32();
@@ -29,35 +29,30 @@ function gsq1(): WasmFunc {
   const acc = L.v128();
   const r = L.v128();
   const sxv = L.v128();
-  return {
-    name: 'gsq1',
-    params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32],
-    locals: L.decl(),
-    body: [
-      op.get(P_SX), op.f32x4Splat, op.set(sxv),
-      ...groupLoops({ u, og, ga, gptr: P_GPTR, H: P_H }, [
-        op.get(P_RECS), op.get(P_GPTR), op.i32Load(0), op.i32(4), op.shl, op.add, op.set(q),
-        op.get(P_RECS), op.get(P_GPTR), op.i32Load(4), op.i32(4), op.shl, op.add, op.set(qe),
-        op.v128Zero, op.set(acc),
-        op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
-        op.loop,
-        op.get(acc),
-        op.get(q), op.i16x8Load8x8S(8),
-        op.get(P_XQ), op.get(q), op.i32Load(0), op.add, op.i32Load16U(0),
-        op.get(P_XQ), op.get(q), op.i32Load(4), op.add, op.i32Load16U(0), op.i32(16), op.shl, op.or,
-        op.i32x4Splat, op.i32x4DotI16x8S, op.i32x4Add, op.set(acc),
-        op.get(q), op.i32(16), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
-        op.end, op.end,
-        op.get(acc), op.f32x4ConvertI32x4S, op.get(P_SCALES), op.v128Load(0), op.f32x4Mul, op.get(sxv), op.f32x4Mul, op.set(r),
-        scatterLanes(r, P_OUT, og, u, P_H),
-      ], [op.get(P_SCALES), op.i32(16), op.add, op.set(P_SCALES)]),
-    ],
-  };
+  return L.func('gsq1', [
+    op.get(P_SX), op.f32x4Splat, op.set(sxv),
+    ...groupLoops({ u, og, ga, gptr: P_GPTR, H: P_H }, [
+      op.get(P_RECS), op.get(P_GPTR), op.i32Load(0), op.i32(4), op.shl, op.add, op.set(q),
+      op.get(P_RECS), op.get(P_GPTR), op.i32Load(4), op.i32(4), op.shl, op.add, op.set(qe),
+      op.v128Zero, op.set(acc),
+      op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
+      op.loop,
+      op.get(acc),
+      op.get(q), op.i16x8Load8x8S(8),
+      op.get(P_XQ), op.get(q), op.i32Load(0), op.add, op.i32Load16U(0),
+      op.get(P_XQ), op.get(q), op.i32Load(4), op.add, op.i32Load16U(0), op.i32(16), op.shl, op.or,
+      op.i32x4Splat, op.i32x4DotI16x8S, op.i32x4Add, op.set(acc),
+      op.get(q), op.i32(16), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
+      op.end, op.end,
+      op.get(acc), op.f32x4ConvertI32x4S, op.get(P_SCALES), op.v128Load(0), op.f32x4Mul, op.get(sxv), op.f32x4Mul, op.set(r),
+      scatterLanes(r, P_OUT, og, u, P_H),
+    ], [op.get(P_SCALES), op.i32(16), op.add, op.set(P_SCALES)]),
+  ]);
 }
 
 function spq1(): WasmFunc {
   const [P_PTR, P_RECS, P_XQ, P_SCALES, P_OUT, P_ROWS, P_SX] = [0, 1, 2, 3, 4, 5, 6];
-  const L = locals(7);
+  const L = locals([T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32]);
   const q = L.i32();
   const end = L.i32();
   const qe = L.i32();
@@ -70,38 +65,33 @@ function spq1(): WasmFunc {
     ...op.get(P_XQ), ...op.get(v), ...op.i32(8), ...op.shrU, ...op.add, ...op.i32Load16S(0),
     ...op.mul, ...op.add, ...op.set(acc),
   ];
-  return {
-    name: 'spq1',
-    params: [T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32],
-    locals: L.decl(),
-    body: [
-      op.block, op.get(P_ROWS), op.eqz, op.brIf(0),
-      op.loop,
-      op.get(P_PTR), op.i32Load(0), op.get(P_RECS), op.add, op.set(q),
-      op.get(P_PTR), op.i32Load(4), op.get(P_RECS), op.add, op.set(end),
-      op.get(end), op.get(q), op.sub, op.i32(-16), op.and, op.get(q), op.add, op.set(qe),
-      op.i32(0), op.set(acc),
-      op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
-      op.loop,
-      mac(0), mac(1), mac(2), mac(3),
-      op.get(q), op.i32(16), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
-      op.end, op.end,
-      op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
-      op.loop,
-      mac(0),
-      op.get(q), op.i32(4), op.add, op.tee(q), op.get(end), op.ltU, op.brIf(0),
-      op.end, op.end,
-      op.get(P_OUT),
-      op.get(P_OUT), op.f32Load(0),
-      op.get(acc), op.f32ConvertI32S, op.get(P_SCALES), op.f32Load(0), op.f32Mul, op.get(P_SX), op.f32Mul,
-      op.f32Add, op.f32Store(0),
-      op.get(P_OUT), op.i32(4), op.add, op.set(P_OUT),
-      op.get(P_SCALES), op.i32(4), op.add, op.set(P_SCALES),
-      op.get(P_PTR), op.i32(4), op.add, op.set(P_PTR),
-      op.get(P_ROWS), op.i32(1), op.sub, op.tee(P_ROWS), op.brIf(0),
-      op.end, op.end,
-    ],
-  };
+  return L.func('spq1', [
+    op.block, op.get(P_ROWS), op.eqz, op.brIf(0),
+    op.loop,
+    op.get(P_PTR), op.i32Load(0), op.get(P_RECS), op.add, op.set(q),
+    op.get(P_PTR), op.i32Load(4), op.get(P_RECS), op.add, op.set(end),
+    op.get(end), op.get(q), op.sub, op.i32(-16), op.and, op.get(q), op.add, op.set(qe),
+    op.i32(0), op.set(acc),
+    op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
+    op.loop,
+    mac(0), mac(1), mac(2), mac(3),
+    op.get(q), op.i32(16), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
+    op.end, op.end,
+    op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
+    op.loop,
+    mac(0),
+    op.get(q), op.i32(4), op.add, op.tee(q), op.get(end), op.ltU, op.brIf(0),
+    op.end, op.end,
+    op.get(P_OUT),
+    op.get(P_OUT), op.f32Load(0),
+    op.get(acc), op.f32ConvertI32S, op.get(P_SCALES), op.f32Load(0), op.f32Mul, op.get(P_SX), op.f32Mul,
+    op.f32Add, op.f32Store(0),
+    op.get(P_OUT), op.i32(4), op.add, op.set(P_OUT),
+    op.get(P_SCALES), op.i32(4), op.add, op.set(P_SCALES),
+    op.get(P_PTR), op.i32(4), op.add, op.set(P_PTR),
+    op.get(P_ROWS), op.i32(1), op.sub, op.tee(P_ROWS), op.brIf(0),
+    op.end, op.end,
+  ]);
 }
 
 export const INT8_SPARSE_FUNCS: readonly WasmFunc[] = [gsq1(), spq1()];

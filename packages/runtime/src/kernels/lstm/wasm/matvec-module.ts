@@ -43,48 +43,43 @@ const mv1: WasmFunc = (() => {
   const [j, p, xp, xEnd2, xEnd, outp, pj] = L.many(7, T.i32);
   const a = L.many(4, T.v128);
   const [xv0, xv1, t0, t1] = L.many(4, T.v128);
-  return {
-    name: 'mv1',
-    params: 6,
-    locals: L.decl(),
-    body: [
-      op.get(X), op.get(KQ), op.i32(4), op.shl, op.add, op.set(xEnd), // x + 16*Kq
-      op.get(X), op.get(KQ), op.i32(-2), op.and, op.i32(4), op.shl, op.add, op.set(xEnd2), // x + 16*(Kq & ~1)
-      op.get(W), op.set(pj),
-      op.get(OUT), op.set(outp),
-      op.i32(0), op.set(j),
-      op.block, op.get(H), op.eqz, op.brIf(0),
-      op.loop,
-      ...a.map((v) => [...op.v128Zero, ...op.set(v)]),
-      op.get(X), op.set(xp),
-      op.get(pj), op.set(p),
-      op.block, op.get(xp), op.get(xEnd2), op.geU, op.brIf(0),
-      op.loop,
-      op.get(xp), op.v128Load(0), op.set(xv0),
-      op.get(xp), op.v128Load(16), op.set(xv1),
-      // acc_g += w[q][g]*x[q] + w[q+1][g]*x[q+1]: one dependent add per gate and iteration
-      // (w[q+1][g]*x[q+1] + t0, a multiply-add site, with t0 = w[q][g]*x[q]: the same sum as t0 + t1)
-      ...GATES.map((g) => [
-        ...op.get(p), ...op.v128Load(16 * g), ...op.get(xv0), ...op.f32x4Mul, ...op.set(t0),
-        ...op.get(a[g]!),
-        ...op.get(p), ...op.v128Load(64 + 16 * g), ...op.get(xv1), ...op.mulAdd(t0),
-        ...op.f32x4Add, ...op.set(a[g]!),
-      ]),
-      op.get(p), op.i32(128), op.add, op.set(p),
-      op.get(xp), op.i32(32), op.add, op.tee(xp), op.get(xEnd2), op.ltU, op.brIf(0),
-      op.end, op.end,
-      // odd Kq: the last quad
-      op.block, op.get(xp), op.get(xEnd), op.geU, op.brIf(0),
-      op.get(xp), op.v128Load(0), op.set(xv0),
-      ...GATES.map((g) => mac(a[g]!, p, 16 * g, xv0)),
-      op.end,
-      op.get(outp), op.get(outp), op.v128Load(0), reduce4(a, t0, t1), op.f32x4Add, op.v128Store(0),
-      op.get(outp), op.i32(16), op.add, op.set(outp),
-      op.get(pj), op.get(WS), op.add, op.set(pj),
-      op.get(j), op.i32(1), op.add, op.tee(j), op.get(H), op.ltU, op.brIf(0),
-      op.end, op.end,
-    ],
-  };
+  return L.func('mv1', [
+    op.get(X), op.get(KQ), op.i32(4), op.shl, op.add, op.set(xEnd), // x + 16*Kq
+    op.get(X), op.get(KQ), op.i32(-2), op.and, op.i32(4), op.shl, op.add, op.set(xEnd2), // x + 16*(Kq & ~1)
+    op.get(W), op.set(pj),
+    op.get(OUT), op.set(outp),
+    op.i32(0), op.set(j),
+    op.block, op.get(H), op.eqz, op.brIf(0),
+    op.loop,
+    ...a.map((v) => [...op.v128Zero, ...op.set(v)]),
+    op.get(X), op.set(xp),
+    op.get(pj), op.set(p),
+    op.block, op.get(xp), op.get(xEnd2), op.geU, op.brIf(0),
+    op.loop,
+    op.get(xp), op.v128Load(0), op.set(xv0),
+    op.get(xp), op.v128Load(16), op.set(xv1),
+    // acc_g += w[q][g]*x[q] + w[q+1][g]*x[q+1]: one dependent add per gate and iteration
+    // (w[q+1][g]*x[q+1] + t0, a multiply-add site, with t0 = w[q][g]*x[q]: the same sum as t0 + t1)
+    ...GATES.map((g) => [
+      ...op.get(p), ...op.v128Load(16 * g), ...op.get(xv0), ...op.f32x4Mul, ...op.set(t0),
+      ...op.get(a[g]!),
+      ...op.get(p), ...op.v128Load(64 + 16 * g), ...op.get(xv1), ...op.mulAdd(t0),
+      ...op.f32x4Add, ...op.set(a[g]!),
+    ]),
+    op.get(p), op.i32(128), op.add, op.set(p),
+    op.get(xp), op.i32(32), op.add, op.tee(xp), op.get(xEnd2), op.ltU, op.brIf(0),
+    op.end, op.end,
+    // odd Kq: the last quad
+    op.block, op.get(xp), op.get(xEnd), op.geU, op.brIf(0),
+    op.get(xp), op.v128Load(0), op.set(xv0),
+    ...GATES.map((g) => mac(a[g]!, p, 16 * g, xv0)),
+    op.end,
+    op.get(outp), op.get(outp), op.v128Load(0), reduce4(a, t0, t1), op.f32x4Add, op.v128Store(0),
+    op.get(outp), op.i32(16), op.add, op.set(outp),
+    op.get(pj), op.get(WS), op.add, op.set(pj),
+    op.get(j), op.i32(1), op.add, op.tee(j), op.get(H), op.ltU, op.brIf(0),
+    op.end, op.end,
+  ]);
 })();
 
 /** mv2(w, x0, x1, o0, o1, H, Kq, ws): one accumulator per gate and vector. */
@@ -95,40 +90,35 @@ const mv2: WasmFunc = (() => {
   const a = L.many(4, T.v128);
   const b = L.many(4, T.v128);
   const [xv0, xv1, wv, t0, t1] = L.many(5, T.v128);
-  return {
-    name: 'mv2',
-    params: 8,
-    locals: L.decl(),
-    body: [
-      op.get(KQ), op.i32(4), op.shl, op.set(xEnd), // 16*Kq (byte offset into each x)
-      op.get(W), op.set(pj),
-      op.i32(0), op.set(jo),
-      op.i32(0), op.set(j),
-      op.block, op.get(H), op.eqz, op.brIf(0),
-      op.loop,
-      ...[...a, ...b].map((v) => [...op.v128Zero, ...op.set(v)]),
-      op.get(pj), op.set(p),
-      op.i32(0), op.set(xo),
-      op.block, op.get(xEnd), op.eqz, op.brIf(0),
-      op.loop,
-      op.get(X0), op.get(xo), op.add, op.v128Load(0), op.set(xv0),
-      op.get(X1), op.get(xo), op.add, op.v128Load(0), op.set(xv1),
-      ...GATES.flatMap((g) => [
-        [...op.get(p), ...op.v128Load(16 * g), ...op.set(wv)],
-        [...op.get(wv), ...op.get(xv0), ...op.mulAdd(a[g]!), ...op.set(a[g]!)],
-        [...op.get(wv), ...op.get(xv1), ...op.mulAdd(b[g]!), ...op.set(b[g]!)],
-      ]),
-      op.get(p), op.i32(64), op.add, op.set(p),
-      op.get(xo), op.i32(16), op.add, op.tee(xo), op.get(xEnd), op.ltU, op.brIf(0),
-      op.end, op.end,
-      op.get(O0), op.get(jo), op.add, op.get(O0), op.get(jo), op.add, op.v128Load(0), reduce4(a, t0, t1), op.f32x4Add, op.v128Store(0),
-      op.get(O1), op.get(jo), op.add, op.get(O1), op.get(jo), op.add, op.v128Load(0), reduce4(b, t0, t1), op.f32x4Add, op.v128Store(0),
-      op.get(jo), op.i32(16), op.add, op.set(jo),
-      op.get(pj), op.get(WS), op.add, op.set(pj),
-      op.get(j), op.i32(1), op.add, op.tee(j), op.get(H), op.ltU, op.brIf(0),
-      op.end, op.end,
-    ],
-  };
+  return L.func('mv2', [
+    op.get(KQ), op.i32(4), op.shl, op.set(xEnd), // 16*Kq (byte offset into each x)
+    op.get(W), op.set(pj),
+    op.i32(0), op.set(jo),
+    op.i32(0), op.set(j),
+    op.block, op.get(H), op.eqz, op.brIf(0),
+    op.loop,
+    ...[...a, ...b].map((v) => [...op.v128Zero, ...op.set(v)]),
+    op.get(pj), op.set(p),
+    op.i32(0), op.set(xo),
+    op.block, op.get(xEnd), op.eqz, op.brIf(0),
+    op.loop,
+    op.get(X0), op.get(xo), op.add, op.v128Load(0), op.set(xv0),
+    op.get(X1), op.get(xo), op.add, op.v128Load(0), op.set(xv1),
+    ...GATES.flatMap((g) => [
+      [...op.get(p), ...op.v128Load(16 * g), ...op.set(wv)],
+      [...op.get(wv), ...op.get(xv0), ...op.mulAdd(a[g]!), ...op.set(a[g]!)],
+      [...op.get(wv), ...op.get(xv1), ...op.mulAdd(b[g]!), ...op.set(b[g]!)],
+    ]),
+    op.get(p), op.i32(64), op.add, op.set(p),
+    op.get(xo), op.i32(16), op.add, op.tee(xo), op.get(xEnd), op.ltU, op.brIf(0),
+    op.end, op.end,
+    op.get(O0), op.get(jo), op.add, op.get(O0), op.get(jo), op.add, op.v128Load(0), reduce4(a, t0, t1), op.f32x4Add, op.v128Store(0),
+    op.get(O1), op.get(jo), op.add, op.get(O1), op.get(jo), op.add, op.v128Load(0), reduce4(b, t0, t1), op.f32x4Add, op.v128Store(0),
+    op.get(jo), op.i32(16), op.add, op.set(jo),
+    op.get(pj), op.get(WS), op.add, op.set(pj),
+    op.get(j), op.i32(1), op.add, op.tee(j), op.get(H), op.ltU, op.brIf(0),
+    op.end, op.end,
+  ]);
 })();
 
 /**

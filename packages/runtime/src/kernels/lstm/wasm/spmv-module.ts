@@ -42,34 +42,29 @@ const spmv1: WasmFunc = (() => {
   const L = locals(5);
   const [q, end, qe] = L.many(3, T.i32);
   const a = L.many(4, T.f32);
-  return {
-    name: 'spmv1',
-    params: 5,
-    locals: L.decl(),
-    body: [
-      op.block, op.get(ROWS), op.eqz, op.brIf(0),
-      op.loop,
-      rowBounds(PTR, PAIRS, q, end, qe, -32),
-      ...a.map((l) => [...op.f32Const(0), ...op.set(l)]),
-      op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
-      op.loop,
-      ...a.map((l, k) => macAt(l, q, X, k)),
-      op.get(q), op.i32(32), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
-      op.end, op.end,
-      op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
-      op.loop,
-      macAt(a[0]!, q, X, 0),
-      op.get(q), op.i32(8), op.add, op.tee(q), op.get(end), op.ltU, op.brIf(0),
-      op.end, op.end,
-      op.get(a[0]!), op.get(a[2]!), op.f32Add, op.set(a[0]!),
-      op.get(a[1]!), op.get(a[3]!), op.f32Add, op.set(a[1]!),
-      flush(OUT, a[0]!, a[1]!),
-      op.get(OUT), op.i32(4), op.add, op.set(OUT),
-      op.get(PTR), op.i32(4), op.add, op.set(PTR),
-      op.get(ROWS), op.i32(1), op.sub, op.tee(ROWS), op.brIf(0),
-      op.end, op.end,
-    ],
-  };
+  return L.func('spmv1', [
+    op.block, op.get(ROWS), op.eqz, op.brIf(0),
+    op.loop,
+    rowBounds(PTR, PAIRS, q, end, qe, -32),
+    ...a.map((l) => [...op.f32Const(0), ...op.set(l)]),
+    op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
+    op.loop,
+    ...a.map((l, k) => macAt(l, q, X, k)),
+    op.get(q), op.i32(32), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
+    op.end, op.end,
+    op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
+    op.loop,
+    macAt(a[0]!, q, X, 0),
+    op.get(q), op.i32(8), op.add, op.tee(q), op.get(end), op.ltU, op.brIf(0),
+    op.end, op.end,
+    op.get(a[0]!), op.get(a[2]!), op.f32Add, op.set(a[0]!),
+    op.get(a[1]!), op.get(a[3]!), op.f32Add, op.set(a[1]!),
+    flush(OUT, a[0]!, a[1]!),
+    op.get(OUT), op.i32(4), op.add, op.set(OUT),
+    op.get(PTR), op.i32(4), op.add, op.set(PTR),
+    op.get(ROWS), op.i32(1), op.sub, op.tee(ROWS), op.brIf(0),
+    op.end, op.end,
+  ]);
 })();
 
 /** spmv2(ptr, pairs, x0, x1, o0, o1, rows): two partial sums per vector. */
@@ -85,32 +80,27 @@ const spmv2: WasmFunc = (() => {
     ...op.get(a), ...op.get(v), ...op.get(X0), ...op.get(xo), ...op.add, ...op.f32Load(0), ...op.f32Mul, ...op.f32Add, ...op.set(a),
     ...op.get(b), ...op.get(v), ...op.get(X1), ...op.get(xo), ...op.add, ...op.f32Load(0), ...op.f32Mul, ...op.f32Add, ...op.set(b),
   ];
-  return {
-    name: 'spmv2',
-    params: 7,
-    locals: L.decl(),
-    body: [
-      op.block, op.get(ROWS), op.eqz, op.brIf(0),
-      op.loop,
-      rowBounds(PTR, PAIRS, q, end, qe, -16),
-      ...[a0, a1, b0, b1].map((l) => [...op.f32Const(0), ...op.set(l)]),
-      op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
-      op.loop,
-      mac2At(a0, b0, 0), mac2At(a1, b1, 1),
-      op.get(q), op.i32(16), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
-      op.end, op.end,
-      op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
-      mac2At(a0, b0, 0),
-      op.end,
-      flush(O0, a0, a1),
-      flush(O1, b0, b1),
-      op.get(O0), op.i32(4), op.add, op.set(O0),
-      op.get(O1), op.i32(4), op.add, op.set(O1),
-      op.get(PTR), op.i32(4), op.add, op.set(PTR),
-      op.get(ROWS), op.i32(1), op.sub, op.tee(ROWS), op.brIf(0),
-      op.end, op.end,
-    ],
-  };
+  return L.func('spmv2', [
+    op.block, op.get(ROWS), op.eqz, op.brIf(0),
+    op.loop,
+    rowBounds(PTR, PAIRS, q, end, qe, -16),
+    ...[a0, a1, b0, b1].map((l) => [...op.f32Const(0), ...op.set(l)]),
+    op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
+    op.loop,
+    mac2At(a0, b0, 0), mac2At(a1, b1, 1),
+    op.get(q), op.i32(16), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
+    op.end, op.end,
+    op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
+    mac2At(a0, b0, 0),
+    op.end,
+    flush(O0, a0, a1),
+    flush(O1, b0, b1),
+    op.get(O0), op.i32(4), op.add, op.set(O0),
+    op.get(O1), op.i32(4), op.add, op.set(O1),
+    op.get(PTR), op.i32(4), op.add, op.set(PTR),
+    op.get(ROWS), op.i32(1), op.sub, op.tee(ROWS), op.brIf(0),
+    op.end, op.end,
+  ]);
 })();
 
 /**
@@ -126,38 +116,33 @@ const spmmT: WasmFunc = (() => {
   const [q, end, blk, xa, ob, rowBytes, colScale] = L.many(7, T.i32);
   const acc = L.many(4, T.v128);
   const v = L.v128();
-  return {
-    name: 'spmmT',
-    params: 6,
-    locals: L.decl(),
-    body: [
-      op.get(BLOCKS), op.i32(6), op.shl, op.set(rowBytes),
-      op.get(BLOCKS), op.i32(4), op.shl, op.set(colScale),
-      op.block, op.get(ROWS), op.eqz, op.brIf(0), op.get(BLOCKS), op.eqz, op.brIf(0),
-      op.loop, // rows
-      op.i32(0), op.set(blk),
-      op.get(OUTT), op.set(ob),
-      op.loop, // blocks
-      ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
-      op.get(PTR), op.i32Load(0), op.get(PAIRS), op.add, op.set(q),
-      op.get(PTR), op.i32Load(4), op.get(PAIRS), op.add, op.set(end),
-      op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
-      op.loop, // non-zeros
-      op.get(q), op.load32Splat(4), op.set(v),
-      op.get(q), op.i32Load(0), op.get(colScale), op.mul, op.get(XT), op.add, op.get(blk), op.i32(6), op.shl, op.add, op.set(xa),
-      ...acc.map((a, i) => [...op.get(xa), ...op.v128Load(16 * i), ...op.get(v), ...op.mulAdd(a), ...op.set(a)]),
-      op.get(q), op.i32(8), op.add, op.tee(q), op.get(end), op.ltU, op.brIf(0),
-      op.end, op.end,
-      ...acc.map((a, i) => [...op.get(ob), ...op.get(a), ...op.v128Store(16 * i)]),
-      op.get(ob), op.i32(64), op.add, op.set(ob),
-      op.get(blk), op.i32(1), op.add, op.tee(blk), op.get(BLOCKS), op.ltU, op.brIf(0),
-      op.end,
-      op.get(OUTT), op.get(rowBytes), op.add, op.set(OUTT),
-      op.get(PTR), op.i32(4), op.add, op.set(PTR),
-      op.get(ROWS), op.i32(1), op.sub, op.tee(ROWS), op.brIf(0),
-      op.end, op.end,
-    ],
-  };
+  return L.func('spmmT', [
+    op.get(BLOCKS), op.i32(6), op.shl, op.set(rowBytes),
+    op.get(BLOCKS), op.i32(4), op.shl, op.set(colScale),
+    op.block, op.get(ROWS), op.eqz, op.brIf(0), op.get(BLOCKS), op.eqz, op.brIf(0),
+    op.loop, // rows
+    op.i32(0), op.set(blk),
+    op.get(OUTT), op.set(ob),
+    op.loop, // blocks
+    ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
+    op.get(PTR), op.i32Load(0), op.get(PAIRS), op.add, op.set(q),
+    op.get(PTR), op.i32Load(4), op.get(PAIRS), op.add, op.set(end),
+    op.block, op.get(q), op.get(end), op.geU, op.brIf(0),
+    op.loop, // non-zeros
+    op.get(q), op.load32Splat(4), op.set(v),
+    op.get(q), op.i32Load(0), op.get(colScale), op.mul, op.get(XT), op.add, op.get(blk), op.i32(6), op.shl, op.add, op.set(xa),
+    ...acc.map((a, i) => [...op.get(xa), ...op.v128Load(16 * i), ...op.get(v), ...op.mulAdd(a), ...op.set(a)]),
+    op.get(q), op.i32(8), op.add, op.tee(q), op.get(end), op.ltU, op.brIf(0),
+    op.end, op.end,
+    ...acc.map((a, i) => [...op.get(ob), ...op.get(a), ...op.v128Store(16 * i)]),
+    op.get(ob), op.i32(64), op.add, op.set(ob),
+    op.get(blk), op.i32(1), op.add, op.tee(blk), op.get(BLOCKS), op.ltU, op.brIf(0),
+    op.end,
+    op.get(OUTT), op.get(rowBytes), op.add, op.set(OUTT),
+    op.get(PTR), op.i32(4), op.add, op.set(PTR),
+    op.get(ROWS), op.i32(1), op.sub, op.tee(ROWS), op.brIf(0),
+    op.end, op.end,
+  ]);
 })();
 
 export const SPMV_FUNCS: readonly WasmFunc[] = [spmv1, spmv2, spmmT];

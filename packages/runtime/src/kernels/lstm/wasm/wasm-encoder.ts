@@ -106,11 +106,12 @@ export interface WasmFunc {
 }
 
 /**
- * Local indices of one function, allocated in order after its `params` parameters: each call names
- * one new local of that type, so kernels refer to their locals by name, never by number.
+ * Local indices of one function, allocated in order after its parameters (`params`: a number of i32
+ * params, or the param types): each call names one new local of that type, so kernels refer to their
+ * locals by name, never by number; `func` makes the function of these params and locals.
  */
-export function locals(params: number) {
-  let next = params;
+export function locals(params: number | number[]) {
+  let next = typeof params === 'number' ? params : params.length;
   const types: number[] = [];
   const alloc = (type: number) => (): number => (types.push(type), next++);
   return {
@@ -119,17 +120,19 @@ export function locals(params: number) {
     v128: alloc(T.v128),
     /** `n` new locals of a type, in order. */
     many: (n: number, type: number): number[] => Array.from({ length: n }, alloc(type)),
-    /** The local declarations: [count, type] runs in allocation order. */
-    decl: (): [number, number][] => {
-      const runs: [number, number][] = [];
-      for (const t of types) {
-        const last = runs[runs.length - 1];
-        if (last && last[1] === t) last[0]++;
-        else runs.push([1, t]);
-      }
-      return runs;
-    },
+    /** The function `name` with these params, the locals allocated so far and `body`. */
+    func: (name: string, body: number[][]): WasmFunc => ({ name, params, locals: decl(), body }),
   };
+  /** The local declarations: [count, type] runs in allocation order. */
+  function decl(): [number, number][] {
+    const runs: [number, number][] = [];
+    for (const t of types) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else runs.push([1, t]);
+    }
+    return runs;
+  }
 }
 
 /**
