@@ -59,7 +59,7 @@ function isRuntimeGraphFile(file: string, cwd: string): boolean {
     const head = new Uint8Array(MAGIC.length);
     const n = readSync(fd, head, 0, head.length, 0);
     closeSync(fd);
-    return n === MAGIC.length && hasRuntimeGraphMagic(head);
+    return hasRuntimeGraphMagic(head.subarray(0, n));
   } catch {
     return false;
   }

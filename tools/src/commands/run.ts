@@ -118,7 +118,7 @@ export const run: Command = {
     if (!(TENSOR_FILE_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--out-format must be one of ${TENSOR_FILE_FORMATS.join(', ')}, got '${format}'`);
     if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
-    repeatOf(args);
+    const repeat = repeatOf(args);
 
     const load = loadOptionsOf(args);
     const compiled = needsPipeline(args) ? await compileForRun(modelFile, args, io, load) : undefined;
@@ -126,7 +126,7 @@ export const run: Command = {
     // The worker threads of --threads end with the command.
     try {
       await model.threadsReady();
-      return await runModel(model, compiled, args, io);
+      return await runModel(model, compiled, args, io, repeat);
     } finally {
       model.close();
       compiled?.reference?.close();
@@ -134,8 +134,8 @@ export const run: Command = {
   },
 };
 
-/** The rest of `run` on the loaded model (and, for fixed numerics, its float32 reference). */
-async function runModel(model: Model, compiled: CompiledRun | undefined, args: ParsedArgs, io: Io): Promise<number> {
+/** The rest of `run` on the loaded model (and, for fixed numerics, its float32 reference); repeat: --repeat's count (0 without it). */
+async function runModel(model: Model, compiled: CompiledRun | undefined, args: ParsedArgs, io: Io, repeat: number): Promise<number> {
   const modelFile = args.positionals[0]!;
   const dataDir = stringOpt(args, 'data');
   const specs = listOpt(args, 'input');
@@ -186,7 +186,6 @@ async function runModel(model: Model, compiled: CompiledRun | undefined, args: P
     throw e;
   }
 
-  const repeat = repeatOf(args);
   // The saturation log is the first run's: repeats on the same inputs would only append copies.
   const logged = saturation?.length ?? 0;
   const timing = repeat > 0 ? timeRepeats(model, feed, outputs, firstMs, repeat) : undefined;

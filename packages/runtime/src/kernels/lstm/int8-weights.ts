@@ -68,13 +68,12 @@ export const xmaxFor = (terms: number): number => Math.min(32767, Math.floor((2 
  * The chunk loop both int8 products share: vectors go in chunks of CHUNK, each quantized into its own
  * int16 buffer (floats `stride` apart from xqOff; K entries, |xq| <= xmax), then `products` runs as one
  * section (the next chunk overwrites the quantized vectors this one's calls read) with the chunk's
- * non-zero vectors: live[0..nl) their indices, sx[i - c0] their scales, xqOf(i) their buffers; parts:
- * the unit ranges the section splits each call into (MatvecEngine.sectionParts, for cache blocks).
+ * non-zero vectors: live[0..nl) their indices, sx[i - c0] their scales, xqOf(i) their buffers.
  * An all-zero vector adds nothing and is skipped.
  */
 export function chunkedInt8Product(
   e: MatvecEngine, xqOff: number, stride: number, K: number, xmax: number,
-  products: (c0: number, nl: number, live: Int32Array, sx: Float64Array, xqOf: (i: number) => number, outs: Int32Array, parts: number) => void,
+  products: (c0: number, nl: number, live: Int32Array, sx: Float64Array, xqOf: (i: number) => number, outs: Int32Array) => void,
 ): RowProduct {
   const sx = new Float64Array(CHUNK);
   const live = new Int32Array(CHUNK);
@@ -90,8 +89,7 @@ export function chunkedInt8Product(
         live[nl++] = i;
       }
       const xqOf = (i: number) => xqOff + (i - c0) * stride;
-      const parts = e.sectionParts();
-      e.parallel(() => products(c0, nl, live, sx, xqOf, outs, parts));
+      e.parallel(() => products(c0, nl, live, sx, xqOf, outs));
     }
   };
 }
@@ -104,8 +102,8 @@ export function chunkedInt8Product(
 export function int8Product(e: MatvecEngine, q: Int8Matrix, H: number): RowProduct {
   const ws = 8 * q.Ko;
   const unitsPerBlock = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (4 * ws)));
-  return chunkedInt8Product(e, q.xqOff, 4 * q.Ko, q.K, q.xmax, (c0, nl, live, sx, xqOf, outs, parts) => {
-    const block = unitsPerBlock * parts;
+  return chunkedInt8Product(e, q.xqOff, 4 * q.Ko, q.K, q.xmax, (c0, nl, live, sx, xqOf, outs) => {
+    const block = unitsPerBlock * e.sectionParts();
     for (let j0 = 0; j0 < H; j0 += block) {
       const units = Math.min(block, H - j0);
       const [w, sc] = [q.wOff + j0 * ws, q.scalesOff + 4 * j0];

@@ -85,9 +85,10 @@ export interface MatvecEngine {
    */
   parallel(body: () => void): void;
   /**
-   * Into how many unit ranges a `parallel` section started now splits each call (the pool's parts;
-   * 1 without threads). A product that blocks its units for the cache makes its blocks this many times
-   * larger, so that each thread's share of a block is the cache block and not a sliver of it.
+   * Into how many unit ranges a `parallel` section started now, or the one being recorded, splits each
+   * call (the pool's parts; 1 without threads). A product that blocks its units for the cache makes its
+   * blocks this many times larger, so that each thread's share of a block is the cache block and not a
+   * sliver of it.
    */
   sectionParts(): number;
 }
@@ -153,7 +154,7 @@ class WasmEngine implements MatvecEngine {
   }
 
   sectionParts(): number {
-    return this.recorder && !this.recording ? this.recorder.parts() : 1;
+    return this.recorder ? this.recorder.parts() : 1;
   }
 
   parallel(body: () => void): void {
