@@ -1,7 +1,7 @@
 // The minified size of the runtime each model of the corpus ships with: compiled with -O js, its
 // module written by `lstmc runtime-entry`, and an app importing loadModel from it bundled by
 // esbuild for the browser (as tools/test/runtime-entry.test.ts does). Prints bytes, kernels and
-// model, smallest first, then the whole runtime's size for the same app.
+// model, smallest first (minified bytes and gzipped), then the whole runtime's size for the same app.
 // Usage: node tools/scripts/runtime-sizes.mjs   (needs `npm run build`: it runs the lstmc bin)
 // bundleApp is also what tools/test/runtime-entry.test.ts bundles its apps with.
 import { build } from 'esbuild';
@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -35,7 +36,10 @@ async function main() {
     .map((d) => join(d, 'model.onnx'))
     .filter((m) => existsSync(m));
 
-  const appBytes = async (name, importFrom) => (await bundleApp(tmp, name, `export { loadModel } from '${importFrom}';\n`)).bytes;
+  const appBytes = async (name, importFrom) => {
+    const { bytes, text } = await bundleApp(tmp, name, `export { loadModel } from '${importFrom}';\n`);
+    return [bytes, gzipSync(text, { level: 9 }).length];
+  };
 
   try {
     const rows = [];
@@ -45,12 +49,12 @@ async function main() {
       const entry = join(tmp, `${name}.runtime.mjs`);
       execFileSync(process.execPath, [lstmc, 'compile', model, '--target', 'js', '-o', lrg], { stdio: 'pipe' });
       const { kernels } = JSON.parse(execFileSync(process.execPath, [lstmc, 'runtime-entry', lrg, '-o', entry, '--json'], { encoding: 'utf8' }));
-      rows.push([await appBytes(name, entry), kernels.length, name]);
+      rows.push([...(await appBytes(name, entry)), kernels.length, name]);
     }
     rows.sort((a, b) => a[0] - b[0]);
-    console.log('bytes\tkernels\tmodel');
+    console.log('bytes\tgzipped\tkernels\tmodel');
     for (const r of rows) console.log(r.join('\t'));
-    console.log(`${await appBytes('whole', '@lstmc/runtime')}\t-\tthe whole runtime`);
+    console.log(`${(await appBytes('whole', '@lstmc/runtime')).join('\t')}\t-\tthe whole runtime`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

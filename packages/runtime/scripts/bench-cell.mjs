@@ -1,5 +1,5 @@
 // The vectorized LSTM cell update (src/kernels/lstm/wasm/cell-module.ts cell4) alone: ns per hidden
-// unit over 4096 groups of four units, for the flag combinations (no peepholes, a finite clip,
+// unit over 4096 groups of four units (env G for another count), for the flag combinations (no peepholes, a finite clip,
 // peepholes, input_forget), medians of 30 batches, with a checksum of the outputs (h and c bits after
 // one call) so that a change that must keep the results bit for bit can be checked by running this
 // before and after; for the plain module and its relaxed-SIMD variant (fused multiply-adds, V8 flag
@@ -21,7 +21,7 @@ for (const [variant, module] of [['plain', bytes], ['relaxed', M.withRelaxedMadd
   const { instance } = await WebAssembly.instantiate(module);
   const ex = instance.exports;
   const f = new Float32Array(ex.mem.buffer);
-  const G = 4096;
+  const G = Number(process.env.G ?? 4096);
   const row = 0, peep = G * 16, c = peep + G * 16, h = c + G * 4;
   let s = 12345;
   const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 8 - 4;

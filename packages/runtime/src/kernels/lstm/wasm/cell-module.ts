@@ -25,7 +25,6 @@ export const cell4: WasmFunc = (() => {
   const [I, O, F, G, CP, CN, PI, PO, PF, CLIP, NCLIP] = L.many(11, T.v128);
   const X = L.v128(); // tanh's clamped input
   const N = L.v128(); // its square
-  const DOCLIP = L.i32(); // 1 when clip is finite (the clamps run), 0 for Infinity (no clip attribute)
   // the row, c and h pointers and the group count at entry (for the second pass)
   const [ROW0, C0, H0, N0] = L.many(4, T.i32);
   // P's coefficients below the leading one (Horner order), 1 (P(0) = Q(0)), Q's, and 0.5
@@ -53,9 +52,9 @@ export const cell4: WasmFunc = (() => {
     ...(into[3] !== undefined ? [...op.get(Tr[2]!), ...op.get(Tr[3]!), ...op.shuffle32([2, 3, 6, 7]), ...op.set(into[3])] : []),
   ];
 
-  /** v = clamp(v, -clip, clip), only when clip is finite (local DOCLIP); pmax/pmin keep a NaN. */
+  /** v = clamp(v, -clip, clip) (no change for clip = Infinity); pmax/pmin keep a NaN. */
   const clip = (v: number) => [
-    ...op.get(DOCLIP), ...op.if, ...op.get(v), ...op.get(NCLIP), ...op.f32x4Pmax, ...op.get(CLIP), ...op.f32x4Pmin, ...op.set(v), ...op.end,
+    ...op.get(v), ...op.get(NCLIP), ...op.f32x4Pmax, ...op.get(CLIP), ...op.f32x4Pmin, ...op.set(v),
   ];
 
   /**
@@ -98,53 +97,63 @@ export const cell4: WasmFunc = (() => {
   ];
 
   /** The four gates' activations of a group, from I, O, F, G (clipped; F from I under input_forget). */
-  const gates = [
+  const gates = (inputForget: boolean) => [
     clip(I), clip(G),
     sigmoid(I),
-    op.get(FLAGS), op.i32(2), op.and, op.if,
-    op.f32x4Const(1), op.get(I), op.f32x4Sub, op.set(F),
-    op.else,
-    clip(F), sigmoid(F),
-    op.end,
+    ...(inputForget ? [op.f32x4Const(1), op.get(I), op.f32x4Sub, op.set(F)] : [clip(F), sigmoid(F)]),
   ];
+
+  /**
+   * A loop for each value of input_forget, chosen once: a loop body without branches is one basic
+   * block, which V8 compiles with fewer spills and moves than the same code cut by a branch at every
+   * gate (measured in one process, old and new interleaved: 5.8 -> 4.9 ns per unit plain, 3.8 -> 3.5
+   * fused, 8.3 -> 7.3 plain with peepholes). The clip is branch-free for the same reason: clamping to
+   * +-Infinity changes no value (pmax/pmin keep a NaN), so it runs whether or not clip is finite.
+   */
+  const byInputForget = (loop: (inputForget: boolean) => number[][]) => [
+    op.get(FLAGS), op.i32(2), op.and, op.if, ...loop(true), op.else, ...loop(false), op.end,
+  ];
+
+  // peepholes: i and f read c_{t-1}, o reads c_t, so each group is done in one go
+  const peepholeLoop = (inputForget: boolean) => groupLoop([
+    transpose(ROW, [I, O, F, G]),
+    op.get(C), op.v128Load(0), op.set(CP),
+    transpose(PEEP, [PI, PO, PF]),
+    op.get(PI), op.get(CP), op.mulAdd(I), op.set(I),
+    op.get(PF), op.get(CP), op.mulAdd(F), op.set(F),
+    ...gates(inputForget),
+    // c_t = f * c_{t-1} + i * tanh(g)
+    op.get(I), tanh(G), op.f32x4Mul, op.set(Tr[0]!),
+    op.get(F), op.get(CP), op.mulAdd(Tr[0]!), op.set(CN),
+    op.get(C), op.get(CN), op.v128Store(0),
+    op.get(PO), op.get(CN), op.mulAdd(O), op.set(O),
+    clip(O), sigmoid(O),
+    // h_t = o * tanh(c_t)
+    op.get(H), op.get(O), tanh(CN), op.f32x4Mul, op.v128Store(0),
+  ]);
+
+  // no peepholes, two passes with short independent iterations (the out-of-order core overlaps
+  // groups instead of waiting on one group's chain of activations): first every group's f, i*tanh(g)
+  // and o into its row (lanes per unit), then c_t = f*c + i*tanh(g) and h_t = o*tanh(c_t). The same
+  // operations on the same values as one pass, so the same bits.
+  const gatesLoop = (inputForget: boolean) => groupLoop([
+    transpose(ROW, [I, O, F, G]),
+    ...gates(inputForget),
+    clip(O), sigmoid(O),
+    op.get(ROW), op.get(F), op.v128Store(0),
+    op.get(ROW), op.get(I), tanh(G), op.f32x4Mul, op.v128Store(16),
+    op.get(ROW), op.get(O), op.v128Store(32),
+  ], false);
 
   return L.func('cell4', [
     ...CONSTANT_LOCALS.map(([k, v]) => [...op.f32x4Const(v), ...op.set(k)]),
-    op.get(CLIPV), op.f32Const(Infinity), op.f32Ne, op.set(DOCLIP),
     op.get(CLIPV), op.f32x4Splat, op.set(CLIP),
     op.get(CLIP), op.f32x4Neg, op.set(NCLIP),
     op.get(FLAGS), op.i32(1), op.and, op.if,
-    // peepholes: i and f read c_{t-1}, o reads c_t, so each group is done in one go
-    ...groupLoop([
-      transpose(ROW, [I, O, F, G]),
-      op.get(C), op.v128Load(0), op.set(CP),
-      transpose(PEEP, [PI, PO, PF]),
-      op.get(PI), op.get(CP), op.mulAdd(I), op.set(I),
-      op.get(PF), op.get(CP), op.mulAdd(F), op.set(F),
-      ...gates,
-      // c_t = f * c_{t-1} + i * tanh(g)
-      op.get(I), tanh(G), op.f32x4Mul, op.set(Tr[0]!),
-      op.get(F), op.get(CP), op.mulAdd(Tr[0]!), op.set(CN),
-      op.get(C), op.get(CN), op.v128Store(0),
-      op.get(PO), op.get(CN), op.mulAdd(O), op.set(O),
-      clip(O), sigmoid(O),
-      // h_t = o * tanh(c_t)
-      op.get(H), op.get(O), tanh(CN), op.f32x4Mul, op.v128Store(0),
-    ]),
+    ...byInputForget(peepholeLoop),
     op.else,
-    // no peepholes, two passes with short independent iterations (the out-of-order core overlaps
-    // groups instead of waiting on one group's chain of activations): first every group's f, i*tanh(g)
-    // and o into its row (lanes per unit), then c_t = f*c + i*tanh(g) and h_t = o*tanh(c_t). The same
-    // operations on the same values as one pass, so the same bits.
     op.get(ROW), op.set(ROW0), op.get(C), op.set(C0), op.get(H), op.set(H0), op.get(GROUPS), op.set(N0),
-    ...groupLoop([
-      transpose(ROW, [I, O, F, G]),
-      ...gates,
-      clip(O), sigmoid(O),
-      op.get(ROW), op.get(F), op.v128Store(0),
-      op.get(ROW), op.get(I), tanh(G), op.f32x4Mul, op.v128Store(16),
-      op.get(ROW), op.get(O), op.v128Store(32),
-    ], false),
+    ...byInputForget(gatesLoop),
     op.get(ROW0), op.set(ROW), op.get(C0), op.set(C), op.get(H0), op.set(H), op.get(N0), op.set(GROUPS),
     ...groupLoop([
       op.get(ROW), op.v128Load(16), op.set(Tr[0]!),
