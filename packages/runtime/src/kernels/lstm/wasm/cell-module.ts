@@ -28,14 +28,14 @@ export const cell4: WasmFunc = (() => {
   // the row, c and h pointers and the group count at entry (for the second pass)
   const [ROW0, C0, H0, N0] = L.many(4, T.i32);
   // P's coefficients below the leading one (Horner order), 1 (P(0) = Q(0)), Q's, and 0.5
-  const PK = L.many(5, T.v128);
+  const PK = L.many(TANH_P.length - 2, T.v128);
   const ONE = L.v128();
-  const QK = L.many(2, T.v128);
+  const QK = L.many(TANH_Q.length - 2, T.v128);
   const HALF = L.v128();
   const CONSTANT_LOCALS: readonly (readonly [number, number])[] = [
-    ...PK.map((k, i) => [k, TANH_P[5 - i]!] as const),
+    ...PK.map((k, i) => [k, TANH_P[PK.length - i]!] as const),
     [ONE, 1],
-    ...QK.map((k, i) => [k, TANH_Q[2 - i]!] as const),
+    ...QK.map((k, i) => [k, TANH_Q[QK.length - i]!] as const),
     [HALF, 0.5],
   ];
 
@@ -69,9 +69,9 @@ export const cell4: WasmFunc = (() => {
     // clamp; pmax/pmin (one instruction each) keep a NaN as min/max would
     ...op.f32x4Const(-TANH_CLAMP), ...op.f32x4Pmax, ...op.f32x4Const(TANH_CLAMP), ...op.f32x4Pmin, ...op.set(X),
     ...op.get(X), ...op.get(X), ...op.f32x4Mul, ...op.set(N),
-    ...op.f32x4Const(TANH_P[6]!), ...[...PK, ONE].flatMap((k) => [...op.get(N), ...op.mulAdd(k)]),
+    ...op.f32x4Const(TANH_P.at(-1)!), ...[...PK, ONE].flatMap((k) => [...op.get(N), ...op.mulAdd(k)]),
     ...op.get(X), ...op.f32x4Mul,
-    ...op.f32x4Const(TANH_Q[3]!), ...[...QK, ONE].flatMap((k) => [...op.get(N), ...op.mulAdd(k)]),
+    ...op.f32x4Const(TANH_Q.at(-1)!), ...[...QK, ONE].flatMap((k) => [...op.get(N), ...op.mulAdd(k)]),
     ...op.f32x4Div,
   ];
 
