@@ -36,7 +36,8 @@ function branchy(): { flat: Graph; g: Graph } {
   return { flat, g };
 }
 
-const sample = (seed: number, flag: boolean): Map<string, Tensor> => new Map([...calibrationX(SEQ, BATCH, INPUT, seed), ['flag', makeTensor('bool', [], [flag ? 1 : 0])]]);
+const sample = (seed: number, flag: boolean, zeros = 0): Map<string, Tensor> =>
+  new Map([...calibrationX(SEQ, BATCH, INPUT, seed, zeros), ['flag', makeTensor('bool', [], [flag ? 1 : 0])]]);
 
 function branchLstm(g: Graph, attr: 'then_branch' | 'else_branch'): Node {
   const a = g.nodes[0]!.attrs[attr]!;
@@ -67,5 +68,29 @@ describe('calibration inside If branches', () => {
     const r = await qError(g, [sample(1, true)]);
     expect(r.then![0]).toBeGreaterThan(0);
     expect(r.else).toBeUndefined();
+  });
+
+  it('sparsity{input=calibration} measures each branch on the samples that take it, as the same LSTM at the top level does', async () => {
+    const { flat, g } = branchy();
+    const sparsity = async (graph: Graph, calibration: Map<string, Tensor>[]) => {
+      const r = await runPipeline(graph, parsePipeline('sparsity{input=calibration}', reg), { calibration, evaluate: makeRuntimeEvaluator() });
+      const counted = r.results[0]!.counters['calibration-samples'];
+      const of = (n: Node) => ({ x: getFloats(n, ANN.inputSparsityW), h: getFloats(n, ANN.inputSparsityR) });
+      if (graph.nodes[0]!.op !== 'If') return { counted, flat: of(lstmNodes(r.graph)[0]!) };
+      return { counted, then: of(branchLstm(r.graph, 'then_branch')), else: of(branchLstm(r.graph, 'else_branch')) };
+    };
+    const r = await sparsity(g, [sample(1, true, 0.6), sample(2, false, 0.2), sample(3, true, 0.6)]);
+    const thenRef = (await sparsity(flat, [calibrationX(SEQ, BATCH, INPUT, 1, 0.6), calibrationX(SEQ, BATCH, INPUT, 3, 0.6)])).flat;
+    const elseRef = (await sparsity(flat, [calibrationX(SEQ, BATCH, INPUT, 2, 0.2)])).flat;
+    expect(thenRef!.x![0]).toBeGreaterThan(0.3);
+    expect(elseRef!.x![0]).toBeLessThan(0.3);
+    expect(r.then).toEqual(thenRef);
+    expect(r.else).toEqual(elseRef);
+    // the outer samples, counted once
+    expect(r.counted).toBe(3);
+    // a branch no sample takes stays unmeasured (no E-SPARSITY-NO-CALIBRATION there)
+    const only = await sparsity(g, [sample(1, true, 0.6)]);
+    expect(only.then).toEqual((await sparsity(flat, [calibrationX(SEQ, BATCH, INPUT, 1, 0.6)])).flat);
+    expect(only.else).toEqual({ x: undefined, h: undefined });
   });
 });

@@ -59,12 +59,13 @@ export const sparsityPass = reachingBranches(definePass({
     }
     ctx.report({ title: 'sparsity: weights (fraction of zeros)', columns: ['matrix', 'shape', 'total', ...GATES.map((x) => `gate ${x}`)], rows });
 
-    // In an If branch the samples cannot be run (its inputs are outer values): input sparsity stays unmeasured there.
-    if (ctx.options.input === 'calibration' && !ctx.inBranch) {
+    // In an If branch the samples are the outer samples that take it (branch-lstms.ts), counted once at
+    // the top level; in a branch no sample takes, input sparsity stays unmeasured.
+    if (ctx.options.input === 'calibration' && (!ctx.inBranch || ctx.calibration.length > 0)) {
       if (ctx.calibration.length === 0) ctx.fail('E-SPARSITY-NO-CALIBRATION', 'input=calibration needs calibration data (--calibration DIR)');
       ctx.progress('calibration run', nodes.length, nodes.length);
       const traces = await traceForPass(g, ctx);
-      ctx.count('calibration-samples', ctx.calibration.length);
+      if (!ctx.inBranch) ctx.count('calibration-samples', ctx.calibration.length);
       const inRows: (string | number)[][] = [];
       for (const tr of traces) {
         const p = lstmParams(g, tr.node);
