@@ -118,43 +118,83 @@ export const Conv: OpDef = {
     const outSp = numel(outS);
     const kSp = numel(g0.kernel);
     const out = alloc(X.dtype, N * M * outSp) as NumberData;
-    // Per kernel tap, its offset along each spatial dim; per output position, its origin.
-    const taps = Array.from({ length: kSp }, (_, t) => {
-      const off: number[] = [];
-      let r = t;
-      for (let i = n - 1; i >= 0; i--) {
-        off[i] = (r % g0.kernel[i]!) * g0.dilations[i]!;
-        r = Math.floor(r / g0.kernel[i]!);
-      }
-      return off;
+    // Per spatial dim i, the input position that output position o reads at kernel offset k,
+    // at [o * kernel_i + k], or -1 where that falls in the padding. Each output is the bias plus its
+    // taps in order (inside ones only), each tap's channels in order, accumulated in float64.
+    const coord = outS.map((os, i) => {
+      const K = g0.kernel[i]!;
+      const tab = new Int32Array(os * K);
+      for (let o = 0; o < os; o++)
+        for (let k = 0; k < K; k++) {
+          const p = o * g0.strides[i]! - pads[i]! + k * g0.dilations[i]!;
+          tab[o * K + k] = p >= 0 && p < inS[i]! ? p : -1;
+        }
+      return tab;
     });
     const mg = M / group;
-    const pos = new Array<number>(n);
+    // Per flat output position and flat tap, their coordinates along each spatial dim (row-major).
+    const split = (sizes: readonly number[]) =>
+      sizes.map((_, i) => {
+        const inner = numel(sizes.slice(i + 1));
+        return Int32Array.from({ length: numel(sizes) }, (_, f) => Math.floor(f / inner) % sizes[i]!);
+      });
+    const oAt = split(outS);
+    const kAt = split(g0.kernel);
+    // The input offset (within a channel) of output o at tap t, or -1: flat, so the loops below do no index arithmetic.
+    const src = new Int32Array(outSp * kSp);
+    for (let o = 0; o < outSp; o++)
+      for (let t = 0; t < kSp; t++) {
+        let idx = 0;
+        for (let i = 0; i < n && idx >= 0; i++) {
+          const p = coord[i]![oAt[i]![o]! * g0.kernel[i]! + kAt[i]![t]!]!;
+          idx = p < 0 ? -1 : idx * inS[i]! + p;
+        }
+        src[o * kSp + t] = idx;
+      }
+    // Four output channels of one group at a time: four independent float64 sums (the add latency
+    // of one would bound the loop) sharing each x load, every sum in the order above.
+    const wStep = CG * kSp;
     for (let b = 0; b < N; b++)
-      for (let m = 0; m < M; m++) {
-        const gi = Math.floor(m / mg);
-        for (let o = 0; o < outSp; o++) {
-          let r = o;
-          for (let i = n - 1; i >= 0; i--) {
-            pos[i] = (r % outS[i]!) * g0.strides[i]! - pads[i]!;
-            r = Math.floor(r / outS[i]!);
-          }
-          let acc = bias ? bias[m]! : 0;
-          for (let t = 0; t < kSp; t++) {
-            let idx = 0;
-            let inside = true;
-            for (let i = 0; i < n; i++) {
-              const p = pos[i]! + taps[t]![i]!;
-              if (p < 0 || p >= inS[i]!) {
-                inside = false;
-                break;
+      for (let g = 0; g < group; g++) {
+        const xBase = (b * C + g * CG) * inSp;
+        const mEnd = (g + 1) * mg;
+        let m = g * mg;
+        for (; m + 4 <= mEnd; m += 4) {
+          const wBase = m * wStep;
+          for (let o = 0; o < outSp; o++) {
+            let a0 = bias ? bias[m]! : 0;
+            let a1 = bias ? bias[m + 1]! : 0;
+            let a2 = bias ? bias[m + 2]! : 0;
+            let a3 = bias ? bias[m + 3]! : 0;
+            for (let t = 0, at = o * kSp; t < kSp; t++, at++) {
+              const idx = src[at]!;
+              if (idx < 0) continue;
+              for (let c = 0, xi = xBase + idx, wi = wBase + t; c < CG; c++, xi += inSp, wi += kSp) {
+                const xv = x[xi]!;
+                a0 += xv * w[wi]!;
+                a1 += xv * w[wi + wStep]!;
+                a2 += xv * w[wi + 2 * wStep]!;
+                a3 += xv * w[wi + 3 * wStep]!;
               }
-              idx = idx * inS[i]! + p;
             }
-            if (!inside) continue;
-            for (let c = 0; c < CG; c++) acc += x[(b * C + gi * CG + c) * inSp + idx]! * w[(m * CG + c) * kSp + t]!;
+            const oi = (b * M + m) * outSp + o;
+            out[oi] = a0;
+            out[oi + outSp] = a1;
+            out[oi + 2 * outSp] = a2;
+            out[oi + 3 * outSp] = a3;
           }
-          out[(b * M + m) * outSp + o] = acc;
+        }
+        for (; m < mEnd; m++) {
+          const wBase = m * wStep;
+          for (let o = 0; o < outSp; o++) {
+            let acc = bias ? bias[m]! : 0;
+            for (let t = 0, at = o * kSp; t < kSp; t++, at++) {
+              const idx = src[at]!;
+              if (idx < 0) continue;
+              for (let c = 0, xi = xBase + idx, wi = wBase + t; c < CG; c++, xi += inSp, wi += kSp) acc += x[xi]! * w[wi]!;
+            }
+            out[(b * M + m) * outSp + o] = acc;
+          }
         }
       }
     return [{ dtype: X.dtype, shape: [N, M, ...outS], data: out }];

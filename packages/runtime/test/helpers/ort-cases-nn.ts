@@ -49,6 +49,10 @@ export function nnCases(x: Inputs): OpCase[] {
     conv('2-D SAME_LOWER', [1, 2, 6, 7], [2, 2, 3, 4], { auto_pad: { s: 'SAME_LOWER' }, strides: { ints: [2, 2] } }),
     conv('2-D kernel_shape, groups, strides, no bias', [2, 6, 6, 5], [3, 2, 2, 3], { kernel_shape: { ints: [2, 3] }, group: { i: 3 }, strides: { ints: [2, 2] } }),
     conv('2-D VALID dilated', [1, 1, 7, 7], [1, 1, 2, 2], { auto_pad: { s: 'VALID' }, dilations: { ints: [2, 2] } }),
+    // output channels in blocks of four per group and a tail (Conv's eval runs four at a time)
+    conv('1-D 9 output channels, pads, bias', [2, 3, 7], [9, 3, 3], { pads: { ints: [1, 1] } }, true),
+    conv('2-D groups 2, 5 output channels each, strides', [1, 4, 6, 5], [10, 2, 3, 2], { group: { i: 2 }, strides: { ints: [2, 1] }, pads: { ints: [1, 0, 1, 1] } }, true),
+    conv('3-D pads, strides, dilations, bias', [1, 2, 5, 4, 6], [5, 2, 2, 3, 2], { pads: { ints: [1, 0, 1, 0, 1, 1] }, strides: { ints: [2, 1, 2] }, dilations: { ints: [1, 2, 1] } }, true),
     { name: 'LogSoftmax axis 1 (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], attrs: { axis: { i: 1 } }, opset: 13 },
     { name: 'LogSoftmax default axis (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], opset: 13 },
     { name: 'LogSoftmax axis -3 (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], attrs: { axis: { i: -3 } }, opset: 13 },
