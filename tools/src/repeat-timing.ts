@@ -1,3 +1,4 @@
+import { formatReportTable } from '@lstmc/passes';
 import type { Model, RtTensor } from '@lstmc/runtime';
 
 /**
@@ -48,4 +49,91 @@ export function timeRepeats(model: Pick<Model, 'run' | 'threadStats'>, feed: Rec
   const at = (q: number) => ms[Math.min(n - 1, Math.ceil(q * n) - 1)]!;
   const median = n % 2 ? ms[(n - 1) / 2]! : (ms[n / 2 - 1]! + ms[n / 2]!) / 2;
   return { firstMs, runs: n, medianMs: median, minMs: ms[0]!, p90Ms: at(0.9), threads: model.threadStats().threads, sameOutputs: same };
+}
+
+/** One node of `--profile`: the median over the profiled runs of its kernel call's time, and its share of the median run. */
+export interface NodeProfile {
+  readonly node: string;
+  readonly kernel: string;
+  readonly medianMs: number;
+  readonly share: number;
+}
+
+/** One kernel of `--profile`: its nodes' time summed per run, the median over the runs, and its share. */
+export interface KernelProfile {
+  readonly kernel: string;
+  readonly nodes: number;
+  readonly medianMs: number;
+  readonly share: number;
+}
+
+export interface Profile {
+  readonly runs: number;
+  /** The median wall time of the profiled runs (with their timestamps; the rest is the executor's own work). */
+  readonly medianRunMs: number;
+  /** Slowest first. */
+  readonly nodes: readonly NodeProfile[];
+  readonly kernels: readonly KernelProfile[];
+}
+
+const medianOf = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+};
+
+/**
+ * `--profile`: `n` runs of `model` on `feed`, each hearing its kernel nodes' times (Model.run's onNode),
+ * summarized per node and per kernel as medians over the runs. These runs are separate from
+ * timeRepeats', whose times carry no per-node timestamps.
+ */
+export function profileRepeats(model: Pick<Model, 'run'>, feed: Record<string, RtTensor>, n: number): Profile {
+  const nodes = new Map<string, { node: string; kernel: string; ms: number[] }>();
+  const kernels = new Map<string, { names: Set<string>; ms: number[] }>();
+  const runMs: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const perNode = new Map<string, number>();
+    const perKernel = new Map<string, number>();
+    const t = timed(() =>
+      model.run(feed, {
+        onNode: ({ node, kernel, ms }) => {
+          const key = `${node}\0${kernel}`;
+          if (!nodes.has(key)) nodes.set(key, { node, kernel, ms: [] });
+          perNode.set(key, (perNode.get(key) ?? 0) + ms);
+          if (!kernels.has(kernel)) kernels.set(kernel, { names: new Set(), ms: [] });
+          kernels.get(kernel)!.names.add(node);
+          perKernel.set(kernel, (perKernel.get(kernel) ?? 0) + ms);
+        },
+      }),
+    );
+    runMs.push(t.ms);
+    for (const [key, ms] of perNode) nodes.get(key)!.ms.push(ms);
+    for (const [k, ms] of perKernel) kernels.get(k)!.ms.push(ms);
+  }
+  const medianRunMs = medianOf(runMs);
+  const share = (ms: number) => (medianRunMs > 0 ? ms / medianRunMs : 0);
+  const byTime = <T extends { medianMs: number }>(xs: T[]) => xs.sort((a, b) => b.medianMs - a.medianMs);
+  return {
+    runs: n,
+    medianRunMs,
+    nodes: byTime([...nodes.values()].map(({ node, kernel, ms }) => ({ node, kernel, medianMs: medianOf(ms), share: share(medianOf(ms)) }))),
+    kernels: byTime([...kernels].map(([kernel, k]) => ({ kernel, nodes: k.names.size, medianMs: medianOf(k.ms), share: share(medianOf(k.ms)) }))),
+  };
+}
+
+/** The text of `--profile`: the kernels, then the `top` slowest nodes. */
+export function profileLines(p: Profile, top = 10): string[] {
+  const ms = (x: number) => x.toFixed(3);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const shown = p.nodes.slice(0, top);
+  const rest = p.nodes.slice(top);
+  return [
+    `profile: ${p.runs} more runs with per-node times, median ${ms(p.medianRunMs)} ms per run`,
+    formatReportTable({ title: 'profile: by kernel', columns: ['kernel', 'nodes', 'median ms', 'share'], rows: p.kernels.map((k) => [k.kernel, k.nodes, ms(k.medianMs), pct(k.share)]) }),
+    formatReportTable({
+      title: `profile: the ${shown.length} slowest nodes${rest.length ? ` of ${p.nodes.length} (--json lists all)` : ''}`,
+      columns: ['node', 'kernel', 'median ms', 'share'],
+      rows: shown.map((x) => [x.node, x.kernel, ms(x.medianMs), pct(x.share)]),
+    }),
+  ];
 }

@@ -53,6 +53,18 @@ describe('control flow: If', () => {
     expect(Array.from(m.run({ cond: bool(false), x: X }).z!.data as Float32Array)).toEqual([-3, 2, 10]); // x*k + x
   });
 
+  it('onNode hears every kernel node that runs, in order, with its kernel and a time: the branch taken, not the If', () => {
+    const m = createModel(model());
+    for (const [cond, branch] of [[true, ['relu', 'Relu']], [false, ['mul', 'Mul']]] as const) {
+      const heard: { node: string; kernel: string; ms: number }[] = [];
+      const z = m.run({ cond: bool(cond), x: X }, { onNode: (t) => heard.push(t) }).z!;
+      expect(heard.map((t) => [t.node, t.kernel])).toEqual([branch, ['add', 'Add']]);
+      for (const t of heard) expect(t.ms).toBeGreaterThanOrEqual(0);
+      // the same outputs as a run without the hook
+      expect(z.data).toEqual(m.run({ cond: bool(cond), x: X }).z!.data);
+    }
+  });
+
   it('round-trips through the .lrg format (version 1.1) byte for byte', () => {
     const bytes = writeRuntimeGraph(model());
     expect(new DataView(bytes.buffer).getUint16(10, true)).toBe(1);

@@ -15,7 +15,7 @@ import { TOLERANCE_OPTION, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
 import { LOAD_OPTIONS, loadOptionsOf } from '../load-options.js';
 import { hasRuntimeGraphMagic, withFile } from '../runtime-graph-file.js';
-import { timed, timeRepeats } from '../repeat-timing.js';
+import { profileLines, profileRepeats, timed, timeRepeats } from '../repeat-timing.js';
 
 /** A runtime graph (by its magic), or an ONNX model or textual IR (.lir) compiled on the fly. */
 function loadRunnable(path: string, cwd: string, flags: LoadFlags, load: LoadOptions): Model {
@@ -84,6 +84,13 @@ function repeatOf(args: ParsedArgs): number {
   return n;
 }
 
+/** --profile: per-node times over --repeat's count of further runs (a usage error without --repeat). */
+function profileOf(args: ParsedArgs, repeat: number): boolean {
+  if (!flag(args, 'profile')) return false;
+  if (repeat === 0) throw new UsageError('--profile times the nodes of the --repeat runs: give --repeat N');
+  return true;
+}
+
 function preview(t: RtTensor): string {
   const n = Math.min(t.data.length, 8);
   const vals = Array.from({ length: n }, (_, i) => (t.dtype === 'f32' || t.dtype === 'f64' ? Number(t.data[i]).toPrecision(6) : String(t.data[i])));
@@ -104,6 +111,7 @@ export const run: Command = {
     stream: { type: 'boolean', help: 'read sequence inputs (--input NAME=FILE.npy) and write outputs (.npy in --out) chunk by chunk, LSTM state carried across chunks: memory does not grow with the sequence length' },
     chunk: { type: 'string', value: 'N', help: 'time steps per chunk with --stream (default 1000)' },
     repeat: { type: 'string', value: 'N', help: 'after the first run, run the model N more times on the same inputs and print the time of the first run and the median, minimum and 90th percentile of the others; exit 1 if a repeat\'s outputs differ from the first run\'s' },
+    profile: { type: 'boolean', help: 'with --repeat N: N further runs that time every kernel node; print the median time per kernel and of the slowest nodes, with their share of a run (--json: every node)' },
     ...NUMERICS_OPTIONS,
     ...LOAD_FLAG_OPTIONS,
     ...LOAD_OPTIONS,
@@ -119,6 +127,7 @@ export const run: Command = {
     if (dataDir === undefined && specs.length === 0) throw new UsageError('give the inputs with --data DIR or --input NAME=FILE');
     if (check && dataDir === undefined) throw new UsageError('--check compares with output_N.pb in --data DIR');
     const repeat = repeatOf(args);
+    const profile = profileOf(args, repeat);
 
     const load = loadOptionsOf(args);
     const compiled = needsPipeline(args) ? await compileForRun(modelFile, args, io, load) : undefined;
@@ -126,7 +135,7 @@ export const run: Command = {
     // The worker threads of --threads end with the command.
     try {
       await model.threadsReady();
-      return await runModel(model, compiled, args, io, repeat);
+      return await runModel(model, compiled, args, io, repeat, profile);
     } finally {
       model.close();
       compiled?.reference?.close();
@@ -134,8 +143,11 @@ export const run: Command = {
   },
 };
 
-/** The rest of `run` on the loaded model (and, for fixed numerics, its float32 reference); repeat: --repeat's count (0 without it). */
-async function runModel(model: Model, compiled: CompiledRun | undefined, args: ParsedArgs, io: Io, repeat: number): Promise<number> {
+/**
+ * The rest of `run` on the loaded model (and, for fixed numerics, its float32 reference); repeat: --repeat's
+ * count (0 without it); profile: --profile (per-node times over another `repeat` runs).
+ */
+async function runModel(model: Model, compiled: CompiledRun | undefined, args: ParsedArgs, io: Io, repeat: number, profile: boolean): Promise<number> {
   const modelFile = args.positionals[0]!;
   const dataDir = stringOpt(args, 'data');
   const specs = listOpt(args, 'input');
@@ -189,6 +201,7 @@ async function runModel(model: Model, compiled: CompiledRun | undefined, args: P
   // The saturation log is the first run's: repeats on the same inputs would only append copies.
   const logged = saturation?.length ?? 0;
   const timing = repeat > 0 ? timeRepeats(model, feed, outputs, firstMs, repeat) : undefined;
+  const nodeTimes = profile ? profileRepeats(model, feed, repeat) : undefined;
   if (saturation) saturation.length = logged;
   const written = outDir !== undefined ? model.outputs.map((o, i) => join(outDir, `output_${i}.${format}`)) : undefined;
   if (outDir !== undefined) {
@@ -214,6 +227,7 @@ async function runModel(model: Model, compiled: CompiledRun | undefined, args: P
     ...(saturation ? { saturation } : {}),
     ...(checked ? { check: { tolerance: tolerance.value, toleranceSource: tolerance.source, ok: bad === 0, outputs: checked } } : {}),
     ...(timing ? { timing } : {}),
+    ...(nodeTimes ? { profile: nodeTimes } : {}),
   };
   printResult(args, io, result, () => {
     const lines: string[] = [];
@@ -227,6 +241,7 @@ async function runModel(model: Model, compiled: CompiledRun | undefined, args: P
       const f = (x: number) => `${x.toFixed(3)} ms`;
       lines.push(`timing: first run ${f(timing.firstMs)}; ${timing.runs} more: median ${f(timing.medianMs)}, min ${f(timing.minMs)}, 90th percentile ${f(timing.p90Ms)} (${timing.threads} thread${timing.threads === 1 ? '' : 's'})${timing.sameOutputs ? '' : '  OUTPUTS DIFFER'}`);
     }
+    if (nodeTimes) lines.push(...profileLines(nodeTimes));
     return lines;
   });
   if (timing && !timing.sameOutputs) {

@@ -7,18 +7,27 @@ import { checkProduced } from './io-check.js';
 
 type Env = (RtTensor | undefined)[];
 
+/** One kernel node's run: its name, its kernel, and the wall time of its kernel call in milliseconds. */
+export interface NodeTime {
+  readonly node: string;
+  readonly kernel: string;
+  readonly ms: number;
+}
+
 interface RunState {
   readonly values: readonly RtValue[];
   readonly prepared: readonly unknown[];
   readonly kernelEnv: KernelEnv;
   readonly states: Map<number, StreamSlot> | undefined;
+  readonly onNode: ((t: NodeTime) => void) | undefined;
 }
 
 /**
  * Runs the prepared nodes in order over an environment of value slots. `inputs` are already checked.
  * `states` (streams only) gives each stateful node its slot, kept across calls by the caller.
  * Intermediate values are dropped after their last reader. A control-flow node runs one of its
- * branches over the same environment (branches read outer values directly).
+ * branches over the same environment (branches read outer values directly). `onNode`, when given,
+ * hears the time of every kernel node that runs (those of the branch taken, not the control node).
  */
 export function executeGraph(
   g: PreparedGraph,
@@ -26,10 +35,11 @@ export function executeGraph(
   kernelEnv: KernelEnv,
   inputs: ReadonlyMap<number, RtTensor>,
   states?: Map<number, StreamSlot>,
+  onNode?: (t: NodeTime) => void,
 ): (RtTensor | undefined)[] {
   const env: Env = g.model.values.map((v) => v.data);
   for (const [vi, t] of inputs) env[vi] = t;
-  runBody(g.main, env, { values: g.model.values, prepared, kernelEnv, states });
+  runBody(g.main, env, { values: g.model.values, prepared, kernelEnv, states, onNode });
   return env;
 }
 
@@ -62,6 +72,7 @@ function runNode(p: PreparedNode, env: Env, run: RunState): void {
     if (!state) run.states.set(p.index, (state = {}));
   }
   let outs: readonly (RtTensor | null)[];
+  const t0 = run.onNode ? performance.now() : 0;
   try {
     outs = kernel.run({ attrs: p.attrs, inputs: args, wanted: p.wanted, nodeName: node.name, prepared: run.prepared[p.index], env: run.kernelEnv, ...(state ? { state } : {}) });
   } catch (e) {
@@ -73,6 +84,7 @@ function runNode(p: PreparedNode, env: Env, run: RunState): void {
     if (e instanceof RangeError) throw new RuntimeError('E-RT-EXEC', `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });
     throw e;
   }
+  run.onNode?.({ node: node.name, kernel: node.kernel, ms: performance.now() - t0 });
   node.outputs.forEach((vi, k) => {
     if (vi === -1) return;
     const t = outs[k];

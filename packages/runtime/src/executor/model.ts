@@ -7,7 +7,7 @@ import type { ThreadPool } from '../kernels/lstm/threads/thread-pool.js';
 import type { RtDim, RuntimeModel } from '../model.js';
 import type { RtTensor } from '../tensor.js';
 import type { RtDType } from '../dtype.js';
-import { executeGraph } from './execute.js';
+import { executeGraph, type NodeTime } from './execute.js';
 import { checkInput } from './io-check.js';
 import { streamTimeAxes } from './stream-axes.js';
 
@@ -40,6 +40,18 @@ export interface LoadOptions {
    */
   readonly threads?: number;
 }
+
+/** Options of one run (Model.run, Stream.push). */
+export interface RunOptions {
+  /**
+   * Called after every kernel node that runs, with its name, kernel and the wall time of its kernel
+   * call (performance.now()): a per-node profile. Nodes of an If branch are heard when the branch is
+   * taken; the If itself is not (its time is its branch's). Without it, runs take no timestamps.
+   */
+  readonly onNode?: (t: NodeTime) => void;
+}
+
+export type { NodeTime };
 
 export interface IoInfo {
   readonly name: string;
@@ -161,8 +173,8 @@ export class Model {
   }
 
   /** Runs the whole graph on named inputs; returns every graph output by name. */
-  run(inputs: TensorMap): TensorMap {
-    return this.runWith(inputs, undefined);
+  run(inputs: TensorMap, options?: RunOptions): TensorMap {
+    return this.runWith(inputs, undefined, undefined, options);
   }
 
   /**
@@ -183,7 +195,7 @@ export class Model {
   }
 
   /** @internal Runs with optional stream state (used by Stream). */
-  runWith(inputs: TensorMap, states: Map<number, StreamSlot> | undefined, freeAxes?: ReadonlyMap<number, number>): TensorMap {
+  runWith(inputs: TensorMap, states: Map<number, StreamSlot> | undefined, freeAxes?: ReadonlyMap<number, number>, options?: RunOptions): TensorMap {
     const m = this.runtimeModel;
     if (typeof inputs !== 'object' || inputs === null) rtFail('E-RT-INPUT-MISSING', 'inputs must be an object of named tensors');
     const byName = new Map<string, number>();
@@ -197,7 +209,7 @@ export class Model {
       if (!Object.hasOwn(inputs, name)) rtFail('E-RT-INPUT-MISSING', `missing input '${name}'`, { field: name });
       given.set(vi, checkInput(name, inputs[name], m.values[vi]!, bindings, freeAxes?.get(vi)));
     }
-    const env = executeGraph(this.graph, this.prepared, this.env, given, states);
+    const env = executeGraph(this.graph, this.prepared, this.env, given, states, options?.onNode);
     const out: TensorMap = {};
     for (const vi of m.outputs) {
       const t = env[vi]!;
@@ -217,8 +229,8 @@ export class Stream {
   ) {}
 
   /** Feeds one chunk (all graph inputs, sequence inputs holding this chunk's time steps); returns its outputs. */
-  push(inputs: TensorMap): TensorMap {
-    return this.model.runWith(inputs, this.states, this.timeAxes);
+  push(inputs: TensorMap, options?: RunOptions): TensorMap {
+    return this.model.runWith(inputs, this.states, this.timeAxes, options);
   }
 
   /** Forgets the carried state: the next push starts a new sequence. */
