@@ -50,6 +50,78 @@ function outSize(inSize: number, k: number, s: number, d: number, p0: number, p1
   return Math.floor((inSize + p0 + p1 - ((k - 1) * d + 1)) / s) + 1;
 }
 
+/** What a Conv call computes over, from its input and weight shapes and attributes (convPlan). */
+interface ConvPlan {
+  readonly N: number;
+  readonly C: number;
+  /** Output channels, and input channels per group. */
+  readonly M: number;
+  readonly CG: number;
+  readonly group: number;
+  readonly outS: readonly number[];
+  /** Elements per channel of the input, of the output, and taps of the kernel. */
+  readonly inSp: number;
+  readonly outSp: number;
+  readonly kSp: number;
+  /**
+   * The input offset within a channel that output position o reads at tap t (both flat, row-major),
+   * at [o * kSp + t], or -1 where that tap falls in the padding.
+   */
+  readonly src: Int32Array;
+}
+
+/**
+ * The geometry of a Conv call (pads, strides, dilations, auto_pad, groups) on concrete shapes; `fail`
+ * reports shapes that do not fit. The evaluation below runs its arithmetic on it.
+ */
+function convPlan(xShape: readonly number[], wShape: readonly number[], attrs: Readonly<Record<string, unknown>>, fail: (message: string) => never): ConvPlan {
+  const n = xShape.length - 2;
+  if (n < 1 || wShape.length !== xShape.length) fail(`Conv shapes [${xShape.join(',')}] and [${wShape.join(',')}] do not fit`);
+  const group = attrs.group as number;
+  const [N, C] = [xShape[0]!, xShape[1]!];
+  const [M, CG] = [wShape[0]!, wShape[1]!];
+  if (C !== CG * group || M % group !== 0) fail(`Conv channels do not fit: input ${C}, weights ${M}x${CG}, group ${group}`);
+  const g0 = geometry(attrs, n, wShape.slice(2), (msg) => fail(msg));
+  const inS = xShape.slice(2);
+  const pads = g0.pads ?? samePads(inS, g0, attrs.auto_pad === 'SAME_UPPER');
+  const outS = inS.map((s, i) => outSize(s, g0.kernel[i]!, g0.strides[i]!, g0.dilations[i]!, pads[i]!, pads[i + n]!));
+  if (outS.some((o) => o < 1)) fail(`Conv output would be empty: [${outS.join(',')}]`);
+  const inSp = numel(inS);
+  const outSp = numel(outS);
+  const kSp = numel(g0.kernel);
+  // Per spatial dim i, the input position that output position o reads at kernel offset k,
+  // at [o * kernel_i + k], or -1 where that falls in the padding.
+  const coord = outS.map((os, i) => {
+    const K = g0.kernel[i]!;
+    const tab = new Int32Array(os * K);
+    for (let o = 0; o < os; o++)
+      for (let k = 0; k < K; k++) {
+        const p = o * g0.strides[i]! - pads[i]! + k * g0.dilations[i]!;
+        tab[o * K + k] = p >= 0 && p < inS[i]! ? p : -1;
+      }
+    return tab;
+  });
+  // Per flat output position and flat tap, their coordinates along each spatial dim (row-major).
+  const split = (sizes: readonly number[]) =>
+    sizes.map((_, i) => {
+      const inner = numel(sizes.slice(i + 1));
+      return Int32Array.from({ length: numel(sizes) }, (_, f) => Math.floor(f / inner) % sizes[i]!);
+    });
+  const oAt = split(outS);
+  const kAt = split(g0.kernel);
+  const src = new Int32Array(outSp * kSp);
+  for (let o = 0; o < outSp; o++)
+    for (let t = 0; t < kSp; t++) {
+      let idx = 0;
+      for (let i = 0; i < n && idx >= 0; i++) {
+        const p = coord[i]![oAt[i]![o]! * g0.kernel[i]! + kAt[i]![t]!]!;
+        idx = p < 0 ? -1 : idx * inS[i]! + p;
+      }
+      src[o * kSp + t] = idx;
+    }
+  return { N, C, M, CG, group, outS, inSp, outSp, kSp, src };
+}
+
 /** N-D convolution (cross-correlation) with pads, strides, dilations, groups and bias. */
 export const Conv: OpDef = {
   inputs: [{ name: 'X' }, { name: 'W' }, { name: 'B', optional: true }],
@@ -100,57 +172,14 @@ export const Conv: OpDef = {
     const X = ctx.inputs[0]!;
     const W = ctx.inputs[1]!;
     const B = ctx.inputs[2];
-    const n = X.shape.length - 2;
-    if (n < 1 || W.shape.length !== X.shape.length) ctx.fail(`Conv shapes [${X.shape.join(',')}] and [${W.shape.join(',')}] do not fit`);
-    const group = ctx.attrs.group as number;
-    const [N, C] = [X.shape[0]!, X.shape[1]!];
-    const [M, CG] = [W.shape[0]!, W.shape[1]!];
-    if (C !== CG * group || M % group !== 0) ctx.fail(`Conv channels do not fit: input ${C}, weights ${M}x${CG}, group ${group}`);
-    const g0 = geometry(ctx.attrs, n, W.shape.slice(2), (msg) => ctx.fail(msg));
-    const inS = X.shape.slice(2);
-    const pads = g0.pads ?? samePads(inS, g0, ctx.attrs.auto_pad === 'SAME_UPPER');
-    const outS = inS.map((s, i) => outSize(s, g0.kernel[i]!, g0.strides[i]!, g0.dilations[i]!, pads[i]!, pads[i + n]!));
-    if (outS.some((o) => o < 1)) ctx.fail(`Conv output would be empty: [${outS.join(',')}]`);
+    const { N, C, M, CG, group, inSp, outSp, kSp, outS, src } = convPlan(X.shape, W.shape, ctx.attrs, (m) => ctx.fail(m));
     const x = X.data as NumberData;
     const w = W.data as NumberData;
     const bias = B ? (B.data as NumberData) : undefined;
-    const inSp = numel(inS);
-    const outSp = numel(outS);
-    const kSp = numel(g0.kernel);
     const out = alloc(X.dtype, N * M * outSp) as NumberData;
-    // Per spatial dim i, the input position that output position o reads at kernel offset k,
-    // at [o * kernel_i + k], or -1 where that falls in the padding. Each output is the bias plus its
-    // taps in order (inside ones only), each tap's channels in order, accumulated in float64.
-    const coord = outS.map((os, i) => {
-      const K = g0.kernel[i]!;
-      const tab = new Int32Array(os * K);
-      for (let o = 0; o < os; o++)
-        for (let k = 0; k < K; k++) {
-          const p = o * g0.strides[i]! - pads[i]! + k * g0.dilations[i]!;
-          tab[o * K + k] = p >= 0 && p < inS[i]! ? p : -1;
-        }
-      return tab;
-    });
     const mg = M / group;
-    // Per flat output position and flat tap, their coordinates along each spatial dim (row-major).
-    const split = (sizes: readonly number[]) =>
-      sizes.map((_, i) => {
-        const inner = numel(sizes.slice(i + 1));
-        return Int32Array.from({ length: numel(sizes) }, (_, f) => Math.floor(f / inner) % sizes[i]!);
-      });
-    const oAt = split(outS);
-    const kAt = split(g0.kernel);
-    // The input offset (within a channel) of output o at tap t, or -1: flat, so the loops below do no index arithmetic.
-    const src = new Int32Array(outSp * kSp);
-    for (let o = 0; o < outSp; o++)
-      for (let t = 0; t < kSp; t++) {
-        let idx = 0;
-        for (let i = 0; i < n && idx >= 0; i++) {
-          const p = coord[i]![oAt[i]![o]! * g0.kernel[i]! + kAt[i]![t]!]!;
-          idx = p < 0 ? -1 : idx * inS[i]! + p;
-        }
-        src[o * kSp + t] = idx;
-      }
+    // Each output is the bias plus its taps in order (inside ones only, plan.src), each tap's
+    // channels in order, accumulated in float64.
     // Four output channels of one group at a time: four independent float64 sums (the add latency
     // of one would bound the loop) sharing each x load, every sum in the order above.
     const wStep = CG * kSp;
