@@ -32,6 +32,7 @@ const NAMED_ELSEWHERE: Readonly<Record<string, string>> = {
   Sigmoid: 'an LSTM activation name (the LSTM attribute), not the op',
   Tanh: 'an LSTM activation name (the LSTM attribute), not the op',
   If: 'control flow is structural: inference types it from its branches, fold inlines it, lowering and the executor run its branches',
+  Conv: "the runtime's Conv kernel is the op's kernel (its definition, check and reference evaluation) with a product engine for constant float32 weights",
 };
 
 function sources(dir: string): string[] {

@@ -115,8 +115,9 @@ function runtimeModel(c: OpCase): RuntimeModel {
   const inputs: number[] = [];
   const nodeInputs = c.inputs.map((t, i) => {
     if (!t) return -1;
-    inputs.push(values.length);
-    values.push({ name: `in${i}`, dtype: t.dtype, shape: [...t.shape] });
+    const constant = c.constInputs?.includes(i) ?? false;
+    if (!constant) inputs.push(values.length);
+    values.push({ name: `in${i}`, dtype: t.dtype, shape: [...t.shape], ...(constant ? { data: t } : {}) });
     return values.length - 1;
   });
   const outs = outputTypes(c).map((dtype, k) => values.push({ name: `out${k}`, dtype, shape: null }) - 1);
@@ -143,6 +144,7 @@ describe('kernels against onnxruntime-node', () => {
       const feeds: Record<string, RtTensor> = {};
       c.inputs.forEach((t, i) => t && (feeds[`in${i}`] = t));
       const want = await runOrt(onnxModel(c), feeds);
+      for (const i of c.constInputs ?? []) delete feeds[`in${i}`];
       const got = createModel(runtimeModel(c)).run(feeds);
       for (const name of outputTypes(c).map((_, k) => `out${k}`)) {
         expect([...got[name]!.shape], `${name} shape`).toEqual([...want[name]!.shape]);

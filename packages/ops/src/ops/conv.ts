@@ -51,7 +51,7 @@ function outSize(inSize: number, k: number, s: number, d: number, p0: number, p1
 }
 
 /** What a Conv call computes over, from its input and weight shapes and attributes (convPlan). */
-interface ConvPlan {
+export interface ConvPlan {
   readonly N: number;
   readonly C: number;
   /** Output channels, and input channels per group. */
@@ -74,7 +74,7 @@ interface ConvPlan {
  * The geometry of a Conv call (pads, strides, dilations, auto_pad, groups) on concrete shapes; `fail`
  * reports shapes that do not fit. The evaluation below runs its arithmetic on it.
  */
-function convPlan(xShape: readonly number[], wShape: readonly number[], attrs: Readonly<Record<string, unknown>>, fail: (message: string) => never): ConvPlan {
+export function convPlan(xShape: readonly number[], wShape: readonly number[], attrs: Readonly<Record<string, unknown>>, fail: (message: string) => never): ConvPlan {
   const n = xShape.length - 2;
   if (n < 1 || wShape.length !== xShape.length) fail(`Conv shapes [${xShape.join(',')}] and [${wShape.join(',')}] do not fit`);
   const group = attrs.group as number;

@@ -3,3 +3,4 @@ export { defineKernel, type AnyKernel, type AttrKindValue, type AttrSchema, type
 export { parseAttrs } from './attrs.js';
 export { opKernel, opAttrTypes, DEFAULT_OPSET } from './op-kernel.js';
 export * from './lstm/index.js';
+export { convKernel } from './conv-kernel.js';

@@ -3,9 +3,14 @@ import type { AnyKernel } from './kernel.js';
 import { lstmFixedKernel } from './lstm/fixed/index.js';
 import { lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel } from './lstm/index.js';
 import { opKernel } from './op-kernel.js';
+import { convKernel } from './conv-kernel.js';
 
-/** The LSTM kernels (dense, packed, sparse, fixed-point), keyed by the name `@lstmc/runtime` exports each as. */
-const LSTM_KERNELS = { lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel, lstmFixedKernel };
+/**
+ * The kernels that are more than an op's reference evaluation, keyed by the name `@lstmc/runtime`
+ * exports each as: the LSTM kernels (dense, packed, sparse, fixed-point), and Conv's, which runs
+ * float32 Conv with constant weights on the matvec engine (conv-kernel.ts).
+ */
+const NAMED_KERNELS = { lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel, lstmFixedKernel, convKernel };
 
 /**
  * A kernel for every op of the table that has a reference evaluation, keyed by op name: built from
@@ -18,21 +23,22 @@ export const OP_KERNELS: Readonly<Record<string, AnyKernel>> = /* @__PURE__ */ O
 
 /**
  * Every built-in kernel, keyed by the name nodes use in the manifest (equal to the kernel's `name`):
- * the LSTM kernels (dense, sparse, packed, fixed-point), and one kernel per op of the @lstmc/ops
- * table, named by the op, that runs the op's reference evaluation. Embedders can pass an extended
- * registry to `loadModel`; `createRuntime` builds a runtime from a registry of its own, without this one.
+ * one kernel per op of the @lstmc/ops table, named by the op, that runs the op's reference
+ * evaluation, except where NAMED_KERNELS has one of that name (Conv), and the LSTM kernels (dense,
+ * sparse, packed, fixed-point). Embedders can pass an extended registry to `loadModel`;
+ * `createRuntime` builds a runtime from a registry of its own, without this one.
  */
 export const BUILTIN_KERNELS: Readonly<Record<string, AnyKernel>> = /* @__PURE__ */ (() => ({
-  ...Object.fromEntries(Object.values(LSTM_KERNELS).map((k) => [k.name, k])),
   ...OP_KERNELS,
+  ...Object.fromEntries(Object.values(NAMED_KERNELS).map((k) => [k.name, k])),
 }))();
 
 /**
- * The export of `@lstmc/runtime` that is each non-op kernel of BUILTIN_KERNELS, by kernel name: what a
+ * The export of `@lstmc/runtime` that is each named kernel of BUILTIN_KERNELS, by kernel name: what a
  * module of only some kernels imports (`lstmc runtime-entry`). Every other built-in kernel is an op's,
  * `opKernel(op, def)` with the definition from `@lstmc/runtime/ops`.
  */
 export const KERNEL_EXPORTS: Readonly<Record<string, string>> = /* @__PURE__ */ (() =>
-  Object.fromEntries(Object.entries(LSTM_KERNELS).map(([exported, k]) => [k.name, exported])))();
+  Object.fromEntries(Object.entries(NAMED_KERNELS).map(([exported, k]) => [k.name, exported])))();
 
 export type BuiltinKernelName = string;

@@ -15,6 +15,8 @@ export interface OpCase {
   /** Element types of the outputs, one per output (default: one output of input 0's type). */
   outputs?: RtDType[];
   opset?: number;
+  /** Inputs the runtime model holds as constants (onnxruntime still gets them as inputs): kernels that prepare constants at load. */
+  constInputs?: number[];
 }
 
 /** Random inputs from one seeded generator (cases are built in a fixed order, so they reproduce). */

@@ -25,13 +25,14 @@ function reduceCases(x: Inputs, op: string): OpCase[] {
 
 export function nnCases(x: Inputs): OpCase[] {
   const f = (...s: number[]) => x.f(s);
-  const conv = (name: string, xs: number[], ws: number[], attrs: OpCase['attrs'] = {}, bias = false): OpCase => ({
-    name: `Conv ${name}`,
-    op: 'Conv',
-    inputs: [f(...xs), f(...ws), ...(bias ? [f(ws[0]!)] : [])],
-    attrs,
-    opset: 11,
-  });
+  const convCases: OpCase[] = [];
+  // Each case twice: weights as an input (the reference evaluation) and as constants (the Conv
+  // kernel's matvec engine, conv-kernel.ts), on the same data.
+  const conv = (name: string, xs: number[], ws: number[], attrs: OpCase['attrs'] = {}, bias = false): OpCase => {
+    const c: OpCase = { name: `Conv ${name}`, op: 'Conv', inputs: [f(...xs), f(...ws), ...(bias ? [f(ws[0]!)] : [])], attrs, opset: 11 };
+    convCases.push({ ...c, name: `${c.name}, constant weights`, constInputs: bias ? [1, 2] : [1] });
+    return c;
+  };
   return [
     conv('1-D plain', [1, 2, 9], [3, 2, 3]),
     conv('1-D pads, stride, bias', [2, 3, 10], [4, 3, 3], { pads: { ints: [1, 2] }, strides: { ints: [2] } }, true),
@@ -54,6 +55,7 @@ export function nnCases(x: Inputs): OpCase[] {
     conv('2-D groups 2, 5 output channels each, strides', [1, 4, 6, 5], [10, 2, 3, 2], { group: { i: 2 }, strides: { ints: [2, 1] }, pads: { ints: [1, 0, 1, 1] } }, true),
     conv('3-D pads, strides, dilations, bias', [1, 2, 5, 4, 6], [5, 2, 2, 3, 2], { pads: { ints: [1, 0, 1, 0, 1, 1] }, strides: { ints: [2, 1, 2] }, dilations: { ints: [1, 2, 1] } }, true),
     conv('1-D 13 output channels, 7 taps, 5 positions', [1, 6, 11], [13, 6, 7], { pads: { ints: [0, 1] } }, true),
+    ...convCases,
     { name: 'LogSoftmax axis 1 (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], attrs: { axis: { i: 1 } }, opset: 13 },
     { name: 'LogSoftmax default axis (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], opset: 13 },
     { name: 'LogSoftmax axis -3 (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], attrs: { axis: { i: -3 } }, opset: 13 },

@@ -28,6 +28,11 @@ export interface MatvecEngine {
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void;
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
   /**
+   * mv2's product with float64 sums, each output the float32 of its value plus the sum (wasm/f64-sum-module.ts
+   * mvd2; the JS engine's mv1 and mv2 sum in float64 already): for the Conv kernel, whose reference sums in float64.
+   */
+  mvd2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
+  /**
    * Sparse products over compressed rows (wasm/spmv-module.ts). The non-zeros are (column, value) pairs
    * of two 32-bit words at element offset pairOff: the column as an int32 k*sparseUnit, the value as f32;
    * row pointers (int32, at element offset ptrOff) are 2*p*sparseUnit for a row starting at pair p.
@@ -99,6 +104,7 @@ interface MatvecExports {
   mem: WebAssembly.Memory;
   mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
   mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
+  mvd2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
   spmv1: (ptr: number, pairs: number, x: number, out: number, rows: number) => void;
   spmv2: (ptr: number, pairs: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
@@ -209,6 +215,10 @@ class WasmEngine implements MatvecEngine {
 
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
     this.ex.mv2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
+  }
+
+  mvd2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
+    this.ex.mvd2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
   }
 
   readonly sparseUnit = 4;
@@ -362,6 +372,10 @@ class JsEngine implements MatvecEngine {
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
     this.mv1(wOff, x0, o0, H, Kq, ws);
     this.mv1(wOff, x1, o1, H, Kq, ws);
+  }
+
+  mvd2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
+    this.mv2(wOff, x0, x1, o0, o1, H, Kq, ws);
   }
 
   /** An int32 view of the current memory (rebuilt only when `scratch` replaced the memory). */

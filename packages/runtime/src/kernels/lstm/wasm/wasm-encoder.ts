@@ -80,6 +80,14 @@ export const op = {
   /** i16x8.load8x8_s: eight int8 at the address, sign-extended to int16 lanes (8-byte aligned). */
   i16x8Load8x8S: (offset = 0) => [0xfd, ...uleb(0x01), 3, ...uleb(offset)],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  /** float64 sums of float32 products (wasm/matvec-module.ts mvd2): widen, multiply, add, narrow. */
+  f64x2PromoteLowF32x4: [0xfd, ...uleb(0x5f)],
+  f64x2Add: [0xfd, ...uleb(0xf0)],
+  f64x2Mul: [0xfd, ...uleb(0xf2)],
+  f64x2ExtractLane: (lane: number) => [0xfd, ...uleb(0x21), lane],
+  f64Add: [0xa0],
+  f64PromoteF32: [0xbb],
+  f32DemoteF64: [0xb6],
   /**
    * (a, b on the stack) -> a*b + local `acc`: f32x4.mul, local.get acc, f32x4.add, marked as a
    * multiply-add site (FMA_SITE) that relaxed-simd.ts rewrites in place to f32x4.relaxed_madd.

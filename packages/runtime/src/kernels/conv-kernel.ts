@@ -1,0 +1,121 @@
+/**
+ * The runtime's Conv kernel: the op's kernel (opKernel: attributes, load-time check, reference
+ * evaluation) with a product engine for float32 Conv whose weights are a constant. At load, each
+ * group's weights go into a WebAssembly SIMD matvec engine in the LSTM kernels' packed layout, four
+ * output channels standing for an LSTM unit's four gates (pack.ts packedIndex); a run gathers each
+ * output position's inputs (its taps' channels, zero where a tap falls in the padding: convPlan's
+ * `src`) into a column and multiplies the weights with two columns at a time, on top of the bias, with
+ * float64 sums (mvd2, wasm/f64-sum-module.ts) as the reference evaluation has: only the order of the
+ * additions differs from it, so results are its float32 value or next to it (float32 sums, mv2, left
+ * Silero VAD's LSTM state 6e-4 from onnxruntime's after an utterance, against 5e-5 with these). Other
+ * dtypes, weights that are not a constant, `matvec: 'js'` and hosts without WebAssembly SIMD run the
+ * reference evaluation.
+ */
+import { Conv, convPlan } from '@lstmc/ops/defs';
+import { rtFail } from '../errors.js';
+import type { RtTensor } from '../tensor.js';
+import { type AnyKernel, defineKernel, type KernelCall, type KernelEnv } from './kernel.js';
+import { packedIndex } from './lstm/pack.js';
+import { createMatvecEngine, type MatvecEngine } from './lstm/matvec-engine.js';
+import { opKernel } from './op-kernel.js';
+
+const reference = opKernel('Conv', Conv);
+
+/** The weights of every group in an engine: group g's units (four output channels each) at g * units * ws. */
+interface ConvPrepared {
+  readonly engine: MatvecEngine;
+  /** The weights' shape as packed: output channels, input channels per group, and taps. */
+  readonly M: number;
+  readonly CG: number;
+  readonly kSp: number;
+  /** Units per group (ceil(channels per group / 4)), k-quads per unit (ceil(CG * kSp / 4)) and floats per unit. */
+  readonly units: number;
+  readonly Kq: number;
+  readonly ws: number;
+}
+
+function prepareConv(attrs: Readonly<Record<string, unknown>>, consts: readonly (RtTensor | null)[], env: KernelEnv): ConvPrepared | undefined {
+  const W = consts[1];
+  if (!W || W.dtype !== 'f32' || env.matvec === 'js' || W.shape.length < 3) return undefined;
+  const group = attrs.group as number;
+  const [M, CG] = [W.shape[0]!, W.shape[1]!];
+  if (!(group >= 1) || M % group !== 0 || M === 0 || CG === 0) return undefined;
+  const kSp = W.data.length / (M * CG);
+  const mg = M / group;
+  const units = Math.ceil(mg / 4);
+  const K = CG * kSp;
+  const Kq = Math.ceil(K / 4);
+  const ws = 16 * Kq;
+  const packed = new Float32Array(group * units * ws);
+  const w = W.data as Float32Array;
+  for (let g = 0; g < group; g++)
+    for (let m = 0; m < mg; m++) {
+      const row = (g * mg + m) * K;
+      const base = g * units * ws;
+      for (let k = 0; k < K; k++) packed[base + packedIndex(m >> 2, k, m & 3, K)] = w[row + k]!;
+    }
+  const engine = createMatvecEngine(packed, env.matvec);
+  // A host without WebAssembly SIMD got the JS engine: the reference evaluation is the better JS path.
+  return engine.kind === 'wasm-simd' ? { engine, M, CG, kSp, units, Kq, ws } : undefined;
+}
+
+function runConv(call: KernelCall<Readonly<Record<string, unknown>>>, p: ConvPrepared): readonly (RtTensor | null)[] {
+  const X = call.inputs[0]!;
+  const B = call.inputs[2];
+  const W = call.inputs[1]!;
+  const plan = convPlan(X.shape, W.shape, call.attrs, (m) => rtFail('E-RT-EXEC', m));
+  const { N, C, M, CG, group, inSp, outSp, kSp, src } = plan;
+  if (M !== p.M || CG !== p.CG || kSp !== p.kSp) rtFail('E-RT-EXEC', `Conv weights [${W.shape.join(',')}] are not the ones prepared`);
+  const mg = M / group;
+  const { units, Kq, ws } = p;
+  const colLen = 4 * Kq;
+  const outLen = 4 * units;
+  // Scratch: one column per output position (two more rows of zeros for an odd count), then the outputs.
+  const cols = outSp + (outSp & 1);
+  const e = p.engine;
+  e.scratch(cols * colLen + cols * outLen);
+  const m = e.mem;
+  const colOff = e.scratchOff;
+  const outOff = colOff + cols * colLen;
+  const x = X.data as Float32Array;
+  const bias = B ? (B.data as Float32Array) : undefined;
+  const y = new Float32Array(N * M * outSp);
+  m.fill(0, colOff, outOff);
+  for (let b = 0; b < N; b++)
+    for (let g = 0; g < group; g++) {
+      const xBase = (b * C + g * CG) * inSp;
+      for (let o = 0; o < outSp; o++) {
+        const col = colOff + o * colLen;
+        for (let c = 0; c < CG; c++) {
+          const xc = xBase + c * inSp;
+          const at = col + c * kSp;
+          for (let t = 0, s = o * kSp; t < kSp; t++, s++) {
+            const idx = src[s]!;
+            m[at + t] = idx < 0 ? 0 : x[xc + idx]!;
+          }
+        }
+        const out = outOff + o * outLen;
+        for (let j = 0; j < outLen; j++) m[out + j] = bias && j < mg ? bias[g * mg + j]! : 0;
+      }
+      if (outSp & 1) m.fill(0, outOff + outSp * outLen, outOff + cols * outLen);
+      const wOff = g * units * ws;
+      for (let o = 0; o < outSp; o += 2) e.mvd2(wOff, colOff + o * colLen, colOff + (o + 1) * colLen, outOff + o * outLen, outOff + (o + 1) * outLen, units, Kq, ws);
+      const yBase = (b * M + g * mg) * outSp;
+      for (let o = 0; o < outSp; o++) {
+        const out = outOff + o * outLen;
+        for (let j = 0; j < mg; j++) y[yBase + j * outSp + o] = m[out + j]!;
+      }
+    }
+  return [{ dtype: 'f32', shape: [N, M, ...plan.outS], data: y }];
+}
+
+/** Conv: the reference kernel, with the engine above where the weights are a float32 constant. */
+export const convKernel: AnyKernel = defineKernel({
+  ...reference,
+  prepare: (attrs, consts, env) => prepareConv(attrs as Readonly<Record<string, unknown>>, consts, env),
+  run: (call) => {
+    const p = call.prepared as ConvPrepared | undefined;
+    const X = call.inputs[0];
+    return p && X && X.dtype === 'f32' ? runConv(call as KernelCall<Readonly<Record<string, unknown>>>, p) : reference.run(call);
+  },
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_KERNELS, KERNEL_EXPORTS, OP_KERNELS, convKernel, parseAttrs, type RtTensor } from '../src/index.js';
+import { Rng } from '@lstmc/testing';
+
+// Conv's runtime kernel: which path a node takes (its results against onnxruntime are kernels-ort's
+// "constant weights" cases), and where the registry and runtime-entry find it.
+const rng = new Rng(77);
+const f32 = (shape: number[]): RtTensor => ({ dtype: 'f32', shape, data: rng.f32(shape.reduce((a, b) => a * b, 1), -1, 1) });
+const attrs = parseAttrs(convKernel.attrs, { pads: { type: 'ints', value: [1, 1] }, opset: { type: 'int', value: 11 } }, 'conv');
+
+describe('the Conv kernel', () => {
+  it('puts float32 constant weights into the WebAssembly engine at load; js, other dtypes and weights that are inputs run the reference', () => {
+    const W = f32([6, 3, 3]);
+    expect(convKernel.prepare!(attrs, [null, W, null], { matvec: 'wasm-simd' })).toBeDefined();
+    expect(convKernel.prepare!(attrs, [null, W, null], { matvec: 'js' })).toBeUndefined();
+    expect(convKernel.prepare!(attrs, [null, null, null], { matvec: 'wasm-simd' })).toBeUndefined();
+    const W64: RtTensor = { dtype: 'f64', shape: [6, 3, 3], data: Float64Array.from(W.data as Float32Array) };
+    expect(convKernel.prepare!(attrs, [null, W64, null], { matvec: 'wasm-simd' })).toBeUndefined();
+  });
+
+  it('the engine path sums in float64 as the reference evaluation does: its float32 results, or one rounding away where the order of the additions tips it', () => {
+    const X = f32([2, 5, 40]);
+    const W = f32([9, 5, 7]);
+    const B = f32([9]);
+    const env = { matvec: 'wasm-simd' } as const;
+    const prepared = convKernel.prepare!(attrs, [null, W, B], env);
+    expect(prepared).toBeDefined();
+    const call = { attrs, inputs: [X, W, B], wanted: [true], nodeName: 'conv', env };
+    const fast = convKernel.run({ ...call, prepared })[0]!.data as Float32Array;
+    const ref = OP_KERNELS.Conv!.run(call)[0]!.data as Float32Array;
+    expect(fast.length).toBe(2 * 9 * 36);
+    let same = 0;
+    for (let i = 0; i < fast.length; i++) {
+      if (fast[i] === ref[i]) same++;
+      expect(Math.abs(fast[i]! - ref[i]!), `output ${i}`).toBeLessThanOrEqual(Math.abs(ref[i]!) * 2 ** -23);
+    }
+    expect(same / fast.length).toBeGreaterThan(0.99);
+  });
+
+  it('is the built-in Conv, and the one runtime-entry imports by name', () => {
+    expect(BUILTIN_KERNELS.Conv).toBe(convKernel);
+    expect(OP_KERNELS.Conv).not.toBe(convKernel);
+    expect(KERNEL_EXPORTS.Conv).toBe('convKernel');
+  });
+});
