@@ -174,6 +174,16 @@ describe('streaming', () => {
     expect(maxAbsDiff(cont['probs']!, first['probs']!)).toBeGreaterThan(0);
   });
 
+  it('push takes onNode too: every node of the graph heard once per push, in order, with the same outputs as without it', () => {
+    const s = model.createStream();
+    const plain = model.createStream();
+    const heard: string[] = [];
+    const x = X(4, 1, 44);
+    const out = s.push({ input: x }, { onNode: (t) => heard.push(`${t.node}:${t.kernel}`) });
+    expect(heard).toEqual(model.runtimeModel.nodes.map((n) => `${n.name}:${n.kernel}`));
+    expect(out['probs']!.data).toEqual(plain.push({ input: x })['probs']!.data);
+  });
+
   it('rejects a batch change within a stream', () => {
     const s = model.createStream();
     s.push({ input: X(2, 2) });
