@@ -70,7 +70,7 @@ function runConv(call: KernelCall<Readonly<Record<string, unknown>>>, p: ConvPre
   const { units, Kq, ws } = p;
   const colLen = 4 * Kq;
   const outLen = 4 * units;
-  // Scratch: one column per output position (two more rows of zeros for an odd count), then the outputs.
+  // Scratch: one column per output position (and a column of zeros to pair with an odd last one), then the outputs.
   const cols = outSp + (outSp & 1);
   const e = p.engine;
   e.scratch(cols * colLen + cols * outLen);
