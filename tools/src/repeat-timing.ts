@@ -7,6 +7,14 @@ import type { Model, RtTensor } from '@lstmc/runtime';
  * keeps no state between runs, so a difference is a bug worth an exit code).
  */
 
+/** The median of ascending `s` (the mean of the middle two for an even count). */
+function medianOfSorted(s: readonly number[]): number {
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+
+const medianOf = (xs: readonly number[]): number => medianOfSorted([...xs].sort((a, b) => a - b));
+
 /** Wall time of a run in milliseconds, and what it returned. */
 export function timed<T>(f: () => T): { ms: number; value: T } {
   const t0 = performance.now();
@@ -47,8 +55,7 @@ export function timeRepeats(model: Pick<Model, 'run' | 'threadStats'>, feed: Rec
   }
   ms.sort((a, b) => a - b);
   const at = (q: number) => ms[Math.min(n - 1, Math.ceil(q * n) - 1)]!;
-  const median = n % 2 ? ms[(n - 1) / 2]! : (ms[n / 2 - 1]! + ms[n / 2]!) / 2;
-  return { firstMs, runs: n, medianMs: median, minMs: ms[0]!, p90Ms: at(0.9), threads: model.threadStats().threads, sameOutputs: same };
+  return { firstMs, runs: n, medianMs: medianOfSorted(ms), minMs: ms[0]!, p90Ms: at(0.9), threads: model.threadStats().threads, sameOutputs: same };
 }
 
 /** One node of `--profile`: the median over the profiled runs of its kernel call's time, and its share of the median run. */
@@ -76,11 +83,6 @@ export interface Profile {
   readonly kernels: readonly KernelProfile[];
 }
 
-const medianOf = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-};
 
 /**
  * `--profile`: `n` runs of `model` on `feed`, each hearing its kernel nodes' times (Model.run's onNode),
@@ -111,13 +113,17 @@ export function profileRepeats(model: Pick<Model, 'run'>, feed: Record<string, R
     for (const [k, ms] of perKernel) kernels.get(k)!.ms.push(ms);
   }
   const medianRunMs = medianOf(runMs);
-  const share = (ms: number) => (medianRunMs > 0 ? ms / medianRunMs : 0);
+  /** The median of a node's or kernel's times and its share of the median run. */
+  const summary = (ms: readonly number[]) => {
+    const medianMs = medianOf(ms);
+    return { medianMs, share: medianRunMs > 0 ? medianMs / medianRunMs : 0 };
+  };
   const byTime = <T extends { medianMs: number }>(xs: T[]) => xs.sort((a, b) => b.medianMs - a.medianMs);
   return {
     runs: n,
     medianRunMs,
-    nodes: byTime([...nodes.values()].map(({ node, kernel, ms }) => ({ node, kernel, medianMs: medianOf(ms), share: share(medianOf(ms)) }))),
-    kernels: byTime([...kernels].map(([kernel, k]) => ({ kernel, nodes: k.names.size, medianMs: medianOf(k.ms), share: share(medianOf(k.ms)) }))),
+    nodes: byTime([...nodes.values()].map(({ node, kernel, ms }) => ({ node, kernel, ...summary(ms) }))),
+    kernels: byTime([...kernels].map(([kernel, k]) => ({ kernel, nodes: k.names.size, ...summary(k.ms) }))),
   };
 }
 
@@ -126,12 +132,11 @@ export function profileLines(p: Profile, top = 10): string[] {
   const ms = (x: number) => x.toFixed(3);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const shown = p.nodes.slice(0, top);
-  const rest = p.nodes.slice(top);
   return [
     `profile: ${p.runs} more runs with per-node times, median ${ms(p.medianRunMs)} ms per run`,
     formatReportTable({ title: 'profile: by kernel', columns: ['kernel', 'nodes', 'median ms', 'share'], rows: p.kernels.map((k) => [k.kernel, k.nodes, ms(k.medianMs), pct(k.share)]) }),
     formatReportTable({
-      title: `profile: the ${shown.length} slowest nodes${rest.length ? ` of ${p.nodes.length} (--json lists all)` : ''}`,
+      title: `profile: the ${shown.length} slowest nodes${p.nodes.length > top ? ` of ${p.nodes.length} (--json lists all)` : ''}`,
       columns: ['node', 'kernel', 'median ms', 'share'],
       rows: shown.map((x) => [x.node, x.kernel, ms(x.medianMs), pct(x.share)]),
     }),

@@ -178,10 +178,9 @@ export const Conv: OpDef = {
     const bias = B ? (B.data as NumberData) : undefined;
     const out = alloc(X.dtype, N * M * outSp) as NumberData;
     const mg = M / group;
-    // Each output is the bias plus its taps in order (inside ones only, plan.src), each tap's
-    // channels in order, accumulated in float64.
-    // Four output channels of one group at a time: four independent float64 sums (the add latency
-    // of one would bound the loop) sharing each x load, every sum in the order above.
+    // Each output is the bias plus its taps in order (inside ones only: src), each tap's channels in
+    // order, accumulated in float64; four output channels of one group at a time (four independent
+    // sums sharing each x load: the add latency of one would bound the loop), then the rest one by one.
     const wStep = CG * kSp;
     for (let b = 0; b < N; b++)
       for (let g = 0; g < group; g++) {
