@@ -112,22 +112,41 @@ export function reshaped(t: OpTensor, shape: readonly number[]): OpTensor {
 /**
  * A strided view of `t` copied out: the element of `shape` at multi-index i is source element
  * `offset + sum_d i[d] * strides[d]` (a stride may be 0, to repeat, or negative). Slice, Split,
- * Transpose, Expand and Tile are this view with their own offset and strides. Walks the output
- * in order with an odometer: no division per element.
+ * Transpose, Expand and Tile are this view with their own offset and strides. Dims that step through
+ * the source as one (stride[d] = stride[d+1] * shape[d+1]) are merged first, so a view that keeps rows
+ * whole (a Slice along an outer axis, a Split) copies long runs; the outer dims are walked with an
+ * odometer: no division per element.
  */
 export function stridedView(t: OpTensor, shape: readonly number[], offset: number, strides: readonly number[]): OpTensor {
   const n = numel(shape);
-  const r = shape.length;
   const out = alloc(t.dtype, n) as unknown as { [i: number]: unknown };
   const src = t.data as unknown as ArrayLike<unknown>;
-  const idx = new Array<number>(r).fill(0);
+  // merge dims from the innermost out, dropping dims of size 1
+  const dims: number[] = [];
+  const steps: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && strides[d] === steps[last]! * dims[last]!) dims[last] = dims[last]! * size;
+    else {
+      dims.push(size);
+      steps.push(strides[d]!);
+    }
+  }
+  const len = dims[0] ?? 1;
+  const step = steps[0] ?? 1;
+  const runs = n / (len || 1);
+  const copy = step === 1 && len >= 16 && ArrayBuffer.isView(src) && ArrayBuffer.isView(out);
+  const idx = new Array<number>(dims.length).fill(0);
   let k = offset;
-  for (let o = 0; o < n; o++) {
-    out[o] = src[k];
-    for (let d = r - 1; d >= 0; d--) {
-      k += strides[d]!;
-      if (++idx[d]! < shape[d]!) break;
-      k -= strides[d]! * shape[d]!;
+  for (let run = 0, o = 0; run < runs; run++, o += len) {
+    if (copy) (out as unknown as Float32Array).set((src as unknown as Float32Array).subarray(k, k + len), o);
+    else for (let i = 0, s = k; i < len; i++, s += step) out[o + i] = src[s];
+    for (let d = 1; d < dims.length; d++) {
+      k += steps[d]!;
+      if (++idx[d]! < dims[d]!) break;
+      k -= steps[d]! * dims[d]!;
       idx[d] = 0;
     }
   }

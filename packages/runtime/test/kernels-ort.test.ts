@@ -74,6 +74,11 @@ const CASES: OpCase[] = [
   { name: 'Slice default axes', op: 'Slice', inputs: [f(4, 5, 3), i64([2], [1, 0]), i64([2], [3, -1])] },
   { name: 'Slice empty', op: 'Slice', inputs: [f(4, 5), i64([1], [3]), i64([1], [1])] },
   { name: 'Slice i32 indices', op: 'Slice', inputs: [f(4, 5), i32([1], [1]), i32([1], [3]), i32([1], [1])] },
+  // whole rows kept: dims merged into runs of 8*32 copied as blocks (Silero VAD's STFT halves), and i64 runs
+  { name: 'Slice outer axis, long runs', op: 'Slice', inputs: [f(3, 40, 8), i64([1], [5]), i64([1], [37]), i64([1], [1])] },
+  { name: 'Slice outer axis, long runs, i64', op: 'Slice', inputs: [i64([2, 9, 4], randInts(72, -9, 9)), i64([1], [1]), i64([1], [8]), i64([1], [1])] },
+  { name: 'Slice two axes, inner step 3', op: 'Slice', inputs: [f(4, 6, 20), i64([2], [1, 2]), i64([2], [3, 20]), i64([2], [0, 2]), i64([2], [1, 3])] },
+  { name: 'Transpose 4-D, inner dims kept', op: 'Transpose', inputs: [f(3, 2, 4, 5)], attrs: { perm: { ints: [1, 0, 2, 3] } } },
   { name: 'Gather axis 0 negative indices', op: 'Gather', inputs: [f(5, 4), i64([2, 3], [0, -1, 2, -5, 4, 1])] },
   { name: 'Gather axis 1', op: 'Gather', inputs: [f(3, 4, 2), i64([2], [3, 0])], attrs: { axis: { i: 1 } } },
   { name: 'Gather scalar index from shape', op: 'Gather', inputs: [i64([3], [7, 5, 3]), i64([], [1])] },

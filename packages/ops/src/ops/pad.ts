@@ -63,17 +63,16 @@ export const Pad: OpDef = {
     const out = alloc(x.dtype, n) as unknown as { [i: number]: unknown };
     const src = x.data as unknown as ArrayLike<unknown>;
     const xs = stridesOf(x.shape);
-    const os = stridesOf(shape);
-    for (let o = 0; o < n; o++) {
-      let k = 0;
-      let outside = false;
-      for (let d = 0; d < r; d++) {
-        const size = x.shape[d]!;
-        let p = (Math.floor(o / os[d]!) % shape[d]!) - full[d]!;
+    // per dim, the source offset of each output index (its source index times the source stride), -1 outside (constant)
+    const maps = shape.map((len, d) => {
+      const size = x.shape[d]!;
+      const map = new Int32Array(len);
+      for (let i = 0; i < len; i++) {
+        let p = i - full[d]!;
         if (p < 0 || p >= size) {
           if (mode === 'constant' || size === 0) {
-            outside = true;
-            break;
+            map[i] = -1;
+            continue;
           }
           if (mode === 'edge') p = p < 0 ? 0 : size - 1;
           else if (mode === 'wrap') p = ((p % size) + size) % size;
@@ -84,9 +83,30 @@ export const Pad: OpDef = {
             if (p >= size) p = period - p;
           }
         }
-        k += p * xs[d]!;
+        map[i] = p * xs[d]!;
       }
-      out[o] = outside ? fill : src[k];
+      return map;
+    });
+    // rows of the last dim, the outer dims walked with an odometer (a row is all fill if an outer index is outside)
+    const inner = r === 0 ? 1 : shape[r - 1]!;
+    const last = r === 0 ? Int32Array.of(0) : maps[r - 1]!;
+    const idx = new Array<number>(r).fill(0);
+    for (let o = 0; o < n; o += inner) {
+      let k = 0;
+      let outside = false;
+      for (let d = 0; d < r - 1; d++) {
+        const p = maps[d]![idx[d]!]!;
+        if (p < 0) outside = true;
+        k += p;
+      }
+      for (let i = 0; i < inner; i++) {
+        const p = last[i]!;
+        out[o + i] = outside || p < 0 ? fill : src[k + p];
+      }
+      for (let d = r - 2; d >= 0; d--) {
+        if (++idx[d]! < shape[d]!) break;
+        idx[d] = 0;
+      }
     }
     return [{ dtype: x.dtype, shape, data: out as unknown as OpTensor['data'] }];
   },

@@ -37,6 +37,8 @@ export function tensorCases(x: Inputs): OpCase[] {
     { name: 'Pad default zero (opset 13)', op: 'Pad', inputs: [f(1, 2, 3), i64([6], [0, 1, 1, 0, 1, 2])], opset: 13 },
     { name: 'Pad negative pads crop (opset 13)', op: 'Pad', inputs: [f(4, 5), i64([4], [-1, 1, 0, -2])], opset: 13 },
     { name: 'Pad reflect inputs (opset 13)', op: 'Pad', inputs: [f(3, 4), i64([4], [1, 3, 2, 2])], attrs: { mode: { s: 'reflect' } }, opset: 13 },
+    { name: 'Pad reflect 3-D last axis (Silero VAD STFT, opset 13)', op: 'Pad', inputs: [f(1, 2, 40), i64([6], [0, 0, 8, 0, 0, 8])], attrs: { mode: { s: 'reflect' } }, opset: 13 },
+    { name: 'Pad constant 3-D, outer and inner axes (opset 13)', op: 'Pad', inputs: [f(2, 3, 4), i64([6], [1, 0, 2, 0, 2, 1])], opset: 13 },
     { name: 'Pad edge inputs (opset 13)', op: 'Pad', inputs: [f(2, 3), i64([4], [2, 2, 1, 0])], attrs: { mode: { s: 'edge' } }, opset: 13 },
     { name: 'Pad i64 constant (opset 13)', op: 'Pad', inputs: [x.i64r([2, 2]), i64([4], [1, 0, 0, 1]), scalar(7, 'i64')], opset: 13 },
     { name: 'Pad axes input (opset 18)', op: 'Pad', inputs: [f(2, 3, 4), i64([2], [1, 2]), scalar(0.5), i64([1], [1])], opset: 18 },
