@@ -37,6 +37,22 @@ describe('the Conv kernel', () => {
     expect(same / fast.length).toBeGreaterThan(0.99);
   });
 
+  it('keeps the plan of the last input shape, and makes a new one when the shape changes', () => {
+    const a = parseAttrs(convKernel.attrs, { pads: { type: 'ints', value: [8, 8] }, strides: { type: 'ints', value: [4] }, opset: { type: 'int', value: 11 } }, 'conv');
+    const W = f32([5, 2, 24]);
+    const env = { matvec: 'wasm-simd' } as const;
+    const prepared = convKernel.prepare!(a, [null, W, null], env);
+    for (const len of [60, 60, 41, 60]) {
+      const X = f32([1, 2, len]);
+      const call = { attrs: a, inputs: [X, W], wanted: [true], nodeName: 'conv', env };
+      const fast = convKernel.run({ ...call, prepared })[0]!;
+      const ref = OP_KERNELS.Conv!.run(call)[0]!;
+      expect(fast.shape).toEqual(ref.shape);
+      const [y, r] = [fast.data as Float32Array, ref.data as Float32Array];
+      for (let i = 0; i < y.length; i++) expect(Math.abs(y[i]! - r[i]!), `length ${len}, output ${i}`).toBeLessThanOrEqual(Math.abs(r[i]!) * 2 ** -23);
+    }
+  });
+
   it('is the built-in Conv, and the one runtime-entry imports by name', () => {
     expect(BUILTIN_KERNELS.Conv).toBe(convKernel);
     expect(OP_KERNELS.Conv).not.toBe(convKernel);

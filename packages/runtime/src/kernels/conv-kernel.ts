@@ -4,14 +4,14 @@
  * group's weights go into a WebAssembly SIMD matvec engine in the LSTM kernels' packed layout, four
  * output channels standing for an LSTM unit's four gates (pack.ts packedIndex); a run gathers each
  * output position's inputs (its taps' channels, zero where a tap falls in the padding: convPlan's
- * `src`) into a column and multiplies the weights with two columns at a time, on top of the bias, with
- * float64 sums (mvd2, wasm/f64-sum-module.ts) as the reference evaluation has: only the order of the
+ * `src`) into a column of float64 and multiplies the weights with it, on top of the bias, with
+ * float64 sums (mvd1, wasm/f64-sum-module.ts) as the reference evaluation has: only the order of the
  * additions differs from it, so results are its float32 value or next to it (float32 sums, mv2, left
  * Silero VAD's LSTM state 6e-4 from onnxruntime's after an utterance, against 5e-5 with these). Other
  * dtypes, weights that are not a constant, `matvec: 'js'` and hosts without WebAssembly SIMD run the
  * reference evaluation.
  */
-import { Conv, convPlan } from '@lstmc/ops/defs';
+import { Conv, convPlan, type ConvPlan } from '@lstmc/ops/defs';
 import { rtFail } from '../errors.js';
 import type { RtTensor } from '../tensor.js';
 import { type AnyKernel, defineKernel, type KernelCall, type KernelEnv } from './kernel.js';
@@ -21,17 +21,52 @@ import { opKernel } from './op-kernel.js';
 
 const reference = opKernel('Conv', Conv);
 
-/** The weights of every group in an engine: group g's units (four output channels each) at g * units * ws. */
+/**
+ * The weights of every group in an engine, widened to float64 (mvd2's operands): group g's units (four
+ * output channels each) at float offset g * units * ws.
+ */
 interface ConvPrepared {
   readonly engine: MatvecEngine;
   /** The weights' shape as packed: output channels, input channels per group, and taps. */
   readonly M: number;
   readonly CG: number;
   readonly kSp: number;
-  /** Units per group (ceil(channels per group / 4)), k-quads per unit (ceil(CG * kSp / 4)) and floats per unit. */
+  /** Units per group (ceil(channels per group / 4)), k-quads per unit (ceil(CG * kSp / 4)) and floats of engine memory per unit (two per float64). */
   readonly units: number;
   readonly Kq: number;
   readonly ws: number;
+  /** The plan of the last input shape run (a stream's frames all have one shape): convPlan costs a table of every output position's taps. */
+  last?: { readonly xShape: readonly number[]; readonly plan: ConvPlan; readonly runs: Int32Array };
+}
+
+/** Taps at least this long that read one contiguous run of a channel are copied as a block. */
+const BLOCK_TAPS = 16;
+
+/**
+ * Per output position, where its taps' run starts within a channel if they read consecutive
+ * in-bounds inputs (a 1-D stride over the signal: an STFT's frames) and there are at least BLOCK_TAPS
+ * of them; -1 otherwise (gathered one by one).
+ */
+function contiguousRuns(plan: ConvPlan): Int32Array {
+  const { outSp, kSp, src } = plan;
+  const runs = new Int32Array(outSp).fill(-1);
+  if (kSp < BLOCK_TAPS) return runs;
+  for (let o = 0; o < outSp; o++) {
+    const s0 = src[o * kSp]!;
+    let t = 0;
+    while (t < kSp && s0 >= 0 && src[o * kSp + t] === s0 + t) t++;
+    if (t === kSp) runs[o] = s0;
+  }
+  return runs;
+}
+
+/** convPlan for this input shape, the last one's if the shape is the same (the weights and attributes are the node's own). */
+function planFor(p: ConvPrepared, xShape: readonly number[], wShape: readonly number[], attrs: Readonly<Record<string, unknown>>): NonNullable<ConvPrepared['last']> {
+  const last = p.last;
+  if (last && last.xShape.length === xShape.length && last.xShape.every((d, i) => d === xShape[i])) return last;
+  const plan = convPlan(xShape, wShape, attrs, (m) => rtFail('E-RT-EXEC', m));
+  p.last = { xShape: [...xShape], plan, runs: contiguousRuns(plan) };
+  return p.last;
 }
 
 function prepareConv(attrs: Readonly<Record<string, unknown>>, consts: readonly (RtTensor | null)[], env: KernelEnv): ConvPrepared | undefined {
@@ -45,16 +80,16 @@ function prepareConv(attrs: Readonly<Record<string, unknown>>, consts: readonly 
   const units = Math.ceil(mg / 4);
   const K = CG * kSp;
   const Kq = Math.ceil(K / 4);
-  const ws = 16 * Kq;
-  const packed = new Float32Array(group * units * ws);
+  const ws = 32 * Kq;
+  const packed = new Float64Array(group * units * ws / 2);
   const w = W.data as Float32Array;
   for (let g = 0; g < group; g++)
     for (let m = 0; m < mg; m++) {
       const row = (g * mg + m) * K;
-      const base = g * units * ws;
+      const base = g * units * ws / 2;
       for (let k = 0; k < K; k++) packed[base + packedIndex(m >> 2, k, m & 3, K)] = w[row + k]!;
     }
-  const engine = createMatvecEngine(packed, env.matvec);
+  const engine = createMatvecEngine(new Float32Array(packed.buffer), env.matvec);
   // A host without WebAssembly SIMD got the JS engine: the reference evaluation is the better JS path.
   return engine.kind === 'wasm-simd' ? { engine, M, CG, kSp, units, Kq, ws } : undefined;
 }
@@ -63,43 +98,49 @@ function runConv(call: KernelCall<Readonly<Record<string, unknown>>>, p: ConvPre
   const X = call.inputs[0]!;
   const B = call.inputs[2];
   const W = call.inputs[1]!;
-  const plan = convPlan(X.shape, W.shape, call.attrs, (m) => rtFail('E-RT-EXEC', m));
+  const { plan, runs } = planFor(p, X.shape, W.shape, call.attrs);
   const { N, C, M, CG, group, inSp, outSp, kSp, src } = plan;
   if (M !== p.M || CG !== p.CG || kSp !== p.kSp) rtFail('E-RT-EXEC', `Conv weights [${W.shape.join(',')}] are not the ones prepared`);
   const mg = M / group;
   const { units, Kq, ws } = p;
-  const colLen = 4 * Kq;
+  const colLen = 8 * Kq; // floats of engine memory: 4 * Kq float64
   const outLen = 4 * units;
-  // Scratch: one column per output position (and a column of zeros to pair with an odd last one), then the outputs.
-  const cols = outSp + (outSp & 1);
+  // Scratch: one column per output position, then the outputs.
+  const cols = outSp;
+  const K = CG * kSp;
   const e = p.engine;
   e.scratch(cols * colLen + cols * outLen);
   const m = e.mem;
+  const d = new Float64Array(m.buffer, m.byteOffset, m.length >> 1);
   const colOff = e.scratchOff;
   const outOff = colOff + cols * colLen;
   const x = X.data as Float32Array;
   const bias = B ? (B.data as Float32Array) : undefined;
   const y = new Float32Array(N * M * outSp);
-  m.fill(0, colOff, outOff);
   for (let b = 0; b < N; b++)
     for (let g = 0; g < group; g++) {
       const xBase = (b * C + g * CG) * inSp;
       for (let o = 0; o < outSp; o++) {
-        const col = colOff + o * colLen;
+        const col = (colOff + o * colLen) >> 1;
+        d.fill(0, col + K, col + 4 * Kq); // the last quad's tail
+        const run = runs[o]!;
         for (let c = 0; c < CG; c++) {
           const xc = xBase + c * inSp;
           const at = col + c * kSp;
+          if (run >= 0) {
+            d.set(x.subarray(xc + run, xc + run + kSp), at);
+            continue;
+          }
           for (let t = 0, s = o * kSp; t < kSp; t++, s++) {
             const idx = src[s]!;
-            m[at + t] = idx < 0 ? 0 : x[xc + idx]!;
+            d[at + t] = idx < 0 ? 0 : x[xc + idx]!;
           }
         }
         const out = outOff + o * outLen;
         for (let j = 0; j < outLen; j++) m[out + j] = bias && j < mg ? bias[g * mg + j]! : 0;
       }
-      if (outSp & 1) m.fill(0, outOff + outSp * outLen, outOff + cols * outLen);
       const wOff = g * units * ws;
-      for (let o = 0; o < outSp; o += 2) e.mvd2(wOff, colOff + o * colLen, colOff + (o + 1) * colLen, outOff + o * outLen, outOff + (o + 1) * outLen, units, Kq, ws);
+      for (let o = 0; o < outSp; o++) e.mvd1(wOff, colOff + o * colLen, outOff + o * outLen, units, Kq, ws);
       const yBase = (b * M + g * mg) * outSp;
       for (let o = 0; o < outSp; o++) {
         const out = outOff + o * outLen;

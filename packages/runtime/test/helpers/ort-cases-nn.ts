@@ -55,6 +55,8 @@ export function nnCases(x: Inputs): OpCase[] {
     conv('2-D groups 2, 5 output channels each, strides', [1, 4, 6, 5], [10, 2, 3, 2], { group: { i: 2 }, strides: { ints: [2, 1] }, pads: { ints: [1, 0, 1, 1] } }, true),
     conv('3-D pads, strides, dilations, bias', [1, 2, 5, 4, 6], [5, 2, 2, 3, 2], { pads: { ints: [1, 0, 1, 0, 1, 1] }, strides: { ints: [2, 1, 2] }, dilations: { ints: [1, 2, 1] } }, true),
     conv('1-D 13 output channels, 7 taps, 5 positions', [1, 6, 11], [13, 6, 7], { pads: { ints: [0, 1] } }, true),
+    // an STFT's frames (Silero VAD): long tap runs inside the signal copied as blocks, the padded edges gathered
+    conv('1-D 40 taps, stride 12, pads, 2 channels', [2, 2, 150], [10, 2, 40], { pads: { ints: [20, 20] }, strides: { ints: [12] } }, true),
     ...convCases,
     { name: 'LogSoftmax axis 1 (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], attrs: { axis: { i: 1 } }, opset: 13 },
     { name: 'LogSoftmax default axis (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], opset: 13 },

@@ -28,10 +28,11 @@ export interface MatvecEngine {
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void;
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
   /**
-   * mv2's product with float64 sums, each output the float32 of its value plus the sum (wasm/f64-sum-module.ts
-   * mvd2; the JS engine's mv1 and mv2 sum in float64 already): for the Conv kernel, whose reference sums in float64.
+   * mv1's product with float64 sums over weights and an input stored as float64 (the packed layout with
+   * 8-byte elements: offsets and ws in floats, two per element), each float32 output the float32 of its
+   * value plus the sum (wasm/f64-sum-module.ts mvd1): for the Conv kernel, whose reference sums in float64.
    */
-  mvd2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
+  mvd1(wOff: number, x: number, o: number, H: number, Kq: number, ws: number): void;
   /**
    * Sparse products over compressed rows (wasm/spmv-module.ts). The non-zeros are (column, value) pairs
    * of two 32-bit words at element offset pairOff: the column as an int32 k*sparseUnit, the value as f32;
@@ -104,7 +105,7 @@ interface MatvecExports {
   mem: WebAssembly.Memory;
   mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
   mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
-  mvd2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
+  mvd1: (w: number, x: number, o: number, H: number, Kq: number, ws: number) => void;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
   spmv1: (ptr: number, pairs: number, x: number, out: number, rows: number) => void;
   spmv2: (ptr: number, pairs: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
@@ -217,8 +218,8 @@ class WasmEngine implements MatvecEngine {
     this.ex.mv2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
   }
 
-  mvd2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
-    this.ex.mvd2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
+  mvd1(wOff: number, x: number, o: number, H: number, Kq: number, ws: number): void {
+    this.ex.mvd1(wOff * 4, x * 4, o * 4, H, Kq, ws * 4);
   }
 
   readonly sparseUnit = 4;
@@ -374,9 +375,19 @@ class JsEngine implements MatvecEngine {
     this.mv1(wOff, x1, o1, H, Kq, ws);
   }
 
-  mvd2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
-    this.mv2(wOff, x0, x1, o0, o1, H, Kq, ws);
+  mvd1(wOff: number, x: number, o: number, H: number, Kq: number, ws: number): void {
+    const m = this.mem;
+    const d = new Float64Array(m.buffer, m.byteOffset, m.length >> 1);
+    const xd = x >> 1;
+    for (let j = 0; j < H; j++)
+      for (let g = 0; g < 4; g++) {
+        let acc = 0;
+        for (let q = 0, p = ((wOff + j * ws) >> 1) + 4 * g; q < Kq; q++, p += 16)
+          for (let l = 0; l < 4; l++) acc += d[p + l]! * d[xd + 4 * q + l]!;
+        m[o + 4 * j + g] = m[o + 4 * j + g]! + acc;
+      }
   }
+
 
   /** An int32 view of the current memory (rebuilt only when `scratch` replaced the memory). */
   private ints(): Int32Array {

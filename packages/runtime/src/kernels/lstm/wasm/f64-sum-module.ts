@@ -1,52 +1,58 @@
-import { pairLoops } from './pair-loops.js';
 import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /**
- * mvd2(w, x0, x1, o0, o1, H, Kq, ws): mv2's product (matvec-module.ts: the packed layout, two input
- * vectors sharing every weight load, byte addresses) with float64 sums: each float32 weight and input
- * is widened (f64x2.promote_low_f32x4, the upper two lanes shuffled down first), multiplied and added in
- * float64, two lanes per accumulator, and each output becomes the float32 of its float64 value plus the
- * sum (one rounding):
+ * mvd1(w, x, o, H, Kq, ws): mv1's product (matvec-module.ts: the packed layout, byte addresses) with
+ * float64 sums, over weights and an input stored as float64 (float32 values widened when they were
+ * written: the packed layout with 8-byte elements, so a quad of a gate is two f64x2 and ws = 128*Kq
+ * bytes for whole rows). Products and sums are in float64 (a float32 times a float32 is exact in
+ * float64), two lanes per accumulator, and each float32 output becomes the float32 of its float64
+ * value plus the sum (one rounding):
  *
- *   o_v[j*4 + g] = f32( f64(o_v[j*4 + g]) + sum over q < Kq, l < 4 of f64(w[j][q][g][l]) * f64(x_v[4q + l]) )
+ *   o[j*4 + g] = f32( f64(o[j*4 + g]) + sum over q < Kq, l < 4 of w[j][q][g][l] * x[4q + l] )
  *
- * Per gate and vector, lane 0 sums l = 0 and 2, lane 1 sums l = 1 and 3, each in order of q, l, and the
- * two lanes are added last: a fixed order, the same bits on every host. About a quarter of mv2's speed
- * (4.6 GMAC/s in Silero VAD's Convs); for products whose float32 sums would be too far from a float64
- * reference (the Conv kernel).
+ * Per gate, each quad adds (l0, l1) * (x0, x1) + (l2, l3) * (x2, x3) to the accumulator (one dependent
+ * add per quad), in order of q, and the two lanes are added last: a fixed order, the same bits on every
+ * host. One vector per call keeps the loop in registers (four accumulators; V8 spilled mv2's eight
+ * float64 accumulators and four inputs), and storing the operands widened saves a promote and a shuffle
+ * per two lanes: 1.25x the speed of the two-vector form that widened at each load, on Silero VAD's
+ * Conv shapes. For products whose float32 sums would be too far from a float64 reference (the Conv kernel).
  */
-export const mvd2: WasmFunc = (() => {
-  const [W, X0, X1, O0, O1, H, KQ, WS] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const L = locals(8);
+export const mvd1: WasmFunc = (() => {
+  const [W, X, O, H, KQ, WS] = [0, 1, 2, 3, 4, 5];
+  const L = locals(6);
   const [j, p, xo, xEnd, jo, pj] = L.many(6, T.i32);
   const a = L.many(4, T.v128);
-  const b = L.many(4, T.v128);
-  const [x0lo, x0hi, x1lo, x1hi, wv, wlo, whi] = L.many(7, T.v128);
-  /** lo, hi = the low and the high two lanes of local `v`, widened to float64. */
-  const widen = (v: number, lo: number, hi: number): number[] => [
-    op.get(v), op.f64x2PromoteLowF32x4, op.set(lo),
-    op.get(v), op.get(v), op.shuffle32([2, 3, 0, 1]), op.f64x2PromoteLowF32x4, op.set(hi),
-  ].flat();
-  /** acc += lo * xlo + hi * xhi, as two float64 multiply-then-add steps. */
-  const madd = (acc: number, xlo: number, xhi: number): number[] => [
-    op.get(acc), op.get(wlo), op.get(xlo), op.f64x2Mul, op.f64x2Add,
-    op.get(whi), op.get(xhi), op.f64x2Mul, op.f64x2Add, op.set(acc),
-  ].flat();
-  /** out[4g] = f32(f64(out[4g]) + lane 0 + lane 1 of acc), at byte address base + jo. */
-  const finish = (base: number, acc: number, g: number): number[] => [
-    op.get(base), op.get(jo), op.add,
-    op.get(base), op.get(jo), op.add, op.f32Load(4 * g), op.f64PromoteF32,
+  const [xlo, xhi] = L.many(2, T.v128);
+  const finish = (acc: number, g: number): number[] => [
+    op.get(O), op.get(jo), op.add,
+    op.get(O), op.get(jo), op.add, op.f32Load(4 * g), op.f64PromoteF32,
     op.get(acc), op.f64x2ExtractLane(0), op.get(acc), op.f64x2ExtractLane(1), op.f64Add,
     op.f64Add, op.f32DemoteF64, op.f32Store(4 * g),
   ].flat();
-  return L.func('mvd2', pairLoops(
-    { W, H, KQ, WS, j, p, xo, xEnd, jo, pj },
-    [...a, ...b],
-    [
-      op.get(X0), op.get(xo), op.add, op.v128Load(0), op.set(wv), widen(wv, x0lo, x0hi),
-      op.get(X1), op.get(xo), op.add, op.v128Load(0), op.set(wv), widen(wv, x1lo, x1hi),
-      ...[0, 1, 2, 3].flatMap((g) => [[...op.get(p), ...op.v128Load(16 * g), ...op.set(wv)], widen(wv, wlo, whi), madd(a[g]!, x0lo, x0hi), madd(b[g]!, x1lo, x1hi)]),
-    ],
-    [0, 1, 2, 3].flatMap((g) => [finish(O0, a[g]!, g), finish(O1, b[g]!, g)]),
-  ));
+  return L.func('mvd1', [
+    op.get(KQ), op.i32(5), op.shl, op.set(xEnd),
+    op.get(W), op.set(pj),
+    op.i32(0), op.set(jo),
+    op.i32(0), op.set(j),
+    op.block, op.get(H), op.eqz, op.brIf(0), op.get(xEnd), op.eqz, op.brIf(0),
+    op.loop,
+    ...a.map((v) => [...op.v128Zero, ...op.set(v)]),
+    op.get(pj), op.set(p),
+    op.i32(0), op.set(xo),
+    op.loop,
+    op.get(X), op.get(xo), op.add, op.v128Load(0), op.set(xlo),
+    op.get(X), op.get(xo), op.add, op.v128Load(16), op.set(xhi),
+    ...a.map((acc, g) => [
+      ...op.get(acc), ...op.get(p), ...op.v128Load(32 * g), ...op.get(xlo), ...op.f64x2Mul,
+      ...op.get(p), ...op.v128Load(32 * g + 16), ...op.get(xhi), ...op.f64x2Mul, ...op.f64x2Add, ...op.f64x2Add, ...op.set(acc),
+    ]),
+    op.get(p), op.i32(128), op.add, op.set(p),
+    op.get(xo), op.i32(32), op.add, op.tee(xo), op.get(xEnd), op.ltU, op.brIf(0),
+    op.end,
+    ...a.map((acc, g) => finish(acc, g)),
+    op.get(jo), op.i32(16), op.add, op.set(jo),
+    op.get(pj), op.get(WS), op.add, op.set(pj),
+    op.get(j), op.i32(1), op.add, op.tee(j), op.get(H), op.ltU, op.brIf(0),
+    op.end, op.end,
+  ]);
 })();

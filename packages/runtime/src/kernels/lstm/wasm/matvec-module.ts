@@ -1,5 +1,5 @@
 import { cell4 } from './cell-module.js';
-import { mvd2 } from './f64-sum-module.js';
+import { mvd1 } from './f64-sum-module.js';
 import { pairLoops } from './pair-loops.js';
 import { zcols } from './column-module.js';
 import { mvq1, mvq2 } from './int8-module.js';
@@ -114,7 +114,7 @@ const mv2: WasmFunc = (() => {
 /**
  * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2 and spmmT of spmv-module.ts,
  * gsp1, gsp2, gsp4, gsw1 and gsw2 of group-spmv-module.ts, zcols of column-module.ts, mvq1 and mvq2 of int8-module.ts,
- * gsq1 and spq1 of int8-sparse-module.ts, mvd2 of f64-sum-module.ts), with
+ * gsq1 and spq1 of int8-sparse-module.ts, mvd1 of f64-sum-module.ts), with
  * `pages` 64 KiB pages of initial memory; with `sharedMax`, over an imported shared memory of at most
  * that many pages (encodeModule).
  */
@@ -124,5 +124,5 @@ export function matvecModuleBytes(pages: number, sharedMax?: number): Uint8Array
 
 /** matvecModuleBytes, and the offsets of its multiply-add sites (wasm-encoder.ts encodeModuleSites). */
 export function matvecModuleSites(pages: number, sharedMax?: number): { bytes: Uint8Array<ArrayBuffer>; fmaSites: number[] } {
-  return encodeModuleSites([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1, mvq2, ...INT8_SPARSE_FUNCS, mvd2], pages, sharedMax);
+  return encodeModuleSites([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1, mvq2, ...INT8_SPARSE_FUNCS, mvd1], pages, sharedMax);
 }

@@ -17,7 +17,7 @@ export interface PairLoopLocals {
 }
 
 /**
- * The loops of mv2 and mvd2: for each unit j < H, `accs` zeroed, then for each k-quad `quad` (which
+ * The loops of mv2: for each unit j < H, `accs` zeroed, then for each k-quad `quad` (which
  * reads x at X + xo and the unit's four gate quads at p, p + 16, ...), then `finish` (which writes the
  * unit's outputs at O + jo); the pointers advance by a quad (64 bytes of weights, 16 of x) and by a unit.
  */
