@@ -9,13 +9,28 @@ const f32 = (shape: number[]): RtTensor => ({ dtype: 'f32', shape, data: rng.f32
 const attrs = parseAttrs(convKernel.attrs, { pads: { type: 'ints', value: [1, 1] }, opset: { type: 'int', value: 11 } }, 'conv');
 
 describe('the Conv kernel', () => {
-  it('puts float32 constant weights into the WebAssembly engine at load; js, other dtypes and weights that are inputs run the reference', () => {
+  it('puts float32 constant weights into the WebAssembly engine at load; js, other dtypes, weights that are inputs and groups of fewer than four channels run the reference arithmetic', () => {
+    const packed = (a: typeof attrs, W: RtTensor | null, matvec: 'wasm-simd' | 'js' = 'wasm-simd') => (convKernel.prepare!(a, [null, W, null], { matvec }) as { packed?: unknown }).packed;
     const W = f32([6, 3, 3]);
-    expect(convKernel.prepare!(attrs, [null, W, null], { matvec: 'wasm-simd' })).toBeDefined();
-    expect(convKernel.prepare!(attrs, [null, W, null], { matvec: 'js' })).toBeUndefined();
-    expect(convKernel.prepare!(attrs, [null, null, null], { matvec: 'wasm-simd' })).toBeUndefined();
+    expect(packed(attrs, W)).toBeDefined();
+    expect(packed(attrs, W, 'js')).toBeUndefined();
+    expect(packed(attrs, null)).toBeUndefined();
     const W64: RtTensor = { dtype: 'f64', shape: [6, 3, 3], data: Float64Array.from(W.data as Float32Array) };
-    expect(convKernel.prepare!(attrs, [null, W64, null], { matvec: 'wasm-simd' })).toBeUndefined();
+    expect(packed(attrs, W64)).toBeUndefined();
+    const depthwise = parseAttrs(convKernel.attrs, { group: { type: 'int', value: 6 }, opset: { type: 'int', value: 11 } }, 'conv');
+    expect(packed(depthwise, f32([6, 1, 5]))).toBeUndefined();
+    expect(packed(parseAttrs(convKernel.attrs, { group: { type: 'int', value: 2 }, opset: { type: 'int', value: 11 } }, 'conv'), f32([8, 3, 3]))).toBeDefined();
+  });
+
+  it('runs groups of fewer than four channels (depthwise) with the reference arithmetic on its kept plan: the reference bits', () => {
+    const a = parseAttrs(convKernel.attrs, { group: { type: 'int', value: 6 }, pads: { type: 'ints', value: [2, 2] }, opset: { type: 'int', value: 11 } }, 'conv');
+    const [W, B] = [f32([6, 1, 5]), f32([6])];
+    const env = { matvec: 'wasm-simd' } as const;
+    const prepared = convKernel.prepare!(a, [null, W, B], env);
+    for (const len of [9, 9, 14]) {
+      const call = { attrs: a, inputs: [f32([1, 6, len]), W, B], wanted: [true], nodeName: 'conv', env };
+      expect(convKernel.run({ ...call, prepared })[0]).toEqual(OP_KERNELS.Conv!.run(call)[0]);
+    }
   });
 
   it('the engine path sums in float64 as the reference evaluation does: its float32 results, or one rounding away where the order of the additions tips it', () => {

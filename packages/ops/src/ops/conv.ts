@@ -2,7 +2,7 @@
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { FLOAT_TYPES, expectDType, req, sameAs, sameDType } from '../infer-util.js';
-import { alloc, numel, type NumberData } from '../tensor.js';
+import { alloc, numel, type NumberData, type OpTensor } from '../tensor.js';
 
 interface ConvGeometry {
   readonly kernel: readonly number[];
@@ -169,65 +169,68 @@ export const Conv: OpDef = {
     return [sameAs(x, out)];
   },
   eval(ctx: EvalContext) {
-    const X = ctx.inputs[0]!;
-    const W = ctx.inputs[1]!;
-    const B = ctx.inputs[2];
-    const { N, C, M, CG, group, inSp, outSp, kSp, outS, src } = convPlan(X.shape, W.shape, ctx.attrs, (m) => ctx.fail(m));
-    const x = X.data as NumberData;
-    const w = W.data as NumberData;
-    const bias = B ? (B.data as NumberData) : undefined;
-    const out = alloc(X.dtype, N * M * outSp) as NumberData;
-    const mg = M / group;
-    // Each output is the bias plus its taps in order (inside ones only: src), each tap's channels in
-    // order, accumulated in float64; four output channels of one group at a time (four independent
-    // sums sharing each x load: the add latency of one would bound the loop), then the rest one by one.
-    const wStep = CG * kSp;
-    for (let b = 0; b < N; b++)
-      for (let g = 0; g < group; g++) {
-        const xBase = (b * C + g * CG) * inSp;
-        const mEnd = (g + 1) * mg;
-        let m = g * mg;
-        for (; m + 4 <= mEnd; m += 4) {
-          const wBase = m * wStep;
-          for (let o = 0; o < outSp; o++) {
-            let a0 = bias ? bias[m]! : 0;
-            let a1 = bias ? bias[m + 1]! : 0;
-            let a2 = bias ? bias[m + 2]! : 0;
-            let a3 = bias ? bias[m + 3]! : 0;
-            for (let t = 0, at = o * kSp; t < kSp; t++, at++) {
-              const idx = src[at]!;
-              if (idx < 0) continue;
-              for (let c = 0, xi = xBase + idx, wi = wBase + t; c < CG; c++, xi += inSp, wi += kSp) {
-                const xv = x[xi]!;
-                a0 += xv * w[wi]!;
-                a1 += xv * w[wi + wStep]!;
-                a2 += xv * w[wi + 2 * wStep]!;
-                a3 += xv * w[wi + 3 * wStep]!;
-              }
-            }
-            const oi = (b * M + m) * outSp + o;
-            out[oi] = a0;
-            out[oi + outSp] = a1;
-            out[oi + 2 * outSp] = a2;
-            out[oi + 3 * outSp] = a3;
-          }
-        }
-        for (; m < mEnd; m++) {
-          const wBase = m * wStep;
-          for (let o = 0; o < outSp; o++) {
-            let acc = bias ? bias[m]! : 0;
-            for (let t = 0, at = o * kSp; t < kSp; t++, at++) {
-              const idx = src[at]!;
-              if (idx < 0) continue;
-              for (let c = 0, xi = xBase + idx, wi = wBase + t; c < CG; c++, xi += inSp, wi += kSp) acc += x[xi]! * w[wi]!;
-            }
-            out[(b * M + m) * outSp + o] = acc;
-          }
-        }
-      }
-    return [{ dtype: X.dtype, shape: [N, M, ...outS], data: out }];
+    const [X, W, B] = [ctx.inputs[0]!, ctx.inputs[1]!, ctx.inputs[2]];
+    return [convCompute(convPlan(X.shape, W.shape, ctx.attrs, (m) => ctx.fail(m)), X, W, B ?? undefined)];
   },
 };
+
+/** Conv's arithmetic on a plan (convPlan of X's and W's shapes): the output tensor, of X's dtype. */
+export function convCompute(plan: ConvPlan, X: OpTensor, W: OpTensor, B: OpTensor | undefined): OpTensor {
+  const { N, C, M, CG, group, inSp, outSp, kSp, outS, src } = plan;
+  const x = X.data as NumberData;
+  const w = W.data as NumberData;
+  const bias = B ? (B.data as NumberData) : undefined;
+  const out = alloc(X.dtype, N * M * outSp) as NumberData;
+  const mg = M / group;
+  // Each output is the bias plus its taps in order (inside ones only: src), each tap's channels in
+  // order, accumulated in float64; four output channels of one group at a time (four independent
+  // sums sharing each x load: the add latency of one would bound the loop), then the rest one by one.
+  const wStep = CG * kSp;
+  for (let b = 0; b < N; b++)
+    for (let g = 0; g < group; g++) {
+      const xBase = (b * C + g * CG) * inSp;
+      const mEnd = (g + 1) * mg;
+      let m = g * mg;
+      for (; m + 4 <= mEnd; m += 4) {
+        const wBase = m * wStep;
+        for (let o = 0; o < outSp; o++) {
+          let a0 = bias ? bias[m]! : 0;
+          let a1 = bias ? bias[m + 1]! : 0;
+          let a2 = bias ? bias[m + 2]! : 0;
+          let a3 = bias ? bias[m + 3]! : 0;
+          for (let t = 0, at = o * kSp; t < kSp; t++, at++) {
+            const idx = src[at]!;
+            if (idx < 0) continue;
+            for (let c = 0, xi = xBase + idx, wi = wBase + t; c < CG; c++, xi += inSp, wi += kSp) {
+              const xv = x[xi]!;
+              a0 += xv * w[wi]!;
+              a1 += xv * w[wi + wStep]!;
+              a2 += xv * w[wi + 2 * wStep]!;
+              a3 += xv * w[wi + 3 * wStep]!;
+            }
+          }
+          const oi = (b * M + m) * outSp + o;
+          out[oi] = a0;
+          out[oi + outSp] = a1;
+          out[oi + 2 * outSp] = a2;
+          out[oi + 3 * outSp] = a3;
+        }
+      }
+      for (; m < mEnd; m++) {
+        const wBase = m * wStep;
+        for (let o = 0; o < outSp; o++) {
+          let acc = bias ? bias[m]! : 0;
+          for (let t = 0, at = o * kSp; t < kSp; t++, at++) {
+            const idx = src[at]!;
+            if (idx < 0) continue;
+            for (let c = 0, xi = xBase + idx, wi = wBase + t; c < CG; c++, xi += inSp, wi += kSp) acc += x[xi]! * w[wi]!;
+          }
+          out[(b * M + m) * outSp + o] = acc;
+        }
+      }
+    }
+  return { dtype: X.dtype, shape: [N, M, ...outS], data: out };
+}
 
 /** The ops of this file, as the op table takes them: adding an op here is the whole change. */
 export const CONV_OPS = { Conv } as const satisfies Record<string, OpDef>;

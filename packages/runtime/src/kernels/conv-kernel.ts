@@ -8,10 +8,11 @@
  * float64 sums (mvd1, wasm/f64-sum-module.ts) as the reference evaluation has: only the order of the
  * additions differs from it, so results are its float32 value or next to it (float32 sums, mv2, left
  * Silero VAD's LSTM state 6e-4 from onnxruntime's after an utterance, against 5e-5 with these). Other
- * dtypes, weights that are not a constant, `matvec: 'js'` and hosts without WebAssembly SIMD run the
- * reference evaluation.
+ * dtypes, weights that are not a constant, groups of fewer than four output channels, `matvec: 'js'`
+ * and hosts without WebAssembly SIMD run the reference arithmetic (convCompute). Both run on the plan
+ * of the node's last shapes, kept in its prepared state.
  */
-import { Conv, convPlan, type ConvPlan } from '@lstmc/ops/defs';
+import { Conv, convCompute, convPlan, type ConvPlan } from '@lstmc/ops/defs';
 import { rtFail } from '../errors.js';
 import type { RtTensor } from '../tensor.js';
 import { type AnyKernel, defineKernel, type KernelCall, type KernelEnv } from './kernel.js';
@@ -22,10 +23,10 @@ import { opKernel } from './op-kernel.js';
 const reference = opKernel('Conv', Conv);
 
 /**
- * The weights of every group in an engine, widened to float64 (mvd2's operands): group g's units (four
+ * The weights of every group in an engine, widened to float64 (mvd1's operands): group g's units (four
  * output channels each) at float offset g * units * ws.
  */
-interface ConvPrepared {
+interface PackedWeights {
   readonly engine: MatvecEngine;
   /** The weights' shape as packed: output channels, input channels per group, and taps. */
   readonly M: number;
@@ -35,8 +36,13 @@ interface ConvPrepared {
   readonly units: number;
   readonly Kq: number;
   readonly ws: number;
-  /** The plan of the last input shape run (a stream's frames all have one shape): convPlan costs a table of every output position's taps. */
-  last?: { readonly xShape: readonly number[]; readonly plan: ConvPlan; readonly runs: Int32Array };
+}
+
+/** A node's state: its packed weights, if any, and the plan of the last shapes it ran. */
+interface ConvPrepared {
+  readonly packed: PackedWeights | undefined;
+  /** The plan of the last input and weight shapes run (a stream's frames all have one shape): convPlan costs a table of every output position's taps. */
+  last?: { readonly shapes: readonly number[]; readonly plan: ConvPlan; readonly runs: Int32Array };
 }
 
 /** Taps at least this long that read one contiguous run of a channel are copied as a block. */
@@ -60,21 +66,27 @@ function contiguousRuns(plan: ConvPlan): Int32Array {
   return runs;
 }
 
-/** convPlan for this input shape, the last one's if the shape is the same (the weights and attributes are the node's own). */
+/** convPlan for these shapes, the last one's if they are the same (the attributes are the node's own). */
 function planFor(p: ConvPrepared, xShape: readonly number[], wShape: readonly number[], attrs: Readonly<Record<string, unknown>>): NonNullable<ConvPrepared['last']> {
   const last = p.last;
-  if (last && last.xShape.length === xShape.length && last.xShape.every((d, i) => d === xShape[i])) return last;
+  const shapes = [xShape.length, ...xShape, ...wShape];
+  if (last && last.shapes.length === shapes.length && last.shapes.every((d, i) => d === shapes[i])) return last;
   const plan = convPlan(xShape, wShape, attrs, (m) => rtFail('E-RT-EXEC', m));
-  p.last = { xShape: [...xShape], plan, runs: contiguousRuns(plan) };
+  p.last = { shapes, plan, runs: contiguousRuns(plan) };
   return p.last;
 }
 
-function prepareConv(attrs: Readonly<Record<string, unknown>>, consts: readonly (RtTensor | null)[], env: KernelEnv): ConvPrepared | undefined {
-  const W = consts[1];
+/**
+ * Float32 constant weights packed into a WebAssembly engine, where a group has at least four output
+ * channels (a unit's four lanes; depthwise groups of one channel would leave three idle, and a call
+ * per group and position costs more than their few taps: Silero VAD v4's depthwise Conv of 258
+ * groups took 0.136 ms so, 0.05 in the reference evaluation).
+ */
+function packWeights(attrs: Readonly<Record<string, unknown>>, W: RtTensor | null | undefined, env: KernelEnv): PackedWeights | undefined {
   if (!W || W.dtype !== 'f32' || env.matvec === 'js' || W.shape.length < 3) return undefined;
   const group = attrs.group as number;
   const [M, CG] = [W.shape[0]!, W.shape[1]!];
-  if (!(group >= 1) || M % group !== 0 || M === 0 || CG === 0) return undefined;
+  if (!(group >= 1) || M % group !== 0 || M / group < 4 || CG === 0) return undefined;
   const kSp = W.data.length / (M * CG);
   const mg = M / group;
   const units = Math.ceil(mg / 4);
@@ -94,11 +106,10 @@ function prepareConv(attrs: Readonly<Record<string, unknown>>, consts: readonly 
   return engine.kind === 'wasm-simd' ? { engine, M, CG, kSp, units, Kq, ws } : undefined;
 }
 
-function runConv(call: KernelCall<Readonly<Record<string, unknown>>>, p: ConvPrepared): readonly (RtTensor | null)[] {
+function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: PackedWeights, { plan, runs }: NonNullable<ConvPrepared['last']>): RtTensor {
   const X = call.inputs[0]!;
   const B = call.inputs[2];
   const W = call.inputs[1]!;
-  const { plan, runs } = planFor(p, X.shape, W.shape, call.attrs);
   const { N, C, M, CG, group, inSp, outSp, kSp, src } = plan;
   if (M !== p.M || CG !== p.CG || kSp !== p.kSp) rtFail('E-RT-EXEC', `Conv weights [${W.shape.join(',')}] are not the ones prepared`);
   const mg = M / group;
@@ -147,16 +158,23 @@ function runConv(call: KernelCall<Readonly<Record<string, unknown>>>, p: ConvPre
         for (let j = 0; j < mg; j++) y[yBase + j * outSp + o] = m[out + j]!;
       }
     }
-  return [{ dtype: 'f32', shape: [N, M, ...plan.outS], data: y }];
+  return { dtype: 'f32', shape: [N, M, ...plan.outS], data: y };
 }
 
-/** Conv: the reference kernel, with the engine above where the weights are a float32 constant. */
+/**
+ * Conv: the reference kernel's attributes and checks; the engine above where the weights are a
+ * float32 constant with groups of four or more output channels, else the reference arithmetic
+ * (convCompute), both on the node's kept plan.
+ */
 export const convKernel: AnyKernel = defineKernel({
   ...reference,
-  prepare: (attrs, consts, env) => prepareConv(attrs as Readonly<Record<string, unknown>>, consts, env),
+  prepare: (attrs, consts, env): ConvPrepared => ({ packed: packWeights(attrs as Readonly<Record<string, unknown>>, consts[1], env) }),
   run: (call) => {
     const p = call.prepared as ConvPrepared | undefined;
-    const X = call.inputs[0];
-    return p && X && X.dtype === 'f32' ? runConv(call as KernelCall<Readonly<Record<string, unknown>>>, p) : reference.run(call);
+    const [X, W, B] = call.inputs;
+    if (!p || !X || !W) return reference.run(call);
+    const c = call as KernelCall<Readonly<Record<string, unknown>>>;
+    const planned = planFor(p, X.shape, W.shape, c.attrs);
+    return [p.packed && X.dtype === 'f32' ? runPacked(c, p.packed, planned) : (convCompute(planned.plan, X, W, B ?? undefined) as RtTensor)];
   },
 });
