@@ -5,30 +5,12 @@
 // Prints the speech probability of every 32 ms frame and the speech segments.
 import { readFileSync } from 'node:fs';
 import { loadModel } from '@lstmc/runtime';
+import { readWav } from './wav.mjs';
 
 const [lrg, wav, threshold = '0.5'] = process.argv.slice(2);
 if (!lrg || !wav) {
   console.error('usage: node vad.mjs MODEL.lrg AUDIO.wav [THRESHOLD]');
   process.exit(2);
-}
-
-/** 16-bit PCM mono WAV -> samples in [-1, 1) and the sample rate. */
-function readWav(bytes) {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tag = (o) => String.fromCharCode(...bytes.subarray(o, o + 4));
-  if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error(`${wav}: not a WAV file`);
-  let fmt;
-  for (let o = 12; o + 8 <= bytes.length; o += 8 + v.getUint32(o + 4, true) + (v.getUint32(o + 4, true) & 1)) {
-    if (tag(o) === 'fmt ') fmt = { format: v.getUint16(o + 8, true), channels: v.getUint16(o + 10, true), rate: v.getUint32(o + 12, true), bits: v.getUint16(o + 22, true) };
-    if (tag(o) === 'data') {
-      if (!fmt || fmt.format !== 1 || fmt.channels !== 1 || fmt.bits !== 16) throw new Error(`${wav}: want 16-bit PCM mono`);
-      const n = Math.min(v.getUint32(o + 4, true), bytes.length - o - 8) >> 1;
-      const samples = new Float32Array(n);
-      for (let i = 0; i < n; i++) samples[i] = v.getInt16(o + 8 + 2 * i, true) / 32768;
-      return { rate: fmt.rate, samples };
-    }
-  }
-  throw new Error(`${wav}: no data chunk`);
 }
 
 const model = loadModel(readFileSync(lrg));
@@ -39,7 +21,7 @@ const v5 = names.includes('state');
 const stateIo = v5 ? [['state', 'stateN', [2, 1, 128]]] : [['h', 'hn', [2, 1, 64]], ['c', 'cn', [2, 1, 64]]];
 const frame = 512;
 const context = v5 ? 64 : 0;
-const { rate, samples } = readWav(readFileSync(wav));
+const { rate, samples } = readWav(readFileSync(wav), wav);
 if (rate !== 16000) throw new Error(`${wav}: ${rate} Hz; this example feeds 16 kHz`);
 
 let state = Object.fromEntries(stateIo.map(([i, , shape]) => [i, { dtype: 'f32', shape, data: new Float32Array(shape.reduce((a, b) => a * b)) }]));

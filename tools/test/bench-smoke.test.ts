@@ -64,3 +64,19 @@ describe('npm run bench, smoke', () => {
     expect(r.stdout).toMatch(/\d+ goals met, \d+ missed/);
   }, 300_000);
 });
+
+describe('npm run bench:vad, smoke', () => {
+  it('streams the utterance through every Silero model on lstmc and onnxruntime, with the same speech probabilities', () => {
+    const r = spawnSync(process.execPath, [join(REPO, 'tools/scripts/bench-vad.mjs')], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, LSTMC_BENCH_REPS: '1', LSTMC_BENCH_WARMUP: '0', LSTMC_BENCH_MIN_MS: '0' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const rows = [...r.stdout.matchAll(/^(\S+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+e[-+]\d+)\s+(\d+)$/gm)];
+    expect(rows.map((m) => m[1]), r.stdout).toEqual(['v4-legacy', 'v5', '16k-op15']);
+    // the state is fed back for 128 frames, so a difference would grow; float32 reordering stays far below 1e-4
+    for (const m of rows) expect(Number(m[5]), m[0]).toBeLessThan(1e-4);
+  }, 300_000);
+});
