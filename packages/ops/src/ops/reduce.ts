@@ -41,11 +41,17 @@ export function reduceTensor<T extends number | bigint>(x: OpTensor, axes: reado
   for (const a of red) count *= x.shape[a]!;
   const acc = new Array<T>(n).fill(r.init);
   const src = x.data as unknown as ArrayLike<T>;
-  const xs = stridesOf(x.shape);
-  for (let i = 0; i < src.length; i++) {
-    let o = 0;
-    for (let d = 0; d < rank; d++) if (!red.has(d)) o += (Math.floor(i / xs[d]!) % x.shape[d]!) * os[d]!;
+  // the input in order (so each output folds its inputs in order), the output offset kept by an odometer
+  const step = x.shape.map((_, d) => (red.has(d) ? 0 : os[d]!));
+  const idx = new Array<number>(rank).fill(0);
+  for (let i = 0, o = 0; i < src.length; i++) {
     acc[o] = r.step(acc[o]!, src[i]!);
+    for (let d = rank - 1; d >= 0; d--) {
+      o += step[d]!;
+      if (++idx[d]! < x.shape[d]!) break;
+      o -= step[d]! * x.shape[d]!;
+      idx[d] = 0;
+    }
   }
   const out = alloc(x.dtype, n) as unknown as { [i: number]: T };
   for (let o = 0; o < n; o++) out[o] = r.finish ? r.finish(acc[o]!, count) : acc[o]!;
