@@ -80,3 +80,19 @@ describe('npm run bench:vad, smoke', () => {
     for (const m of rows) expect(Number(m[5]), m[0]).toBeLessThan(1e-4);
   }, 300_000);
 });
+
+describe('npm run bench:corpus, smoke', () => {
+  it('runs the keyword-spotting models of the corpus and both examples on lstmc and onnxruntime, with the same outputs', () => {
+    const r = spawnSync(process.execPath, [join(REPO, 'tools/scripts/bench-corpus.mjs')], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, LSTMC_BENCH_ONLY: 'kws', LSTMC_BENCH_REPS: '1', LSTMC_BENCH_WARMUP: '0', LSTMC_BENCH_MIN_MS: '0' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const rows = [...r.stdout.matchAll(/^\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+e[-+]\d+)\s+(\S+)$/gm)];
+    expect(rows.map((m) => m[5]).sort(), r.stdout).toEqual(['kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op14', 'kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op17', 'kws-lstm', 'kws-lstm-sparse', 'kws-matmul-lstm-2l-bf-last-linear-softmax-dyn-op11-nofold']);
+    for (const m of rows) expect(Number(m[4]), m[5]).toBeLessThan(1e-5);
+    expect(r.stdout).toMatch(/^5 models: lstmc \/ ORT-1t median [\d.]+/m);
+  }, 300_000);
+});
