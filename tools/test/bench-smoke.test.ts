@@ -24,21 +24,18 @@ function rows(out: string): Row[] {
   });
 }
 
+/** Runs a bench script of tools/scripts with one timed round (and `env`): its exit status and output. */
+const runBench = (script: string, env: Record<string, string>) =>
+  spawnSync(process.execPath, [join(REPO, 'tools/scripts', script)], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, LSTMC_BENCH_REPS: '1', LSTMC_BENCH_WARMUP: '0', LSTMC_BENCH_MIN_MS: '0', ...env },
+  });
+
 describe('npm run bench, smoke', () => {
   it('runs every row at I=16, H=32, batch 1 and 3, each within tolerance of onnxruntime', () => {
-    const r = spawnSync(process.execPath, [join(REPO, 'tools/scripts/bench.mjs')], {
-      cwd: REPO,
-      encoding: 'utf8',
-      timeout: 240_000,
-      env: {
-        ...process.env,
-        LSTMC_BENCH_SIZES: '16x32',
-        LSTMC_BENCH_BATCHES: '1,3',
-        LSTMC_BENCH_REPS: '1',
-        LSTMC_BENCH_WARMUP: '1',
-        LSTMC_BENCH_MIN_MS: '0',
-      },
-    });
+    const r = runBench('bench.mjs', { LSTMC_BENCH_SIZES: '16x32', LSTMC_BENCH_BATCHES: '1,3', LSTMC_BENCH_WARMUP: '1' });
     expect(r.status, r.stderr).toBe(0);
     const got = rows(r.stdout);
     const labels = [...new Set(got.map((x) => x.label))];
@@ -67,12 +64,7 @@ describe('npm run bench, smoke', () => {
 
 describe('npm run bench:vad, smoke', () => {
   it('streams the utterance through every Silero model on lstmc and onnxruntime, with the same speech probabilities', () => {
-    const r = spawnSync(process.execPath, [join(REPO, 'tools/scripts/bench-vad.mjs')], {
-      cwd: REPO,
-      encoding: 'utf8',
-      timeout: 240_000,
-      env: { ...process.env, LSTMC_BENCH_REPS: '1', LSTMC_BENCH_WARMUP: '0', LSTMC_BENCH_MIN_MS: '0' },
-    });
+    const r = runBench('bench-vad.mjs', {});
     expect(r.status, r.stderr).toBe(0);
     const rows = [...r.stdout.matchAll(/^(\S+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+e[-+]\d+)\s+(\d+)$/gm)];
     expect(rows.map((m) => m[1]), r.stdout).toEqual(['v4-legacy', 'v5', '16k-op15']);
@@ -83,12 +75,7 @@ describe('npm run bench:vad, smoke', () => {
 
 describe('npm run bench:corpus, smoke', () => {
   it('runs the keyword-spotting models of the corpus and both examples on lstmc and onnxruntime, with the same outputs', () => {
-    const r = spawnSync(process.execPath, [join(REPO, 'tools/scripts/bench-corpus.mjs')], {
-      cwd: REPO,
-      encoding: 'utf8',
-      timeout: 240_000,
-      env: { ...process.env, LSTMC_BENCH_ONLY: 'kws', LSTMC_BENCH_REPS: '1', LSTMC_BENCH_WARMUP: '0', LSTMC_BENCH_MIN_MS: '0' },
-    });
+    const r = runBench('bench-corpus.mjs', { LSTMC_BENCH_ONLY: 'kws' });
     expect(r.status, r.stderr).toBe(0);
     const rows = [...r.stdout.matchAll(/^\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+e[-+]\d+)\s+(\S+)$/gm)];
     expect(rows.map((m) => m[5]).sort(), r.stdout).toEqual(['kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op14', 'kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op17', 'kws-lstm', 'kws-lstm-sparse', 'kws-matmul-lstm-2l-bf-last-linear-softmax-dyn-op11-nofold']);
