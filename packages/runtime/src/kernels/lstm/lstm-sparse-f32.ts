@@ -237,19 +237,6 @@ function projectSparse(e: MatvecEngine, prep: SparsePrepared, wPtr: number, rows
   const { pairOff } = prep;
   const H4 = 4 * H;
   if (rows < SPMM_MIN_ROWS) return projectRows(e, csrProduct(e, wPtr, pairOff, H4), rows, rowOff, biasOff, H, xpOff);
-  const m = e.mem;
   const { oT, n } = transposedProduct(e, wPtr, pairOff, H4, I, rows, rowOff, tmpOff);
-  // xp[r][i] = bias[i] + oT[i][r], four i (one unit's gates: H4 = 4H) per pass over the rows, so
-  // each row's four stores are adjacent (1.5x the speed of one i per pass)
-  for (let i = 0; i < H4; i += 4) {
-    const [b0, b1, b2, b3] = [m[biasOff + i]!, m[biasOff + i + 1]!, m[biasOff + i + 2]!, m[biasOff + i + 3]!];
-    const s0 = oT + i * n;
-    const [s1, s2, s3] = [s0 + n, s0 + 2 * n, s0 + 3 * n];
-    for (let r = 0, d = xpOff + i; r < rows; r++, d += H4) {
-      m[d] = b0 + m[s0 + r]!;
-      m[d + 1] = b1 + m[s1 + r]!;
-      m[d + 2] = b2 + m[s2 + r]!;
-      m[d + 3] = b3 + m[s3 + r]!;
-    }
-  }
+  e.tbias(oT, n, xpOff, H4, rows, biasOff);
 }

@@ -41,11 +41,13 @@ export interface MatvecEngine {
    * `encodeSparsePairs` lays the CSR arrays out so. Offsets x, out, xT, outT are element offsets.
    *   spmv1/spmv2: out[r] += sum of val * x[k] over row r's pairs (one or two vectors)
    *   spmmT: outT[r][i] = sum of val * xT[k][i], xT and outT rows of n = 16*blocks floats (overwritten)
+   *   tbias: xp[r][i] = outT[i][r] + bias[i] for i < H4 (a multiple of 4), r < rows: spmmT's result back into rows
    */
   readonly sparseUnit: 1 | 4;
   spmv1(ptrOff: number, pairOff: number, x: number, out: number, rows: number): void;
   spmv2(ptrOff: number, pairOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void;
   spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void;
+  tbias(outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void;
   /**
    * Structured-sparse products over row groups (wasm/group-spmv-module.ts, layout in group-sparse.ts),
    * for n vectors: x at xs[i], out at outs[i] (i < n). gptr: 4*ceil(H/4)+1 int32 entry indices;
@@ -110,6 +112,7 @@ interface MatvecExports {
   spmv1: (ptr: number, pairs: number, x: number, out: number, rows: number) => void;
   spmv2: (ptr: number, pairs: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
   spmmT: (ptr: number, pairs: number, xT: number, outT: number, rows: number, blocks: number) => void;
+  tbias: (outT: number, n: number, xp: number, H4: number, quads: number, bias: number) => void;
   gsp1: (gptr: number, cols: number, vals: number, x: number, out: number, H: number) => void;
   gsp2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, H: number) => void;
   zcols: (wc: number, ks: number, xv: number, n: number, out: number, H: number) => void;
@@ -236,6 +239,12 @@ class WasmEngine implements MatvecEngine {
     this.ex.spmmT(ptrOff * 4, pairOff * 4, xT * 4, outT * 4, rows, blocks);
   }
 
+  tbias(outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void {
+    const quads = rows >> 2;
+    this.ex.tbias(outT * 4, n, xp * 4, H4, quads, bias * 4);
+    if (4 * quads < rows) tbiasRows(this.mem, outT, n, xp, H4, 4 * quads, rows, bias);
+  }
+
   gsp(gptrOff: number, colsOff: number, valsOff: number, H: number, n: number, xs: Int32Array, outs: Int32Array): void {
     const [g, c, v] = [gptrOff * 4, colsOff * 4, valsOff * 4];
     let i = 0;
@@ -254,6 +263,14 @@ class WasmEngine implements MatvecEngine {
   readonly cell4 = (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number): void => {
     this.ex.cell4(rowOff * 4, peepOff * 4, cOff * 4, hOff * 4, groups, flags, clip);
   };
+}
+
+/** tbias for rows r0..r1 in JS: xp[r][i] = outT[i][r] + bias[i] (the JS engine's, and the WebAssembly one's last rows after its four-row blocks). */
+function tbiasRows(m: Float32Array, outT: number, n: number, xp: number, H4: number, r0: number, r1: number, bias: number): void {
+  for (let i = 0; i < H4; i++) {
+    const b = m[bias + i]!;
+    for (let r = r0, src = outT + i * n + r0, d = xp + r0 * H4 + i; r < r1; r++, src++, d += H4) m[d] = b + m[src]!;
+  }
 }
 
 /** Portable fallback for hosts without WebAssembly SIMD; accumulates in float64. */
@@ -451,6 +468,10 @@ class JsEngine implements MatvecEngine {
         }
       }
     }
+  }
+
+  tbias(outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void {
+    tbiasRows(this.mem, outT, n, xp, H4, 0, rows, bias);
   }
 
   spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void {

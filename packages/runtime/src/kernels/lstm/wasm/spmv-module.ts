@@ -9,6 +9,7 @@ import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
  *   spmv1(ptr, pairs, x, out, rows)               out[r] += sum over the row's pairs of val * x[k]
  *   spmv2(ptr, pairs, x0, x1, out0, out1, rows)    the same for two vectors sharing every pair load
  *   spmmT(ptr, pairs, xT, outT, rows, blocks)      outT[r][i] = sum of val * xT[k][i], i < 16*blocks
+ *   tbias(outT, n, xp, H4, quads, bias)            xp[r][i] = outT[i][r] + bias[i] (the transpose back)
  *
  * All pointers are byte addresses in the exported memory; ptr holds rows+1 entries. The caller
  * guarantees (by validating the arrays at load) that every index stays inside the memory it owns.
@@ -145,4 +146,49 @@ const spmmT: WasmFunc = (() => {
   ]);
 })();
 
-export const SPMV_FUNCS: readonly WasmFunc[] = [spmv1, spmv2, spmmT];
+/**
+ * tbias(outT, n, xp, H4, quads, bias): spmmT's transposed result back into rows, with the bias:
+ * xp[r][i] = outT[i][r] + bias[i] for i < H4 (a multiple of 4) and r < 4*quads, outT rows n floats
+ * apart, xp rows H4 floats apart (byte addresses, n and H4 in floats). Four rows and four columns at a
+ * time: four loads, a 4x4 transpose in eight shuffles, the bias added, four stores.
+ */
+const tbias: WasmFunc = (() => {
+  const [OT, N, XP, H4, QUADS, BIAS] = [0, 1, 2, 3, 4, 5];
+  const L = locals(6);
+  const [i, r, src, dst, rowBytes, nBytes] = L.many(6, T.i32);
+  const a = L.many(4, T.v128);
+  const t = L.many(4, T.v128);
+  const b = L.v128();
+  /** into[k] = lanes k of a[0..3] (the 4x4 transpose), each plus the bias */
+  const transposed = (k: number) => {
+    const [lo, hi] = k < 2 ? [t[0]!, t[1]!] : [t[2]!, t[3]!];
+    return [...op.get(lo), ...op.get(hi), ...op.shuffle32(k % 2 === 0 ? [0, 1, 4, 5] : [2, 3, 6, 7]), ...op.get(b), ...op.f32x4Add];
+  };
+  return L.func('tbias', [
+    op.get(H4), op.i32(2), op.shl, op.set(rowBytes),
+    op.get(N), op.i32(2), op.shl, op.set(nBytes),
+    op.block, op.get(H4), op.eqz, op.brIf(0), op.get(QUADS), op.eqz, op.brIf(0),
+    op.i32(0), op.set(i),
+    op.loop, // four columns i..i+3 of xp (rows i..i+3 of outT)
+    op.get(BIAS), op.get(i), op.i32(2), op.shl, op.add, op.v128Load(0), op.set(b),
+    op.get(OT), op.get(i), op.get(nBytes), op.mul, op.add, op.set(src),
+    op.get(XP), op.get(i), op.i32(2), op.shl, op.add, op.set(dst),
+    op.i32(0), op.set(r),
+    op.loop, // four rows r..r+3 of xp
+    ...a.map((v, k) => [...op.get(src), ...op.get(nBytes), ...op.i32(k), ...op.mul, ...op.add, ...op.v128Load(0), ...op.set(v)]),
+    op.get(a[0]!), op.get(a[1]!), op.shuffle32([0, 4, 1, 5]), op.set(t[0]!),
+    op.get(a[2]!), op.get(a[3]!), op.shuffle32([0, 4, 1, 5]), op.set(t[1]!),
+    op.get(a[0]!), op.get(a[1]!), op.shuffle32([2, 6, 3, 7]), op.set(t[2]!),
+    op.get(a[2]!), op.get(a[3]!), op.shuffle32([2, 6, 3, 7]), op.set(t[3]!),
+    ...[0, 1, 2, 3].map((k) => [...op.get(dst), ...op.get(rowBytes), ...op.i32(k), ...op.mul, ...op.add, ...transposed(k), ...op.v128Store(0)]),
+    op.get(src), op.i32(16), op.add, op.set(src),
+    op.get(dst), op.get(rowBytes), op.i32(2), op.shl, op.add, op.set(dst),
+    op.get(r), op.i32(1), op.add, op.tee(r), op.get(QUADS), op.ltU, op.brIf(0),
+    op.end,
+    op.get(i), op.i32(4), op.add, op.tee(i), op.get(H4), op.ltU, op.brIf(0),
+    op.end,
+    op.end,
+  ]);
+})();
+
+export const SPMV_FUNCS: readonly WasmFunc[] = [spmv1, spmv2, spmmT, tbias];
