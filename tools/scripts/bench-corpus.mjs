@@ -15,7 +15,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import * as ort from 'onnxruntime-node';
-import { loadSources, ROOT } from './load-sources.mjs';
+import { ROOT } from './load-sources.mjs';
+import { decodeTensorProto, onnxOnRuntime } from './onnx-on-runtime.mjs';
 
 const FMA = process.env.LSTMC_BENCH_FMA === '1';
 if (FMA) setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -24,12 +25,6 @@ const WARMUP = Number(process.env.LSTMC_BENCH_WARMUP ?? 5);
 const MIN_MS = Number(process.env.LSTMC_BENCH_MIN_MS ?? 600);
 const ONLY = process.env.LSTMC_BENCH_ONLY ?? '';
 
-const L = await loadSources([
-  "export { importOnnx, decodeTensorProto } from '@lstmc/ir';",
-  "export { lowerToRuntime, makeRuntimeEvaluator } from '@lstmc/backend-js';",
-  "export { createModel } from '@lstmc/runtime';",
-  "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
-]);
 const ORT_TYPE = { f32: 'float32', f64: 'float64', i64: 'int64', i32: 'int32', bool: 'bool' };
 const torch = join(ROOT, 'tools/test/corpus/torch');
 const dirs = [...readdirSync(torch).sort().map((d) => join(torch, d)), join(ROOT, 'examples/kws-lstm'), join(ROOT, 'examples/kws-lstm-sparse')]
@@ -41,15 +36,14 @@ const rows = [];
 for (const dir of dirs) {
   const name = dir.split('/').pop();
   const bytes = readFileSync(join(dir, 'model.onnx'));
-  const compiled = (await L.runPipeline(L.importOnnx(bytes, { file: `${name}/model.onnx` }), L.parsePipeline(L.presetPipeline('js'), L.builtinRegistry()), { evaluate: L.makeRuntimeEvaluator() })).graph;
-  const model = L.createModel(L.lowerToRuntime(compiled), { matvec: FMA ? 'wasm-relaxed' : 'wasm-simd' });
+  const model = await onnxOnRuntime(bytes, `${name}/model.onnx`, { matvec: FMA ? 'wasm-relaxed' : 'wasm-simd' });
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const feeds = {};
   const ortFeeds = {};
   model.inputs.forEach((input, i) => {
     const file = join(dir, 'test_data_set_0', `input_${i}.pb`);
     if (!existsSync(file)) return; // an optional input the test data leaves out
-    const t = L.decodeTensorProto(readFileSync(file), file).tensor;
+    const t = decodeTensorProto(readFileSync(file), file).tensor;
     feeds[input.name] = { dtype: t.dtype, shape: t.dims, data: t.data };
     ortFeeds[input.name] = new ort.Tensor(ORT_TYPE[t.dtype], t.data, t.dims);
   });

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { loadSources } from './load-sources.mjs';
+import { onnxOnRuntime } from './onnx-on-runtime.mjs';
 import { readWav } from '../../examples/silero-vad/wav.mjs';
 
 const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 15);
@@ -23,12 +23,6 @@ const CORPUS = new URL('../test/corpus/silero/', import.meta.url);
 const MODELS = (process.env.LSTMC_BENCH_MODELS ?? 'v4-legacy,v5,16k-op15').split(',');
 const FRAME = 512;
 
-const L = await loadSources([
-  "export { importOnnx } from '@lstmc/ir';",
-  "export { lowerToRuntime, makeRuntimeEvaluator } from '@lstmc/backend-js';",
-  "export { createModel } from '@lstmc/runtime';",
-  "export { runPipeline, parsePipeline, presetPipeline, builtinRegistry } from '@lstmc/passes';",
-]);
 const { samples, rate } = readWav(readFileSync(new URL('utterance-16k.wav', CORPUS)), 'utterance-16k.wav');
 if (rate !== 16000) throw new Error(`utterance-16k.wav: ${rate} Hz`);
 const frames = Math.floor(samples.length / FRAME);
@@ -67,9 +61,7 @@ console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${fra
 console.log(`${'model'.padEnd(10)} ${'lstmc ms'.padStart(9)} ${'ORT-1t ms'.padStart(10)} ${'lstmc/ORT'.padStart(10)} ${'max|dp|'.padStart(9)}  rounds`);
 for (const name of MODELS) {
   const bytes = readFileSync(new URL(`${name}/model.onnx`, CORPUS));
-  const g = L.importOnnx(bytes, { file: `${name}/model.onnx` });
-  const compiled = (await L.runPipeline(g, L.parsePipeline(L.presetPipeline('js'), L.builtinRegistry()), { evaluate: L.makeRuntimeEvaluator() })).graph;
-  const model = L.createModel(L.lowerToRuntime(compiled), {});
+  const model = await onnxOnRuntime(bytes, `${name}/model.onnx`);
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const { shapes, stream } = streamer(model.inputs.map((i) => i.name));
   const sr = { dtype: 'i64', shape: [], data: BigInt64Array.of(16000n) };

@@ -83,7 +83,6 @@ export interface Profile {
   readonly kernels: readonly KernelProfile[];
 }
 
-
 /**
  * `--profile`: `n` runs of `model` on `feed`, each hearing its kernel nodes' times (Model.run's onNode),
  * summarized per node and per kernel as medians over the runs. These runs are separate from

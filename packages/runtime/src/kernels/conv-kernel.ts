@@ -117,14 +117,13 @@ function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: Packe
   const colLen = 8 * Kq; // floats of engine memory: 4 * Kq float64
   const outLen = 4 * units;
   // Scratch: one column per output position, then the outputs.
-  const cols = outSp;
   const K = CG * kSp;
   const e = p.engine;
-  e.scratch(cols * colLen + cols * outLen);
+  e.scratch(outSp * (colLen + outLen));
   const m = e.mem;
   const d = new Float64Array(m.buffer, m.byteOffset, m.length >> 1);
   const colOff = e.scratchOff;
-  const outOff = colOff + cols * colLen;
+  const outOff = colOff + outSp * colLen;
   const x = X.data as Float32Array;
   const bias = B ? (B.data as Float32Array) : undefined;
   const y = new Float32Array(N * M * outSp);

@@ -405,7 +405,6 @@ class JsEngine implements MatvecEngine {
       }
   }
 
-
   /** An int32 view of the current memory (rebuilt only when `scratch` replaced the memory). */
   private ints(): Int32Array {
     if (this.imem.buffer !== this.mem.buffer) this.imem = new Int32Array(this.mem.buffer);

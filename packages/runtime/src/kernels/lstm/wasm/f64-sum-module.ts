@@ -12,7 +12,7 @@ import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
  *
  * Per gate, each quad adds (l0, l1) * (x0, x1) + (l2, l3) * (x2, x3) to the accumulator (one dependent
  * add per quad), in order of q, and the two lanes are added last: a fixed order, the same bits on every
- * host. One vector per call keeps the loop in registers (four accumulators; V8 spilled mv2's eight
+ * host. One vector per call keeps the loop in registers (four accumulators; V8 spilled the two-vector form's eight
  * float64 accumulators and four inputs), and storing the operands widened saves a promote and a shuffle
  * per two lanes: 1.25x the speed of the two-vector form that widened at each load, on Silero VAD's
  * Conv shapes. For products whose float32 sums would be too far from a float64 reference (the Conv kernel).

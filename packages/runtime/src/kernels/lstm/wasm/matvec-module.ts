@@ -1,6 +1,5 @@
 import { cell4 } from './cell-module.js';
 import { mvd1 } from './f64-sum-module.js';
-import { pairLoops } from './pair-loops.js';
 import { zcols } from './column-module.js';
 import { mvq1, mvq2 } from './int8-module.js';
 import { reduce4 } from './reduce.js';
@@ -92,23 +91,35 @@ const mv2: WasmFunc = (() => {
   const a = L.many(4, T.v128);
   const b = L.many(4, T.v128);
   const [xv0, xv1, wv, t0, t1] = L.many(5, T.v128);
-  return L.func('mv2', pairLoops(
-    { W, H, KQ, WS, j, p, xo, xEnd, jo, pj },
-    [...a, ...b],
-    [
-      op.get(X0), op.get(xo), op.add, op.v128Load(0), op.set(xv0),
-      op.get(X1), op.get(xo), op.add, op.v128Load(0), op.set(xv1),
-      ...GATES.flatMap((g) => [
-        [...op.get(p), ...op.v128Load(16 * g), ...op.set(wv)],
-        [...op.get(wv), ...op.get(xv0), ...op.mulAdd(a[g]!), ...op.set(a[g]!)],
-        [...op.get(wv), ...op.get(xv1), ...op.mulAdd(b[g]!), ...op.set(b[g]!)],
-      ]),
-    ],
-    [
-      op.get(O0), op.get(jo), op.add, op.get(O0), op.get(jo), op.add, op.v128Load(0), reduce4(a, t0, t1), op.f32x4Add, op.v128Store(0),
-      op.get(O1), op.get(jo), op.add, op.get(O1), op.get(jo), op.add, op.v128Load(0), reduce4(b, t0, t1), op.f32x4Add, op.v128Store(0),
-    ],
-  ));
+  return L.func('mv2', [
+    op.get(KQ), op.i32(4), op.shl, op.set(xEnd), // 16*Kq (byte offset into each x)
+    op.get(W), op.set(pj),
+    op.i32(0), op.set(jo),
+    op.i32(0), op.set(j),
+    op.block, op.get(H), op.eqz, op.brIf(0),
+    op.loop,
+    ...[...a, ...b].map((v) => [...op.v128Zero, ...op.set(v)]),
+    op.get(pj), op.set(p),
+    op.i32(0), op.set(xo),
+    op.block, op.get(xEnd), op.eqz, op.brIf(0),
+    op.loop,
+    op.get(X0), op.get(xo), op.add, op.v128Load(0), op.set(xv0),
+    op.get(X1), op.get(xo), op.add, op.v128Load(0), op.set(xv1),
+    ...GATES.flatMap((g) => [
+      [...op.get(p), ...op.v128Load(16 * g), ...op.set(wv)],
+      [...op.get(wv), ...op.get(xv0), ...op.mulAdd(a[g]!), ...op.set(a[g]!)],
+      [...op.get(wv), ...op.get(xv1), ...op.mulAdd(b[g]!), ...op.set(b[g]!)],
+    ]),
+    op.get(p), op.i32(64), op.add, op.set(p),
+    op.get(xo), op.i32(16), op.add, op.tee(xo), op.get(xEnd), op.ltU, op.brIf(0),
+    op.end, op.end,
+    op.get(O0), op.get(jo), op.add, op.get(O0), op.get(jo), op.add, op.v128Load(0), reduce4(a, t0, t1), op.f32x4Add, op.v128Store(0),
+    op.get(O1), op.get(jo), op.add, op.get(O1), op.get(jo), op.add, op.v128Load(0), reduce4(b, t0, t1), op.f32x4Add, op.v128Store(0),
+    op.get(jo), op.i32(16), op.add, op.set(jo),
+    op.get(pj), op.get(WS), op.add, op.set(pj),
+    op.get(j), op.i32(1), op.add, op.tee(j), op.get(H), op.ltU, op.brIf(0),
+    op.end, op.end,
+  ]);
 })();
 
 /**

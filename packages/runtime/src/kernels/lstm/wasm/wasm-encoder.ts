@@ -80,8 +80,7 @@ export const op = {
   /** i16x8.load8x8_s: eight int8 at the address, sign-extended to int16 lanes (8-byte aligned). */
   i16x8Load8x8S: (offset = 0) => [0xfd, ...uleb(0x01), 3, ...uleb(offset)],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
-  /** float64 sums of float32 products (wasm/f64-sum-module.ts mvd1): widen, multiply, add, narrow. */
-  f64x2PromoteLowF32x4: [0xfd, ...uleb(0x5f)],
+  /** float64 sums (wasm/f64-sum-module.ts mvd1): multiply and add in f64x2, widen an f32 output, narrow the result. */
   f64x2Add: [0xfd, ...uleb(0xf0)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],
   f64x2ExtractLane: (lane: number) => [0xfd, ...uleb(0x21), lane],
