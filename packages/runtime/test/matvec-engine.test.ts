@@ -162,3 +162,50 @@ describe('column products for zero-input skipping (zcols)', () => {
     });
   }
 });
+
+describe('float64-sum product (mvd1) and the transposed write-back (tbias)', () => {
+  for (const kind of ['wasm-simd', 'js'] as const) {
+    it(`${kind}: mvd1 over float64 operands is the float32 of the float64 sum (one rounding; odd Kq, strided units)`, () => {
+      const rng = new Rng(kind === 'js' ? 61 : 62);
+      for (let trial = 0; trial < 30; trial++) {
+        const H = rng.int(1, 9);
+        const Kq = rng.int(1, 11);
+        const ws = 32 * (Kq + rng.int(0, 2)); // floats of engine memory per unit: two per float64
+        const w64 = Float64Array.from(rng.f32((H * ws) / 2));
+        const e = createMatvecEngine(new Float32Array(w64.buffer), kind);
+        e.scratch(8 * Kq + 4 * H + 8);
+        const x = e.scratchOff;
+        const o = x + 8 * Kq;
+        const x64 = Float64Array.from(rng.f32(4 * Kq));
+        new Float64Array(e.mem.buffer, e.mem.byteOffset + 4 * x, 4 * Kq).set(x64);
+        const o0 = rng.f32(4 * H);
+        e.mem.set(o0, o);
+        e.mvd1(0, x, o, H, Kq, ws);
+        for (let j = 0; j < H; j++)
+          for (let g = 0; g < 4; g++) {
+            let sum = o0[4 * j + g]!;
+            for (let q = 0; q < Kq; q++) for (let l = 0; l < 4; l++) sum += w64[(j * ws) / 2 + 16 * q + 4 * g + l]! * x64[4 * q + l]!;
+            const want = Math.fround(sum);
+            expect(Math.abs(e.mem[o + 4 * j + g]! - want), `trial ${trial} unit ${j} gate ${g}`).toBeLessThanOrEqual(Math.abs(want) * 2 ** -23);
+          }
+      }
+    });
+
+    it(`${kind}: tbias writes outT[i][r] + bias[i] into row r (rows not a multiple of four)`, () => {
+      const rng = new Rng(kind === 'js' ? 71 : 72);
+      for (const [H4, rows] of [[4, 1], [8, 5], [12, 16], [20, 7]] as const) {
+        const n = Math.ceil(rows / 16) * 16;
+        const e = createMatvecEngine(new Float32Array(4), kind);
+        e.scratch(H4 * n + rows * H4 + H4 + 8);
+        const [oT, xp] = [e.scratchOff, e.scratchOff + H4 * n];
+        const bias = xp + rows * H4;
+        const [t, b] = [rng.f32(H4 * n), rng.f32(H4)];
+        e.mem.set(t, oT);
+        e.mem.set(b, bias);
+        e.tbias(oT, n, xp, H4, rows, bias);
+        for (let r = 0; r < rows; r++)
+          for (let i = 0; i < H4; i++) expect(e.mem[xp + r * H4 + i], `${H4}x${rows}: row ${r} col ${i}`).toBe(Math.fround(t[i * n + r]! + b[i]!));
+      }
+    });
+  }
+});
