@@ -71,6 +71,7 @@ const CASES = {
   balw95F: { label: '95% bal. g16 FMA', prune: 'prune{method=balanced,group=16,sparsity=0.95}', relaxed: true, goal: 0.15, against: 'ort', built: true },
   int8: { label: 'int8 dense', prune: null, load: { lstmWeights: 'int8' }, goal: 0.5, against: 'ort', built: true },
   int8sp90: { label: 'int8 90% block4x1', prune: 'prune{method=block,block=4x1,sparsity=0.9}', load: { lstmWeights: 'int8' }, goal: 0.25, against: 'ort', built: true },
+  int8balw90: { label: 'int8 90% bal. g16', prune: 'prune{method=balanced,group=16,sparsity=0.9}', load: { lstmWeights: 'int8' }, goal: 0.25, against: 'ort', built: true },
   int8bal90: { label: 'int8 90% balanced', prune: 'prune{method=balanced,sparsity=0.9}', load: { lstmWeights: 'int8' }, goal: 0.25, against: 'ort', built: true },
   zero90: { label: '90%-zero inputs', prune: null, zeroInputs: 0.9, goal: 1 / 1.5, against: 'dense-input', built: true },
   zero90F: { label: '90%-zero inp. FMA', prune: null, zeroInputs: 0.9, relaxed: true, goal: 1 / 1.5, against: 'dense-input', built: true },

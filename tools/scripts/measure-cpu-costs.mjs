@@ -17,7 +17,7 @@
 //                                                      cost per multiply-add over the one measured now,
 //                                                      so a machine that runs slower or faster than when
 //                                                      the table was made does not skew the comparison
-// Row groups run 4x1-block-pruned matrices, wide-f32 16x1-block-pruned ones.
+// Row groups run 4x1-block-pruned matrices, wide-f32 and wide-int8 16x1-block-pruned ones.
 //
 // Measure on a quiet machine: the table is what the compiler's CPU decisions are made from.
 import { writeFileSync } from 'node:fs';
@@ -105,7 +105,7 @@ console.log('kernel        H     K   sp.    units         ns  ns/unit');
 const points = Object.fromEntries(KERNELS.map((k) => [k, []]));
 for (const [H, K] of SHAPES) {
   const mats = KERNELS.flatMap((kernel) => (kernel.startsWith('dense') ? [0] : SPARSITIES).map((sp) => {
-    const m = matrix(H, K, sp, kernel === 'wide-f32' ? 16 : kernel.startsWith('groups') ? 4 : 1, 7 + H + K);
+    const m = matrix(H, K, sp, kernel.startsWith('wide') ? 16 : kernel.startsWith('groups') ? 4 : 1, 7 + H + K);
     return { kernel, sp, m, units: L.productUnits(L.matrixStructure(m, H, K), H, K, kernel), ns: Infinity };
   }));
   for (let r = 0; r < ROUNDS; r++) for (const x of mats) x.ns = Math.min(x.ns, L.timeProduct(x.m, H, K, x.kernel, { ms: MS }));

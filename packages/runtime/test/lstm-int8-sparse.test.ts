@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeGroups } from '../src/kernels/lstm/group-sparse.js';
-import { int8SparseProduct, quantizeGroups, quantizeRows, type Int8Sparse } from '../src/kernels/lstm/int8-sparse.js';
+import { encodeGroups, encodeWideGroups } from '../src/kernels/lstm/group-sparse.js';
+import { int8SparseProduct, quantizeGroups, quantizeRows, quantizeWideGroups, type Int8Sparse } from '../src/kernels/lstm/int8-sparse.js';
 import { rowGroupsPay } from '../src/kernels/lstm/lstm-sparse-f32.js';
 import { createMatvecEngine } from '../src/kernels/lstm/matvec-engine.js';
 import { createModel, packLstmSparse, type RuntimeModel } from '../src/index.js';
@@ -11,23 +11,34 @@ import { lstmSparseRuntimeModel, pruneMatrix, randomSparseChoice } from './helpe
 import { ortSession, runOrt } from './helpers/ort.js';
 import { Rng } from '@lstmc/testing';
 
-describe('int8 sparse products (gsq1, spq1)', () => {
+describe('int8 sparse products (gsq1, spq1, gswq1, gswq2)', () => {
   for (const kind of ['wasm-simd', 'js'] as const)
-    for (const layout of ['groups', 'rows'] as const) {
+    for (const layout of ['groups', 'rows', 'wide'] as const) {
       it(`${kind} ${layout}: per-row int8 weights times the int16 vector, summed exactly, within the two roundings of f32`, () => {
-        const rng = new Rng((kind === 'js' ? 71 : 72) + (layout === 'rows' ? 10 : 0));
+        const rng = new Rng((kind === 'js' ? 71 : 72) + (layout === 'rows' ? 10 : layout === 'wide' ? 20 : 0));
+        let cut = 0;
+        let tested = 0;
         for (let trial = 0; trial < 30; trial++) {
           // Odd sizes: H not a multiple of 4 (partial last quad), K not a multiple of 2, 4 or 8; odd entry counts per group.
-          const H = rng.int(1, 29);
-          const K = rng.int(1, 45);
-          const n = rng.int(1, 5);
+          // Wide: H from 16 with a four-unit tail of 0-15 units, and some trials whose records pass
+          // 256 KiB, so the product cuts cache blocks between its vector pairs.
+          const big = layout === 'wide' && trial % 6 === 5;
+          const H = layout === 'wide' ? (big ? 16 * rng.int(24, 40) + rng.int(0, 3) : rng.int(16, 70)) : rng.int(1, 29);
+          const K = big ? rng.int(250, 300) : rng.int(1, 45);
+          const n = big ? rng.int(3, 5) : rng.int(1, 6);
           const dense = rng.f32(4 * H * K);
           if (layout === 'groups') pruneRowGroups(dense, 1, H, K, rng.uniform(0, 0.95), rng.uniform(0, 0.3), rng);
+          else if (layout === 'wide') pruneRowGroups(dense, 1, H, K, big ? 0.2 : rng.uniform(0, 0.95), rng.uniform(0, 0.05), rng, 16);
           else pruneMatrix(dense, 4 * H, K, rng.uniform(0, 0.97), rng);
           const { ptr, col, val } = csrOf(dense, H, K);
           const e = createMatvecEngine(new Float32Array(4), kind);
-          const q: Int8Sparse = layout === 'groups' ? quantizeGroups(e, encodeGroups(ptr, col, val, 0, H, K), H, K) : quantizeRows(e, ptr, col, val, 0, H, K);
+          const wide = layout === 'wide' ? encodeWideGroups(ptr, col, val, 0, H, K) : null;
+          if (layout === 'wide' && !wide) continue; // every 16-unit block pruned away (small K, high sparsity): no wide layout
+          tested++;
+          const q: Int8Sparse = wide ? quantizeWideGroups(e, wide, K) : layout === 'groups' ? quantizeGroups(e, encodeGroups(ptr, col, val, 0, H, K), H, K) : quantizeRows(e, ptr, col, val, 0, H, K);
           expect(q.kind).toBe(layout);
+          if (wide) expect(q.wide!.tail !== null).toBe(H % 16 !== 0);
+          if (big && 40 * q.wide!.gptr[q.wide!.gptr.length - 1]! > 256 * 1024) cut++;
           const Kp = Math.ceil(K / 4) * 4;
           e.scratch(n * (Kp + 4 * H));
           const xs = Int32Array.from({ length: n }, (_v, i) => e.scratchOff + i * Kp);
@@ -63,26 +74,31 @@ describe('int8 sparse products (gsq1, spq1)', () => {
               }
           }
         }
+        expect(tested).toBeGreaterThan(20);
+        if (layout === 'wide') expect(cut).toBeGreaterThan(0);
       });
     }
 });
 
 describe('lstm.sparse.f32 with int8 weights against onnxruntime-node and the f32 kernel', () => {
-  it('stays within 0.01 of onnxruntime on 40 random pruned configurations (row groups and CSR, odd sizes), and reports the error vs f32', async () => {
+  it('stays within 0.01 of onnxruntime on 40 random pruned configurations (four- and 16-unit row groups and CSR, odd sizes), and reports the error vs f32', async () => {
     const rng = new Rng(0x18a5);
     let compared = 0;
     let worstOrt = 0;
     let worstF32 = 0;
     let changed = 0;
-    const kinds = { groups: 0, rows: 0 };
+    const kinds = { groups: 0, rows: 0, wide: 0 };
     while (compared < 40) {
-      const cfg = widenLstmConfig(randomLstmConfig(rng), rng);
+      const structured = compared % 2 === 0;
+      // every fourth: 16-unit row groups (gswq) with a four-unit tail
+      const width = compared % 4 === 2 ? 16 : 4;
+      const widened = widenLstmConfig(randomLstmConfig(rng), rng);
+      const cfg = width === 16 ? { ...widened, H: 16 * rng.int(1, 4) + rng.int(0, 15) } : widened;
       delete cfg.activations; // bounded activations: the error of unbounded ones grows with the sequence
       const data = randomLstmData(cfg, rng);
       const D = numDirections(cfg);
-      const structured = compared % 2 === 0;
       for (const [m, K] of [[data.W, cfg.I], [data.R, cfg.H]] as const) {
-        if (structured) pruneRowGroups(m, D, cfg.H, K, rng.uniform(0.5, 0.97), rng.uniform(0, 0.2), rng);
+        if (structured) pruneRowGroups(m, D, cfg.H, K, rng.uniform(0.5, 0.97), width === 16 ? 0 : rng.uniform(0, 0.2), rng, width);
         else pruneMatrix(m, D * 4 * cfg.H, K, rng.uniform(0.5, 0.97), rng);
       }
       const want = await runOrt(await ortSession(lstmOnnxModel(cfg, data)), lstmOnnxFeeds(cfg, data));
@@ -91,7 +107,11 @@ describe('lstm.sparse.f32 with int8 weights against onnxruntime-node and the f32
       const choice = randomSparseChoice(rng);
       const sp = packLstmSparse({ W: data.W, R: data.R, B: data.B, P: data.P, numDirections: D, hiddenSize: cfg.H, inputSize: cfg.I }, choice);
       const S = (choice.sparseW ? 1 : 0) + (choice.sparseR ? 1 : 0);
-      for (let s = 0; s < D * S; s++) kinds[rowGroupsPay(sp.ptr, sp.col, s * (4 * cfg.H + 1), cfg.H, choice.sparseW && s % S === 0 ? cfg.I : cfg.H) ? 'groups' : 'rows']++;
+      for (let s = 0; s < D * S; s++) {
+        const K = choice.sparseW && s % S === 0 ? cfg.I : cfg.H;
+        const groups = rowGroupsPay(sp.ptr, sp.col, s * (4 * cfg.H + 1), cfg.H, K);
+        kinds[!groups ? 'rows' : encodeWideGroups(sp.ptr, sp.col, sp.val, s * (4 * cfg.H + 1), cfg.H, K) ? 'wide' : 'groups']++;
+      }
       const { model, feeds } = lstmSparseRuntimeModel(cfg, data, choice);
       const matvec = compared % 3 === 0 ? ('js' as const) : ('auto' as const);
       // int8_w / int8_r on the node: every matrix int8, compressed rows too (the load option leaves those f32)
@@ -104,11 +124,12 @@ describe('lstm.sparse.f32 with int8 weights against onnxruntime-node and the f32
         if (d > 0) changed++;
       }
     }
-    console.log(`int8 sparse LSTM: max abs error vs f32 kernel ${worstF32.toExponential(2)}, vs onnxruntime ${worstOrt.toExponential(2)} (${kinds.groups} row-group, ${kinds.rows} CSR matrices)`);
+    console.log(`int8 sparse LSTM: max abs error vs f32 kernel ${worstF32.toExponential(2)}, vs onnxruntime ${worstOrt.toExponential(2)} (${kinds.groups} row-group, ${kinds.wide} 16-unit row-group, ${kinds.rows} CSR matrices)`);
     expect(worstOrt).toBeLessThan(0.01);
     expect(changed).toBeGreaterThan(20);
     expect(kinds.groups).toBeGreaterThan(10);
     expect(kinds.rows).toBeGreaterThan(10);
+    expect(kinds.wide).toBeGreaterThan(5);
   });
 
   it('int8_w / int8_r quantize only the chosen matrix', () => {

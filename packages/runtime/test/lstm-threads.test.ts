@@ -101,8 +101,8 @@ describe('threads: bit-identical to one thread', () => {
         pruneRowGroups(data.R, D, cfg.H, cfg.H, 0.9, width === 16 ? 0 : 0.1, rng, width);
       }
       const { model, feeds } = lstmSparseRuntimeModel(cfg, data, randomSparseChoice(rng));
-      // every fourth case on int8 weights: the int8 row groups and rows split too
-      const r = await bothWays(model, feeds, 2, i % 4 === 3 ? { lstmWeights: 'int8' } : {});
+      // every fourth case, and the 16-unit ones at i = 5, 11, 17, on int8 weights: the int8 row groups (gsq, gswq) and rows split too
+      const r = await bothWays(model, feeds, 2, i % 4 === 3 || i % 6 === 5 ? { lstmWeights: 'int8' } : {});
       if (!cfg.runtimePack) expect(r.sections).toBeGreaterThan(0);
       expectSameBits(r.one, r.many, `case ${i}`);
     }

@@ -7,10 +7,10 @@ import { sparsityThreshold } from './threshold-search.js';
  * units, fitted by tools/scripts/measure-cpu-costs.mjs to the times it measured on matrices of several
  * sizes (cpu-kernel-costs.ts; rows = 4H, the per-row term is each row's or group's loop overhead). Units: multiply-adds for
  * the dense kernels, entries of the row-group layout for the row-group kernels, non-zeros for CSR,
- * entries of the wide (16-unit) row-group layout for wide-f32.
+ * entries of the wide (16-unit) row-group layout for wide-f32 and wide-int8.
  * The names are those of @lstmc/runtime/timing's PRODUCT_KERNELS.
  */
-export const CPU_KERNELS = ['dense-f32', 'dense-int8', 'groups-f32', 'groups-int8', 'csr-f32', 'csr-int8', 'wide-f32'] as const;
+export const CPU_KERNELS = ['dense-f32', 'dense-int8', 'groups-f32', 'groups-int8', 'csr-f32', 'csr-int8', 'wide-f32', 'wide-int8'] as const;
 export type CpuKernel = (typeof CPU_KERNELS)[number];
 export const CPU_PRECISIONS = ['f32', 'int8'] as const;
 export type CpuPrecision = (typeof CPU_PRECISIONS)[number];
@@ -40,15 +40,15 @@ export interface CpuMatrix {
   readonly groupEntries: number;
   /** Whether the runtime runs it in row groups when sparse (else CSR). */
   readonly rowGroups: boolean;
-  /** Whether those row groups are wide (16 units of a gate share a column list: wide-f32 in f32), and their entries. */
+  /** Whether those row groups are wide (16 units of a gate share a column list: wide-f32, wide-int8), and their entries. */
   readonly wideGroups: boolean;
   readonly wideEntries: number;
 }
 
-/** int8 has no wide kernel: its row groups are always four-unit ones. */
+/** The kernel of each layout in each precision. */
 export const KERNEL_OF = {
   f32: { dense: 'dense-f32', groups: 'groups-f32', wide: 'wide-f32', csr: 'csr-f32' },
-  int8: { dense: 'dense-int8', groups: 'groups-int8', wide: 'groups-int8', csr: 'csr-int8' },
+  int8: { dense: 'dense-int8', groups: 'groups-int8', wide: 'wide-int8', csr: 'csr-int8' },
 } as const satisfies Record<CpuPrecision, Record<'dense' | 'groups' | 'wide' | 'csr', CpuKernel>>;
 
 /** The kernel a matrix runs on in the given precision, dense or sparse (wide or four-unit row groups, or CSR, as the runtime picks). */

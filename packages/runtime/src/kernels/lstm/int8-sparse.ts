@@ -1,20 +1,23 @@
 import { rtFail } from '../../errors.js';
-import type { GroupSparse } from './group-sparse.js';
+import { WIDE_UNITS, type GroupSparse, type WideGroupSparse } from './group-sparse.js';
 import { CHUNK, chunkedInt8Product, xmaxFor } from './int8-weights.js';
 import type { MatvecEngine } from './matvec-engine.js';
-import type { RowProduct } from './row-products.js';
+import { cutsBySectionParts, type RowProduct } from './row-products.js';
 
 /**
  * The int8 weight path of `lstm.sparse.f32` (load option `lstmWeights: 'int8'`, or the kernel's
- * int8_w / int8_r attributes): a compressed matrix, in row groups (group-sparse.ts) or in compressed
- * rows, quantized at load like the dense int8 path (int8-weights.ts): symmetric, one scale per row
- * (gate g of unit j), s = max |w| / 127, q = round(w / s); each vector quantized per product to int16
- * with one scale; sums exact in int32 (wasm/int8-sparse-module.ts). Layouts in kept engine memory
- * (float offsets; the records' byte offsets are relative, so both engines share them):
+ * int8_w / int8_r attributes): a compressed matrix, in row groups (group-sparse.ts, four-unit or wide)
+ * or in compressed rows, quantized at load like the dense int8 path (int8-weights.ts): symmetric, one
+ * scale per row (gate g of unit j), s = max |w| / 127, q = round(w / s); each vector quantized per
+ * product to int16 with one scale; sums exact in int32 (wasm/int8-sparse-module.ts). Layouts in kept
+ * engine memory (float offsets; the records' byte offsets are relative, so both engines share them):
  *
  *   groups:  gptr i32 [4*ceil(H/4) + 1] pair indices per group (a group's odd last entry is paired with
  *            a zero-weight entry), recs: 16 bytes per pair (columns 2k0, 2k1 as int32, then int8
  *            weights w0[l], w1[l] for l = 0..3), scales f32x4 per group (lane l: unit 4m + l)
+ *   wide:    the same for groups of 16 units (WideGroupSparse): gptr i32 [4*blocks + 1], recs: 40
+ *            bytes per pair (2k0, 2k1, then w0[u], w1[u] for u = 0..15), 16 scales per group (unit 16b + u);
+ *            the units after 16*blocks in a four-unit `tail` (kind 'groups', over the same int16 vectors)
  *   rows:    ptr i32 [4H + 1] byte offsets 4p, recs: int32 (2k << 8) | (w & 0xff) per non-zero,
  *            scales f32 [4H] (row r = 4j + g)
  *
@@ -22,7 +25,7 @@ import type { RowProduct } from './row-products.js';
  * chunk's products can be recorded for the threads before they run.
  */
 export interface Int8Sparse {
-  readonly kind: 'groups' | 'rows';
+  readonly kind: 'groups' | 'rows' | 'wide';
   readonly ptrOff: number;
   readonly recsOff: number;
   readonly scalesOff: number;
@@ -32,6 +35,8 @@ export interface Int8Sparse {
   readonly K: number;
   /** Largest |xq|: 127 * xmax * (terms of the longest sum) stays below 2^31. */
   readonly xmax: number;
+  /** wide: its 16-unit blocks, their pair indices (gptr, to cut cache blocks) and the four-unit tail. */
+  readonly wide?: { readonly blocks: number; readonly gptr: Int32Array; readonly tail: Int8Sparse | null };
 }
 
 /** Columns the row layout can hold: 2k << 8 must fit in 32 bits. */
@@ -42,16 +47,28 @@ const floats = (n: number) => Math.ceil(n / 4) * 4;
 /** Per-row quantization: q = round(w / s) with s = max / 127 (no weights: s = 0, q = 0). */
 const quantize = (w: number, s: number) => (s === 0 ? 0 : Math.round(w / s));
 
-/** The row-group layout g (H units, K columns) quantized into new kept engine memory. */
-export function quantizeGroups(e: MatvecEngine, g: GroupSparse, H: number, K: number): Int8Sparse {
+/** Pair indices of the groups of g (each group's entries in pairs, an odd last one padded). */
+function pairStarts(g: GroupSparse): Int32Array {
   const groups = g.gptr.length - 1;
   const pairStart = new Int32Array(groups + 1);
   for (let gi = 0; gi < groups; gi++) pairStart[gi + 1] = pairStart[gi]! + Math.ceil((g.gptr[gi + 1]! - g.gptr[gi]!) / 2);
-  const pairs = pairStart[groups]!;
-  const ptrOff = e.reserve(floats(groups + 1) + 4 * pairs + 4 * groups + CHUNK * floats(Math.ceil(K / 2)));
+  return pairStart;
+}
+
+/** Floats the int8 copy of g (`width` units per group) takes: gptr, records, scales. */
+const groupsFloats = (g: GroupSparse, width: number, pairs: number) => floats(g.gptr.length) + (2 + width / 2) * pairs + width * (g.gptr.length - 1);
+
+/**
+ * Writes the int8 copy of g (`width` = 4 or 16 units per group, weights vals[width*p + l]) at float
+ * offset `at` of the engine memory: gptr (pair indices), then the records, then the scales. Returns
+ * their offsets and the most terms of one group's sum.
+ */
+function writeGroups(m: Float32Array, g: GroupSparse, width: number, pairStart: Int32Array, at: number) {
+  const groups = g.gptr.length - 1;
+  const recFloats = 2 + width / 2;
+  const ptrOff = at;
   const recsOff = ptrOff + floats(groups + 1);
-  const scalesOff = recsOff + 4 * pairs;
-  const m = e.mem;
+  const scalesOff = recsOff + recFloats * pairStart[groups]!;
   const ints = new Int32Array(m.buffer, m.byteOffset, m.length);
   const bytes = new Int8Array(m.buffer, m.byteOffset, 4 * m.length);
   ints.set(pairStart, ptrOff);
@@ -59,23 +76,46 @@ export function quantizeGroups(e: MatvecEngine, g: GroupSparse, H: number, K: nu
   for (let gi = 0; gi < groups; gi++) {
     const [p0, p1] = [g.gptr[gi]!, g.gptr[gi + 1]!];
     longest = Math.max(longest, 2 * (pairStart[gi + 1]! - pairStart[gi]!));
-    const s = [0, 1, 2, 3].map((l) => {
+    const s = Array.from({ length: width }, (_v, l) => {
       let max = 0;
-      for (let p = p0; p < p1; p++) max = Math.max(max, Math.abs(g.vals[4 * p + l]!));
+      for (let p = p0; p < p1; p++) max = Math.max(max, Math.abs(g.vals[width * p + l]!));
       return max / 127;
     });
-    s.forEach((v, l) => (m[scalesOff + 4 * gi + l] = v));
-    for (let p = p0, rec = recsOff + 4 * pairStart[gi]!; p < p1; p += 2, rec += 4) {
+    s.forEach((v, l) => (m[scalesOff + width * gi + l] = v));
+    for (let p = p0, rec = recsOff + recFloats * pairStart[gi]!; p < p1; p += 2, rec += recFloats) {
       const second = p + 1 < p1;
       ints[rec] = 2 * g.cols[p]!;
       ints[rec + 1] = 2 * g.cols[second ? p + 1 : p]!;
-      for (let l = 0; l < 4; l++) {
-        bytes[4 * (rec + 2) + 2 * l] = quantize(g.vals[4 * p + l]!, s[l]!);
-        bytes[4 * (rec + 2) + 2 * l + 1] = second ? quantize(g.vals[4 * (p + 1) + l]!, s[l]!) : 0;
+      for (let l = 0; l < width; l++) {
+        bytes[4 * (rec + 2) + 2 * l] = quantize(g.vals[width * p + l]!, s[l]!);
+        bytes[4 * (rec + 2) + 2 * l + 1] = second ? quantize(g.vals[width * (p + 1) + l]!, s[l]!) : 0;
       }
     }
   }
-  return { kind: 'groups', ptrOff, recsOff, scalesOff, xqOff: scalesOff + 4 * groups, xqStride: floats(Math.ceil(K / 2)), K, xmax: xmaxFor(longest) };
+  return { ptrOff, recsOff, scalesOff, longest };
+}
+
+/** The row-group layout g (H units, K columns) quantized into new kept engine memory. */
+export function quantizeGroups(e: MatvecEngine, g: GroupSparse, H: number, K: number): Int8Sparse {
+  const pairStart = pairStarts(g);
+  const size = groupsFloats(g, 4, pairStart[pairStart.length - 1]!);
+  const at = e.reserve(size + CHUNK * floats(Math.ceil(K / 2)));
+  const w = writeGroups(e.mem, g, 4, pairStart, at);
+  return { kind: 'groups', ptrOff: w.ptrOff, recsOff: w.recsOff, scalesOff: w.scalesOff, xqOff: at + size, xqStride: floats(Math.ceil(K / 2)), K, xmax: xmaxFor(w.longest) };
+}
+
+/** The wide row-group layout g (its 16-unit blocks and four-unit tail, K columns) quantized into new kept engine memory. */
+export function quantizeWideGroups(e: MatvecEngine, g: WideGroupSparse, K: number): Int8Sparse {
+  const pairStart = pairStarts(g);
+  const size = groupsFloats(g, WIDE_UNITS, pairStart[pairStart.length - 1]!);
+  const tailStart = g.tail ? pairStarts(g.tail) : null;
+  const tailSize = g.tail ? groupsFloats(g.tail, 4, tailStart![tailStart!.length - 1]!) : 0;
+  const at = e.reserve(size + tailSize + CHUNK * floats(Math.ceil(K / 2)));
+  const w = writeGroups(e.mem, g, WIDE_UNITS, pairStart, at);
+  const t = g.tail ? writeGroups(e.mem, g.tail, 4, tailStart!, at + size) : null;
+  const base = { xqOff: at + size + tailSize, xqStride: floats(Math.ceil(K / 2)), K, xmax: xmaxFor(Math.max(w.longest, t ? t.longest : 0)) };
+  const tail: Int8Sparse | null = t ? { kind: 'groups', ptrOff: t.ptrOff, recsOff: t.recsOff, scalesOff: t.scalesOff, ...base } : null;
+  return { kind: 'wide', ptrOff: w.ptrOff, recsOff: w.recsOff, scalesOff: w.scalesOff, ...base, wide: { blocks: g.blocks, gptr: pairStart, tail } };
 }
 
 /** The CSR segment whose row pointers start at ptr[base] (4H rows, K columns) quantized into new kept engine memory. */
@@ -104,15 +144,42 @@ export function quantizeRows(e: MatvecEngine, ptr: ArrayLike<number>, col: Array
 }
 
 /**
- * The RowProduct of a quantized sparse matrix of H units (chunkedInt8Product): one gsq/spq pass over
- * the matrix per vector of the chunk, the chunk's passes in one section (split over units by the threads).
+ * The RowProduct of a quantized sparse matrix of H units (chunkedInt8Product): four-unit groups and
+ * rows take one gsq/spq pass over the matrix per vector of the chunk; wide groups take vector pairs
+ * per pass (gswq2), over cache blocks of about row-products.ts's UNIT_BLOCK_BYTES of records when there are more than
+ * two vectors (as the f32 wide groups do), then the four-unit tail. The chunk's passes run in one
+ * section (split over units by the threads).
  */
 export function int8SparseProduct(e: MatvecEngine, q: Int8Sparse, H: number): RowProduct {
+  if (q.wide) return wideInt8Product(e, q, q.wide, H);
   return chunkedInt8Product(e, q.xqOff, q.xqStride, q.K, q.xmax, (c0, nl, live, sx, xqOf, outs) => {
     for (let l = 0; l < nl; l++) {
       const i = live[l]!;
       if (q.kind === 'groups') e.gsq(q.ptrOff, q.recsOff, q.scalesOff, xqOf(i), outs[i]!, H, sx[i - c0]!);
       else e.spq(q.ptrOff, q.recsOff, xqOf(i), q.scalesOff, outs[i]!, 4 * H, sx[i - c0]!);
     }
+  });
+}
+
+function wideInt8Product(e: MatvecEngine, q: Int8Sparse, w: NonNullable<Int8Sparse['wide']>, H: number): RowProduct {
+  const u0 = WIDE_UNITS * w.blocks;
+  // Block boundaries in 16-unit blocks: each holds at most about UNIT_BLOCK_BYTES (row-products.ts) of records (40 bytes a pair) per part.
+  const cutsNow = cutsBySectionParts(e, w.gptr, w.blocks, 40);
+  return chunkedInt8Product(e, q.xqOff, q.xqStride, q.K, q.xmax, (c0, nl, live, sx, xqOf, outs) => {
+    const cuts = cutsNow();
+    const step = nl <= 2 ? cuts.length - 1 : 1;
+    for (let c = 0; c + 1 < cuts.length; c += step) {
+      const b0 = cuts[c]!;
+      const b1 = cuts[Math.min(c + step, cuts.length - 1)]!;
+      const [g, sc, o] = [q.ptrOff + 4 * b0, q.scalesOff + 64 * b0, 64 * b0];
+      let l = 0;
+      for (; l + 2 <= nl; l += 2) {
+        const [i, k] = [live[l]!, live[l + 1]!];
+        e.gswq2(g, q.recsOff, sc, xqOf(i), xqOf(k), outs[i]! + o, outs[k]! + o, b1 - b0, sx[i - c0]!, sx[k - c0]!);
+      }
+      if (l < nl) e.gswq(g, q.recsOff, sc, xqOf(live[l]!), outs[live[l]!]! + o, b1 - b0, sx[live[l]! - c0]!);
+    }
+    const t = w.tail;
+    if (t) for (let l = 0; l < nl; l++) e.gsq(t.ptrOff, t.recsOff, t.scalesOff, xqOf(live[l]!), outs[live[l]!]! + 4 * u0, H - u0, sx[live[l]! - c0]!);
   });
 }

@@ -7,7 +7,7 @@ import { createMatvecEngine, encodeSparsePairs, resolveEngine, type MatvecEngine
 import { encodeGroups, encodeWideGroups, groupEntries, groupsEnd, placeGroups, placeWideGroups, wideEnd, type GroupSparse, type WideGroupSparse } from './group-sparse.js';
 import { csrProduct, denseProduct, groupProduct, projectRows, wideGroupProduct, type GroupPlacement, type RowProduct, type WidePlacement } from './row-products.js';
 import { int8Product, quantizeSection, type Int8Matrix } from './int8-weights.js';
-import { int8SparseProduct, quantizeGroups, quantizeRows, type Int8Sparse } from './int8-sparse.js';
+import { int8SparseProduct, quantizeGroups, quantizeRows, quantizeWideGroups, type Int8Sparse } from './int8-sparse.js';
 import { lstmSparseSections, validateLstmSparse, type LstmSparseChoice } from './sparse-layout.js';
 
 const LSTM_SPARSE_ATTRS = {
@@ -104,14 +104,13 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
   const q8 = int8Matrices(a, env);
   // Segments whose row groups pay, encoded (K of segment i is I for a sparse W, first of its direction,
   // else H): in wide groups where 16 units of a gate share their columns, else in four-unit groups. The
-  // four-unit layout is also what the int8 copy of a matrix is made from.
+  // int8 copy of a matrix is made from the same layout.
   const encoded = Array.from({ length: D * s.segments }, (_x, i): { wide: WideGroupSparse | null; narrow: GroupSparse | null } | null => {
-    const isW = c.sparseW && i % s.segments === 0;
-    const K = isW ? I : H;
+    const K = c.sparseW && i % s.segments === 0 ? I : H;
     const base = i * (4 * H + 1);
     if (!rowGroupsPay(p, k, base, H, K)) return null;
     const wide = encodeWideGroups(p, k, v, base, H, K);
-    return { wide, narrow: wide && !(isW ? q8.W : q8.R) ? null : encodeGroups(p, k, v, base, H, K) };
+    return { wide, narrow: wide ? null : encodeGroups(p, k, v, base, H, K) };
   });
   // The engine's own sparse layout (column/value pairs, offsets scaled to its addressing unit), then the f32 groups.
   const { kind, module } = resolveEngine(env.matvec);
@@ -136,8 +135,9 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
     // for 16 rows at a time by spmmT), so only a node's own int8_w / int8_r asks for it.
     const quant = (off: number, seg: number, K: number, asked: boolean) => {
       if (off >= 0) return quantizeSection(engine, d * s.stride + off, H, K);
-      const g = encoded[seg]?.narrow;
-      if (g) return quantizeGroups(engine, g, H, K);
+      const g = encoded[seg];
+      if (g?.wide) return quantizeWideGroups(engine, g.wide, K);
+      if (g?.narrow) return quantizeGroups(engine, g.narrow, H, K);
       return asked ? quantizeRows(engine, p, k, v, seg * (4 * H + 1), H, K) : null;
     };
     return { w: q8.W ? quant(s.w, wSeg, I, a.int8_w === 1) : null, r: q8.R ? quant(s.r, rSeg, H, a.int8_r === 1) : null };

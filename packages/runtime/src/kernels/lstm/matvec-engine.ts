@@ -77,9 +77,14 @@ export interface MatvecEngine {
    * (the records hold byte offsets into xq and into recs, the same for both engines):
    *   gsq: row groups, out[(4m + l)*4 + ga] += f32(sum of w[l] * xq[k]) * scales[gi][l] * sx
    *   spq: compressed rows, out[r] += f32(sum of w * xq[k]) * scales[r] * sx
+   *   gswq: wide row groups (16 units of a gate, units [0, 16*blocks)),
+   *         out[(16b + u)*4 + ga] += f32(sum of w[u] * xq[k]) * scales[gi][u] * sx
    */
   gsq(gptrOff: number, recsOff: number, scalesOff: number, xqOff: number, out: number, H: number, sx: number): void;
   spq(ptrOff: number, recsOff: number, xqOff: number, scalesOff: number, out: number, rows: number, sx: number): void;
+  gswq(gptrOff: number, recsOff: number, scalesOff: number, xqOff: number, out: number, blocks: number, sx: number): void;
+  /** gswq for two vectors sharing the record loads (gswq2); bit for bit two gswq calls. */
+  gswq2(gptrOff: number, recsOff: number, scalesOff: number, xq0: number, xq1: number, out0: number, out1: number, blocks: number, sx0: number, sx1: number): void;
   /**
    * Vectorized cell update with the default activations for `groups` groups of four units
    * (wasm/cell-module.ts); flags bit 0 = peepholes, bit 1 = input_forget. Absent on the JS engine.
@@ -120,6 +125,8 @@ interface MatvecExports {
   mvq2: (w: number, ws: number, scales: number, xq0: number, xq1: number, Ko: number, o0: number, o1: number, H: number, sx0: number, sx1: number) => void;
   gsq1: (gptr: number, recs: number, scales: number, xq: number, out: number, H: number, sx: number) => void;
   spq1: (ptr: number, recs: number, xq: number, scales: number, out: number, rows: number, sx: number) => void;
+  gswq1: (gptr: number, recs: number, scales: number, xq: number, out: number, blocks: number, sx: number) => void;
+  gswq2: (gptr: number, recs: number, scales: number, xq0: number, xq1: number, o0: number, o1: number, blocks: number, sx0: number, sx1: number) => void;
   gsp4: (gptr: number, cols: number, vals: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number, H: number) => void;
   gsw1: (gptr: number, cols: number, vals: number, x: number, out: number, blocks: number) => void;
   gsw2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, blocks: number) => void;
@@ -211,6 +218,14 @@ class WasmEngine implements MatvecEngine {
 
   spq(ptrOff: number, recsOff: number, xqOff: number, scalesOff: number, out: number, rows: number, sx: number): void {
     this.ex.spq1(ptrOff * 4, recsOff * 4, xqOff * 4, scalesOff * 4, out * 4, rows, sx);
+  }
+
+  gswq(gptrOff: number, recsOff: number, scalesOff: number, xqOff: number, out: number, blocks: number, sx: number): void {
+    this.ex.gswq1(gptrOff * 4, recsOff * 4, scalesOff * 4, xqOff * 4, out * 4, blocks, sx);
+  }
+
+  gswq2(gptrOff: number, recsOff: number, scalesOff: number, xq0: number, xq1: number, out0: number, out1: number, blocks: number, sx0: number, sx1: number): void {
+    this.ex.gswq2(gptrOff * 4, recsOff * 4, scalesOff * 4, xq0 * 4, xq1 * 4, out0 * 4, out1 * 4, blocks, sx0, sx1);
   }
 
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void {
@@ -338,6 +353,31 @@ class JsEngine implements MatvecEngine {
           for (let l = 0; l < 4; l++) acc[l] += w8[4 * (rec + 2) + 2 * l]! * x0 + w8[4 * (rec + 2) + 2 * l + 1]! * x1;
         }
         for (let l = 0; l < 4 && u + l < H; l++) m[out + 4 * (u + l) + ga] += Math.fround(Math.fround(acc[l]!) * m[scalesOff + 4 * gi + l]!) * Math.fround(sx);
+      }
+    }
+  }
+
+  gswq2(gptrOff: number, recsOff: number, scalesOff: number, xq0: number, xq1: number, out0: number, out1: number, blocks: number, sx0: number, sx1: number): void {
+    this.gswq(gptrOff, recsOff, scalesOff, xq0, out0, blocks, sx0);
+    this.gswq(gptrOff, recsOff, scalesOff, xq1, out1, blocks, sx1);
+  }
+
+  gswq(gptrOff: number, recsOff: number, scalesOff: number, xqOff: number, out: number, blocks: number, sx: number): void {
+    const m = this.mem;
+    const im = this.ints();
+    const w8 = new Int8Array(m.buffer);
+    const x16 = new Int16Array(m.buffer);
+    const acc = new Array<number>(16);
+    for (let b = 0, gi = 0; b < blocks; b++) {
+      for (let ga = 0; ga < 4; ga++, gi++) {
+        acc.fill(0); // exact: the caller bounds |xq| so every sum stays below 2^31
+        for (let p = im[gptrOff + gi]!; p < im[gptrOff + gi + 1]!; p++) {
+          const rec = recsOff + 10 * p;
+          const x0 = x16[2 * xqOff + (im[rec]! >> 1)]!;
+          const x1 = x16[2 * xqOff + (im[rec + 1]! >> 1)]!;
+          for (let u = 0; u < 16; u++) acc[u] += w8[4 * (rec + 2) + 2 * u]! * x0 + w8[4 * (rec + 2) + 2 * u + 1]! * x1;
+        }
+        for (let u = 0; u < 16; u++) m[out + 4 * (16 * b + u) + ga] += Math.fround(Math.fround(acc[u]!) * m[scalesOff + 16 * gi + u]!) * Math.fround(sx);
       }
     }
   }

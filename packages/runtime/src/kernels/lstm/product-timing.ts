@@ -1,5 +1,5 @@
 import { encodeGroups, encodeWideGroups, groupEntries, groupsEnd, placeGroups, placeWideGroups, wideEnd, wideGroupEntries } from './group-sparse.js';
-import { int8SparseProduct, quantizeGroups, quantizeRows } from './int8-sparse.js';
+import { int8SparseProduct, quantizeGroups, quantizeRows, quantizeWideGroups } from './int8-sparse.js';
 import { int8Product, quantizeSection } from './int8-weights.js';
 import { createMatvecEngine, encodeSparsePairs, resolveEngine, type EngineChoice, type MatvecEngine } from './matvec-engine.js';
 import { packedIndex } from './pack.js';
@@ -11,14 +11,14 @@ import { rowGroupsPay } from './lstm-sparse-f32.js';
  * cost model (`select-mode{cost=cpu}`, tools/scripts/measure-cpu-costs.mjs) is made from. A matrix is
  * one direction's W or R, [4H rows in ONNX gate order][K].
  */
-export const PRODUCT_KERNELS = ['dense-f32', 'dense-int8', 'groups-f32', 'groups-int8', 'csr-f32', 'csr-int8', 'wide-f32'] as const;
+export const PRODUCT_KERNELS = ['dense-f32', 'dense-int8', 'groups-f32', 'groups-int8', 'csr-f32', 'csr-int8', 'wide-f32', 'wide-int8'] as const;
 export type ProductKernel = (typeof PRODUCT_KERNELS)[number];
 
 /**
  * What a product's work is counted in: multiply-adds (dense), row-group entries, non-zeros (CSR), wide
  * row-group entries (a four-unit entry of the tail counting a quarter).
  */
-export const PRODUCT_UNITS = { 'dense-f32': 'mac', 'dense-int8': 'mac', 'groups-f32': 'entry', 'groups-int8': 'entry', 'csr-f32': 'nnz', 'csr-int8': 'nnz', 'wide-f32': 'wide-entry' } as const satisfies Record<ProductKernel, string>;
+export const PRODUCT_UNITS = { 'dense-f32': 'mac', 'dense-int8': 'mac', 'groups-f32': 'entry', 'groups-int8': 'entry', 'csr-f32': 'nnz', 'csr-int8': 'nnz', 'wide-f32': 'wide-entry', 'wide-int8': 'wide-entry' } as const satisfies Record<ProductKernel, string>;
 
 /** The sparsity structure the kernels see. */
 export interface MatrixStructure {
@@ -27,7 +27,7 @@ export interface MatrixStructure {
   readonly groupEntries: number;
   /** Whether lstm.sparse.f32 runs this matrix in row groups (else CSR): rowGroupsPay. */
   readonly rowGroups: boolean;
-  /** Whether those row groups are wide (16 units of a gate share their columns; f32 only), and their entries (a tail entry counts 1/4). */
+  /** Whether those row groups are wide (16 units of a gate share their columns), and their entries (a tail entry counts 1/4). */
   readonly wideGroups: boolean;
   readonly wideEntries: number;
 }
@@ -85,9 +85,13 @@ function productOf(m: ArrayLike<number>, H: number, K: number, kernel: ProductKe
     const q = kernel === 'groups-int8' ? quantizeGroups(e, encodeGroups(c.ptr, c.col, c.val, 0, H, K), H, K) : quantizeRows(e, c.ptr, c.col, c.val, 0, H, K);
     return { e, product: int8SparseProduct(e, q, H) };
   }
-  if (kernel === 'wide-f32') {
+  if (kernel === 'wide-f32' || kernel === 'wide-int8') {
     const g = encodeWideGroups(c.ptr, c.col, c.val, 0, H, K);
-    if (!g) throw new Error('wide-f32: the matrix has no 16-unit row-group structure');
+    if (!g) throw new Error(`${kernel}: the matrix has no 16-unit row-group structure`);
+    if (kernel === 'wide-int8') {
+      const e = createMatvecEngine(new Float32Array(4), choice);
+      return { e, product: int8SparseProduct(e, quantizeWideGroups(e, g, K), H) };
+    }
     const f = new Float32Array(wideEnd(g, 0));
     const at = placeWideGroups(f, new Int32Array(f.buffer), g, 0, unit);
     const e = createMatvecEngine(f, choice);

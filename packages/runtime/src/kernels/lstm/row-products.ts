@@ -64,7 +64,7 @@ function blockCuts(gptr: Int32Array, count: number, entryBytes: number, parts: n
 }
 
 /** blockCuts for the engine's current section parts (MatvecEngine.sectionParts), recomputed when they change. */
-function cutsBySectionParts(e: MatvecEngine, gptr: Int32Array, count: number, entryBytes: number): () => number[] {
+export function cutsBySectionParts(e: MatvecEngine, gptr: Int32Array, count: number, entryBytes: number): () => number[] {
   let parts = 0;
   let cuts: number[] = [];
   return () => {

@@ -37,10 +37,13 @@ export const SPLIT_CALLS = {
   gsq1: { units: 5, shifts: [[0, 4], [2, 16], [4, 16]] },
   // spq1(ptr, recs, xq, scales, out, rows, sx): one row pointer, one scale and one output per row.
   spq1: { units: 5, shifts: [[0, 4], [3, 4], [4, 4]] },
+  // gswqN(gptr, recs, scales, xq.., out.., blocks, sx..): a block of 16 units has 4 gptr entries, 64 scales and 64 outputs.
+  gswq1: { units: 5, shifts: [[0, 16], [2, 256], [4, 256]] },
+  gswq2: { units: 7, shifts: [[0, 16], [2, 256], [5, 256], [6, 256]] },
 } as const satisfies Record<string, SplitSpec>;
 
 /** The exports a recorded call may name, in the order of their index in a call list. */
-export const CALL_NAMES = ['mv1', 'mv2', 'cell4', 'spmv1', 'spmv2', 'spmmT', 'gsp1', 'gsp2', 'gsp4', 'zcols', 'mvq1', 'gsw1', 'gsw2', 'mvq2', 'gsq1', 'spq1'] as const;
+export const CALL_NAMES = ['mv1', 'mv2', 'cell4', 'spmv1', 'spmv2', 'spmmT', 'gsp1', 'gsp2', 'gsp4', 'zcols', 'mvq1', 'gsw1', 'gsw2', 'mvq2', 'gsq1', 'spq1', 'gswq1', 'gswq2'] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
 /** Doubles per call in a call list: the export's index, then up to 12 arguments (i32 and f32 are exact in f64). */

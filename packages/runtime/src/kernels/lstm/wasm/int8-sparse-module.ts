@@ -12,6 +12,15 @@ import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
  *   (int32 each), then 8 int8 weights (w0[l], w1[l]) for l = 0..3, so one i32x4.dot_i16x8_s does the
  *   eight multiply-adds of the pair. gptr: 4*ceil(H/4) + 1 int32 pair indices; scales: f32x4 per group.
  *
+ *   gswqV(gptr, recs, scales, xq_0..xq_{V-1}, out_0..out_{V-1}, blocks, sx_0..sx_{V-1}), V = 1, 2:
+ *     wide row groups (16 units of one gate; group gi = 4b + ga for blocks b < `blocks`):
+ *     out_v[(16b + u)*4 + ga] += f32(sum over the group's entries of w[u] * xq_v[k]) * scales[gi][u] * sx_v
+ *   Entries in pairs, one 40-byte record per pair: the two columns 2k0, 2k1 (int32 each), then 32 int8
+ *   weights (w0[u], w1[u]) for u = 0..15, so each quarter of the group (units 4q..4q+3, bytes 8 + 8q)
+ *   is one i16x8.load8x8_s and one i32x4.dot_i16x8_s against the pair's splatted inputs, and the
+ *   column loads and the input pair serve sixteen units. gptr: 4*blocks + 1 int32 pair indices;
+ *   scales: 16 f32 per group. The two vectors of gswq2 share every record load.
+ *
  *   spq1(ptr, recs, xq, scales, out, rows, sx)   compressed rows, one int32 per non-zero: (2k << 8) | (w & 0xff)
  *     out[r] += f32(sum over row r's non-zeros of w * xq[k]) * scales[r] * sx
  *   ptr: rows + 1 int32 byte offsets (4p) of each row's first non-zero from recs.
@@ -94,4 +103,66 @@ function spq1(): WasmFunc {
   ]);
 }
 
-export const INT8_SPARSE_FUNCS: readonly WasmFunc[] = [gsq1(), spq1()];
+function gswq(V: 1 | 2): WasmFunc {
+  const P_GPTR = 0, P_RECS = 1, P_SCALES = 2;
+  const XQ = Array.from({ length: V }, (_v, i) => 3 + i);
+  const O = Array.from({ length: V }, (_v, i) => 3 + V + i);
+  const P_NB = 3 + 2 * V;
+  const SX = Array.from({ length: V }, (_v, i) => 4 + 2 * V + i);
+  const L = locals([...Array.from({ length: 4 + 2 * V }, () => T.i32), ...SX.map(() => T.f32)]);
+  const [blk, og, ga, q, qe, c0, c1] = L.many(7, T.i32);
+  const acc = L.many(4 * V, T.v128); // acc[4v + quarter]
+  const xs = L.many(V, T.v128);
+  const [w, r] = L.many(2, T.v128);
+  const pair = [
+    ...op.get(q), ...op.i32Load(0), ...op.set(c0),
+    ...op.get(q), ...op.i32Load(4), ...op.set(c1),
+    // vector v's pair of inputs (xq[k0] | xq[k1] << 16) in every int32 lane
+    ...XQ.flatMap((x, v) => [
+      ...op.get(x), ...op.get(c0), ...op.add, ...op.i32Load16U(0),
+      ...op.get(x), ...op.get(c1), ...op.add, ...op.i32Load16U(0), ...op.i32(16), ...op.shl, ...op.or,
+      ...op.i32x4Splat, ...op.set(xs[v]!),
+    ]),
+    ...[0, 1, 2, 3].flatMap((qq) => [
+      ...op.get(q), ...op.i16x8Load8x8S(8 + 8 * qq), ...op.set(w),
+      ...xs.flatMap((xv, v) => [...op.get(acc[4 * v + qq]!), ...op.get(w), ...op.get(xv), ...op.i32x4DotI16x8S, ...op.i32x4Add, ...op.set(acc[4 * v + qq]!)]),
+    ]),
+  ];
+  // out_v + og + 64qq + 16l += lane l of f32(acc[4v + qq]) * scales[4qq..] * sx_v
+  const finish = (v: number) => [0, 1, 2, 3].flatMap((qq) => [
+    ...op.get(acc[4 * v + qq]!), ...op.f32x4ConvertI32x4S, ...op.get(P_SCALES), ...op.v128Load(16 * qq), ...op.f32x4Mul,
+    ...op.get(SX[v]!), ...op.f32x4Splat, ...op.f32x4Mul, ...op.set(r),
+    ...[0, 1, 2, 3].flatMap((l) => [
+      ...op.get(O[v]!), ...op.get(og), ...op.add,
+      ...op.get(O[v]!), ...op.get(og), ...op.add, ...op.f32Load(64 * qq + 16 * l), ...op.get(r), ...op.f32x4ExtractLane(l), ...op.f32Add,
+      ...op.f32Store(64 * qq + 16 * l),
+    ]),
+  ]);
+  return L.func(`gswq${V}`, [
+    op.i32(0), op.set(blk),
+    op.i32(0), op.set(og),
+    op.block, op.get(P_NB), op.eqz, op.brIf(0),
+    op.loop, // blocks of 16 units
+    op.i32(0), op.set(ga),
+    op.loop, // gates
+    op.get(P_RECS), op.get(P_GPTR), op.i32Load(0), op.i32(40), op.mul, op.add, op.set(q),
+    op.get(P_RECS), op.get(P_GPTR), op.i32Load(4), op.i32(40), op.mul, op.add, op.set(qe),
+    ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
+    op.block, op.get(q), op.get(qe), op.geU, op.brIf(0),
+    op.loop,
+    pair,
+    op.get(q), op.i32(40), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
+    op.end, op.end,
+    ...XQ.map((_x, v) => finish(v)),
+    op.get(P_GPTR), op.i32(4), op.add, op.set(P_GPTR),
+    op.get(P_SCALES), op.i32(64), op.add, op.set(P_SCALES),
+    op.get(og), op.i32(4), op.add, op.set(og),
+    op.get(ga), op.i32(1), op.add, op.tee(ga), op.i32(4), op.ltU, op.brIf(0),
+    op.end,
+    op.get(og), op.i32(240), op.add, op.set(og), // 4 gates * 4 bytes done: the next block is 256 bytes on
+    op.get(blk), op.i32(1), op.add, op.tee(blk), op.get(P_NB), op.ltU, op.brIf(0),
+    op.end, op.end,
+  ]);
+}
+
+export const INT8_SPARSE_FUNCS: readonly WasmFunc[] = [gsq1(), spq1(), gswq(1), gswq(2)];

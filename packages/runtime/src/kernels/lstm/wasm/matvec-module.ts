@@ -123,9 +123,9 @@ const mv2: WasmFunc = (() => {
 })();
 
 /**
- * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2 and spmmT of spmv-module.ts,
+ * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2, spmmT and tbias of spmv-module.ts,
  * gsp1, gsp2, gsp4, gsw1 and gsw2 of group-spmv-module.ts, zcols of column-module.ts, mvq1 and mvq2 of int8-module.ts,
- * gsq1 and spq1 of int8-sparse-module.ts, mvd1 of f64-sum-module.ts), with
+ * gsq1, spq1, gswq1 and gswq2 of int8-sparse-module.ts, mvd1 of f64-sum-module.ts), with
  * `pages` 64 KiB pages of initial memory; with `sharedMax`, over an imported shared memory of at most
  * that many pages (encodeModule).
  */
