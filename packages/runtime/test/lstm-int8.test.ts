@@ -6,6 +6,53 @@ import { lstmOnnxFeeds, lstmOnnxModel, lstmRuntimeModel, randomLstmConfig, rando
 import { ortSession, runOrt } from './helpers/ort.js';
 import { Rng } from '@lstmc/testing';
 
+describe('the int8 vector quantizer (qvec)', () => {
+  for (const kind of ['wasm-simd', 'js'] as const) {
+    it(`${kind}: |xq| <= xmax, each entry the nearest integer to x * xmax / max|x|, nothing written past K`, () => {
+      const rng = new Rng(kind === 'js' ? 63 : 64);
+      for (let trial = 0; trial < 60; trial++) {
+        // K from 1 (only the scalar tails) past several groups of eight; offsets not 16-byte aligned
+        const K = rng.int(1, 70);
+        const xmax = rng.int(1, 32767);
+        const scale = 10 ** rng.uniform(-6, 4);
+        const x = Float32Array.from(rng.f32(K), (v) => v * scale);
+        const e = createMatvecEngine(new Float32Array(4), kind);
+        const at = rng.int(0, 3);
+        e.scratch(at + K + 4 + K);
+        const xOff = e.scratchOff + at;
+        const xqOff = xOff + K + 1;
+        e.mem.set(x, xOff);
+        const xq = () => new Int16Array(e.mem.buffer, e.mem.byteOffset + 4 * xqOff, 2 * K + 2);
+        xq().fill(0x5a5a);
+        const s = e.quantize(xOff, K, xqOff, xmax);
+        const max = Math.max(...x.map(Math.abs));
+        expect(Math.abs(s - max / xmax), `trial ${trial}`).toBeLessThanOrEqual(1e-6 * (max / xmax));
+        const q = xq();
+        for (let k = 0; k < K; k++) {
+          const want = (x[k]! * xmax) / max;
+          expect(Math.abs(q[k]!), `trial ${trial} k ${k}`).toBeLessThanOrEqual(xmax);
+          expect(Math.abs(q[k]! - want), `trial ${trial} k ${k}`).toBeLessThanOrEqual(0.5 + 1e-6 * xmax);
+        }
+        for (let k = K; k < 2 * K + 2; k++) expect(q[k], `past K: ${k}`).toBe(0x5a5a);
+      }
+    });
+
+    it(`${kind}: an all-zero vector gives scale 0 and leaves xq as it was; a NaN gives a NaN scale`, () => {
+      const e = createMatvecEngine(new Float32Array(4), kind);
+      e.scratch(64);
+      const x = e.scratchOff;
+      const xqOff = x + 24;
+      const xq = new Int16Array(e.mem.buffer, e.mem.byteOffset + 4 * xqOff, 20).fill(7);
+      expect(e.quantize(x, 13, xqOff, 1000)).toBe(0);
+      expect([...new Int16Array(e.mem.buffer, e.mem.byteOffset + 4 * xqOff, 20)]).toEqual([...xq]);
+      e.mem.set(Float32Array.of(1, -2, Number.NaN, 4, 0.5, 1, 1, 1, 3), x);
+      expect(e.quantize(x, 9, xqOff, 1000)).toBeNaN();
+      e.mem.set(Float32Array.of(1, -2, 3, 4, 0.5, 1, 1, 1, Number.NaN), x);
+      expect(e.quantize(x, 9, xqOff, 1000)).toBeNaN();
+    });
+  }
+});
+
 describe('int8 weight product (mvq1)', () => {
   for (const kind of ['wasm-simd', 'js'] as const) {
     it(`${kind}: exact int32 sums of int8 weights times int16 inputs, scaled per row`, () => {

@@ -48,19 +48,6 @@ export function quantizeSection(e: MatvecEngine, off: number, H: number, K: numb
   return { wOff, scalesOff, xqOff, Ko, K, xmax: xmaxFor(8 * Ko) };
 }
 
-/**
- * Quantizes the K floats at m[x..] to int16 at xq[at..], |xq| <= xmax, with one scale max|x| / xmax,
- * which it returns; 0 for an all-zero vector (xq then left as it was).
- */
-export function quantizeVector(m: Float32Array, x: number, K: number, xq: Int16Array, at: number, xmax: number): number {
-  let max = 0;
-  for (let k = 0; k < K; k++) max = Math.max(max, Math.abs(m[x + k]!));
-  if (max === 0) return 0;
-  const inv = xmax / max;
-  for (let k = 0; k < K; k++) xq[at + k] = Math.round(m[x + k]! * inv);
-  return max / xmax;
-}
-
 /** Largest |xq| for which `terms` products of int8 weights (|q| <= 127) sum below 2^31. */
 export const xmaxFor = (terms: number): number => Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * Math.max(1, terms))));
 
@@ -78,12 +65,10 @@ export function chunkedInt8Product(
   const sx = new Float64Array(CHUNK);
   const live = new Int32Array(CHUNK);
   return (n, xs, outs) => {
-    const m = e.mem;
-    const xq = new Int16Array(m.buffer, m.byteOffset + 4 * xqOff, CHUNK * 2 * stride);
     for (let c0 = 0; c0 < n; c0 += CHUNK) {
       let nl = 0;
       for (let i = c0; i < Math.min(n, c0 + CHUNK); i++) {
-        const s = quantizeVector(m, xs[i]!, K, xq, (i - c0) * 2 * stride, xmax);
+        const s = e.quantize(xs[i]!, K, xqOff + (i - c0) * stride, xmax);
         if (s === 0) continue;
         sx[i - c0] = s;
         live[nl++] = i;

@@ -105,3 +105,46 @@ export const mvq2: WasmFunc = (() => {
     op.end, op.end,
   ]);
 })();
+
+/**
+ * qvec(x, K, xq, xmax) -> f32: the vector quantizer of the int8 products (int8-weights.ts). The K
+ * floats at x become int16 at xq (K entries, what follows them untouched): with m = max |x[k]|,
+ * xq[k] = nearest(x[k] * f32(xmax / m)) (ties to even, saturating), and the result is the scale
+ * m / xmax; 0 for an all-zero vector, whose xq is left as it was. A NaN input gives a NaN scale (and
+ * zeros in xq), so the outputs it reaches are NaN. Byte addresses; no alignment needed.
+ */
+export const qvec: WasmFunc = (() => {
+  const [X, K, XQ, XMAX] = [0, 1, 2, 3];
+  const L = locals([T.i32, T.i32, T.i32, T.f32]);
+  const [k, e] = L.many(2, T.i32);
+  const [mx, iv] = L.many(2, T.v128);
+  const [m, inv] = L.many(2, T.f32);
+  /** while k < e (bytes of x): body, then k += step */
+  const loop = (step: number, body: number[][]) => [
+    op.block, op.get(k), op.get(e), op.geU, op.brIf(0),
+    op.loop, ...body, op.get(k), op.i32(step), op.add, op.tee(k), op.get(e), op.ltU, op.brIf(0), op.end,
+    op.end,
+  ];
+  /** the rounded int32 lanes of x[k/4 + 4o .. + 3] * inv */
+  const lanes = (o: number) => [op.get(X), op.get(k), op.add, op.v128Load(16 * o), op.get(iv), op.f32x4Mul, op.f32x4Nearest, op.i32x4TruncSatF32x4S];
+  return L.func('qvec', [
+    op.v128Zero, op.set(mx),
+    op.i32(0), op.set(k),
+    op.get(K), op.i32(-4), op.and, op.i32(2), op.shl, op.set(e),
+    ...loop(16, [op.get(mx), op.get(X), op.get(k), op.add, op.v128Load(0), op.f32x4Abs, op.f32x4Max, op.set(mx)]),
+    op.get(mx), op.f32x4ExtractLane(0), op.get(mx), op.f32x4ExtractLane(1), op.f32Max,
+    op.get(mx), op.f32x4ExtractLane(2), op.f32Max, op.get(mx), op.f32x4ExtractLane(3), op.f32Max, op.set(m),
+    op.get(K), op.i32(2), op.shl, op.set(e),
+    ...loop(4, [op.get(m), op.get(X), op.get(k), op.add, op.f32Load(0), op.f32Abs, op.f32Max, op.set(m)]),
+    op.block, op.get(m), op.f32Const(0), op.f32Eq, op.brIf(0),
+    op.get(XMAX), op.get(m), op.f32Div, op.tee(inv), op.f32x4Splat, op.set(iv),
+    op.i32(0), op.set(k),
+    op.get(K), op.i32(-8), op.and, op.i32(2), op.shl, op.set(e),
+    // eight at a time: two f32x4 rounded, narrowed to one i16x8 (no saturation: |x * inv| <= xmax)
+    ...loop(32, [op.get(XQ), op.get(k), op.i32(1), op.shrU, op.add, ...lanes(0), ...lanes(1), op.i16x8NarrowI32x4S, op.v128Store(0)]),
+    op.get(K), op.i32(2), op.shl, op.set(e),
+    ...loop(4, [op.get(XQ), op.get(k), op.i32(1), op.shrU, op.add, op.get(X), op.get(k), op.add, op.f32Load(0), op.get(inv), op.f32Mul, op.f32Nearest, op.i32TruncSatF32S, op.i32Store16(0)]),
+    op.end,
+    op.get(m), op.get(XMAX), op.f32Div,
+  ], T.f32);
+})();

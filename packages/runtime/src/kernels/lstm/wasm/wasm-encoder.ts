@@ -80,6 +80,19 @@ export const op = {
   /** i16x8.load8x8_s: eight int8 at the address, sign-extended to int16 lanes (8-byte aligned). */
   i16x8Load8x8S: (offset = 0) => [0xfd, ...uleb(0x01), 3, ...uleb(offset)],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  /** The vector quantizer of the int8 paths (wasm/int8-module.ts qvec). */
+  f32x4Abs: [0xfd, ...uleb(0xe0)],
+  f32x4Max: [0xfd, ...uleb(0xe9)],
+  f32x4Nearest: [0xfd, ...uleb(0x6a)],
+  i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
+  i16x8NarrowI32x4S: [0xfd, ...uleb(0x85)],
+  f32Abs: [0x8b],
+  f32Max: [0x97],
+  f32Div: [0x95],
+  f32Eq: [0x5b],
+  f32Nearest: [0x90],
+  i32TruncSatF32S: [0xfc, ...uleb(0)],
+  i32Store16: (offset = 0) => [0x3b, 1, ...uleb(offset)],
   /** float64 sums (wasm/f64-sum-module.ts mvd1): multiply and add in f64x2, widen an f32 output, narrow the result. */
   f64x2Add: [0xfd, ...uleb(0xf0)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],
@@ -110,6 +123,8 @@ export interface WasmFunc {
   /** Extra locals after the i32 params, as [count, type] groups. */
   locals: [number, number][];
   body: number[][];
+  /** The type of the one result the body leaves on the stack; none when absent. */
+  result?: number;
 }
 
 /**
@@ -127,8 +142,8 @@ export function locals(params: number | number[]) {
     v128: alloc(T.v128),
     /** `n` new locals of a type, in order. */
     many: (n: number, type: number): number[] => Array.from({ length: n }, alloc(type)),
-    /** The function `name` with these params, the locals allocated so far and `body`. */
-    func: (name: string, body: number[][]): WasmFunc => ({ name, params, locals: decl(), body }),
+    /** The function `name` with these params, the locals allocated so far and `body` (leaving a `result` when given). */
+    func: (name: string, body: number[][], result?: number): WasmFunc => ({ name, params, locals: decl(), body, ...(result === undefined ? {} : { result }) }),
   };
   /** The local declarations: [count, type] runs in allocation order. */
   function decl(): [number, number][] {
@@ -143,7 +158,7 @@ export function locals(params: number | number[]) {
 }
 
 /**
- * A module with one exported memory ("mem", `pages` initial pages) and no-result functions. With
+ * A module with one exported memory ("mem", `pages` initial pages) and its functions. With
  * `sharedMax`, the memory is not defined but imported as "env" "mem", shared, at most `sharedMax`
  * pages: instances on several threads then run over one `WebAssembly.Memory({ shared: true })`.
  */
@@ -153,7 +168,7 @@ export function encodeModule(funcs: WasmFunc[], pages: number, sharedMax?: numbe
 
 /** encodeModule, and the byte offsets of the module's multiply-add sites (op.mulAdd), ascending. */
 export function encodeModuleSites(funcs: WasmFunc[], pages: number, sharedMax?: number): { bytes: Uint8Array<ArrayBuffer>; fmaSites: number[] } {
-  const types = funcs.map((f) => [0x60, ...vec((typeof f.params === 'number' ? new Array<number>(f.params).fill(T.i32) : f.params).map((t) => [t])), 0x00]);
+  const types = funcs.map((f) => [0x60, ...vec((typeof f.params === 'number' ? new Array<number>(f.params).fill(T.i32) : f.params).map((t) => [t])), ...vec(f.result === undefined ? [] : [[f.result]])]);
   const memory = sharedMax === undefined
     ? section(5, vec([[0x00, ...uleb(pages)]]))
     : section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(sharedMax)]]));
