@@ -33,13 +33,15 @@ export const scatterLanes = (a: number, out: number, og: number, u: number, H: n
 /**
  * The loops over groups shared by the row-group kernels: for unit quads u = 0, 4, .. < H and gates
  * ga = 0..3, `body` runs with the locals gptr at the group's gptr entry and og = the byte offset of its
- * first output float within a row (64m + 4ga); `extra` advances any further per-group pointer.
+ * first output float within a row (64m + 4ga); `extra` advances any further per-group pointer. With
+ * `wide` (the 16-unit kernels), u counts 16-unit blocks, u = 0, 1, .. < H (H then holds the blocks),
+ * and og = 256b + 4ga.
  */
-export const groupLoops = (l: { u: number; og: number; ga: number; gptr: number; H: number }, body: number[][], extra: number[][] = []): number[][] => [
+export const groupLoops = (l: { u: number; og: number; ga: number; gptr: number; H: number }, body: number[][], extra: number[][] = [], wide = false): number[][] => [
   op.i32(0), op.set(l.u),
   op.i32(0), op.set(l.og),
   op.block, op.get(l.H), op.eqz, op.brIf(0),
-  op.loop, // unit quads
+  op.loop, // unit quads, or blocks of 16 units
   op.i32(0), op.set(l.ga),
   op.loop, // gates
   ...body,
@@ -48,10 +50,18 @@ export const groupLoops = (l: { u: number; og: number; ga: number; gptr: number;
   ...extra,
   op.get(l.ga), op.i32(1), op.add, op.tee(l.ga), op.i32(4), op.ltU, op.brIf(0),
   op.end,
-  op.get(l.og), op.i32(48), op.add, op.set(l.og), // 4 gates * 4 bytes done: next quad is 64 bytes on
-  op.get(l.u), op.i32(4), op.add, op.tee(l.u), op.get(l.H), op.ltU, op.brIf(0),
+  // 4 gates * 4 bytes done: the next quad is 64 bytes on, the next block 256
+  op.get(l.og), op.i32(wide ? 240 : 48), op.add, op.set(l.og),
+  op.get(l.u), op.i32(wide ? 1 : 4), op.add, op.tee(l.u), op.get(l.H), op.ltU, op.brIf(0),
   op.end, op.end,
 ];
+
+/** out + og + 64q + 16l += lane l of the f32x4 in local a, l = 0..3: quarter q (units 4q..4q+3) of a 16-unit group's outputs. */
+export const scatterQuarter = (a: number, out: number, og: number, q: number) => [0, 1, 2, 3].flatMap((l) => [
+  ...op.get(out), ...op.get(og), ...op.add,
+  ...op.get(out), ...op.get(og), ...op.add, ...op.f32Load(64 * q + 16 * l), ...op.get(a), ...op.f32x4ExtractLane(l), ...op.f32Add,
+  ...op.f32Store(64 * q + 16 * l),
+]);
 
 /** One group-sparse kernel for V vectors with U entries per inner iteration (V*U accumulators). */
 function gspFunc(V: 1 | 2 | 4, U: 1 | 2 | 4): WasmFunc {
@@ -147,19 +157,7 @@ function gswFunc(V: 1 | 2): WasmFunc {
       ...X.flatMap((_x, v) => [...op.get(w), ...op.get(xs[v]!), ...op.mulAdd(acc[4 * v + q]!), ...op.set(acc[4 * v + q]!)]),
     ]),
   ];
-  // out_v + og + 64q + 16l += lane l of acc[4v + q]
-  const scatter = (v: number) => [0, 1, 2, 3].flatMap((q) => [0, 1, 2, 3].flatMap((l) => [
-    ...op.get(O[v]!), ...op.get(og), ...op.add,
-    ...op.get(O[v]!), ...op.get(og), ...op.add, ...op.f32Load(64 * q + 16 * l), ...op.get(acc[4 * v + q]!), ...op.f32x4ExtractLane(l), ...op.f32Add,
-    ...op.f32Store(64 * q + 16 * l),
-  ]));
-  return L.func(`gsw${V}`, [
-    op.i32(0), op.set(blk),
-    op.i32(0), op.set(og),
-    op.block, op.get(P_NB), op.eqz, op.brIf(0),
-    op.loop, // blocks of 16 units
-    op.i32(0), op.set(ga),
-    op.loop, // gates
+  return L.func(`gsw${V}`, groupLoops({ u: blk, og, ga, gptr: P_GPTR, H: P_NB }, [
     op.get(P_GPTR), op.i32Load(0), op.set(e0),
     op.get(P_COLS), op.get(e0), op.i32(2), op.shl, op.add, op.set(pc),
     op.get(P_VALS), op.get(e0), op.i32(6), op.shl, op.add, op.set(pv),
@@ -171,15 +169,8 @@ function gswFunc(V: 1 | 2): WasmFunc {
     op.get(pv), op.i32(64), op.add, op.set(pv),
     op.get(pc), op.i32(4), op.add, op.tee(pc), op.get(pe), op.ltU, op.brIf(0),
     op.end, op.end,
-    ...X.map((_x, v) => scatter(v)),
-    op.get(P_GPTR), op.i32(4), op.add, op.set(P_GPTR),
-    op.get(og), op.i32(4), op.add, op.set(og),
-    op.get(ga), op.i32(1), op.add, op.tee(ga), op.i32(4), op.ltU, op.brIf(0),
-    op.end,
-    op.get(og), op.i32(240), op.add, op.set(og), // 4 gates * 4 bytes done: the next block is 256 bytes on
-    op.get(blk), op.i32(1), op.add, op.tee(blk), op.get(P_NB), op.ltU, op.brIf(0),
-    op.end, op.end,
-  ]);
+    ...O.flatMap((o, v) => [0, 1, 2, 3].map((q) => scatterQuarter(acc[4 * v + q]!, o, og, q))),
+  ], [], true));
 }
 
 // gsp1 takes four entries per iteration (measured 4% faster than two); gsp4 with two spilled

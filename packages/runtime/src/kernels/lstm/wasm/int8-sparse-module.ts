@@ -1,4 +1,4 @@
-import { groupLoops, scatterLanes } from './group-spmv-module.js';
+import { groupLoops, scatterLanes, scatterQuarter } from './group-spmv-module.js';
 import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /**
@@ -132,19 +132,9 @@ function gswq(V: 1 | 2): WasmFunc {
   const finish = (v: number) => [0, 1, 2, 3].flatMap((qq) => [
     ...op.get(acc[4 * v + qq]!), ...op.f32x4ConvertI32x4S, ...op.get(P_SCALES), ...op.v128Load(16 * qq), ...op.f32x4Mul,
     ...op.get(SX[v]!), ...op.f32x4Splat, ...op.f32x4Mul, ...op.set(r),
-    ...[0, 1, 2, 3].flatMap((l) => [
-      ...op.get(O[v]!), ...op.get(og), ...op.add,
-      ...op.get(O[v]!), ...op.get(og), ...op.add, ...op.f32Load(64 * qq + 16 * l), ...op.get(r), ...op.f32x4ExtractLane(l), ...op.f32Add,
-      ...op.f32Store(64 * qq + 16 * l),
-    ]),
+    ...scatterQuarter(r, O[v]!, og, qq),
   ]);
-  return L.func(`gswq${V}`, [
-    op.i32(0), op.set(blk),
-    op.i32(0), op.set(og),
-    op.block, op.get(P_NB), op.eqz, op.brIf(0),
-    op.loop, // blocks of 16 units
-    op.i32(0), op.set(ga),
-    op.loop, // gates
+  return L.func(`gswq${V}`, groupLoops({ u: blk, og, ga, gptr: P_GPTR, H: P_NB }, [
     op.get(P_RECS), op.get(P_GPTR), op.i32Load(0), op.i32(40), op.mul, op.add, op.set(q),
     op.get(P_RECS), op.get(P_GPTR), op.i32Load(4), op.i32(40), op.mul, op.add, op.set(qe),
     ...acc.map((a) => [...op.v128Zero, ...op.set(a)]),
@@ -154,15 +144,7 @@ function gswq(V: 1 | 2): WasmFunc {
     op.get(q), op.i32(40), op.add, op.tee(q), op.get(qe), op.ltU, op.brIf(0),
     op.end, op.end,
     ...XQ.map((_x, v) => finish(v)),
-    op.get(P_GPTR), op.i32(4), op.add, op.set(P_GPTR),
-    op.get(P_SCALES), op.i32(64), op.add, op.set(P_SCALES),
-    op.get(og), op.i32(4), op.add, op.set(og),
-    op.get(ga), op.i32(1), op.add, op.tee(ga), op.i32(4), op.ltU, op.brIf(0),
-    op.end,
-    op.get(og), op.i32(240), op.add, op.set(og), // 4 gates * 4 bytes done: the next block is 256 bytes on
-    op.get(blk), op.i32(1), op.add, op.tee(blk), op.get(P_NB), op.ltU, op.brIf(0),
-    op.end, op.end,
-  ]);
+  ], [[...op.get(P_SCALES), ...op.i32(64), ...op.add, ...op.set(P_SCALES)]], true));
 }
 
 export const INT8_SPARSE_FUNCS: readonly WasmFunc[] = [gsq1(), spq1(), gswq(1), gswq(2)];
