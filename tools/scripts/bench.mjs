@@ -10,9 +10,10 @@
 // likewise): dense, dense2t / dense2tF (dense with the load option threads: 2, plain / FMA, judged against ORT-def), block90/block95 (`prune{method=block,block=4x1}`: four rows of one gate share
 // their columns), bal90/bal95 (`prune{method=balanced}`), balg90/balg95 (`prune{method=balanced,group=4}`:
 // PE-balanced, and four units of one gate keep the same columns), balw90/balw95 (group=16: sixteen units
-// of a gate share their columns, the wide row-group kernels gsw), int8, int8sp90 / int8bal90 (the block90 /
-// bal90 models on the load option lstmWeights: 'int8': row groups int8, while bal90's compressed rows
-// stay f32, which is faster there; goal that of 90% f32), zero90 (dense weights, 90% of
+// of a gate share their columns, the wide row-group kernels gsw), int8, int8sp90 / int8balw90 / int8bal90
+// (the block90 / balw90 / bal90 models on the load option lstmWeights: 'int8': four-unit and wide row
+// groups int8 (gsq, gswq), while bal90's compressed rows stay f32, which is faster there; goal that of
+// 90% f32), zero90 (dense weights, 90% of
 // every input vector zero; its goal is against the same model on dense inputs). The int8 rows run with
 // the load option lstmWeights: 'int8'; their max|dY| column is the error against onnxruntime's float32
 // result.
