@@ -40,7 +40,7 @@ describe('npm run bench, smoke', () => {
     const got = rows(r.stdout);
     const labels = [...new Set(got.map((x) => x.label))];
     // 19 cases, each measured at both batches (none printed as 'not built yet' or 'no relaxed SIMD')
-    expect(labels.length, r.stdout).toBe(19);
+    expect(labels.length, r.stdout).toBe(20);
     expect(got.length).toBe(2 * labels.length);
     expect(r.stdout.split('\n').filter((l) => /^\s*\d+\s+16\s+32 /.test(l) && /not built yet|no relaxed SIMD/.test(l))).toEqual([]);
     for (const row of got) {
@@ -56,6 +56,7 @@ describe('npm run bench, smoke', () => {
     expect(kernelOf('90% bal. g16 f32')).toBe('lstm.sparse.f32');
     expect(kernelOf('int8 dense')).toBe('lstm.dense.f32/i8');
     expect(kernelOf('int8 90% block4x1')).toBe('lstm.sparse.f32/i8');
+    expect(kernelOf('int8 90% bal. g16')).toBe('lstm.sparse.f32/i8');
     // the int8 rows really run int8 weights: their error is the quantization's, far above f32 rounding
     expect(got.find((x) => x.label === 'int8 dense')!.err).toBeGreaterThan(1e-5);
     expect(r.stdout).toMatch(/\d+ goals met, \d+ missed/);
