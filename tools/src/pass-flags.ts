@@ -49,7 +49,7 @@ export const PASS_FLAG_OPTIONS = {
   'pass-reports': { type: 'boolean', help: "print the passes' report tables (sparsity, decisions, sizes, errors)" },
   calibration: { type: 'string', value: 'DIR', help: 'calibration data: input_N.pb files, or sub-folders of them (one set each)' },
   'target-config': { type: 'string', value: 'FILE', help: 'accelerator target description (JSON); default: built-in target' },
-  'error-budget': { type: 'string', value: 'E', help: 'quantize fails when a layer output error exceeds E' },
+  'error-budget': { type: 'string', value: 'E', help: "quantize fails when a layer output error exceeds E; select-mode{cost=cpu} keeps f32 weights for a layer whose int8 error exceeds E" },
   bind: { type: 'string', multiple: true, value: 'NAME=V', help: 'make graph input NAME the constant V (comma-separated values) before the passes; what depends on it folds away' },
   'input-shape': {
     type: 'string',
@@ -177,14 +177,14 @@ export function passResultsJson(run: PassFlagsResult) {
   };
 }
 
-/** --error-budget sets quantize's `error-budget` wherever the pipeline text did not. */
+/** --error-budget sets the `error-budget` of quantize and select-mode wherever the pipeline text did not. */
 function withErrorBudget(p: Pipeline, text: string): Pipeline {
   const v = Number(text);
   if (!(v >= 0)) throw new UsageError(`--error-budget needs a non-negative number, got '${text}'`);
   return {
     steps: p.steps.map((s) =>
       // Recorded as explicit, so printed pipelines (and reproducers) carry the budget.
-      s.pass.name === 'quantize' && !s.explicit.includes('error-budget')
+      (s.pass.name === 'quantize' || s.pass.name === 'select-mode') && !s.explicit.includes('error-budget')
         ? { ...s, options: { ...s.options, 'error-budget': v }, explicit: Object.keys(s.pass.options).filter((k) => k === 'error-budget' || s.explicit.includes(k)) }
         : s,
     ),

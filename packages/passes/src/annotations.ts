@@ -28,6 +28,8 @@ export const ANN = {
   /** Per direction, the weight precision on the JS runtime (`f32` or `int8`), from select-mode{cost=cpu}. */
   modeWeightsW: 'lstmc.mode.W.weights',
   modeWeightsR: 'lstmc.mode.R.weights',
+  /** [max abs error of h (Y, Y_h), of c (Y_c)] of the layer on int8 weights vs f32 on the calibration data, from select-mode{cost=cpu}. */
+  modeInt8Error: 'lstmc.mode.int8_error',
   encFormat: 'lstmc.enc.format',
   encW: 'lstmc.enc.W',
   encR: 'lstmc.enc.R',

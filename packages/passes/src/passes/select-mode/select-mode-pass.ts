@@ -32,6 +32,7 @@ export const selectModePass = reachingBranches(definePass({
     cost: { kind: 'enum', values: ['accel', 'cpu'], default: 'accel', doc: "whose cost model decides (auto thresholds): the accelerator target's, or the JS runtime's measured CPU kernel speeds (weights only: the runtime skips zero inputs per vector itself, input options are ignored)" },
     int8: { kind: 'enum', values: INT8_CHOICES, default: 'off', doc: 'cost=cpu: int8 weights never, where the CPU cost model predicts them faster (auto), or always (on)' },
     measure: { kind: 'bool', default: false, doc: 'cost=cpu: also time dense f32 and the chosen kernel on each matrix on this machine and report the measured speedup' },
+    'error-budget': { kind: 'float', default: 0, min: 0, doc: "cost=cpu with int8: largest max abs error of a layer's h against f32 on the calibration data, a layer above it keeps f32 weights (0 = no limit; the error is measured and reported either way)" },
     'input-test': {
       kind: 'enum',
       values: ['runtime', 'static', 'off'],
