@@ -1,7 +1,8 @@
 /**
  * `run --check` and `sim --check` against torch's outputs of the bundled
  * example: the default tolerances (1e-4 for float32, the quantize pass's
- * measured error for fixed point), --tolerance, and exit 1 past it.
+ * measured error for fixed point, select-mode's for int8 weights),
+ * --tolerance, and exit 1 past it.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +67,39 @@ describe('run --check', () => {
     const moved = await cli('run', MODEL, '--data', off, '--numerics', 'fixed', '--calibration', DATA, '--check');
     expect(moved.code).toBe(1);
     expect(moved.stderr).toMatch(/^error\[E-RUN-CHECK\]: .*measured error on the calibration data \+ 0\.0001 for the float32 reference\)\n$/);
+  });
+});
+
+describe('run --check on int8 weights (select-mode{cost=cpu,int8=on})', () => {
+  const PIPELINE = 'fold,sparsity,select-mode{cost=cpu,int8=on}';
+
+  it("the default is select-mode's measured int8 error, carried by the .lrg; torch's outputs are within it", async () => {
+    const r = await cli('run', MODEL, '--pipeline', PIPELINE, '--data', DATA, '--calibration', DATA, '--check', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as CheckJson;
+    const t = j.passes!.find((p) => p.pass === 'select-mode')!.reports.find((x) => x.columns.includes('max abs h'))!;
+    const reported = t.rows.flatMap((row) => ['max abs h', 'max abs c'].map((c) => row[t.columns.indexOf(c)] as number));
+    expect(reported).toHaveLength(4);
+    expect(Math.max(...reported)).toBeGreaterThan(1e-3);
+    expect(j.check.toleranceSource).toMatch(/^int8 weights: select-mode's measured error/);
+    // the report rounds to 3 significant digits
+    expect(j.check.tolerance - 1e-4).toBeCloseTo(Math.max(...reported), 3);
+    // compiled to a runtime graph, the error travels in its metadata
+    const lrg = join(dir, 'int8.lrg');
+    expect((await cli('compile', MODEL, '--target', 'js', '--pipeline', PIPELINE, '--calibration', DATA, '-o', lrg)).code).toBe(0);
+    const again = JSON.parse((await cli('run', lrg, '--data', DATA, '--check', '--json')).stdout) as CheckJson;
+    expect(again.check.tolerance).toBe(j.check.tolerance);
+    const moved = await cli('run', lrg, '--data', off, '--check');
+    expect(moved.code).toBe(1);
+  });
+
+  it('compiled without calibration data: 1e-2, said so', async () => {
+    const lrg = join(dir, 'int8-plain.lrg');
+    expect((await cli('compile', MODEL, '--target', 'js', '--pipeline', PIPELINE, '-o', lrg)).code).toBe(0);
+    const r = await cli('run', lrg, '--data', DATA, '--check');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(tolerance 1.000e-2, int8 weights, no measured error recorded: compiled without --calibration)\n');
   });
 });
 

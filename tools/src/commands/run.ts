@@ -11,7 +11,7 @@ import { checkFiniteInputs, checkFiniteOutputs } from '../finite.js';
 import { runStreamed } from '../stream-run.js';
 import { isTextIr, loadTextIr, passResultsJson } from '../pass-flags.js';
 import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline, saturationReport, type CompiledRun } from '../numerics.js';
-import { TOLERANCE_OPTION, measuredErrors, toleranceOf } from '../tolerance.js';
+import { TOLERANCE_OPTION, int8Errors, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
 import { LOAD_OPTIONS, loadOptionsOf } from '../load-options.js';
 import { hasRuntimeGraphMagic, withFile } from '../runtime-graph-file.js';
@@ -156,7 +156,8 @@ async function runModel(model: Model, compiled: CompiledRun | undefined, args: P
   const format = (stringOpt(args, 'out-format') ?? 'pb') as TensorFileFormat;
   const reference = compiled?.reference;
   const saturation = compiled?.saturation;
-  const tolerance = toleranceOf(args, reference ? measuredErrors(compiled!.graph) : undefined);
+  const int8 = int8Errors(model.runtimeModel);
+  const tolerance = reference ? toleranceOf(args, measuredErrors(compiled!.graph)) : int8 ? toleranceOf(args, int8, 'int8 weights') : toleranceOf(args, undefined);
   if (flag(args, 'stream')) {
     const chunkText = stringOpt(args, 'chunk') ?? '1000';
     const chunk = Number(chunkText);

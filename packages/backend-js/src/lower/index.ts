@@ -1,4 +1,4 @@
-export { lowerToRuntime, type LowerOptions, type FixedWidths } from './lower.js';
+export { lowerToRuntime, INT8_ERROR_KEY, type LowerOptions, type FixedWidths } from './lower.js';
 export { isQuantized } from './lstm-fixed-rule.js';
 export { loweringRule } from './rules.js';
 export type { LoweringRule, RuleContext, FixedNumerics } from './rule.js';

@@ -13,7 +13,9 @@ import {
   opDef,
   parseAttrs,
   verifyGraph,
+  walkNodes,
 } from '@lstmc/ir';
+import { ANN, getFloats } from '@lstmc/passes';
 import type { KernelRegistry, RtDim, RtTensor, RuntimeModel } from '@lstmc/runtime';
 import { createBuilder, type ModelBuilder } from './builder.js';
 import { finalizeModel } from './finalize.js';
@@ -73,7 +75,25 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
   const outputs = g.outputs.map((name) => valueOf(lw, main, name, { file, field: name }));
   const metadata: Record<string, string> = { producer: 'lstmc', graph: g.name };
   for (const [k, v] of Object.entries(g.metadata)) if (k.startsWith('onnx.')) metadata[k] = v;
+  const int8 = int8Error(g);
+  if (int8 !== undefined) metadata[INT8_ERROR_KEY] = String(int8);
   return finalizeModel({ values: b.values, nodes: b.nodes, inputs, outputs, metadata });
+}
+
+/**
+ * The metadata key of the largest int8 error select-mode{cost=cpu} measured on the calibration data
+ * (max abs of h and c vs f32, over the LSTMs on int8 weights, If branches too), as a decimal string;
+ * `lstmc run --check` takes its tolerance from it.
+ */
+export const INT8_ERROR_KEY = 'lstmc.int8_error';
+
+function int8Error(g: Graph): number | undefined {
+  let max: number | undefined;
+  walkNodes(g, (n) => {
+    const e = n.op === 'LSTM' ? getFloats(n, ANN.modeInt8Error) : undefined;
+    if (e) max = Math.max(max ?? 0, ...e);
+  });
+  return max;
 }
 
 /** Ops with subgraphs that lstmc does not run; named in the refusal. */
