@@ -43,8 +43,14 @@ function difference(a: readonly Tensor[], b: readonly Tensor[]): Difference {
   return { maxAbs: max, meanAbs: n ? sum / n : 0 };
 }
 
-/** Y and Y_c of every LSTM (by node name) and every graph output of g, per calibration sample. */
-async function lstmValues(g: Graph, ctx: PassContext<object, string>) {
+/** Y and Y_c of every LSTM (by node name) and every graph output of a graph, per calibration sample. */
+export interface LstmValues {
+  readonly layers: ReadonlyMap<string, { readonly y: readonly Tensor[]; readonly yc: readonly Tensor[] }>;
+  readonly outputs: ReadonlyMap<string, readonly Tensor[]>;
+}
+
+/** The LstmValues of g on ctx.calibration. */
+export async function lstmValues(g: Graph, ctx: PassContext<object, string>): Promise<LstmValues> {
   const { graph, names } = withLstmOutputs(g);
   const wanted = [...new Set([...[...names.values()].flatMap((v) => [v.y, v.yc]), ...g.outputs])];
   const perSample: ReadonlyMap<string, Tensor>[] = [];
@@ -56,12 +62,12 @@ async function lstmValues(g: Graph, ctx: PassContext<object, string>) {
   };
 }
 
-/** The errors of `chosen` (some matrices on int8 weights) against `reference` (all f32), on ctx.calibration. */
-export async function int8Errors(reference: Graph, chosen: Graph, ctx: PassContext<object, string>): Promise<Int8Errors> {
-  const [f, q] = [await lstmValues(reference, ctx), await lstmValues(chosen, ctx)];
+/** The errors of `chosen` (some matrices on int8 weights) against `reference` (all f32, evaluated once), on ctx.calibration. */
+export async function int8Errors(reference: LstmValues, chosen: Graph, ctx: PassContext<object, string>): Promise<Int8Errors> {
+  const q = await lstmValues(chosen, ctx);
   const layers = new Map([...q.layers].map(([name, v]) => {
-    const r = f.layers.get(name)!;
+    const r = reference.layers.get(name)!;
     return [name, { h: difference(v.y, r.y), cMaxAbs: difference(v.yc, r.yc).maxAbs }] as const;
   }));
-  return { layers, outputs: new Map([...q.outputs].map(([o, v]) => [o, difference(v, f.outputs.get(o)!)])) };
+  return { layers, outputs: new Map([...q.outputs].map(([o, v]) => [o, difference(v, reference.outputs.get(o)!)])) };
 }

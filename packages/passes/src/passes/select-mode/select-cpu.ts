@@ -12,7 +12,7 @@ import { MATRICES, type MatrixKind, matrixLabel } from '../../lstm-params.js';
 import type { PassContext } from '../../pass.js';
 import { type Int8Choice, cpuMatrixOf, decideCpu, measuredSpeedup } from './cpu-choice.js';
 import { NEVER, sparseLayers } from './layer-sizes.js';
-import { type Int8Errors, int8Errors } from './int8-error.js';
+import { type Int8Errors, int8Errors, lstmValues } from './int8-error.js';
 
 type Counter = 'dense' | 'sparse' | 'runtime';
 interface CpuOptions {
@@ -94,8 +94,8 @@ const usesInt8 = (l: LayerChoice) => [...l.weights.W, ...l.weights.R].includes('
 /**
  * int8 weights against f32 on the calibration data (int8-error.ts): the error of every int8 layer's
  * h and c and of every graph output, reported; with an `error-budget` (> 0), layers over it go back
- * to f32, the first in graph order each time, until the rest are within it. Without calibration data nothing is measured
- * (the report says so) and the choice stands.
+ * to f32, the first in graph order each time, until the rest are within it (the all-f32 reference
+ * runs once). Without calibration data nothing is measured (the report says so) and the choice stands.
  */
 async function holdInt8ToBudget(g: Graph, layers: readonly LayerChoice[], ctx: PassContext<CpuOptions, Counter>): Promise<Graph> {
   const budget = ctx.options['error-budget'];
@@ -108,7 +108,7 @@ async function holdInt8ToBudget(g: Graph, layers: readonly LayerChoice[], ctx: P
     ctx.report({ title, columns, rows: int8.map((l) => [l.n.name, which(l), '-', '-', '-', 'int8 (not measured: no calibration data, give --calibration DIR)']) });
     return annotate(g, layers, new Set());
   }
-  const reference = annotate(g, layers, new Set(layers.map((l) => l.n.name)));
+  const reference = await lstmValues(annotate(g, layers, new Set(layers.map((l) => l.n.name))), ctx);
   const reverted = new Map<string, Int8Errors>();
   let errors: Int8Errors;
   for (;;) {

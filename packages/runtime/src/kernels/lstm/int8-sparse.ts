@@ -24,8 +24,7 @@ import { cutsBySectionParts, type RowProduct } from './row-products.js';
  * then the int16 buffers of CHUNK quantized vectors (K entries each, xqStride floats apart), so a
  * chunk's products can be recorded for the threads before they run.
  */
-export interface Int8Sparse {
-  readonly kind: 'groups' | 'rows' | 'wide';
+interface Int8Layout {
   readonly ptrOff: number;
   readonly recsOff: number;
   readonly scalesOff: number;
@@ -35,9 +34,12 @@ export interface Int8Sparse {
   readonly K: number;
   /** Largest |xq|: 127 * xmax * (terms of the longest sum) stays below 2^31. */
   readonly xmax: number;
-  /** wide: its 16-unit blocks, their pair indices (gptr, to cut cache blocks) and the four-unit tail. */
-  readonly wide?: { readonly blocks: number; readonly gptr: Int32Array; readonly tail: Int8Sparse | null };
 }
+
+export type Int8Sparse =
+  | (Int8Layout & { readonly kind: 'groups' | 'rows'; readonly wide?: undefined })
+  /** wide: its 16-unit blocks, their pair indices (gptr, to cut cache blocks) and the four-unit tail. */
+  | (Int8Layout & { readonly kind: 'wide'; readonly wide: { readonly blocks: number; readonly gptr: Int32Array; readonly tail: Int8Sparse | null } });
 
 /** Columns the row layout can hold: 2k << 8 must fit in 32 bits. */
 const MAX_COLUMNS = 2 ** 23;
@@ -55,8 +57,12 @@ function pairStarts(g: GroupSparse): Int32Array {
   return pairStart;
 }
 
-/** Floats the int8 copy of g (`width` units per group) takes: gptr, records, scales. */
-const groupsFloats = (g: GroupSparse, width: number, pairs: number) => floats(g.gptr.length) + (2 + width / 2) * pairs + width * (g.gptr.length - 1);
+/** The pair indices of g's groups (pairStarts) and the floats its int8 copy (`width` units per group) takes: gptr, records, scales. */
+function sized(g: GroupSparse, width: number) {
+  const pairStart = pairStarts(g);
+  const groups = g.gptr.length - 1;
+  return { pairStart, size: floats(groups + 1) + (2 + width / 2) * pairStart[groups]! + width * groups };
+}
 
 /**
  * Writes the int8 copy of g (`width` = 4 or 16 units per group, weights vals[width*p + l]) at float
@@ -97,8 +103,7 @@ function writeGroups(m: Float32Array, g: GroupSparse, width: number, pairStart: 
 
 /** The row-group layout g (H units, K columns) quantized into new kept engine memory. */
 export function quantizeGroups(e: MatvecEngine, g: GroupSparse, H: number, K: number): Int8Sparse {
-  const pairStart = pairStarts(g);
-  const size = groupsFloats(g, 4, pairStart[pairStart.length - 1]!);
+  const { pairStart, size } = sized(g, 4);
   const at = e.reserve(size + CHUNK * floats(Math.ceil(K / 2)));
   const w = writeGroups(e.mem, g, 4, pairStart, at);
   return { kind: 'groups', ptrOff: w.ptrOff, recsOff: w.recsOff, scalesOff: w.scalesOff, xqOff: at + size, xqStride: floats(Math.ceil(K / 2)), K, xmax: xmaxFor(w.longest) };
@@ -106,16 +111,15 @@ export function quantizeGroups(e: MatvecEngine, g: GroupSparse, H: number, K: nu
 
 /** The wide row-group layout g (its 16-unit blocks and four-unit tail, K columns) quantized into new kept engine memory. */
 export function quantizeWideGroups(e: MatvecEngine, g: WideGroupSparse, K: number): Int8Sparse {
-  const pairStart = pairStarts(g);
-  const size = groupsFloats(g, WIDE_UNITS, pairStart[pairStart.length - 1]!);
-  const tailStart = g.tail ? pairStarts(g.tail) : null;
-  const tailSize = g.tail ? groupsFloats(g.tail, 4, tailStart![tailStart!.length - 1]!) : 0;
-  const at = e.reserve(size + tailSize + CHUNK * floats(Math.ceil(K / 2)));
-  const w = writeGroups(e.mem, g, WIDE_UNITS, pairStart, at);
-  const t = g.tail ? writeGroups(e.mem, g.tail, 4, tailStart!, at + size) : null;
-  const base = { xqOff: at + size + tailSize, xqStride: floats(Math.ceil(K / 2)), K, xmax: xmaxFor(Math.max(w.longest, t ? t.longest : 0)) };
-  const tail: Int8Sparse | null = t ? { kind: 'groups', ptrOff: t.ptrOff, recsOff: t.recsOff, scalesOff: t.scalesOff, ...base } : null;
-  return { kind: 'wide', ptrOff: w.ptrOff, recsOff: w.recsOff, scalesOff: w.scalesOff, ...base, wide: { blocks: g.blocks, gptr: pairStart, tail } };
+  const wide = sized(g, WIDE_UNITS);
+  const tail = g.tail ? { g: g.tail, ...sized(g.tail, 4) } : null;
+  const tailSize = tail ? tail.size : 0;
+  const at = e.reserve(wide.size + tailSize + CHUNK * floats(Math.ceil(K / 2)));
+  const w = writeGroups(e.mem, g, WIDE_UNITS, wide.pairStart, at);
+  const t = tail ? writeGroups(e.mem, tail.g, 4, tail.pairStart, at + wide.size) : null;
+  const base = { xqOff: at + wide.size + tailSize, xqStride: floats(Math.ceil(K / 2)), K, xmax: xmaxFor(Math.max(w.longest, t ? t.longest : 0)) };
+  const tailLayout: Int8Sparse | null = t ? { kind: 'groups', ptrOff: t.ptrOff, recsOff: t.recsOff, scalesOff: t.scalesOff, ...base } : null;
+  return { kind: 'wide', ptrOff: w.ptrOff, recsOff: w.recsOff, scalesOff: w.scalesOff, ...base, wide: { blocks: g.blocks, gptr: wide.pairStart, tail: tailLayout } };
 }
 
 /** The CSR segment whose row pointers start at ptr[base] (4H rows, K columns) quantized into new kept engine memory. */
@@ -151,7 +155,7 @@ export function quantizeRows(e: MatvecEngine, ptr: ArrayLike<number>, col: Array
  * section (split over units by the threads).
  */
 export function int8SparseProduct(e: MatvecEngine, q: Int8Sparse, H: number): RowProduct {
-  if (q.wide) return wideInt8Product(e, q, q.wide, H);
+  if (q.kind === 'wide') return wideInt8Product(e, q, H);
   return chunkedInt8Product(e, q.xqOff, q.xqStride, q.K, q.xmax, (c0, nl, live, sx, xqOf, outs) => {
     for (let l = 0; l < nl; l++) {
       const i = live[l]!;
@@ -161,7 +165,8 @@ export function int8SparseProduct(e: MatvecEngine, q: Int8Sparse, H: number): Ro
   });
 }
 
-function wideInt8Product(e: MatvecEngine, q: Int8Sparse, w: NonNullable<Int8Sparse['wide']>, H: number): RowProduct {
+function wideInt8Product(e: MatvecEngine, q: Extract<Int8Sparse, { kind: 'wide' }>, H: number): RowProduct {
+  const w = q.wide;
   const u0 = WIDE_UNITS * w.blocks;
   // Block boundaries in 16-unit blocks: each holds at most about UNIT_BLOCK_BYTES (row-products.ts) of records (40 bytes a pair) per part.
   const cutsNow = cutsBySectionParts(e, w.gptr, w.blocks, 40);
