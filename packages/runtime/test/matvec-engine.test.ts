@@ -163,7 +163,7 @@ describe('column products for zero-input skipping (zcols)', () => {
   }
 });
 
-describe('float64-sum product (mvd1) and the transposed write-back (tbias)', () => {
+describe('float64-sum product (mvd1), the transposed write-back (tbias) and spmmT\'s operand transpose (xpose)', () => {
   for (const kind of ['wasm-simd', 'js'] as const) {
     it(`${kind}: mvd1 over float64 operands is the float32 of the float64 sum (one rounding; odd Kq, strided units)`, () => {
       const rng = new Rng(kind === 'js' ? 61 : 62);
@@ -196,15 +196,40 @@ describe('float64-sum product (mvd1) and the transposed write-back (tbias)', () 
       for (const [H4, rows] of [[4, 1], [8, 5], [12, 16], [20, 7]] as const) {
         const n = Math.ceil(rows / 16) * 16;
         const e = createMatvecEngine(new Float32Array(4), kind);
-        e.scratch(H4 * n + rows * H4 + H4 + 8);
+        // three rows after xp's: they must keep what they hold (the last four rows store only those below `rows`)
+        e.scratch(H4 * n + (rows + 3) * H4 + H4 + 8);
         const [oT, xp] = [e.scratchOff, e.scratchOff + H4 * n];
-        const bias = xp + rows * H4;
-        const [t, b] = [rng.f32(H4 * n), rng.f32(H4)];
+        const bias = xp + (rows + 3) * H4;
+        const [t, b, after] = [rng.f32(H4 * n), rng.f32(H4), rng.f32(3 * H4)];
         e.mem.set(t, oT);
         e.mem.set(b, bias);
+        e.mem.set(after, xp + rows * H4);
         e.tbias(oT, n, xp, H4, rows, bias);
         for (let r = 0; r < rows; r++)
           for (let i = 0; i < H4; i++) expect(e.mem[xp + r * H4 + i], `${H4}x${rows}: row ${r} col ${i}`).toBe(Math.fround(t[i * n + r]! + b[i]!));
+        expect(Array.from(e.mem.subarray(xp + rows * H4, xp + (rows + 3) * H4)), `${H4}x${rows}: the rows after`).toEqual(Array.from(after));
+      }
+    });
+
+    it(`${kind}: xpose puts float k of vector i at xT[k][i], vectors anywhere in memory (listed at sparseUnit), one vector listed twice`, () => {
+      const rng = new Rng(kind === 'js' ? 73 : 74);
+      for (const [n, Kq] of [[4, 1], [16, 3], [32, 1], [16, 10], [48, 7]] as const) {
+        const e = createMatvecEngine(new Float32Array(4), kind);
+        const vecs = n * 4 * Kq + 4 * Kq; // the vectors, in shuffled slots, and a gap
+        e.scratch(vecs + 4 * Kq * n + n + 8);
+        const base = e.scratchOff;
+        const xT = base + vecs;
+        const list = xT + 4 * Kq * n;
+        const data = rng.f32(vecs);
+        e.mem.set(data, base);
+        const slot = Array.from({ length: n }, (_v, i) => (i === n - 1 ? 0 : i + 1)); // the last vector is slot 0 again, as a zero vector is
+        slot[0] = 0;
+        const ints = new Int32Array(e.mem.buffer, e.mem.byteOffset + 4 * list, n);
+        for (let i = 0; i < n; i++) ints[i] = (base + slot[i]! * 4 * Kq) * e.sparseUnit;
+        e.mem.fill(Number.NaN, xT, xT + 4 * Kq * n);
+        e.xpose(list, n, Kq, xT);
+        for (let i = 0; i < n; i++)
+          for (let k = 0; k < 4 * Kq; k++) expect(e.mem[xT + k * n + i], `n ${n} Kq ${Kq}: vector ${i} float ${k}`).toBe(data[slot[i]! * 4 * Kq + k]);
       }
     });
   }

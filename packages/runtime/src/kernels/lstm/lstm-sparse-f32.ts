@@ -201,20 +201,30 @@ function csrRecurrence(e: MatvecEngine, rPtr: number, pairOff: number, H: number
 }
 
 /** Floats of scratch transposedProduct takes for `count` vectors of K floats and `rows` rows. */
-const transposedScratch = (K: number, rows: number, count: number): number => (K + rows) * Math.ceil(count / 16) * 16;
+const transposedScratch = (K: number, rows: number, count: number): number => {
+  const K4 = Math.ceil(K / 4) * 4;
+  const n = Math.ceil(count / 16) * 16;
+  return (K4 + rows) * n + K4 + n;
+};
 
 /**
  * The transposed sparse-dense product both compressed-row paths share: the `count` vectors (K floats
- * at vecOff(i)) transposed into n = 16*ceil(count/16) columns (zero padded) at tmpOff, then spmmT
- * multiplies every non-zero of the `rows` rows into 16 of them at a time. Returns where the [rows][n]
- * result is (after the [K][n] inputs) and n.
+ * at vecOff(i), zero padded to a multiple of 4) transposed (xpose) into n = 16*ceil(count/16) columns
+ * at tmpOff, the columns from count on from a zero vector, then spmmT multiplies every non-zero of the
+ * `rows` rows into 16 of them at a time. Returns where the [rows][n] result is (after the [K4][n]
+ * inputs) and n. Scratch: transposedScratch(K, rows, count) floats.
  */
 function transposedProduct(e: MatvecEngine, ptr: number, pairOff: number, rows: number, K: number, count: number, vecOff: (i: number) => number, tmpOff: number): { oT: number; n: number } {
-  const m = e.mem;
+  const Kq = Math.ceil(K / 4);
   const n = Math.ceil(count / 16) * 16;
-  const oT = tmpOff + K * n;
-  for (let i = 0; i < count; i++) for (let k = 0, src = vecOff(i), d = tmpOff + i; k < K; k++, d += n) m[d] = m[src + k]!;
-  if (count < n) for (let k = 0; k < K; k++) m.fill(0, tmpOff + k * n + count, tmpOff + (k + 1) * n);
+  const oT = tmpOff + 4 * Kq * n;
+  const zero = oT + rows * n;
+  const list = zero + 4 * Kq;
+  e.mem.fill(0, zero, list);
+  const ints = new Int32Array(e.mem.buffer, e.mem.byteOffset + 4 * list, n);
+  const unit = e.sparseUnit;
+  for (let i = 0; i < n; i++) ints[i] = (i < count ? vecOff(i) : zero) * unit;
+  e.xpose(list, n, Kq, tmpOff);
   e.parallel(() => e.spmmT(ptr, pairOff, tmpOff, oT, rows, n / 16));
   return { oT, n };
 }

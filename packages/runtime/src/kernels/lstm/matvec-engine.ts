@@ -42,12 +42,15 @@ export interface MatvecEngine {
    *   spmv1/spmv2: out[r] += sum of val * x[k] over row r's pairs (one or two vectors)
    *   spmmT: outT[r][i] = sum of val * xT[k][i], xT and outT rows of n = 16*blocks floats (overwritten)
    *   tbias: xp[r][i] = outT[i][r] + bias[i] for i < H4 (a multiple of 4), r < rows: spmmT's result back into rows
+   *   xpose: xT[k][i] = float k of vector i, k < 4*Kq, i < n (a multiple of 4): spmmT's operand; vector i at the
+   *     element offset given by int32 i at rowsOff, times sparseUnit
    */
   readonly sparseUnit: 1 | 4;
   spmv1(ptrOff: number, pairOff: number, x: number, out: number, rows: number): void;
   spmv2(ptrOff: number, pairOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void;
   spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void;
   tbias(outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void;
+  xpose(rowsOff: number, n: number, Kq: number, xT: number): void;
   /**
    * Structured-sparse products over row groups (wasm/group-spmv-module.ts, layout in group-sparse.ts),
    * for n vectors: x at xs[i], out at outs[i] (i < n). gptr: 4*ceil(H/4)+1 int32 entry indices;
@@ -125,7 +128,8 @@ interface MatvecExports {
   spmv1: (ptr: number, pairs: number, x: number, out: number, rows: number) => void;
   spmv2: (ptr: number, pairs: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
   spmmT: (ptr: number, pairs: number, xT: number, outT: number, rows: number, blocks: number) => void;
-  tbias: (outT: number, n: number, xp: number, H4: number, quads: number, bias: number) => void;
+  tbias: (outT: number, n: number, xp: number, H4: number, rows: number, bias: number) => void;
+  xpose: (rows: number, n: number, Kq: number, xT: number) => void;
   gsp1: (gptr: number, cols: number, vals: number, x: number, out: number, H: number) => void;
   gsp2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, H: number) => void;
   zcols: (wc: number, ks: number, xv: number, n: number, out: number, H: number) => void;
@@ -267,9 +271,11 @@ class WasmEngine implements MatvecEngine {
   }
 
   tbias(outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void {
-    const quads = rows >> 2;
-    this.ex.tbias(outT * 4, n, xp * 4, H4, quads, bias * 4);
-    if (4 * quads < rows) tbiasRows(this.mem, outT, n, xp, H4, 4 * quads, rows, bias);
+    this.ex.tbias(outT * 4, n, xp * 4, H4, rows, bias * 4);
+  }
+
+  xpose(rowsOff: number, n: number, Kq: number, xT: number): void {
+    this.ex.xpose(rowsOff * 4, n, Kq, xT * 4);
   }
 
   gsp(gptrOff: number, colsOff: number, valsOff: number, H: number, n: number, xs: Int32Array, outs: Int32Array): void {
@@ -292,11 +298,11 @@ class WasmEngine implements MatvecEngine {
   };
 }
 
-/** tbias for rows r0..r1 in JS: xp[r][i] = outT[i][r] + bias[i] (the JS engine's, and the WebAssembly one's last rows after its four-row blocks). */
-function tbiasRows(m: Float32Array, outT: number, n: number, xp: number, H4: number, r0: number, r1: number, bias: number): void {
+/** tbias in JS: xp[r][i] = outT[i][r] + bias[i]. */
+function tbiasRows(m: Float32Array, outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void {
   for (let i = 0; i < H4; i++) {
     const b = m[bias + i]!;
-    for (let r = r0, src = outT + i * n + r0, d = xp + r0 * H4 + i; r < r1; r++, src++, d += H4) m[d] = b + m[src]!;
+    for (let r = 0, src = outT + i * n, d = xp + i; r < rows; r++, src++, d += H4) m[d] = b + m[src]!;
   }
 }
 
@@ -538,7 +544,13 @@ class JsEngine implements MatvecEngine {
   }
 
   tbias(outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void {
-    tbiasRows(this.mem, outT, n, xp, H4, 0, rows, bias);
+    tbiasRows(this.mem, outT, n, xp, H4, rows, bias);
+  }
+
+  xpose(rowsOff: number, n: number, Kq: number, xT: number): void {
+    const m = this.mem;
+    const im = this.ints();
+    for (let i = 0; i < n; i++) for (let k = 0, src = im[rowsOff + i]!, d = xT + i; k < 4 * Kq; k++, d += n) m[d] = m[src + k]!;
   }
 
   spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void {

@@ -1,3 +1,4 @@
+import { transposedLane, transposeHalves } from './reduce.js';
 import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /**
@@ -42,14 +43,8 @@ export const cell4: WasmFunc = (() => {
   /** Loads four quads at local `ptr` and transposes them into four lane-per-unit vectors. */
   const transpose = (ptr: number, into: readonly number[]) => [
     ...R.flatMap((r, u) => [...op.get(ptr), ...op.v128Load(16 * u), ...op.set(r)]),
-    ...op.get(R[0]!), ...op.get(R[1]!), ...op.shuffle32([0, 4, 1, 5]), ...op.set(Tr[0]!),
-    ...op.get(R[2]!), ...op.get(R[3]!), ...op.shuffle32([0, 4, 1, 5]), ...op.set(Tr[1]!),
-    ...op.get(R[0]!), ...op.get(R[1]!), ...op.shuffle32([2, 6, 3, 7]), ...op.set(Tr[2]!),
-    ...op.get(R[2]!), ...op.get(R[3]!), ...op.shuffle32([2, 6, 3, 7]), ...op.set(Tr[3]!),
-    ...op.get(Tr[0]!), ...op.get(Tr[1]!), ...op.shuffle32([0, 1, 4, 5]), ...op.set(into[0]!),
-    ...op.get(Tr[0]!), ...op.get(Tr[1]!), ...op.shuffle32([2, 3, 6, 7]), ...op.set(into[1]!),
-    ...op.get(Tr[2]!), ...op.get(Tr[3]!), ...op.shuffle32([0, 1, 4, 5]), ...op.set(into[2]!),
-    ...(into[3] !== undefined ? [...op.get(Tr[2]!), ...op.get(Tr[3]!), ...op.shuffle32([2, 3, 6, 7]), ...op.set(into[3])] : []),
+    ...transposeHalves(R, Tr),
+    ...into.flatMap((v, l) => [...transposedLane(Tr, l), ...op.set(v)]),
   ];
 
   /** v = clamp(v, -clip, clip) (no change for clip = Infinity); pmax/pmin keep a NaN. */

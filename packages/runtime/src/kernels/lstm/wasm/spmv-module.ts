@@ -1,3 +1,4 @@
+import { transposedLane, transposeHalves } from './reduce.js';
 import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
 
 /**
@@ -9,7 +10,8 @@ import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
  *   spmv1(ptr, pairs, x, out, rows)               out[r] += sum over the row's pairs of val * x[k]
  *   spmv2(ptr, pairs, x0, x1, out0, out1, rows)    the same for two vectors sharing every pair load
  *   spmmT(ptr, pairs, xT, outT, rows, blocks)      outT[r][i] = sum of val * xT[k][i], i < 16*blocks
- *   tbias(outT, n, xp, H4, quads, bias)            xp[r][i] = outT[i][r] + bias[i] (the transpose back)
+ *   tbias(outT, n, xp, H4, rows, bias)             xp[r][i] = outT[i][r] + bias[i] (the transpose back)
+ *   xpose(rows, n, Kq, xT)                         xT[k][i] = vector i's float k (spmmT's operand)
  *
  * All pointers are byte addresses in the exported memory; ptr holds rows+1 entries. The caller
  * guarantees (by validating the arrays at load) that every index stays inside the memory it owns.
@@ -147,43 +149,39 @@ const spmmT: WasmFunc = (() => {
 })();
 
 /**
- * tbias(outT, n, xp, H4, quads, bias): spmmT's transposed result back into rows, with the bias:
- * xp[r][i] = outT[i][r] + bias[i] for i < H4 (a multiple of 4) and r < 4*quads, outT rows n floats
- * apart, xp rows H4 floats apart (byte addresses, n and H4 in floats). Four rows and four columns at a
- * time: four loads, a 4x4 transpose in eight shuffles, the bias added, four stores.
+ * tbias(outT, n, xp, H4, rows, bias): spmmT's transposed result back into rows, with the bias:
+ * xp[r][i] = outT[i][r] + bias[i] for i < H4 (a multiple of 4) and r < rows, outT rows n floats apart
+ * (n a multiple of 4 and at least rows), xp rows H4 floats apart (byte addresses, n and H4 in floats).
+ * Four rows and four columns at a time: four loads, a 4x4 transpose in eight shuffles, the bias added,
+ * four stores, those of rows from `rows` on skipped (the loads then read outT's padding columns).
  */
 const tbias: WasmFunc = (() => {
-  const [OT, N, XP, H4, QUADS, BIAS] = [0, 1, 2, 3, 4, 5];
+  const [OT, N, XP, H4, ROWS, BIAS] = [0, 1, 2, 3, 4, 5];
   const L = locals(6);
-  const [i, r, src, dst, rowBytes, nBytes] = L.many(6, T.i32);
+  const [i, live, src, dst, rowBytes, nBytes] = L.many(6, T.i32);
   const a = L.many(4, T.v128);
   const t = L.many(4, T.v128);
   const b = L.v128();
-  /** into[k] = lanes k of a[0..3] (the 4x4 transpose), each plus the bias */
-  const transposed = (k: number) => {
-    const [lo, hi] = k < 2 ? [t[0]!, t[1]!] : [t[2]!, t[3]!];
-    return [...op.get(lo), ...op.get(hi), ...op.shuffle32(k % 2 === 0 ? [0, 1, 4, 5] : [2, 3, 6, 7]), ...op.get(b), ...op.f32x4Add];
-  };
   return L.func('tbias', [
     op.get(H4), op.i32(2), op.shl, op.set(rowBytes),
     op.get(N), op.i32(2), op.shl, op.set(nBytes),
-    op.block, op.get(H4), op.eqz, op.brIf(0), op.get(QUADS), op.eqz, op.brIf(0),
+    op.block, op.get(H4), op.eqz, op.brIf(0), op.get(ROWS), op.eqz, op.brIf(0),
     op.i32(0), op.set(i),
     op.loop, // four columns i..i+3 of xp (rows i..i+3 of outT)
     op.get(BIAS), op.get(i), op.i32(2), op.shl, op.add, op.v128Load(0), op.set(b),
     op.get(OT), op.get(i), op.get(nBytes), op.mul, op.add, op.set(src),
     op.get(XP), op.get(i), op.i32(2), op.shl, op.add, op.set(dst),
-    op.i32(0), op.set(r),
-    op.loop, // four rows r..r+3 of xp
+    op.get(ROWS), op.set(live),
+    op.loop, // four rows of xp, the first `live` of them stored
     ...a.map((v, k) => [...op.get(src), ...op.get(nBytes), ...op.i32(k), ...op.mul, ...op.add, ...op.v128Load(0), ...op.set(v)]),
-    op.get(a[0]!), op.get(a[1]!), op.shuffle32([0, 4, 1, 5]), op.set(t[0]!),
-    op.get(a[2]!), op.get(a[3]!), op.shuffle32([0, 4, 1, 5]), op.set(t[1]!),
-    op.get(a[0]!), op.get(a[1]!), op.shuffle32([2, 6, 3, 7]), op.set(t[2]!),
-    op.get(a[2]!), op.get(a[3]!), op.shuffle32([2, 6, 3, 7]), op.set(t[3]!),
-    ...[0, 1, 2, 3].map((k) => [...op.get(dst), ...op.get(rowBytes), ...op.i32(k), ...op.mul, ...op.add, ...transposed(k), ...op.v128Store(0)]),
+    transposeHalves(a, t),
+    ...[0, 1, 2, 3].map((k) => {
+      const store = [...op.get(dst), ...op.get(rowBytes), ...op.i32(k), ...op.mul, ...op.add, ...transposedLane(t, k), ...op.get(b), ...op.f32x4Add, ...op.v128Store(0)];
+      return k === 0 ? store : [...op.i32(k), ...op.get(live), ...op.ltU, ...op.if, ...store, ...op.end];
+    }),
     op.get(src), op.i32(16), op.add, op.set(src),
     op.get(dst), op.get(rowBytes), op.i32(2), op.shl, op.add, op.set(dst),
-    op.get(r), op.i32(1), op.add, op.tee(r), op.get(QUADS), op.ltU, op.brIf(0),
+    op.i32(4), op.get(live), op.ltU, op.get(live), op.i32(4), op.sub, op.set(live), op.brIf(0), // more rows after these four
     op.end,
     op.get(i), op.i32(4), op.add, op.tee(i), op.get(H4), op.ltU, op.brIf(0),
     op.end,
@@ -191,4 +189,39 @@ const tbias: WasmFunc = (() => {
   ]);
 })();
 
-export const SPMV_FUNCS: readonly WasmFunc[] = [spmv1, spmv2, spmmT, tbias];
+/**
+ * xpose(rows, n, Kq, xT): spmmT's operand, n vectors transposed into columns: xT[k][i] = vector i's
+ * float k for k < 4*Kq, i < n (a multiple of 4), xT rows n floats apart; rows: n int32 byte addresses
+ * of the vectors (each 4*Kq floats; a caller pads the list with the address of a zero vector). Four
+ * vectors and four floats at a time: four loads, a 4x4 transpose in eight shuffles, four stores.
+ */
+const xpose: WasmFunc = (() => {
+  const [ROWS, N, KQ, XT] = [0, 1, 2, 3];
+  const L = locals(4);
+  const [iq, kq, dst, nBytes] = L.many(4, T.i32);
+  const src = L.many(4, T.i32);
+  const a = L.many(4, T.v128);
+  const t = L.many(4, T.v128);
+  return L.func('xpose', [
+    op.get(N), op.i32(2), op.shl, op.set(nBytes),
+    op.block, op.get(N), op.i32(2), op.shrU, op.tee(iq), op.eqz, op.brIf(0), op.get(KQ), op.eqz, op.brIf(0),
+    op.loop, // four vectors
+    ...src.map((p, k) => [...op.get(ROWS), ...op.i32Load(4 * k), ...op.set(p)]),
+    op.get(XT), op.set(dst),
+    op.get(KQ), op.set(kq),
+    op.loop, // four floats of each
+    ...a.map((v, k) => [...op.get(src[k]!), ...op.v128Load(0), ...op.set(v), ...op.get(src[k]!), ...op.i32(16), ...op.add, ...op.set(src[k]!)]),
+    transposeHalves(a, t),
+    ...[0, 1, 2, 3].map((l) => [...op.get(dst), ...op.get(nBytes), ...op.i32(l), ...op.mul, ...op.add, ...transposedLane(t, l), ...op.v128Store(0)]),
+    op.get(dst), op.get(nBytes), op.i32(2), op.shl, op.add, op.set(dst),
+    op.get(kq), op.i32(1), op.sub, op.tee(kq), op.brIf(0),
+    op.end,
+    op.get(ROWS), op.i32(16), op.add, op.set(ROWS),
+    op.get(XT), op.i32(16), op.add, op.set(XT),
+    op.get(iq), op.i32(1), op.sub, op.tee(iq), op.brIf(0),
+    op.end,
+    op.end,
+  ]);
+})();
+
+export const SPMV_FUNCS: readonly WasmFunc[] = [spmv1, spmv2, spmmT, tbias, xpose];
