@@ -163,7 +163,7 @@ describe('column products for zero-input skipping (zcols)', () => {
   }
 });
 
-describe('float64-sum product (mvd1), the transposed write-back (tbias) and spmmT\'s operand transpose (xpose)', () => {
+describe('float64-sum product (mvd1), the transposed write-back (tback) and spmmT\'s operand transpose (xpose)', () => {
   for (const kind of ['wasm-simd', 'js'] as const) {
     it(`${kind}: mvd1 over float64 operands is the float32 of the float64 sum (one rounding; odd Kq, strided units)`, () => {
       const rng = new Rng(kind === 'js' ? 61 : 62);
@@ -191,23 +191,36 @@ describe('float64-sum product (mvd1), the transposed write-back (tbias) and spmm
       }
     });
 
-    it(`${kind}: tbias writes outT[i][r] + bias[i] into row r (rows not a multiple of four)`, () => {
+    it(`${kind}: tback writes add_r + outT[.][r] to dst_r (count not a multiple of four; a shared bias, and rows as their own addends)`, () => {
       const rng = new Rng(kind === 'js' ? 71 : 72);
-      for (const [H4, rows] of [[4, 1], [8, 5], [12, 16], [20, 7]] as const) {
-        const n = Math.ceil(rows / 16) * 16;
+      for (const [H4, count, own] of [[4, 1, false], [8, 5, true], [12, 16, false], [20, 7, true], [16, 3, false]] as const) {
+        const n = Math.ceil(count / 16) * 16;
+        const slots = count + 3; // three rows after the last: they must keep what they hold
         const e = createMatvecEngine(new Float32Array(4), kind);
-        // three rows after xp's: they must keep what they hold (the last four rows store only those below `rows`)
-        e.scratch(H4 * n + (rows + 3) * H4 + H4 + 8);
+        e.scratch(H4 * n + slots * H4 + H4 + 2 * n + 8);
         const [oT, xp] = [e.scratchOff, e.scratchOff + H4 * n];
-        const bias = xp + (rows + 3) * H4;
-        const [t, b, after] = [rng.f32(H4 * n), rng.f32(H4), rng.f32(3 * H4)];
+        const bias = xp + slots * H4;
+        const lists = bias + H4;
+        const [t, b, rows] = [rng.f32(H4 * n), rng.f32(H4), rng.f32(slots * H4)];
         e.mem.set(t, oT);
         e.mem.set(b, bias);
-        e.mem.set(after, xp + rows * H4);
-        e.tbias(oT, n, xp, H4, rows, bias);
-        for (let r = 0; r < rows; r++)
-          for (let i = 0; i < H4; i++) expect(e.mem[xp + r * H4 + i], `${H4}x${rows}: row ${r} col ${i}`).toBe(Math.fround(t[i * n + r]! + b[i]!));
-        expect(Array.from(e.mem.subarray(xp + rows * H4, xp + (rows + 3) * H4)), `${H4}x${rows}: the rows after`).toEqual(Array.from(after));
+        e.mem.set(rows, xp);
+        // vector r goes to row slot count-1-r (reversed order)
+        const ints = new Int32Array(e.mem.buffer, e.mem.byteOffset + 4 * lists, 2 * n);
+        for (let r = 0; r < n; r++) {
+          const dst = xp + (r < count ? count - 1 - r : count) * H4; // past count: the row after (stores there are a bug)
+          ints[r] = dst * e.sparseUnit;
+          ints[n + r] = (own ? dst : bias) * e.sparseUnit;
+        }
+        e.tback(oT, n, lists, lists + n, H4, count);
+        for (let r = 0; r < count; r++) {
+          const slot = count - 1 - r;
+          for (let i = 0; i < H4; i++) {
+            const add = own ? rows[slot * H4 + i]! : b[i]!;
+            expect(e.mem[xp + slot * H4 + i], `${H4}x${count}: vector ${r} col ${i}`).toBe(Math.fround(t[i * n + r]! + add));
+          }
+        }
+        expect(Array.from(e.mem.subarray(xp + count * H4, xp + slots * H4)), `${H4}x${count}: the rows after`).toEqual(Array.from(rows.subarray(count * H4)));
       }
     });
 

@@ -194,9 +194,8 @@ function csrRecurrence(e: MatvecEngine, rPtr: number, pairOff: number, H: number
   const pairs = csrProduct(e, rPtr, pairOff, H4);
   return (count, xs, outs) => {
     if (count < SPMM_MIN_VECTORS) return pairs(count, xs, outs);
-    const m = e.mem;
-    const { oT, n } = transposedProduct(e, rPtr, pairOff, H4, H, count, (i) => xs[i]!, tmpOff);
-    for (let i = 0; i < count; i++) for (let r = 0, src = oT + i, d = outs[i]!; r < H4; r++, src += n) m[d + r] = m[d + r]! + m[src]!;
+    const rowOf = (i: number) => outs[i]!;
+    transposedProduct(e, rPtr, pairOff, H4, H, count, (i) => xs[i]!, rowOf, rowOf, tmpOff);
   };
 }
 
@@ -204,29 +203,35 @@ function csrRecurrence(e: MatvecEngine, rPtr: number, pairOff: number, H: number
 const transposedScratch = (K: number, rows: number, count: number): number => {
   const K4 = Math.ceil(K / 4) * 4;
   const n = Math.ceil(count / 16) * 16;
-  return (K4 + rows) * n + K4 + n;
+  return (K4 + rows) * n + K4 + 3 * n;
 };
 
 /**
- * The transposed sparse-dense product both compressed-row paths share: the `count` vectors (K floats
- * at vecOff(i), zero padded to a multiple of 4) transposed (xpose) into n = 16*ceil(count/16) columns
- * at tmpOff, the columns from count on from a zero vector, then spmmT multiplies every non-zero of the
- * `rows` rows into 16 of them at a time. Returns where the [rows][n] result is (after the [K4][n]
- * inputs) and n. Scratch: transposedScratch(K, rows, count) floats.
+ * The transposed sparse-dense product both compressed-row paths share, for `count` vectors (K floats at
+ * vecOff(i), zero padded to a multiple of 4): they are transposed (xpose) into n = 16*ceil(count/16)
+ * columns at tmpOff, the columns from count on from a zero vector; spmmT multiplies every non-zero of
+ * the `rows` rows into 16 of them at a time; tback writes row i of the result plus the `rows` floats at
+ * addOf(i) to dstOf(i). Scratch: transposedScratch(K, rows, count) floats at tmpOff.
  */
-function transposedProduct(e: MatvecEngine, ptr: number, pairOff: number, rows: number, K: number, count: number, vecOff: (i: number) => number, tmpOff: number): { oT: number; n: number } {
+function transposedProduct(e: MatvecEngine, ptr: number, pairOff: number, rows: number, K: number, count: number, vecOff: (i: number) => number, dstOf: (i: number) => number, addOf: (i: number) => number, tmpOff: number): void {
   const Kq = Math.ceil(K / 4);
   const n = Math.ceil(count / 16) * 16;
   const oT = tmpOff + 4 * Kq * n;
   const zero = oT + rows * n;
-  const list = zero + 4 * Kq;
-  e.mem.fill(0, zero, list);
-  const ints = new Int32Array(e.mem.buffer, e.mem.byteOffset + 4 * list, n);
+  const lists = zero + 4 * Kq; // the vectors', the destinations' and the addends' addresses
+  e.mem.fill(0, zero, lists);
+  const ints = new Int32Array(e.mem.buffer, e.mem.byteOffset + 4 * lists, 3 * n);
   const unit = e.sparseUnit;
-  for (let i = 0; i < n; i++) ints[i] = (i < count ? vecOff(i) : zero) * unit;
-  e.xpose(list, n, Kq, tmpOff);
+  // past count: the zero vector (xpose reads it), oT (tback only reads the addends there, rows*n >= rows floats)
+  for (let i = 0; i < n; i++) {
+    const live = i < count;
+    ints[i] = (live ? vecOff(i) : zero) * unit;
+    ints[n + i] = (live ? dstOf(i) : oT) * unit;
+    ints[2 * n + i] = (live ? addOf(i) : oT) * unit;
+  }
+  e.xpose(lists, n, Kq, tmpOff);
   e.parallel(() => e.spmmT(ptr, pairOff, tmpOff, oT, rows, n / 16));
-  return { oT, n };
+  e.tback(oT, n, lists + n, lists + 2 * n, rows, count);
 }
 
 /** The RowProduct of a row-group placement, wide or four-unit. */
@@ -247,6 +252,5 @@ function projectSparse(e: MatvecEngine, prep: SparsePrepared, wPtr: number, rows
   const { pairOff } = prep;
   const H4 = 4 * H;
   if (rows < SPMM_MIN_ROWS) return projectRows(e, csrProduct(e, wPtr, pairOff, H4), rows, rowOff, biasOff, H, xpOff);
-  const { oT, n } = transposedProduct(e, wPtr, pairOff, H4, I, rows, rowOff, tmpOff);
-  e.tbias(oT, n, xpOff, H4, rows, biasOff);
+  transposedProduct(e, wPtr, pairOff, H4, I, rows, rowOff, (r) => xpOff + r * H4, () => biasOff, tmpOff);
 }

@@ -41,7 +41,8 @@ export interface MatvecEngine {
    * `encodeSparsePairs` lays the CSR arrays out so. Offsets x, out, xT, outT are element offsets.
    *   spmv1/spmv2: out[r] += sum of val * x[k] over row r's pairs (one or two vectors)
    *   spmmT: outT[r][i] = sum of val * xT[k][i], xT and outT rows of n = 16*blocks floats (overwritten)
-   *   tbias: xp[r][i] = outT[i][r] + bias[i] for i < H4 (a multiple of 4), r < rows: spmmT's result back into rows
+   *   tback: dst_r[i] = add_r[i] + outT[i][r] for i < H4 (a multiple of 4), r < count: spmmT's result back into
+   *     rows; dst_r and add_r at the element offsets int32 r at dstsOff and addsOff, times sparseUnit (4*ceil(count/4) of each)
    *   xpose: xT[k][i] = float k of vector i, k < 4*Kq, i < n (a multiple of 4): spmmT's operand; vector i at the
    *     element offset given by int32 i at rowsOff, times sparseUnit
    */
@@ -49,7 +50,7 @@ export interface MatvecEngine {
   spmv1(ptrOff: number, pairOff: number, x: number, out: number, rows: number): void;
   spmv2(ptrOff: number, pairOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void;
   spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void;
-  tbias(outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void;
+  tback(outT: number, n: number, dstsOff: number, addsOff: number, H4: number, count: number): void;
   xpose(rowsOff: number, n: number, Kq: number, xT: number): void;
   /**
    * Structured-sparse products over row groups (wasm/group-spmv-module.ts, layout in group-sparse.ts),
@@ -128,7 +129,7 @@ interface MatvecExports {
   spmv1: (ptr: number, pairs: number, x: number, out: number, rows: number) => void;
   spmv2: (ptr: number, pairs: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
   spmmT: (ptr: number, pairs: number, xT: number, outT: number, rows: number, blocks: number) => void;
-  tbias: (outT: number, n: number, xp: number, H4: number, rows: number, bias: number) => void;
+  tback: (outT: number, n: number, dsts: number, adds: number, H4: number, count: number) => void;
   xpose: (rows: number, n: number, Kq: number, xT: number) => void;
   gsp1: (gptr: number, cols: number, vals: number, x: number, out: number, H: number) => void;
   gsp2: (gptr: number, cols: number, vals: number, x0: number, x1: number, o0: number, o1: number, H: number) => void;
@@ -270,8 +271,8 @@ class WasmEngine implements MatvecEngine {
     this.ex.spmmT(ptrOff * 4, pairOff * 4, xT * 4, outT * 4, rows, blocks);
   }
 
-  tbias(outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void {
-    this.ex.tbias(outT * 4, n, xp * 4, H4, rows, bias * 4);
+  tback(outT: number, n: number, dstsOff: number, addsOff: number, H4: number, count: number): void {
+    this.ex.tback(outT * 4, n, dstsOff * 4, addsOff * 4, H4, count);
   }
 
   xpose(rowsOff: number, n: number, Kq: number, xT: number): void {
@@ -296,14 +297,6 @@ class WasmEngine implements MatvecEngine {
   readonly cell4 = (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number): void => {
     this.ex.cell4(rowOff * 4, peepOff * 4, cOff * 4, hOff * 4, groups, flags, clip);
   };
-}
-
-/** tbias in JS: xp[r][i] = outT[i][r] + bias[i]. */
-function tbiasRows(m: Float32Array, outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void {
-  for (let i = 0; i < H4; i++) {
-    const b = m[bias + i]!;
-    for (let r = 0, src = outT + i * n, d = xp + i; r < rows; r++, src++, d += H4) m[d] = b + m[src]!;
-  }
 }
 
 /** Portable fallback for hosts without WebAssembly SIMD; accumulates in float64. */
@@ -543,8 +536,13 @@ class JsEngine implements MatvecEngine {
     }
   }
 
-  tbias(outT: number, n: number, xp: number, H4: number, rows: number, bias: number): void {
-    tbiasRows(this.mem, outT, n, xp, H4, rows, bias);
+  tback(outT: number, n: number, dstsOff: number, addsOff: number, H4: number, count: number): void {
+    const m = this.mem;
+    const im = this.ints();
+    for (let r = 0; r < count; r++) {
+      const [d, a] = [im[dstsOff + r]!, im[addsOff + r]!];
+      for (let i = 0, src = outT + r; i < H4; i++, src += n) m[d + i] = m[a + i]! + m[src]!;
+    }
   }
 
   xpose(rowsOff: number, n: number, Kq: number, xT: number): void {

@@ -123,7 +123,7 @@ const mv2: WasmFunc = (() => {
 })();
 
 /**
- * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2, spmmT and tbias of spmv-module.ts,
+ * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2, spmmT, tback and xpose of spmv-module.ts,
  * gsp1, gsp2, gsp4, gsw1 and gsw2 of group-spmv-module.ts, zcols of column-module.ts, mvq1, mvq2 and qvec of int8-module.ts,
  * gsq1, spq1, gswq1 and gswq2 of int8-sparse-module.ts, mvd1 of f64-sum-module.ts), with
  * `pages` 64 KiB pages of initial memory; with `sharedMax`, over an imported shared memory of at most

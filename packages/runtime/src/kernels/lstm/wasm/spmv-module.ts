@@ -10,7 +10,7 @@ import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
  *   spmv1(ptr, pairs, x, out, rows)               out[r] += sum over the row's pairs of val * x[k]
  *   spmv2(ptr, pairs, x0, x1, out0, out1, rows)    the same for two vectors sharing every pair load
  *   spmmT(ptr, pairs, xT, outT, rows, blocks)      outT[r][i] = sum of val * xT[k][i], i < 16*blocks
- *   tbias(outT, n, xp, H4, rows, bias)             xp[r][i] = outT[i][r] + bias[i] (the transpose back)
+ *   tback(outT, n, dsts, adds, H4, count)          dst_r[i] = add_r[i] + outT[i][r] (the transpose back)
  *   xpose(rows, n, Kq, xT)                         xT[k][i] = vector i's float k (spmmT's operand)
  *
  * All pointers are byte addresses in the exported memory; ptr holds rows+1 entries. The caller
@@ -149,41 +149,48 @@ const spmmT: WasmFunc = (() => {
 })();
 
 /**
- * tbias(outT, n, xp, H4, rows, bias): spmmT's transposed result back into rows, with the bias:
- * xp[r][i] = outT[i][r] + bias[i] for i < H4 (a multiple of 4) and r < rows, outT rows n floats apart
- * (n a multiple of 4 and at least rows), xp rows H4 floats apart (byte addresses, n and H4 in floats).
- * Four rows and four columns at a time: four loads, a 4x4 transpose in eight shuffles, the bias added,
- * four stores, those of rows from `rows` on skipped (the loads then read outT's padding columns).
+ * tback(outT, n, dsts, adds, H4, count): spmmT's transposed result back into rows: for vector r < count
+ * and i < H4 (a multiple of 4), dst_r[i] = add_r[i] + outT[i][r], where dst_r and add_r are the byte
+ * addresses int32 r of the lists dsts and adds (the projection's rows with the bias as the addend of
+ * every row; the recurrence's rows as their own addends). outT rows are n floats apart (n a multiple of
+ * 4, at least count); the lists hold 4*ceil(count/4) addresses, those from count on only read from.
+ * Four vectors and four floats at a time: four loads, a 4x4 transpose in eight shuffles, four addend
+ * loads and adds, four stores, those of vectors from `count` on skipped.
  */
-const tbias: WasmFunc = (() => {
-  const [OT, N, XP, H4, ROWS, BIAS] = [0, 1, 2, 3, 4, 5];
+const tback: WasmFunc = (() => {
+  const [OT, N, DSTS, ADDS, H4, COUNT] = [0, 1, 2, 3, 4, 5];
   const L = locals(6);
-  const [i, live, src, dst, rowBytes, nBytes] = L.many(6, T.i32);
+  const [live, src, ib, end, nBytes] = L.many(5, T.i32);
+  const d = L.many(4, T.i32);
+  const ad = L.many(4, T.i32);
   const a = L.many(4, T.v128);
   const t = L.many(4, T.v128);
-  const b = L.v128();
-  return L.func('tbias', [
-    op.get(H4), op.i32(2), op.shl, op.set(rowBytes),
+  return L.func('tback', [
     op.get(N), op.i32(2), op.shl, op.set(nBytes),
-    op.block, op.get(H4), op.eqz, op.brIf(0), op.get(ROWS), op.eqz, op.brIf(0),
-    op.i32(0), op.set(i),
-    op.loop, // four columns i..i+3 of xp (rows i..i+3 of outT)
-    op.get(BIAS), op.get(i), op.i32(2), op.shl, op.add, op.v128Load(0), op.set(b),
-    op.get(OT), op.get(i), op.get(nBytes), op.mul, op.add, op.set(src),
-    op.get(XP), op.get(i), op.i32(2), op.shl, op.add, op.set(dst),
-    op.get(ROWS), op.set(live),
-    op.loop, // four rows of xp, the first `live` of them stored
+    op.get(H4), op.i32(2), op.shl, op.set(end),
+    op.block, op.get(H4), op.eqz, op.brIf(0), op.get(COUNT), op.eqz, op.brIf(0),
+    op.get(COUNT), op.set(live),
+    op.loop, // four vectors, the first `live` of them stored
+    ...[...d.map((v, k) => [v, DSTS, k] as const), ...ad.map((v, k) => [v, ADDS, k] as const)].map(([v, list, k]) => [...op.get(list), ...op.i32Load(4 * k), ...op.set(v)]),
+    op.get(OT), op.set(src),
+    op.i32(0), op.set(ib),
+    op.loop, // four floats of each: rows i..i+3 of outT
     ...a.map((v, k) => [...op.get(src), ...op.get(nBytes), ...op.i32(k), ...op.mul, ...op.add, ...op.v128Load(0), ...op.set(v)]),
     transposeHalves(a, t),
     ...[0, 1, 2, 3].map((k) => {
-      const store = [...op.get(dst), ...op.get(rowBytes), ...op.i32(k), ...op.mul, ...op.add, ...transposedLane(t, k), ...op.get(b), ...op.f32x4Add, ...op.v128Store(0)];
+      const store = [
+        ...op.get(d[k]!), ...op.get(ib), ...op.add,
+        ...transposedLane(t, k), ...op.get(ad[k]!), ...op.get(ib), ...op.add, ...op.v128Load(0), ...op.f32x4Add, ...op.v128Store(0),
+      ];
       return k === 0 ? store : [...op.i32(k), ...op.get(live), ...op.ltU, ...op.if, ...store, ...op.end];
     }),
-    op.get(src), op.i32(16), op.add, op.set(src),
-    op.get(dst), op.get(rowBytes), op.i32(2), op.shl, op.add, op.set(dst),
-    op.i32(4), op.get(live), op.ltU, op.get(live), op.i32(4), op.sub, op.set(live), op.brIf(0), // more rows after these four
+    op.get(src), op.get(nBytes), op.i32(2), op.shl, op.add, op.set(src),
+    op.get(ib), op.i32(16), op.add, op.tee(ib), op.get(end), op.ltU, op.brIf(0),
     op.end,
-    op.get(i), op.i32(4), op.add, op.tee(i), op.get(H4), op.ltU, op.brIf(0),
+    op.get(OT), op.i32(16), op.add, op.set(OT),
+    op.get(DSTS), op.i32(16), op.add, op.set(DSTS),
+    op.get(ADDS), op.i32(16), op.add, op.set(ADDS),
+    op.i32(4), op.get(live), op.ltU, op.get(live), op.i32(4), op.sub, op.set(live), op.brIf(0), // more vectors after these four
     op.end,
     op.end,
   ]);
@@ -224,4 +231,4 @@ const xpose: WasmFunc = (() => {
   ]);
 })();
 
-export const SPMV_FUNCS: readonly WasmFunc[] = [spmv1, spmv2, spmmT, tbias, xpose];
+export const SPMV_FUNCS: readonly WasmFunc[] = [spmv1, spmv2, spmmT, tback, xpose];
