@@ -180,7 +180,7 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
 }
 
 /** From this many batch entries on, a compressed R multiplies a step's h vectors as one transposed product. */
-const SPMM_MIN_VECTORS = 8;
+const SPMM_MIN_VECTORS = 5;
 
 /**
  * R h for a compressed R (rows 4H in the packed order, pointers at rPtr): few vectors, spmv2/spmv1 per
