@@ -241,7 +241,7 @@ const groupsOf = (e: MatvecEngine, g: GroupPlacement | WidePlacement, H: number)
 const int8Of = (e: MatvecEngine, q: Int8Matrix | Int8Sparse, H: number): RowProduct => ('kind' in q ? int8SparseProduct(e, q, H) : int8Product(e, q, H));
 
 /** From this many input rows on, the sparse W projection runs as one transposed sparse-dense product. */
-const SPMM_MIN_ROWS = 16;
+const SPMM_MIN_ROWS = 4;
 
 /**
  * xp rows = bias + W x_r with W compressed. Many rows: X is transposed into n = 16*ceil(rows/16) columns
