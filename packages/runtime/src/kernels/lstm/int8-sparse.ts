@@ -132,7 +132,7 @@ export function quantizeRows(e: MatvecEngine, ptr: ArrayLike<number>, col: Array
   const recsOff = ptrOff + floats(rows + 1);
   const scalesOff = recsOff + floats(nnz);
   const m = e.mem;
-  const ints = new Int32Array(m.buffer, m.byteOffset, m.length);
+  const ints = e.ints();
   let longest = 0;
   for (let r = 0; r <= rows; r++) ints[ptrOff + r] = 4 * (ptr[base + r]! - first);
   for (let r = 0; r < rows; r++) {

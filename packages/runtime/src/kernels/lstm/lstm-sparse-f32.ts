@@ -220,14 +220,14 @@ function transposedProduct(e: MatvecEngine, ptr: number, pairOff: number, rows: 
   const zero = oT + rows * n;
   const lists = zero + 4 * Kq; // the vectors', the destinations' and the addends' addresses
   e.mem.fill(0, zero, lists);
-  const ints = new Int32Array(e.mem.buffer, e.mem.byteOffset + 4 * lists, 3 * n);
+  const ints = e.ints();
   const unit = e.sparseUnit;
   // past count: the zero vector (xpose reads it), oT (tback only reads the addends there, rows*n >= rows floats)
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, at = lists; i < n; i++, at++) {
     const live = i < count;
-    ints[i] = (live ? vecOff(i) : zero) * unit;
-    ints[n + i] = (live ? dstOf(i) : oT) * unit;
-    ints[2 * n + i] = (live ? addOf(i) : oT) * unit;
+    ints[at] = (live ? vecOff(i) : zero) * unit;
+    ints[at + n] = (live ? dstOf(i) : oT) * unit;
+    ints[at + 2 * n] = (live ? addOf(i) : oT) * unit;
   }
   e.xpose(lists, n, Kq, tmpOff);
   e.parallel(() => e.spmmT(ptr, pairOff, tmpOff, oT, rows, n / 16));

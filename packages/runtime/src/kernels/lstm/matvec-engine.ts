@@ -47,6 +47,8 @@ export interface MatvecEngine {
    *     element offset given by int32 i at rowsOff, times sparseUnit
    */
   readonly sparseUnit: 1 | 4;
+  /** An Int32Array over the same memory as `mem` (the int32 arrays the kernels read: pointers, columns, address lists), renewed when the memory grows. */
+  ints(): Int32Array;
   spmv1(ptrOff: number, pairOff: number, x: number, out: number, rows: number): void;
   spmv2(ptrOff: number, pairOff: number, x0: number, x1: number, o0: number, o1: number, rows: number): void;
   spmmT(ptrOff: number, pairOff: number, xT: number, outT: number, rows: number, blocks: number): void;
@@ -259,6 +261,12 @@ class WasmEngine implements MatvecEngine {
 
   readonly sparseUnit = 4;
 
+  ints(): Int32Array {
+    return (this.imem = int32View(this.mem, this.imem));
+  }
+
+  private imem: Int32Array = new Int32Array(0);
+
   spmv1(ptrOff: number, pairOff: number, x: number, out: number, rows: number): void {
     this.ex.spmv1(ptrOff * 4, pairOff * 4, x * 4, out * 4, rows);
   }
@@ -298,6 +306,9 @@ class WasmEngine implements MatvecEngine {
     this.ex.cell4(rowOff * 4, peepOff * 4, cOff * 4, hOff * 4, groups, flags, clip);
   };
 }
+
+/** `cached` if it views mem's buffer, else a new Int32Array over it (both engines' `ints`; mem starts at byte 0). */
+const int32View = (mem: Float32Array, cached: Int32Array): Int32Array => (cached.buffer === mem.buffer ? cached : new Int32Array(mem.buffer));
 
 /** Portable fallback for hosts without WebAssembly SIMD; accumulates in float64. */
 class JsEngine implements MatvecEngine {
@@ -473,9 +484,8 @@ class JsEngine implements MatvecEngine {
   }
 
   /** An int32 view of the current memory (rebuilt only when `scratch` replaced the memory). */
-  private ints(): Int32Array {
-    if (this.imem.buffer !== this.mem.buffer) this.imem = new Int32Array(this.mem.buffer);
-    return this.imem;
+  ints(): Int32Array {
+    return (this.imem = int32View(this.mem, this.imem));
   }
 
   private imem: Int32Array = new Int32Array(0);

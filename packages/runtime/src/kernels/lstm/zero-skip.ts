@@ -54,7 +54,7 @@ export const skipScratch = (I: number): number => SKIP_CHUNK * 2 * Math.ceil(I /
  */
 export function projectSkipping(e: MatvecEngine, dense: RowProduct, colsOff: number, rows: number, rowOff: (r: number) => number, biasOff: number, H: number, I: number, xpOff: number, tmpOff: number, maxDensity = ZERO_SKIP_MAX_DENSITY): void {
   const m = e.mem;
-  const ints = new Int32Array(m.buffer, m.byteOffset, m.length);
+  const ints = e.ints();
   const H4 = 4 * H;
   const stride = Math.ceil(I / 4) * 4;
   const limit = maxDensity * I;

@@ -17,16 +17,19 @@ import { locals, op, type WasmFunc } from './wasm-encoder.js';
  * then summed pairwise; U = 4 in gsp1, 2 in gsp2, 1 in gsp4), so results do not depend on the host. The caller validates the arrays at load (every index in range).
  */
 
+/** out + og + offset (a float) += lane l of the f32x4 in local a. */
+const addLane = (a: number, l: number, out: number, og: number, offset: number) => [
+  ...op.get(out), ...op.get(og), ...op.add,
+  ...op.get(out), ...op.get(og), ...op.add, ...op.f32Load(offset), ...op.get(a), ...op.f32x4ExtractLane(l), ...op.f32Add,
+  ...op.f32Store(offset),
+];
+
 /**
  * out[og + 16l] += lane l of the f32x4 in local a, for the lanes whose unit exists (u + l < H): the
  * four units of a group are 16 bytes apart in the packed [j][g] output row.
  */
 export const scatterLanes = (a: number, out: number, og: number, u: number, H: number) => [0, 1, 2, 3].flatMap((l) => {
-  const store = [
-    ...op.get(out), ...op.get(og), ...op.add,
-    ...op.get(out), ...op.get(og), ...op.add, ...op.f32Load(16 * l), ...op.get(a), ...op.f32x4ExtractLane(l), ...op.f32Add,
-    ...op.f32Store(16 * l),
-  ];
+  const store = addLane(a, l, out, og, 16 * l);
   return l === 0 ? store : [...op.get(u), ...op.i32(l), ...op.add, ...op.get(H), ...op.ltU, ...op.if, ...store, ...op.end];
 });
 
@@ -57,11 +60,7 @@ export const groupLoops = (l: { u: number; og: number; ga: number; gptr: number;
 ];
 
 /** out + og + 64q + 16l += lane l of the f32x4 in local a, l = 0..3: quarter q (units 4q..4q+3) of a 16-unit group's outputs. */
-export const scatterQuarter = (a: number, out: number, og: number, q: number) => [0, 1, 2, 3].flatMap((l) => [
-  ...op.get(out), ...op.get(og), ...op.add,
-  ...op.get(out), ...op.get(og), ...op.add, ...op.f32Load(64 * q + 16 * l), ...op.get(a), ...op.f32x4ExtractLane(l), ...op.f32Add,
-  ...op.f32Store(64 * q + 16 * l),
-]);
+export const scatterQuarter = (a: number, out: number, og: number, q: number) => [0, 1, 2, 3].flatMap((l) => addLane(a, l, out, og, 64 * q + 16 * l));
 
 /** One group-sparse kernel for V vectors with U entries per inner iteration (V*U accumulators). */
 function gspFunc(V: 1 | 2 | 4, U: 1 | 2 | 4): WasmFunc {
