@@ -1,4 +1,4 @@
-import type { OpTensor } from './tensor.js';
+import type { Allocator, OpTensor } from './tensor.js';
 import type { Dim, TensorType } from './types.js';
 
 /** Attribute kinds, as in ONNX's AttributeProto. */
@@ -64,6 +64,8 @@ export interface EvalContext {
   readonly wanted: readonly boolean[];
   /** A run-time error in the data (index out of range, shapes that do not broadcast): the caller's diagnostic. */
   fail(message: string): never;
+  /** Where output data comes from (tensor.ts Allocator; default `alloc`, new arrays). */
+  readonly alloc?: Allocator | undefined;
 }
 
 /**

@@ -33,6 +33,17 @@ export function numel(shape: readonly number[]): number {
   return n;
 }
 
+/**
+ * Where an evaluation's output data comes from (EvalContext.alloc): n zeroed elements of `dtype`.
+ * `alloc` (new arrays) by default; the runtime passes one that carves the outputs of a run from
+ * memory it reuses run after run (a typed array of more than 64 bytes costs about a microsecond to
+ * create, more than many small ops take to compute).
+ */
+export type Allocator = (dtype: DType, n: number) => OpData;
+
+/** The allocator of an evaluation context: its own, or `alloc`. */
+export const allocatorOf = (ctx: { readonly alloc?: Allocator | undefined }): Allocator => ctx.alloc ?? alloc;
+
 export function alloc(dtype: DType, n: number): OpData {
   switch (dtype) {
     case 'f32':
@@ -117,9 +128,9 @@ export function reshaped(t: OpTensor, shape: readonly number[]): OpTensor {
  * whole (a Slice along an outer axis, a Split) copies long runs; the outer dims are walked with an
  * odometer: no division per element.
  */
-export function stridedView(t: OpTensor, shape: readonly number[], offset: number, strides: readonly number[]): OpTensor {
+export function stridedView(t: OpTensor, shape: readonly number[], offset: number, strides: readonly number[], allocate: Allocator = alloc): OpTensor {
   const n = numel(shape);
-  const out = alloc(t.dtype, n) as unknown as { [i: number]: unknown };
+  const out = allocate(t.dtype, n) as unknown as { [i: number]: unknown };
   const src = t.data as unknown as ArrayLike<unknown>;
   // merge dims from the innermost out, dropping dims of size 1
   const dims: number[] = [];

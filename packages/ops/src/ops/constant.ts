@@ -3,7 +3,7 @@ import { DTYPE_NAMES, dtypeFromOnnx } from '../dtype.js';
 import { req } from '../infer-util.js';
 import { formatFloat, parseFloatText } from '../float-text.js';
 import { isNarrowFloat, roundToNarrowFloat } from '../narrow-float.js';
-import { alloc, fromNumbers, isBigData, type NumberData, type OpTensor } from '../tensor.js';
+import { alloc, allocatorOf, type Allocator, fromNumbers, isBigData, type NumberData, type OpTensor } from '../tensor.js';
 import { tensorType } from '../types.js';
 
 export const CONSTANT_VALUE_ATTRS = ['value', 'value_float', 'value_floats', 'value_int', 'value_ints', 'value_string', 'value_strings'] as const;
@@ -58,10 +58,10 @@ export const Constant: OpDef = {
 const FLOAT_DTYPES = /* @__PURE__ */ new Set(['f32', 'f64', 'f16', 'bf16']);
 
 /** Converts one tensor to `to` as ONNX Cast does: float to integer truncates toward zero, integers wrap, anything to bool is x != 0. */
-export function castTensor(x: OpTensor, to: OpTensor['dtype']): OpTensor {
+export function castTensor(x: OpTensor, to: OpTensor['dtype'], allocate: Allocator = alloc): OpTensor {
   if (x.dtype === to) return x;
   const n = x.data.length;
-  const out = alloc(to, n);
+  const out = allocate(to, n);
   const src = x.data as ArrayLike<number | bigint | string>;
   if (to === 'string') {
     const o = out as string[];
@@ -114,7 +114,7 @@ export const Cast: OpDef = {
   eval(ctx: EvalContext) {
     const to = dtypeFromOnnx(ctx.attrs.to as number);
     if (!to || to === 'unknown') ctx.fail(`Cast to unsupported type code ${ctx.attrs.to as number}`);
-    return [castTensor(ctx.inputs[0]!, to)];
+    return [castTensor(ctx.inputs[0]!, to, ctx.alloc)];
   },
 };
 
@@ -144,7 +144,7 @@ export const ConstantOfShape: OpDef = {
     const dtype = v?.dtype ?? 'f32';
     let n = 1;
     for (const d of shape) n *= d;
-    const out = alloc(dtype, n) as unknown as { fill(x: unknown): void };
+    const out = allocatorOf(ctx)(dtype, n) as unknown as { fill(x: unknown): void };
     if (v) out.fill(v.data[0]);
     return [{ dtype, shape, data: out as unknown as OpTensor['data'] }];
   },

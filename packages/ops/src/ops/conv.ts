@@ -2,7 +2,7 @@
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { FLOAT_TYPES, expectDType, req, sameAs, sameDType } from '../infer-util.js';
-import { alloc, numel, type NumberData, type OpTensor } from '../tensor.js';
+import { alloc, type Allocator, numel, type NumberData, type OpTensor } from '../tensor.js';
 
 interface ConvGeometry {
   readonly kernel: readonly number[];
@@ -170,17 +170,17 @@ export const Conv: OpDef = {
   },
   eval(ctx: EvalContext) {
     const [X, W, B] = [ctx.inputs[0]!, ctx.inputs[1]!, ctx.inputs[2]];
-    return [convCompute(convPlan(X.shape, W.shape, ctx.attrs, (m) => ctx.fail(m)), X, W, B ?? undefined)];
+    return [convCompute(convPlan(X.shape, W.shape, ctx.attrs, (m) => ctx.fail(m)), X, W, B ?? undefined, ctx.alloc)];
   },
 };
 
 /** Conv's arithmetic on a plan (convPlan of X's and W's shapes): the output tensor, of X's dtype. */
-export function convCompute(plan: ConvPlan, X: OpTensor, W: OpTensor, B: OpTensor | undefined): OpTensor {
+export function convCompute(plan: ConvPlan, X: OpTensor, W: OpTensor, B: OpTensor | undefined, allocate: Allocator = alloc): OpTensor {
   const { N, C, M, CG, group, inSp, outSp, kSp, outS, src } = plan;
   const x = X.data as NumberData;
   const w = W.data as NumberData;
   const bias = B ? (B.data as NumberData) : undefined;
-  const out = alloc(X.dtype, N * M * outSp) as NumberData;
+  const out = allocate(X.dtype, N * M * outSp) as NumberData;
   const mg = M / group;
   // Each output is the bias plus its taps in order (inside ones only: src), each tap's channels in
   // order, accumulated in float64; four output channels of one group at a time (four independent

@@ -8,7 +8,7 @@ import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { DType } from '../dtype.js';
 import { broadcastRunsN, broadcastShapesOrUndefined, broadcastStrides } from '../broadcast.js';
 import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, inputsFromOpset, req, sameAs, sameDType } from '../infer-util.js';
-import { alloc, isBigData, numel, type NumberData, type OpData, type OpTensor } from '../tensor.js';
+import { allocatorOf, isBigData, numel, type NumberData, type OpData, type OpTensor } from '../tensor.js';
 import { tensorType, type TensorType } from '../types.js';
 
 function broadcastShapeOf(ctx: EvalContext, xs: readonly OpTensor[]): number[] {
@@ -31,7 +31,7 @@ export function mapBinary(
   if (isBigData(a.data) || isBigData(b.data) || outDType === 'i64' || outDType === 'u64')
     return mapBroadcast(ctx, [a, b], outDType, ([x, y]) => f(x!, y!), big && (([x, y]) => big(x!, y!)));
   const shape = broadcastShapeOf(ctx, [a, b]);
-  const out = alloc(outDType, numel(shape)) as NumberData;
+  const out = allocatorOf(ctx)(outDType, numel(shape)) as NumberData;
   const x = a.data as NumberData;
   const y = b.data as NumberData;
   if (x instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array) return { dtype: outDType, shape, data: mapF32(shape, a.shape, x, b.shape, y, out, f) };
@@ -73,7 +73,7 @@ export function mapBroadcast(
   big?: (v: readonly bigint[]) => bigint | number,
 ): OpTensor {
   const shape = broadcastShapeOf(ctx, xs);
-  const out = alloc(outDType, numel(shape));
+  const out = allocatorOf(ctx)(outDType, numel(shape));
   const ss = xs.map((x) => broadcastStrides(x.shape, shape));
   const srcs = xs.map((x) => x.data as ArrayLike<number | bigint>);
   const useBig = xs.some((x) => isBigData(x.data));
@@ -99,9 +99,9 @@ function mapUnaryF32(src: Float32Array, out: Float32Array, f: (v: number) => num
 }
 
 /** Fast path of unary maps: no broadcasting, one pass over the data. */
-function mapUnary(x: OpTensor, f: (v: number) => number, dtype: DType = x.dtype): OpTensor {
+function mapUnary(ctx: EvalContext, x: OpTensor, f: (v: number) => number, dtype: DType = x.dtype): OpTensor {
   const src = x.data as NumberData;
-  const out = alloc(dtype, src.length) as NumberData;
+  const out = allocatorOf(ctx)(dtype, src.length) as NumberData;
   if (src instanceof Float32Array && out instanceof Float32Array) mapUnaryF32(src, out, f);
   else for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
   return { dtype, shape: x.shape, data: out };
@@ -320,12 +320,12 @@ function unary(f: (x: number) => number, types = FLOAT_TYPES, big?: (x: bigint) 
       if (isBigData(x.data)) {
         if (!big) ctx.fail(`64-bit integer input is not supported`);
         const src = x.data;
-        const out = alloc(x.dtype, src.length) as BigInt64Array;
+        const out = allocatorOf(ctx)(x.dtype, src.length) as BigInt64Array;
         for (let i = 0; i < src.length; i++) out[i] = big(src[i]!);
         return [{ dtype: x.dtype, shape: x.shape, data: out }];
       }
       const wrap = INT_WRAP[x.dtype];
-      return [mapUnary(x, wrap ? (v) => wrap(f(v)) : f)];
+      return [mapUnary(ctx, x, wrap ? (v) => wrap(f(v)) : f)];
     },
   };
 }
@@ -403,7 +403,7 @@ export const Not: OpDef = {
   outputs: [{ name: 'Y' }],
   attrs: {},
   infer: (ctx) => [sameAs(expectDType(ctx, 0, ['bool']))],
-  eval: (ctx) => [mapUnary(ctx.inputs[0]!, (x) => (x ? 0 : 1))],
+  eval: (ctx) => [mapUnary(ctx, ctx.inputs[0]!, (x) => (x ? 0 : 1))],
 };
 
 /** Unary activation with float attributes (alpha, beta, ...). */
@@ -416,7 +416,7 @@ function activation(attrs: Readonly<Record<string, number>>, f: (x: number, a: R
     infer: (ctx) => [sameAs(expectDType(ctx, 0, FLOAT_TYPES))],
     eval(ctx: EvalContext) {
       const a = ctx.attrs as Readonly<Record<string, number>>;
-      return [mapUnary(ctx.inputs[0]!, (x) => f(x, a))];
+      return [mapUnary(ctx, ctx.inputs[0]!, (x) => f(x, a))];
     },
   };
 }
@@ -445,7 +445,7 @@ export const Gelu: OpDef = {
   eval(ctx: EvalContext) {
     const tanh = ctx.attrs.approximate === 'tanh';
     const k = Math.sqrt(2 / Math.PI);
-    return [mapUnary(ctx.inputs[0]!, tanh ? (x) => 0.5 * x * (1 + Math.tanh(k * (x + 0.044715 * x * x * x))) : (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)))];
+    return [mapUnary(ctx, ctx.inputs[0]!, tanh ? (x) => 0.5 * x * (1 + Math.tanh(k * (x + 0.044715 * x * x * x))) : (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)))];
   },
 };
 
@@ -478,7 +478,7 @@ export const Clip: OpDef = {
       const lo = big(1);
       const hi = big(2);
       const src = x.data;
-      const out = alloc(x.dtype, src.length) as BigInt64Array;
+      const out = allocatorOf(ctx)(x.dtype, src.length) as BigInt64Array;
       for (let i = 0; i < src.length; i++) {
         let v = src[i]!;
         // min(max(x, lo), hi): when lo > hi every value becomes hi.
@@ -491,7 +491,7 @@ export const Clip: OpDef = {
     const lo = bound(1, 'min', -Infinity);
     const hi = bound(2, 'max', Infinity);
     // min(max(x, lo), hi): when lo > hi every value becomes hi.
-    return [mapUnary(x, (v) => Math.min(Math.max(v, lo), hi))];
+    return [mapUnary(ctx, x, (v) => Math.min(Math.max(v, lo), hi))];
   },
 };
 
@@ -524,7 +524,7 @@ export const Dropout: OpDef = {
     if (t && Number(t.data[0]) !== 0) ctx.fail('Dropout in training mode is not supported');
     if (!ctx.wanted[1]) return [x, undefined];
     const dtype = ctx.opset < 10 ? x.dtype : 'bool';
-    const mask = alloc(dtype, x.data.length) as NumberData;
+    const mask = allocatorOf(ctx)(dtype, x.data.length) as NumberData;
     mask.fill(1);
     return [x, { dtype, shape: x.shape, data: mask }];
   },

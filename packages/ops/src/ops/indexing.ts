@@ -4,7 +4,7 @@ import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
 import { INT_INDEX_TYPES, broadcast, constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs, sameDType } from '../infer-util.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
-import { alloc, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
+import { alloc, allocatorOf, type Allocator, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
 
 /** Axis normalized against a rank at evaluation time (a data error when out of range). */
 export function evalAxis(ctx: EvalContext, axis: number, rank: number, what = 'axis'): number {
@@ -58,7 +58,7 @@ export const Gather: OpDef = {
     const n = idx.length;
     const shape = [...data.shape.slice(0, axis), ...ctx.inputs[1]!.shape, ...data.shape.slice(axis + 1)];
     for (const k of idx) if (k < -dim || k >= dim) ctx.fail(`Gather index ${k} is out of range for axis of size ${dim}`);
-    const out = alloc(data.dtype, outer * n * inner);
+    const out = allocatorOf(ctx)(data.dtype, outer * n * inner);
     copyBlocks(data.data, out, outer * n, inner, (b) => {
       const o = Math.floor(b / n);
       const k = idx[b % n]!;
@@ -192,7 +192,7 @@ export const Concat: OpDef = {
     const row = rows.reduce((a, b) => a + b, 0);
     const shape = [...ts[0]!.shape];
     shape[axis] = ts.reduce((a, t) => a + t.shape[axis]!, 0);
-    const out = alloc(ts[0]!.dtype, outer * row) as unknown as { [i: number]: unknown };
+    const out = allocatorOf(ctx)(ts[0]!.dtype, outer * row) as unknown as { [i: number]: unknown };
     let off = 0;
     ts.forEach((t, k) => {
       const len = rows[k]!;
@@ -275,7 +275,7 @@ export const Slice: OpDef = {
     });
     const xs = stridesOf(x.shape);
     const offset = begin.reduce((acc, b, d) => acc + b * xs[d]!, 0);
-    return [stridedView(x, shape, offset, xs.map((s, d) => s * step[d]!))];
+    return [stridedView(x, shape, offset, xs.map((s, d) => s * step[d]!), ctx.alloc)];
   },
 };
 
@@ -294,14 +294,14 @@ export function clampSlice(start: number, end: number, step: number, n: number):
 }
 
 /** Broadcasts `x` to `shape` (the shape already broadcast-compatible). */
-export function broadcastTo(x: OpTensor, shape: readonly number[]): OpTensor {
+export function broadcastTo(x: OpTensor, shape: readonly number[], allocate: Allocator = alloc): OpTensor {
   const r = shape.length;
   const xs = stridesOf(x.shape);
   const bs = shape.map((d, i) => {
     const j = i - (r - x.shape.length);
     return j < 0 || x.shape[j] === 1 ? 0 : xs[j]!;
   });
-  return stridedView(x, shape, 0, bs);
+  return stridedView(x, shape, 0, bs, allocate);
 }
 
 /** Broadcast the input to a shape (numpy rules: the result is the broadcast of both). */
@@ -328,7 +328,7 @@ export const Expand: OpDef = {
     const x = ctx.inputs[0]!;
     const spec = toNumbers(ctx.inputs[1]!);
     const shape = broadcastShapesOrUndefined([x.shape, spec]) ?? ctx.fail(`cannot expand [${x.shape.join(',')}] to [${spec.join(',')}]`);
-    return [broadcastTo(x, shape)];
+    return [broadcastTo(x, shape, ctx.alloc)];
   },
 };
 
@@ -355,7 +355,7 @@ export const Tile: OpDef = {
     const xs = stridesOf(x.shape);
     // Output dim d of size reps[d] * x.shape[d] is row-major over (repeat, element): a view of
     // interleaved dims [reps[0], x0, reps[1], x1, ...] with stride 0 across the repeats.
-    const view = stridedView(x, x.shape.flatMap((d, i) => [reps[i]!, d]), 0, xs.flatMap((st) => [0, st]));
+    const view = stridedView(x, x.shape.flatMap((d, i) => [reps[i]!, d]), 0, xs.flatMap((st) => [0, st]), ctx.alloc);
     return [reshaped(view, shape)];
   },
 };
@@ -397,7 +397,7 @@ export const Split: OpDef = {
     return sizes.map((len) => {
       const shape = x.shape.map((d, i) => (i === axis ? len : d));
       const xs = stridesOf(x.shape);
-      const view = stridedView(x, shape, start * xs[axis]!, xs);
+      const view = stridedView(x, shape, start * xs[axis]!, xs, ctx.alloc);
       start += len;
       return view;
     });

@@ -3,7 +3,7 @@ import type { OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { broadcastShapesOrUndefined, broadcastStrides } from '../broadcast.js';
 import { FLOAT_TYPES, NUMERIC_TYPES, broadcast, expectDType, req, sameAs, sameDType } from '../infer-util.js';
-import { alloc, isBigData, type NumberData } from '../tensor.js';
+import { allocatorOf, isBigData, type NumberData } from '../tensor.js';
 
 /**
  * C[M,N] = A[M,K] * B[K,N] over row-major blocks, accumulating in float64 (i-k-j order:
@@ -61,7 +61,7 @@ export const MatMul: OpDef = {
     const bBs = broadcastStrides(bS.slice(0, -2), batch);
     let nb = 1;
     for (const d of batch) nb *= d;
-    const out = alloc(A.dtype, nb * M * N) as NumberData;
+    const out = allocatorOf(ctx)(A.dtype, nb * M * N) as NumberData;
     const acc = new Float64Array(N);
     const idx = new Array<number>(batch.length).fill(0);
     for (let t = 0; t < nb; t++) {
@@ -123,7 +123,7 @@ export const Gemm: OpDef = {
     const [sbk, sbj] = transB ? [1, K] : [N, 1];
     const a = A.data as NumberData;
     const b = B.data as NumberData;
-    const out = alloc(A.dtype, M * N) as NumberData;
+    const out = allocatorOf(ctx)(A.dtype, M * N) as NumberData;
     const acc = new Float64Array(N);
     let cs: number[] = [0, 0];
     if (C) {

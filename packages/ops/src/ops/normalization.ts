@@ -1,7 +1,7 @@
 /** Softmax, LogSoftmax, BatchNormalization (inference), LayerNormalization. */
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import { FLOAT_TYPES, broadcast, expectDType, normAxis, req, sameAs } from '../infer-util.js';
-import { alloc, numel, type NumberData, type OpTensor } from '../tensor.js';
+import { allocatorOf, numel, type NumberData, type OpTensor } from '../tensor.js';
 import { tensorType } from '../types.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
 import { broadcastTo, evalAxis } from './indexing.js';
@@ -14,7 +14,7 @@ function softmaxEval(ctx: EvalContext, log: boolean): OpTensor {
   const x = ctx.inputs[0]!;
   const r = x.shape.length;
   const src = x.data as NumberData;
-  const out = alloc(x.dtype, src.length) as NumberData;
+  const out = allocatorOf(ctx)(x.dtype, src.length) as NumberData;
   if (r === 0) {
     out[0] = log ? 0 : 1;
     return { dtype: x.dtype, shape: x.shape, data: out };
@@ -102,7 +102,7 @@ export const BatchNormalization: OpDef = {
     const eps = ctx.attrs.epsilon as number;
     const inner = numel(x.shape.slice(2));
     const src = x.data as NumberData;
-    const out = alloc(x.dtype, src.length) as NumberData;
+    const out = allocatorOf(ctx)(x.dtype, src.length) as NumberData;
     for (let i = 0; i < src.length; i++) {
       const ch = Math.floor(i / inner) % c;
       out[i] = ((src[i]! - mean![ch]!) / Math.sqrt(variance![ch]! + eps)) * scale![ch]! + bias![ch]!;
@@ -150,7 +150,7 @@ export const LayerNormalization: OpDef = {
     const scale = param(1)!;
     const bias = param(2);
     const src = x.data as NumberData;
-    const out = alloc(x.dtype, src.length) as NumberData;
+    const out = allocatorOf(ctx)(x.dtype, src.length) as NumberData;
     const statShape = x.shape.map((d, i) => (i < axis ? d : 1));
     const means = new Float32Array(rows);
     const inv = new Float32Array(rows);

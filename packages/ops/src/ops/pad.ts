@@ -2,7 +2,7 @@
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs } from '../infer-util.js';
-import { alloc, numel, stridesOf, toNumbers, type OpTensor } from '../tensor.js';
+import { allocatorOf, numel, stridesOf, toNumbers, type OpTensor } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
 /** Full begin/end pads per dim (2 * rank), from pads over `axes` (all dims when absent). */
@@ -60,7 +60,7 @@ export const Pad: OpDef = {
     const cv = ctx.inputs[2];
     const fill: unknown = cv && cv.data.length > 0 ? cv.data[0] : x.data instanceof BigInt64Array ? 0n : (ctx.attrs.value as number);
     const n = numel(shape);
-    const out = alloc(x.dtype, n) as unknown as { [i: number]: unknown };
+    const out = allocatorOf(ctx)(x.dtype, n) as unknown as { [i: number]: unknown };
     const src = x.data as unknown as ArrayLike<unknown>;
     const xs = stridesOf(x.shape);
     // per dim, the source offset of each output index (its source index times the source stride), -1 outside (constant)

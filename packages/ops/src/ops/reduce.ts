@@ -2,7 +2,7 @@
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { NUMERIC_TYPES, constInts, expectDType, inputsFromOpset, normAxis, sameAs } from '../infer-util.js';
-import { alloc, isBigData, stridesOf, toNumbers, type NumberData, type OpTensor } from '../tensor.js';
+import { alloc, type Allocator, isBigData, stridesOf, toNumbers, type NumberData, type OpTensor } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
 /** One reduction on one element domain: JS numbers (accumulated in float64) or bigints (64-bit integer tensors, exact). */
@@ -29,7 +29,7 @@ function evalAxes(ctx: EvalContext, rank: number): number[] {
   return given.map((a) => evalAxis(ctx, a, rank, 'axes'));
 }
 
-export function reduceTensor<T extends number | bigint>(x: OpTensor, axes: readonly number[], keep: boolean, r: Fold<T>): OpTensor {
+export function reduceTensor<T extends number | bigint>(x: OpTensor, axes: readonly number[], keep: boolean, r: Fold<T>, allocate: Allocator = alloc): OpTensor {
   const rank = x.shape.length;
   const red = new Set(axes);
   const outFull = x.shape.map((d, i) => (red.has(i) ? 1 : d));
@@ -53,7 +53,7 @@ export function reduceTensor<T extends number | bigint>(x: OpTensor, axes: reado
       idx[d] = 0;
     }
   }
-  const out = alloc(x.dtype, n) as unknown as { [i: number]: T };
+  const out = allocate(x.dtype, n) as unknown as { [i: number]: T };
   for (let o = 0; o < n; o++) out[o] = r.finish ? r.finish(acc[o]!, count) : acc[o]!;
   return { dtype: x.dtype, shape, data: out as unknown as OpTensor['data'] };
 }
@@ -83,7 +83,7 @@ function reduce(inputAxesSince: number, r: Reducer): OpDef {
       // noop_with_empty_axes reduces over no axis: each element alone (ReduceL2 gives |x|, ReduceSumSquare x^2).
       if (axes.length === 0 && !ctx.attrs.noop_with_empty_axes) axes = x.shape.map((_, i) => i);
       const keep = ctx.attrs.keepdims === 1;
-      return [isBigData(x.data) ? reduceTensor(x, axes, keep, r.big) : reduceTensor(x, axes, keep, r)];
+      return [isBigData(x.data) ? reduceTensor(x, axes, keep, r.big, ctx.alloc) : reduceTensor(x, axes, keep, r, ctx.alloc)];
     },
   };
 }

@@ -146,7 +146,7 @@ export const Transpose: OpDef = {
     if (perm.length !== r || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) ctx.fail(`perm [${perm.join(',')}] is not a permutation of rank ${r}`);
     const shape = perm.map((p) => x.shape[p]!);
     const xs = stridesOf(x.shape);
-    return [stridedView(x, shape, 0, perm.map((p) => xs[p]!))];
+    return [stridedView(x, shape, 0, perm.map((p) => xs[p]!), ctx.alloc)];
   },
 };
 

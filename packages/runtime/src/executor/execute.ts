@@ -1,3 +1,4 @@
+import type { Allocator } from '@lstmc/ops';
 import { isRuntimeError, RuntimeError, rtFail } from '../errors.js';
 import type { PreparedBody, PreparedGraph, PreparedNode } from '../graph/prepare.js';
 import type { KernelEnv, StreamSlot } from '../kernels/kernel.js';
@@ -20,6 +21,7 @@ interface RunState {
   readonly kernelEnv: KernelEnv;
   readonly states: Map<number, StreamSlot> | undefined;
   readonly onNode: ((t: NodeTime) => void) | undefined;
+  readonly alloc: Allocator | undefined;
 }
 
 /**
@@ -28,6 +30,7 @@ interface RunState {
  * Intermediate values are dropped after their last reader. A control-flow node runs one of its
  * branches over the same environment (branches read outer values directly). `onNode`, when given,
  * hears the time of every kernel node that runs (those of the branch taken, not the control node).
+ * `alloc`, when given, is where kernels take their output data from (KernelCall.alloc).
  */
 export function executeGraph(
   g: PreparedGraph,
@@ -36,10 +39,11 @@ export function executeGraph(
   inputs: ReadonlyMap<number, RtTensor>,
   states?: Map<number, StreamSlot>,
   onNode?: (t: NodeTime) => void,
+  alloc?: Allocator,
 ): (RtTensor | undefined)[] {
   const env: Env = g.model.values.map((v) => v.data);
   for (const [vi, t] of inputs) env[vi] = t;
-  runBody(g.main, env, { values: g.model.values, prepared, kernelEnv, states, onNode });
+  runBody(g.main, env, { values: g.model.values, prepared, kernelEnv, states, onNode, alloc });
   return env;
 }
 
@@ -74,7 +78,7 @@ function runNode(p: PreparedNode, env: Env, run: RunState): void {
   let outs: readonly (RtTensor | null)[];
   const t0 = run.onNode ? performance.now() : 0;
   try {
-    outs = kernel.run({ attrs: p.attrs, inputs: args, wanted: p.wanted, nodeName: node.name, prepared: run.prepared[p.index], env: run.kernelEnv, ...(state ? { state } : {}) });
+    outs = kernel.run({ attrs: p.attrs, inputs: args, wanted: p.wanted, nodeName: node.name, prepared: run.prepared[p.index], env: run.kernelEnv, ...(state ? { state } : {}), ...(run.alloc ? { alloc: run.alloc } : {}) });
   } catch (e) {
     if (isRuntimeError(e) && e.field === undefined) {
       throw new RuntimeError(e.code, `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });

@@ -8,6 +8,7 @@ import type { RtDim, RuntimeModel } from '../model.js';
 import type { RtTensor } from '../tensor.js';
 import type { RtDType } from '../dtype.js';
 import { executeGraph, type NodeTime } from './execute.js';
+import { RunArena } from './run-arena.js';
 import { checkInput } from './io-check.js';
 import { streamTimeAxes } from './stream-axes.js';
 
@@ -93,7 +94,10 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   return { kernels, readRuntimeGraph, createModel, loadModel: (bytes, options = {}) => createModel(readRuntimeGraph(bytes, options), options) };
 }
 
-/** A loaded runtime graph: validated and prepared once, run many times. Holds no per-run state. */
+/**
+ * A loaded runtime graph: validated and prepared once, run many times. Between runs it holds no state
+ * of one, only memory the next run reuses (its run arena).
+ */
 export class Model {
   readonly inputs: readonly IoInfo[];
   readonly outputs: readonly IoInfo[];
@@ -105,6 +109,8 @@ export class Model {
   private readonly prepared: readonly unknown[];
   /** The workers of the `threads` option (null: one thread). */
   private readonly pool: ThreadPool | null;
+  /** Where a run's kernels take their output data from (run-arena.ts). */
+  private readonly arena = new RunArena();
 
   /** Use a runtime's loadModel / createModel; `parts` are the runtime's. */
   constructor(readonly runtimeModel: RuntimeModel, options: LoadOptions, parts: RuntimeParts) {
@@ -209,13 +215,20 @@ export class Model {
       if (!Object.hasOwn(inputs, name)) rtFail('E-RT-INPUT-MISSING', `missing input '${name}'`, { field: name });
       given.set(vi, checkInput(name, inputs[name], m.values[vi]!, bindings, freeAxes?.get(vi)));
     }
-    const env = executeGraph(this.graph, this.prepared, this.env, given, states, options?.onNode);
-    const out: TensorMap = {};
-    for (const vi of m.outputs) {
-      const t = env[vi]!;
-      out[m.values[vi]!.name] = this.constBuffers.has(t.data.buffer) ? { ...t, data: t.data.slice() as typeof t.data } : t;
+    const arena = this.arena.begin() ? this.arena : undefined;
+    try {
+      const env = executeGraph(this.graph, this.prepared, this.env, given, states, options?.onNode, arena?.alloc);
+      const out: TensorMap = {};
+      for (const vi of m.outputs) {
+        const t = env[vi]!;
+        const b = t.data.buffer;
+        // Constants belong to the model, the arena's memory to the next run: the caller gets copies.
+        out[m.values[vi]!.name] = this.constBuffers.has(b) || arena?.owns(b) ? { ...t, data: t.data.slice() as typeof t.data } : t;
+      }
+      return out;
+    } finally {
+      arena?.end();
     }
-    return out;
   }
 }
 

@@ -15,7 +15,7 @@
 import { Conv, convCompute, convPlan, type ConvPlan } from '@lstmc/ops/defs';
 import { rtFail } from '../errors.js';
 import type { RtTensor } from '../tensor.js';
-import { type AnyKernel, defineKernel, type KernelCall, type KernelEnv } from './kernel.js';
+import { type AnyKernel, defineKernel, outputF32, type KernelCall, type KernelEnv } from './kernel.js';
 import { packedIndex } from './lstm/pack.js';
 import { createMatvecEngine, type MatvecEngine } from './lstm/matvec-engine.js';
 import { opKernel } from './op-kernel.js';
@@ -126,7 +126,7 @@ function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: Packe
   const outOff = colOff + outSp * colLen;
   const x = X.data as Float32Array;
   const bias = B ? (B.data as Float32Array) : undefined;
-  const y = new Float32Array(N * M * outSp);
+  const y = outputF32(call, N * M * outSp);
   for (let b = 0; b < N; b++)
     for (let g = 0; g < group; g++) {
       const xBase = (b * C + g * CG) * inSp;
@@ -174,6 +174,6 @@ export const convKernel: AnyKernel = defineKernel({
     if (!p || !X || !W) return reference.run(call);
     const c = call as KernelCall<Readonly<Record<string, unknown>>>;
     const planned = planFor(p, X.shape, W.shape, c.attrs);
-    return [p.packed && X.dtype === 'f32' ? runPacked(c, p.packed, planned) : (convCompute(planned.plan, X, W, B ?? undefined) as RtTensor)];
+    return [p.packed && X.dtype === 'f32' ? runPacked(c, p.packed, planned) : (convCompute(planned.plan, X, W, B ?? undefined, call.alloc) as RtTensor)];
   },
 });

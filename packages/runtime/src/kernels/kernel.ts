@@ -1,3 +1,4 @@
+import type { Allocator } from '@lstmc/ops';
 import type { RtAttrType, RtValue } from '../model.js';
 import type { RtTensor } from '../tensor.js';
 import type { SaturationLog } from '../fixed/saturation.js';
@@ -54,6 +55,12 @@ export interface KernelCall<A> {
   /** What the kernel's `prepare` returned for this node when the model was loaded (undefined without it). */
   readonly prepared?: unknown;
   readonly env: KernelEnv;
+  /**
+   * Where output data may come from (a run's arena, executor/run-arena.ts): zeroed arrays that the
+   * next run of the model overwrites, so a kernel keeps nothing of them past its run (stream state is
+   * copied). Absent: create arrays as usual (kernelAlloc).
+   */
+  readonly alloc?: Allocator;
 }
 
 /** Load options that kernels see. */
@@ -104,6 +111,11 @@ export interface KernelDef<S extends AttrSchema = AttrSchema> {
   readonly prepare?: (attrs: ParsedAttrs<S>, constInputs: readonly (RtTensor | null)[], env: KernelEnv) => unknown;
   /** Computes the outputs; an entry may be null only for an output slot that is not wanted. */
   readonly run: (call: KernelCall<ParsedAttrs<S>>) => readonly (RtTensor | null)[];
+}
+
+/** n zeroed float32s for an output of this call: from the run's arena when it has one (KernelCall.alloc). */
+export function outputF32(call: { readonly alloc?: Allocator | undefined }, n: number): Float32Array {
+  return call.alloc ? (call.alloc('f32', n) as Float32Array) : new Float32Array(n);
 }
 
 /** Identity helper that keeps the attribute schema's literal type for ParsedAttrs inference. */

@@ -89,7 +89,8 @@ export function opKernel(op: string, rawDef: OpDef): AnyKernel {
     outputs: [1, variadicOut ? 1 << 16 : def.outputs.length],
     attrs: attrSchema(def),
     check: (attrs, node) => inferCheck(op, def, attrs as Readonly<Record<string, unknown>>, node.inputs, node.outputs),
-    run: ({ attrs, inputs, wanted }) => {
+    run: (call) => {
+      const { attrs, inputs, wanted } = call;
       const a = attrs as Readonly<Record<string, unknown>>;
       const outs = evaluate({
         inputs: inputs.map((t) => t ?? undefined) as OpTensor[],
@@ -97,6 +98,7 @@ export function opKernel(op: string, rawDef: OpDef): AnyKernel {
         opset: (a.opset as number | undefined) ?? DEFAULT_OPSET,
         wanted,
         fail: (message) => rtFail('E-RT-EXEC', message),
+        alloc: call.alloc,
       });
       return wanted.map((w, i) => (outs[i] ?? (w ? rtFail('E-RT-EXEC', `${op} produced no output ${i}`) : null)) as RtTensor | null);
     },

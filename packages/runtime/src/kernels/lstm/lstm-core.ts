@@ -1,5 +1,5 @@
 import type { RtTensor } from '../../tensor.js';
-import type { KernelCall, KernelEnv, ParsedAttrs, StaticNodeInfo } from '../kernel.js';
+import { outputF32, type KernelCall, type KernelEnv, type ParsedAttrs, type StaticNodeInfo } from '../kernel.js';
 import { isRnnActivation, resolveActivations } from './activations.js';
 import { checkLstmAttrs, checkLstmSlots, LSTM_COMMON_ATTRS, lstmRun, numDirections } from './lstm-io.js';
 import type { MatvecEngine } from './matvec-engine.js';
@@ -116,9 +116,9 @@ export function runLstmWith(
     }
   }
 
-  const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
-  const Yh = new Float32Array(D * B * H);
-  const Yc = new Float32Array(D * B * H);
+  const Y = wanted[0] ? outputF32(call, T * D * B * H) : null;
+  const Yh = outputF32(call, D * B * H);
+  const Yc = outputF32(call, D * B * H);
   const active = new Int32Array(B);
   const stepXs = new Int32Array(B);
   const stepOuts = new Int32Array(B);

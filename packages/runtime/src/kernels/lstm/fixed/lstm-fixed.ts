@@ -1,6 +1,6 @@
 import { fromFixed, layerProducts, lstmLayerFixed, noteRealSaturation, quantizeArray, saturationLog, type FixedLstmLayer, type LayerProducts } from '../../../fixed/index.js';
 import type { RtTensor } from '../../../tensor.js';
-import { defineKernel, type KernelCall } from '../../kernel.js';
+import { defineKernel, outputF32, type KernelCall } from '../../kernel.js';
 import { checkLstmStream, lstmRun } from '../lstm-io.js';
 import { fixedLayersOf, lutsOf } from './layers.js';
 import { checkLstmFixed, LSTM_FIXED_ATTRS, LSTM_FIXED_INPUTS, type LstmFixedAttrs } from './schema.js';
@@ -76,9 +76,9 @@ function runLstmFixed(a: LstmFixedAttrs, call: KernelCall<LstmFixedAttrs>): (RtT
   };
   const log = call.env.onSaturation ? saturationLog(call.nodeName) : undefined;
 
-  const Y = wanted[0] ? new Float32Array(T * D * B * H) : null;
-  const Yh = new Float32Array(D * B * H);
-  const Yc = new Float32Array(D * B * H);
+  const Y = wanted[0] ? outputF32(call, T * D * B * H) : null;
+  const Yh = outputF32(call, D * B * H);
+  const Yc = outputF32(call, D * B * H);
   const next: LstmFixedStreamState = { h: [], c: [], batch: B };
   for (let d = 0; d < D; d++) {
     const l = layers[d]!;
