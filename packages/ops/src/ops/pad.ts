@@ -63,33 +63,40 @@ export const Pad: OpDef = {
     const out = allocatorOf(ctx)(x.dtype, n) as unknown as { [i: number]: unknown };
     const src = x.data as unknown as ArrayLike<unknown>;
     const xs = stridesOf(x.shape);
-    // per dim, the source offset of each output index (its source index times the source stride), -1 outside (constant)
-    const maps = shape.map((len, d) => {
+    /** The source index along dim d of output index i along it, or -1 outside it (constant mode). */
+    const source = (d: number, i: number): number => {
       const size = x.shape[d]!;
+      let p = i - full[d]!;
+      if (p >= 0 && p < size) return p;
+      if (mode === 'constant' || size === 0) return -1;
+      if (mode === 'edge') return p < 0 ? 0 : size - 1;
+      if (mode === 'wrap') return ((p % size) + size) % size;
+      // reflect without repeating the edge: period 2 * (size - 1)
+      const period = Math.max(1, 2 * (size - 1));
+      p = ((p % period) + period) % period;
+      return p >= size ? period - p : p;
+    };
+    // per outer dim, the source offset of each output index (its source index times the source stride), -1 outside (constant)
+    const maps = shape.slice(0, Math.max(0, r - 1)).map((len, d) => {
       const map = new Int32Array(len);
       for (let i = 0; i < len; i++) {
-        let p = i - full[d]!;
-        if (p < 0 || p >= size) {
-          if (mode === 'constant' || size === 0) {
-            map[i] = -1;
-            continue;
-          }
-          if (mode === 'edge') p = p < 0 ? 0 : size - 1;
-          else if (mode === 'wrap') p = ((p % size) + size) % size;
-          else {
-            // reflect without repeating the edge: period 2 * (size - 1)
-            const period = Math.max(1, 2 * (size - 1));
-            p = ((p % period) + period) % period;
-            if (p >= size) p = period - p;
-          }
-        }
-        map[i] = p * xs[d]!;
+        const p = source(d, i);
+        map[i] = p < 0 ? -1 : p * xs[d]!;
       }
       return map;
     });
-    // rows of the last dim, the outer dims walked with an odometer (a row is all fill if an outer index is outside)
+    // Rows of the last dim, the outer dims walked with an odometer (a row is all fill if an outer index
+    // is outside). Along the last dim, outputs lo..hi-1 read the source row in order (one plain copy);
+    // the pads around them go through `source`.
     const inner = r === 0 ? 1 : shape[r - 1]!;
-    const last = r === 0 ? Int32Array.of(0) : maps[r - 1]!;
+    const before = r === 0 ? 0 : full[r - 1]!;
+    const lo = Math.min(inner, Math.max(0, before));
+    const hi = r === 0 ? 1 : Math.max(lo, Math.min(inner, x.shape[r - 1]! + before));
+    const shift = r === 0 ? 0 : before;
+    const edge = new Array<number>(lo + inner - hi);
+    for (let e = 0; e < edge.length; e++) edge[e] = r === 0 ? 0 : source(r - 1, e < lo ? e : hi + e - lo);
+    // typed arrays (every dtype but strings) copy the run with one set()
+    const typed = ArrayBuffer.isView(out);
     const idx = new Array<number>(r).fill(0);
     for (let o = 0; o < n; o += inner) {
       let k = 0;
@@ -99,9 +106,14 @@ export const Pad: OpDef = {
         if (p < 0) outside = true;
         k += p;
       }
-      for (let i = 0; i < inner; i++) {
-        const p = last[i]!;
-        out[o + i] = outside || p < 0 ? fill : src[k + p];
+      if (outside) for (let i = 0; i < inner; i++) out[o + i] = fill;
+      else {
+        if (typed) (out as unknown as Float32Array).set((src as unknown as Float32Array).subarray(k + lo - shift, k + hi - shift), o + lo);
+        else for (let i = lo; i < hi; i++) out[o + i] = src[k + i - shift];
+        for (let e = 0; e < edge.length; e++) {
+          const p = edge[e]!;
+          out[o + (e < lo ? e : hi + e - lo)] = p < 0 ? fill : src[k + p];
+        }
       }
       for (let d = r - 2; d >= 0; d--) {
         if (++idx[d]! < shape[d]!) break;
