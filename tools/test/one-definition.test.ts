@@ -33,6 +33,8 @@ const NAMED_ELSEWHERE: Readonly<Record<string, string>> = {
   Tanh: 'an LSTM activation name (the LSTM attribute), not the op',
   If: 'control flow is structural: inference types it from its branches, fold inlines it, lowering and the executor run its branches',
   Conv: "the runtime's Conv kernel is the op's kernel (its definition, check and reference evaluation) with a product engine for constant float32 weights",
+  Gemm: "the runtime's Gemm kernel is the op's kernel (its definition, check and reference evaluation) with a product engine for a constant float32 B",
+  MatMul: "the runtime's MatMul kernel is the op's kernel (its definition, check and reference evaluation) with a product engine for a constant 2-D float32 B",
 };
 
 function sources(dir: string): string[] {

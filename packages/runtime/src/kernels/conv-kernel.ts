@@ -16,26 +16,18 @@ import { Conv, convCompute, convPlan, type ConvPlan } from '@lstmc/ops/defs';
 import { rtFail } from '../errors.js';
 import type { RtTensor } from '../tensor.js';
 import { type AnyKernel, defineKernel, outputF32, type KernelCall, type KernelEnv } from './kernel.js';
-import { packedIndex } from './lstm/pack.js';
-import { createMatvecEngine, type MatvecEngine } from './lstm/matvec-engine.js';
+import { f64Column, f64OutRow, f64Product, f64View, packF64Rows, type F64Rows } from './f64-rows.js';
 import { opKernel } from './op-kernel.js';
 
 const reference = opKernel('Conv', Conv);
 
-/**
- * The weights of every group in an engine, widened to float64 (mvd1's operands): group g's units (four
- * output channels each) at float offset g * units * ws.
- */
+/** The weights of every group as F64Rows (one row per output channel of the group), and their shape as packed. */
 interface PackedWeights {
-  readonly engine: MatvecEngine;
-  /** The weights' shape as packed: output channels, input channels per group, and taps. */
+  readonly rows: F64Rows;
+  /** Output channels, input channels per group, and taps. */
   readonly M: number;
   readonly CG: number;
   readonly kSp: number;
-  /** Units per group (ceil(channels per group / 4)), k-quads per unit (ceil(CG * kSp / 4)) and floats of engine memory per unit (two per float64). */
-  readonly units: number;
-  readonly Kq: number;
-  readonly ws: number;
 }
 
 /** A node's state: its packed weights, if any, and the plan of the last shapes it ran. */
@@ -83,27 +75,16 @@ function planFor(p: ConvPrepared, xShape: readonly number[], wShape: readonly nu
  * groups took 0.136 ms so, 0.05 in the reference evaluation).
  */
 function packWeights(attrs: Readonly<Record<string, unknown>>, W: RtTensor | null | undefined, env: KernelEnv): PackedWeights | undefined {
-  if (!W || W.dtype !== 'f32' || env.matvec === 'js' || W.shape.length < 3) return undefined;
+  if (!W || W.dtype !== 'f32' || W.shape.length < 3) return undefined;
   const group = attrs.group as number;
   const [M, CG] = [W.shape[0]!, W.shape[1]!];
   if (!(group >= 1) || M % group !== 0 || M / group < 4 || CG === 0) return undefined;
   const kSp = W.data.length / (M * CG);
   const mg = M / group;
-  const units = Math.ceil(mg / 4);
   const K = CG * kSp;
-  const Kq = Math.ceil(K / 4);
-  const ws = 32 * Kq;
-  const packed = new Float64Array(group * units * ws / 2);
   const w = W.data as Float32Array;
-  for (let g = 0; g < group; g++)
-    for (let m = 0; m < mg; m++) {
-      const row = (g * mg + m) * K;
-      const base = g * units * ws / 2;
-      for (let k = 0; k < K; k++) packed[base + packedIndex(m >> 2, k, m & 3, K)] = w[row + k]!;
-    }
-  const engine = createMatvecEngine(new Float32Array(packed.buffer), env.matvec);
-  // A host without WebAssembly SIMD got the JS engine: the reference evaluation is the better JS path.
-  return engine.kind === 'wasm-simd' ? { engine, M, CG, kSp, units, Kq, ws } : undefined;
+  const rows = packF64Rows(group, mg, K, (g, m, k) => w[(g * mg + m) * K + k]!, env);
+  return rows && { rows, M, CG, kSp };
 }
 
 function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: PackedWeights, { plan, runs }: NonNullable<ConvPrepared['last']>): RtTensor {
@@ -113,15 +94,16 @@ function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: Packe
   const { N, C, M, CG, group, inSp, outSp, kSp, src } = plan;
   if (M !== p.M || CG !== p.CG || kSp !== p.kSp) rtFail('E-RT-EXEC', `Conv weights [${W.shape.join(',')}] are not the ones prepared`);
   const mg = M / group;
-  const { units, Kq, ws } = p;
-  const colLen = 8 * Kq; // floats of engine memory: 4 * Kq float64
-  const outLen = 4 * units;
+  const r = p.rows;
+  const colLen = f64Column(r);
+  const outLen = f64OutRow(r);
+  const Kq = r.Kq;
   // Scratch: one column per output position, then the outputs.
   const K = CG * kSp;
-  const e = p.engine;
+  const e = r.engine;
   e.scratch(outSp * (colLen + outLen));
   const m = e.mem;
-  const d = new Float64Array(m.buffer, m.byteOffset, m.length >> 1);
+  const d = f64View(r);
   const colOff = e.scratchOff;
   const outOff = colOff + outSp * colLen;
   const x = X.data as Float32Array;
@@ -146,16 +128,13 @@ function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: Packe
             d[at + t] = idx < 0 ? 0 : x[xc + idx]!;
           }
         }
-        const out = outOff + o * outLen;
-        for (let j = 0; j < outLen; j++) m[out + j] = bias && j < mg ? bias[g * mg + j]! : 0;
       }
-      const wOff = g * units * ws;
-      for (let o = 0; o < outSp; o++) e.mvd1(wOff, colOff + o * colLen, outOff + o * outLen, units, Kq, ws);
+      // The outputs start as the bias: written once, copied to the other positions.
+      for (let j = 0; j < outLen; j++) m[outOff + j] = bias && j < mg ? bias[g * mg + j]! : 0;
+      for (let o = 1; o < outSp; o++) m.copyWithin(outOff + o * outLen, outOff, outOff + outLen);
+      for (let o = 0; o < outSp; o++) f64Product(r, g, colOff + o * colLen, outOff + o * outLen);
       const yBase = (b * M + g * mg) * outSp;
-      for (let o = 0; o < outSp; o++) {
-        const out = outOff + o * outLen;
-        for (let j = 0; j < mg; j++) y[yBase + j * outSp + o] = m[out + j]!;
-      }
+      for (let j = 0; j < mg; j++) for (let o = 0, at = outOff + j; o < outSp; o++, at += outLen) y[yBase + j * outSp + o] = m[at]!;
     }
   return { dtype: 'f32', shape: [N, M, ...plan.outS], data: y };
 }

@@ -4,3 +4,4 @@ export { parseAttrs } from './attrs.js';
 export { opKernel, opAttrTypes, DEFAULT_OPSET } from './op-kernel.js';
 export * from './lstm/index.js';
 export { convKernel } from './conv-kernel.js';
+export { gemmKernel, matmulKernel } from './matmul-kernel.js';

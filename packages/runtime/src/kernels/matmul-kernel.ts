@@ -1,0 +1,93 @@
+/**
+ * The runtime's Gemm and MatMul kernels: the ops' kernels (opKernel: attributes, load-time check,
+ * reference evaluation) with a product engine for float32 products whose weight matrix B is a
+ * constant, as a model's linear layers are (torch's nn.Linear exports as Gemm with transB=1, or as
+ * MatMul then Add). At load, B's columns go into a WebAssembly matvec engine as the rows of an
+ * F64Rows (f64-rows.ts); a run widens each row of A to float64 and multiplies it with them, on top of
+ * C, with float64 sums as the reference evaluation has (only the order of the additions differs).
+ * Gemm takes the engine for alpha = 1, transA = 0 and, with C, beta = 1 (C broadcast to [M, N] as the
+ * op says); MatMul for any A of float32 rows [..., K]. Everything else (other dtypes, B not a
+ * constant, other attributes, `matvec: 'js'`, hosts without WebAssembly SIMD) runs the reference.
+ */
+import { Gemm, MatMul } from '@lstmc/ops/defs';
+import type { RtTensor } from '../tensor.js';
+import { f64Column, f64OutRow, f64Product, f64View, packF64Rows, type F64Rows } from './f64-rows.js';
+import { type AnyKernel, defineKernel, outputF32, type KernelCall, type KernelEnv } from './kernel.js';
+import { opKernel } from './op-kernel.js';
+
+/** B [K, N] (or [N, K] with `transposed`) as N rows of K weights; undefined where it is not a 2-D float32 constant. */
+function packB(B: RtTensor | null | undefined, transposed: boolean, env: KernelEnv): F64Rows | undefined {
+  if (!B || B.dtype !== 'f32' || B.shape.length !== 2) return undefined;
+  const [K, N] = transposed ? [B.shape[1]!, B.shape[0]!] : [B.shape[0]!, B.shape[1]!];
+  const b = B.data as Float32Array;
+  return packF64Rows(1, N, K, transposed ? (_g, j, k) => b[j * K + k]! : (_g, j, k) => b[k * N + j]!, env);
+}
+
+/**
+ * y[i] = W a[i] + its start value, for the `rows` rows of K floats of `a`: `start(i, at)` writes the
+ * start of output row i at float offset `at` of engine memory (its N floats; the row's padding up to
+ * f64OutRow is ignored). One row's column and output in scratch at a time.
+ */
+function productRows(call: KernelCall<unknown>, p: F64Rows, a: Float32Array, rows: number, start: (i: number, at: number, m: Float32Array) => void): Float32Array {
+  const { engine: e, K, rows: N } = p;
+  e.scratch(f64Column(p) + f64OutRow(p));
+  const m = e.mem;
+  const d = f64View(p);
+  const colOff = e.scratchOff;
+  const outOff = colOff + f64Column(p);
+  d.fill(0, (colOff >> 1) + K, (colOff >> 1) + 4 * p.Kq); // the last quad's tail
+  const y = outputF32(call, rows * N);
+  for (let i = 0; i < rows; i++) {
+    d.set(a.subarray(i * K, (i + 1) * K), colOff >> 1);
+    start(i, outOff, m);
+    f64Product(p, 0, colOff, outOff);
+    y.set(m.subarray(outOff, outOff + N), i * N);
+  }
+  return y;
+}
+
+const gemmReference = opKernel('Gemm', Gemm);
+
+/** Gemm: the reference kernel's attributes and checks; the engine where B is a float32 constant and alpha = 1, transA = 0, beta = 1 (or no C). */
+export const gemmKernel: AnyKernel = defineKernel({
+  ...gemmReference,
+  prepare: (attrs, consts, env) => (attrs.alpha === 1 ? packB(consts[1], attrs.transB === 1, env) : undefined),
+  run: (call) => {
+    const p = call.prepared as F64Rows | undefined;
+    const a = call.attrs as { readonly beta: number; readonly transA: number };
+    const [A, , C] = call.inputs;
+    if (!p || !A || A.dtype !== 'f32' || A.shape.length !== 2 || A.shape[1] !== p.K || a.transA !== 0 || (C && (C.dtype !== 'f32' || a.beta !== 1))) return gemmReference.run(call);
+    const [M, N] = [A.shape[0]!, p.rows];
+    // C broadcast to [M, N]: strides over its rows and columns (a shape that does not broadcast: the reference's diagnostic).
+    const cs = C ? broadcastStrides2(C.shape, M, N) : [0, 0];
+    if (!cs) return gemmReference.run(call);
+    const c = C?.data as Float32Array | undefined;
+    const y = productRows(call, p, A.data as Float32Array, M, (i, at, m) => {
+      for (let j = 0; j < N; j++) m[at + j] = c ? c[i * cs[0]! + j * cs[1]!]! : 0;
+    });
+    return [{ dtype: 'f32', shape: [M, N], data: y }];
+  },
+});
+
+/** The strides of C's elements over [M, N] (numpy broadcasting of a shape of rank <= 2), or undefined when it does not broadcast. */
+function broadcastStrides2(shape: readonly number[], M: number, N: number): [number, number] | undefined {
+  if (shape.length > 2) return undefined;
+  const [r, c] = shape.length === 2 ? [shape[0]!, shape[1]!] : shape.length === 1 ? [1, shape[0]!] : [1, 1];
+  if ((r !== 1 && r !== M) || (c !== 1 && c !== N)) return undefined;
+  return [r === 1 ? 0 : c, c === 1 ? 0 : 1];
+}
+
+const matmulReference = opKernel('MatMul', MatMul);
+
+/** MatMul: the reference kernel's attributes and checks; the engine where B is a 2-D float32 constant and A float32 [..., K]. */
+export const matmulKernel: AnyKernel = defineKernel({
+  ...matmulReference,
+  prepare: (_attrs, consts, env) => packB(consts[1], false, env),
+  run: (call) => {
+    const p = call.prepared as F64Rows | undefined;
+    const A = call.inputs[0];
+    if (!p || !A || A.dtype !== 'f32' || A.shape.length === 0 || A.shape[A.shape.length - 1] !== p.K) return matmulReference.run(call);
+    const y = productRows(call, p, A.data as Float32Array, A.data.length / p.K, (_i, at, m) => m.fill(0, at, at + p.rows));
+    return [{ dtype: 'f32', shape: A.shape.length === 1 ? [p.rows] : [...A.shape.slice(0, -1), p.rows], data: y }];
+  },
+});
