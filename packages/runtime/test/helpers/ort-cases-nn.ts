@@ -38,6 +38,7 @@ export function nnCases(x: Inputs): OpCase[] {
     conv('1-D pads, stride, bias', [2, 3, 10], [4, 3, 3], { pads: { ints: [1, 2] }, strides: { ints: [2] } }, true),
     conv('1-D dilation', [1, 2, 12], [2, 2, 3], { dilations: { ints: [3] } }),
     conv('1-D groups (depthwise)', [1, 4, 8], [4, 1, 3], { group: { i: 4 }, pads: { ints: [1, 1] } }, true),
+    conv('2-D depthwise, two output channels per input channel, batch 2', [2, 3, 5, 4], [6, 1, 3, 2], { group: { i: 3 }, pads: { ints: [1, 0, 1, 1] }, strides: { ints: [1, 2] } }, true),
     conv('1-D SAME_UPPER stride 2', [1, 2, 9], [3, 2, 4], { auto_pad: { s: 'SAME_UPPER' }, strides: { ints: [2] } }),
     conv('1-D SAME_LOWER stride 2', [1, 2, 9], [3, 2, 4], { auto_pad: { s: 'SAME_LOWER' }, strides: { ints: [2] } }),
     conv('1-D VALID', [1, 2, 9], [3, 2, 4], { auto_pad: { s: 'VALID' }, strides: { ints: [3] } }),
