@@ -4,7 +4,7 @@ import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
 import { INT_INDEX_TYPES, broadcast, constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs, sameDType } from '../infer-util.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
-import { alloc, allocatorOf, type Allocator, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
+import { alloc, allocatorOf, type Allocator, arrayOf, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
 
 /** Axis normalized against a rank at evaluation time (a data error when out of range). */
 export function evalAxis(ctx: EvalContext, axis: number, rank: number, what = 'axis'): number {
@@ -247,7 +247,7 @@ export const Slice: OpDef = {
       const [s, e] = clampSlice(starts[k], ends[k], step, n);
       const len = step > 0 ? Math.max(0, Math.ceil((e - s) / step)) : Math.max(0, Math.ceil((s - e) / -step));
       out[a] = len;
-      if (sv && r === 1) svOut = Array.from({ length: len }, (_, j) => sv[s + j * step]);
+      if (sv && r === 1) svOut = arrayOf(len, (j) => sv[s + j * step]!);
     });
     if (svOut) ctx.setShapeValue(0, svOut);
     return [tensorType(x.dtype, out, x.fixed)];
@@ -418,7 +418,7 @@ function splitForm(ctx: InferContext, outputs: number): void {
 /** ONNX's equal split: ceil(dim / n) per part, the last part smaller. */
 function splitSizes(dim: number, n: number): number[] {
   const part = Math.ceil(dim / n);
-  return Array.from({ length: n }, (_, i) => Math.max(0, Math.min(part, dim - i * part)));
+  return arrayOf(n, (i) => Math.max(0, Math.min(part, dim - i * part)));
 }
 
 /** Start, start + delta, ... up to (not including) limit. */
@@ -441,7 +441,7 @@ export const Range: OpDef = {
     const [a, b, c] = ctx.inputs.map((t) => Number(t!.data[0]));
     if (c === 0) ctx.fail('Range delta is 0');
     const n = Math.max(0, Math.ceil((b! - a!) / c!));
-    return [fromNumbers(ctx.inputs[0]!.dtype, [n], Array.from({ length: n }, (_, i) => a! + i * c!))];
+    return [fromNumbers(ctx.inputs[0]!.dtype, [n], arrayOf(n, (i) => a! + i * c!))];
   },
 };
 

@@ -1,3 +1,4 @@
+import { arrayOf } from '@lstmc/ops';
 import { rtFail } from '../../errors.js';
 import { defineKernel, type KernelCall, type KernelEnv } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
@@ -77,7 +78,7 @@ function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
   const e = prep.engine;
   const X = call.inputs[0]!;
   // Before the run lays out its scratch: zero skipping may add W's column copies to the kept memory.
-  const proj = Array.from({ length: D }, (_v, d) => {
+  const proj = arrayOf(D, (d) => {
     const base = d * sec.stride;
     const q = prep.int8[d]!.w;
     const wx = q ? int8Product(e, q, H) : denseProduct(e, base + sec.w, H, I);

@@ -146,13 +146,23 @@ export function wideGroupProduct(e: MatvecEngine, g: WidePlacement, H: number): 
  * Input projection of every (t, b) row at once: mem[xpOff + r*4H ..] = bias + W x_r for r < rows,
  * x_r at rowOff(r).
  */
+/** rows copies of the `len` floats at `src` from `dst` on: one copy of them, then copies of what is there, doubling (log2(rows) calls). */
+export function fillRows(m: Float32Array, dst: number, src: number, len: number, rows: number): void {
+  if (rows <= 0) return;
+  m.copyWithin(dst, src, src + len);
+  for (let done = 1; done < rows; done *= 2) {
+    const n = Math.min(done, rows - done);
+    m.copyWithin(dst + done * len, dst, dst + n * len);
+  }
+}
+
 export function projectRows(e: MatvecEngine, product: RowProduct, rows: number, rowOff: (r: number) => number, biasOff: number, H: number, xpOff: number): void {
   const m = e.mem;
   const H4 = 4 * H;
   const xs = new Int32Array(rows);
   const outs = new Int32Array(rows);
+  fillRows(m, xpOff, biasOff, H4, rows);
   for (let r = 0; r < rows; r++) {
-    m.copyWithin(xpOff + r * H4, biasOff, biasOff + H4);
     xs[r] = rowOff(r);
     outs[r] = xpOff + r * H4;
   }
