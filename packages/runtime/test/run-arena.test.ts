@@ -14,22 +14,32 @@ const N = 40;
 const relu = (v: number) => Math.max(0, v);
 const sigmoid = (v: number) => Math.fround(1 / (1 + Math.exp(-v)));
 
-/** x -> Relu -> r (an output, and read on) -> r + r -> s -> Sigmoid -> y; plus a probe node on s (see below). */
+/**
+ * x -> Relu -> r (an output, and read on) -> r + r -> s -> Sigmoid -> y; with `probe`, s -> probe -> p
+ * -> Identity -> q (an output that is an arena tensor, passed through) and s -> probe -> o (an output
+ * the probe makes itself).
+ */
 const graph = (probe: boolean): RuntimeModel => ({
   values: [
     { name: 'x', dtype: 'f32', shape: [N] },
     { name: 'r', dtype: 'f32', shape: [N] },
     { name: 's', dtype: 'f32', shape: [N] },
     { name: 'y', dtype: 'f32', shape: [N] },
-    ...(probe ? [{ name: 'p', dtype: 'f32' as const, shape: [N] }] : []),
+    ...(probe ? (['p', 'q', 'o'] as const).map((name) => ({ name, dtype: 'f32' as const, shape: [N] })) : []),
   ],
   inputs: [0],
-  outputs: probe ? [1, 3, 4] : [1, 3],
+  outputs: probe ? [1, 3, 5, 6] : [1, 3],
   nodes: [
     { kernel: 'Relu', name: 'relu', inputs: [0], outputs: [1], attrs: {} },
     { kernel: 'Add', name: 'add', inputs: [1, 1], outputs: [2], attrs: {} },
     { kernel: 'Sigmoid', name: 'sig', inputs: [2], outputs: [3], attrs: {} },
-    ...(probe ? [{ kernel: 'probe', name: 'probe', inputs: [2], outputs: [4], attrs: {} }] : []),
+    ...(probe
+      ? [
+          { kernel: 'probe', name: 'probe', inputs: [2], outputs: [4], attrs: {} },
+          { kernel: 'Identity', name: 'id', inputs: [4], outputs: [5], attrs: {} },
+          { kernel: 'probe', name: 'probe_out', inputs: [2], outputs: [6], attrs: {} },
+        ]
+      : []),
   ],
 });
 
@@ -55,6 +65,8 @@ describe('run arena', () => {
   it('gives kernels views into one buffer from the second run on, zeroed, and copies outputs out of it', () => {
     // The probe sees its input (the intermediate s, an Add output) and its own output's allocation.
     const seen: { s: ArrayBufferLike; out: ArrayBufferLike; zero: boolean }[] = [];
+    const direct: boolean[] = []; // probe_out, whose output is a graph output: an allocator or none
+    
     const probe = defineKernel({
       name: 'probe',
       inputs: [1, 1],
@@ -63,6 +75,10 @@ describe('run arena', () => {
       attrs: {},
       run: (call) => {
         const s = call.inputs[0]!;
+        if (call.nodeName === 'probe_out') {
+          direct.push(call.alloc !== undefined);
+          return [{ dtype: 'f32', shape: [N], data: Float32Array.from(s.data as Float32Array) }];
+        }
         const out = call.alloc!('f32', N) as Float32Array;
         seen.push({ s: s.data.buffer, out: out.buffer, zero: out.every((v) => v === 0) });
         out.set(s.data as Float32Array);
@@ -77,9 +93,11 @@ describe('run arena', () => {
     expect(seen[1]!.s).toBe(seen[2]!.s);
     expect(seen[1]!.out).toBe(seen[1]!.s);
     expect(seen.every((v) => v.zero)).toBe(true);
-    // The probe's output is copied out of the arena: each run's stays its own.
+    // A node that makes a graph output takes no arena memory (the caller keeps it).
+    expect(direct).toEqual([false, false, false]);
+    // The probe's output, a graph output through Identity, is copied out of the arena: each run's stays its own.
     [5, 6, 7].forEach((seed, i) => {
-      const p = outs[i]!['p']!.data as Float32Array;
+      const p = outs[i]!['q']!.data as Float32Array;
       expect(p.buffer).not.toBe(seen[2]!.s);
       expect(Array.from(p.subarray(1))).toEqual(expected(input(seed)).r.slice(1).map((v) => Math.fround(v + v)));
     });

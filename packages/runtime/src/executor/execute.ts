@@ -48,15 +48,18 @@ export function executeGraph(
 }
 
 function runBody(b: PreparedBody, env: Env, run: RunState): void {
-  b.nodes.forEach((p, k) => {
-    runNode(p, env, run);
-    for (const vi of p.reads) if (b.lastUse.get(vi) === k && !run.values[vi]!.data) env[vi] = undefined;
-  });
+  const { nodes, dies } = b;
+  for (let k = 0; k < nodes.length; k++) {
+    runNode(nodes[k]!, env, run);
+    for (const vi of dies[k]!) env[vi] = undefined;
+  }
 }
 
 function runNode(p: PreparedNode, env: Env, run: RunState): void {
   const { node, kernel } = p;
-  const args = node.inputs.map((vi) => (vi === -1 ? null : env[vi]!));
+  const ins = node.inputs;
+  const args = new Array<RtTensor | null>(ins.length);
+  for (let i = 0; i < ins.length; i++) args[i] = ins[i] === -1 ? null : env[ins[i]!]!;
   if (p.control) {
     const cond = args[0];
     if (!cond || cond.data.length !== 1) rtFail('E-RT-EXEC', `node '${node.name}' (${node.kernel}): the condition must hold one element, got shape [${cond?.shape.join(',')}]`, { field: node.name });
@@ -78,7 +81,8 @@ function runNode(p: PreparedNode, env: Env, run: RunState): void {
   let outs: readonly (RtTensor | null)[];
   const t0 = run.onNode ? performance.now() : 0;
   try {
-    outs = kernel.run({ attrs: p.attrs, inputs: args, wanted: p.wanted, nodeName: node.name, prepared: run.prepared[p.index], env: run.kernelEnv, ...(state ? { state } : {}), ...(run.alloc ? { alloc: run.alloc } : {}) });
+    // One object shape for every call (state and alloc undefined when absent): spreading them in made each call a slow object copy.
+    outs = kernel.run({ attrs: p.attrs, inputs: args, wanted: p.wanted, nodeName: node.name, prepared: run.prepared[p.index], env: run.kernelEnv, state, alloc: p.escapes ? undefined : run.alloc });
   } catch (e) {
     if (isRuntimeError(e) && e.field === undefined) {
       throw new RuntimeError(e.code, `node '${node.name}' (${node.kernel}): ${e.message}`, { field: node.name });

@@ -45,12 +45,16 @@ export function checkInput(name: string, t: unknown, v: RtValue, bindings: Map<s
  * stream, whose chunks may be shorter than a fixed-length export's sequence, not the numeric dims).
  */
 export function checkProduced(t: RtTensor, v: RtValue, nodeName: string, streaming = false): void {
-  const fail = (msg: string) => rtFail('E-RT-EXEC', `node '${nodeName}' produced '${v.name}' ${msg}`, { field: nodeName });
-  if (t.dtype !== v.dtype || !dataMatchesDType(v.dtype, t.data)) fail(`as ${t.dtype}, the graph declares ${v.dtype}`);
-  if (t.data.length !== numel(t.shape)) fail(`with ${t.data.length} elements for shape [${t.shape.join(',')}]`);
-  if (v.shape) {
-    if (t.shape.length !== v.shape.length || (!streaming && v.shape.some((d, i) => typeof d === 'number' && d !== t.shape[i]))) {
-      fail(`with shape [${t.shape.join(',')}], the graph declares [${v.shape.join(',')}]`);
-    }
-  }
+  if (t.dtype !== v.dtype || !dataMatchesDType(v.dtype, t.data)) producedFail(v, nodeName, `as ${t.dtype}, the graph declares ${v.dtype}`);
+  if (t.data.length !== numel(t.shape)) producedFail(v, nodeName, `with ${t.data.length} elements for shape [${t.shape.join(',')}]`);
+  const want = v.shape;
+  if (!want) return;
+  let bad = t.shape.length !== want.length;
+  // A plain loop (this runs for every output of every node): no closure per call.
+  for (let i = 0; !bad && !streaming && i < want.length; i++) if (typeof want[i] === 'number' && want[i] !== t.shape[i]) bad = true;
+  if (bad) producedFail(v, nodeName, `with shape [${t.shape.join(',')}], the graph declares [${want.join(',')}]`);
+}
+
+function producedFail(v: RtValue, nodeName: string, msg: string): never {
+  return rtFail('E-RT-EXEC', `node '${nodeName}' produced '${v.name}' ${msg}`, { field: nodeName });
 }

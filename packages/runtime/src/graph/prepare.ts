@@ -22,6 +22,8 @@ export interface PreparedNode {
   readonly reads: readonly number[];
   readonly control?: ControlFlowDef;
   readonly branches?: Readonly<Record<string, PreparedBody>>;
+  /** An output of the node is a graph output: the caller keeps it, so it does not come from the run arena (no copy out of it). */
+  readonly escapes: boolean;
 }
 
 /** The nodes of one graph scope (the main graph or a branch) in run order. */
@@ -33,6 +35,8 @@ export interface PreparedBody {
    * values read by nothing here are absent, outputs of the scope never die in it.
    */
   readonly lastUse: ReadonlyMap<number, number>;
+  /** Per node position, the values that die after it (lastUse at it, and not constants): what the executor drops. */
+  readonly dies: readonly (readonly number[])[];
 }
 
 export interface PreparedGraph {
@@ -88,6 +92,7 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
   const names = new Set<string>();
   const available = new Uint8Array(nv);
   const definedAnywhere = new Uint8Array(nv);
+  const graphOutputs = new Set(model.outputs);
   model.values.forEach((v, i) => {
     const f = `values[${i}]`;
     if (typeof v.name !== 'string' || v.name.length === 0) rtFail('E-RT-GRAPH', 'value name must be a non-empty string', { field: `${f}.name` });
@@ -183,7 +188,8 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
         const msg = kernel.check?.(attrs, staticNodeInfo(model, node));
         if (msg !== undefined) rtFail('E-RT-GRAPH', `node '${node.name}' (${node.kernel}): ${msg}`, { field: f });
       } else if (Object.keys(node.attrs).length) rtFail('E-RT-ATTR', `${node.kernel} takes no attributes`, { field: `${f}.attrs` });
-      const p: PreparedNode = { index, node, kernel, attrs, reads, wanted: node.outputs.map((vi) => vi !== -1), ...(control ? { control, branches } : {}) };
+      const escapes = node.outputs.some((vi) => graphOutputs.has(vi));
+      const p: PreparedNode = { index, node, kernel, attrs, reads, wanted: node.outputs.map((vi) => vi !== -1), escapes, ...(control ? { control, branches } : {}) };
       all[index] = p;
       return p;
     });
@@ -194,7 +200,9 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
     });
     for (const vi of [...lastUse.keys()]) if (!local.has(vi)) lastUse.delete(vi);
     for (const vi of outputs) lastUse.delete(vi);
-    return { nodes, outputs, lastUse };
+    const dies = nodes.map((): number[] => []);
+    for (const [vi, k] of lastUse) if (!model.values[vi]!.data) dies[k]!.push(vi);
+    return { nodes, outputs, lastUse, dies };
   };
 
   const main = prepareBody(model.nodes, model.outputs, available, 'nodes', 'outputs');

@@ -92,15 +92,20 @@ export function opKernel(op: string, rawDef: OpDef): AnyKernel {
     run: (call) => {
       const { attrs, inputs, wanted } = call;
       const a = attrs as Readonly<Record<string, unknown>>;
+      // Loops, not map: this runs for every op node of every run.
+      const ins = new Array<OpTensor | undefined>(inputs.length);
+      for (let i = 0; i < inputs.length; i++) ins[i] = inputs[i] ?? undefined;
       const outs = evaluate({
-        inputs: inputs.map((t) => t ?? undefined) as OpTensor[],
+        inputs: ins as OpTensor[],
         attrs: a as InferContext['attrs'],
         opset: (a.opset as number | undefined) ?? DEFAULT_OPSET,
         wanted,
         fail: (message) => rtFail('E-RT-EXEC', message),
         alloc: call.alloc,
       });
-      return wanted.map((w, i) => (outs[i] ?? (w ? rtFail('E-RT-EXEC', `${op} produced no output ${i}`) : null)) as RtTensor | null);
+      const res = new Array<RtTensor | null>(wanted.length);
+      for (let i = 0; i < wanted.length; i++) res[i] = (outs[i] ?? (wanted[i] ? rtFail('E-RT-EXEC', `${op} produced no output ${i}`) : null)) as RtTensor | null;
+      return res;
     },
   });
 }
