@@ -225,6 +225,17 @@ export const Div: OpDef = {
 const powF32: BinaryLoop = (o, oo, x, ao, sa, y, bo, sb, n) => {
   for (let i = 0; i < n; i++) o[oo + i] = x[ao + i * sa]! ** y[bo + i * sb]!;
 };
+/**
+ * Pow with the exponent a scalar 2 (a magnitude's squares: Silero VAD's STFT): x * x, which for a
+ * float32 x is exact in float64, so its float32 is the correctly rounded square, as x ** 2 gives
+ * (and onnxruntime's Pow, which squares for an exponent of 2); a fifth of the time of `**`.
+ */
+const squareF32: BinaryLoop = (o, oo, x, ao, sa, _y, _bo, _sb, n) => {
+  for (let i = 0; i < n; i++) {
+    const v = x[ao + i * sa]!;
+    o[oo + i] = v * v;
+  }
+};
 /** Element-wise power x^y with numpy broadcasting (the exponent may have another numeric type). */
 export const Pow: OpDef = {
   inputs: [{ name: 'X' }, { name: 'Y' }],
@@ -245,7 +256,8 @@ export const Pow: OpDef = {
     // 64-bit integers on both sides: exact bigint powers; one 64-bit side: JS numbers, as the other side is.
     const [x0, y0] = isBigData(a.data) !== isBigData(b.data) ? [asNumbers(a), asNumbers(b)] : [a, b];
     // One call per case (SAME_CALL_SITE below).
-    if (!wrap) return [mapBinary(ctx, x0, y0, a.dtype, (x, y) => x ** y, (x, y) => bigPow(x, y), powF32)];
+    const square = y0.data.length === 1 && y0.data instanceof Float32Array && y0.data[0] === 2;
+    if (!wrap) return [mapBinary(ctx, x0, y0, a.dtype, (x, y) => x ** y, (x, y) => bigPow(x, y), square ? squareF32 : powF32)];
     return [mapBinary(ctx, x0, y0, a.dtype, (x, y) => wrap(Math.trunc(x ** y)), (x, y) => bigPow(x, y))];
   },
 };

@@ -46,6 +46,8 @@ export function elementwiseCases(x: Inputs): OpCase[] {
     { name: 'Pow f32 base, i64 exponent', op: 'Pow', inputs: [f(2, 3), i64([3], [0, 2, 3])] },
     { name: 'Pow i64', op: 'Pow', inputs: [x.i64r([2, 3], -4, 4), i64([3], [0, 1, 3])] },
     { name: 'Pow f32 (opset 7)', op: 'Pow', inputs: [x.f([2, 3], 0.1, 3), f(3)], opset: 7 },
+    { name: 'Pow f32 squares (a scalar exponent 2)', op: 'Pow', inputs: [x.f([3, 50], -1e3, 1e3), f32([], [2])] },
+    { name: 'Pow f32 exponent [2] of one element, negative and tiny bases', op: 'Pow', inputs: [f32([6], [-3.5, -1e-20, 0, 1e-30, 7e18, -2e19]), f32([1], [2])] },
     { name: 'Pow i32 base, f32 exponent', op: 'Pow', inputs: [x.i32r([2, 3], 0, 5), f32([1], [2])] },
     ...unaryFloat.map((op) => ({ name: `${op}`, op, inputs: [f(3, 4, 5)] })),
     { name: 'Log', op: 'Log', inputs: [x.f([3, 4], 0.01, 9)] },
