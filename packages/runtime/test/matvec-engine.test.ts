@@ -245,5 +245,30 @@ describe('float64-sum product (mvd1), the transposed write-back (tback) and spmm
           for (let k = 0; k < 4 * Kq; k++) expect(e.mem[xT + k * n + i], `n ${n} Kq ${Kq}: vector ${i} float ${k}`).toBe(data[slot[i]! * 4 * Kq + k]);
       }
     });
+
+    it(`${kind}: gatherF64 and gatherF32 write src[idx[i]] (widened, or as is) for i < n, repeats and any order, and nothing past n`, () => {
+      const rng = new Rng(kind === 'js' ? 81 : 82);
+      for (const [srcLen, n] of [[1, 1], [7, 5], [40, 97], [300, 64], [5, 0]] as const) {
+        const e = createMatvecEngine(new Float32Array(4), kind);
+        const idxLen = (n + 3) & ~3;
+        e.scratch(srcLen + 4 + idxLen + 2 * (n + 2) + (n + 2));
+        const src = e.scratchOff;
+        const idxOff = src + ((srcLen + 3) & ~3);
+        const d64 = idxOff + idxLen; // float offset of the float64 destination
+        const d32 = d64 + 2 * (n + 2);
+        const data = rng.f32(srcLen);
+        e.mem.set(data, src);
+        const idx = Array.from({ length: n }, () => rng.int(0, srcLen - 1));
+        e.ints().set(idx, idxOff);
+        const f64 = new Float64Array(e.mem.buffer, e.mem.byteOffset + 4 * d64, n + 2);
+        f64.fill(Number.NaN);
+        e.mem.fill(Number.NaN, d32, d32 + n + 2);
+        e.gatherF64(d64, src, idxOff, n);
+        e.gatherF32(d32, src, idxOff, n);
+        expect(Array.from(f64.subarray(0, n))).toEqual(idx.map((i) => data[i]!));
+        expect(Array.from(e.mem.subarray(d32, d32 + n))).toEqual(idx.map((i) => data[i]!));
+        expect([...f64.subarray(n), ...e.mem.subarray(d32 + n, d32 + n + 2)].every(Number.isNaN), `past n = ${n}`).toBe(true);
+      }
+    });
   }
 });

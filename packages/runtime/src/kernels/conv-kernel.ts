@@ -16,7 +16,7 @@ import { Conv, convCompute, convPlan, type ConvPlan } from '@lstmc/ops/defs';
 import { rtFail } from '../errors.js';
 import type { RtTensor } from '../tensor.js';
 import { type AnyKernel, defineKernel, outputF32, type KernelCall, type KernelEnv } from './kernel.js';
-import { f64Column, f64OutRow, f64Product, f64View, packF64Rows, type F64Rows } from './f64-rows.js';
+import { f64Column, f64OutRow, f64Product, packF64Rows, type F64Rows } from './f64-rows.js';
 import { opKernel } from './op-kernel.js';
 
 const reference = opKernel('Conv', Conv);
@@ -30,32 +30,44 @@ interface PackedWeights {
   readonly kSp: number;
 }
 
+/** What a run of the engine path gathers by (gatherLists). */
+interface GatherLists {
+  readonly col: Int32Array;
+  readonly out: Int32Array;
+}
+
 /** A node's state: its packed weights, if any, and the plan of the last shapes it ran. */
 interface ConvPrepared {
   readonly packed: PackedWeights | undefined;
-  /** The plan of the last input and weight shapes run (a stream's frames all have one shape): convPlan costs a table of every output position's taps. */
-  last?: { readonly shapes: readonly number[]; readonly plan: ConvPlan; readonly runs: Int32Array };
+  /**
+   * The plan of the last input and weight shapes run (a stream's frames all have one shape), and with
+   * packed weights its gather lists: convPlan costs a table of every output position's taps.
+   */
+  last?: { readonly shapes: readonly number[]; readonly plan: ConvPlan; readonly lists: GatherLists | undefined };
 }
 
-/** Taps at least this long that read one contiguous run of a channel are copied as a block. */
-const BLOCK_TAPS = 16;
-
 /**
- * Per output position, where its taps' run starts within a channel if they read consecutive
- * in-bounds inputs (a 1-D stride over the signal: an STFT's frames) and there are at least BLOCK_TAPS
- * of them; -1 otherwise (gathered one by one).
+ * The gather lists of a plan on packed weights. `col`: per output position o, its column's 4*Kq
+ * entries (channel c and tap t at k = c*kSp + t), each the element index of that input within the
+ * group's channels, or of the zero the run places after them (a tap in the padding, the column's
+ * tail). `out`: per output channel j of a group and position o, at j*outSp + o, where its value is
+ * among the output rows (o * outLen + j): y's order.
  */
-function contiguousRuns(plan: ConvPlan): Int32Array {
-  const { outSp, kSp, src } = plan;
-  const runs = new Int32Array(outSp).fill(-1);
-  if (kSp < BLOCK_TAPS) return runs;
-  for (let o = 0; o < outSp; o++) {
-    const s0 = src[o * kSp]!;
-    let t = 0;
-    while (t < kSp && s0 >= 0 && src[o * kSp + t] === s0 + t) t++;
-    if (t === kSp) runs[o] = s0;
-  }
-  return runs;
+function gatherLists(plan: ConvPlan, packed: PackedWeights): GatherLists {
+  const { outSp, kSp, src, inSp, CG, M, group } = plan;
+  const K4 = 4 * packed.rows.Kq;
+  const col = new Int32Array(outSp * K4).fill(CG * inSp);
+  for (let o = 0; o < outSp; o++)
+    for (let c = 0; c < CG; c++)
+      for (let t = 0; t < kSp; t++) {
+        const i = src[o * kSp + t]!;
+        if (i >= 0) col[o * K4 + c * kSp + t] = c * inSp + i;
+      }
+  const mg = M / group;
+  const outLen = f64OutRow(packed.rows);
+  const out = new Int32Array(mg * outSp);
+  for (let j = 0; j < mg; j++) for (let o = 0; o < outSp; o++) out[j * outSp + o] = o * outLen + j;
+  return { col, out };
 }
 
 /** convPlan for these shapes, the last one's if they are the same (the attributes are the node's own). */
@@ -64,7 +76,8 @@ function planFor(p: ConvPrepared, xShape: readonly number[], wShape: readonly nu
   const shapes = [xShape.length, ...xShape, ...wShape];
   if (last && last.shapes.length === shapes.length && last.shapes.every((d, i) => d === shapes[i])) return last;
   const plan = convPlan(xShape, wShape, attrs, (m) => rtFail('E-RT-EXEC', m));
-  p.last = { shapes, plan, runs: contiguousRuns(plan) };
+  const fits = p.packed && plan.M === p.packed.M && plan.CG === p.packed.CG && plan.kSp === p.packed.kSp;
+  p.last = { shapes, plan, lists: fits ? gatherLists(plan, p.packed!) : undefined };
   return p.last;
 }
 
@@ -87,54 +100,52 @@ function packWeights(attrs: Readonly<Record<string, unknown>>, W: RtTensor | nul
   return rows && { rows, M, CG, kSp };
 }
 
-function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: PackedWeights, { plan, runs }: NonNullable<ConvPrepared['last']>): RtTensor {
+const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * The engine path: per batch entry and group, the group's input channels and a zero go into scratch,
+ * gxd gathers every position's column (float64) by `lists.col`, the output rows start as the bias,
+ * mvd1 adds each position's product, and gxf gathers the rows into y's order by `lists.out`.
+ */
+function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: PackedWeights, plan: ConvPlan, lists: GatherLists): RtTensor {
   const X = call.inputs[0]!;
   const B = call.inputs[2];
-  const W = call.inputs[1]!;
-  const { N, C, M, CG, group, inSp, outSp, kSp, src } = plan;
-  if (M !== p.M || CG !== p.CG || kSp !== p.kSp) rtFail('E-RT-EXEC', `Conv weights [${W.shape.join(',')}] are not the ones prepared`);
+  const { N, C, M, CG, group, inSp, outSp } = plan;
   const mg = M / group;
   const r = p.rows;
   const colLen = f64Column(r);
   const outLen = f64OutRow(r);
-  const Kq = r.Kq;
-  // Scratch: one column per output position, then the outputs.
-  const K = CG * kSp;
+  const inLen = CG * inSp;
+  const { col, out } = lists;
+  // Scratch (each part a multiple of four floats, so every part stays 16-byte aligned): the group's
+  // input and its zero, the two lists, the columns, the output rows, the outputs in y's order.
   const e = r.engine;
-  e.scratch(outSp * (colLen + outLen));
-  const m = e.mem;
-  const d = f64View(r);
-  const colOff = e.scratchOff;
+  const xOff = e.scratchOff;
+  const colIdxOff = xOff + align4(inLen + 1);
+  const outIdxOff = colIdxOff + align4(col.length);
+  const colOff = outIdxOff + align4(out.length);
   const outOff = colOff + outSp * colLen;
+  const yOff = outOff + outSp * outLen;
+  e.scratch(yOff + align4(out.length) - xOff);
+  const m = e.mem;
+  const ints = e.ints();
+  ints.set(col, colIdxOff);
+  ints.set(out, outIdxOff);
   const x = X.data as Float32Array;
   const bias = B ? (B.data as Float32Array) : undefined;
   const y = outputF32(call, N * M * outSp);
   for (let b = 0; b < N; b++)
     for (let g = 0; g < group; g++) {
       const xBase = (b * C + g * CG) * inSp;
-      for (let o = 0; o < outSp; o++) {
-        const col = (colOff + o * colLen) >> 1;
-        d.fill(0, col + K, col + 4 * Kq); // the last quad's tail
-        const run = runs[o]!;
-        for (let c = 0; c < CG; c++) {
-          const xc = xBase + c * inSp;
-          const at = col + c * kSp;
-          if (run >= 0) {
-            d.set(x.subarray(xc + run, xc + run + kSp), at);
-            continue;
-          }
-          for (let t = 0, s = o * kSp; t < kSp; t++, s++) {
-            const idx = src[s]!;
-            d[at + t] = idx < 0 ? 0 : x[xc + idx]!;
-          }
-        }
-      }
+      m.set(x.subarray(xBase, xBase + inLen), xOff);
+      m[xOff + inLen] = 0;
+      e.gatherF64(colOff, xOff, colIdxOff, col.length);
       // The outputs start as the bias: written once, copied to the other positions.
       for (let j = 0; j < outLen; j++) m[outOff + j] = bias && j < mg ? bias[g * mg + j]! : 0;
       for (let o = 1; o < outSp; o++) m.copyWithin(outOff + o * outLen, outOff, outOff + outLen);
       for (let o = 0; o < outSp; o++) f64Product(r, g, colOff + o * colLen, outOff + o * outLen);
-      const yBase = (b * M + g * mg) * outSp;
-      for (let j = 0; j < mg; j++) for (let o = 0, at = outOff + j; o < outSp; o++, at += outLen) y[yBase + j * outSp + o] = m[at]!;
+      e.gatherF32(yOff, outOff, outIdxOff, out.length);
+      y.set(m.subarray(yOff, yOff + out.length), (b * M + g * mg) * outSp);
     }
   return { dtype: 'f32', shape: [N, M, ...plan.outS], data: y };
 }
@@ -153,6 +164,6 @@ export const convKernel: AnyKernel = defineKernel({
     if (!p || !X || !W) return reference.run(call);
     const c = call as KernelCall<Readonly<Record<string, unknown>>>;
     const planned = planFor(p, X.shape, W.shape, c.attrs);
-    return [p.packed && X.dtype === 'f32' ? runPacked(c, p.packed, planned) : (convCompute(planned.plan, X, W, B ?? undefined, call.alloc) as RtTensor)];
+    return [p.packed && planned.lists && X.dtype === 'f32' ? runPacked(c, p.packed, planned.plan, planned.lists) : (convCompute(planned.plan, X, W, B ?? undefined, call.alloc) as RtTensor)];
   },
 });

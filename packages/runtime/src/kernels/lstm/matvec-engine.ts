@@ -34,6 +34,13 @@ export interface MatvecEngine {
    */
   mvd1(wOff: number, x: number, o: number, H: number, Kq: number, ws: number): void;
   /**
+   * Gathers by an int32 index list of n entries at float offset idxOff, of element indices relative to
+   * the float32 array at srcOff (wasm/gather-module.ts): gatherF64 writes float64 (dst is a float
+   * offset, its float64 index dst / 2), gatherF32 float32. For the Conv kernel's columns and outputs.
+   */
+  gatherF64(dst: number, srcOff: number, idxOff: number, n: number): void;
+  gatherF32(dst: number, srcOff: number, idxOff: number, n: number): void;
+  /**
    * Sparse products over compressed rows (wasm/spmv-module.ts). The non-zeros are (column, value) pairs
    * of two 32-bit words at element offset pairOff: the column as an int32 k*sparseUnit, the value as f32;
    * row pointers (int32, at element offset ptrOff) are 2*p*sparseUnit for a row starting at pair p.
@@ -126,6 +133,8 @@ interface MatvecExports {
   mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
   mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
   mvd1: (w: number, x: number, o: number, H: number, Kq: number, ws: number) => void;
+  gxd: (dst: number, src: number, idx: number, n: number) => void;
+  gxf: (dst: number, src: number, idx: number, n: number) => void;
   qvec: (x: number, K: number, xq: number, xmax: number) => number;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
   spmv1: (ptr: number, pairs: number, x: number, out: number, rows: number) => void;
@@ -257,6 +266,14 @@ class WasmEngine implements MatvecEngine {
 
   mvd1(wOff: number, x: number, o: number, H: number, Kq: number, ws: number): void {
     this.ex.mvd1(wOff * 4, x * 4, o * 4, H, Kq, ws * 4);
+  }
+
+  gatherF64(dst: number, srcOff: number, idxOff: number, n: number): void {
+    this.ex.gxd(dst * 4, srcOff * 4, idxOff * 4, n);
+  }
+
+  gatherF32(dst: number, srcOff: number, idxOff: number, n: number): void {
+    this.ex.gxf(dst * 4, srcOff * 4, idxOff * 4, n);
   }
 
   readonly sparseUnit = 4;
@@ -481,6 +498,19 @@ class JsEngine implements MatvecEngine {
           for (let l = 0; l < 4; l++) acc += d[p + l]! * d[xd + 4 * q + l]!;
         m[o + 4 * j + g] = m[o + 4 * j + g]! + acc;
       }
+  }
+
+  gatherF64(dst: number, srcOff: number, idxOff: number, n: number): void {
+    const m = this.mem;
+    const d = new Float64Array(m.buffer, m.byteOffset, m.length >> 1);
+    const ix = this.ints();
+    for (let i = 0, q = dst >> 1; i < n; i++) d[q + i] = m[srcOff + ix[idxOff + i]!]!;
+  }
+
+  gatherF32(dst: number, srcOff: number, idxOff: number, n: number): void {
+    const m = this.mem;
+    const ix = this.ints();
+    for (let i = 0; i < n; i++) m[dst + i] = m[srcOff + ix[idxOff + i]!]!;
   }
 
   /** An int32 view of the current memory (rebuilt only when `scratch` replaced the memory). */

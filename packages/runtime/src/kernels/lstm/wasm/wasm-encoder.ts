@@ -99,6 +99,7 @@ export const op = {
   f64x2ExtractLane: (lane: number) => [0xfd, ...uleb(0x21), lane],
   f64Add: [0xa0],
   f64PromoteF32: [0xbb],
+  f64Store: (offset = 0) => [0x39, 3, ...uleb(offset)],
   f32DemoteF64: [0xb6],
   /**
    * (a, b on the stack) -> a*b + local `acc`: f32x4.mul, local.get acc, f32x4.add, marked as a
