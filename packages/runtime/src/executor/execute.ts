@@ -93,11 +93,13 @@ function runNode(p: PreparedNode, env: Env, run: RunState): void {
     throw e;
   }
   run.onNode?.({ node: node.name, kernel: node.kernel, ms: performance.now() - t0 });
-  node.outputs.forEach((vi, k) => {
-    if (vi === -1) return;
+  const outVs = node.outputs;
+  for (let k = 0; k < outVs.length; k++) {
+    const vi = outVs[k]!;
+    if (vi === -1) continue;
     const t = outs[k];
     if (!t) throw new Error(`kernel ${node.kernel} did not produce requested output ${k} of node '${node.name}'`);
     checkProduced(t, run.values[vi]!, node.name, run.states !== undefined);
     env[vi] = t;
-  });
+  }
 }
