@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stridedView, type OpTensor } from '../src/tensor.js';
+import { SET_MIN, stridedView, type OpTensor } from '../src/tensor.js';
 
 // stridedView merges dims and copies long runs as blocks; against its definition element by element:
 // output element at multi-index i is source element offset + sum_d i[d] * strides[d].
@@ -26,7 +26,7 @@ function definition(src: ArrayLike<number>, shape: readonly number[], offset: nu
  */
 const views = fc
   .array(fc.record({ size: fc.integer({ min: 0, max: 6 }), stride: fc.integer({ min: -40, max: 40 }), follows: fc.boolean() }), { minLength: 0, maxLength: 4 })
-  .chain((dims) => fc.boolean().map((long) => (long ? [...dims, { size: 20, stride: 1, follows: false }] : dims)))
+  .chain((dims) => fc.boolean().map((long) => (long ? [...dims, { size: SET_MIN + 6, stride: 1, follows: false }] : dims)))
   .map((dims) => {
     const strides = new Array<number>(dims.length);
     for (let d = dims.length - 1; d >= 0; d--) {

@@ -4,7 +4,7 @@ import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
 import { INT_INDEX_TYPES, broadcast, constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs, sameDType } from '../infer-util.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
-import { alloc, allocatorOf, type Allocator, arrayOf, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
+import { alloc, allocatorOf, type Allocator, arrayOf, SET_MIN, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
 
 /** Axis normalized against a rank at evaluation time (a data error when out of range). */
 export function evalAxis(ctx: EvalContext, axis: number, rank: number, what = 'axis'): number {
@@ -18,7 +18,7 @@ function copyBlocks(src: OpTensor['data'], dst: OpTensor['data'], count: number,
   const d = dst as unknown as { set?(a: ArrayLike<unknown>, o: number): void; [i: number]: unknown };
   for (let b = 0; b < count; b++) {
     const from = srcOff(b);
-    if (s.subarray && d.set) d.set(s.subarray(from, from + inner) as never, b * inner);
+    if (inner >= SET_MIN && s.subarray && d.set) d.set(s.subarray(from, from + inner) as never, b * inner);
     else for (let k = 0; k < inner; k++) d[b * inner + k] = (src as readonly unknown[])[from + k];
   }
 }
