@@ -4,7 +4,7 @@ import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
 import { INT_INDEX_TYPES, broadcast, constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs, sameDType } from '../infer-util.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
-import { alloc, allocatorOf, type Allocator, arrayOf, SET_MIN, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
+import { alloc, allocatorOf, type Allocator, arrayOf, copyRunF32, SET_MIN, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
 
 /** Axis normalized against a rank at evaluation time (a data error when out of range). */
 export function evalAxis(ctx: EvalContext, axis: number, rank: number, what = 'axis'): number {
@@ -197,7 +197,8 @@ export const Concat: OpDef = {
     ts.forEach((t, k) => {
       const len = rows[k]!;
       const src = t.data as unknown as ArrayLike<unknown>;
-      for (let o = 0; o < outer; o++) for (let j = 0; j < len; j++) out[o * row + off + j] = src[o * len + j];
+      if (src instanceof Float32Array && out instanceof Float32Array) for (let o = 0; o < outer; o++) copyRunF32(out, o * row + off, src, o * len, len, 1);
+      else for (let o = 0; o < outer; o++) for (let j = 0; j < len; j++) out[o * row + off + j] = src[o * len + j];
       off += len;
     });
     return [{ dtype: ts[0]!.dtype, shape, data: out as unknown as OpTensor['data'] }];
