@@ -57,11 +57,19 @@ interface LstmStreamState {
   batch: number;
 }
 
+/** Does mem hold a non-zero in [off, off + n)? (Whether a direction's peepholes are used.) */
+export function anyNonZero(mem: Float32Array, off: number, n: number): boolean {
+  for (let i = off, end = off + n; i < end; i++) if (mem[i] !== 0) return true;
+  return false;
+}
+
 /** How one direction's weights are applied; offsets are float offsets in the engine's memory. */
 export interface LstmDirectionOps {
   /** The 4H bias floats ([j][g]) and the 4H peephole floats ([j][(i, o, f, 0)]) of the direction. */
   readonly biasOff: number;
   readonly peepOff: number;
+  /** Whether the peepholes hold a non-zero, where the kernel decided it at prepare (constant weights); absent: looked at each run. */
+  readonly peepholes?: boolean;
   /**
    * xp row r (4H floats at xpOff + r*4H) = bias + W x_r for r < rows; x_r at rowOff(r), 4*ceil(I/4)
    * zero-padded floats. tmpOff: `scratch(rows, B)` floats of scratch the projection may use.
@@ -130,8 +138,7 @@ export function runLstmWith(
   const stateAt = (d: number, b: number) => (layout1 ? (b * D + d) * H : (d * B + b) * H);
   for (let d = 0; d < D; d++) {
     const w = ops(d, tmpOff);
-    let usePeepholes = false;
-    for (let i = 0; i < H4; i++) if (mem[w.peepOff + i] !== 0) usePeepholes = true;
+    const usePeepholes = w.peepholes ?? anyNonZero(mem, w.peepOff, H4);
     w.project(T * B, rowOff, xpOff, tmpOff);
     const h0 = carried ? carried.h : (initH?.data as Float32Array | undefined);
     const c0 = carried ? carried.c : (initC?.data as Float32Array | undefined);

@@ -2,7 +2,7 @@ import { arrayOf } from '@lstmc/ops';
 import { rtFail } from '../../errors.js';
 import { defineKernel, type KernelCall, type KernelEnv } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
-import { checkLstmNode, checkLstmStream, int8Matrices, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
+import { anyNonZero, checkLstmNode, checkLstmStream, int8Matrices, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, type MatvecEngine } from './matvec-engine.js';
 import { lstmPackedSections } from './pack.js';
 import { int8Product, quantizeSection, type Int8Matrix } from './int8-weights.js';
@@ -50,6 +50,8 @@ interface LstmPrepared {
   /** Per direction, the int8 copies of W and R (null: that matrix runs in f32). */
   readonly int8: readonly { readonly w: Int8Matrix | null; readonly r: Int8Matrix | null }[];
   readonly columns: ColumnCopies;
+  /** Per direction, whether its peepholes hold a non-zero (looked at once, here). */
+  readonly peepholes: readonly boolean[];
 }
 
 function prepareDense(a: LstmAttrs, w: Float32Array, env: KernelEnv): LstmPrepared {
@@ -63,7 +65,8 @@ function prepareDense(a: LstmAttrs, w: Float32Array, env: KernelEnv): LstmPrepar
     w: q.W && fits ? quantizeSection(engine, d * sec.stride + sec.w, H, I) : null,
     r: q.R && fits ? quantizeSection(engine, d * sec.stride + sec.r, H, H) : null,
   }));
-  return { engine, int8, columns: [] };
+  const peepholes = arrayOf(numDirections(a), (d) => fits && anyNonZero(engine.mem, d * sec.stride + sec.peep, 4 * H));
+  return { engine, int8, columns: [], peepholes };
 }
 
 function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
@@ -90,6 +93,7 @@ function runDense(a: LstmAttrs, call: KernelCall<LstmAttrs>) {
     return {
       biasOff: base + sec.bias,
       peepOff: base + sec.peep,
+      peepholes: prep.peepholes[d]!,
       project: proj[d]!.project,
       recur: q ? int8Product(e, q, H) : denseProduct(e, base + sec.r, H, H),
     };

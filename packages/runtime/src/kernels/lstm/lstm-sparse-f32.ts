@@ -2,7 +2,7 @@ import { rtFail } from '../../errors.js';
 import type { RtTensor } from '../../tensor.js';
 import { defineKernel, type KernelCall, type KernelEnv, type StaticNodeInfo } from '../kernel.js';
 import { dtypeIs, rankIs } from '../shape-util.js';
-import { checkLstmNode, checkLstmStream, int8Matrices, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
+import { anyNonZero, checkLstmNode, checkLstmStream, int8Matrices, LSTM_ATTRS, numDirections, runLstmWith, type LstmAttrs, type LstmDirectionOps } from './lstm-core.js';
 import { createMatvecEngine, encodeSparsePairs, resolveEngine, type MatvecEngine } from './matvec-engine.js';
 import { encodeGroups, encodeWideGroups, groupEntries, groupsEnd, placeGroups, placeWideGroups, wideEnd, type GroupSparse, type WideGroupSparse } from './group-sparse.js';
 import { csrProduct, denseProduct, groupProduct, projectRows, wideGroupProduct, type GroupPlacement, type RowProduct, type WidePlacement } from './row-products.js';
@@ -88,6 +88,8 @@ interface SparsePrepared {
   readonly groups: readonly (GroupPlacement | WidePlacement | null)[];
   /** Per direction, the int8 copies of W and R (int8_w / int8_r or lstmWeights: 'int8'; null: f32). */
   readonly int8: readonly { readonly w: Int8Matrix | Int8Sparse | null; readonly r: Int8Matrix | Int8Sparse | null }[];
+  /** Per direction, whether its peepholes hold a non-zero (looked at once, here). */
+  readonly peepholes: readonly boolean[];
 }
 
 function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor, val: RtTensor, env: KernelEnv): SparsePrepared {
@@ -142,7 +144,8 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
     };
     return { w: q8.W ? quant(s.w, wSeg, I, a.int8_w === 1) : null, r: q8.R ? quant(s.r, rSeg, H, a.int8_r === 1) : null };
   });
-  return { engine, pairOff, ptrOff, groups: at, int8 };
+  const peepholes = Array.from({ length: D }, (_x, d) => anyNonZero(engine.mem, d * s.stride + s.peep, 4 * H));
+  return { engine, pairOff, ptrOff, groups: at, int8, peepholes };
 }
 
 function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
@@ -171,6 +174,7 @@ function runSparse(a: SparseAttrs, call: KernelCall<SparseAttrs>) {
     return {
       biasOff,
       peepOff: base + s.peep,
+      peepholes: prep.peepholes[d]!,
       project,
       recur: r8 ? int8Of(e, r8, H) : s.r >= 0 ? denseProduct(e, base + s.r, H, H) : rGroups ? groupsOf(e, rGroups, H) : csrRecurrence(e, ptrOff + rSeg * (H4 + 1), pairOff, H, tmpOff),
     };
