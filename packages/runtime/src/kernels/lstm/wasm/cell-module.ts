@@ -23,7 +23,10 @@ export const cell4: WasmFunc = (() => {
   const L = locals([T.i32, T.i32, T.i32, T.i32, T.i32, T.i32, T.f32]);
   const R = L.many(4, T.v128); // a group's four quads as loaded
   const Tr = L.many(4, T.v128); // transpose scratch; T0 also c_t's i*tanh(g)
-  const [I, O, F, G, CP, CN, PI, PO, PF, CLIP, NCLIP] = L.many(11, T.v128);
+  const [I, O, F, G, CP, CN, PI, PO, PF] = L.many(9, T.v128);
+  // The clip merged with the clamp of the activation that follows it (clipFor below): for the sigmoid
+  // gates min(clip, 2 * TANH_CLAMP), for g min(clip, TANH_CLAMP), and their negatives.
+  const [CLIPS, NCLIPS, CLIPT, NCLIPT] = L.many(4, T.v128);
   const X = L.v128(); // tanh's clamped input
   const N = L.v128(); // its square
   // the row, c and h pointers and the group count at entry (for the second pass)
@@ -47,9 +50,16 @@ export const cell4: WasmFunc = (() => {
     ...into.flatMap((v, l) => [...transposedLane(Tr, l), ...op.set(v)]),
   ];
 
-  /** v = clamp(v, -clip, clip) (no change for clip = Infinity); pmax/pmin keep a NaN. */
-  const clip = (v: number) => [
-    ...op.get(v), ...op.get(NCLIP), ...op.f32x4Pmax, ...op.get(CLIP), ...op.f32x4Pmin, ...op.set(v),
+  /**
+   * v = clamp(v, -bound, bound) with the bound of the activation that follows (pmax/pmin keep a NaN):
+   * the clip and the activation's own clamp of its tanh input in one. For tanh(g), clamping g to
+   * min(clip, 9) and then not again is clamping to clip and then to 9; for a sigmoid, tanh(v / 2) with
+   * v clamped to min(clip, 18) is the same (halving is exact), so the two tanh inputs need no clamp
+   * (tanhOfStack's `clamped`): the same bits (bench-cell.mjs's checksums, and every output over inputs
+   * up to 400 and clips around 9 and 18 compared with the two-clamp module), two operations fewer per gate.
+   */
+  const clipFor = (v: number, sig: boolean) => [
+    ...op.get(v), ...op.get(sig ? NCLIPS : NCLIPT), ...op.f32x4Pmax, ...op.get(sig ? CLIPS : CLIPT), ...op.f32x4Pmin, ...op.set(v),
   ];
 
   /**
@@ -60,9 +70,9 @@ export const cell4: WasmFunc = (() => {
    * more instructions). Horner's steps are multiply-add sites (op.mulAdd), fused in the
    * relaxed module. Fourteen operations, no exponent-bit arithmetic: fewer than exp and a division.
    */
-  const tanhOfStack = [
-    // clamp; pmax/pmin (one instruction each) keep a NaN as min/max would
-    ...op.f32x4Const(-TANH_CLAMP), ...op.f32x4Pmax, ...op.f32x4Const(TANH_CLAMP), ...op.f32x4Pmin, ...op.set(X),
+  const tanhOfStack = (clamped: boolean) => [
+    // clamp (unless the input is already, clipFor); pmax/pmin (one instruction each) keep a NaN as min/max would
+    ...(clamped ? [] : [...op.f32x4Const(-TANH_CLAMP), ...op.f32x4Pmax, ...op.f32x4Const(TANH_CLAMP), ...op.f32x4Pmin]), ...op.set(X),
     ...op.get(X), ...op.get(X), ...op.f32x4Mul, ...op.set(N),
     ...op.f32x4Const(TANH_P.at(-1)!), ...[...PK, ONE].flatMap((k) => [...op.get(N), ...op.mulAdd(k)]),
     ...op.get(X), ...op.f32x4Mul,
@@ -70,13 +80,13 @@ export const cell4: WasmFunc = (() => {
     ...op.f32x4Div,
   ];
 
-  /** v = sigmoid(v) = tanh(v / 2) / 2 + 1/2 */
+  /** v = sigmoid(v) = tanh(v / 2) / 2 + 1/2, v clamped by clipFor */
   const sigmoid = (v: number) => [
-    ...op.get(v), ...op.get(HALF), ...op.f32x4Mul, ...tanhOfStack, ...op.get(HALF), ...op.mulAdd(HALF), ...op.set(v),
+    ...op.get(v), ...op.get(HALF), ...op.f32x4Mul, ...tanhOfStack(true), ...op.get(HALF), ...op.mulAdd(HALF), ...op.set(v),
   ];
 
-  /** tanh of local v, left on the stack */
-  const tanh = (v: number) => [...op.get(v), ...tanhOfStack];
+  /** tanh of local v, left on the stack (`clamped`: v went through clipFor) */
+  const tanh = (v: number, clamped = false) => [...op.get(v), ...tanhOfStack(clamped)];
 
   /** The loop over groups: body, then row/peep/c/h advance and the group count down to 0. */
   const groupLoop = (body: number[][], peep = true) => [
@@ -93,9 +103,9 @@ export const cell4: WasmFunc = (() => {
 
   /** The four gates' activations of a group, from I, O, F, G (clipped; F from I under input_forget). */
   const gates = (inputForget: boolean) => [
-    clip(I), clip(G),
+    clipFor(I, true), clipFor(G, false),
     sigmoid(I),
-    ...(inputForget ? [op.f32x4Const(1), op.get(I), op.f32x4Sub, op.set(F)] : [clip(F), sigmoid(F)]),
+    ...(inputForget ? [op.f32x4Const(1), op.get(I), op.f32x4Sub, op.set(F)] : [clipFor(F, true), sigmoid(F)]),
   ];
 
   /**
@@ -118,11 +128,11 @@ export const cell4: WasmFunc = (() => {
     op.get(PF), op.get(CP), op.mulAdd(F), op.set(F),
     ...gates(inputForget),
     // c_t = f * c_{t-1} + i * tanh(g)
-    op.get(I), tanh(G), op.f32x4Mul, op.set(Tr[0]!),
+    op.get(I), tanh(G, true), op.f32x4Mul, op.set(Tr[0]!),
     op.get(F), op.get(CP), op.mulAdd(Tr[0]!), op.set(CN),
     op.get(C), op.get(CN), op.v128Store(0),
     op.get(PO), op.get(CN), op.mulAdd(O), op.set(O),
-    clip(O), sigmoid(O),
+    clipFor(O, true), sigmoid(O),
     // h_t = o * tanh(c_t)
     op.get(H), op.get(O), tanh(CN), op.f32x4Mul, op.v128Store(0),
   ]);
@@ -134,16 +144,19 @@ export const cell4: WasmFunc = (() => {
   const gatesLoop = (inputForget: boolean) => groupLoop([
     transpose(ROW, [I, O, F, G]),
     ...gates(inputForget),
-    clip(O), sigmoid(O),
+    clipFor(O, true), sigmoid(O),
     op.get(ROW), op.get(F), op.v128Store(0),
-    op.get(ROW), op.get(I), tanh(G), op.f32x4Mul, op.v128Store(16),
+    op.get(ROW), op.get(I), tanh(G, true), op.f32x4Mul, op.v128Store(16),
     op.get(ROW), op.get(O), op.v128Store(32),
   ], false);
 
   return L.func('cell4', [
     ...CONSTANT_LOCALS.map(([k, v]) => [...op.f32x4Const(v), ...op.set(k)]),
-    op.get(CLIPV), op.f32x4Splat, op.set(CLIP),
-    op.get(CLIP), op.f32x4Neg, op.set(NCLIP),
+    // the bounds of clipFor: min(clip, 18) and min(clip, 9), splat, and their negatives (clip is positive, or Infinity: checkLstmAttrs)
+    op.get(CLIPV), op.f32Const(2 * TANH_CLAMP), op.f32Min, op.f32x4Splat, op.set(CLIPS),
+    op.get(CLIPS), op.f32x4Neg, op.set(NCLIPS),
+    op.get(CLIPV), op.f32Const(TANH_CLAMP), op.f32Min, op.f32x4Splat, op.set(CLIPT),
+    op.get(CLIPT), op.f32x4Neg, op.set(NCLIPT),
     op.get(FLAGS), op.i32(1), op.and, op.if,
     ...byInputForget(peepholeLoop),
     op.else,

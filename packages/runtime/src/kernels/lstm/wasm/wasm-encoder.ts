@@ -88,6 +88,7 @@ export const op = {
   i16x8NarrowI32x4S: [0xfd, ...uleb(0x85)],
   f32Abs: [0x8b],
   f32Max: [0x97],
+  f32Min: [0x96],
   f32Div: [0x95],
   f32Eq: [0x5b],
   f32Nearest: [0x90],
