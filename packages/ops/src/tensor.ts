@@ -133,14 +133,6 @@ export function reshaped(t: OpTensor, shape: readonly number[]): OpTensor {
 }
 
 /**
- * A strided view of `t` copied out: the element of `shape` at multi-index i is source element
- * `offset + sum_d i[d] * strides[d]` (a stride may be 0, to repeat, or negative). Slice, Split,
- * Transpose, Expand and Tile are this view with their own offset and strides. Dims that step through
- * the source as one (stride[d] = stride[d+1] * shape[d+1]) are merged first, so a view that keeps rows
- * whole (a Slice along an outer axis, a Split) copies long runs; the outer dims are walked with an
- * odometer: no division per element.
- */
-/**
  * Runs of at least this many elements are copied with one set() of a subarray, shorter ones by a
  * loop: the subarray and set() cost about 50 ns a run whatever its length, the loop about 0.85 ns an
  * element (Node 20: the loop wins below 64 floats; batch-first LSTM exports transpose runs of 16-64).
@@ -157,6 +149,25 @@ export function copyRunF32(out: Float32Array, o: number, src: Float32Array, k: n
   for (let i = 0, s = k; i < len; i++, s += step) out[o + i] = src[s]!;
 }
 
+/**
+ * out[o .. o+len) = src[k .. k+len), two arrays of one element type: one set() of a subarray from
+ * SET_MIN elements on (typed arrays), else a loop (float32 data in copyRunF32's). The contiguous copy
+ * of Pad's rows, Concat's parts and Slice's and Gather's blocks.
+ */
+export function copyRun(out: OpData, o: number, src: OpData, k: number, len: number): void {
+  if (len >= SET_MIN && ArrayBuffer.isView(out) && ArrayBuffer.isView(src)) (out as Float32Array).set((src as Float32Array).subarray(k, k + len), o);
+  else if (out instanceof Float32Array && src instanceof Float32Array) copyRunF32(out, o, src, k, len, 1);
+  else for (let i = 0; i < len; i++) (out as unknown[])[o + i] = (src as unknown[])[k + i];
+}
+
+/**
+ * A strided view of `t` copied out: the element of `shape` at multi-index i is source element
+ * `offset + sum_d i[d] * strides[d]` (a stride may be 0, to repeat, or negative). Slice, Split,
+ * Transpose, Expand and Tile are this view with their own offset and strides. Dims that step through
+ * the source as one (stride[d] = stride[d+1] * shape[d+1]) are merged first, so a view that keeps rows
+ * whole (a Slice along an outer axis, a Split) copies long runs; the outer dims are walked with an
+ * odometer: no division per element.
+ */
 export function stridedView(t: OpTensor, shape: readonly number[], offset: number, strides: readonly number[], allocate: Allocator = alloc): OpTensor {
   const n = numel(shape);
   const out = allocate(t.dtype, n) as unknown as { [i: number]: unknown };

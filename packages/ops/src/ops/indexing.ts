@@ -4,7 +4,7 @@ import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
 import { INT_INDEX_TYPES, broadcast, constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs, sameDType } from '../infer-util.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
-import { alloc, allocatorOf, type Allocator, arrayOf, copyRunF32, SET_MIN, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
+import { alloc, allocatorOf, type Allocator, arrayOf, copyRun, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
 
 /** Axis normalized against a rank at evaluation time (a data error when out of range). */
 export function evalAxis(ctx: EvalContext, axis: number, rank: number, what = 'axis'): number {
@@ -14,13 +14,7 @@ export function evalAxis(ctx: EvalContext, axis: number, rank: number, what = 'a
 
 /** Copies `count` blocks: block b of `inner` elements from src offset srcOff(b) to dst offset b * inner. */
 function copyBlocks(src: OpTensor['data'], dst: OpTensor['data'], count: number, inner: number, srcOff: (b: number) => number): void {
-  const s = src as unknown as { subarray?(a: number, b: number): ArrayLike<unknown>; slice(a: number, b: number): unknown[] };
-  const d = dst as unknown as { set?(a: ArrayLike<unknown>, o: number): void; [i: number]: unknown };
-  for (let b = 0; b < count; b++) {
-    const from = srcOff(b);
-    if (inner >= SET_MIN && s.subarray && d.set) d.set(s.subarray(from, from + inner) as never, b * inner);
-    else for (let k = 0; k < inner; k++) d[b * inner + k] = (src as readonly unknown[])[from + k];
-  }
+  for (let b = 0; b < count; b++) copyRun(dst, b * inner, src, srcOff(b), inner);
 }
 
 /** Take entries along an axis by index. */
@@ -192,16 +186,14 @@ export const Concat: OpDef = {
     const row = rows.reduce((a, b) => a + b, 0);
     const shape = [...ts[0]!.shape];
     shape[axis] = ts.reduce((a, t) => a + t.shape[axis]!, 0);
-    const out = allocatorOf(ctx)(ts[0]!.dtype, outer * row) as unknown as { [i: number]: unknown };
+    const out = allocatorOf(ctx)(ts[0]!.dtype, outer * row);
     let off = 0;
     ts.forEach((t, k) => {
       const len = rows[k]!;
-      const src = t.data as unknown as ArrayLike<unknown>;
-      if (src instanceof Float32Array && out instanceof Float32Array) for (let o = 0; o < outer; o++) copyRunF32(out, o * row + off, src, o * len, len, 1);
-      else for (let o = 0; o < outer; o++) for (let j = 0; j < len; j++) out[o * row + off + j] = src[o * len + j];
+      for (let o = 0; o < outer; o++) copyRun(out, o * row + off, t.data, o * len, len);
       off += len;
     });
-    return [{ dtype: ts[0]!.dtype, shape, data: out as unknown as OpTensor['data'] }];
+    return [{ dtype: ts[0]!.dtype, shape, data: out }];
   },
 };
 

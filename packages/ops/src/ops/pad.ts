@@ -2,7 +2,7 @@
 import type { EvalContext, InferContext, OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs } from '../infer-util.js';
-import { allocatorOf, numel, stridesOf, toNumbers, type OpTensor } from '../tensor.js';
+import { allocatorOf, copyRun, numel, stridesOf, toNumbers, type OpData, type OpTensor } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
 /** Full begin/end pads per dim (2 * rank), from pads over `axes` (all dims when absent). */
@@ -95,8 +95,6 @@ export const Pad: OpDef = {
     const shift = r === 0 ? 0 : before;
     const edge = new Array<number>(lo + inner - hi);
     for (let e = 0; e < edge.length; e++) edge[e] = r === 0 ? 0 : source(r - 1, e < lo ? e : hi + e - lo);
-    // typed arrays (every dtype but strings) copy the run with one set()
-    const typed = ArrayBuffer.isView(out);
     const idx = new Array<number>(r).fill(0);
     for (let o = 0; o < n; o += inner) {
       let k = 0;
@@ -108,8 +106,7 @@ export const Pad: OpDef = {
       }
       if (outside) for (let i = 0; i < inner; i++) out[o + i] = fill;
       else {
-        if (typed) (out as unknown as Float32Array).set((src as unknown as Float32Array).subarray(k + lo - shift, k + hi - shift), o + lo);
-        else for (let i = lo; i < hi; i++) out[o + i] = src[k + i - shift];
+        copyRun(out as unknown as OpData, o + lo, x.data, k + lo - shift, hi - lo);
         for (let e = 0; e < edge.length; e++) {
           const p = edge[e]!;
           out[o + (e < lo ? e : hi + e - lo)] = p < 0 ? fill : src[k + p];

@@ -31,11 +31,9 @@ export interface PreparedBody {
   readonly nodes: readonly PreparedNode[];
   readonly outputs: readonly number[];
   /**
-   * For each value defined in this scope, the position (in `nodes`) of the last node that reads it;
-   * values read by nothing here are absent, outputs of the scope never die in it.
+   * Per node position, the values defined in this scope (not constants, not outputs of the scope) whose
+   * last reader here is that node: what the executor drops after it.
    */
-  readonly lastUse: ReadonlyMap<number, number>;
-  /** Per node position, the values that die after it (lastUse at it, and not constants): what the executor drops. */
   readonly dies: readonly (readonly number[])[];
 }
 
@@ -202,7 +200,7 @@ export function prepareGraph(model: RuntimeModel, registry: KernelRegistry): Pre
     for (const vi of outputs) lastUse.delete(vi);
     const dies = nodes.map((): number[] => []);
     for (const [vi, k] of lastUse) if (!model.values[vi]!.data) dies[k]!.push(vi);
-    return { nodes, outputs, lastUse, dies };
+    return { nodes, outputs, dies };
   };
 
   const main = prepareBody(model.nodes, model.outputs, available, 'nodes', 'outputs');

@@ -14,7 +14,6 @@ import type { KernelEnv } from './kernel.js';
 
 export interface F64Rows {
   readonly engine: MatvecEngine;
-  readonly groups: number;
   readonly rows: number;
   readonly K: number;
   /** Units per group (ceil(rows / 4)), k-quads per unit (ceil(K / 4)) and floats of engine memory per unit (two per float64). */
@@ -39,7 +38,7 @@ export function packF64Rows(groups: number, rows: number, K: number, w: (g: numb
     for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) packed[base + packedIndex(r >> 2, k, r & 3, K)] = w(g, r, k);
   }
   const engine = createMatvecEngine(new Float32Array(packed.buffer), env.matvec);
-  return engine.kind === 'wasm-simd' ? { engine, groups, rows, K, units, Kq, ws } : undefined;
+  return engine.kind === 'wasm-simd' ? { engine, rows, K, units, Kq, ws } : undefined;
 }
 
 /** Floats of engine memory of one input vector (4 * Kq float64) and of one output row (4 * units float32). */

@@ -58,7 +58,7 @@ export interface KernelCall<A> {
   /**
    * Where output data may come from (a run's arena, executor/run-arena.ts): zeroed arrays that the
    * next run of the model overwrites, so a kernel keeps nothing of them past its run (stream state is
-   * copied). Absent: create arrays as usual (kernelAlloc).
+   * copied). Absent: create arrays as usual (outputF32 does either).
    */
   readonly alloc?: Allocator;
 }

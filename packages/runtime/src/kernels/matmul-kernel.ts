@@ -9,6 +9,7 @@
  * op says); MatMul for any A of float32 rows [..., K]. Everything else (other dtypes, B not a
  * constant, other attributes, `matvec: 'js'`, hosts without WebAssembly SIMD) runs the reference.
  */
+import { broadcastShapesOrUndefined, broadcastStrides } from '@lstmc/ops';
 import { Gemm, MatMul } from '@lstmc/ops/defs';
 import type { RtTensor } from '../tensor.js';
 import { f64Column, f64OutRow, f64Product, f64View, packF64Rows, type F64Rows } from './f64-rows.js';
@@ -58,9 +59,10 @@ export const gemmKernel: AnyKernel = defineKernel({
     const [A, , C] = call.inputs;
     if (!p || !A || A.dtype !== 'f32' || A.shape.length !== 2 || A.shape[1] !== p.K || a.transA !== 0 || (C && (C.dtype !== 'f32' || a.beta !== 1))) return gemmReference.run(call);
     const [M, N] = [A.shape[0]!, p.rows];
-    // C broadcast to [M, N]: strides over its rows and columns (a shape that does not broadcast: the reference's diagnostic).
-    const cs = C ? broadcastStrides2(C.shape, M, N) : [0, 0];
-    if (!cs) return gemmReference.run(call);
+    // C broadcast to [M, N] as the reference does it (a shape that does not broadcast: the reference's diagnostic).
+    const bs = C && broadcastShapesOrUndefined([C.shape, [M, N]]);
+    if (C && (!bs || bs.length !== 2 || bs[0] !== M || bs[1] !== N)) return gemmReference.run(call);
+    const cs = C ? broadcastStrides(C.shape, [M, N]) : [0, 0];
     const c = C?.data as Float32Array | undefined;
     const y = productRows(call, p, A.data as Float32Array, M, (i, at, m) => {
       for (let j = 0; j < N; j++) m[at + j] = c ? c[i * cs[0]! + j * cs[1]!]! : 0;
@@ -68,14 +70,6 @@ export const gemmKernel: AnyKernel = defineKernel({
     return [{ dtype: 'f32', shape: [M, N], data: y }];
   },
 });
-
-/** The strides of C's elements over [M, N] (numpy broadcasting of a shape of rank <= 2), or undefined when it does not broadcast. */
-function broadcastStrides2(shape: readonly number[], M: number, N: number): [number, number] | undefined {
-  if (shape.length > 2) return undefined;
-  const [r, c] = shape.length === 2 ? [shape[0]!, shape[1]!] : shape.length === 1 ? [1, shape[0]!] : [1, 1];
-  if ((r !== 1 && r !== M) || (c !== 1 && c !== N)) return undefined;
-  return [r === 1 ? 0 : c, c === 1 ? 0 : 1];
-}
 
 const matmulReference = opKernel('MatMul', MatMul);
 

@@ -1,3 +1,4 @@
+import { arrayOf } from '@lstmc/ops';
 import { rtFail } from '../../errors.js';
 import type { RtTensor } from '../../tensor.js';
 import { defineKernel, type KernelCall, type KernelEnv, type StaticNodeInfo } from '../kernel.js';
@@ -144,7 +145,7 @@ function prepareSparse(a: SparseAttrs, w: RtTensor, ptr: RtTensor, col: RtTensor
     };
     return { w: q8.W ? quant(s.w, wSeg, I, a.int8_w === 1) : null, r: q8.R ? quant(s.r, rSeg, H, a.int8_r === 1) : null };
   });
-  const peepholes = Array.from({ length: D }, (_x, d) => anyNonZero(engine.mem, d * s.stride + s.peep, 4 * H));
+  const peepholes = arrayOf(D, (d) => anyNonZero(engine.mem, d * s.stride + s.peep, 4 * H));
   return { engine, pairOff, ptrOff, groups: at, int8, peepholes };
 }
 

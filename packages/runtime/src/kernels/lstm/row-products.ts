@@ -142,10 +142,6 @@ export function wideGroupProduct(e: MatvecEngine, g: WidePlacement, H: number): 
   };
 }
 
-/**
- * Input projection of every (t, b) row at once: mem[xpOff + r*4H ..] = bias + W x_r for r < rows,
- * x_r at rowOff(r).
- */
 /** rows copies of the `len` floats at `src` from `dst` on: one copy of them, then copies of what is there, doubling (log2(rows) calls). */
 export function fillRows(m: Float32Array, dst: number, src: number, len: number, rows: number): void {
   if (rows <= 0) return;
@@ -156,6 +152,10 @@ export function fillRows(m: Float32Array, dst: number, src: number, len: number,
   }
 }
 
+/**
+ * Input projection of every (t, b) row at once: mem[xpOff + r*4H ..] = bias + W x_r for r < rows,
+ * x_r at rowOff(r).
+ */
 export function projectRows(e: MatvecEngine, product: RowProduct, rows: number, rowOff: (r: number) => number, biasOff: number, H: number, xpOff: number): void {
   const m = e.mem;
   const H4 = 4 * H;

@@ -1,6 +1,6 @@
 import type { MatvecEngine } from './matvec-engine.js';
 import { packedIndex } from './pack.js';
-import { projectRows, type RowProduct } from './row-products.js';
+import { fillRows, projectRows, type RowProduct } from './row-products.js';
 
 /**
  * Zero-input skipping (the patent's input-sequence sparsity on the CPU): the input projection of an
@@ -75,9 +75,9 @@ export function projectSkipping(e: MatvecEngine, dense: RowProduct, colsOff: num
     });
     c = 0;
   };
+  fillRows(m, xpOff, biasOff, H4, rows);
   for (let r = 0; r < rows; r++) {
     const out = xpOff + r * H4;
-    m.copyWithin(out, biasOff, biasOff + H4);
     const x = rowOff(r);
     let nz = 0;
     for (let k = 0; k < I; k++) if (m[x + k] !== 0) nz++;
