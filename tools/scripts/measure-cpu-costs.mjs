@@ -34,7 +34,7 @@ const OUT = join(ROOT, 'packages/target/src/cpu-kernel-costs.ts');
 
 const L = await loadSources([
   "export { timeProduct, matrixStructure, productUnits, PRODUCT_KERNELS, PRODUCT_UNITS } from '@lstmc/runtime/timing';",
-  "export { CPU_KERNEL_COSTS } from '@lstmc/target';",
+  "export { CPU_KERNEL_COSTS, cpuWeightThreshold } from '@lstmc/target';",
 ]);
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : null;
@@ -53,6 +53,41 @@ function matrix(H, K, sp, blocks, seed) {
         if ((keep[decide] + 1) / 2 < sp) m[i] = 0;
       }
   return m;
+}
+
+if (process.argv.includes('--check')) process.exit(checkBreakEven());
+
+/**
+ * --check: the table's predicted break-even sparsity against the measured one, per structure. Each
+ * sweep point is the fastest of ROUNDS interleaved rounds of both kernels (a busy machine slows both).
+ * Returns the exit code.
+ */
+function checkBreakEven() {
+  const [H, K] = [64, 256];
+  let bad = 0;
+  console.log(`break-even weight sparsity on 4x${H} x ${K}, table (${L.CPU_KERNEL_COSTS.machine}) against this machine (${cpus()[0]?.model ?? '?'})`);
+  for (const [kernel, blocks] of [['csr-f32', 1], ['groups-f32', 4], ['wide-f32', 16]]) {
+    const at = (sp, seed) => {
+      const m = matrix(H, K, sp, blocks, seed);
+      return { m, matrix: { rows: 4 * H, cols: K, ...L.matrixStructure(m, H, K) } };
+    };
+    const t = L.cpuWeightThreshold(at(0.9, 3).matrix, 'f32');
+    const sweep = [-0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12].map((d) => t + d).filter((v) => v > 0 && v < 1);
+    const faster = sweep.map((sp) => {
+      const { m } = at(sp, 17);
+      let [sparse, dense] = [Infinity, Infinity];
+      for (let r = 0; r < ROUNDS; r++) {
+        sparse = Math.min(sparse, L.timeProduct(m, H, K, kernel, { ms: MS / 2 }));
+        dense = Math.min(dense, L.timeProduct(m, H, K, 'dense-f32', { ms: MS / 2 }));
+      }
+      return sparse < dense;
+    });
+    const crossing = sweep.find((_v, i) => faster.slice(i).every(Boolean)) ?? 1;
+    const off = Math.abs(crossing - t) > 0.12;
+    if (off) bad++;
+    console.log(`${kernel.padEnd(11)} predicted ${t.toFixed(3)}, measured ${crossing.toFixed(3)}${off ? '  OFF by more than 0.12' : ''}  (${sweep.map((v, i) => `${v.toFixed(2)}:${faster[i] ? 'sparse' : 'dense'}`).join(' ')})`);
+  }
+  return bad ? 1 : 0;
 }
 
 /** Solves the n x n system A x = y (Gaussian elimination with partial pivoting); null when singular. */

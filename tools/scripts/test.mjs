@@ -1,6 +1,7 @@
 // `npm test`: the workspace type check (tsc --noEmit, as `npm run typecheck`),
 // then every project's tests through nx; sums the per-project vitest results
-// into one closing line: "N passed, N failed[, N skipped]". A type error
+// into one closing line: "N passed, N failed[, N skipped]", after the name, file and first message
+// lines of each failed test. A type error
 // fails the run (exit 1) after the tests have run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -33,6 +34,7 @@ const nx = spawnSync('npx', ['nx', 'run-many', '-t', 'test', '--outputStyle=stre
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failures = [];
 for (const d of dirs) {
   const f = join(root, d, '.vitest-results.json');
   if (!existsSync(f)) continue;
@@ -40,7 +42,12 @@ for (const d of dirs) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  for (const file of r.testResults ?? [])
+    for (const t of file.assertionResults ?? [])
+      if (t.status === 'failed') failures.push({ where: `${d}/${file.name.slice(join(root, d).length + 1)}`, name: t.fullName, message: (t.failureMessages ?? [])[0] ?? '' });
 }
+// Repeated at the end so that a log cut to its tail still names what failed and why.
+for (const f of failures) console.log(`\nFAILED ${f.where} > ${f.name}\n${f.message.split('\n').filter((l) => !/^\s+at (.*node_modules|new Promise)/.test(l)).slice(0, 12).join('\n')}`);
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 if (!types.ok) console.log('typecheck failed: see the tsc errors above');
 process.exit(types.ok ? (nx.status ?? 1) : 1);

@@ -32,7 +32,7 @@ async function refused(code: string, ...argv: string[]): Promise<string> {
   expect(r.stderr).toMatch(new RegExp(`^(note: wrote reproducer [^\\n]+\\n)?error\\[${code}\\]: [^\\n]+\\n$`));
   expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
   expect(r.code).toBe(1);
-  expect(ms).toBeLessThan(2000);
+  expect(ms).toBeLessThan(10_000); // no hang (a loaded 2-core CI machine is far slower than this one)
   return r.stderr;
 }
 
