@@ -1,6 +1,7 @@
 /** The built-in passes, listed once. */
 import type { AnyPass } from './pass.js';
 import { foldPass } from './passes/fold/index.js';
+import { batchMajorPass } from './passes/batch-major/index.js';
 import { prunePass } from './passes/prune/index.js';
 import { sparsityPass } from './passes/sparsity/index.js';
 import { encodePass } from './passes/encode/index.js';
@@ -11,6 +12,7 @@ import { makeRegistry, type Registry } from './registry.js';
 
 export const BUILTIN_PASSES = {
   fold: foldPass,
+  'batch-major': batchMajorPass,
   prune: prunePass,
   sparsity: sparsityPass,
   'select-mode': selectModePass,

@@ -12,6 +12,7 @@ export * from './layer-glue.js';
 export { reachingBranches, onEveryLstmGraph } from './branch-lstms.js';
 export * from './builtins.js';
 export { foldPass, eliminateDeadCode } from './passes/fold/index.js';
+export { batchMajorPass, foldBatchMajor } from './passes/batch-major/index.js';
 export { prunePass, PRUNE_METHODS, pruneMagnitude, pruneRows, pruneBlocks, pruneBalanced, pruneBalancedGroups, pruneBalancedEntries, pruneBalancedMaxGap, nnzPerPe, smallestMask } from './passes/prune/index.js';
 export type { MaxGapPruneResult } from './passes/prune/index.js';
 export { sparsityPass } from './passes/sparsity/index.js';

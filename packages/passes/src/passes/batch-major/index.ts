@@ -1,0 +1,1 @@
+export { batchMajorPass, foldBatchMajor, type BatchMajorLayer } from './batch-major-pass.js';
