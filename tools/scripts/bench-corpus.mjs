@@ -7,7 +7,9 @@
 // LSTMC_BENCH_REPS, default 30, and LSTMC_BENCH_MIN_MS, default 600 ms). Prints one row per model, slowest ratio first: lstmc
 // ms, ORT-1t ms, their ratio and the largest difference of the outputs; then the ratios' median and
 // range. LSTMC_BENCH_FMA=1 runs the relaxed-SIMD module (fused multiply-adds, as the `lstmc` bin
-// and Node 22 do) instead of the plain one; LSTMC_BENCH_ONLY=substring picks models by name.
+// and Node 22 do) instead of the plain one; LSTMC_BENCH_ONLY=substring picks models by name;
+// LSTMC_BENCH_PIPELINE='fold,...' compiles with that pipeline instead of -O js (to compare one pass's
+// effect, e.g. without batch-major: 'fold,sparsity,select-mode{cost=cpu}').
 //
 // These models are small (hidden sizes 16-128, tens of time steps): the numbers are what per-node
 // and per-step costs add up to, where `npm run bench` measures the kernels on large layers.
@@ -24,6 +26,7 @@ const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 30);
 const WARMUP = Number(process.env.LSTMC_BENCH_WARMUP ?? 5);
 const MIN_MS = Number(process.env.LSTMC_BENCH_MIN_MS ?? 600);
 const ONLY = process.env.LSTMC_BENCH_ONLY ?? '';
+const PIPELINE = process.env.LSTMC_BENCH_PIPELINE || undefined;
 
 const ORT_TYPE = { f32: 'float32', f64: 'float64', i64: 'int64', i32: 'int32', bool: 'bool' };
 const torch = join(ROOT, 'tools/test/corpus/torch');
@@ -31,12 +34,13 @@ const dirs = [...readdirSync(torch).sort().map((d) => join(torch, d)), join(ROOT
   .filter((d) => d.split('/').pop().includes(ONLY));
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
+if (PIPELINE) console.log(`pipeline: ${PIPELINE}`);
 console.log(`lstmc JS runtime (${FMA ? 'relaxed SIMD, FMA' : 'plain WebAssembly SIMD'}) vs onnxruntime-node (1 thread), node ${process.version}; median ms of at least ${REPS} interleaved runs and ${MIN_MS} ms, after ${WARMUP} and ${MIN_MS / 2} ms`);
 const rows = [];
 for (const dir of dirs) {
   const name = dir.split('/').pop();
   const bytes = readFileSync(join(dir, 'model.onnx'));
-  const model = await onnxOnRuntime(bytes, `${name}/model.onnx`, { matvec: FMA ? 'wasm-relaxed' : 'wasm-simd' });
+  const model = await onnxOnRuntime(bytes, `${name}/model.onnx`, { matvec: FMA ? 'wasm-relaxed' : 'wasm-simd' }, PIPELINE);
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const feeds = {};
   const ortFeeds = {};

@@ -13,9 +13,12 @@ const L = await loadSources([
 /** An ONNX TensorProto file's tensor (its dtype, dims and data). */
 export const decodeTensorProto = L.decodeTensorProto;
 
-/** The runtime model of ONNX `bytes` (`file` names them in diagnostics), compiled with -O js and loaded with `load` options. */
-export async function onnxOnRuntime(bytes, file, load = {}) {
+/**
+ * The runtime model of ONNX `bytes` (`file` names them in diagnostics), compiled with `pipeline`
+ * (default: the -O js preset) and loaded with `load` options.
+ */
+export async function onnxOnRuntime(bytes, file, load = {}, pipeline = L.presetPipeline('js')) {
   const g = L.importOnnx(bytes, { file });
-  const compiled = (await L.runPipeline(g, L.parsePipeline(L.presetPipeline('js'), L.builtinRegistry()), { evaluate: L.makeRuntimeEvaluator() })).graph;
+  const compiled = (await L.runPipeline(g, L.parsePipeline(pipeline, L.builtinRegistry()), { evaluate: L.makeRuntimeEvaluator() })).graph;
   return L.createModel(L.lowerToRuntime(compiled), load);
 }
