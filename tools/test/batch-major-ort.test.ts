@@ -198,7 +198,7 @@ describe('batch-major: the rewritten graph computes what the export does', () =>
     }
   });
 
-  it('the pass keeps the rewrite only when the graph has fewer transposes: state fed in and read out per layer is not', async () => {
+  it('the pass keeps the rewrite only when its transposes cost less: state fed in and read out per layer does not, unless always=true', async () => {
     const run = async (g: Graph) => (await runPipeline(g, parsePipeline('batch-major', builtinRegistry()))).results[0]!;
     const fewer = await run(exportLike({ layers: 1, dirs: 2, I: 4, H: 3, B: 2, T: 5, state: 'none', front: 'btc', tail: 'batch-first', stateOut: false, opset: 14, seed: 3 }));
     expect(fewer.changed).toBe(true);
@@ -206,6 +206,9 @@ describe('batch-major: the rewritten graph computes what the export does', () =>
     // h0 and c0 graph inputs and Y_h, Y_c outputs: four state transposes for the three removed
     const more = await run(exportLike({ layers: 1, dirs: 2, I: 4, H: 3, B: 2, T: 5, state: 'input', front: 'btc', tail: 'batch-first', stateOut: true, opset: 14, seed: 3 }));
     expect(more.changed).toBe(false);
+    const forced = (await runPipeline(exportLike({ layers: 1, dirs: 2, I: 4, H: 3, B: 2, T: 5, state: 'input', front: 'btc', tail: 'batch-first', stateOut: true, opset: 14, seed: 3 }), parsePipeline('batch-major{always=true}', builtinRegistry()))).results[0]!;
+    expect(forced.changed).toBe(true);
+    expect(forced.counters.layers).toBe(1);
     expect(batchMajorPass.name).toBe('batch-major');
   });
 });
