@@ -23,6 +23,11 @@ export const LSTM_ATTRS = {
   /** 1: W (int8_w) / R (int8_r) quantized to int8 at load (int8-weights.ts, int8-sparse.ts); the load option lstmWeights: 'int8' sets both, except for compressed rows, which only these attributes quantize. */
   int8_w: { type: 'int', default: 0 },
   int8_r: { type: 'int', default: 0 },
+  /**
+   * 1 (layout 0 only): Y is written [T, B, D, H], directions interleaved: what ONNX's Y [T, D, B, H]
+   * transposed by [0, 2, 1, 3] is (the lowering fuses that transpose of a bidirectional export).
+   */
+  y_interleaved: { type: 'int', default: 0 },
 } as const;
 
 export type LstmAttrs = ParsedAttrs<typeof LSTM_ATTRS>;
@@ -43,6 +48,8 @@ export function checkLstmNode(a: LstmAttrs, node: StaticNodeInfo): string | unde
   const bad = checkLstmAttrs(a);
   if (bad) return bad;
   if ((a.int8_w !== 0 && a.int8_w !== 1) || (a.int8_r !== 0 && a.int8_r !== 1)) return 'int8_w and int8_r must be 0 or 1';
+  if (a.y_interleaved !== 0 && a.y_interleaved !== 1) return 'y_interleaved must be 0 or 1';
+  if (a.y_interleaved === 1 && a.layout !== 0) return 'y_interleaved needs layout 0 (layout 1 writes Y [B, T, D, H], already interleaved)';
   const acts = activationNames(a);
   if (acts.length !== 3 * D) return `expected ${3 * D} activations for direction ${a.direction}, got ${acts.length}`;
   for (const n of acts) if (!isRnnActivation(n)) return `unknown activation '${n}'`;
@@ -100,6 +107,7 @@ export function runLstmWith(
   const initC = inputs[4] ?? null;
   const run = lstmRun<LstmStreamState>(a, X, inputs[2] ?? null, initH, initC, state);
   const { D, H, I, T, B, layout1, stateShape, carried } = run;
+  const interleaved = a.y_interleaved === 1;
   const lens = run.lens ?? new Int32Array(B).fill(T);
 
   // Scratch after the weights: projections [T*B rows][4H], h and c [B][4*ceil(H/4)], X rows padded to
@@ -154,7 +162,8 @@ export function runLstmWith(
       e, recur: w.recur, peepOff: w.peepOff, hOff, hStride, usePeepholes, H, B, xpOff,
       f: acts[d * 3]!, g: acts[d * 3 + 1]!, h: acts[d * 3 + 2]!,
       clip, inputForget: a.input_forget === 1, cOff,
-      y: Y, yStepT: layout1 ? D * H : D * B * H, yStepB: layout1 ? T * D * H : H, yBase: d * (layout1 ? H : B * H),
+      // Y: [T, D, B, H] (layout 0), [B, T, D, H] (layout 1) or [T, B, D, H] (y_interleaved)
+      y: Y, yStepT: layout1 ? D * H : D * B * H, yStepB: layout1 ? T * D * H : interleaved ? D * H : H, yBase: d * (layout1 || interleaved ? H : B * H),
       lens, reverse: a.direction === 'reverse' || d === 1, active, xs: stepXs, outs: stepOuts,
     });
     for (let b = 0; b < B; b++) {
@@ -167,7 +176,7 @@ export function runLstmWith(
   }
   if (state) state['lstm'] = { h: Yh.slice(), c: Yc.slice(), batch: B } satisfies LstmStreamState;
   return [
-    Y ? { dtype: 'f32', shape: layout1 ? [B, T, D, H] : [T, D, B, H], data: Y } : null,
+    Y ? { dtype: 'f32', shape: layout1 ? [B, T, D, H] : interleaved ? [T, B, D, H] : [T, D, B, H], data: Y } : null,
     wanted[1] ? { dtype: 'f32', shape: stateShape, data: Yh } : null,
     wanted[2] ? { dtype: 'f32', shape: stateShape, data: Yc } : null,
   ];
