@@ -42,9 +42,16 @@ for (const d of dirs) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-  for (const file of r.testResults ?? [])
-    for (const t of file.assertionResults ?? [])
-      if (t.status === 'failed') failures.push({ where: `${d}/${file.name.slice(join(root, d).length + 1)}`, name: t.fullName, message: (t.failureMessages ?? [])[0] ?? '' });
+  for (const file of r.testResults ?? []) {
+    const where = `${d}/${file.name.slice(join(root, d).length + 1)}`;
+    const tests = file.assertionResults ?? [];
+    for (const t of tests) if (t.status === 'failed') failures.push({ where, name: t.fullName, message: (t.failureMessages ?? [])[0] ?? '' });
+    // A file that failed outside its tests (an import, a beforeAll): vitest skips its tests instead.
+    if (file.status === 'failed' && !tests.some((t) => t.status === 'failed')) {
+      failures.push({ where, name: '(the file: its tests did not run)', message: file.message ?? '' });
+      failed++;
+    }
+  }
 }
 // Repeated at the end so that a log cut to its tail still names what failed and why.
 for (const f of failures) console.log(`\nFAILED ${f.where} > ${f.name}\n${f.message.split('\n').filter((l) => !/^\s+at (.*node_modules|new Promise)/.test(l)).slice(0, 12).join('\n')}`);

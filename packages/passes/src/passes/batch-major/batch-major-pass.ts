@@ -28,6 +28,7 @@
 import { type Dim, type Graph, type Node, type Tensor, consumers, implicitInputs, inferTypes, makeNode, makeTensor, updateGraph } from '@lstmc/ir';
 import { definePass } from '../../pass.js';
 import { eliminateDeadCode } from '../fold/dce.js';
+import { knownZeros } from '../fold/zero-states.js';
 
 export const batchMajorPass = definePass({
   name: 'batch-major',
@@ -93,12 +94,6 @@ function constInts(g: Graph, name: string | undefined): number[] | undefined {
   return Array.from(t.data as ArrayLike<number | bigint>, Number);
 }
 
-function allZero(t: Tensor): boolean {
-  const d = t.data as ArrayLike<number>;
-  for (let i = 0; i < d.length; i++) if (d[i] !== 0) return false;
-  return true;
-}
-
 /** [A, B, C] -> [B, A, C] of a constant rank-3 float tensor. */
 function swap01(t: Tensor): Tensor {
   const [A, B, C] = t.dims as [number, number, number];
@@ -107,9 +102,6 @@ function swap01(t: Tensor): Tensor {
   for (let a = 0; a < A; a++) for (let b = 0; b < B; b++) dst.set(src.subarray((a * B + b) * C, (a * B + b + 1) * C), (b * A + a) * C);
   return makeTensor(t.dtype, [B, A, C], dst);
 }
-
-/** Ops whose output is all zeros when their first input is. */
-const ZERO_KEEPING = new Set(['Slice', 'Expand', 'Reshape', 'Squeeze', 'Unsqueeze', 'Transpose', 'Identity']);
 
 /** An LSTM the rewrite gave layout = 1, as its report row shows it. */
 export interface BatchMajorLayer {
@@ -158,8 +150,7 @@ export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLaye
   const alias = new Map<string, string>();
   const inits = new Map(g.initializers);
   const nodes: Node[] = [];
-  /** Values known to be all zeros: zero initializers, ConstantOfShape of 0, and slices or reshapes of them. */
-  const zeros = new Set<string>([...g.initializers].filter(([, t]) => t.dtype !== 'string' && allZero(t)).map(([k]) => k));
+  const zeros = knownZeros(g);
   const rebuilt = new Set<string>();
   /** The shape [0, 0, -1] (keep two dims, merge the rest), one initializer for every twin Reshape. */
   let mergeRest: string | undefined;
@@ -185,7 +176,6 @@ export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLaye
     const plain = n.domain === '' || n.domain === 'ai.onnx';
     const x = n.inputs[0] ?? '';
     const o = n.outputs[0] ?? '';
-    if (plain && o && (n.op === 'ConstantOfShape' ? !n.attrs.value || (n.attrs.value.kind === 'tensor' && allZero(n.attrs.value.value)) : ZERO_KEEPING.has(n.op) && zeros.has(x))) zeros.add(o);
     const perm = plain && n.op === 'Transpose' ? ints(n, 'perm') : undefined;
     if (perm && perm.length === 3 && o) {
       const t = twin.get(x);

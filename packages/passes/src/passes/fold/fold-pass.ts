@@ -3,8 +3,8 @@
  * replaced by its taken branch (other Ifs are folded inside); nodes whose inputs are constant
  * (or, for ops that read only shapes such as Shape and Size, whose input
  * shapes are static) are evaluated by their op's reference evaluation, the
- * same one the JS runtime runs, and replaced by initializers; then dead code
- * is removed.
+ * same one the JS runtime runs, and replaced by initializers; an LSTM's initial
+ * states known to be zeros are left out (zero-states.ts); then dead code is removed.
  */
 import {
   type Graph,
@@ -33,6 +33,7 @@ import {
 import { definePass, type PassContext } from '../../pass.js';
 import { eliminateDeadCode } from './dce.js';
 import { forwardIdentities } from './identity.js';
+import { dropZeroStates } from './zero-states.js';
 import { inlineBranch } from './inline-if.js';
 
 export const foldPass = definePass({
@@ -58,6 +59,7 @@ export const foldPass = definePass({
     'nodes-removed': 'dead nodes removed',
     'initializers-removed': 'unused initializers removed',
     'if-inlined': 'If nodes replaced by the branch their constant condition takes',
+    'zero-states-dropped': 'LSTM initial_h / initial_c inputs known to be zeros left out (a missing one is zeros)',
   },
   async run(g, ctx): Promise<Graph> {
     // Shape facts (ValueInfo.shapeValue) come from inference: a graph built by a pass or parsed from text may lack them.
@@ -167,6 +169,9 @@ function foldGraph(g: Graph, ctx: FoldContext, outer: FoldScope | undefined): Gr
     for (const [k, t] of added) values.set(k, { name: k, type: tensorType(t.dtype, t.dims, t.fixed) });
     out = updateGraph(g, { nodes, initializers: inits, values });
   }
+  const zs = dropZeroStates(out);
+  ctx.count('zero-states-dropped', zs.dropped);
+  out = zs.graph;
   if (ctx.options.dce) {
     const fwd = forwardIdentities(out);
     ctx.count('identities-removed', fwd.removed);
