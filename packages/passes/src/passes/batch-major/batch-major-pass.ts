@@ -120,7 +120,7 @@ interface Back {
 }
 
 /**
- * The rewrite itself, whether or not it removes transposes (the pass keeps it only when it does):
+ * The rewrite itself, whether or not it pays (the pass keeps it when its transposes cost less):
  * the new graph and the LSTMs given layout = 1, or undefined when no LSTM's X has a twin.
  * `g` must be typed (inferTypes).
  */
