@@ -19,7 +19,7 @@ import { ANN, getFloats } from '@lstmc/passes';
 import type { KernelRegistry, RtDim, RtTensor, RuntimeModel } from '@lstmc/runtime';
 import { createBuilder, type ModelBuilder } from './builder.js';
 import { finalizeModel } from './finalize.js';
-import { interleaveLstmY } from './interleave-y.js';
+import { fuseLstmTransposes } from './lstm-fusions.js';
 import { loweringRule } from './rules.js';
 import type { FixedNumerics, RuleContext } from './rule.js';
 import { irToRtTensor, requireRtDType } from './tensors.js';
@@ -49,7 +49,7 @@ function rtShape(name: string, t: TensorType): RtDim[] | null {
 
 /**
  * Lowers a typed IR graph into a runtime graph: every node through its lowering rule (rules.ts),
- * constants folded, a bidirectional LSTM's Y transpose fused into it (interleave-y.ts), nodes nothing
+ * constants folded, transposes of an LSTM's Y and states fused into it (lstm-fusions.ts), nodes nothing
  * needs removed; If nodes lower their branches recursively
  * (lower-if.ts). Opaque (unknown) ops are refused by name, inside branches too.
  */
@@ -79,7 +79,7 @@ export function lowerToRuntime(g: Graph, opts: LowerOptions = {}): RuntimeModel 
   for (const [k, v] of Object.entries(g.metadata)) if (k.startsWith('onnx.')) metadata[k] = v;
   const int8 = int8Error(g);
   if (int8 !== undefined) metadata[INT8_ERROR_KEY] = String(int8);
-  return finalizeModel({ values: b.values, nodes: interleaveLstmY(b.nodes, outputs), inputs, outputs, metadata });
+  return finalizeModel({ values: b.values, nodes: fuseLstmTransposes(b.nodes, outputs), inputs, outputs, metadata });
 }
 
 /**

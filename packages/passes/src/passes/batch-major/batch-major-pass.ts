@@ -47,8 +47,8 @@ export const batchMajorPass = definePass({
     const typed = inferTypes(g);
     const out = foldBatchMajor(typed);
     if (!out) return g;
-    const before = transposeCost(typed);
-    const after = transposeCost(out.graph);
+    const before = transposeCost(typed, new Set());
+    const after = transposeCost(out.graph, out.fusable);
     if (after >= before && !ctx.options.always) return g;
     ctx.count('layers', out.layers.length);
     ctx.count('transposes-removed', Math.max(0, countOp(typed, 'Transpose') - countOp(out.graph, 'Transpose')));
@@ -68,11 +68,11 @@ const NODE_COST = 1000;
 /** The size assumed for a symbolic dim (sequence, batch): a streaming chunk is a few steps. */
 const SYMBOLIC_DIM = 4;
 
-/** The transposes' estimated cost: per node NODE_COST plus the elements it writes. */
-function transposeCost(g: Graph): number {
+/** The transposes' estimated cost: per node NODE_COST plus the elements it writes; none for those the lowering fuses. */
+function transposeCost(g: Graph, fused: ReadonlySet<string>): number {
   let cost = 0;
   for (const n of g.nodes) {
-    if (n.op !== 'Transpose' || n.domain !== '') continue;
+    if (n.op !== 'Transpose' || n.domain !== '' || fused.has(n.outputs[0] ?? '')) continue;
     const shape = g.values.get(n.outputs[0] ?? '')?.type.shape ?? [];
     cost += NODE_COST + shape.reduce<number>((p, d) => p * (typeof d === 'number' ? d : SYMBOLIC_DIM), 1);
   }
@@ -113,6 +113,8 @@ export interface BatchMajorLayer {
   readonly stateOut: string;
 }
 
+const CONSTANT_STATE = 'constant (transposed at compile time)';
+
 /** How an original value is rebuilt from its batch-major twin where something else reads it. */
 interface Back {
   readonly from: string;
@@ -124,7 +126,7 @@ interface Back {
  * the new graph and the LSTMs given layout = 1, or undefined when no LSTM's X has a twin.
  * `g` must be typed (inferTypes).
  */
-export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLayer[] } | undefined {
+export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLayer[]; fusable: ReadonlySet<string> } | undefined {
   if (!g.nodes.some((n) => n.op === 'LSTM' && n.domain === '')) return undefined;
   const readBySubgraphs = new Set(g.nodes.flatMap((n) => implicitInputs(n)));
   const uses = consumers(g);
@@ -132,6 +134,8 @@ export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLaye
   const taken = new Set<string>([...g.inputs, ...g.initializers.keys(), ...g.values.keys(), ...g.nodes.flatMap((n) => n.outputs)]);
   /** Values the pass made (fresh names). */
   const made = new Set<string>();
+  /** Outputs of the state transposes the JS lowering fuses into the LSTM (lstm-fusions.ts, states_dbh). */
+  const fusable = new Set<string>();
   const fresh = (base: string): string => {
     let name = `${base}.bm`;
     for (let k = 1; taken.has(name); k++) name = `${base}.bm${k}`;
@@ -210,7 +214,7 @@ export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLaye
         }
         const c = inits.get(v);
         if (c && c.dims.length === 3 && (c.dtype === 'f32' || c.dtype === 'f64')) {
-          forms.add('constant (transposed at compile time)');
+          forms.add(CONSTANT_STATE);
           const name = fresh(v);
           inits.set(name, swap01(c));
           return name;
@@ -231,6 +235,9 @@ export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLaye
       }
       if (Yh) back.set(Yh, { from: outputs[1]!, perm: [1, 0, 2] });
       if (Yc) back.set(Yc, { from: outputs[2]!, perm: [1, 0, 2] });
+      // The JS lowering reads and writes the states in [D, B, H] itself (states_dbh) when every
+      // present initial state comes through a transpose: then those transposes cost nothing.
+      if (!forms.has(CONSTANT_STATE)) for (const v of [...inputs.slice(5, 7), Yh, Yc]) if (v) fusable.add(v);
       layers.push({ name: n.name, dirs, state: forms.size ? [...forms].join(', ') : 'none', stateOut: [Yh, Yc].some((v) => v && (g.outputs.includes(v) || uses.has(v))) ? 'read (transposed back)' : 'unread' });
       continue;
     }
@@ -290,5 +297,5 @@ export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLaye
   const defined = new Set<string>([...g.inputs, ...inits.keys(), ...nodes.flatMap((m) => m.outputs)]);
   const values = new Map([...g.values].filter(([k]) => defined.has(k)));
   const graph = eliminateDeadCode(inferTypes(updateGraph(g, { nodes, initializers: inits, values }))).graph;
-  return { graph, layers };
+  return { graph, layers, fusable };
 }

@@ -28,6 +28,11 @@ export const LSTM_ATTRS = {
    * transposed by [0, 2, 1, 3] is (the lowering fuses that transpose of a bidirectional export).
    */
   y_interleaved: { type: 'int', default: 0 },
+  /**
+   * 1 (layout 1 only): initial_h / initial_c and Y_h / Y_c are [D, B, H], layout 0's order, while X and Y
+   * stay batch-major (the lowering fuses the transposes a batch-first model's states pass through).
+   */
+  states_dbh: { type: 'int', default: 0 },
 } as const;
 
 export type LstmAttrs = ParsedAttrs<typeof LSTM_ATTRS>;
@@ -50,6 +55,8 @@ export function checkLstmNode(a: LstmAttrs, node: StaticNodeInfo): string | unde
   if ((a.int8_w !== 0 && a.int8_w !== 1) || (a.int8_r !== 0 && a.int8_r !== 1)) return 'int8_w and int8_r must be 0 or 1';
   if (a.y_interleaved !== 0 && a.y_interleaved !== 1) return 'y_interleaved must be 0 or 1';
   if (a.y_interleaved === 1 && a.layout !== 0) return 'y_interleaved needs layout 0 (layout 1 writes Y [B, T, D, H], already interleaved)';
+  if (a.states_dbh !== 0 && a.states_dbh !== 1) return 'states_dbh must be 0 or 1';
+  if (a.states_dbh === 1 && a.layout !== 1) return 'states_dbh needs layout 1 (layout 0 states are [D, B, H] already)';
   const acts = activationNames(a);
   if (acts.length !== 3 * D) return `expected ${3 * D} activations for direction ${a.direction}, got ${acts.length}`;
   for (const n of acts) if (!isRnnActivation(n)) return `unknown activation '${n}'`;
@@ -105,7 +112,7 @@ export function runLstmWith(
   const X = inputs[0]!;
   const initH = inputs[3] ?? null;
   const initC = inputs[4] ?? null;
-  const run = lstmRun<LstmStreamState>(a, X, inputs[2] ?? null, initH, initC, state);
+  const run = lstmRun<LstmStreamState>(a, X, inputs[2] ?? null, initH, initC, state, a.layout === 1 && a.states_dbh === 0);
   const { D, H, I, T, B, layout1, stateShape, carried } = run;
   const interleaved = a.y_interleaved === 1;
   const lens = run.lens ?? new Int32Array(B).fill(T);
@@ -143,7 +150,7 @@ export function runLstmWith(
   // X rows are (t, b) pairs; row r = t*B + b in both layouts, only its address differs.
   const rowOff = layout1 ? (r: number) => xOff + ((r % B) * T + Math.floor(r / B)) * xStride : (r: number) => xOff + r * xStride;
   // Where (d, b) lives in initial_h/initial_c/Y_h/Y_c.
-  const stateAt = (d: number, b: number) => (layout1 ? (b * D + d) * H : (d * B + b) * H);
+  const stateAt = (d: number, b: number) => (layout1 && a.states_dbh === 0 ? (b * D + d) * H : (d * B + b) * H);
   for (let d = 0; d < D; d++) {
     const w = ops(d, tmpOff);
     const usePeepholes = w.peepholes ?? anyNonZero(mem, w.peepOff, H4);

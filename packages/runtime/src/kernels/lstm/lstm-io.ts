@@ -71,7 +71,7 @@ export interface LstmRun<S> {
   readonly T: number;
   readonly B: number;
   readonly layout1: boolean;
-  /** Shape of initial_h/initial_c and of Y_h/Y_c. */
+  /** Shape of initial_h/initial_c and of Y_h/Y_c: [B, D, H] with layout 1 (unless asked otherwise), else [D, B, H]. */
   readonly stateShape: number[];
   readonly lens: Int32Array | null;
   /** What the previous push of a stream left (state['lstm']), when there was one. */
@@ -79,7 +79,11 @@ export interface LstmRun<S> {
 }
 
 /** Run-time checks of X, sequence_lens, the initial states and the stream's batch against the attributes. */
-export function lstmRun<S extends { readonly batch: number }>(a: CommonAttrs, X: RtTensor, seqLens: RtTensor | null, initH: RtTensor | null, initC: RtTensor | null, state: StreamSlot | undefined): LstmRun<S> {
+export function lstmRun<S extends { readonly batch: number }>(
+  a: CommonAttrs, X: RtTensor, seqLens: RtTensor | null, initH: RtTensor | null, initC: RtTensor | null, state: StreamSlot | undefined,
+  /** The states' order: batch-major [B, D, H] (layout 1's, the default there) or [D, B, H]. */
+  statesBatchMajor = a.layout === 1,
+): LstmRun<S> {
   const D = numDirections(a);
   const H = a.hidden_size;
   const I = a.input_size;
@@ -87,7 +91,7 @@ export function lstmRun<S extends { readonly batch: number }>(a: CommonAttrs, X:
   const T = layout1 ? X.shape[1]! : X.shape[0]!;
   const B = layout1 ? X.shape[0]! : X.shape[1]!;
   if (X.shape[2] !== I) rtFail('E-RT-EXEC', `X has input size ${X.shape[2]}, expected ${I}`);
-  const stateShape = layout1 ? [B, D, H] : [D, B, H];
+  const stateShape = statesBatchMajor ? [B, D, H] : [D, B, H];
   for (const [n, s] of [['initial_h', initH], ['initial_c', initC]] as const) {
     if (s && (s.shape.length !== 3 || s.shape.some((d, i) => d !== stateShape[i]))) {
       rtFail('E-RT-EXEC', `${n} has shape [${s.shape.join(',')}], expected [${stateShape.join(',')}]`);
