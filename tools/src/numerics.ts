@@ -42,7 +42,7 @@ export function numericsOf(args: ParsedArgs): Numerics {
   return v as Numerics;
 }
 
-/** True when the run needs the IR (pass flags or fixed numerics); false: the plain .onnx/.lrg path. */
+/** True when the run needs the IR for more than -O js (pass flags or fixed numerics). */
 export function needsPipeline(args: ParsedArgs): boolean {
   return numericsOf(args) === 'fixed' || COMPILE_FLAGS.some((k) => args.options[k] !== undefined);
 }
@@ -53,7 +53,7 @@ export function fixedWidths(t: Target): FixedWidths {
 }
 
 /** True when the file starts with the runtime graph magic (unreadable files: false, the loader reports them). */
-function isRuntimeGraphFile(file: string, cwd: string): boolean {
+export function isRuntimeGraphFile(file: string, cwd: string): boolean {
   try {
     const fd = openSync(resolve(cwd, file), 'r');
     const head = new Uint8Array(MAGIC.length);

@@ -10,7 +10,7 @@ import { LOAD_FLAG_OPTIONS, loadFlags, loadModel as loadOnnxModel, type LoadFlag
 import { checkFiniteInputs, checkFiniteOutputs } from '../finite.js';
 import { runStreamed } from '../stream-run.js';
 import { isTextIr, loadTextIr, passResultsJson } from '../pass-flags.js';
-import { NUMERICS_OPTIONS, compileForRun, fixedErrors, needsPipeline, saturationReport, type CompiledRun } from '../numerics.js';
+import { NUMERICS_OPTIONS, compileForRun, fixedErrors, isRuntimeGraphFile, needsPipeline, saturationReport, type CompiledRun } from '../numerics.js';
 import { TOLERANCE_OPTION, int8Errors, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
 import { LOAD_OPTIONS, loadOptionsOf } from '../load-options.js';
@@ -18,6 +18,7 @@ import { hasRuntimeGraphMagic, withFile } from '../runtime-graph-file.js';
 import { profileLines, profileRepeats, timed, timeRepeats } from '../repeat-timing.js';
 
 /** A runtime graph (by its magic), or an ONNX model or textual IR (.lir) compiled on the fly. */
+/** A runtime graph (.lrg) as it is. */
 function loadRunnable(path: string, cwd: string, flags: LoadFlags, load: LoadOptions): Model {
   const full = resolve(cwd, path);
   let bytes: Uint8Array;
@@ -26,9 +27,7 @@ function loadRunnable(path: string, cwd: string, flags: LoadFlags, load: LoadOpt
   } catch (e) {
     fail('E-IO', `cannot read '${path}': ${(e as Error).message}`, { file: path });
   }
-  if (hasRuntimeGraphMagic(bytes)) return withFile({ file: path }, () => loadRuntimeGraph(bytes, { ...load, allowNonFinite: flags.allowNonFinite ?? false }));
-  const g = isTextIr(path) ? loadTextIr(path, cwd, flags).graph : loadOnnxModel(path, cwd, flags);
-  return createModel(lowerToRuntime(g, { file: path, verify: isTextIr(path) }), load);
+  return withFile({ file: path }, () => loadRuntimeGraph(bytes, { ...load, allowNonFinite: flags.allowNonFinite ?? false }));
 }
 
 interface Source {
@@ -130,7 +129,9 @@ export const run: Command = {
     const profile = profileOf(args, repeat);
 
     const load = loadOptionsOf(args);
-    const compiled = needsPipeline(args) ? await compileForRun(modelFile, args, io, load) : undefined;
+    // An .onnx or .lir model is compiled on the fly with -O js (or the pipeline the flags give), as
+    // `lstmc compile --target js` would; a runtime graph (.lrg) is loaded as it is.
+    const compiled = needsPipeline(args) || !isRuntimeGraphFile(modelFile, io.cwd) ? await compileForRun(modelFile, args, io, load) : undefined;
     const model = compiled?.model ?? loadRunnable(modelFile, io.cwd, loadFlags(args), load);
     // The worker threads of --threads end with the command.
     try {
