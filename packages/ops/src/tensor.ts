@@ -161,6 +161,27 @@ export function copyRun(out: OpData, o: number, src: OpData, k: number, len: num
 }
 
 /**
+ * The strided view of `t` (as stridedView takes it) as a subarray of t's data, without a copy, when it
+ * is one contiguous run of a typed array: a Slice of leading rows, a Transpose that only moves axes of
+ * size 1, a Split part along the first axis that is not 1. Undefined otherwise. For ops whose output
+ * is a read-only rearrangement of their input (kernels never write into their inputs; Reshape shares
+ * its input's data the same way, and graph outputs of arena or constant memory are copied out).
+ */
+export function contiguousView(t: OpTensor, shape: readonly number[], offset: number, strides: readonly number[]): OpTensor | undefined {
+  if (!ArrayBuffer.isView(t.data)) return undefined;
+  let run = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    if (size === 0) break;
+    if (strides[d] !== run) return undefined;
+    run *= size;
+  }
+  const n = numel(shape);
+  return { dtype: t.dtype, shape: [...shape], data: (t.data as unknown as Float32Array).subarray(offset, offset + n) as unknown as OpData };
+}
+
+/**
  * A strided view of `t` copied out: the element of `shape` at multi-index i is source element
  * `offset + sum_d i[d] * strides[d]` (a stride may be 0, to repeat, or negative). Slice, Split,
  * Transpose, Expand and Tile are this view with their own offset and strides. Dims that step through

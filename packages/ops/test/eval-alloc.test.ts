@@ -7,13 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { OPS, fromNumbers, type EvalContext, type OpAttrs, type OpKind, type OpTensor } from '../src/index.js';
 import { alloc as plainAlloc, type Allocator } from '../src/tensor.js';
-import { attrsWithDefaults } from './helpers/infer-context.js';
+import { evalOp } from './helpers/eval.js';
 
-function evaluate(op: OpKind, inputs: OpTensor[], attrs: OpAttrs = {}, allocate?: Allocator): OpTensor[] {
-  const def = OPS[op];
-  const ctx: EvalContext = { inputs, attrs: attrsWithDefaults(def, attrs), opset: 18, wanted: def.outputs.map(() => true), fail: (m) => { throw new Error(m); }, alloc: allocate };
-  return def.eval!(ctx).filter((t): t is OpTensor => t !== undefined);
-}
+const evaluate = evalOp;
 
 const f32 = (shape: number[], values: number[]) => fromNumbers('f32', shape, values);
 const ramp = (shape: number[], scale = 0.37, shift = -1.1) => f32(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * scale) * 3 + shift));

@@ -103,6 +103,28 @@ describe('run arena', () => {
     });
   });
 
+  it('copies out an output that is a view into an arena tensor (a Slice of leading rows shares its input)', () => {
+    const rows = 8;
+    const m = createModel({
+      values: [
+        { name: 'x', dtype: 'f32', shape: [rows, N] },
+        { name: 'r', dtype: 'f32', shape: [rows, N] },
+        { name: 'starts', dtype: 'i64', shape: [1], data: { dtype: 'i64', shape: [1], data: BigInt64Array.of(2n) } },
+        { name: 'ends', dtype: 'i64', shape: [1], data: { dtype: 'i64', shape: [1], data: BigInt64Array.of(6n) } },
+        { name: 'top', dtype: 'f32', shape: [4, N] },
+      ],
+      inputs: [0],
+      outputs: [4],
+      nodes: [
+        { kernel: 'Relu', name: 'relu', inputs: [0], outputs: [1], attrs: {} },
+        { kernel: 'Slice', name: 'rows', inputs: [1, 2, 3], outputs: [4], attrs: {} },
+      ],
+    });
+    const x = (seed: number): RtTensor => ({ dtype: 'f32', shape: [rows, N], data: new Rng(seed).f32(rows * N) });
+    const runs = [1, 2, 3].map((seed) => ({ x: x(seed), top: m.run({ x: x(seed) })['top']! }));
+    for (const { x: xi, top } of runs) expect(Array.from(top.data as Float32Array)).toEqual(Array.from((xi.data as Float32Array).subarray(2 * N, 6 * N), relu));
+  });
+
   it('runs nested in an onNode callback, and after a failed run, with correct results', () => {
     const m = createModel(graph(false));
     m.run({ x: input(7) }); // the arena holds this graph's tensors from now on

@@ -4,7 +4,7 @@ import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
 import { INT_INDEX_TYPES, broadcast, constInts, expectDType, inputsFromOpset, needsOpset, normAxis, req, sameAs, sameDType } from '../infer-util.js';
 import { broadcastShapesOrUndefined } from '../broadcast.js';
-import { alloc, allocatorOf, type Allocator, arrayOf, copyRun, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
+import { alloc, allocatorOf, type Allocator, arrayOf, contiguousView, copyRun, fromNumbers, numel, reshaped, stridesOf, stridedView, toNumbers, type OpTensor } from '../tensor.js';
 
 /** Axis normalized against a rank at evaluation time (a data error when out of range). */
 export function evalAxis(ctx: EvalContext, axis: number, rank: number, what = 'axis'): number {
@@ -268,7 +268,8 @@ export const Slice: OpDef = {
     });
     const xs = stridesOf(x.shape);
     const offset = begin.reduce((acc, b, d) => acc + b * xs[d]!, 0);
-    return [stridedView(x, shape, offset, xs.map((s, d) => s * step[d]!), ctx.alloc)];
+    const strides = xs.map((s, d) => s * step[d]!);
+    return [contiguousView(x, shape, offset, strides) ?? stridedView(x, shape, offset, strides, ctx.alloc)];
   },
 };
 
@@ -390,7 +391,7 @@ export const Split: OpDef = {
     return sizes.map((len) => {
       const shape = x.shape.map((d, i) => (i === axis ? len : d));
       const xs = stridesOf(x.shape);
-      const view = stridedView(x, shape, start * xs[axis]!, xs, ctx.alloc);
+      const view = contiguousView(x, shape, start * xs[axis]!, xs) ?? stridedView(x, shape, start * xs[axis]!, xs, ctx.alloc);
       start += len;
       return view;
     });

@@ -3,7 +3,7 @@ import type { OpDef } from '../def.js';
 import type { Dim } from '../types.js';
 import { tensorType } from '../types.js';
 import { INT_INDEX_TYPES, constInts, expectDType, normAxis, product, req, sameAs } from '../infer-util.js';
-import { fromNumbers, numel, reshaped, stridedView, stridesOf, toNumbers } from '../tensor.js';
+import { contiguousView, fromNumbers, numel, reshaped, stridedView, stridesOf, toNumbers } from '../tensor.js';
 import { evalAxis } from './indexing.js';
 
 /** The shape of a tensor as a 1-D i64 tensor (optionally a start:end slice of it). */
@@ -146,7 +146,8 @@ export const Transpose: OpDef = {
     if (perm.length !== r || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) ctx.fail(`perm [${perm.join(',')}] is not a permutation of rank ${r}`);
     const shape = perm.map((p) => x.shape[p]!);
     const xs = stridesOf(x.shape);
-    return [stridedView(x, shape, 0, perm.map((p) => xs[p]!), ctx.alloc)];
+    const strides = perm.map((p) => xs[p]!);
+    return [contiguousView(x, shape, 0, strides) ?? stridedView(x, shape, 0, strides, ctx.alloc)];
   },
 };
 
