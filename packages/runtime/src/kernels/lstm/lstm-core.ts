@@ -1,3 +1,4 @@
+import { copyRun } from '@lstmc/ops';
 import type { RtTensor } from '../../tensor.js';
 import { outputF32, type KernelCall, type KernelEnv, type ParsedAttrs, type StaticNodeInfo } from '../kernel.js';
 import { isRnnActivation, resolveActivations } from './activations.js';
@@ -159,10 +160,10 @@ export function runLstmWith(
     const c0 = carried ? carried.c : (initC?.data as Float32Array | undefined);
     for (let b = 0; b < B; b++) {
       const so = stateAt(d, b);
-      if (h0) mem.set(h0.subarray(so, so + H), hOff + b * hStride);
+      if (h0) copyRun(mem, hOff + b * hStride, h0, so, H);
       else mem.fill(0, hOff + b * hStride, hOff + b * hStride + H);
       mem.fill(0, hOff + b * hStride + H, hOff + (b + 1) * hStride);
-      if (c0) mem.set(c0.subarray(so, so + H), cOff + b * hStride);
+      if (c0) copyRun(mem, cOff + b * hStride, c0, so, H);
       else mem.fill(0, cOff + b * hStride, cOff + b * hStride + H);
     }
     runRecurrence({
@@ -177,8 +178,8 @@ export function runLstmWith(
       // A batch entry with sequence length 0 has zero Y_h and Y_c (onnxruntime's behaviour).
       if (lens[b]! === 0) continue;
       const so = stateAt(d, b);
-      Yh.set(mem.subarray(hOff + b * hStride, hOff + b * hStride + H), so);
-      Yc.set(mem.subarray(cOff + b * hStride, cOff + b * hStride + H), so);
+      copyRun(Yh, so, mem, hOff + b * hStride, H);
+      copyRun(Yc, so, mem, cOff + b * hStride, H);
     }
   }
   if (state) state['lstm'] = { h: Yh.slice(), c: Yc.slice(), batch: B } satisfies LstmStreamState;
