@@ -16,26 +16,30 @@ export function checkInput(name: string, t: unknown, v: RtValue, bindings: Map<s
   if (!dataMatchesDType(v.dtype, x.data)) {
     rtFail('E-RT-INPUT-DTYPE', `input '${name}' data must be a ${RT_DTYPES[v.dtype].ctor.name}`, { field: name });
   }
-  if (x.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) rtFail('E-RT-INPUT-SHAPE', `input '${name}' has a bad shape [${x.shape.join(',')}]`, { field: name });
+  let badDim = false;
+  for (let i = 0; i < x.shape.length; i++) if (!Number.isSafeInteger(x.shape[i]) || x.shape[i]! < 0) badDim = true;
+  if (badDim) rtFail('E-RT-INPUT-SHAPE', `input '${name}' has a bad shape [${x.shape.join(',')}]`, { field: name });
   if (x.data.length !== numel(x.shape)) {
     rtFail('E-RT-INPUT-SHAPE', `input '${name}' has ${x.data.length} elements, its shape [${x.shape.join(',')}] needs ${numel(x.shape)}`, { field: name });
   }
   if (v.shape) {
-    const want = `[${v.shape.join(',')}]`;
-    if (x.shape.length !== v.shape.length) rtFail('E-RT-INPUT-SHAPE', `input '${name}' has rank ${x.shape.length}, expected ${want}`, { field: name });
-    v.shape.forEach((d, i) => {
+    // The expected shape's text is built only on failure (this runs for every input of every run).
+    const want = () => `[${v.shape!.join(',')}]`;
+    if (x.shape.length !== v.shape.length) rtFail('E-RT-INPUT-SHAPE', `input '${name}' has rank ${x.shape.length}, expected ${want()}`, { field: name });
+    for (let i = 0; i < v.shape.length; i++) {
+      const d = v.shape[i]!;
       const got = x.shape[i]!;
-      if (i === freeAxis) return;
+      if (i === freeAxis) continue;
       if (typeof d === 'number') {
-        if (got !== d) rtFail('E-RT-INPUT-SHAPE', `input '${name}' dimension ${i} is ${got}, expected ${d} (shape ${want})`, { field: name });
-        return;
+        if (got !== d) rtFail('E-RT-INPUT-SHAPE', `input '${name}' dimension ${i} is ${got}, expected ${d} (shape ${want()})`, { field: name });
+        continue;
       }
       const b = bindings.get(d);
       if (!b) bindings.set(d, { size: got, input: name });
       else if (b.size !== got) {
         rtFail('E-RT-INPUT-SHAPE', `input '${name}' dimension ${i} ('${d}') is ${got}, but '${d}' is ${b.size} in input '${b.input}'`, { field: name });
       }
-    });
+    }
   }
   return x;
 }
