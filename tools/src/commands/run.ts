@@ -1,23 +1,22 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fail } from '@lstmc/ir';
-import { createModel, isRuntimeError, loadModel as loadRuntimeGraph, type IoInfo, type LoadOptions, type Model, type RtTensor } from '@lstmc/runtime';
-import { TENSOR_FILE_FORMATS, compareTensors, lowerToRuntime, readTensorFile, tensorFileBytes, type TensorFileFormat } from '@lstmc/backend-js';
+import { isRuntimeError, loadModel as loadRuntimeGraph, type IoInfo, type LoadOptions, type Model, type RtTensor } from '@lstmc/runtime';
+import { TENSOR_FILE_FORMATS, compareTensors, readTensorFile, tensorFileBytes, type TensorFileFormat } from '@lstmc/backend-js';
 import { readDataSetInputs, skippedNote } from '../data-set.js';
 import type { Command, Io, ParsedArgs } from '../command.js';
 import { flag, listOpt, stringOpt, UsageError } from '../command.js';
-import { LOAD_FLAG_OPTIONS, loadFlags, loadModel as loadOnnxModel, type LoadFlags } from '../load-model.js';
+import { LOAD_FLAG_OPTIONS, loadFlags, type LoadFlags } from '../load-model.js';
 import { checkFiniteInputs, checkFiniteOutputs } from '../finite.js';
 import { runStreamed } from '../stream-run.js';
-import { isTextIr, loadTextIr, passResultsJson } from '../pass-flags.js';
+import { passResultsJson } from '../pass-flags.js';
 import { NUMERICS_OPTIONS, compileForRun, fixedErrors, isRuntimeGraphFile, needsPipeline, saturationReport, type CompiledRun } from '../numerics.js';
 import { TOLERANCE_OPTION, int8Errors, measuredErrors, toleranceOf } from '../tolerance.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
 import { LOAD_OPTIONS, loadOptionsOf } from '../load-options.js';
-import { hasRuntimeGraphMagic, withFile } from '../runtime-graph-file.js';
+import { withFile } from '../runtime-graph-file.js';
 import { profileLines, profileRepeats, timed, timeRepeats } from '../repeat-timing.js';
 
-/** A runtime graph (by its magic), or an ONNX model or textual IR (.lir) compiled on the fly. */
 /** A runtime graph (.lrg) as it is. */
 function loadRunnable(path: string, cwd: string, flags: LoadFlags, load: LoadOptions): Model {
   const full = resolve(cwd, path);

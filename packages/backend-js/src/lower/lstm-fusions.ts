@@ -19,7 +19,6 @@ const isTranspose = (n: RtNode | undefined, perm: readonly number[]): n is RtNod
   const p = n?.attrs.perm;
   return n?.kernel === 'Transpose' && p?.type === 'ints' && p.value.length === perm.length && perm.every((v, i) => p.value[i] === v);
 };
-const isInterleave = (n: RtNode) => isTranspose(n, [0, 2, 1, 3]);
 const SWAP01 = [1, 0, 2];
 
 /** The kernels' initial_h / initial_c input slots and Y_h / Y_c output slots. */

@@ -26,6 +26,7 @@
  * same: only the order of the intermediate values changes.
  */
 import { type Dim, type Graph, type Node, type Tensor, consumers, implicitInputs, inferTypes, makeNode, makeTensor, updateGraph } from '@lstmc/ir';
+import { getFloats } from '../../annotations.js';
 import { definePass } from '../../pass.js';
 import { eliminateDeadCode } from '../fold/dce.js';
 import { knownZeros } from '../fold/zero-states.js';
@@ -77,12 +78,6 @@ function transposeCost(g: Graph, fused: ReadonlySet<string>): number {
     cost += NODE_COST + shape.reduce<number>((p, d) => p * (typeof d === 'number' ? d : SYMBOLIC_DIM), 1);
   }
   return cost;
-}
-
-/** The ints of a node's attribute, or undefined. */
-function ints(n: Node, name: string): readonly number[] | undefined {
-  const a = n.attrs[name];
-  return a?.kind === 'ints' ? a.value : undefined;
 }
 
 const samePerm = (p: readonly number[] | undefined, q: readonly number[]) => p !== undefined && p.length === q.length && p.every((v, i) => v === q[i]);
@@ -180,7 +175,7 @@ export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLaye
     const plain = n.domain === '' || n.domain === 'ai.onnx';
     const x = n.inputs[0] ?? '';
     const o = n.outputs[0] ?? '';
-    const perm = plain && n.op === 'Transpose' ? ints(n, 'perm') : undefined;
+    const perm = plain && n.op === 'Transpose' ? getFloats(n, 'perm') : undefined;
     if (perm && perm.length === 3 && o) {
       const t = twin.get(x);
       if (t !== undefined && local(o)) {
@@ -242,13 +237,13 @@ export function foldBatchMajor(g: Graph): { graph: Graph; layers: BatchMajorLaye
       continue;
     }
     const ly = lstmY.get(x);
-    if (plain && ly && n.op === 'Transpose' && samePerm(ints(n, 'perm'), [0, 2, 1, 3]) && o && local(o)) {
+    if (plain && ly && n.op === 'Transpose' && samePerm(getFloats(n, 'perm'), [0, 2, 1, 3]) && o && local(o)) {
       twin.set(o, ly.y); // [T, B, D, H]: the new Y [B, T, D, H] is its twin
       back.set(o, { from: ly.y, perm: [1, 0, 2, 3] });
       continue;
     }
     if (plain && ly && ly.dirs === 1 && n.op === 'Squeeze' && o && local(o)) {
-      const axes = n.inputs.length > 1 ? constInts(g, n.inputs[1]) : ints(n, 'axes');
+      const axes = n.inputs.length > 1 ? constInts(g, n.inputs[1]) : getFloats(n, 'axes');
       if (axes && axes.length === 1 && (axes[0] === 1 || axes[0] === -3)) {
         const s = fresh(o);
         const axis = fresh(`${o}.axes`);

@@ -113,7 +113,9 @@ export function runLstmWith(
   const X = inputs[0]!;
   const initH = inputs[3] ?? null;
   const initC = inputs[4] ?? null;
-  const run = lstmRun<LstmStreamState>(a, X, inputs[2] ?? null, initH, initC, state, a.layout === 1 && a.states_dbh === 0);
+  // States [B, D, H] with layout 1, unless states_dbh keeps them [D, B, H].
+  const statesBatchMajor = a.layout === 1 && a.states_dbh === 0;
+  const run = lstmRun<LstmStreamState>(a, X, inputs[2] ?? null, initH, initC, state, statesBatchMajor);
   const { D, H, I, T, B, layout1, stateShape, carried } = run;
   const interleaved = a.y_interleaved === 1;
   const lens = run.lens ?? new Int32Array(B).fill(T);
@@ -151,7 +153,7 @@ export function runLstmWith(
   // X rows are (t, b) pairs; row r = t*B + b in both layouts, only its address differs.
   const rowOff = layout1 ? (r: number) => xOff + ((r % B) * T + Math.floor(r / B)) * xStride : (r: number) => xOff + r * xStride;
   // Where (d, b) lives in initial_h/initial_c/Y_h/Y_c.
-  const stateAt = (d: number, b: number) => (layout1 && a.states_dbh === 0 ? (b * D + d) * H : (d * B + b) * H);
+  const stateAt = (d: number, b: number) => (statesBatchMajor ? (b * D + d) * H : (d * B + b) * H);
   for (let d = 0; d < D; d++) {
     const w = ops(d, tmpOff);
     const usePeepholes = w.peepholes ?? anyNonZero(mem, w.peepOff, H4);
