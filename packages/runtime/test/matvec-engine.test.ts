@@ -163,34 +163,52 @@ describe('column products for zero-input skipping (zcols)', () => {
   }
 });
 
-describe('float64-sum product (mvd1), the transposed write-back (tback) and spmmT\'s operand transpose (xpose)', () => {
-  for (const kind of ['wasm-simd', 'js'] as const) {
-    it(`${kind}: mvd1 over float64 operands is the float32 of the float64 sum (one rounding; odd Kq, strided units)`, () => {
-      const rng = new Rng(kind === 'js' ? 61 : 62);
-      for (let trial = 0; trial < 30; trial++) {
-        const H = rng.int(1, 9);
-        const Kq = rng.int(1, 11);
-        const ws = 32 * (Kq + rng.int(0, 2)); // floats of engine memory per unit: two per float64
-        const w64 = Float64Array.from(rng.f32((H * ws) / 2));
-        const e = createMatvecEngine(new Float32Array(w64.buffer), kind);
-        e.scratch(8 * Kq + 4 * H + 8);
+describe('float32 sums in the order of k over output-channel units (mvc)', () => {
+  /** Unit u's weights by the documented layout: quads of units interleaved per k, the units after them alone. */
+  const packUnits = (w: Float32Array[][], K: number): Float32Array => {
+    const U = w.length;
+    const quads = U & ~3;
+    const out = new Float32Array(4 * K * U);
+    for (let u = 0; u < U; u++)
+      for (let k = 0; k < K; k++)
+        for (let c = 0; c < 4; c++) out[u < quads ? 4 * K * (u & ~3) + 16 * k + 4 * (u & 3) + c : 4 * K * u + 4 * k + c] = w[u]![c]![k]!;
+    return out;
+  };
+  for (const kind of ['wasm-simd', 'js'] as const)
+    it(`${kind}: each output is its value plus the float32 sum from zero of its products in order of k (unit and column tails, K = 1)`, () => {
+      const rng = new Rng(kind === 'js' ? 81 : 82);
+      const shapes: [number, number, number][] = [[1, 1, 1], [4, 1, 2], [5, 3, 3], [9, 17, 1], [3, 256, 4], [8, 7, 5], [11, 40, 2]];
+      for (let t = 0; t < 12; t++) shapes.push([rng.int(1, 14), rng.int(1, 70), rng.int(1, 6)]);
+      for (const [U, K, n] of shapes) {
+        const w = Array.from({ length: U }, () => Array.from({ length: 4 }, () => rng.f32(K, -1, 1)));
+        const wOff = 4; // not at 0: offsets must be honoured
+        const packed = packUnits(w, K);
+        const mem = new Float32Array(wOff + packed.length);
+        mem.set(packed, wOff);
+        const e = createMatvecEngine(mem, kind);
+        e.scratch(K * n + 4 * U * n + 8);
         const x = e.scratchOff;
-        const o = x + 8 * Kq;
-        const x64 = Float64Array.from(rng.f32(4 * Kq));
-        new Float64Array(e.mem.buffer, e.mem.byteOffset + 4 * x, 4 * Kq).set(x64);
-        const o0 = rng.f32(4 * H);
+        const o = x + Math.ceil((K * n) / 4) * 4;
+        const xs = rng.f32(K * n, -2, 2);
+        const o0 = rng.f32(4 * U * n + 4);
+        e.mem.set(xs, x);
         e.mem.set(o0, o);
-        e.mvd1(0, x, o, H, Kq, ws);
-        for (let j = 0; j < H; j++)
-          for (let g = 0; g < 4; g++) {
-            let sum = o0[4 * j + g]!;
-            for (let q = 0; q < Kq; q++) for (let l = 0; l < 4; l++) sum += w64[(j * ws) / 2 + 16 * q + 4 * g + l]! * x64[4 * q + l]!;
-            const want = Math.fround(sum);
-            expect(Math.abs(e.mem[o + 4 * j + g]! - want), `trial ${trial} unit ${j} gate ${g}`).toBeLessThanOrEqual(Math.abs(want) * 2 ** -23);
-          }
+        e.mvc(wOff, x, o, U, K, n);
+        for (let p = 0; p < n; p++)
+          for (let u = 0; u < U; u++)
+            for (let c = 0; c < 4; c++) {
+              let s = 0;
+              for (let k = 0; k < K; k++) s = Math.fround(s + Math.fround(w[u]![c]![k]! * xs[p * K + k]!));
+              const i = p * 4 * U + 4 * u + c;
+              expect(e.mem[o + i], `U ${U} K ${K} n ${n}: column ${p} unit ${u} channel ${c}`).toBe(Math.fround(o0[i]! + s));
+            }
+        expect(e.mem.subarray(o + 4 * U * n, o + 4 * U * n + 4), 'the floats after the last row').toEqual(o0.subarray(4 * U * n));
       }
     });
+});
 
+describe('the transposed write-back (tback), spmmT\'s operand transpose (xpose) and the gather (gatherF32)', () => {
+  for (const kind of ['wasm-simd', 'js'] as const) {
     it(`${kind}: tback writes add_r + outT[.][r] to dst_r (count not a multiple of four; a shared bias, and rows as their own addends)`, () => {
       const rng = new Rng(kind === 'js' ? 71 : 72);
       for (const [H4, count, own] of [[4, 1, false], [8, 5, true], [12, 16, false], [20, 7, true], [16, 3, false]] as const) {
@@ -246,28 +264,23 @@ describe('float64-sum product (mvd1), the transposed write-back (tback) and spmm
       }
     });
 
-    it(`${kind}: gatherF64 and gatherF32 write src[idx[i]] (widened, or as is) for i < n, repeats and any order, and nothing past n`, () => {
-      const rng = new Rng(kind === 'js' ? 81 : 82);
+    it(`${kind}: gatherF32 writes src[idx[i]] for i < n, repeats and any order, and nothing past n`, () => {
+      const rng = new Rng(kind === 'js' ? 83 : 84);
       for (const [srcLen, n] of [[1, 1], [7, 5], [40, 97], [300, 64], [5, 0]] as const) {
         const e = createMatvecEngine(new Float32Array(4), kind);
         const idxLen = (n + 3) & ~3;
-        e.scratch(srcLen + 4 + idxLen + 2 * (n + 2) + (n + 2));
+        e.scratch(srcLen + 4 + idxLen + (n + 2));
         const src = e.scratchOff;
         const idxOff = src + ((srcLen + 3) & ~3);
-        const d64 = idxOff + idxLen; // float offset of the float64 destination
-        const d32 = d64 + 2 * (n + 2);
+        const d32 = idxOff + idxLen;
         const data = rng.f32(srcLen);
         e.mem.set(data, src);
         const idx = Array.from({ length: n }, () => rng.int(0, srcLen - 1));
         e.ints().set(idx, idxOff);
-        const f64 = new Float64Array(e.mem.buffer, e.mem.byteOffset + 4 * d64, n + 2);
-        f64.fill(Number.NaN);
         e.mem.fill(Number.NaN, d32, d32 + n + 2);
-        e.gatherF64(d64, src, idxOff, n);
         e.gatherF32(d32, src, idxOff, n);
-        expect(Array.from(f64.subarray(0, n))).toEqual(idx.map((i) => data[i]!));
         expect(Array.from(e.mem.subarray(d32, d32 + n))).toEqual(idx.map((i) => data[i]!));
-        expect([...f64.subarray(n), ...e.mem.subarray(d32 + n, d32 + n + 2)].every(Number.isNaN), `past n = ${n}`).toBe(true);
+        expect([...e.mem.subarray(d32 + n, d32 + n + 2)].every(Number.isNaN), `past n = ${n}`).toBe(true);
       }
     });
   }

@@ -1,29 +1,30 @@
 /**
  * The runtime's Conv kernel: the op's kernel (opKernel: attributes, load-time check, reference
  * evaluation) with a product engine for float32 Conv whose weights are a constant. At load, each
- * group's weights go into a WebAssembly SIMD matvec engine in the LSTM kernels' packed layout, four
- * output channels standing for an LSTM unit's four gates (pack.ts packedIndex); a run gathers each
- * output position's inputs (its taps' channels, zero where a tap falls in the padding: convPlan's
- * `src`) into a column of float64 and multiplies the weights with it, on top of the bias, with
- * float64 sums (mvd1, wasm/f64-sum-module.ts) as the reference evaluation has: only the order of the
- * additions differs from it, so results are its float32 value or next to it (float32 sums, mv2, left
- * Silero VAD's LSTM state 6e-4 from onnxruntime's after an utterance, against 5e-5 with these). Other
- * dtypes, weights that are not a constant, groups of fewer than four output channels, `matvec: 'js'`
- * and hosts without WebAssembly SIMD run the reference arithmetic (convCompute). Both run on the plan
- * of the node's last shapes, kept in its prepared state.
+ * group's weights go into a WebAssembly SIMD matvec engine, four output channels to a unit
+ * (channel-rows.ts); a run gathers each output position's inputs (its taps' channels, zero where a tap
+ * falls in the padding: convPlan's `src`) into a column, channel-major as im2col lays them out, and
+ * adds the weights times every column to the bias with float32 sums in the order of the column (mvc,
+ * wasm/channel-sum-module.ts): the order onnxruntime's CPU Conv sums in. On Silero VAD's streamed
+ * utterance that leaves the speech probabilities within 2e-6 of onnxruntime's and the state within
+ * 8e-5 (3e-5 to 4e-5 with fused multiply-adds); float64 sums (the reference evaluation's) gave 5e-5
+ * to 6e-5 at 2.2-2.6x the time of the products, float32 sums split over k mod 4 (the LSTM products'
+ * order) 6e-4. Other dtypes, weights that are not a constant, groups of fewer than four output
+ * channels, `matvec: 'js'` and hosts without WebAssembly SIMD run the reference arithmetic
+ * (convCompute). Both run on the plan of the node's last shapes, kept in its prepared state.
  */
 import { Conv, convCompute, convPlan, type ConvPlan } from '@lstmc/ops/defs';
 import { rtFail } from '../errors.js';
 import type { RtTensor } from '../tensor.js';
 import { type AnyKernel, defineKernel, outputF32, type KernelCall, type KernelEnv } from './kernel.js';
-import { f64Column, f64OutRow, f64Product, packF64Rows, type F64Rows } from './f64-rows.js';
+import { channelOutRow, channelProduct, packChannelRows, type ChannelRows } from './channel-rows.js';
 import { opKernel } from './op-kernel.js';
 
 const reference = opKernel('Conv', Conv);
 
-/** The weights of every group as F64Rows (one row per output channel of the group), and their shape as packed. */
+/** The weights of every group as ChannelRows (one row per output channel of the group), and their shape as packed. */
 interface PackedWeights {
-  readonly rows: F64Rows;
+  readonly rows: ChannelRows;
   /** Output channels, input channels per group, and taps. */
   readonly M: number;
   readonly CG: number;
@@ -47,24 +48,24 @@ interface ConvPrepared {
 }
 
 /**
- * The gather lists of a plan on packed weights. `col`: per output position o, its column's 4*Kq
+ * The gather lists of a plan on packed weights. `col`: per output position o, its column's K = CG*kSp
  * entries (channel c and tap t at k = c*kSp + t), each the element index of that input within the
- * group's channels, or of the zero the run places after them (a tap in the padding, the column's
- * tail). `out`: per output channel j of a group and position o, at j*outSp + o, where its value is
- * among the output rows (o * outLen + j): y's order.
+ * group's channels, or of the zero the run places after them (a tap in the padding). `out`: per
+ * output channel j of a group and position o, at j*outSp + o, where its value is among the output
+ * rows (o * outLen + j): y's order.
  */
 function gatherLists(plan: ConvPlan, packed: PackedWeights): GatherLists {
   const { outSp, kSp, src, inSp, CG, M, group } = plan;
-  const K4 = 4 * packed.rows.Kq;
-  const col = new Int32Array(outSp * K4).fill(CG * inSp);
+  const K = CG * kSp;
+  const col = new Int32Array(outSp * K).fill(CG * inSp);
   for (let o = 0; o < outSp; o++)
     for (let c = 0; c < CG; c++)
       for (let t = 0; t < kSp; t++) {
         const i = src[o * kSp + t]!;
-        if (i >= 0) col[o * K4 + c * kSp + t] = c * inSp + i;
+        if (i >= 0) col[o * K + c * kSp + t] = c * inSp + i;
       }
   const mg = M / group;
-  const outLen = f64OutRow(packed.rows);
+  const outLen = channelOutRow(packed.rows);
   const out = new Int32Array(mg * outSp);
   for (let j = 0; j < mg; j++) for (let o = 0; o < outSp; o++) out[j * outSp + o] = o * outLen + j;
   return { col, out };
@@ -96,7 +97,7 @@ function packWeights(attrs: Readonly<Record<string, unknown>>, W: RtTensor | nul
   const mg = M / group;
   const K = CG * kSp;
   const w = W.data as Float32Array;
-  const rows = packF64Rows(group, mg, K, (g, m, k) => w[(g * mg + m) * K + k]!, env);
+  const rows = packChannelRows(group, mg, K, (g, m, k) => w[(g * mg + m) * K + k]!, env);
   return rows && { rows, M, CG, kSp };
 }
 
@@ -104,8 +105,8 @@ const align4 = (n: number): number => (n + 3) & ~3;
 
 /**
  * The engine path: per batch entry and group, the group's input channels and a zero go into scratch,
- * gxd gathers every position's column (float64) by `lists.col`, the output rows start as the bias,
- * mvd1 adds each position's product, and gxf gathers the rows into y's order by `lists.out`.
+ * gxf gathers every position's column by `lists.col`, the output rows start as the bias, mvc adds
+ * the products of every column, and gxf gathers the rows into y's order by `lists.out`.
  */
 function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: PackedWeights, plan: ConvPlan, lists: GatherLists): RtTensor {
   const X = call.inputs[0]!;
@@ -113,8 +114,7 @@ function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: Packe
   const { N, C, M, CG, group, inSp, outSp } = plan;
   const mg = M / group;
   const r = p.rows;
-  const colLen = f64Column(r);
-  const outLen = f64OutRow(r);
+  const outLen = channelOutRow(r);
   const inLen = CG * inSp;
   const { col, out } = lists;
   // Scratch (each part a multiple of four floats, so every part stays 16-byte aligned): the group's
@@ -124,7 +124,7 @@ function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: Packe
   const colIdxOff = xOff + align4(inLen + 1);
   const outIdxOff = colIdxOff + align4(col.length);
   const colOff = outIdxOff + align4(out.length);
-  const outOff = colOff + outSp * colLen;
+  const outOff = colOff + align4(col.length);
   const yOff = outOff + outSp * outLen;
   e.scratch(yOff + align4(out.length) - xOff);
   const m = e.mem;
@@ -139,11 +139,11 @@ function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: Packe
       const xBase = (b * C + g * CG) * inSp;
       m.set(x.subarray(xBase, xBase + inLen), xOff);
       m[xOff + inLen] = 0;
-      e.gatherF64(colOff, xOff, colIdxOff, col.length);
+      e.gatherF32(colOff, xOff, colIdxOff, col.length);
       // The outputs start as the bias: written once, copied to the other positions.
       for (let j = 0; j < outLen; j++) m[outOff + j] = bias && j < mg ? bias[g * mg + j]! : 0;
       for (let o = 1; o < outSp; o++) m.copyWithin(outOff + o * outLen, outOff, outOff + outLen);
-      for (let o = 0; o < outSp; o++) f64Product(r, g, colOff + o * colLen, outOff + o * outLen);
+      channelProduct(r, g, colOff, outOff, outSp);
       e.gatherF32(yOff, outOff, outIdxOff, out.length);
       y.set(m.subarray(yOff, yOff + out.length), (b * M + g * mg) * outSp);
     }

@@ -28,17 +28,18 @@ export interface MatvecEngine {
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void;
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
   /**
-   * mv1's product with float64 sums over weights and an input stored as float64 (the packed layout with
-   * 8-byte elements: offsets and ws in floats, two per element), each float32 output the float32 of its
-   * value plus the sum (wasm/f64-sum-module.ts mvd1): for the Conv kernel, whose reference sums in float64.
+   * Products with float32 sums in the order of k, four output channels to a unit, over n columns of K
+   * floats (wasm/channel-sum-module.ts mvc; float offsets): o[p*4U + 4u + c] += the sum from zero of
+   * w(u, k, c) * x[p*K + k] for k = 0, 1, ..., K-1, the weights of units below 4 floor(U/4) in quads
+   * ((k, i, c) at 16K q + 16k + 4i + c), the others at 4Ku + 4k + c. For the Conv, Gemm and MatMul
+   * kernels (channel-rows.ts).
    */
-  mvd1(wOff: number, x: number, o: number, H: number, Kq: number, ws: number): void;
+  mvc(wOff: number, x: number, o: number, U: number, K: number, n: number): void;
   /**
    * Gathers by an int32 index list of n entries at float offset idxOff, of element indices relative to
-   * the float32 array at srcOff (wasm/gather-module.ts): gatherF64 writes float64 (dst is a float
-   * offset, its float64 index dst / 2), gatherF32 float32. For the Conv kernel's columns and outputs.
+   * the float32 array at srcOff (wasm/gather-module.ts gxf): dst[i] = src[idx[i]]. For the Conv
+   * kernel's columns and outputs.
    */
-  gatherF64(dst: number, srcOff: number, idxOff: number, n: number): void;
   gatherF32(dst: number, srcOff: number, idxOff: number, n: number): void;
   /**
    * Sparse products over compressed rows (wasm/spmv-module.ts). The non-zeros are (column, value) pairs
@@ -132,8 +133,7 @@ interface MatvecExports {
   mem: WebAssembly.Memory;
   mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
   mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
-  mvd1: (w: number, x: number, o: number, H: number, Kq: number, ws: number) => void;
-  gxd: (dst: number, src: number, idx: number, n: number) => void;
+  mvc: (w: number, x: number, o: number, U: number, K: number, n: number) => void;
   gxf: (dst: number, src: number, idx: number, n: number) => void;
   qvec: (x: number, K: number, xq: number, xmax: number) => number;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
@@ -264,13 +264,11 @@ class WasmEngine implements MatvecEngine {
     this.ex.mv2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
   }
 
-  mvd1(wOff: number, x: number, o: number, H: number, Kq: number, ws: number): void {
-    this.ex.mvd1(wOff * 4, x * 4, o * 4, H, Kq, ws * 4);
+
+  mvc(wOff: number, x: number, o: number, U: number, K: number, n: number): void {
+    this.ex.mvc(wOff * 4, x * 4, o * 4, U, K, n);
   }
 
-  gatherF64(dst: number, srcOff: number, idxOff: number, n: number): void {
-    this.ex.gxd(dst * 4, srcOff * 4, idxOff * 4, n);
-  }
 
   gatherF32(dst: number, srcOff: number, idxOff: number, n: number): void {
     this.ex.gxf(dst * 4, srcOff * 4, idxOff * 4, n);
@@ -487,25 +485,23 @@ class JsEngine implements MatvecEngine {
     this.mv1(wOff, x1, o1, H, Kq, ws);
   }
 
-  mvd1(wOff: number, x: number, o: number, H: number, Kq: number, ws: number): void {
+  mvc(wOff: number, x: number, o: number, U: number, K: number, n: number): void {
     const m = this.mem;
-    const d = new Float64Array(m.buffer, m.byteOffset, m.length >> 1);
-    const xd = x >> 1;
-    for (let j = 0; j < H; j++)
-      for (let g = 0; g < 4; g++) {
-        let acc = 0;
-        for (let q = 0, p = ((wOff + j * ws) >> 1) + 4 * g; q < Kq; q++, p += 16)
-          for (let l = 0; l < 4; l++) acc += d[p + l]! * d[xd + 4 * q + l]!;
-        m[o + 4 * j + g] = m[o + 4 * j + g]! + acc;
+    const f = Math.fround;
+    const quads = U & ~3;
+    for (let p = 0; p < n; p++)
+      for (let u = 0; u < U; u++) {
+        // Unit u's weights: in its quad (stride 16 per k, lane 4i), or alone (stride 4 per k).
+        const [base, step] = u < quads ? [wOff + 4 * K * (u & ~3) + 4 * (u & 3), 16] : [wOff + 4 * K * u, 4];
+        for (let c = 0; c < 4; c++) {
+          let acc = 0;
+          for (let k = 0; k < K; k++) acc = f(acc + f(m[base + k * step + c]! * m[x + p * K + k]!));
+          const at = o + p * 4 * U + 4 * u + c;
+          m[at] = m[at]! + acc;
+        }
       }
   }
 
-  gatherF64(dst: number, srcOff: number, idxOff: number, n: number): void {
-    const m = this.mem;
-    const d = new Float64Array(m.buffer, m.byteOffset, m.length >> 1);
-    const ix = this.ints();
-    for (let i = 0, q = dst >> 1; i < n; i++) d[q + i] = m[srcOff + ix[idxOff + i]!]!;
-  }
 
   gatherF32(dst: number, srcOff: number, idxOff: number, n: number): void {
     const m = this.mem;

@@ -94,14 +94,6 @@ export const op = {
   f32Nearest: [0x90],
   i32TruncSatF32S: [0xfc, ...uleb(0)],
   i32Store16: (offset = 0) => [0x3b, 1, ...uleb(offset)],
-  /** float64 sums (wasm/f64-sum-module.ts mvd1): multiply and add in f64x2, widen an f32 output, narrow the result. */
-  f64x2Add: [0xfd, ...uleb(0xf0)],
-  f64x2Mul: [0xfd, ...uleb(0xf2)],
-  f64x2ExtractLane: (lane: number) => [0xfd, ...uleb(0x21), lane],
-  f64Add: [0xa0],
-  f64PromoteF32: [0xbb],
-  f64Store: (offset = 0) => [0x39, 3, ...uleb(offset)],
-  f32DemoteF64: [0xb6],
   /**
    * (a, b on the stack) -> a*b + local `acc`: f32x4.mul, local.get acc, f32x4.add, marked as a
    * multiply-add site (FMA_SITE) that relaxed-simd.ts rewrites in place to f32x4.relaxed_madd.
