@@ -23,14 +23,39 @@ describe('the Conv kernel', () => {
     expect(packed(parseAttrs(convKernel.attrs, { group: { type: 'int', value: 2 }, opset: { type: 'int', value: 11 } }, 'conv'), f32([8, 3, 3]))).toBeDefined();
   });
 
-  it('runs groups of fewer than four channels (depthwise) with the reference arithmetic on its kept plan: the reference bits', () => {
-    const a = parseAttrs(convKernel.attrs, { group: { type: 'int', value: 6 }, pads: { type: 'ints', value: [2, 2] }, opset: { type: 'int', value: 11 } }, 'conv');
-    const [W, B] = [f32([6, 1, 5]), f32([6])];
+  it('runs depthwise 1-D Convs of stride 1 on the engine (dwc): each output the bias plus the float32 sum of its taps in order from zero, padding and dilation included, those bits exactly', () => {
     const env = { matvec: 'wasm-simd' } as const;
-    const prepared = convKernel.prepare!(a, [null, W, B], env);
-    for (const len of [9, 9, 14]) {
-      const call = { attrs: a, inputs: [f32([1, 6, len]), W, B], wanted: [true], nodeName: 'conv', env };
-      expect(convKernel.run({ ...call, prepared })[0]).toEqual(OP_KERNELS.Conv!.run(call)[0]);
+    for (const [pads, dil, bias] of [[[2, 2], 1, true], [[0, 3], 2, false], [[4, 1], 3, true]] as const) {
+      const a = parseAttrs(convKernel.attrs, { group: { type: 'int', value: 6 }, pads: { type: 'ints', value: [...pads] }, dilations: { type: 'ints', value: [dil] }, opset: { type: 'int', value: 11 } }, 'conv');
+      const [W, B] = [f32([6, 1, 5]), bias ? f32([6]) : undefined];
+      const prepared = convKernel.prepare!(a, [null, W, B ?? null], env) as { depthwise?: unknown };
+      expect(prepared.depthwise, 'depthwise weights packed').toBeDefined();
+      for (const len of [9, 9, 14, 13, 31]) {
+        const X = f32([2, 6, len]);
+        const call = { attrs: a, inputs: B ? [X, W, B] : [X, W], wanted: [true], nodeName: 'conv', env };
+        const fast = convKernel.run({ ...call, prepared })[0]!;
+        const ref = OP_KERNELS.Conv!.run(call)[0]!;
+        expect(fast.shape, `pads ${pads} dilation ${dil} length ${len}`).toEqual(ref.shape);
+        expectOrderedSums(fast.data as Float32Array, X, W, B, { pad: pads[0], stride: 1, dil, group: 6 }, ref.data as Float32Array);
+      }
+    }
+  });
+
+  it('runs other groups of fewer than four channels (a stride of 2, two spatial dims, two channels per group) with the reference arithmetic on its kept plan: the reference bits', () => {
+    const env = { matvec: 'wasm-simd' } as const;
+    const cases = [
+      { attrs: { group: { type: 'int', value: 6 }, strides: { type: 'ints', value: [2] }, pads: { type: 'ints', value: [2, 2] } }, W: [6, 1, 5], X: (len: number) => [1, 6, len] },
+      { attrs: { group: { type: 'int', value: 4 }, pads: { type: 'ints', value: [1, 1, 1, 1] } }, W: [4, 1, 3, 3], X: (len: number) => [1, 4, len, 5] },
+      { attrs: { group: { type: 'int', value: 3 } }, W: [6, 1, 3], X: (len: number) => [1, 3, len] },
+    ] as const;
+    for (const k of cases) {
+      const a = parseAttrs(convKernel.attrs, { ...k.attrs, opset: { type: 'int', value: 11 } } as Parameters<typeof parseAttrs>[1], 'conv');
+      const [W, B] = [f32([...k.W]), f32([k.W[0]])];
+      const prepared = convKernel.prepare!(a, [null, W, B], env);
+      for (const len of [9, 9, 14]) {
+        const call = { attrs: a, inputs: [f32([...k.X(len)]), W, B], wanted: [true], nodeName: 'conv', env };
+        expect(convKernel.run({ ...call, prepared })[0]).toEqual(OP_KERNELS.Conv!.run(call)[0]);
+      }
     }
   });
 
@@ -69,14 +94,16 @@ describe('the Conv kernel', () => {
 });
 
 /**
- * A 1-D Conv's outputs summed as the engine path documents: per output, s = 0, then s = f32(s + f32(w x))
- * over channels and, within a channel, taps (a tap in the padding adds w * 0), and the output f32(bias + s).
+ * A 1-D Conv's outputs summed as the engine paths document: per output, s = 0, then s = f32(s + f32(w x))
+ * over its group's channels and, within a channel, taps (a tap in the padding adds w * 0), and the output
+ * f32(bias + s).
  * Those bits, exactly; and each within the float32 sum's error bound (K u sum |w x|) of the float64 reference.
  */
-function expectOrderedSums(got: Float32Array, X: RtTensor, W: RtTensor, B: RtTensor | undefined, { pad, stride }: { pad: number; stride: number }, ref: Float32Array): void {
-  const [N, C, L] = X.shape as [number, number, number];
-  const [M, , kw] = W.shape as [number, number, number];
-  const outL = Math.floor((L + 2 * pad - kw) / stride) + 1;
+function expectOrderedSums(got: Float32Array, X: RtTensor, W: RtTensor, B: RtTensor | undefined, { pad, stride, dil = 1, group = 1 }: { pad: number; stride: number; dil?: number; group?: number }, ref: Float32Array): void {
+  const [N, , L] = X.shape as [number, number, number];
+  const [M, C, kw] = W.shape as [number, number, number];
+  const outL = got.length / (N * M);
+  expect(outL, 'output length').toBe(ref.length / (N * M));
   const [x, w] = [X.data as Float32Array, W.data as Float32Array];
   const f = Math.fround;
   for (let n = 0; n < N; n++)
@@ -86,8 +113,8 @@ function expectOrderedSums(got: Float32Array, X: RtTensor, W: RtTensor, B: RtTen
         let mag = 0;
         for (let c = 0; c < C; c++)
           for (let t = 0; t < kw; t++) {
-            const i = o * stride + t - pad;
-            const v = i >= 0 && i < L ? x[(n * C + c) * L + i]! : 0;
+            const i = o * stride + t * dil - pad;
+            const v = i >= 0 && i < L ? x[(n * C * group + Math.floor(m / (M / group)) * C + c) * L + i]! : 0;
             s = f(s + f(w[(m * C + c) * kw + t]! * v));
             mag += Math.abs(w[(m * C + c) * kw + t]! * v);
           }

@@ -68,6 +68,10 @@ export interface ConvPlan {
    * at [o * kSp + t], or -1 where that tap falls in the padding.
    */
   readonly src: Int32Array;
+  /** Per spatial dim: stride, dilation, and the padding before it (resolved from auto_pad). */
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+  readonly padsBegin: readonly number[];
 }
 
 /**
@@ -119,7 +123,7 @@ export function convPlan(xShape: readonly number[], wShape: readonly number[], a
       }
       src[o * kSp + t] = idx;
     }
-  return { N, C, M, CG, group, outS, inSp, outSp, kSp, src };
+  return { N, C, M, CG, group, outS, inSp, outSp, kSp, src, strides: g0.strides, dilations: g0.dilations, padsBegin: pads.slice(0, n) };
 }
 
 /** N-D convolution (cross-correlation) with pads, strides, dilations, groups and bias. */

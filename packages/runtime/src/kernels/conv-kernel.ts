@@ -6,12 +6,13 @@
  * falls in the padding: convPlan's `src`) into a column, channel-major as im2col lays them out, and
  * adds the weights times every column to the bias with float32 sums in the order of the column (mvc,
  * wasm/channel-sum-module.ts): the order onnxruntime's CPU Conv sums in. On Silero VAD's streamed
- * utterance that leaves the speech probabilities within 2e-6 of onnxruntime's and the state within
+ * utterance that leaves the speech probabilities within 7e-6 of onnxruntime's and the state within
  * 8e-5 (3e-5 to 4e-5 with fused multiply-adds); float64 sums (the reference evaluation's) gave 5e-5
  * to 6e-5 at 2.2-2.6x the time of the products, float32 sums split over k mod 4 (the LSTM products'
- * order) 6e-4. Other dtypes, weights that are not a constant, groups of fewer than four output
- * channels, `matvec: 'js'` and hosts without WebAssembly SIMD run the reference arithmetic
- * (convCompute). Both run on the plan of the node's last shapes, kept in its prepared state.
+ * order) 6e-4. Depthwise 1-D Convs of stride 1 take conv-depthwise.ts's engine path. Other dtypes,
+ * weights that are not a constant, other groups of fewer than four output channels, `matvec: 'js'`
+ * and hosts without WebAssembly SIMD run the reference arithmetic (convCompute). All run on the plan
+ * of the node's last shapes, kept in its prepared state.
  */
 import { Conv, convCompute, convPlan, type ConvPlan } from '@lstmc/ops/defs';
 import { rtFail } from '../errors.js';
@@ -19,6 +20,7 @@ import type { RtTensor } from '../tensor.js';
 import { type AnyKernel, defineKernel, outputF32, type KernelCall, type KernelEnv } from './kernel.js';
 import { channelOutRow, channelProduct, packChannelRows, type ChannelRows } from './channel-rows.js';
 import { opKernel } from './op-kernel.js';
+import { depthwiseFits, packDepthwise, runDepthwise, type DepthwiseWeights } from './conv-depthwise.js';
 
 const reference = opKernel('Conv', Conv);
 
@@ -40,6 +42,8 @@ interface GatherLists {
 /** A node's state: its packed weights, if any, and the plan of the last shapes it ran. */
 interface ConvPrepared {
   readonly packed: PackedWeights | undefined;
+  /** Depthwise weights (conv-depthwise.ts), for groups of one channel. */
+  readonly depthwise: DepthwiseWeights | undefined;
   /**
    * The plan of the last input and weight shapes run (a stream's frames all have one shape), and with
    * packed weights its gather lists: convPlan costs a table of every output position's taps.
@@ -157,13 +161,18 @@ function runPacked(call: KernelCall<Readonly<Record<string, unknown>>>, p: Packe
  */
 export const convKernel: AnyKernel = defineKernel({
   ...reference,
-  prepare: (attrs, consts, env): ConvPrepared => ({ packed: packWeights(attrs as Readonly<Record<string, unknown>>, consts[1], env) }),
+  prepare: (attrs, consts, env): ConvPrepared => ({
+    packed: packWeights(attrs as Readonly<Record<string, unknown>>, consts[1], env),
+    depthwise: packDepthwise(attrs.group as number, consts[1], env),
+  }),
   run: (call) => {
     const p = call.prepared as ConvPrepared | undefined;
     const [X, W, B] = call.inputs;
     if (!p || !X || !W) return reference.run(call);
     const c = call as KernelCall<Readonly<Record<string, unknown>>>;
     const planned = planFor(p, X.shape, W.shape, c.attrs);
-    return [p.packed && planned.lists && X.dtype === 'f32' ? runPacked(c, p.packed, planned.plan, planned.lists) : (convCompute(planned.plan, X, W, B ?? undefined, call.alloc) as RtTensor)];
+    if (X.dtype === 'f32' && p.packed && planned.lists) return [runPacked(c, p.packed, planned.plan, planned.lists)];
+    if (X.dtype === 'f32' && p.depthwise && depthwiseFits(p.depthwise, planned.plan) && (!B || B.dtype === 'f32')) return [runDepthwise(c, p.depthwise, planned.plan)];
+    return [convCompute(planned.plan, X, W, B ?? undefined, call.alloc) as RtTensor];
   },
 });

@@ -58,6 +58,10 @@ export function nnCases(x: Inputs): OpCase[] {
     conv('1-D 13 output channels, 7 taps, 5 positions', [1, 6, 11], [13, 6, 7], { pads: { ints: [0, 1] } }, true),
     // an STFT's frames (Silero VAD): long tap runs inside the signal copied as blocks, the padded edges gathered
     conv('1-D 40 taps, stride 12, pads, 2 channels', [2, 2, 150], [10, 2, 40], { pads: { ints: [20, 20] }, strides: { ints: [12] } }, true),
+    // depthwise 1-D of stride 1 with constant weights: the Conv kernel's dwc path (Silero VAD v4's front end), lengths off a multiple of four
+    conv('1-D depthwise 5 taps, pads 2, 258 channels (Silero v4)', [1, 258, 11], [258, 1, 5], { group: { i: 258 }, pads: { ints: [2, 2] } }, true),
+    conv('1-D depthwise dilation 2, uneven pads, batch 2, no bias', [2, 5, 13], [5, 1, 3], { group: { i: 5 }, pads: { ints: [0, 3] }, dilations: { ints: [2] } }),
+    conv('1-D depthwise SAME_LOWER', [1, 3, 6], [3, 1, 4], { group: { i: 3 }, auto_pad: { s: 'SAME_LOWER' } }, true),
     ...convCases,
     { name: 'LogSoftmax axis 1 (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], attrs: { axis: { i: 1 } }, opset: 13 },
     { name: 'LogSoftmax default axis (opset 13)', op: 'LogSoftmax', inputs: [f(2, 3, 4)], opset: 13 },
