@@ -209,32 +209,36 @@ describe('float32 sums in the order of k over output-channel units (mvc)', () =>
 
 describe('depthwise 1-D convolution of stride 1 (dwc)', () => {
   for (const kind of ['wasm-simd', 'js'] as const)
-    it(`${kind}: o[c][i] = b[c] + the float32 sum from zero of w[c][t] x[c][i + t*dil], taps in order, rows os apart in order of c (dilations, one tap, one channel, spilling tails, offsets)`, () => {
+    it(`${kind}: o[c][i] = b[c] + the float32 sum from zero of w[c][t] r[i + t*dil], taps in order, r channel c copied into the zeroed row at pad, rows os apart in order of c (dilations, one tap, one channel, spilling tails, offsets)`, () => {
       const rng = new Rng(kind === 'js' ? 91 : 92);
-      for (const [C, kT, dil, nv, os] of [[1, 1, 1, 1, 4], [1, 1, 1, 1, 1], [3, 5, 1, 3, 11], [258, 5, 1, 3, 10], [4, 3, 2, 2, 8], [2, 7, 3, 5, 17], [5, 2, 1, 1, 2], [6, 3, 1, 2, 12]] as const) {
+      for (const [C, kT, dil, L, pad, nv, os] of [[1, 1, 1, 4, 0, 1, 4], [1, 1, 1, 1, 0, 1, 1], [3, 5, 1, 11, 2, 3, 11], [258, 5, 1, 10, 2, 3, 10], [4, 3, 2, 7, 1, 2, 8], [2, 7, 3, 17, 9, 5, 17], [5, 2, 1, 2, 1, 1, 2], [6, 3, 1, 12, 0, 2, 12]] as const) {
         const wOff = 4;
         const w = rng.f32(C * kT, -1, 1);
         const mem = new Float32Array(wOff + C * kT);
         mem.set(w, wOff);
         const e = createMatvecEngine(mem, kind);
-        const xs = ((4 * nv + (kT - 1) * dil + 3) & ~3) + 4; // more than the reads reach
+        const rowLen = Math.max(pad + L, 4 * nv + (kT - 1) * dil) + 4;
         const bOff = e.scratchOff;
         const xOff = bOff + ((C + 3) & ~3);
-        const oOff = xOff + C * xs;
+        const rowOff = xOff + ((C * L + 3) & ~3);
+        const oOff = rowOff + rowLen;
         const end = (C - 1) * os + 4 * nv; // the last row's last vector
         e.scratch(oOff + end + 4 - bOff);
-        const [b, x, o0] = [rng.f32(C), rng.f32(C * xs, -2, 2), rng.f32(end + 4)];
+        const [b, x, o0] = [rng.f32(C), rng.f32(C * L, -2, 2), rng.f32(end + 4)];
         e.mem.set(b, bOff);
         e.mem.set(x, xOff);
+        e.mem.fill(0, rowOff, oOff);
         e.mem.set(o0, oOff);
-        e.dwc(wOff, bOff, xOff, oOff, C, kT, dil, xs, nv, os);
+        e.dwc(wOff, bOff, xOff, oOff, C, kT, dil, L, rowOff, pad, nv, os);
+        const r = (c: number, i: number) => (i >= pad && i < pad + L ? x[c * L + i - pad]! : 0);
         for (let c = 0; c < C; c++)
           for (let i = 0; i < (c === C - 1 ? 4 * nv : Math.min(os, 4 * nv)); i++) {
             let s = 0;
-            for (let t = 0; t < kT; t++) s = Math.fround(s + Math.fround(w[c * kT + t]! * x[c * xs + i + t * dil]!));
-            expect(e.mem[oOff + c * os + i], `C ${C} kT ${kT} dil ${dil} os ${os}: channel ${c} position ${i}`).toBe(Math.fround(b[c]! + s));
+            for (let t = 0; t < kT; t++) s = Math.fround(s + Math.fround(w[c * kT + t]! * r(c, i + t * dil)));
+            expect(e.mem[oOff + c * os + i], `C ${C} kT ${kT} dil ${dil} L ${L} pad ${pad} os ${os}: channel ${c} position ${i}`).toBe(Math.fround(b[c]! + s));
           }
         expect(Array.from(e.mem.subarray(oOff + end, oOff + end + 4)), 'the floats after the last row').toEqual(Array.from(o0.subarray(end)));
+        expect(Array.from(e.mem.subarray(xOff, xOff + C * L)), 'the input rows').toEqual(Array.from(x));
       }
     });
 });

@@ -1,8 +1,8 @@
 /**
  * The Conv kernel's path for depthwise 1-D convolutions of stride 1 (one input and one output
  * channel per group, as Silero VAD v4's front end has: 258 channels, five taps), on the WebAssembly
- * engine's dwc (lstm/wasm/depthwise-module.ts): each channel's row with its padding written in
- * place, four output positions per vector, each output the float32 sum of its taps in order from
+ * engine's dwc (lstm/wasm/depthwise-module.ts): each channel copied into a row whose padding stays
+ * zero, four output positions per vector, each output the float32 sum of its taps in order from
  * zero, the bias added last (the order of each group's own GEMM of K = kT taps). The reference
  * evaluation took 3 ns per multiply-add there, in JS; groups of four or more channels take the
  * packed path of conv-kernel.ts instead.
@@ -43,24 +43,23 @@ export function runDepthwise(call: KernelCall<unknown>, d: DepthwiseWeights, pla
   const dil = plan.dilations[0]!;
   const padB = plan.padsBegin[0]!;
   const nv = Math.ceil(outSp / 4);
-  // A row: padB zeros, the channel, zeros to the farthest read of the last vector. The output rows
-  // are outSp apart: a row's last vector spills into the next row, which overwrites it after.
-  const xs = align4(Math.max(padB + L, 4 * nv + (kT - 1) * dil));
+  // The padded row: padB zeros, a channel, zeros to the farthest read of the last vector. The output
+  // rows are outSp apart: a row's last vector spills into the next row, which overwrites it after.
+  const rowLen = align4(Math.max(padB + L, 4 * nv + (kT - 1) * dil));
   const bOff = e.scratchOff;
-  const stage = bOff + align4(C);
-  const xOff = stage + align4(C * L);
-  const oOff = xOff + C * xs;
+  const xOff = bOff + align4(C);
+  const rowOff = xOff + align4(C * L);
+  const oOff = rowOff + rowLen;
   e.scratch(oOff + align4(C * outSp + 4) - bOff);
   const m = e.mem;
   if (B) m.set(B.data as Float32Array, bOff);
   else m.fill(0, bOff, bOff + C);
+  m.fill(0, rowOff, oOff);
   const x = X.data as Float32Array;
   const y = outputF32(call, N * C * outSp);
   for (let b = 0; b < N; b++) {
-    m.set(x.subarray(b * C * L, (b + 1) * C * L), stage);
-    m.fill(0, xOff, oOff);
-    for (let c = 0; c < C; c++) m.copyWithin(xOff + c * xs + padB, stage + c * L, stage + (c + 1) * L);
-    e.dwc(0, bOff, xOff, oOff, C, kT, dil, xs, nv, outSp);
+    m.set(x.subarray(b * C * L, (b + 1) * C * L), xOff);
+    e.dwc(0, bOff, xOff, oOff, C, kT, dil, L, rowOff, padB, nv, outSp);
     y.set(m.subarray(oOff, oOff + C * outSp), b * C * outSp);
   }
   return { dtype: 'f32', shape: [N, C, ...plan.outS], data: y };

@@ -37,11 +37,12 @@ export interface MatvecEngine {
   mvc(wOff: number, x: number, o: number, U: number, K: number, n: number): void;
   /**
    * A depthwise 1-D convolution of stride 1 (wasm/depthwise-module.ts dwc; float offsets): for c < C
-   * and i < 4nv, o[c*os + i] = b[c] + the float32 sum from zero of w[c*kT + t] * x[c*xs + i + t*dil]
-   * over t = 0, 1, ..., kT-1, rows stored in order of c (where 4nv > os, a row's tail is overwritten
-   * by the next row). For the Conv kernel.
+   * and i < 4nv, o[c*os + i] = b[c] + the float32 sum from zero of w[c*kT + t] * r[i + t*dil] over
+   * t = 0, 1, ..., kT-1, where r is the row at `row` after channel c's L floats (x + c*L) were copied
+   * to row + pad; rows stored in order of c (where 4nv > os, a row's tail is overwritten by the next
+   * row). For the Conv kernel.
    */
-  dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, xs: number, nv: number, os: number): void;
+  dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number): void;
   /**
    * Gathers by an int32 index list of n entries at float offset idxOff, of element indices relative to
    * the float32 array at srcOff (wasm/gather-module.ts gxf): dst[i] = src[idx[i]]. For the Conv
@@ -141,7 +142,7 @@ interface MatvecExports {
   mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
   mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
   mvc: (w: number, x: number, o: number, U: number, K: number, n: number) => void;
-  dwc: (w: number, b: number, x: number, o: number, C: number, kT: number, dil: number, xs: number, nv: number, os: number) => void;
+  dwc: (w: number, b: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number) => void;
   gxf: (dst: number, src: number, idx: number, n: number) => void;
   qvec: (x: number, K: number, xq: number, xmax: number) => number;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
@@ -277,8 +278,8 @@ class WasmEngine implements MatvecEngine {
     this.ex.mvc(wOff * 4, x * 4, o * 4, U, K, n);
   }
 
-  dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, xs: number, nv: number, os: number): void {
-    this.ex.dwc(wOff * 4, bOff * 4, x * 4, o * 4, C, kT, dil * 4, xs * 4, nv, os);
+  dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number): void {
+    this.ex.dwc(wOff * 4, bOff * 4, x * 4, o * 4, C, kT, dil * 4, L, row * 4, pad * 4, nv, os);
   }
 
 
@@ -514,16 +515,19 @@ class JsEngine implements MatvecEngine {
       }
   }
 
-  dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, xs: number, nv: number, os: number): void {
+  dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number): void {
     const m = this.mem;
     const f = Math.fround;
-    for (let c = 0; c < C; c++)
+    for (let c = 0; c < C; c++) {
+      m.copyWithin(row + pad, x + c * L, x + (c + 1) * L);
       for (let i = 0; i < 4 * nv; i++) {
         let acc = 0;
-        for (let t = 0; t < kT; t++) acc = f(acc + f(m[wOff + c * kT + t]! * m[x + c * xs + i + t * dil]!));
+        for (let t = 0; t < kT; t++) acc = f(acc + f(m[wOff + c * kT + t]! * m[row + i + t * dil]!));
         m[o + c * os + i] = m[bOff + c]! + acc;
       }
+    }
   }
+
 
 
   gatherF32(dst: number, srcOff: number, idxOff: number, n: number): void {

@@ -103,6 +103,8 @@ export const op = {
     if (acc > 127) throw new Error(`mulAdd: local ${acc} does not fit one LEB byte`);
     return [FMA_SITE, 0xfd, ...uleb(0xe6), 0x20, acc, 0xfd, ...uleb(0xe4)];
   },
+  /** memory.copy (bulk memory): dst, src, n bytes on the stack. */
+  memoryCopy: [0xfc, ...uleb(10), 0x00, 0x00],
   if: [0x04, 0x40],
   else: [0x05],
 };
