@@ -243,6 +243,46 @@ describe('depthwise 1-D convolution of stride 1 (dwc)', () => {
     });
 });
 
+describe('float32 logarithms (logv)', () => {
+  const bits = new Uint32Array(1);
+  const asF32 = new Float32Array(bits.buffer);
+  /** The gap between |v| and the next float32 up: one ulp at v. */
+  const ulp = (v: number): number => {
+    asF32[0] = Math.abs(v);
+    bits[0]! += 1;
+    return asF32[0]! - Math.abs(v);
+  };
+  const cases = (rng: Rng): Float32Array => {
+    const u = new Uint32Array(1 << 16);
+    for (let i = 0; i < u.length; i++) u[i] = rng.int(0, 0x7f7fffff); // every positive finite float, subnormals included
+    const x = new Float32Array(u.buffer);
+    for (let i = 0; i < 2048; i++) x[i] = 1 + (rng.next() - 0.5) * 2 ** -(i % 24); // near 1, where ln x is small
+    x.set([0, -0, -1, -1e-30, Number.NaN, Infinity, -Infinity, 1, 2 ** -149, 2 ** -126, 3.4e38, Math.SQRT1_2, Math.fround(Math.SQRT1_2)], 2048);
+    return x;
+  };
+  for (const kind of ['wasm-simd', 'js'] as const)
+    it(`${kind}: within ${kind === 'js' ? 'the rounding of Math.log' : '1 ulp of the correctly rounded logarithm'} on 65,536 floats (subnormals, near 1), and Math.log's answer at 0, -0, negatives, NaN and the infinities`, () => {
+      const x = cases(new Rng(kind === 'js' ? 93 : 94));
+      const e = createMatvecEngine(new Float32Array(4), kind);
+      e.scratch(2 * x.length);
+      const [at, out] = [e.scratchOff, e.scratchOff + x.length];
+      e.mem.set(x, at);
+      e.logv(at, out, x.length / 4);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) {
+        const want = Math.fround(Math.log(x[i]!));
+        const got = e.mem[out + i]!;
+        if (!Number.isFinite(want)) {
+          expect(got, `ln ${x[i]}`).toBe(want);
+          continue;
+        }
+        worst = Math.max(worst, Math.abs(got - want) / ulp(want));
+      }
+      expect(worst).toBeLessThanOrEqual(kind === 'js' ? 0 : 1);
+      expect(Array.from(e.mem.subarray(at, at + x.length)), 'the input is left as it was').toEqual(Array.from(x));
+    });
+});
+
 describe('the transposed write-back (tback), spmmT\'s operand transpose (xpose) and the gather (gatherF32)', () => {
   for (const kind of ['wasm-simd', 'js'] as const) {
     it(`${kind}: tback writes add_r + outT[.][r] to dst_r (count not a multiple of four; a shared bias, and rows as their own addends)`, () => {

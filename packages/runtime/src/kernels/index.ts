@@ -5,3 +5,4 @@ export { opKernel, opAttrTypes, DEFAULT_OPSET } from './op-kernel.js';
 export * from './lstm/index.js';
 export { convKernel } from './conv-kernel.js';
 export { gemmKernel, matmulKernel } from './matmul-kernel.js';
+export { logKernel } from './log-kernel.js';

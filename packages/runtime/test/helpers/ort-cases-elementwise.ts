@@ -51,6 +51,8 @@ export function elementwiseCases(x: Inputs): OpCase[] {
     { name: 'Pow i32 base, f32 exponent', op: 'Pow', inputs: [x.i32r([2, 3], 0, 5), f32([1], [2])] },
     ...unaryFloat.map((op) => ({ name: `${op}`, op, inputs: [f(3, 4, 5)] })),
     { name: 'Log', op: 'Log', inputs: [x.f([3, 4], 0.01, 9)] },
+    { name: 'Log of 1,032 floats (Silero v4\'s log-spectrum; the runtime kernel\'s vectors)', op: 'Log', inputs: [x.f([1, 129, 8], 1e-6, 50)] },
+    { name: 'Log near 1, 7 floats (a vector and a tail)', op: 'Log', inputs: [x.f([7], 0.99, 1.01)] },
     { name: 'Sqrt', op: 'Sqrt', inputs: [x.f([3, 4], 0, 9)] },
     { name: 'Reciprocal', op: 'Reciprocal', inputs: [x.f([3, 4], 0.5, 3)] },
     { name: 'Round ties to even', op: 'Round', inputs: [f32([10], [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.4999, 2.6, -3.2, 7])] },

@@ -43,6 +43,8 @@ export interface MatvecEngine {
    * row). For the Conv kernel.
    */
   dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number): void;
+  /** o[i] = ln x[i] for i < 4n (wasm/log-module.ts logv: within 2 ulp; the JS engine: Math.log rounded), float offsets. For the Log kernel. */
+  logv(x: number, o: number, n: number): void;
   /**
    * Gathers by an int32 index list of n entries at float offset idxOff, of element indices relative to
    * the float32 array at srcOff (wasm/gather-module.ts gxf): dst[i] = src[idx[i]]. For the Conv
@@ -143,6 +145,7 @@ interface MatvecExports {
   mv2: (w: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number) => void;
   mvc: (w: number, x: number, o: number, U: number, K: number, n: number) => void;
   dwc: (w: number, b: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number) => void;
+  logv: (x: number, o: number, n: number) => void;
   gxf: (dst: number, src: number, idx: number, n: number) => void;
   qvec: (x: number, K: number, xq: number, xmax: number) => number;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
@@ -280,6 +283,10 @@ class WasmEngine implements MatvecEngine {
 
   dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number): void {
     this.ex.dwc(wOff * 4, bOff * 4, x * 4, o * 4, C, kT, dil * 4, L, row * 4, pad * 4, nv, os);
+  }
+
+  logv(x: number, o: number, n: number): void {
+    this.ex.logv(x * 4, o * 4, n);
   }
 
 
@@ -527,6 +534,11 @@ class JsEngine implements MatvecEngine {
       }
     }
   }
+  logv(x: number, o: number, n: number): void {
+    const m = this.mem;
+    for (let i = 0; i < 4 * n; i++) m[o + i] = Math.log(m[x + i]!);
+  }
+
 
 
 

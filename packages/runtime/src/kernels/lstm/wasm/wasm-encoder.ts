@@ -103,6 +103,15 @@ export const op = {
     if (acc > 127) throw new Error(`mulAdd: local ${acc} does not fit one LEB byte`);
     return [FMA_SITE, 0xfd, ...uleb(0xe6), 0x20, acc, 0xfd, ...uleb(0xe4)];
   },
+  /** Lane comparisons and bit operations of the log kernel (wasm/log-module.ts). */
+  f32x4Eq: [0xfd, ...uleb(0x41)],
+  f32x4Ne: [0xfd, ...uleb(0x42)],
+  f32x4Lt: [0xfd, ...uleb(0x43)],
+  v128And: [0xfd, ...uleb(0x4e)],
+  v128Or: [0xfd, ...uleb(0x50)],
+  v128Bitselect: [0xfd, ...uleb(0x52)],
+  i32x4ShrU: [0xfd, ...uleb(0xad)],
+  i32x4Sub: [0xfd, ...uleb(0xb1)],
   /** memory.copy (bulk memory): dst, src, n bytes on the stack. */
   memoryCopy: [0xfc, ...uleb(10), 0x00, 0x00],
   if: [0x04, 0x40],
