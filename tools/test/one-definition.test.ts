@@ -35,6 +35,7 @@ const NAMED_ELSEWHERE: Readonly<Record<string, string>> = {
   Conv: "the runtime's Conv kernel is the op's kernel (its definition, check and reference evaluation) with a product engine for constant float32 weights",
   Gemm: "the runtime's Gemm kernel is the op's kernel (its definition, check and reference evaluation) with a product engine for a constant float32 B",
   MatMul: "the runtime's MatMul kernel is the op's kernel (its definition, check and reference evaluation) with a product engine for a constant 2-D float32 B",
+  Log: "the runtime's Log kernel is the op's kernel (its definition, check and reference evaluation) with float32 data on the engine's vector logarithm",
 };
 
 function sources(dir: string): string[] {
