@@ -1,7 +1,7 @@
 /**
  * The runtime's Log kernel: the op's kernel (opKernel: attributes, load-time check, reference
  * evaluation) with float32 data on the WebAssembly engine's logv (lstm/wasm/log-module.ts, Cephes'
- * logf four floats at a time, within 2 ulp of the correctly rounded logarithm; onnxruntime's CPU Log
+ * logf four floats at a time, within 1 ulp of the correctly rounded logarithm; onnxruntime's CPU Log
  * is Eigen's vectorized form of the same Cephes approximation). Math.log, which the reference
  * evaluation rounds, costs 8-9 ns per float on V8: Silero VAD v4's log-spectrum of 1,032 floats took
  * 0.010 ms of a 0.2 ms frame. Other dtypes, `matvec: 'js'` and hosts without WebAssembly SIMD run the

@@ -43,7 +43,7 @@ export interface MatvecEngine {
    * row). For the Conv kernel.
    */
   dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number): void;
-  /** o[i] = ln x[i] for i < 4n (wasm/log-module.ts logv: within 2 ulp; the JS engine: Math.log rounded), float offsets. For the Log kernel. */
+  /** o[i] = ln x[i] for i < 4n (wasm/log-module.ts logv: within 1 ulp; the JS engine: Math.log rounded), float offsets. For the Log kernel. */
   logv(x: number, o: number, n: number): void;
   /**
    * Gathers by an int32 index list of n entries at float offset idxOff, of element indices relative to
