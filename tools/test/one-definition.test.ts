@@ -25,7 +25,7 @@ const NAMED_ELSEWHERE: Readonly<Record<string, string>> = {
   Shape: 'the accelerator compiler recognizes shape computations around its LSTMs',
   Cast: 'the accelerator compiler recognizes shape computations around its LSTMs; the quantized ONNX export dequantizes weights with Cast + Mul',
   DequantizeLinear: 'the quantized ONNX export (prune --quantize) reads integer weights through it',
-  Mul: 'the quantized ONNX export (prune --quantize) dequantizes integer weights with Cast + Mul where the opset has no DequantizeLinear for their type',
+  Mul: 'the quantized ONNX export (prune --quantize) dequantizes integer weights with Cast + Mul where the opset has no DequantizeLinear for their type; an element-wise kernel of the runtime (vector-kernels.ts), as Add',
   ConstantOfShape: "torch's zero initial state, recognized by the accelerator compiler",
   Expand: "torch's zero initial state, recognized by the accelerator compiler",
   Concat: 'shape computations',
@@ -36,6 +36,14 @@ const NAMED_ELSEWHERE: Readonly<Record<string, string>> = {
   Gemm: "the runtime's Gemm kernel is the op's kernel (its definition, check and reference evaluation) with a product engine for a constant float32 B",
   MatMul: "the runtime's MatMul kernel is the op's kernel (its definition, check and reference evaluation) with a product engine for a constant 2-D float32 B",
   Log: "the runtime's Log kernel is the op's kernel (its definition, check and reference evaluation) with float32 data on the engine's vector logarithm",
+  Add: "the runtime's element-wise kernels (vector-kernels.ts) are the ops' kernels (definition, check and reference evaluation) with float32 data on WebAssembly SIMD",
+  Sub: 'an element-wise kernel of the runtime (vector-kernels.ts), as Add',
+  Div: 'an element-wise kernel of the runtime (vector-kernels.ts), as Add',
+  Pow: 'an element-wise kernel of the runtime (vector-kernels.ts, an exponent of 2), as Add',
+  Relu: 'an element-wise kernel of the runtime (vector-kernels.ts), as Add',
+  Sqrt: 'an element-wise kernel of the runtime (vector-kernels.ts), as Add',
+  Neg: 'an element-wise kernel of the runtime (vector-kernels.ts), as Add',
+  Abs: 'an element-wise kernel of the runtime (vector-kernels.ts), as Add',
 };
 
 function sources(dir: string): string[] {

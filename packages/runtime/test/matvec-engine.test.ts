@@ -283,6 +283,45 @@ describe('float32 logarithms (logv)', () => {
     });
 });
 
+describe('element-wise float32 operations (vbin, vun)', () => {
+  const SPECIAL = [0, -0, Infinity, -Infinity, Number.NaN, 1e-45, -1e-40, 3.4e38, -3.4e38, 1, -1, 0.1];
+  const BIN: ((a: number, b: number) => number)[] = [(a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b];
+  const UN: ((a: number) => number)[] = [(a) => (a > 0 ? a : 0), Math.sqrt, (a) => -a, Math.abs];
+  const same = (got: number, want: number) => (Number.isNaN(want) ? Number.isNaN(got) : Object.is(got, want));
+  for (const kind of ['wasm-simd', 'js'] as const)
+    it(`${kind}: add, sub, mul, div with strides 4 and 0 (a scalar written four times), relu, sqrt, neg, abs: float32 arithmetic's bits, nothing written past n vectors`, () => {
+      const rng = new Rng(kind === 'js' ? 97 : 98);
+      const e = createMatvecEngine(new Float32Array(4), kind);
+      for (const nv of [1, 3, 17]) {
+        e.scratch(12 * nv + 4);
+        const [x, y, o] = [e.scratchOff, e.scratchOff + 4 * nv, e.scratchOff + 8 * nv];
+        const xs = rng.f32(4 * nv, -4, 4);
+        const ys = rng.f32(4 * nv, -4, 4);
+        SPECIAL.forEach((v, i) => { xs[(3 * i) % (4 * nv)] = v; ys[(5 * i + 1) % (4 * nv)] = SPECIAL[(i + 4) % SPECIAL.length]!; });
+        for (let kindOp = 0; kindOp < 4; kindOp++)
+          for (const ys4 of [4, 0]) {
+            e.mem.set(xs, x);
+            e.mem.set(ys, y);
+            e.mem.fill(7, o, o + 4 * nv + 4);
+            e.vbin(kindOp, x, 4, y, ys4, o, nv);
+            for (let i = 0; i < 4 * nv; i++) {
+              const want = Math.fround(BIN[kindOp]!(xs[i]!, ys4 ? ys[i]! : ys[i % 4]!));
+              expect(same(e.mem[o + i]!, want), `op ${kindOp} stride ${ys4} nv ${nv}: ${i}: ${e.mem[o + i]} vs ${want}`).toBe(true);
+            }
+            expect(Array.from(e.mem.subarray(o + 4 * nv, o + 4 * nv + 4))).toEqual([7, 7, 7, 7]);
+          }
+        for (let kindOp = 0; kindOp < 4; kindOp++) {
+          e.mem.set(xs, x);
+          e.vun(kindOp, x, o, nv);
+          for (let i = 0; i < 4 * nv; i++) {
+            const want = Math.fround(UN[kindOp]!(xs[i]!));
+            expect(same(e.mem[o + i]!, want), `unary ${kindOp} nv ${nv}: ${i}: ${e.mem[o + i]} vs ${want}`).toBe(true);
+          }
+        }
+      }
+    });
+});
+
 describe('the transposed write-back (tback), spmmT\'s operand transpose (xpose) and the gather (gatherF32)', () => {
   for (const kind of ['wasm-simd', 'js'] as const) {
     it(`${kind}: tback writes add_r + outT[.][r] to dst_r (count not a multiple of four; a shared bias, and rows as their own addends)`, () => {

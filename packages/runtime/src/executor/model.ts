@@ -128,7 +128,18 @@ export class Model {
     const threads = options.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1) rtFail('E-RT-OPTION', `threads must be a positive integer, got ${String(threads)}`, { field: 'threads' });
     this.pool = threads > 1 && parts.threadPool ? parts.threadPool(threads, options.matvec ?? 'auto') : null;
-    this.env = { matvec: options.matvec ?? 'auto', lstmWeights: options.lstmWeights ?? 'f32', threads: this.pool, ...(options.onSaturation ? { onSaturation: options.onSaturation } : {}) };
+    const matvec = options.matvec ?? 'auto';
+    const shared = new Map<string, unknown>();
+    this.env = {
+      matvec,
+      lstmWeights: options.lstmWeights ?? 'f32',
+      threads: this.pool,
+      shared: <T>(key: string, make: () => T): T => {
+        if (!shared.has(key)) shared.set(key, make());
+        return shared.get(key) as T;
+      },
+      ...(options.onSaturation ? { onSaturation: options.onSaturation } : {}),
+    };
     try {
       this.prepared = this.graph.all.map((p) =>
         p.kernel.prepare?.(

@@ -6,3 +6,4 @@ export * from './lstm/index.js';
 export { convKernel } from './conv-kernel.js';
 export { gemmKernel, matmulKernel } from './matmul-kernel.js';
 export { logKernel } from './log-kernel.js';
+export { absKernel, addKernel, divKernel, mulKernel, negKernel, powKernel, reluKernel, sqrtKernel, subKernel, VECTOR_MIN } from './vector-kernels.js';

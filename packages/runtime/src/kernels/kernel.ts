@@ -76,6 +76,12 @@ export interface KernelEnv {
    * Engines created in `prepare` join the pool; the model starts it once every node is prepared.
    */
   readonly threads?: ThreadPool | null;
+  /**
+   * What the kernels of one model share, by key: `make()`'s value the first time a key is asked for,
+   * that value after (the model keeps them; vector-engine.ts keeps the element-wise kernels' engine
+   * here). Absent where a kernel is prepared outside a model.
+   */
+  readonly shared?: <T>(key: string, make: () => T) => T;
 }
 
 export interface KernelDef<S extends AttrSchema = AttrSchema> {

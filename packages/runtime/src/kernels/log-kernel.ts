@@ -8,20 +8,17 @@
  * reference.
  */
 import { Log } from '@lstmc/ops/defs';
-import { createMatvecEngine, type MatvecEngine } from './lstm/matvec-engine.js';
+import type { MatvecEngine } from './lstm/matvec-engine.js';
+import { vectorEngine } from './vector-engine.js';
 import { type AnyKernel, defineKernel, outputF32 } from './kernel.js';
 import { opKernel } from './op-kernel.js';
 
 const reference = opKernel('Log', Log);
 
-/** Log: the reference kernel's attributes and checks; float32 data through an engine of its own. */
+/** Log: the reference kernel's attributes and checks; float32 data through the model's vector engine. */
 export const logKernel: AnyKernel = defineKernel({
   ...reference,
-  prepare: (_attrs, _consts, env): MatvecEngine | undefined => {
-    if (env.matvec === 'js') return undefined;
-    const e = createMatvecEngine(new Float32Array(4), env.matvec);
-    return e.kind === 'wasm-simd' ? e : undefined;
-  },
+  prepare: (_attrs, _consts, env): MatvecEngine | undefined => vectorEngine(env),
   run: (call) => {
     const e = call.prepared as MatvecEngine | undefined;
     const X = call.inputs[0];

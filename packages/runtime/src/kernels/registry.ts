@@ -6,14 +6,19 @@ import { opKernel } from './op-kernel.js';
 import { convKernel } from './conv-kernel.js';
 import { gemmKernel, matmulKernel } from './matmul-kernel.js';
 import { logKernel } from './log-kernel.js';
+import { absKernel, addKernel, divKernel, mulKernel, negKernel, powKernel, reluKernel, sqrtKernel, subKernel } from './vector-kernels.js';
 
 /**
  * The kernels that are more than an op's reference evaluation, keyed by the name `@lstmc/runtime`
  * exports each as: the LSTM kernels (dense, packed, sparse, fixed-point), Conv's, Gemm's and
  * MatMul's, which run float32 products with constant weights on the matvec engine (conv-kernel.ts,
- * matmul-kernel.ts), and Log's, which runs float32 logarithms on it (log-kernel.ts).
+ * matmul-kernel.ts), and the element-wise ops' and Log's, which run float32 data on its SIMD
+ * (vector-kernels.ts, log-kernel.ts).
  */
-const NAMED_KERNELS = { lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel, lstmFixedKernel, convKernel, gemmKernel, matmulKernel, logKernel };
+const NAMED_KERNELS = {
+  lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel, lstmFixedKernel, convKernel, gemmKernel, matmulKernel, logKernel,
+  addKernel, subKernel, mulKernel, divKernel, powKernel, reluKernel, sqrtKernel, negKernel, absKernel,
+};
 
 /**
  * A kernel for every op of the table that has a reference evaluation, keyed by op name: built from
@@ -27,7 +32,7 @@ export const OP_KERNELS: Readonly<Record<string, AnyKernel>> = /* @__PURE__ */ O
 /**
  * Every built-in kernel, keyed by the name nodes use in the manifest (equal to the kernel's `name`):
  * one kernel per op of the @lstmc/ops table, named by the op, that runs the op's reference
- * evaluation, except where NAMED_KERNELS has one of that name (Conv, Gemm, MatMul, Log), and the LSTM kernels (dense,
+ * evaluation, except where NAMED_KERNELS has one of that name (Conv, Gemm, MatMul, Log and the element-wise ops of vector-kernels.ts), and the LSTM kernels (dense,
  * sparse, packed, fixed-point). Embedders can pass an extended registry to `loadModel`;
  * `createRuntime` builds a runtime from a registry of its own, without this one.
  */

@@ -46,6 +46,14 @@ export interface MatvecEngine {
   /** o[i] = ln x[i] for i < 4n (wasm/log-module.ts logv: within 1 ulp; the JS engine: Math.log rounded), float offsets. For the Log kernel. */
   logv(x: number, o: number, n: number): void;
   /**
+   * Element-wise float32 arithmetic over n vectors of four floats (wasm/vector-module.ts; float
+   * offsets): vbin o[i] = x[i] op y[i] with op VECTOR_BINARY[kind], x and y advancing xs and ys floats
+   * per vector (4, or 0 for a scalar written four times); vun o[i] = VECTOR_UNARY[kind] of x[i]. The
+   * bits of the ops' reference evaluations. For the element-wise kernels (vector-kernels.ts).
+   */
+  vbin(kind: number, x: number, xs: number, y: number, ys: number, o: number, n: number): void;
+  vun(kind: number, x: number, o: number, n: number): void;
+  /**
    * Gathers by an int32 index list of n entries at float offset idxOff, of element indices relative to
    * the float32 array at srcOff (wasm/gather-module.ts gxf): dst[i] = src[idx[i]]. For the Conv
    * kernel's columns and outputs.
@@ -146,6 +154,14 @@ interface MatvecExports {
   mvc: (w: number, x: number, o: number, U: number, K: number, n: number) => void;
   dwc: (w: number, b: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number) => void;
   logv: (x: number, o: number, n: number) => void;
+  vadd: (x: number, xs: number, y: number, ys: number, o: number, n: number) => void;
+  vsub: (x: number, xs: number, y: number, ys: number, o: number, n: number) => void;
+  vmul: (x: number, xs: number, y: number, ys: number, o: number, n: number) => void;
+  vdiv: (x: number, xs: number, y: number, ys: number, o: number, n: number) => void;
+  vrelu: (x: number, o: number, n: number) => void;
+  vsqrt: (x: number, o: number, n: number) => void;
+  vneg: (x: number, o: number, n: number) => void;
+  vabs: (x: number, o: number, n: number) => void;
   gxf: (dst: number, src: number, idx: number, n: number) => void;
   qvec: (x: number, K: number, xq: number, xmax: number) => number;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
@@ -189,6 +205,10 @@ function reserveFloats(e: { scratchOff: number; readonly mem: Float32Array; scra
   return off;
 }
 
+/** The JS engine's element-wise operations, in the order of vector-kinds.ts (the stores round to float32). */
+const JS_BINARY: readonly ((a: number, b: number) => number)[] = [(a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b];
+const JS_UNARY: readonly ((a: number) => number)[] = [(a) => (a > 0 ? a : 0), Math.sqrt, (a) => -a, Math.abs];
+
 class WasmEngine implements MatvecEngine {
   readonly kind = 'wasm-simd';
   mem: Float32Array;
@@ -197,9 +217,14 @@ class WasmEngine implements MatvecEngine {
   private ex: MatvecExports;
   private readonly recordingEx: MatvecExports;
   private recording = false;
+  /** The element-wise exports by their kind (VECTOR_BINARY, VECTOR_UNARY order). */
+  private readonly binary: readonly MatvecExports['vadd'][];
+  private readonly unary: readonly MatvecExports['vrelu'][];
 
   constructor(private readonly direct: MatvecExports, weights: Float32Array, private readonly recorder?: CallRecorder) {
     this.ex = direct;
+    this.binary = [direct.vadd, direct.vsub, direct.vmul, direct.vdiv];
+    this.unary = [direct.vrelu, direct.vsqrt, direct.vneg, direct.vabs];
     this.recordingEx = recorder ? { ...direct, ...recorder.fns } : direct;
     this.scratchOff = Math.ceil(weights.length / 4) * 4;
     this.mem = new Float32Array(direct.mem.buffer);
@@ -287,6 +312,14 @@ class WasmEngine implements MatvecEngine {
 
   logv(x: number, o: number, n: number): void {
     this.ex.logv(x * 4, o * 4, n);
+  }
+
+  vbin(kind: number, x: number, xs: number, y: number, ys: number, o: number, n: number): void {
+    this.binary[kind]!(x * 4, xs * 4, y * 4, ys * 4, o * 4, n);
+  }
+
+  vun(kind: number, x: number, o: number, n: number): void {
+    this.unary[kind]!(x * 4, o * 4, n);
   }
 
 
@@ -537,6 +570,18 @@ class JsEngine implements MatvecEngine {
   logv(x: number, o: number, n: number): void {
     const m = this.mem;
     for (let i = 0; i < 4 * n; i++) m[o + i] = Math.log(m[x + i]!);
+  }
+
+  vbin(kind: number, x: number, xs: number, y: number, ys: number, o: number, n: number): void {
+    const m = this.mem;
+    const f = JS_BINARY[kind]!;
+    for (let v = 0; v < n; v++, x += xs, y += ys, o += 4) for (let l = 0; l < 4; l++) m[o + l] = f(m[x + l]!, m[y + l]!);
+  }
+
+  vun(kind: number, x: number, o: number, n: number): void {
+    const m = this.mem;
+    const f = JS_UNARY[kind]!;
+    for (let i = 0; i < 4 * n; i++) m[o + i] = f(m[x + i]!);
   }
 
 

@@ -103,6 +103,7 @@ export const op = {
     if (acc > 127) throw new Error(`mulAdd: local ${acc} does not fit one LEB byte`);
     return [FMA_SITE, 0xfd, ...uleb(0xe6), 0x20, acc, 0xfd, ...uleb(0xe4)];
   },
+  f32x4Sqrt: [0xfd, ...uleb(0xe3)],
   /** Lane comparisons and bit operations of the log kernel (wasm/log-module.ts). */
   f32x4Eq: [0xfd, ...uleb(0x41)],
   f32x4Ne: [0xfd, ...uleb(0x42)],

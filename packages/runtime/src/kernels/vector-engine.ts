@@ -1,0 +1,19 @@
+/**
+ * The engine that element-wise float32 kernels run on (vector-kernels.ts, log-kernel.ts): a matvec
+ * engine without weights, whose scratch a kernel fills with its operands for the length of a call.
+ * A model's kernels share one (KernelEnv.shared), each using its scratch only during a call; a kernel
+ * prepared outside a model gets its own.
+ */
+import { createMatvecEngine, type MatvecEngine } from './lstm/matvec-engine.js';
+import type { KernelEnv } from './kernel.js';
+
+/** A new engine for `matvec`, or undefined where it would not be WebAssembly SIMD ('js', or a host without it). */
+export function newVectorEngine(matvec: KernelEnv['matvec']): MatvecEngine | undefined {
+  if (matvec === 'js') return undefined;
+  const e = createMatvecEngine(new Float32Array(4), matvec);
+  return e.kind === 'wasm-simd' ? e : undefined;
+}
+
+/** The model's shared engine, or a new one where the environment has none. */
+export const vectorEngine = (env: KernelEnv): MatvecEngine | undefined =>
+  env.shared ? env.shared('vector-engine', () => newVectorEngine(env.matvec)) : newVectorEngine(env.matvec);
