@@ -289,7 +289,7 @@ describe('element-wise float32 operations (vbin, vun)', () => {
   const UN: ((a: number) => number)[] = [(a) => (a > 0 ? a : 0), Math.sqrt, (a) => -a, Math.abs];
   const same = (got: number, want: number) => (Number.isNaN(want) ? Number.isNaN(got) : Object.is(got, want));
   for (const kind of ['wasm-simd', 'js'] as const)
-    it(`${kind}: add, sub, mul, div with strides 4 and 0 (a scalar written four times), relu, sqrt, neg, abs: float32 arithmetic's bits, nothing written past n vectors`, () => {
+    it(`${kind}: add, sub, mul, div over rows with each operand full, one element, a row repeated or one element per row, relu, sqrt, neg, abs: float32 arithmetic's bits, nothing written past the vectors`, () => {
       const rng = new Rng(kind === 'js' ? 97 : 98);
       const e = createMatvecEngine(new Float32Array(4), kind);
       for (const nv of [1, 3, 17]) {
@@ -298,18 +298,28 @@ describe('element-wise float32 operations (vbin, vun)', () => {
         const xs = rng.f32(4 * nv, -4, 4);
         const ys = rng.f32(4 * nv, -4, 4);
         SPECIAL.forEach((v, i) => { xs[(3 * i) % (4 * nv)] = v; ys[(5 * i + 1) % (4 * nv)] = SPECIAL[(i + 4) % SPECIAL.length]!; });
+        // rows x (nv / rows) vectors; each operand: the full shape, one element, a row repeated, one element per row
+        const rows = nv === 17 ? 1 : nv;
+        const per = nv / rows;
+        const forms: [string, number, number, (i: number) => number][] = [
+          ['full', 4, 4 * per, (i) => i],
+          ['scalar', 0, 0, () => 0],
+          ['row repeated', 4, 0, (i) => i % (4 * per)],
+          ['one per row', 0, 1, (i) => Math.floor(i / (4 * per))],
+        ];
         for (let kindOp = 0; kindOp < 4; kindOp++)
-          for (const ys4 of [4, 0]) {
-            e.mem.set(xs, x);
-            e.mem.set(ys, y);
-            e.mem.fill(7, o, o + 4 * nv + 4);
-            e.vbin(kindOp, x, 4, y, ys4, o, nv);
-            for (let i = 0; i < 4 * nv; i++) {
-              const want = Math.fround(BIN[kindOp]!(xs[i]!, ys4 ? ys[i]! : ys[i % 4]!));
-              expect(same(e.mem[o + i]!, want), `op ${kindOp} stride ${ys4} nv ${nv}: ${i}: ${e.mem[o + i]} vs ${want}`).toBe(true);
+          for (const [xn, xi, xr, xAt] of forms)
+            for (const [yn, yi, yr, yAt] of forms) {
+              e.mem.set(xs, x);
+              e.mem.set(ys, y);
+              e.mem.fill(7, o, o + 4 * nv + 4);
+              e.vbin(kindOp, x, xi, xr, y, yi, yr, o, rows, per);
+              for (let i = 0; i < 4 * nv; i++) {
+                const want = Math.fround(BIN[kindOp]!(xs[xAt(i)]!, ys[yAt(i)]!));
+                expect(same(e.mem[o + i]!, want), `op ${kindOp} x ${xn} y ${yn} rows ${rows}: ${i}: ${e.mem[o + i]} vs ${want}`).toBe(true);
+              }
+              expect(Array.from(e.mem.subarray(o + 4 * nv, o + 4 * nv + 4))).toEqual([7, 7, 7, 7]);
             }
-            expect(Array.from(e.mem.subarray(o + 4 * nv, o + 4 * nv + 4))).toEqual([7, 7, 7, 7]);
-          }
         for (let kindOp = 0; kindOp < 4; kindOp++) {
           e.mem.set(xs, x);
           e.vun(kindOp, x, o, nv);

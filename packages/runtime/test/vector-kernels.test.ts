@@ -88,13 +88,33 @@ describe('element-wise kernels on WebAssembly SIMD', () => {
     }
   });
 
-  it('runs the reference below VECTOR_MIN elements, for a broadcast along an axis, for a scalar of higher rank, other dtypes, and with matvec js', () => {
+  for (const op of ['Add', 'Sub', 'Mul', 'Div'])
+    it(`${op}: broadcast along the last dim or over the leading ones (LayerNorm's x - mean, x * gamma; both sides, two-sided), and a scalar of higher rank: the engine, the reference's bits`, () => {
+      const cases: [string, RtTensor[]][] = [
+        ['one per row', [f32([2, 25, 40]), f32([2, 25, 1])]],
+        ['one per row, left', [f32([2, 25, 1]), f32([2, 25, 40])]],
+        ['a row repeated', [f32([2, 25, 40]), f32([40])]],
+        ['a row repeated, [1, 1, 40], left', [f32([1, 1, 40]), f32([2, 25, 40])]],
+        ['two-sided', [f32([129, 1]), f32([1, 8])]],
+        ['two-sided, rows repeated', [f32([1, 8]), f32([129, 1])]],
+        ['rank-1 row of the leading dims', [f32([1, 129, 8]), f32([1, 129, 1])]],
+        ['a scalar of higher rank', [f32([129, 8]), one(1.5, [1, 1, 1])]],
+        ['fewer leading dims', [f32([129, 8]), f32([1, 129, 8])]],
+      ];
+      for (const [what, inputs] of cases) {
+        const r = run(op, inputs);
+        expect(r.calls, `${op} ${what}: the engine`).toBe(1);
+        expectBits(r.y, reference(op, inputs), `${op} ${what}`);
+      }
+    });
+
+  it('runs the reference below VECTOR_MIN elements, for a broadcast along a middle axis or with rows off a multiple of four, other dtypes, and with matvec js', () => {
     const cases: [string, string, RtTensor[]][] = [
       ['Add', 'small', [f32([VECTOR_MIN - 1]), f32([VECTOR_MIN - 1])]],
       ['Relu', 'small', [f32([7])]],
-      ['Mul', 'along an axis', [f32([1, 129, 8]), f32([1, 129, 1])]],
-      ['Sub', 'two-sided', [f32([129, 1]), f32([1, 8])]],
-      ['Add', 'scalar of higher rank', [f32([129, 8]), one(1, [1, 1, 1])]],
+      ['Mul', 'along a middle axis', [f32([2, 3, 8]), f32([1, 3, 1])]],
+      ['Sub', 'rows of 13 floats', [f32([6, 13]), f32([13])]],
+      ['Div', 'one per row of 13', [f32([6, 13]), f32([6, 1])]],
       ['Add', 'float64', [{ dtype: 'f64', shape: [100], data: new Float64Array(100).fill(0.1) }, { dtype: 'f64', shape: [100], data: new Float64Array(100).fill(0.2) }]],
     ];
     for (const [op, what, inputs] of cases) {

@@ -2,16 +2,17 @@
  * The runtime's kernels of element-wise float32 ops on WebAssembly SIMD: Add, Sub, Mul, Div, Pow
  * with an exponent of 2, Relu, Sqrt, Neg and Abs. Each is the op's kernel (opKernel: attributes,
  * load-time check, reference evaluation) whose float32 tensors of at least VECTOR_MIN elements, with
- * operands of one shape or one of a single element, go through the model's vector engine
+ * operands of the output's shape, of one element, or broadcast along the last dim or over the
+ * leading ones (rows of whole vectors: LayerNorm's x - mean and x * gamma), go through the model's vector engine
  * (vector-engine.ts, wasm/vector-module.ts): the operands into its scratch, four floats per
  * operation, the result out. IEEE float32 arithmetic gives the reference's bits (it computes in
  * float64 and rounds: innocuous for +, -, *, / and sqrt of float32 operands), so only the time
  * changes. A JS loop over typed arrays costs 1.5-3 ns per float on V8 (Silero VAD v4's Adds of 1,032
- * floats took 3.3 us each); other shapes (a broadcast along an axis), dtypes, small tensors,
+ * floats took 3.3 us each); other broadcasts (along a middle axis, or rows off a multiple of four), dtypes, small tensors,
  * `matvec: 'js'` and hosts without WebAssembly SIMD run the reference.
  */
 import { Abs, Add, Div, Mul, Neg, Pow, Relu, Sqrt, Sub } from '@lstmc/ops/defs';
-import type { OpDef } from '@lstmc/ops';
+import { broadcastShapesOrUndefined, type OpDef } from '@lstmc/ops';
 import type { RtTensor } from '../tensor.js';
 import type { MatvecEngine } from './lstm/matvec-engine.js';
 import { VECTOR_BINARY, VECTOR_UNARY } from './lstm/vector-kinds.js';
@@ -22,43 +23,69 @@ import { vectorEngine } from './vector-engine.js';
 /** Below this many elements the reference's loop is as fast as copying the operands in and out. */
 export const VECTOR_MIN = 64;
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const align4 = (n: number): number => (n + 3) & ~3;
+const numel = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+/** How vbin reads one operand: inner and row steps in floats (wasm/vector-module.ts). */
+type Steps = readonly [number, number];
 
 /**
- * An operand into scratch at float offset `at`: its floats, or a single element four times (the
- * kernel's stride is then 0). Returns the stride in floats per vector.
+ * The steps of an operand of `shape` over `rows` output rows of F floats (the output's last dim):
+ * its one element (0, 0), the output's shape (4, F), a row repeated (4, 0: only its last dim, F), or
+ * one element per row (0, 1: the output's leading dims, a last dim of 1); undefined for any other
+ * broadcast.
  */
-function place(m: Float32Array, at: number, t: RtTensor, n: number): number {
-  const d = t.data as Float32Array;
-  if (d.length === 1 && n > 1) {
-    m.fill(d[0]!, at, at + 4);
-    return 0;
-  }
-  m.set(d, at);
-  return 4;
-}
-
-/** The output shape where this kernel's engine path applies: one shape, or a single-element side of no higher rank; else undefined. */
-function vectorShape(A: RtTensor, B: RtTensor): readonly number[] | undefined {
-  if (sameShape(A.shape, B.shape)) return A.shape;
-  if (B.data.length === 1 && B.shape.length <= A.shape.length) return A.shape;
-  if (A.data.length === 1 && A.shape.length <= B.shape.length) return B.shape;
+function operandSteps(shape: readonly number[], out: readonly number[], F: number): Steps | undefined {
+  if (numel(shape) === 1) return [0, 0];
+  const r = out.length;
+  if (shape.length > r) return undefined;
+  const dims = [...new Array<number>(r - shape.length).fill(1), ...shape];
+  if (dims.every((d, i) => d === out[i])) return [4, F];
+  const lead = dims.slice(0, r - 1);
+  if (dims[r - 1] === F && lead.every((d) => d === 1)) return [4, 0];
+  if (dims[r - 1] === 1 && lead.every((d, i) => d === out[i])) return [0, 1];
   return undefined;
 }
 
-/** x op y on the engine (binary `kind` of VECTOR_BINARY): both float32, shapes per vectorShape. */
-function runBinary(call: KernelCall<unknown>, e: MatvecEngine, kind: number, A: RtTensor, B: RtTensor, shape: readonly number[]): RtTensor {
-  const n = shape.reduce((p, d) => p * d, 1);
-  const nv = Math.ceil(n / 4);
-  e.scratch(12 * nv);
+/** A binary op's call on the engine: the output shape, rows of nv vectors, and each operand's steps; undefined where vbin cannot read it. */
+interface BinaryPlan {
+  readonly shape: readonly number[];
+  readonly rows: number;
+  readonly nv: number;
+  readonly a: Steps;
+  readonly b: Steps;
+}
+
+function binaryPlan(A: RtTensor, B: RtTensor): BinaryPlan | undefined {
+  const shape = broadcastShapesOrUndefined([A.shape, B.shape]);
+  if (!shape) return undefined;
+  const n = numel(shape);
+  if (n < VECTOR_MIN) return undefined;
+  // The output's shape (as many elements: broadcasting only repeats) or one element: one row of
+  // every element, a tail past the last vector.
+  const flat = (t: RtTensor): Steps | undefined => (t.data.length === 1 ? [0, 0] : t.data.length === n ? [4, 0] : undefined);
+  const [fa, fb] = [flat(A), flat(B)];
+  if (fa && fb) return { shape, rows: 1, nv: Math.ceil(n / 4), a: fa, b: fb };
+  // Broadcast along the last dim or over the leading ones: rows of whole vectors.
+  const F = shape[shape.length - 1]!;
+  if (F % 4 !== 0) return undefined;
+  const [a, b] = [operandSteps(A.shape, shape, F), operandSteps(B.shape, shape, F)];
+  return a && b ? { shape, rows: n / F, nv: F / 4, a, b } : undefined;
+}
+
+/** x op y on the engine (binary `kind` of VECTOR_BINARY) by its plan. */
+function runBinary(call: KernelCall<unknown>, e: MatvecEngine, kind: number, A: RtTensor, B: RtTensor, p: BinaryPlan): RtTensor {
+  const n = numel(p.shape);
+  const [na, nb] = [align4(A.data.length), align4(B.data.length)];
+  e.scratch(na + nb + 4 * p.nv * p.rows);
   const m = e.mem;
-  const [xOff, yOff, oOff] = [e.scratchOff, e.scratchOff + 4 * nv, e.scratchOff + 8 * nv];
-  const xs = place(m, xOff, A, n);
-  const ys = place(m, yOff, B, n);
-  e.vbin(kind, xOff, xs, yOff, ys, oOff, nv);
+  const [xOff, yOff, oOff] = [e.scratchOff, e.scratchOff + na, e.scratchOff + na + nb];
+  m.set(A.data as Float32Array, xOff);
+  m.set(B.data as Float32Array, yOff);
+  e.vbin(kind, xOff, p.a[0], p.a[1], yOff, p.b[0], p.b[1], oOff, p.rows, p.nv);
   const y = outputF32(call, n);
   y.set(m.subarray(oOff, oOff + n));
-  return { dtype: 'f32', shape, data: y };
+  return { dtype: 'f32', shape: p.shape, data: y };
 }
 
 /** The op's kernel with `path` on the model's vector engine, the reference wherever `path` does not apply (undefined). */
@@ -75,14 +102,14 @@ function engineKernel(name: string, def: OpDef, path: (call: KernelCall<unknown>
   });
 }
 
-/** A binary op's kernel: the engine for float32 operands per vectorShape of at least VECTOR_MIN elements (with `square`, x times itself). */
+/** A binary op's kernel: the engine for float32 operands of at least VECTOR_MIN elements by binaryPlan (with `square`, x times itself). */
 function binaryKernel(name: string, def: OpDef, kind: number, applies: (B: RtTensor) => boolean = () => true, square = false): AnyKernel {
   return engineKernel(name, def, (call, e) => {
     const [A, B] = call.inputs;
     if (!A || !B || A.dtype !== 'f32' || B.dtype !== 'f32' || !applies(B)) return undefined;
-    const shape = square ? (B.shape.length <= A.shape.length ? A.shape : undefined) : vectorShape(A, B);
-    if (!shape || shape.reduce((p, d) => p * d, 1) < VECTOR_MIN) return undefined;
-    return runBinary(call, e, kind, A, square ? A : B, shape);
+    // x^2: x times x, where the exponent does not raise the rank
+    const plan = square ? (B.shape.length <= A.shape.length ? binaryPlan(A, A) : undefined) : binaryPlan(A, B);
+    return plan && runBinary(call, e, kind, A, square ? A : B, plan);
   });
 }
 

@@ -46,12 +46,14 @@ export interface MatvecEngine {
   /** o[i] = ln x[i] for i < 4n (wasm/log-module.ts logv: within 1 ulp; the JS engine: Math.log rounded), float offsets. For the Log kernel. */
   logv(x: number, o: number, n: number): void;
   /**
-   * Element-wise float32 arithmetic over n vectors of four floats (wasm/vector-module.ts; float
-   * offsets): vbin o[i] = x[i] op y[i] with op VECTOR_BINARY[kind], x and y advancing xs and ys floats
-   * per vector (4, or 0 for a scalar written four times); vun o[i] = VECTOR_UNARY[kind] of x[i]. The
-   * bits of the ops' reference evaluations. For the element-wise kernels (vector-kernels.ts).
+   * Element-wise float32 arithmetic (wasm/vector-module.ts; float offsets and steps): vbin, for
+   * `rows` rows of nv vectors of four floats, o = x op y with op vector-kinds.ts VECTOR_BINARY[kind],
+   * o running on through the rows, an operand starting row r at its offset plus r times its row step
+   * (xr, yr) and advancing its inner step (xi, yi: 4, or 0 for its one element over the row) per
+   * vector; vun o[i] = VECTOR_UNARY[kind] of x[i] over n vectors. The bits of the ops' reference
+   * evaluations. For the element-wise kernels (vector-kernels.ts).
    */
-  vbin(kind: number, x: number, xs: number, y: number, ys: number, o: number, n: number): void;
+  vbin(kind: number, x: number, xi: number, xr: number, y: number, yi: number, yr: number, o: number, rows: number, nv: number): void;
   vun(kind: number, x: number, o: number, n: number): void;
   /**
    * Gathers by an int32 index list of n entries at float offset idxOff, of element indices relative to
@@ -147,6 +149,8 @@ export interface MatvecEngine {
 
 const PAGE = 65536;
 
+type VectorBinary = (x: number, xi: number, xr: number, y: number, yi: number, yr: number, o: number, rows: number, nv: number) => void;
+
 interface MatvecExports {
   mem: WebAssembly.Memory;
   mv1: (w: number, x: number, out: number, H: number, Kq: number, ws: number) => void;
@@ -154,10 +158,10 @@ interface MatvecExports {
   mvc: (w: number, x: number, o: number, U: number, K: number, n: number) => void;
   dwc: (w: number, b: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number) => void;
   logv: (x: number, o: number, n: number) => void;
-  vadd: (x: number, xs: number, y: number, ys: number, o: number, n: number) => void;
-  vsub: (x: number, xs: number, y: number, ys: number, o: number, n: number) => void;
-  vmul: (x: number, xs: number, y: number, ys: number, o: number, n: number) => void;
-  vdiv: (x: number, xs: number, y: number, ys: number, o: number, n: number) => void;
+  vadd: VectorBinary;
+  vsub: VectorBinary;
+  vmul: VectorBinary;
+  vdiv: VectorBinary;
   vrelu: (x: number, o: number, n: number) => void;
   vsqrt: (x: number, o: number, n: number) => void;
   vneg: (x: number, o: number, n: number) => void;
@@ -218,7 +222,7 @@ class WasmEngine implements MatvecEngine {
   private readonly recordingEx: MatvecExports;
   private recording = false;
   /** The element-wise exports by their kind (VECTOR_BINARY, VECTOR_UNARY order). */
-  private readonly binary: readonly MatvecExports['vadd'][];
+  private readonly binary: readonly VectorBinary[];
   private readonly unary: readonly MatvecExports['vrelu'][];
 
   constructor(private readonly direct: MatvecExports, weights: Float32Array, private readonly recorder?: CallRecorder) {
@@ -314,8 +318,8 @@ class WasmEngine implements MatvecEngine {
     this.ex.logv(x * 4, o * 4, n);
   }
 
-  vbin(kind: number, x: number, xs: number, y: number, ys: number, o: number, n: number): void {
-    this.binary[kind]!(x * 4, xs * 4, y * 4, ys * 4, o * 4, n);
+  vbin(kind: number, x: number, xi: number, xr: number, y: number, yi: number, yr: number, o: number, rows: number, nv: number): void {
+    this.binary[kind]!(x * 4, xi * 4, xr * 4, y * 4, yi * 4, yr * 4, o * 4, rows, nv);
   }
 
   vun(kind: number, x: number, o: number, n: number): void {
@@ -572,10 +576,12 @@ class JsEngine implements MatvecEngine {
     for (let i = 0; i < 4 * n; i++) m[o + i] = Math.log(m[x + i]!);
   }
 
-  vbin(kind: number, x: number, xs: number, y: number, ys: number, o: number, n: number): void {
+  vbin(kind: number, x: number, xi: number, xr: number, y: number, yi: number, yr: number, o: number, rows: number, nv: number): void {
     const m = this.mem;
     const f = JS_BINARY[kind]!;
-    for (let v = 0; v < n; v++, x += xs, y += ys, o += 4) for (let l = 0; l < 4; l++) m[o + l] = f(m[x + l]!, m[y + l]!);
+    for (let r = 0; r < rows; r++)
+      for (let v = 0, xp = x + r * xr, yp = y + r * yr; v < nv; v++, xp += xi, yp += yi, o += 4)
+        for (let l = 0; l < 4; l++) m[o + l] = f(m[xp + (xi ? l : 0)]!, m[yp + (yi ? l : 0)]!);
   }
 
   vun(kind: number, x: number, o: number, n: number): void {
