@@ -134,13 +134,13 @@ function unaryKernel(name: string, def: OpDef, kind: number): AnyKernel {
 const bin = (op: (typeof VECTOR_BINARY)[number]): number => VECTOR_BINARY.indexOf(op);
 const un = (op: (typeof VECTOR_UNARY)[number]): number => VECTOR_UNARY.indexOf(op);
 
-export const addKernel: AnyKernel = binaryKernel('Add', Add, bin('add'));
-export const subKernel: AnyKernel = binaryKernel('Sub', Sub, bin('sub'));
-export const mulKernel: AnyKernel = binaryKernel('Mul', Mul, bin('mul'));
-export const divKernel: AnyKernel = binaryKernel('Div', Div, bin('div'));
+export const addKernel: AnyKernel = /* @__PURE__ */ binaryKernel('Add', Add, bin('add'));
+export const subKernel: AnyKernel = /* @__PURE__ */ binaryKernel('Sub', Sub, bin('sub'));
+export const mulKernel: AnyKernel = /* @__PURE__ */ binaryKernel('Mul', Mul, bin('mul'));
+export const divKernel: AnyKernel = /* @__PURE__ */ binaryKernel('Div', Div, bin('div'));
 /** Pow with a float32 exponent of the single value 2: x * x, as the reference's square. */
-export const powKernel: AnyKernel = binaryKernel('Pow', Pow, bin('mul'), (B) => B.data.length === 1 && B.data[0] === 2, true);
-export const reluKernel: AnyKernel = unaryKernel('Relu', Relu, un('relu'));
-export const sqrtKernel: AnyKernel = unaryKernel('Sqrt', Sqrt, un('sqrt'));
-export const negKernel: AnyKernel = unaryKernel('Neg', Neg, un('neg'));
-export const absKernel: AnyKernel = unaryKernel('Abs', Abs, un('abs'));
+export const powKernel: AnyKernel = /* @__PURE__ */ binaryKernel('Pow', Pow, bin('mul'), (B) => B.data.length === 1 && B.data[0] === 2, true);
+export const reluKernel: AnyKernel = /* @__PURE__ */ unaryKernel('Relu', Relu, un('relu'));
+export const sqrtKernel: AnyKernel = /* @__PURE__ */ unaryKernel('Sqrt', Sqrt, un('sqrt'));
+export const negKernel: AnyKernel = /* @__PURE__ */ unaryKernel('Neg', Neg, un('neg'));
+export const absKernel: AnyKernel = /* @__PURE__ */ unaryKernel('Abs', Abs, un('abs'));
