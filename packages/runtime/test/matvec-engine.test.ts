@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMatvecEngine } from '../src/kernels/lstm/matvec-engine.js';
+import { simdEngine, createMatvecEngine } from '../src/kernels/lstm/matvec-engine.js';
 import { Rng } from '@lstmc/testing';
 
 /** out[j*4+g] += sum_{q<Kq, l<4} w[wOff + j*ws + q*16 + g*4 + l] * x[4q+l], in float64 from the same float32 inputs. */
@@ -174,73 +174,71 @@ describe('float32 sums in the order of k over output-channel units (mvc)', () =>
         for (let c = 0; c < 4; c++) out[u < quads ? 4 * K * (u & ~3) + 16 * k + 4 * (u & 3) + c : 4 * K * u + 4 * k + c] = w[u]![c]![k]!;
     return out;
   };
-  for (const kind of ['wasm-simd', 'js'] as const)
-    it(`${kind}: each output is its value plus the float32 sum from zero of its products in order of k (unit and column tails, K = 1)`, () => {
-      const rng = new Rng(kind === 'js' ? 81 : 82);
-      const shapes: [number, number, number][] = [[1, 1, 1], [4, 1, 2], [5, 3, 3], [9, 17, 1], [3, 256, 4], [8, 7, 5], [11, 40, 2]];
-      for (let t = 0; t < 12; t++) shapes.push([rng.int(1, 14), rng.int(1, 70), rng.int(1, 6)]);
-      for (const [U, K, n] of shapes) {
-        const w = Array.from({ length: U }, () => Array.from({ length: 4 }, () => rng.f32(K, -1, 1)));
-        const wOff = 4; // not at 0: offsets must be honoured
-        const packed = packUnits(w, K);
-        const mem = new Float32Array(wOff + packed.length);
-        mem.set(packed, wOff);
-        const e = createMatvecEngine(mem, kind);
-        e.scratch(K * n + 4 * U * n + 8);
-        const x = e.scratchOff;
-        const o = x + Math.ceil((K * n) / 4) * 4;
-        const xs = rng.f32(K * n, -2, 2);
-        const o0 = rng.f32(4 * U * n + 4);
-        e.mem.set(xs, x);
-        e.mem.set(o0, o);
-        e.mvc(wOff, x, o, U, K, n);
-        for (let p = 0; p < n; p++)
-          for (let u = 0; u < U; u++)
-            for (let c = 0; c < 4; c++) {
-              let s = 0;
-              for (let k = 0; k < K; k++) s = Math.fround(s + Math.fround(w[u]![c]![k]! * xs[p * K + k]!));
-              const i = p * 4 * U + 4 * u + c;
-              expect(e.mem[o + i], `U ${U} K ${K} n ${n}: column ${p} unit ${u} channel ${c}`).toBe(Math.fround(o0[i]! + s));
-            }
-        expect(e.mem.subarray(o + 4 * U * n, o + 4 * U * n + 4), 'the floats after the last row').toEqual(o0.subarray(4 * U * n));
-      }
-    });
+  it(`each output is its value plus the float32 sum from zero of its products in order of k (unit and column tails, K = 1)`, () => {
+    const rng = new Rng(82);
+    const shapes: [number, number, number][] = [[1, 1, 1], [4, 1, 2], [5, 3, 3], [9, 17, 1], [3, 256, 4], [8, 7, 5], [11, 40, 2]];
+    for (let t = 0; t < 12; t++) shapes.push([rng.int(1, 14), rng.int(1, 70), rng.int(1, 6)]);
+    for (const [U, K, n] of shapes) {
+      const w = Array.from({ length: U }, () => Array.from({ length: 4 }, () => rng.f32(K, -1, 1)));
+      const wOff = 4; // not at 0: offsets must be honoured
+      const packed = packUnits(w, K);
+      const mem = new Float32Array(wOff + packed.length);
+      mem.set(packed, wOff);
+      const e = simdEngine(mem, 'wasm-simd')!;
+      e.scratch(K * n + 4 * U * n + 8);
+      const x = e.scratchOff;
+      const o = x + Math.ceil((K * n) / 4) * 4;
+      const xs = rng.f32(K * n, -2, 2);
+      const o0 = rng.f32(4 * U * n + 4);
+      e.mem.set(xs, x);
+      e.mem.set(o0, o);
+      e.mvc(wOff, x, o, U, K, n);
+      for (let p = 0; p < n; p++)
+        for (let u = 0; u < U; u++)
+          for (let c = 0; c < 4; c++) {
+            let s = 0;
+            for (let k = 0; k < K; k++) s = Math.fround(s + Math.fround(w[u]![c]![k]! * xs[p * K + k]!));
+            const i = p * 4 * U + 4 * u + c;
+            expect(e.mem[o + i], `U ${U} K ${K} n ${n}: column ${p} unit ${u} channel ${c}`).toBe(Math.fround(o0[i]! + s));
+          }
+      expect(e.mem.subarray(o + 4 * U * n, o + 4 * U * n + 4), 'the floats after the last row').toEqual(o0.subarray(4 * U * n));
+    }
+  });
 });
 
 describe('depthwise 1-D convolution of stride 1 (dwc)', () => {
-  for (const kind of ['wasm-simd', 'js'] as const)
-    it(`${kind}: o[c][i] = b[c] + the float32 sum from zero of w[c][t] r[i + t*dil], taps in order, r channel c copied into the zeroed row at pad, rows os apart in order of c (dilations, one tap, one channel, spilling tails, offsets)`, () => {
-      const rng = new Rng(kind === 'js' ? 91 : 92);
-      for (const [C, kT, dil, L, pad, nv, os] of [[1, 1, 1, 4, 0, 1, 4], [1, 1, 1, 1, 0, 1, 1], [3, 5, 1, 11, 2, 3, 11], [258, 5, 1, 10, 2, 3, 10], [4, 3, 2, 7, 1, 2, 8], [2, 7, 3, 17, 9, 5, 17], [5, 2, 1, 2, 1, 1, 2], [6, 3, 1, 12, 0, 2, 12]] as const) {
-        const wOff = 4;
-        const w = rng.f32(C * kT, -1, 1);
-        const mem = new Float32Array(wOff + C * kT);
-        mem.set(w, wOff);
-        const e = createMatvecEngine(mem, kind);
-        const rowLen = Math.max(pad + L, 4 * nv + (kT - 1) * dil) + 4;
-        const bOff = e.scratchOff;
-        const xOff = bOff + ((C + 3) & ~3);
-        const rowOff = xOff + ((C * L + 3) & ~3);
-        const oOff = rowOff + rowLen;
-        const end = (C - 1) * os + 4 * nv; // the last row's last vector
-        e.scratch(oOff + end + 4 - bOff);
-        const [b, x, o0] = [rng.f32(C), rng.f32(C * L, -2, 2), rng.f32(end + 4)];
-        e.mem.set(b, bOff);
-        e.mem.set(x, xOff);
-        e.mem.fill(0, rowOff, oOff);
-        e.mem.set(o0, oOff);
-        e.dwc(wOff, bOff, xOff, oOff, C, kT, dil, L, rowOff, pad, nv, os);
-        const r = (c: number, i: number) => (i >= pad && i < pad + L ? x[c * L + i - pad]! : 0);
-        for (let c = 0; c < C; c++)
-          for (let i = 0; i < (c === C - 1 ? 4 * nv : Math.min(os, 4 * nv)); i++) {
-            let s = 0;
-            for (let t = 0; t < kT; t++) s = Math.fround(s + Math.fround(w[c * kT + t]! * r(c, i + t * dil)));
-            expect(e.mem[oOff + c * os + i], `C ${C} kT ${kT} dil ${dil} L ${L} pad ${pad} os ${os}: channel ${c} position ${i}`).toBe(Math.fround(b[c]! + s));
-          }
-        expect(Array.from(e.mem.subarray(oOff + end, oOff + end + 4)), 'the floats after the last row').toEqual(Array.from(o0.subarray(end)));
-        expect(Array.from(e.mem.subarray(xOff, xOff + C * L)), 'the input rows').toEqual(Array.from(x));
-      }
-    });
+  it(`o[c][i] = b[c] + the float32 sum from zero of w[c][t] r[i + t*dil], taps in order, r channel c copied into the zeroed row at pad, rows os apart in order of c (dilations, one tap, one channel, spilling tails, offsets)`, () => {
+    const rng = new Rng(92);
+    for (const [C, kT, dil, L, pad, nv, os] of [[1, 1, 1, 4, 0, 1, 4], [1, 1, 1, 1, 0, 1, 1], [3, 5, 1, 11, 2, 3, 11], [258, 5, 1, 10, 2, 3, 10], [4, 3, 2, 7, 1, 2, 8], [2, 7, 3, 17, 9, 5, 17], [5, 2, 1, 2, 1, 1, 2], [6, 3, 1, 12, 0, 2, 12]] as const) {
+      const wOff = 4;
+      const w = rng.f32(C * kT, -1, 1);
+      const mem = new Float32Array(wOff + C * kT);
+      mem.set(w, wOff);
+      const e = simdEngine(mem, 'wasm-simd')!;
+      const rowLen = Math.max(pad + L, 4 * nv + (kT - 1) * dil) + 4;
+      const bOff = e.scratchOff;
+      const xOff = bOff + ((C + 3) & ~3);
+      const rowOff = xOff + ((C * L + 3) & ~3);
+      const oOff = rowOff + rowLen;
+      const end = (C - 1) * os + 4 * nv; // the last row's last vector
+      e.scratch(oOff + end + 4 - bOff);
+      const [b, x, o0] = [rng.f32(C), rng.f32(C * L, -2, 2), rng.f32(end + 4)];
+      e.mem.set(b, bOff);
+      e.mem.set(x, xOff);
+      e.mem.fill(0, rowOff, oOff);
+      e.mem.set(o0, oOff);
+      e.dwc(wOff, bOff, xOff, oOff, C, kT, dil, L, rowOff, pad, nv, os);
+      const r = (c: number, i: number) => (i >= pad && i < pad + L ? x[c * L + i - pad]! : 0);
+      for (let c = 0; c < C; c++)
+        for (let i = 0; i < (c === C - 1 ? 4 * nv : Math.min(os, 4 * nv)); i++) {
+          let s = 0;
+          for (let t = 0; t < kT; t++) s = Math.fround(s + Math.fround(w[c * kT + t]! * r(c, i + t * dil)));
+          expect(e.mem[oOff + c * os + i], `C ${C} kT ${kT} dil ${dil} L ${L} pad ${pad} os ${os}: channel ${c} position ${i}`).toBe(Math.fround(b[c]! + s));
+        }
+      expect(Array.from(e.mem.subarray(oOff + end, oOff + end + 4)), 'the floats after the last row').toEqual(Array.from(o0.subarray(end)));
+      expect(Array.from(e.mem.subarray(xOff, xOff + C * L)), 'the input rows').toEqual(Array.from(x));
+    }
+  });
 });
 
 describe('float32 logarithms (logv)', () => {
@@ -260,27 +258,26 @@ describe('float32 logarithms (logv)', () => {
     x.set([0, -0, -1, -1e-30, Number.NaN, Infinity, -Infinity, 1, 2 ** -149, 2 ** -126, 3.4e38, Math.SQRT1_2, Math.fround(Math.SQRT1_2)], 2048);
     return x;
   };
-  for (const kind of ['wasm-simd', 'js'] as const)
-    it(`${kind}: within ${kind === 'js' ? 'the rounding of Math.log' : '1 ulp of the correctly rounded logarithm'} on 65,536 floats (subnormals, near 1), and Math.log's answer at 0, -0, negatives, NaN and the infinities`, () => {
-      const x = cases(new Rng(kind === 'js' ? 93 : 94));
-      const e = createMatvecEngine(new Float32Array(4), kind);
-      e.scratch(2 * x.length);
-      const [at, out] = [e.scratchOff, e.scratchOff + x.length];
-      e.mem.set(x, at);
-      e.logv(at, out, x.length / 4);
-      let worst = 0;
-      for (let i = 0; i < x.length; i++) {
-        const want = Math.fround(Math.log(x[i]!));
-        const got = e.mem[out + i]!;
-        if (!Number.isFinite(want)) {
-          expect(got, `ln ${x[i]}`).toBe(want);
-          continue;
-        }
-        worst = Math.max(worst, Math.abs(got - want) / ulp(want));
+  it(`within 1 ulp of the correctly rounded logarithm on 65,536 floats (subnormals, near 1), and Math.log's answer at 0, -0, negatives, NaN and the infinities`, () => {
+    const x = cases(new Rng(94));
+    const e = simdEngine(new Float32Array(4), 'wasm-simd')!;
+    e.scratch(2 * x.length);
+    const [at, out] = [e.scratchOff, e.scratchOff + x.length];
+    e.mem.set(x, at);
+    e.logv(at, out, x.length / 4);
+    let worst = 0;
+    for (let i = 0; i < x.length; i++) {
+      const want = Math.fround(Math.log(x[i]!));
+      const got = e.mem[out + i]!;
+      if (!Number.isFinite(want)) {
+        expect(got, `ln ${x[i]}`).toBe(want);
+        continue;
       }
-      expect(worst).toBeLessThanOrEqual(kind === 'js' ? 0 : 1);
-      expect(Array.from(e.mem.subarray(at, at + x.length)), 'the input is left as it was').toEqual(Array.from(x));
-    });
+      worst = Math.max(worst, Math.abs(got - want) / ulp(want));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(Array.from(e.mem.subarray(at, at + x.length)), 'the input is left as it was').toEqual(Array.from(x));
+  });
 });
 
 describe('element-wise float32 operations (vbin, vun)', () => {
@@ -288,48 +285,47 @@ describe('element-wise float32 operations (vbin, vun)', () => {
   const BIN: ((a: number, b: number) => number)[] = [(a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b];
   const UN: ((a: number) => number)[] = [(a) => (a > 0 ? a : 0), Math.sqrt, (a) => -a, Math.abs];
   const same = (got: number, want: number) => (Number.isNaN(want) ? Number.isNaN(got) : Object.is(got, want));
-  for (const kind of ['wasm-simd', 'js'] as const)
-    it(`${kind}: add, sub, mul, div over rows with each operand full, one element, a row repeated or one element per row, relu, sqrt, neg, abs: float32 arithmetic's bits, nothing written past the vectors`, () => {
-      const rng = new Rng(kind === 'js' ? 97 : 98);
-      const e = createMatvecEngine(new Float32Array(4), kind);
-      for (const nv of [1, 3, 17]) {
-        e.scratch(12 * nv + 4);
-        const [x, y, o] = [e.scratchOff, e.scratchOff + 4 * nv, e.scratchOff + 8 * nv];
-        const xs = rng.f32(4 * nv, -4, 4);
-        const ys = rng.f32(4 * nv, -4, 4);
-        SPECIAL.forEach((v, i) => { xs[(3 * i) % (4 * nv)] = v; ys[(5 * i + 1) % (4 * nv)] = SPECIAL[(i + 4) % SPECIAL.length]!; });
-        // rows x (nv / rows) vectors; each operand: the full shape, one element, a row repeated, one element per row
-        const rows = nv === 17 ? 1 : nv;
-        const per = nv / rows;
-        const forms: [string, number, number, (i: number) => number][] = [
-          ['full', 4, 4 * per, (i) => i],
-          ['scalar', 0, 0, () => 0],
-          ['row repeated', 4, 0, (i) => i % (4 * per)],
-          ['one per row', 0, 1, (i) => Math.floor(i / (4 * per))],
-        ];
-        for (let kindOp = 0; kindOp < 4; kindOp++)
-          for (const [xn, xi, xr, xAt] of forms)
-            for (const [yn, yi, yr, yAt] of forms) {
-              e.mem.set(xs, x);
-              e.mem.set(ys, y);
-              e.mem.fill(7, o, o + 4 * nv + 4);
-              e.vbin(kindOp, x, xi, xr, y, yi, yr, o, rows, per);
-              for (let i = 0; i < 4 * nv; i++) {
-                const want = Math.fround(BIN[kindOp]!(xs[xAt(i)]!, ys[yAt(i)]!));
-                expect(same(e.mem[o + i]!, want), `op ${kindOp} x ${xn} y ${yn} rows ${rows}: ${i}: ${e.mem[o + i]} vs ${want}`).toBe(true);
-              }
-              expect(Array.from(e.mem.subarray(o + 4 * nv, o + 4 * nv + 4))).toEqual([7, 7, 7, 7]);
+  it(`add, sub, mul, div over rows with each operand full, one element, a row repeated or one element per row, relu, sqrt, neg, abs: float32 arithmetic's bits, nothing written past the vectors`, () => {
+    const rng = new Rng(98);
+    const e = simdEngine(new Float32Array(4), 'wasm-simd')!;
+    for (const nv of [1, 3, 17]) {
+      e.scratch(12 * nv + 4);
+      const [x, y, o] = [e.scratchOff, e.scratchOff + 4 * nv, e.scratchOff + 8 * nv];
+      const xs = rng.f32(4 * nv, -4, 4);
+      const ys = rng.f32(4 * nv, -4, 4);
+      SPECIAL.forEach((v, i) => { xs[(3 * i) % (4 * nv)] = v; ys[(5 * i + 1) % (4 * nv)] = SPECIAL[(i + 4) % SPECIAL.length]!; });
+      // rows x (nv / rows) vectors; each operand: the full shape, one element, a row repeated, one element per row
+      const rows = nv === 17 ? 1 : nv;
+      const per = nv / rows;
+      const forms: [string, number, number, (i: number) => number][] = [
+        ['full', 4, 4 * per, (i) => i],
+        ['scalar', 0, 0, () => 0],
+        ['row repeated', 4, 0, (i) => i % (4 * per)],
+        ['one per row', 0, 1, (i) => Math.floor(i / (4 * per))],
+      ];
+      for (let kindOp = 0; kindOp < 4; kindOp++)
+        for (const [xn, xi, xr, xAt] of forms)
+          for (const [yn, yi, yr, yAt] of forms) {
+            e.mem.set(xs, x);
+            e.mem.set(ys, y);
+            e.mem.fill(7, o, o + 4 * nv + 4);
+            e.vbin(kindOp, x, xi, xr, y, yi, yr, o, rows, per);
+            for (let i = 0; i < 4 * nv; i++) {
+              const want = Math.fround(BIN[kindOp]!(xs[xAt(i)]!, ys[yAt(i)]!));
+              expect(same(e.mem[o + i]!, want), `op ${kindOp} x ${xn} y ${yn} rows ${rows}: ${i}: ${e.mem[o + i]} vs ${want}`).toBe(true);
             }
-        for (let kindOp = 0; kindOp < 4; kindOp++) {
-          e.mem.set(xs, x);
-          e.vun(kindOp, x, o, nv);
-          for (let i = 0; i < 4 * nv; i++) {
-            const want = Math.fround(UN[kindOp]!(xs[i]!));
-            expect(same(e.mem[o + i]!, want), `unary ${kindOp} nv ${nv}: ${i}: ${e.mem[o + i]} vs ${want}`).toBe(true);
+            expect(Array.from(e.mem.subarray(o + 4 * nv, o + 4 * nv + 4))).toEqual([7, 7, 7, 7]);
           }
+      for (let kindOp = 0; kindOp < 4; kindOp++) {
+        e.mem.set(xs, x);
+        e.vun(kindOp, x, o, nv);
+        for (let i = 0; i < 4 * nv; i++) {
+          const want = Math.fround(UN[kindOp]!(xs[i]!));
+          expect(same(e.mem[o + i]!, want), `unary ${kindOp} nv ${nv}: ${i}: ${e.mem[o + i]} vs ${want}`).toBe(true);
         }
       }
-    });
+    }
+  });
 });
 
 describe('the transposed write-back (tback), spmmT\'s operand transpose (xpose) and the gather (gatherF32)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_KERNELS, KERNEL_EXPORTS, OP_KERNELS, VECTOR_MIN, parseAttrs, type AnyKernel, type RtTensor } from '../src/index.js';
 import type { KernelEnv } from '../src/kernels/kernel.js';
-import type { MatvecEngine } from '../src/kernels/lstm/matvec-engine.js';
+import type { VectorEngine as MatvecEngine } from '../src/kernels/vector-engine.js';
 import { Rng } from '@lstmc/testing';
 
 // The element-wise kernels on WebAssembly SIMD (vector-kernels.ts): the reference's bits on every

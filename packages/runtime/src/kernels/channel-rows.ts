@@ -7,11 +7,11 @@
  * the order of an im2col convolution over a GEMM whose inner loop is k (onnxruntime's CPU Conv), with
  * the products fused into the sums where the engine is the relaxed one.
  */
-import { createMatvecEngine, type MatvecEngine } from './lstm/matvec-engine.js';
+import { simdEngine, type MatvecEngine, type SimdKernels } from './lstm/matvec-engine.js';
 import type { KernelEnv } from './kernel.js';
 
 export interface ChannelRows {
-  readonly engine: MatvecEngine;
+  readonly engine: MatvecEngine & SimdKernels;
   readonly rows: number;
   readonly K: number;
   /** Units per group: ceil(rows / 4). */
@@ -38,8 +38,8 @@ export function packChannelRows(groups: number, rows: number, K: number, w: (g: 
       for (let k = 0; k < K; k++) packed[at + step * k] = w(g, r, k);
     }
   }
-  const engine = createMatvecEngine(packed, env.matvec);
-  return engine.kind === 'wasm-simd' ? { engine, rows, K, units } : undefined;
+  const engine = simdEngine(packed, env.matvec);
+  return engine && { engine, rows, K, units };
 }
 
 /** Floats of engine memory of one output row (4 * units). */

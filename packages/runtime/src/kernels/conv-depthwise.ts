@@ -9,11 +9,11 @@
  */
 import type { ConvPlan } from '@lstmc/ops/defs';
 import type { RtTensor } from '../tensor.js';
-import { createMatvecEngine, type MatvecEngine } from './lstm/matvec-engine.js';
+import { simdEngine, type MatvecEngine, type SimdKernels } from './lstm/matvec-engine.js';
 import { outputF32, type KernelCall, type KernelEnv } from './kernel.js';
 
 export interface DepthwiseWeights {
-  readonly engine: MatvecEngine;
+  readonly engine: MatvecEngine & SimdKernels;
   /** Channels and taps. */
   readonly C: number;
   readonly kT: number;
@@ -26,8 +26,8 @@ export function packDepthwise(group: number, W: RtTensor | null | undefined, env
   if (!W || W.dtype !== 'f32' || W.shape.length !== 3 || env.matvec === 'js') return undefined;
   const [C, CG, kT] = W.shape as [number, number, number];
   if (CG !== 1 || C !== group || C < 1 || kT < 1) return undefined;
-  const engine = createMatvecEngine(Float32Array.from(W.data as Float32Array), env.matvec);
-  return engine.kind === 'wasm-simd' ? { engine, C, kT } : undefined;
+  const engine = simdEngine(Float32Array.from(W.data as Float32Array), env.matvec);
+  return engine && { engine, C, kT };
 }
 
 /** Whether a plan is one this path runs: its weights' shape, one spatial dim, stride 1. */

@@ -8,8 +8,7 @@
  * reference.
  */
 import { Log } from '@lstmc/ops/defs';
-import type { MatvecEngine } from './lstm/matvec-engine.js';
-import { vectorEngine } from './vector-engine.js';
+import { vectorEngine, type VectorEngine } from './vector-engine.js';
 import { type AnyKernel, defineKernel, outputF32 } from './kernel.js';
 import { opKernel } from './op-kernel.js';
 
@@ -18,9 +17,9 @@ const reference = opKernel('Log', Log);
 /** Log: the reference kernel's attributes and checks; float32 data through the model's vector engine. */
 export const logKernel: AnyKernel = defineKernel({
   ...reference,
-  prepare: (_attrs, _consts, env): MatvecEngine | undefined => vectorEngine(env),
+  prepare: (_attrs, _consts, env): VectorEngine | undefined => vectorEngine(env),
   run: (call) => {
-    const e = call.prepared as MatvecEngine | undefined;
+    const e = call.prepared as VectorEngine | undefined;
     const X = call.inputs[0];
     if (!e || !X || X.dtype !== 'f32') return reference.run(call);
     const n = X.data.length;

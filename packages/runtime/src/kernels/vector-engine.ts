@@ -4,16 +4,15 @@
  * A model's kernels share one (KernelEnv.shared), each using its scratch only during a call; a kernel
  * prepared outside a model gets its own.
  */
-import { createMatvecEngine, type MatvecEngine } from './lstm/matvec-engine.js';
+import { simdEngine, type MatvecEngine, type SimdKernels } from './lstm/matvec-engine.js';
 import type { KernelEnv } from './kernel.js';
 
 /** A new engine for `matvec`, or undefined where it would not be WebAssembly SIMD ('js', or a host without it). */
-export function newVectorEngine(matvec: KernelEnv['matvec']): MatvecEngine | undefined {
-  if (matvec === 'js') return undefined;
-  const e = createMatvecEngine(new Float32Array(4), matvec);
-  return e.kind === 'wasm-simd' ? e : undefined;
-}
+export const newVectorEngine = (matvec: KernelEnv['matvec']): VectorEngine | undefined => simdEngine(new Float32Array(4), matvec);
+
+/** An engine with the element-wise kernels. */
+export type VectorEngine = MatvecEngine & SimdKernels;
 
 /** The model's shared engine, or a new one where the environment has none. */
-export const vectorEngine = (env: KernelEnv): MatvecEngine | undefined =>
+export const vectorEngine = (env: KernelEnv): VectorEngine | undefined =>
   env.shared ? env.shared('vector-engine', () => newVectorEngine(env.matvec)) : newVectorEngine(env.matvec);

@@ -14,11 +14,10 @@
 import { Abs, Add, Div, Mul, Neg, Pow, Relu, Sqrt, Sub } from '@lstmc/ops/defs';
 import { broadcastShapesOrUndefined, type OpDef } from '@lstmc/ops';
 import type { RtTensor } from '../tensor.js';
-import type { MatvecEngine } from './lstm/matvec-engine.js';
 import { VECTOR_BINARY, VECTOR_UNARY } from './lstm/vector-kinds.js';
 import { type AnyKernel, defineKernel, outputF32, type KernelCall } from './kernel.js';
 import { opKernel } from './op-kernel.js';
-import { vectorEngine } from './vector-engine.js';
+import { vectorEngine, type VectorEngine } from './vector-engine.js';
 
 /** Below this many elements the reference's loop is as fast as copying the operands in and out. */
 export const VECTOR_MIN = 64;
@@ -74,7 +73,7 @@ function binaryPlan(A: RtTensor, B: RtTensor): BinaryPlan | undefined {
 }
 
 /** x op y on the engine (binary `kind` of VECTOR_BINARY) by its plan. */
-function runBinary(call: KernelCall<unknown>, e: MatvecEngine, kind: number, A: RtTensor, B: RtTensor, p: BinaryPlan): RtTensor {
+function runBinary(call: KernelCall<unknown>, e: VectorEngine, kind: number, A: RtTensor, B: RtTensor, p: BinaryPlan): RtTensor {
   const n = numel(p.shape);
   const [na, nb] = [align4(A.data.length), align4(B.data.length)];
   e.scratch(na + nb + 4 * p.nv * p.rows);
@@ -89,13 +88,13 @@ function runBinary(call: KernelCall<unknown>, e: MatvecEngine, kind: number, A: 
 }
 
 /** The op's kernel with `path` on the model's vector engine, the reference wherever `path` does not apply (undefined). */
-function engineKernel(name: string, def: OpDef, path: (call: KernelCall<unknown>, e: MatvecEngine) => RtTensor | undefined): AnyKernel {
+function engineKernel(name: string, def: OpDef, path: (call: KernelCall<unknown>, e: VectorEngine) => RtTensor | undefined): AnyKernel {
   const reference = opKernel(name, def);
   return defineKernel({
     ...reference,
     prepare: (_attrs, _consts, env) => vectorEngine(env),
     run: (call) => {
-      const e = call.prepared as MatvecEngine | undefined;
+      const e = call.prepared as VectorEngine | undefined;
       const y = e && path(call, e);
       return y ? [y] : reference.run(call);
     },

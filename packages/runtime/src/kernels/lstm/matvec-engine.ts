@@ -28,34 +28,6 @@ export interface MatvecEngine {
   mv1(wOff: number, xOff: number, outOff: number, H: number, Kq: number, ws: number): void;
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void;
   /**
-   * Products with float32 sums in the order of k, four output channels to a unit, over n columns of K
-   * floats (wasm/channel-sum-module.ts mvc; float offsets): o[p*4U + 4u + c] += the sum from zero of
-   * w(u, k, c) * x[p*K + k] for k = 0, 1, ..., K-1, the weights of units below 4 floor(U/4) in quads
-   * ((k, i, c) at 16K q + 16k + 4i + c), the others at 4Ku + 4k + c. For the Conv, Gemm and MatMul
-   * kernels (channel-rows.ts).
-   */
-  mvc(wOff: number, x: number, o: number, U: number, K: number, n: number): void;
-  /**
-   * A depthwise 1-D convolution of stride 1 (wasm/depthwise-module.ts dwc; float offsets): for c < C
-   * and i < 4nv, o[c*os + i] = b[c] + the float32 sum from zero of w[c*kT + t] * r[i + t*dil] over
-   * t = 0, 1, ..., kT-1, where r is the row at `row` after channel c's L floats (x + c*L) were copied
-   * to row + pad; rows stored in order of c (where 4nv > os, a row's tail is overwritten by the next
-   * row). For the Conv kernel.
-   */
-  dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number): void;
-  /** o[i] = ln x[i] for i < 4n (wasm/log-module.ts logv: within 1 ulp; the JS engine: Math.log rounded), float offsets. For the Log kernel. */
-  logv(x: number, o: number, n: number): void;
-  /**
-   * Element-wise float32 arithmetic (wasm/vector-module.ts; float offsets and steps): vbin, for
-   * `rows` rows of nv vectors of four floats, o = x op y with op vector-kinds.ts VECTOR_BINARY[kind],
-   * o running on through the rows, an operand starting row r at its offset plus r times its row step
-   * (xr, yr) and advancing its inner step (xi, yi: 4, or 0 for its one element over the row) per
-   * vector; vun o[i] = VECTOR_UNARY[kind] of x[i] over n vectors. The bits of the ops' reference
-   * evaluations. For the element-wise kernels (vector-kernels.ts).
-   */
-  vbin(kind: number, x: number, xi: number, xr: number, y: number, yi: number, yr: number, o: number, rows: number, nv: number): void;
-  vun(kind: number, x: number, o: number, n: number): void;
-  /**
    * Gathers by an int32 index list of n entries at float offset idxOff, of element indices relative to
    * the float32 array at srcOff (wasm/gather-module.ts gxf): dst[i] = src[idx[i]]. For the Conv
    * kernel's columns and outputs.
@@ -132,6 +104,13 @@ export interface MatvecEngine {
    */
   readonly cell4?: (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number) => void;
   /**
+   * L steps of one direction of a dense LSTM of one or two batch entries in one call (wasm/steps-module.ts;
+   * float offsets, ws in floats): per step the mv2/mv1 product of R at wOff into the step's rows at xpOff,
+   * cell4, and h saved over the row block. Absent on the JS engine and on engines with worker threads
+   * (their products are split per step).
+   */
+  readonly steps?: (wOff: number, Kq: number, ws: number, H: number, xpOff: number, hOff: number, cOff: number, peepOff: number, flags: number, clip: number, len: number, B: number, reverse: boolean) => void;
+  /**
    * Runs `body`, whose product calls (mv*, spmv*, spmmT, gsp, gsw, mvq) may then be split over unit ranges
    * and run on the engine's worker threads (threads/): they must not depend on one another, and `body`
    * must not read what they write. All have completed when `parallel` returns. Without threads, or
@@ -145,6 +124,42 @@ export interface MatvecEngine {
    * sliver of it.
    */
   sectionParts(): number;
+}
+
+/**
+ * The WebAssembly engine's kernels for the ops around the LSTMs (the Conv, Gemm, MatMul, Log and
+ * element-wise kernels), which have no JS engine form: on hosts without WebAssembly SIMD those kernels
+ * run their ops' reference evaluations instead. simdEngine makes an engine that has them.
+ */
+export interface SimdKernels {
+  /**
+   * Products with float32 sums in the order of k, four output channels to a unit, over n columns of K
+   * floats (wasm/channel-sum-module.ts mvc; float offsets): o[p*4U + 4u + c] += the sum from zero of
+   * w(u, k, c) * x[p*K + k] for k = 0, 1, ..., K-1, the weights of units below 4 floor(U/4) in quads
+   * ((k, i, c) at 16K q + 16k + 4i + c), the others at 4Ku + 4k + c. For the Conv, Gemm and MatMul
+   * kernels (channel-rows.ts).
+   */
+  mvc(wOff: number, x: number, o: number, U: number, K: number, n: number): void;
+  /**
+   * A depthwise 1-D convolution of stride 1 (wasm/depthwise-module.ts dwc; float offsets): for c < C
+   * and i < 4nv, o[c*os + i] = b[c] + the float32 sum from zero of w[c*kT + t] * r[i + t*dil] over
+   * t = 0, 1, ..., kT-1, where r is the row at `row` after channel c's L floats (x + c*L) were copied
+   * to row + pad; rows stored in order of c (where 4nv > os, a row's tail is overwritten by the next
+   * row). For the Conv kernel.
+   */
+  dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number): void;
+  /** o[i] = ln x[i] for i < 4n (wasm/log-module.ts logv: within 1 ulp), float offsets. For the Log kernel. */
+  logv(x: number, o: number, n: number): void;
+  /**
+   * Element-wise float32 arithmetic (wasm/vector-module.ts; float offsets and steps): vbin, for
+   * `rows` rows of nv vectors of four floats, o = x op y with op vector-kinds.ts VECTOR_BINARY[kind],
+   * o running on through the rows, an operand starting row r at its offset plus r times its row step
+   * (xr, yr) and advancing its inner step (xi, yi: 4, or 0 for its one element over the row) per
+   * vector; vun o[i] = VECTOR_UNARY[kind] of x[i] over n vectors. The bits of the ops' reference
+   * evaluations. For the element-wise kernels (vector-kernels.ts).
+   */
+  vbin(kind: number, x: number, xi: number, xr: number, y: number, yi: number, yr: number, o: number, rows: number, nv: number): void;
+  vun(kind: number, x: number, o: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -169,6 +184,7 @@ interface MatvecExports {
   gxf: (dst: number, src: number, idx: number, n: number) => void;
   qvec: (x: number, K: number, xq: number, xmax: number) => number;
   cell4: (row: number, peep: number, c: number, h: number, groups: number, flags: number, clip: number) => void;
+  steps: (w: number, kq: number, ws: number, H: number, xp: number, h: number, c: number, peep: number, flags: number, clip: number, len: number, B: number, rev: number) => void;
   spmv1: (ptr: number, pairs: number, x: number, out: number, rows: number) => void;
   spmv2: (ptr: number, pairs: number, x0: number, x1: number, o0: number, o1: number, rows: number) => void;
   spmmT: (ptr: number, pairs: number, xT: number, outT: number, rows: number, blocks: number) => void;
@@ -209,11 +225,8 @@ function reserveFloats(e: { scratchOff: number; readonly mem: Float32Array; scra
   return off;
 }
 
-/** The JS engine's element-wise operations, in the order of vector-kinds.ts (the stores round to float32). */
-const JS_BINARY: readonly ((a: number, b: number) => number)[] = [(a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b];
-const JS_UNARY: readonly ((a: number) => number)[] = [(a) => (a > 0 ? a : 0), Math.sqrt, (a) => -a, Math.abs];
 
-class WasmEngine implements MatvecEngine {
+class WasmEngine implements MatvecEngine, SimdKernels {
   readonly kind = 'wasm-simd';
   mem: Float32Array;
   scratchOff: number;
@@ -228,6 +241,10 @@ class WasmEngine implements MatvecEngine {
   constructor(private readonly direct: MatvecExports, weights: Float32Array, private readonly recorder?: CallRecorder) {
     this.ex = direct;
     this.binary = [direct.vadd, direct.vsub, direct.vmul, direct.vdiv];
+    this.steps = recorder
+      ? undefined
+      : (wOff, Kq, ws, H, xpOff, hOff, cOff, peepOff, flags, clip, len, B, reverse) =>
+          direct.steps(wOff * 4, Kq, ws * 4, H, xpOff * 4, hOff * 4, cOff * 4, peepOff * 4, flags, clip, len, B, reverse ? 1 : 0);
     this.unary = [direct.vrelu, direct.vsqrt, direct.vneg, direct.vabs];
     this.recordingEx = recorder ? { ...direct, ...recorder.fns } : direct;
     this.scratchOff = Math.ceil(weights.length / 4) * 4;
@@ -377,6 +394,9 @@ class WasmEngine implements MatvecEngine {
   readonly cell4 = (rowOff: number, peepOff: number, cOff: number, hOff: number, groups: number, flags: number, clip: number): void => {
     this.ex.cell4(rowOff * 4, peepOff * 4, cOff * 4, hOff * 4, groups, flags, clip);
   };
+
+  /** MatvecEngine.steps, on an engine without worker threads. */
+  readonly steps: MatvecEngine['steps'];
 }
 
 /** `cached` if it views mem's buffer, else a new Int32Array over it (both engines' `ints`; mem starts at byte 0). */
@@ -540,54 +560,6 @@ class JsEngine implements MatvecEngine {
   mv2(wOff: number, x0: number, x1: number, o0: number, o1: number, H: number, Kq: number, ws: number): void {
     this.mv1(wOff, x0, o0, H, Kq, ws);
     this.mv1(wOff, x1, o1, H, Kq, ws);
-  }
-
-  mvc(wOff: number, x: number, o: number, U: number, K: number, n: number): void {
-    const m = this.mem;
-    const f = Math.fround;
-    const quads = U & ~3;
-    for (let p = 0; p < n; p++)
-      for (let u = 0; u < U; u++) {
-        // Unit u's weights: in its quad (stride 16 per k, lane 4i), or alone (stride 4 per k).
-        const [base, step] = u < quads ? [wOff + 4 * K * (u & ~3) + 4 * (u & 3), 16] : [wOff + 4 * K * u, 4];
-        for (let c = 0; c < 4; c++) {
-          let acc = 0;
-          for (let k = 0; k < K; k++) acc = f(acc + f(m[base + k * step + c]! * m[x + p * K + k]!));
-          const at = o + p * 4 * U + 4 * u + c;
-          m[at] = m[at]! + acc;
-        }
-      }
-  }
-
-  dwc(wOff: number, bOff: number, x: number, o: number, C: number, kT: number, dil: number, L: number, row: number, pad: number, nv: number, os: number): void {
-    const m = this.mem;
-    const f = Math.fround;
-    for (let c = 0; c < C; c++) {
-      m.copyWithin(row + pad, x + c * L, x + (c + 1) * L);
-      for (let i = 0; i < 4 * nv; i++) {
-        let acc = 0;
-        for (let t = 0; t < kT; t++) acc = f(acc + f(m[wOff + c * kT + t]! * m[row + i + t * dil]!));
-        m[o + c * os + i] = m[bOff + c]! + acc;
-      }
-    }
-  }
-  logv(x: number, o: number, n: number): void {
-    const m = this.mem;
-    for (let i = 0; i < 4 * n; i++) m[o + i] = Math.log(m[x + i]!);
-  }
-
-  vbin(kind: number, x: number, xi: number, xr: number, y: number, yi: number, yr: number, o: number, rows: number, nv: number): void {
-    const m = this.mem;
-    const f = JS_BINARY[kind]!;
-    for (let r = 0; r < rows; r++)
-      for (let v = 0, xp = x + r * xr, yp = y + r * yr; v < nv; v++, xp += xi, yp += yi, o += 4)
-        for (let l = 0; l < 4; l++) m[o + l] = f(m[xp + (xi ? l : 0)]!, m[yp + (yi ? l : 0)]!);
-  }
-
-  vun(kind: number, x: number, o: number, n: number): void {
-    const m = this.mem;
-    const f = JS_UNARY[kind]!;
-    for (let i = 0; i < 4 * n; i++) m[o + i] = f(m[x + i]!);
   }
 
 
@@ -779,4 +751,13 @@ export function createMatvecEngine(weights: Float32Array, choice: EngineChoice =
     if (choice !== 'auto') rtFail('E-RT-EXEC', 'WebAssembly SIMD is not available on this host');
   }
   return new JsEngine(weights);
+}
+
+/**
+ * A WebAssembly SIMD engine (`choice` 'auto', 'wasm-simd' or 'wasm-relaxed') over `weights`, with the
+ * kernels of SimdKernels; undefined for 'js' and on hosts without WebAssembly SIMD.
+ */
+export function simdEngine(weights: Float32Array, choice: EngineChoice = 'auto'): (MatvecEngine & SimdKernels) | undefined {
+  const e = createMatvecEngine(weights, choice);
+  return e instanceof WasmEngine ? e : undefined;
 }

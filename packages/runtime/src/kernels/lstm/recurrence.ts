@@ -61,6 +61,19 @@ export function runRecurrence(a: RecurrenceArgs): void {
   let uniform = true;
   for (let b = 1; b < B; b++) if (lens[b] !== lens[0]) uniform = false;
   const rowOf = (s: number, b: number) => xpOff + ((reverse ? lens[b]! - 1 - s : s) * B + b) * H4;
+  // One or two entries of one length on a dense product without threads: every step in one call
+  // (MatvecEngine.steps: the same calls as the loop below, from WebAssembly), then the saved h into Y.
+  const dense = recur.dense;
+  if (e.steps && dense && fast && uniform && B <= 2 && hStride === H && groups > 0) {
+    e.steps(dense.wOff, dense.Kq, dense.ws, H, xpOff, hOff, a.cOff, a.peepOff, flags, a.clip, maxLen, B, reverse);
+    if (a.y)
+      for (let t = 0; t < maxLen; t++) {
+        const saved = xpOff + t * B * H4;
+        if (a.yStepB === H) copyRun(a.y, t * a.yStepT + a.yBase, e.mem, saved, B * H);
+        else for (let b = 0; b < B; b++) copyRun(a.y, t * a.yStepT + b * a.yStepB + a.yBase, e.mem, saved + b * H, H);
+      }
+    return;
+  }
   for (let s = 0; s < maxLen; s++) {
     let n = 0;
     for (let b = 0; b < B; b++) if (s < lens[b]!) active[n++] = b;

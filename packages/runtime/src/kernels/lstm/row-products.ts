@@ -8,7 +8,10 @@ import type { MatvecEngine } from './matvec-engine.js';
  * projection once with every (t, b) row, so a product sees all the vectors that share its weights and
  * can order the work for its layout (register blocking over vectors, cache blocking over units).
  */
-export type RowProduct = (n: number, xs: Int32Array, outs: Int32Array) => void;
+export type RowProduct = ((n: number, xs: Int32Array, outs: Int32Array) => void) & {
+  /** A dense product's weights (offset, k-quads, floats between units), for the one-call recurrence (MatvecEngine.steps). */
+  readonly dense?: { readonly wOff: number; readonly Kq: number; readonly ws: number };
+};
 
 /**
  * Weight bytes of one cache block of units, per part of a threaded section (MatvecEngine.sectionParts;
@@ -28,7 +31,7 @@ export function denseProduct(e: MatvecEngine, wOff: number, H: number, K: number
   const Kq = Math.ceil(K / 4);
   const ws = 16 * Kq;
   const unitsPerBlock = Math.max(1, Math.floor(UNIT_BLOCK_BYTES / (4 * ws)));
-  return (n, xs, outs) => {
+  const product = (n: number, xs: Int32Array, outs: Int32Array): void => {
     const block = unitsPerBlock * e.sectionParts();
     e.parallel(() => {
       for (let j0 = 0; j0 < H; j0 += n <= 2 ? H : block) {
@@ -40,6 +43,7 @@ export function denseProduct(e: MatvecEngine, wOff: number, H: number, K: number
       }
     });
   };
+  return Object.assign(product, { dense: { wOff, Kq, ws } });
 }
 
 /** Compressed rows in the engine's pair layout (row pointers at ptrOff, pairs at pairOff): vector pairs share every pair load. */

@@ -3,6 +3,7 @@ import { mvc } from './channel-sum-module.js';
 import { dwc } from './depthwise-module.js';
 import { logv } from './log-module.js';
 import { VECTOR_FUNCS } from './vector-module.js';
+import { STEP_CALLEES, steps } from './steps-module.js';
 import { zcols } from './column-module.js';
 import { mvq1, mvq2, qvec } from './int8-module.js';
 import { reduce4 } from './reduce.js';
@@ -129,7 +130,7 @@ const mv2: WasmFunc = (() => {
 /**
  * The module bytes (mv1, mv2, cell4 of cell-module.ts, spmv1, spmv2, spmmT, tback and xpose of spmv-module.ts,
  * gsp1, gsp2, gsp4, gsw1 and gsw2 of group-spmv-module.ts, zcols of column-module.ts, mvq1, mvq2 and qvec of int8-module.ts,
- * gsq1, spq1, gswq1 and gswq2 of int8-sparse-module.ts, mvc of channel-sum-module.ts, dwc of depthwise-module.ts, logv of log-module.ts, the element-wise functions of vector-module.ts, gxf of gather-module.ts), with
+ * gsq1, spq1, gswq1 and gswq2 of int8-sparse-module.ts, mvc of channel-sum-module.ts, dwc of depthwise-module.ts, logv of log-module.ts, the element-wise functions of vector-module.ts, steps of steps-module.ts, gxf of gather-module.ts), with
  * `pages` 64 KiB pages of initial memory; with `sharedMax`, over an imported shared memory of at most
  * that many pages (encodeModule).
  */
@@ -139,5 +140,7 @@ export function matvecModuleBytes(pages: number, sharedMax?: number): Uint8Array
 
 /** matvecModuleBytes, and the offsets of its multiply-add sites (wasm-encoder.ts encodeModuleSites). */
 export function matvecModuleSites(pages: number, sharedMax?: number): { bytes: Uint8Array<ArrayBuffer>; fmaSites: number[] } {
-  return encodeModuleSites([mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1, mvq2, ...INT8_SPARSE_FUNCS, qvec, GATHER_F32, mvc, dwc, logv, ...VECTOR_FUNCS], pages, sharedMax);
+  const funcs = [mv1, mv2, cell4, ...SPMV_FUNCS, ...GROUP_SPMV_FUNCS, zcols, mvq1, mvq2, ...INT8_SPARSE_FUNCS, qvec, GATHER_F32, mvc, dwc, logv, ...VECTOR_FUNCS, steps];
+  for (const [name, at] of Object.entries(STEP_CALLEES)) if (funcs[at]!.name !== name) throw new Error(`steps calls function ${at} as ${name}, which is ${funcs[at]!.name}`);
+  return encodeModuleSites(funcs, pages, sharedMax);
 }

@@ -34,6 +34,7 @@ export const op = {
   ltU: [0x49],
   geU: [0x4f],
   eqz: [0x45],
+  eq: [0x46],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   end: [0x0b],
@@ -113,6 +114,8 @@ export const op = {
   v128Bitselect: [0xfd, ...uleb(0x52)],
   i32x4ShrU: [0xfd, ...uleb(0xad)],
   i32x4Sub: [0xfd, ...uleb(0xb1)],
+  /** call of the module's function `index` (its position in the module's function list). */
+  call: (index: number) => [0x10, ...uleb(index)],
   /** memory.copy (bulk memory): dst, src, n bytes on the stack. */
   memoryCopy: [0xfc, ...uleb(10), 0x00, 0x00],
   if: [0x04, 0x40],
