@@ -9,7 +9,7 @@
  */
 import type { ConvPlan } from '@lstmc/ops/defs';
 import type { RtTensor } from '../tensor.js';
-import { simdEngine, type MatvecEngine, type SimdKernels } from './lstm/matvec-engine.js';
+import { align4, simdEngine, type MatvecEngine, type SimdKernels } from './lstm/matvec-engine.js';
 import { outputF32, type KernelCall, type KernelEnv } from './kernel.js';
 
 export interface DepthwiseWeights {
@@ -18,8 +18,6 @@ export interface DepthwiseWeights {
   readonly C: number;
   readonly kT: number;
 }
-
-const align4 = (n: number): number => (n + 3) & ~3;
 
 /** W [C, 1, kT] float32, a constant, with group = C, into an engine; undefined otherwise, or where the engine would not be WebAssembly SIMD. */
 export function packDepthwise(group: number, W: RtTensor | null | undefined, env: KernelEnv): DepthwiseWeights | undefined {

@@ -20,6 +20,7 @@ import type { RtTensor } from '../tensor.js';
 import { type AnyKernel, defineKernel, outputF32, type KernelCall, type KernelEnv } from './kernel.js';
 import { channelOutRow, channelProduct, packChannelRows, type ChannelRows } from './channel-rows.js';
 import { opKernel } from './op-kernel.js';
+import { align4 } from './lstm/matvec-engine.js';
 import { depthwiseFits, packDepthwise, runDepthwise, type DepthwiseWeights } from './conv-depthwise.js';
 
 const reference = opKernel('Conv', Conv);
@@ -104,8 +105,6 @@ function packWeights(attrs: Readonly<Record<string, unknown>>, W: RtTensor | nul
   const rows = packChannelRows(group, mg, K, (g, m, k) => w[(g * mg + m) * K + k]!, env);
   return rows && { rows, M, CG, kSp };
 }
-
-const align4 = (n: number): number => (n + 3) & ~3;
 
 /**
  * The engine path: per batch entry and group, the group's input channels and a zero go into scratch,

@@ -5,5 +5,4 @@ export { opKernel, opAttrTypes, DEFAULT_OPSET } from './op-kernel.js';
 export * from './lstm/index.js';
 export { convKernel } from './conv-kernel.js';
 export { gemmKernel, matmulKernel } from './matmul-kernel.js';
-export { logKernel } from './log-kernel.js';
-export { absKernel, addKernel, divKernel, mulKernel, negKernel, powKernel, reluKernel, sqrtKernel, subKernel, VECTOR_MIN } from './vector-kernels.js';
+export { absKernel, addKernel, divKernel, logKernel, mulKernel, negKernel, powKernel, reluKernel, sqrtKernel, subKernel, VECTOR_MIN } from './vector-kernels.js';

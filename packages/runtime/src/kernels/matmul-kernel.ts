@@ -14,6 +14,7 @@ import { broadcastShapesOrUndefined, broadcastStrides } from '@lstmc/ops';
 import { Gemm, MatMul } from '@lstmc/ops/defs';
 import type { RtTensor } from '../tensor.js';
 import { channelOutRow, channelProduct, packChannelRows, type ChannelRows } from './channel-rows.js';
+import { align4 } from './lstm/matvec-engine.js';
 import { type AnyKernel, defineKernel, outputF32, type KernelCall, type KernelEnv } from './kernel.js';
 import { opKernel } from './op-kernel.js';
 
@@ -24,8 +25,6 @@ function packB(B: RtTensor | null | undefined, transposed: boolean, env: KernelE
   const b = B.data as Float32Array;
   return packChannelRows(1, N, K, transposed ? (_g, j, k) => b[j * K + k]! : (_g, j, k) => b[k * N + j]!, env);
 }
-
-const align4 = (n: number): number => (n + 3) & ~3;
 
 /**
  * y[i] = W a[i] + its start value, for the `rows` rows of K floats of `a`: `start(i, at)` writes the

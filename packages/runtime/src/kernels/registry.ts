@@ -5,15 +5,14 @@ import { lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparseP
 import { opKernel } from './op-kernel.js';
 import { convKernel } from './conv-kernel.js';
 import { gemmKernel, matmulKernel } from './matmul-kernel.js';
-import { logKernel } from './log-kernel.js';
-import { absKernel, addKernel, divKernel, mulKernel, negKernel, powKernel, reluKernel, sqrtKernel, subKernel } from './vector-kernels.js';
+import { absKernel, addKernel, divKernel, logKernel, mulKernel, negKernel, powKernel, reluKernel, sqrtKernel, subKernel } from './vector-kernels.js';
 
 /**
  * The kernels that are more than an op's reference evaluation, keyed by the name `@lstmc/runtime`
  * exports each as: the LSTM kernels (dense, packed, sparse, fixed-point), Conv's, Gemm's and
  * MatMul's, which run float32 products with constant weights on the matvec engine (conv-kernel.ts,
  * matmul-kernel.ts), and the element-wise ops' and Log's, which run float32 data on its SIMD
- * (vector-kernels.ts, log-kernel.ts).
+ * (vector-kernels.ts).
  */
 const NAMED_KERNELS = {
   lstmDenseF32Kernel, lstmPackF32Kernel, lstmSparseF32Kernel, lstmSparsePackF32Kernel, lstmFixedKernel, convKernel, gemmKernel, matmulKernel, logKernel,

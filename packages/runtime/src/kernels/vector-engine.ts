@@ -1,5 +1,5 @@
 /**
- * The engine that element-wise float32 kernels run on (vector-kernels.ts, log-kernel.ts): a matvec
+ * The engine that element-wise float32 kernels run on (vector-kernels.ts, Log among them): a matvec
  * engine without weights, whose scratch a kernel fills with its operands for the length of a call.
  * A model's kernels share one (KernelEnv.shared), each using its scratch only during a call; a kernel
  * prepared outside a model gets its own.

@@ -164,6 +164,9 @@ export interface SimdKernels {
 
 const PAGE = 65536;
 
+/** n rounded up to a multiple of four floats: scratch parts of that length keep the next part 16-byte aligned. */
+export const align4 = (n: number): number => (n + 3) & ~3;
+
 type VectorBinary = (x: number, xi: number, xr: number, y: number, yi: number, yr: number, o: number, rows: number, nv: number) => void;
 
 interface MatvecExports {
@@ -225,7 +228,6 @@ function reserveFloats(e: { scratchOff: number; readonly mem: Float32Array; scra
   return off;
 }
 
-
 class WasmEngine implements MatvecEngine, SimdKernels {
   readonly kind = 'wasm-simd';
   mem: Float32Array;
@@ -241,11 +243,11 @@ class WasmEngine implements MatvecEngine, SimdKernels {
   constructor(private readonly direct: MatvecExports, weights: Float32Array, private readonly recorder?: CallRecorder) {
     this.ex = direct;
     this.binary = [direct.vadd, direct.vsub, direct.vmul, direct.vdiv];
+    this.unary = [direct.vrelu, direct.vsqrt, direct.vneg, direct.vabs];
     this.steps = recorder
       ? undefined
       : (wOff, Kq, ws, H, xpOff, hOff, cOff, peepOff, flags, clip, len, B, reverse) =>
           direct.steps(wOff * 4, Kq, ws * 4, H, xpOff * 4, hOff * 4, cOff * 4, peepOff * 4, flags, clip, len, B, reverse ? 1 : 0);
-    this.unary = [direct.vrelu, direct.vsqrt, direct.vneg, direct.vabs];
     this.recordingEx = recorder ? { ...direct, ...recorder.fns } : direct;
     this.scratchOff = Math.ceil(weights.length / 4) * 4;
     this.mem = new Float32Array(direct.mem.buffer);
@@ -322,7 +324,6 @@ class WasmEngine implements MatvecEngine, SimdKernels {
     this.ex.mv2(wOff * 4, x0 * 4, x1 * 4, o0 * 4, o1 * 4, H, Kq, ws * 4);
   }
 
-
   mvc(wOff: number, x: number, o: number, U: number, K: number, n: number): void {
     this.ex.mvc(wOff * 4, x * 4, o * 4, U, K, n);
   }
@@ -342,7 +343,6 @@ class WasmEngine implements MatvecEngine, SimdKernels {
   vun(kind: number, x: number, o: number, n: number): void {
     this.unary[kind]!(x * 4, o * 4, n);
   }
-
 
   gatherF32(dst: number, srcOff: number, idxOff: number, n: number): void {
     this.ex.gxf(dst * 4, srcOff * 4, idxOff * 4, n);
@@ -562,9 +562,6 @@ class JsEngine implements MatvecEngine {
     this.mv1(wOff, x1, o1, H, Kq, ws);
   }
 
-
-
-
   gatherF32(dst: number, srcOff: number, idxOff: number, n: number): void {
     const m = this.mem;
     const ix = this.ints();
@@ -758,6 +755,7 @@ export function createMatvecEngine(weights: Float32Array, choice: EngineChoice =
  * kernels of SimdKernels; undefined for 'js' and on hosts without WebAssembly SIMD.
  */
 export function simdEngine(weights: Float32Array, choice: EngineChoice = 'auto'): (MatvecEngine & SimdKernels) | undefined {
+  if (choice === 'js') return undefined;
   const e = createMatvecEngine(weights, choice);
   return e instanceof WasmEngine ? e : undefined;
 }

@@ -66,12 +66,7 @@ export function runRecurrence(a: RecurrenceArgs): void {
   const dense = recur.dense;
   if (e.steps && dense && fast && uniform && B <= 2 && hStride === H && groups > 0) {
     e.steps(dense.wOff, dense.Kq, dense.ws, H, xpOff, hOff, a.cOff, a.peepOff, flags, a.clip, maxLen, B, reverse);
-    if (a.y)
-      for (let t = 0; t < maxLen; t++) {
-        const saved = xpOff + t * B * H4;
-        if (a.yStepB === H) copyRun(a.y, t * a.yStepT + a.yBase, e.mem, saved, B * H);
-        else for (let b = 0; b < B; b++) copyRun(a.y, t * a.yStepT + b * a.yStepB + a.yBase, e.mem, saved + b * H, H);
-      }
+    for (let t = 0; t < maxLen; t++) storeY(a, t, xpOff + t * B * H4);
     return;
   }
   for (let s = 0; s < maxLen; s++) {
@@ -92,9 +87,7 @@ export function runRecurrence(a: RecurrenceArgs): void {
         if (groups > 0 && a.usePeepholes) e.cell4!(row + b * H4, a.peepOff, a.cOff + b * hStride, hOff + b * hStride, groups, flags, a.clip);
         cellUpdate(a, row + b * H4, hOff + b * hStride, a.cOff + b * hStride, 4 * groups);
       }
-      // Short rows by a loop (copyRun): a subarray and set() cost about 50 ns whatever the length.
-      if (a.y && a.yStepB === H) copyRun(a.y, t * a.yStepT + a.yBase, e.mem, hOff, B * H);
-      else if (a.y) for (let b = 0; b < B; b++) copyRun(a.y, t * a.yStepT + b * a.yStepB + a.yBase, e.mem, hOff + b * H, H);
+      storeY(a, t, hOff);
       continue;
     }
     for (let k = 0; k < n; k++) {
@@ -106,6 +99,18 @@ export function runRecurrence(a: RecurrenceArgs): void {
       if (a.y) copyRun(a.y, t * a.yStepT + b * a.yStepB + a.yBase, e.mem, hOff + b * hStride, H);
     }
   }
+}
+
+/**
+ * Every entry's h of time t, entry b's H floats at src + b*H in engine memory, into Y (when wanted):
+ * one run where Y holds the entries of a step together. Short rows by a loop (copyRun): a subarray and
+ * set() cost about 50 ns whatever the length.
+ */
+function storeY(a: RecurrenceArgs, t: number, src: number): void {
+  const { y, H, B } = a;
+  if (!y) return;
+  if (a.yStepB === H) copyRun(y, t * a.yStepT + a.yBase, a.e.mem, src, B * H);
+  else for (let b = 0; b < B; b++) copyRun(y, t * a.yStepT + b * a.yStepB + a.yBase, a.e.mem, src + b * H, H);
 }
 
 /** Gate activations and state update of units j0..H-1 of one batch entry for one step, from its pre-activation row. */

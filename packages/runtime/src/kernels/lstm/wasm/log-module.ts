@@ -9,7 +9,7 @@ import { locals, op, T, type WasmFunc } from './wasm-encoder.js';
  * Horner's. Within 1 ulp of the correctly rounded float32 logarithm (test/matvec-engine.test.ts,
  * against Math.log); subnormals scaled by 2^23 first; ln 0 = -Infinity, ln of a negative or NaN =
  * NaN, ln Infinity = Infinity, as Math.log. Plain multiplies and adds (no relaxed sites): the same
- * bits on every host. For the Log kernel (log-kernel.ts): Math.log costs 8-9 ns per float on V8.
+ * bits on every host. For the Log kernel (vector-kernels.ts logKernel): Math.log costs 8-9 ns per float on V8.
  */
 export const logv: WasmFunc = (() => {
   const [X, O, N] = [0, 1, 2];
