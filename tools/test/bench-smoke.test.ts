@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasChromium } from '@lstmc/testing';
 import { REPO } from './helpers.js';
 
 interface Row {
@@ -82,5 +83,17 @@ describe('npm run bench:corpus, smoke', () => {
     expect(rows.map((m) => m[5]).sort(), r.stdout).toEqual(['kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op14', 'kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op17', 'kws-lstm', 'kws-lstm-sparse', 'kws-matmul-lstm-2l-bf-last-linear-softmax-dyn-op11-nofold']);
     for (const m of rows) expect(Number(m[4]), m[5]).toBeLessThan(1e-5);
     expect(r.stdout).toMatch(/^5 models: lstmc \/ ORT-1t median [\d.]+/m);
+  }, 300_000);
+});
+
+describe('npm run bench:web, smoke', () => {
+  it.skipIf(!hasChromium('bench:web smoke'))('runs Silero and the keyword spotters on lstmc and onnxruntime-web in Chromium, with the same outputs', () => {
+    const r = runBench('bench-web.mjs', {});
+    expect(r.status, r.stderr).toBe(0);
+    const rows = [...r.stdout.matchAll(/^(\S+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+e[-+]\d+)\s+(\d+)$/gm)];
+    expect(rows.map((m) => m[1]), r.stdout).toEqual(['v4-legacy', 'v5', '16k-op15', 'kws-lstm', 'kws-lstm-sparse']);
+    // onnxruntime-web's WebAssembly kernels as the oracle: Silero's fed-back state as in bench:vad, the keyword probabilities to float32 rounding
+    for (const m of rows) expect(Number(m[5]), m[1]).toBeLessThan(m[1]!.startsWith('kws') ? 1e-5 : 1e-4);
+    expect(r.stdout).toMatch(/vs onnxruntime-web [\d.]+ \(WebAssembly, 1 thread\) in headless/);
   }, 300_000);
 });
