@@ -1,4 +1,4 @@
-// `npm run bench:corpus`: every real model of the corpus (the torch exports of tools/test/corpus/torch,
+// `npm run bench:corpus`: every real model of the corpus (the torch exports of tools/test/corpus/torch and torch2,
 // tools/test/corpus/README.md) and the two bundled examples, on the lstmc JS runtime (compiled with
 // -O js) and on onnxruntime-node (one intra-op thread), on each model's test_data_set_0 input,
 // interleaved in this one process: after warm-up rounds (at least LSTMC_BENCH_WARMUP, default 5, and
@@ -29,8 +29,8 @@ const ONLY = process.env.LSTMC_BENCH_ONLY ?? '';
 const PIPELINE = process.env.LSTMC_BENCH_PIPELINE || undefined;
 
 const ORT_TYPE = { f32: 'float32', f64: 'float64', i64: 'int64', i32: 'int32', bool: 'bool' };
-const torch = join(ROOT, 'tools/test/corpus/torch');
-const dirs = [...readdirSync(torch).sort().map((d) => join(torch, d)), join(ROOT, 'examples/kws-lstm'), join(ROOT, 'examples/kws-lstm-sparse')]
+const exports = (sub) => readdirSync(join(ROOT, 'tools/test/corpus', sub), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(ROOT, 'tools/test/corpus', sub, d.name)).sort();
+const dirs = [...exports('torch'), ...exports('torch2'), join(ROOT, 'examples/kws-lstm'), join(ROOT, 'examples/kws-lstm-sparse')]
   .filter((d) => d.split('/').pop().includes(ONLY));
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -40,8 +40,9 @@ const rows = [];
 for (const dir of dirs) {
   const name = dir.split('/').pop();
   const bytes = readFileSync(join(dir, 'model.onnx'));
-  const model = await onnxOnRuntime(bytes, `${name}/model.onnx`, { matvec: FMA ? 'wasm-relaxed' : 'wasm-simd' }, PIPELINE);
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const model = await onnxOnRuntime(bytes, `${name}/model.onnx`, { matvec: FMA ? 'wasm-relaxed' : 'wasm-simd' }, PIPELINE, dir);
+  // from the file: onnxruntime reads external data (torch's dynamo exports) next to it
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const feeds = {};
   const ortFeeds = {};
   model.inputs.forEach((input, i) => {

@@ -14,11 +14,12 @@ const L = await loadSources([
 export const decodeTensorProto = L.decodeTensorProto;
 
 /**
- * The runtime model of ONNX `bytes` (`file` names them in diagnostics), compiled with `pipeline`
- * (default: the -O js preset) and loaded with `load` options.
+ * The runtime model of ONNX `bytes` (`file` names them in diagnostics; external data, as torch's dynamo
+ * exporter writes it, is read from `baseDir`), compiled with `pipeline` (default: the -O js preset)
+ * and loaded with `load` options.
  */
-export async function onnxOnRuntime(bytes, file, load = {}, pipeline = L.presetPipeline('js')) {
-  const g = L.importOnnx(bytes, { file });
+export async function onnxOnRuntime(bytes, file, load = {}, pipeline = L.presetPipeline('js'), baseDir = undefined) {
+  const g = L.importOnnx(bytes, { file, ...(baseDir ? { baseDir } : {}) });
   const compiled = (await L.runPipeline(g, L.parsePipeline(pipeline, L.builtinRegistry()), { evaluate: L.makeRuntimeEvaluator() })).graph;
   return L.createModel(L.lowerToRuntime(compiled), load);
 }

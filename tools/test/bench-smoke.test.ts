@@ -76,13 +76,22 @@ describe('npm run bench:vad, smoke', () => {
 });
 
 describe('npm run bench:corpus, smoke', () => {
-  it('runs the keyword-spotting models of the corpus and both examples on lstmc and onnxruntime, with the same outputs', () => {
+  it('runs the keyword-spotting models of the corpus (torch 1.13 and torch 2) and both examples on lstmc and onnxruntime, with the same outputs', () => {
     const r = runBench('bench-corpus.mjs', { LSTMC_BENCH_ONLY: 'kws' });
     expect(r.status, r.stderr).toBe(0);
     const rows = [...r.stdout.matchAll(/^\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+e[-+]\d+)\s+(\S+)$/gm)];
-    expect(rows.map((m) => m[5]).sort(), r.stdout).toEqual(['kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op14', 'kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op17', 'kws-lstm', 'kws-lstm-sparse', 'kws-matmul-lstm-2l-bf-last-linear-softmax-dyn-op11-nofold']);
+    expect(rows.map((m) => m[5]).sort(), r.stdout).toEqual([
+      'dynamo-kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb',
+      'dynamo-kws-matmul-lstm-2l-bf-last-linear-softmax-dynb',
+      'kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op14',
+      'kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op17',
+      'kws-lstm',
+      'kws-lstm-sparse',
+      'kws-matmul-lstm-2l-bf-last-linear-softmax-dyn-op11-nofold',
+      'ts-kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op18',
+    ]);
     for (const m of rows) expect(Number(m[4]), m[5]).toBeLessThan(1e-5);
-    expect(r.stdout).toMatch(/^5 models: lstmc \/ ORT-1t median [\d.]+/m);
+    expect(r.stdout).toMatch(/^8 models: lstmc \/ ORT-1t median [\d.]+/m);
   }, 300_000);
 });
 

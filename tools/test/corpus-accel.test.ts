@@ -1,6 +1,6 @@
 /**
- * Every torch export of the real-model corpus (tools/test/corpus, torch's own
- * outputs) on the accelerator: -O accel with test_data_set_0 as calibration,
+ * Every torch export of the real-model corpus (tools/test/corpus: torch 1.13's
+ * and torch 2's, torch's own outputs) on the accelerator: -O accel with test_data_set_0 as calibration,
  * compiled (LSTM layers as microcode, the rest in host segments), simulated;
  * the simulator equals `--numerics fixed` bit for bit, and torch's outputs are
  * within the error the quantize pass reports (the sum over layers of its
@@ -23,6 +23,7 @@ import { runFixed, runFloat, runPasses } from './run-fixed-support.js';
 
 const CORPUS = join(REPO, 'tools/test/corpus');
 const manifest = JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as { torch: { name: string; path: string }[] };
+const torch2 = (JSON.parse(readFileSync(join(CORPUS, 'torch2', 'manifest.json'), 'utf8')) as { models: { name: string; path: string }[] }).models;
 
 /** True when `v` is computed from an LSTM's Y_c. */
 function fromCellState(g: Graph, v: string): boolean {
@@ -86,8 +87,8 @@ async function checkOnAccel(g0: Graph, inputs: Map<string, Tensor>, expected: (k
 }
 
 describe('corpus torch exports on the accelerator: simulator == --numerics fixed, torch within the reported error', () => {
-  for (const e of manifest.torch) {
-    it(e.name, async () => {
+  for (const e of [...manifest.torch, ...torch2]) {
+    it(e.path, async () => {
       const dir = join(CORPUS, e.path);
       const g0 = loadModel(join(dir, 'model.onnx'), REPO);
       const read = (f: string) => decodeTensorProto(readFileSync(join(dir, 'test_data_set_0', f)), f).tensor;

@@ -8,8 +8,8 @@ import { loadModel, type RtTensor } from '@lstmc/runtime';
 import { cli, REPO } from './helpers.js';
 import { readWav16, runStream, type StreamSpec } from './silero-stream.js';
 
-// The real-model corpus (tools/test/corpus/README.md): torch exports with
-// torch's outputs, Silero VAD models with onnxruntime-node's. Every model and
+// The real-model corpus (tools/test/corpus/README.md): torch 1.13 and torch 2
+// exports with torch's outputs, Silero VAD models with onnxruntime-node's. Every model and
 // data set is its own test, run through the CLI exactly as a user runs it;
 // a model lstmc cannot handle fails with lstmc's diagnostic.
 
@@ -33,7 +33,12 @@ interface StreamExpected {
   }[];
 }
 
-const manifest = JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as { torch: Entry[]; silero: Entry[] };
+const manifest = {
+  ...(JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as { torch: Entry[]; silero: Entry[] }),
+  // torch 2's exports have a manifest of their own (make_torch2_corpus.py runs under another Python)
+  torch2: (JSON.parse(readFileSync(join(CORPUS, 'torch2', 'manifest.json'), 'utf8')) as { models: Entry[] }).models,
+};
+const KINDS = ['torch', 'torch2', 'silero'] as const;
 const dataSets = (dir: string) => readdirSync(dir).filter((d) => /^test_data_set_\d+$/.test(d)).sort();
 const outputFiles = (dir: string) => readdirSync(dir).filter((f) => /^output_\d+\.pb$/.test(f)).sort();
 const pb = (path: string) => decodeRtTensorProto(readFileSync(path), path);
@@ -126,7 +131,7 @@ function corpusTests(e: Entry): void {
 
 describe('the corpus manifest', () => {
   it('lists exactly the model folders on disk, each with model.onnx and test data', () => {
-    for (const kind of ['torch', 'silero'] as const) {
+    for (const kind of KINDS) {
       const onDisk = readdirSync(join(CORPUS, kind)).filter((d) => existsSync(join(CORPUS, kind, d, 'model.onnx'))).sort();
       expect(manifest[kind].map((e) => e.name).sort(), kind).toEqual(onDisk);
       for (const d of onDisk) expect(dataSets(join(CORPUS, kind, d)).length, d).toBeGreaterThan(0);
@@ -151,7 +156,7 @@ describe('the corpus generators', () => {
   });
 });
 
-for (const kind of ['torch', 'silero'] as const)
+for (const kind of KINDS)
   describe(`corpus: ${kind}`, () => {
     for (const e of manifest[kind]) describe(e.name, () => corpusTests(e));
   });

@@ -276,7 +276,8 @@ def value_info(v):
             "shape": [d.dim_param if d.dim_param else d.dim_value for d in t.shape.dim]}
 
 
-def export(c):
+def build_net(c):
+    """The configuration's Net, seeded from its name, in eval mode; returns (seed, net)."""
     seed = zlib.crc32(c["name"].encode())
     torch.manual_seed(seed)
     net = Net(c)
@@ -289,32 +290,29 @@ def export(c):
                 mod.weight.uniform_(0.5, 1.5)
                 mod.bias.uniform_(-0.3, 0.3)
     net.eval()
+    return seed, net
+
+
+def io_names(c):
+    """Graph input and output names of the configuration's export."""
     in_names = ["x"] + (["h0", "c0"] if c["h0"] else [])
     out_names = (["y"] if c["head"] is None else ["logits" if c["act"] is None else ("probs" if c["act"] == "softmax" else "logprobs")]) + (["hn", "cn"] if c["state"] else [])
+    return in_names, out_names
 
+
+def sampler(c):
+    """sample(seq, batch): random inputs of one data set (x, and h0/c0 when they are inputs)."""
     def sample(seq, batch):
         xs, hs = shapes(c, seq, batch)
         t = [torch.randn(*xs)]
         if c["h0"]:
             t += [0.5 * torch.randn(*hs), 0.5 * torch.randn(*hs)]
         return t
+    return sample
 
-    dummy = sample(c["seq"], c["batch"])
-    folder = os.path.join(OUT, c["name"])
-    os.makedirs(folder)
-    path = os.path.join(folder, "model.onnx")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(net, tuple(dummy), path, input_names=in_names, output_names=out_names,
-                          dynamic_axes=dynamic_axes(c, in_names, out_names), opset_version=c["opset"],
-                          do_constant_folding=c["fold"])
-    model = onnx.load(path)
-    onnx.checker.check_model(model)
-    graph_in = [i.name for i in model.graph.input]
-    graph_out = [o.name for o in model.graph.output]
-    assert graph_in == in_names, (c["name"], graph_in)
-    assert graph_out == out_names, (c["name"], graph_out)
 
+def write_data_sets(c, net, folder, dummy, sample, in_names, out_names):
+    """test_data_set_0 (the export's inputs) and, with dynamic axes, test_data_set_1, with the net's outputs; their manifest entries."""
     sets = [(c["seq"], c["batch"])]
     if c["dyn"] != "fix":
         sets.append((c["seq1"], c["batch1"]))
@@ -329,14 +327,47 @@ def export(c):
         write_set(os.path.join(folder, f"test_data_set_{k}"), in_names, ins, out_names, outs)
         data_sets.append({"name": f"test_data_set_{k}", "inputs": {n: list(a.shape) for n, a in zip(in_names, ins)},
                           "outputs": {n: list(a.shape) for n, a in zip(out_names, outs)}})
+    return data_sets
 
-    ops = {}
-    for n in model.graph.node:
-        ops[n.op_type] = ops.get(n.op_type, 0) + 1
+
+def checked(path, in_names, out_names, name):
+    """The exported model, checked by onnx, with the graph inputs and outputs it should have."""
+    model = onnx.load(path)
+    onnx.checker.check_model(model)
+    graph_in = [i.name for i in model.graph.input]
+    graph_out = [o.name for o in model.graph.output]
+    assert graph_in == in_names, (name, graph_in)
+    assert graph_out == out_names, (name, graph_out)
+    return model
+
+
+def saved_config(c, seed):
+    """The configuration as the manifest records it (keys that do not apply left out) and its seed."""
     unused = {"name"} | ({"classes", "act"} if c["head"] is None else set()) | ({"seq1", "batch1"} if c["dyn"] == "fix" else set())
     cfg = {k: v for k, v in c.items() if k not in unused and v is not None}
     cfg["seed"] = seed
-    return {"name": c["name"], "path": f"torch/{c['name']}", "config": cfg, "opset": c["opset"],
+    return cfg
+
+
+def export(c):
+    seed, net = build_net(c)
+    in_names, out_names = io_names(c)
+    sample = sampler(c)
+    dummy = sample(c["seq"], c["batch"])
+    folder = os.path.join(OUT, c["name"])
+    os.makedirs(folder)
+    path = os.path.join(folder, "model.onnx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(net, tuple(dummy), path, input_names=in_names, output_names=out_names,
+                          dynamic_axes=dynamic_axes(c, in_names, out_names), opset_version=c["opset"],
+                          do_constant_folding=c["fold"])
+    model = checked(path, in_names, out_names, c["name"])
+    data_sets = write_data_sets(c, net, folder, dummy, sample, in_names, out_names)
+    ops = {}
+    for n in model.graph.node:
+        ops[n.op_type] = ops.get(n.op_type, 0) + 1
+    return {"name": c["name"], "path": f"torch/{c['name']}", "config": saved_config(c, seed), "opset": c["opset"],
             "inputs": [value_info(v) for v in model.graph.input], "outputs": [value_info(v) for v in model.graph.output],
             "op_types": dict(sorted(ops.items())), "data_sets": data_sets, "bytes": os.path.getsize(path)}
 
