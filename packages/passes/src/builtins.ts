@@ -2,6 +2,7 @@
 import type { AnyPass } from './pass.js';
 import { foldPass } from './passes/fold/index.js';
 import { batchMajorPass } from './passes/batch-major/index.js';
+import { lstmCellPass } from './passes/lstm-cell/index.js';
 import { prunePass } from './passes/prune/index.js';
 import { sparsityPass } from './passes/sparsity/index.js';
 import { encodePass } from './passes/encode/index.js';
@@ -12,6 +13,7 @@ import { makeRegistry, type Registry } from './registry.js';
 
 export const BUILTIN_PASSES = {
   fold: foldPass,
+  'lstm-cell': lstmCellPass,
   'batch-major': batchMajorPass,
   prune: prunePass,
   sparsity: sparsityPass,

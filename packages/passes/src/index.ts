@@ -13,6 +13,7 @@ export { reachingBranches, onEveryLstmGraph } from './branch-lstms.js';
 export * from './builtins.js';
 export { foldPass, eliminateDeadCode } from './passes/fold/index.js';
 export { batchMajorPass, foldBatchMajor } from './passes/batch-major/index.js';
+export { lstmCellPass, raiseLstmCells, type RaisedCell } from './passes/lstm-cell/index.js';
 export { prunePass, PRUNE_METHODS, pruneMagnitude, pruneRows, pruneBlocks, pruneBalanced, pruneBalancedGroups, pruneBalancedEntries, pruneBalancedMaxGap, nnzPerPe, smallestMask } from './passes/prune/index.js';
 export type { MaxGapPruneResult } from './passes/prune/index.js';
 export { sparsityPass } from './passes/sparsity/index.js';

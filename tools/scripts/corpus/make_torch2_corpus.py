@@ -30,6 +30,7 @@ import os
 import shutil
 import sys
 import warnings
+import zlib
 
 import onnx
 import torch
@@ -40,6 +41,29 @@ base = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(base)
 
 OUT = os.path.join(base.CORPUS, "torch2")
+
+
+class CellNet(torch.nn.Module):
+    """nn.LSTMCell: one step (x [batch, input], h0/c0 [batch, hidden] in; Linear(h'), h', c' out), or
+    `loop`: the cell over x [seq, batch, input] in a Python loop from zero states (y: the stacked h)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        self.cell = torch.nn.LSTMCell(c["input"], c["hidden"], bias=c["bias"])
+        self.linear = torch.nn.Linear(c["hidden"], c["classes"]) if c["head"] == "linear" else None
+
+    def forward(self, x, h0=None, c0=None):
+        if self.c["loop"]:
+            h = torch.zeros(x.shape[1], self.c["hidden"])
+            cs = torch.zeros(x.shape[1], self.c["hidden"])
+            ys = []
+            for t in range(x.shape[0]):
+                h, cs = self.cell(x[t], (h, cs))
+                ys.append(h)
+            return torch.stack(ys)
+        h, cs = self.cell(x, (h0, c0))
+        return (self.linear(h) if self.linear is not None else h), h, cs
 
 
 def dynamo(name, **kw):
@@ -56,6 +80,18 @@ def torchscript(name, **kw):
     """A model for torch 2's TorchScript exporter (dynamo=False) at one of its newer opsets."""
     c = base.config(f"ts-{name}", **kw)
     c["exporter"] = "torchscript"
+    return c
+
+
+def cell(exporter, name, loop=False, **kw):
+    """An nn.LSTMCell model (CellNet): a step with h0/c0 in and (head, h', c') out, or a loop over the sequence."""
+    c = base.config(f"{'dynamo' if exporter == 'dynamo' else 'ts'}-{name}", h0=not loop, state=not loop, head=None if loop else "linear", **kw)
+    c["loop"] = loop
+    c["exporter"] = exporter
+    c["cell"] = True
+    if exporter == "dynamo":
+        c["opset"] = 20
+        c["seq1"] = c["seq"]
     return c
 
 
@@ -87,6 +123,12 @@ def models():
         torchscript("lstm-1l-uni-tm-h0-dyn-op20-state", h0=True, state=True, opset=20),
         torchscript("conv-k3p1-relu-bn-lstm-1l-bf-dyn-op18", front="conv", bf=True, opset=18, convs=conv_bn, seq=9, seq1=12),
         torchscript("kws-layernorm-lstm-bf-flatten-linear-logsoftmax-dynb-op18", front="layernorm", bf=True, head="flatten", act="logsoftmax", dyn="dynb", opset=18, classes=4, seq=8, seq1=8),
+        # nn.LSTMCell, which both exporters write as Gemm/Split/Sigmoid/Tanh arithmetic (the lstm-cell pass)
+        cell("dynamo", "cell-step-linear-dynb", dyn="dynb", seq=1, seq1=1),
+        cell("dynamo", "cell-step-linear-fix-nobias", dyn="fix", seq=1, bias=False),
+        cell("dynamo", "cell-loop-fix", loop=True, dyn="fix", seq=5),
+        cell("torchscript", "cell-step-linear-dynb-op17", dyn="dynb", opset=17, seq=1, seq1=1),
+        cell("torchscript", "cell-loop-fix-op14", loop=True, dyn="fix", opset=14, seq=5),
     ]
     names = [c["name"] for c in m]
     assert len(names) == len(set(names)), "duplicate model names"
@@ -98,18 +140,39 @@ def dynamic_shapes(c, in_names):
     if c["dyn"] == "fix":
         return None
     batch = torch.export.Dim("batch", min=1, max=64)
-    x_axis = 0 if (c["front"] == "conv" or c["bf"]) else 1
+    x_axis = 0 if (c["front"] == "conv" or c["bf"] or c.get("cell")) else 1
     shapes = {"x": {x_axis: batch}}
     for n in ("h0", "c0"):
         if n in in_names:
-            shapes[n] = {1: batch}
+            shapes[n] = {0 if c.get("cell") else 1: batch}
     return shapes
 
 
+def cell_sampler(c):
+    """sample(seq, batch) of a CellNet: x [batch, input] and h0, c0 [batch, hidden] for a step, x [seq, batch, input] for a loop."""
+    def sample(seq, batch):
+        if c["loop"]:
+            return [torch.randn(seq, batch, c["input"])]
+        return [torch.randn(batch, c["input"]), 0.5 * torch.randn(batch, c["hidden"]), 0.5 * torch.randn(batch, c["hidden"])]
+    return sample
+
+
+def cell_axes(c, in_names, out_names):
+    """dynamic_axes (TorchScript exporter) of a CellNet step: the batch axis of every value."""
+    return None if c["dyn"] == "fix" else {n: {0: "batch"} for n in in_names + out_names}
+
+
 def export(c):
-    seed, net = base.build_net(c)
-    in_names, out_names = base.io_names(c)
-    sample = base.sampler(c)
+    if c.get("cell"):
+        seed = zlib.crc32(c["name"].encode())
+        torch.manual_seed(seed)
+        net = CellNet(c).eval()
+        in_names, out_names = ["x"] + ([] if c["loop"] else ["h0", "c0"]), ["y"] if c["loop"] else ["logits", "hn", "cn"]
+        sample = cell_sampler(c)
+    else:
+        seed, net = base.build_net(c)
+        in_names, out_names = base.io_names(c)
+        sample = base.sampler(c)
     dummy = sample(c["seq"], c["batch"])
     folder = os.path.join(OUT, c["name"])
     os.makedirs(folder)
@@ -121,7 +184,7 @@ def export(c):
                               dynamic_shapes=dynamic_shapes(c, in_names), opset_version=c["opset"], verbose=False)
         else:
             torch.onnx.export(net, tuple(dummy), path, dynamo=False, input_names=in_names, output_names=out_names,
-                              dynamic_axes=base.dynamic_axes(c, in_names, out_names), opset_version=c["opset"])
+                              dynamic_axes=(cell_axes if c.get("cell") else base.dynamic_axes)(c, in_names, out_names), opset_version=c["opset"])
     model = base.checked(path, in_names, out_names, c["name"])
     data_sets = base.write_data_sets(c, net, folder, dummy, sample, in_names, out_names)
     ops, _ = base.count_ops(model.graph)

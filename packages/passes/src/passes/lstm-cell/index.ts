@@ -1,0 +1,1 @@
+export { lstmCellPass, raiseLstmCells, type RaisedCell } from './lstm-cell-pass.js';
