@@ -1,7 +1,7 @@
 import { LSTM_INPUTS, nodeSubgraphs, opDef, zeroFraction, type Graph, type Node, type Tensor, type Dim } from '@lstmc/ir';
 import type { InferProblem } from './load-model.js';
 import { PLACEMENT_COLUMNS, partitionGraph, placementRow, placementTable, stageOrder, type NodePlacement } from '@lstmc/backend-accel';
-import { formatReportTable } from '@lstmc/passes';
+import { formatReportTable, raiseLstmCells, type RaisedCell } from '@lstmc/passes';
 
 export interface LstmReport {
   readonly node: string;
@@ -25,6 +25,8 @@ export interface InspectReport {
   readonly initializers: number;
   readonly opCounts: Readonly<Record<string, number>>;
   readonly lstms: readonly LstmReport[];
+  /** torch nn.LSTMCell steps written as arithmetic, which the lstm-cell pass of -O js / -O accel raises to LSTM nodes (the LSTM names they would get). */
+  readonly lstmCells: readonly RaisedCell[];
   readonly unsupported: readonly { node: string; op: string; domain: string; scope: string }[];
   /** Nodes whose type inference failed (what `run` and `compile` would refuse), with the diagnostic. */
   readonly inferenceErrors: readonly { node: string; op: string; code: string; message: string }[];
@@ -122,6 +124,7 @@ export function inspectGraph(g: Graph, problems: readonly InferProblem[] = []): 
     initializers: g.initializers.size,
     opCounts: Object.fromEntries(Object.entries(opCounts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     lstms,
+    lstmCells: problems.length ? [] : raiseLstmCells(g).cells,
     unsupported,
     inferenceErrors: problems.map((p) => ({ node: p.node.name, op: p.node.op, code: p.diagnostic.code, message: p.diagnostic.message })),
     untyped: untypedValues(g),
@@ -168,6 +171,10 @@ export function formatInspect(r: InspectReport, file: string): string {
     L.push(`  weight sparsity: W ${pct(l.weightSparsity.W)}   R ${pct(l.weightSparsity.R)}`);
     const attrs = Object.entries(l.attributes);
     L.push(`  attributes: ${attrs.length ? attrs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ') : '(defaults)'}`);
+  }
+  if (r.lstmCells.length) {
+    L.push(`LSTMCell steps (Gemm, Split, Sigmoid, Tanh arithmetic): ${r.lstmCells.length}; the lstm-cell pass of -O js and -O accel raises to an LSTM each one fold leaves (not a loop's first step, whose zero h fold makes a constant)`);
+    for (const c of r.lstmCells) L.push(`  h' ${c.h}, c' ${c.c}   input size I: ${c.input}   hidden size H: ${c.hidden}`);
   }
   if (r.unsupported.length) {
     L.push('unsupported (opaque) ops:');

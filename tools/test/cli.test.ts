@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../src/commands/index.js';
 import { exportOnnx, makeGraph, makeNode, makeTensor, tensorType } from '@lstmc/ir';
-import { cli, CONFORMANCE } from './helpers.js';
+import { cli, CONFORMANCE, REPO } from './helpers.js';
 
 const peepholes = join(CONFORMANCE, 'onnx-node/test_lstm_with_peepholes/model.onnx');
 
@@ -55,6 +55,15 @@ describe('lstmc inspect', () => {
     // W 4H*I + R 4H*H + B 8H + P 3H with H=3, I=4 (initializers and graph inputs alike)
     expect(l.parameters).toBe(48 + 36 + 24 + 9);
     expect(l.inputs).toMatchObject({ X: 'X', W: 'W', R: 'R', B: 'B', P: 'P' });
+  });
+  it("lists a torch nn.LSTMCell step, which has no LSTM node, as the cell the lstm-cell pass raises", async () => {
+    const cell = join(REPO, 'tools/test/corpus/torch2/ts-cell-step-linear-dynb-op17/model.onnx');
+    const j = JSON.parse((await cli('inspect', cell, '--json')).stdout);
+    expect(j.lstms).toEqual([]);
+    expect(j.lstmCells).toEqual([{ name: expect.any(String), input: 8, hidden: 16, h: 'hn', c: 'cn' }]);
+    const text = (await cli('inspect', cell)).stdout;
+    expect(text).toMatch(/LSTMCell steps \(Gemm, Split, Sigmoid, Tanh arithmetic\): 1; the lstm-cell pass/);
+    expect(text).toContain("  h' hn, c' cn   input size I: 8   hidden size H: 16");
   });
   it('never refuses a model that parses: lists the opaque op, the value it leaves untyped and the node that fails on it', async () => {
     const g = makeGraph({
@@ -109,7 +118,6 @@ describe('lstmc inspect', () => {
 describe('the installed bin', () => {
   it('runs the built CLI (tools/dist/lstmc.mjs, the package bin: one esbuild bundle, built on install)', async () => {
     const { spawnSync } = await import('node:child_process');
-    const { REPO } = await import('./helpers.js');
     const r = spawnSync(process.execPath, [join(REPO, 'tools/dist/lstmc.mjs'), 'inspect', peepholes], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -54,6 +54,12 @@ describe('lstm-cell', () => {
     }
   });
 
+  it("matches an unfolded TorchScript export too (the split sizes a Constant node's): every step of its loop", () => {
+    const { graph, cells } = raiseLstmCells(load('ts-cell-loop-fix-op14'));
+    verifyGraph(graph);
+    expect([cells.length, count(graph, 'Split'), count(graph, 'Constant')]).toEqual([5, 0, count(load('ts-cell-loop-fix-op14'), 'Constant') - 5]);
+  });
+
   it('is in the js and accel presets, and counts its cells', async () => {
     for (const preset of ['js', 'accel']) expect(presetPipeline(preset).split(',')).toContain('lstm-cell');
     const run = await runPipeline(load('ts-cell-step-linear-dynb-op17'), parsePipeline('fold,lstm-cell', builtinRegistry()));

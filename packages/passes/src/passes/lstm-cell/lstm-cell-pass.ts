@@ -15,8 +15,8 @@
  * unsqueezed) -> Squeeze(Y_h), Squeeze(Y_c) to h', c' (axis 0, the one step and direction): the weights reordered from torch's gate order i, f, g, o to
  * ONNX's i, o, f, c, the two biases as B. For one step W x + R h is symmetric in x and h, so where
  * both Gemms' weights are [4H, H] the first operand of the Add is taken as the recurrent one (where
- * torch puts it). Weights and biases must be constants (float32); x, h and c of rank 2. Cells inside
- * If branches are left alone.
+ * torch puts it). Weights and biases must be initializers (float32), the split sizes constants (or
+ * absent); x, h and c of rank 2. Cells inside If branches are left alone.
  */
 import { type Graph, type Node, type Tensor, consumers, implicitInputs, inferTypes, makeNode, makeTensor, updateGraph } from '@lstmc/ir';
 import { definePass } from '../../pass.js';
@@ -85,6 +85,12 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
     return at && at.kind === 'float' ? at.value : d;
   };
   const rank2 = (v: string) => g.values.get(v)?.type.shape?.length === 2 && g.values.get(v)?.type.dtype === 'f32';
+  /** A constant value: an initializer, or the output of a Constant node (an unfolded TorchScript export's split sizes). */
+  const constant = (v: string): Tensor | undefined => {
+    const c = producer.get(v);
+    const a = c?.op === 'Constant' ? c.attrs.value : undefined;
+    return g.initializers.get(v) ?? (a?.kind === 'tensor' ? a.value : undefined);
+  };
   const constF32 = (v: string | undefined) => {
     const t = v ? g.initializers.get(v) : undefined;
     return t && t.dtype === 'f32' ? t : undefined;
@@ -116,7 +122,7 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
     if (rec.w.dims[1] !== H) continue;
     const axis = int(split, 'axis', 0);
     if (axis !== 1 && axis !== -1) continue;
-    const sizes = split.inputs[1] ? g.initializers.get(split.inputs[1]) : undefined;
+    const sizes = split.inputs[1] ? constant(split.inputs[1]) : undefined;
     if (split.inputs[1] && !(sizes && Array.from(sizes.data as ArrayLike<number | bigint>, Number).every((s) => s === H))) continue;
     const [si, sf, sg, so] = split.outputs;
     const reader = (v: string) => {
