@@ -142,3 +142,34 @@ describe('prune --quantize writes a quantized ONNX model onnxruntime runs', () =
     expect(r.stderr).toMatch(/^error\[E-CLI-USAGE\]: lstmc prune: --calibration is for --quantize/);
   });
 });
+
+describe('prune on a torch nn.LSTMCell step (no LSTM node: the lstm-cell pass raises it first)', () => {
+  const CELL = 'tools/test/corpus/torch2/ts-cell-step-linear-dynb-op17';
+  const expected = (k: number) => decodeTensorProto(readFileSync(join(REPO, CELL, 'test_data_set_0', `output_${k}.pb`)), `output_${k}.pb`).tensor.data as Float32Array;
+
+  it('writes a one-step ONNX LSTM in the cell\'s place: unpruned, onnxruntime runs it to torch\'s outputs', async () => {
+    const out = join(dir, 'cell.p0.onnx');
+    expect((await cli('prune', `${CELL}/model.onnx`, '--sparsity', '0', '-o', out, '-q')).code).toBe(0);
+    const g = importOnnx(readFileSync(out), { file: out });
+    expect(g.nodes.filter((n) => n.op === 'LSTM')).toHaveLength(1);
+    expect(g.nodes.filter((n) => n.op === 'Split' || n.op === 'Sigmoid')).toEqual([]);
+    const ys = await ortRunAll(out, `${CELL}/test_data_set_0`);
+    ys.forEach((y, k) => expect(maxDiff(y, expected(k)), `output ${k}`).toBeLessThan(1e-6));
+  });
+
+  it('prunes its W and R: onnxruntime runs the pruned file to what lstmc runs it to', async () => {
+    const out = join(dir, 'cell.p80.onnx');
+    const r = await cli('prune', `${CELL}/model.onnx`, '--sparsity', '0.8', '-o', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/wrote .* \((12\d\d) weights zeroed\)/);
+    const ys = await ortRunAll(out, `${CELL}/test_data_set_0`);
+    const got = join(dir, 'cell.p80.out');
+    expect((await cli('run', out, '--data', `${CELL}/test_data_set_0`, '--out', got)).code).toBe(0);
+    ys.forEach((y, k) => {
+      const mine = decodeTensorProto(readFileSync(join(got, `output_${k}.pb`)), `output_${k}.pb`).tensor.data as Float32Array;
+      expect(maxDiff(y, mine), `output ${k}`).toBeLessThan(1e-6);
+      // pruning moved the outputs away from torch's unpruned ones
+      expect(maxDiff(y, expected(k)), `output ${k}`).toBeGreaterThan(1e-3);
+    });
+  });
+});

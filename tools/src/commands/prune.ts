@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { type Graph, exportOnnx, fail, walkNodes } from '@lstmc/ir';
 import { makeRuntimeEvaluator } from '@lstmc/backend-js';
-import { PRUNE_METHODS, builtinRegistry, dequantizedWeightsGraph, formatReportTable, parsePipeline, prunePass, runPipeline, stripAllAnnotations } from '@lstmc/passes';
+import { PRUNE_METHODS, builtinRegistry, dequantizedWeightsGraph, formatReportTable, parsePipeline, prunePass, raiseLstmCells, runPipeline, stripAllAnnotations } from '@lstmc/passes';
 import type { Command } from '../command.js';
 import { UsageError, stringOpt } from '../command.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
@@ -46,7 +46,7 @@ export const prune: Command = {
     ...JSON_OPTION,
   },
   details:
-    'The pipeline run is prune{...} with these options (then quantize with --quantize); see docs/passes.md. LSTMs inside If branches are pruned and quantized too. When an LSTM reads W or R from a node (a Constant) rather than an initializer, fold runs first.',
+    'The pipeline run is prune{...} with these options (then quantize with --quantize); see docs/passes.md. LSTMs inside If branches are pruned and quantized too. When an LSTM reads W or R from a node (a Constant) rather than an initializer, fold runs first. torch nn.LSTMCell steps (Gemm, Split, Sigmoid, Tanh arithmetic) are raised to LSTM nodes first (lstm-cell), so the written model has a one-step LSTM in place of each.',
   async run(args, io) {
     const file = args.positionals[0]!;
     const given = PASSED_THROUGH.filter((k) => stringOpt(args, k) !== undefined);
@@ -58,7 +58,9 @@ export const prune: Command = {
     const g0 = loadModel(file, io.cwd, loadFlags(args));
     // Passes read LSTM weights from initializers; some exporters (spox: Silero VAD) write them as Constant nodes, which fold hoists.
     const folds = weightsFromNodes(g0);
-    const text = `${folds ? 'fold,' : ''}prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
+    const cells = raiseLstmCells(g0).cells.length > 0;
+    const before = (folds ? 1 : 0) + (cells ? 1 : 0);
+    const text = `${folds ? 'fold,' : ''}${cells ? 'lstm-cell,' : ''}prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
     const pipeline = parsePipeline(text, builtinRegistry());
     const calibration = calibDir === undefined ? [] : readCalibration(calibDir, g0, io.cwd);
     const run = await runPipeline(g0, pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator(), calibration });
@@ -70,8 +72,8 @@ export const prune: Command = {
     } catch (e) {
       fail('E-IO', `cannot write '${out}': ${(e as Error).message}`, { file: out });
     }
-    const r = run.results[folds ? 1 : 0]!;
-    const q = run.results[folds ? 2 : 1];
+    const r = run.results[before]!;
+    const q = run.results[before + 1];
     const errors = quantize ? measuredErrors(run.graph) : [];
     const result = {
       model: file,
