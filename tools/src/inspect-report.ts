@@ -173,7 +173,7 @@ export function formatInspect(r: InspectReport, file: string): string {
     L.push(`  attributes: ${attrs.length ? attrs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ') : '(defaults)'}`);
   }
   if (r.lstmCells.length) {
-    L.push(`LSTMCell steps (Gemm, Split, Sigmoid, Tanh arithmetic): ${r.lstmCells.length}; the lstm-cell pass of -O js and -O accel raises to an LSTM each one fold leaves (not a loop's first step, whose zero h fold makes a constant)`);
+    L.push(`LSTMCell steps (Gemm, Split, Sigmoid, Tanh arithmetic): ${r.lstmCells.length}; the lstm-cell pass of -O js and -O accel raises each to an LSTM`);
     for (const c of r.lstmCells) L.push(`  h' ${c.h}, c' ${c.c}   input size I: ${c.input}   hidden size H: ${c.hidden}`);
   }
   if (r.unsupported.length) {

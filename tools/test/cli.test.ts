@@ -62,7 +62,7 @@ describe('lstmc inspect', () => {
     expect(j.lstms).toEqual([]);
     expect(j.lstmCells).toEqual([{ name: expect.any(String), input: 8, hidden: 16, h: 'hn', c: 'cn' }]);
     const text = (await cli('inspect', cell)).stdout;
-    expect(text).toMatch(/LSTMCell steps \(Gemm, Split, Sigmoid, Tanh arithmetic\): 1; the lstm-cell pass/);
+    expect(text).toMatch(/LSTMCell steps \(Gemm, Split, Sigmoid, Tanh arithmetic\): 1; the lstm-cell pass of -O js and -O accel raises each to an LSTM/);
     expect(text).toContain("  h' hn, c' cn   input size I: 8   hidden size H: 16");
   });
   it('never refuses a model that parses: lists the opaque op, the value it leaves untyped and the node that fails on it', async () => {

@@ -30,10 +30,10 @@ describe('--json', () => {
   it('compile --target accel: output, pipeline, per-pass counters and reports, placement; --pass-reports prints no text beside it', async () => {
     const out = join(dir, 'kws.lxb');
     const j = await json('compile', MODEL, '--target', 'accel', '-o', out, '--pass-reports', '--print-pipeline');
-    expect(j).toMatchObject({ model: MODEL, target: 'accel', output: out, pipeline: 'fold,lstm-cell,sparsity,select-mode,quantize,encode{which=sparse-weight}' });
+    expect(j).toMatchObject({ model: MODEL, target: 'accel', output: out, pipeline: 'lstm-cell,fold,sparsity,select-mode,quantize,encode{which=sparse-weight}' });
     expect(j.bytes).toBeGreaterThan(1000);
     const passes = j.passes as { pass: string; counters: Record<string, number>; reports: { title: string }[] }[];
-    expect(passes.map((p) => p.pass)).toEqual(['fold', 'lstm-cell', 'sparsity', 'select-mode', 'quantize', 'encode']);
+    expect(passes.map((p) => p.pass)).toEqual(['lstm-cell', 'fold', 'sparsity', 'select-mode', 'quantize', 'encode']);
     expect(passes.find((p) => p.pass === 'quantize')!.counters.layers).toBe(2);
     expect((j.placement as { rows: string[][] }).rows.find((r) => r[0] === '/lstm/LSTM')![2]).toBe('accel');
     expect(j.stages).toEqual(expect.arrayContaining([expect.stringMatching(/^accelerator phase 0: \/lstm\/LSTM, \/lstm\/LSTM_1$/)]));

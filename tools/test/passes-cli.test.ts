@@ -19,10 +19,10 @@ describe('lstmc compile: pass flags', () => {
     const d = tmp();
     const r = await cli('compile', MODEL, '-O', 'accel', '--print-pipeline', '--pass-timing', '--pass-reports', '--calibration', join(KWS, 'test_data_set_0'), '-o', join(d, 'kws.lrg'));
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('fold,lstm-cell,sparsity,select-mode,quantize,encode{which=sparse-weight}');
+    expect(r.stdout.split('\n')[0]).toBe('lstm-cell,fold,sparsity,select-mode,quantize,encode{which=sparse-weight}');
     expect(r.stdout).toContain('=== select-mode: combine=or, input test runtime ===');
     expect(r.stdout).toMatch(/=== quantize: int16 weights/);
-    expect(r.stderr).toMatch(/=== pass timing ===\nstep +pass +ms +changed +counters\n#1 +fold/);
+    expect(r.stderr).toMatch(/=== pass timing ===\nstep +pass +ms +changed +counters\n#1 +lstm-cell .*\n#2 +fold/);
     expect(r.stderr).toMatch(/#5 +quantize .*layers=2/);
   });
 
@@ -174,7 +174,7 @@ describe('lstmc passes', () => {
     expect(r.stdout).toContain('    method=magnitude|row|block|balanced (default magnitude):');
     expect(r.stdout).toContain('    sparsity=float in [0, 1] (default 0.5):');
     expect(r.stdout).toMatch(/merge-bias \[lstmc-plugin-merge-bias/);
-    expect(r.stdout).toContain('    accel  fold,lstm-cell,sparsity,select-mode,quantize,encode{which=sparse-weight}');
+    expect(r.stdout).toContain('    accel  lstm-cell,fold,sparsity,select-mode,quantize,encode{which=sparse-weight}');
     const one = await cli('passes', 'select-mode');
     expect(one.stdout.split('\n')[0]).toMatch(/^select-mode: /);
     expect(one.stdout).toContain('    requires: weight-sparsity');

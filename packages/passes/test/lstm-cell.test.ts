@@ -60,6 +60,13 @@ describe('lstm-cell', () => {
     expect([cells.length, count(graph, 'Split'), count(graph, 'Constant')]).toEqual([5, 0, count(load('ts-cell-loop-fix-op14'), 'Constant') - 5]);
   });
 
+  it('runs before fold in the presets, so the first step of a loop from zero states is raised too (TorchScript; the dynamo exporter folds it itself)', async () => {
+    for (const [name, lstms] of [['ts-cell-loop-fix-op14', 5], ['dynamo-cell-loop-fix', 4]] as const) {
+      const run = await runPipeline(load(name), parsePipeline(presetPipeline('js'), builtinRegistry()));
+      expect(count(run.graph, 'LSTM'), name).toBe(lstms);
+    }
+  });
+
   it('is in the js and accel presets, and counts its cells', async () => {
     for (const preset of ['js', 'accel']) expect(presetPipeline(preset).split(',')).toContain('lstm-cell');
     const run = await runPipeline(load('ts-cell-step-linear-dynb-op17'), parsePipeline('fold,lstm-cell', builtinRegistry()));

@@ -60,7 +60,7 @@ export const prune: Command = {
     const folds = weightsFromNodes(g0);
     const cells = raiseLstmCells(g0).cells.length > 0;
     const before = (folds ? 1 : 0) + (cells ? 1 : 0);
-    const text = `${folds ? 'fold,' : ''}${cells ? 'lstm-cell,' : ''}prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
+    const text = `${cells ? 'lstm-cell,' : ''}${folds ? 'fold,' : ''}prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
     const pipeline = parsePipeline(text, builtinRegistry());
     const calibration = calibDir === undefined ? [] : readCalibration(calibDir, g0, io.cwd);
     const run = await runPipeline(g0, pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator(), calibration });
