@@ -103,6 +103,26 @@ describe('lstm-cell', () => {
     expect(raiseLstmCells(g).cells).toEqual([]);
   });
 
+  it('reads split sizes from the attribute of opsets before 13', async () => {
+    const g0 = await folded(load('dynamo-cell-step-linear-dynb'));
+    const withSizes = (sizes: number[]) =>
+      updateGraph(g0, { opsets: { '': 11 }, nodes: g0.nodes.map((n) => (n.op === 'Split' ? makeNode({ ...n, attrs: { axis: { kind: 'int', value: 1 }, split: { kind: 'ints', value: sizes } } }) : n)) });
+    const { graph, cells } = raiseLstmCells(withSizes([16, 16, 16, 16]));
+    expect(cells).toHaveLength(1);
+    // opset 11: Unsqueeze and Squeeze take their axes as an attribute
+    expect(graph.nodes.filter((n) => n.op === 'Unsqueeze' || n.op === 'Squeeze').map((n) => [n.inputs.length, n.attrs.axes])).toEqual(
+      [...Array(5)].map(() => [1, { kind: 'ints', value: [0] }]),
+    );
+  });
+
+  it('leaves a near miss alone: c = f * f + i * g (no c from outside the cell)', async () => {
+    const g = await variant((n, g) => {
+      const f = g.nodes.find((m) => m.inputs[0] === splitOut(g, 1))!.outputs[0]!;
+      return n.op === 'Mul' && n.inputs.includes(f) ? makeNode({ ...n, inputs: [f, f] }) : n;
+    });
+    expect(raiseLstmCells(g).cells).toEqual([]);
+  });
+
   it('leaves a near miss alone: a Gemm that is not transB = 1', async () => {
     const g = await variant((n) => (n.op === 'Gemm' && n.inputs[0] === 'x' ? makeNode({ ...n, attrs: { ...n.attrs, alpha: { kind: 'float', value: 2 } } }) : n));
     expect(raiseLstmCells(g).cells).toEqual([]);

@@ -124,6 +124,9 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
     if (axis !== 1 && axis !== -1) continue;
     const sizes = split.inputs[1] ? constant(split.inputs[1]) : undefined;
     if (split.inputs[1] && !(sizes && Array.from(sizes.data as ArrayLike<number | bigint>, Number).every((s) => s === H))) continue;
+    // before opset 13 the sizes are an attribute
+    const attrSizes = split.attrs.split;
+    if (attrSizes && !(attrSizes.kind === 'ints' && attrSizes.value.length === 4 && attrSizes.value.every((s) => s === H))) continue;
     const [si, sf, sg, so] = split.outputs;
     const reader = (v: string) => {
       const rs = cons.get(v) ?? [];
@@ -148,8 +151,9 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
     const tanhC = (cons.get(cOut) ?? []).find((n) => n.op === 'Tanh' && n.domain === '');
     const hMul = tanhC && reader(tanhC.outputs[0]!);
     if (!tanhC || !hMul || hMul.op !== 'Mul' || reader(no.outputs[0]!) !== hMul || readElsewhere.has(tanhC.outputs[0]!)) continue;
-    if (!rank2(c) || !rank2(rec.a) || !rank2(inp.a)) continue;
     const nodes = [split, add, g1!, g2!, ni, nf, ng, no, mf, mig, cAdd, tanhC, hMul];
+    // c must come from outside the cell (not, say, f * f)
+    if (nodes.some((n) => n.outputs.includes(c)) || !rank2(c) || !rank2(rec.a) || !rank2(inp.a)) continue;
     if (nodes.some((n) => used.has(n))) continue;
     for (const n of nodes) used.add(n);
     matches.push({ nodes, x: inp.a, h: rec.a, c, wx: inp.w, wh: rec.w, bx: inp.b, bh: rec.b, hOut: hMul.outputs[0]!, cOut, H, I: inp.w.dims[1]! });
