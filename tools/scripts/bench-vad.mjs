@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { onnxOnRuntime } from './onnx-on-runtime.mjs';
+import { sileroStreamer } from './silero-streamer.mjs';
 import { readWav } from '../../examples/silero-vad/wav.mjs';
 
 const REPS = Number(process.env.LSTMC_BENCH_REPS ?? 15);
@@ -28,33 +29,6 @@ if (rate !== 16000) throw new Error(`utterance-16k.wav: ${rate} Hz`);
 const frames = Math.floor(samples.length / FRAME);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/**
- * A streamer over one model: `stream(run)` feeds every frame of the utterance to `run(feeds)` (feeds
- * and results as { name: Float32Array }, awaited: onnxruntime-node's run is asynchronous, and an app
- * streaming audio awaits each frame) with the state fed back, and returns the speech probabilities.
- */
-function streamer(inputNames) {
-  const v5 = inputNames.includes('state');
-  const context = v5 ? 64 : 0;
-  const states = v5 ? [['state', 'stateN', [2, 1, 128]]] : [['h', 'hn', [2, 1, 64]], ['c', 'cn', [2, 1, 64]]];
-  const shapes = { input: [1, context + FRAME], ...Object.fromEntries(states.map(([i, , shape]) => [i, shape])) };
-  return {
-    shapes,
-    async stream(run) {
-      let state = Object.fromEntries(states.map(([i, , shape]) => [i, new Float32Array(shape.reduce((a, b) => a * b))]));
-      const probs = new Float32Array(frames);
-      for (let k = 0; k < frames; k++) {
-        const x = new Float32Array(context + FRAME);
-        if (context && k > 0) x.set(samples.subarray(k * FRAME - context, k * FRAME));
-        x.set(samples.subarray(k * FRAME, (k + 1) * FRAME), context);
-        const out = await run({ input: x, ...state });
-        state = Object.fromEntries(states.map(([i, o]) => [i, out[o]]));
-        probs[k] = out.output[0];
-      }
-      return probs;
-    },
-  };
-}
 
 console.log(`Silero VAD, lstmc JS runtime vs onnxruntime-node ${ort.env.versions?.common ?? ''} (1 thread) on ${cpus().length} core(s) (${cpus()[0]?.model.trim()}), node ${process.version}`);
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${frames} frames of ${FRAME} samples, ms per frame: median over rounds of the whole utterance`);
@@ -63,7 +37,7 @@ for (const name of MODELS) {
   const bytes = readFileSync(new URL(`${name}/model.onnx`, CORPUS));
   const model = await onnxOnRuntime(bytes, `${name}/model.onnx`);
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  const { shapes, stream } = streamer(model.inputs.map((i) => i.name));
+  const { shapes, stream } = sileroStreamer(model.inputs.map((i) => i.name), samples);
   const sr = { dtype: 'i64', shape: [], data: BigInt64Array.of(16000n) };
   const srOrt = new ort.Tensor('int64', BigInt64Array.of(16000n), []);
   const dataOf = (out) => Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data]));

@@ -5,8 +5,8 @@
 // isolated has no threads; LSTMC_BENCH_ORT_THREADS sets its numThreads for pages that are).
 //
 // Models: the three Silero VAD models of tools/test/corpus/silero, streamed as bench-vad.mjs streams
-// them (the test utterance in 512-sample frames, the state fed back; v5 and the opset-15 export with 64
-// samples of context), and the two keyword-spotting examples run on their test input. Each round runs
+// them (silero-streamer.mjs: the test utterance in 512-sample frames, the state fed back; v5 and the
+// opset-15 export with 64 samples of context), and the two keyword-spotting examples run on their test input. Each round runs
 // lstmc, then onnxruntime-web; rounds go on for at least LSTMC_BENCH_REPS (default 15) rounds and
 // LSTMC_BENCH_MIN_MS (default 3000) ms per model, after LSTMC_BENCH_WARMUP (default 3). Prints the
 // medians (ms per frame, or per run: a round repeats a run for about 20 ms, the page's clock ticking in
@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { bundleRuntime } from '../../packages/runtime/scripts/bundle.mjs';
 import { readWav } from '../../examples/silero-vad/wav.mjs';
+import { sileroStreamer } from './silero-streamer.mjs';
 import { loadSources, ROOT } from './load-sources.mjs';
 
 const L = await loadSources([
@@ -62,6 +63,7 @@ function testInputs(dir) {
  * model streams `samples` frame by frame; another runs once per round on `inputs`.
  */
 const PAGE_SCRIPT = `async ({ name, silero, samples, inputs, opts }) => {
+  ${sileroStreamer.toString()}
   const rt = await import('/lstmc-runtime.mjs');
   const ort = await import('/ort/ort.wasm.min.mjs');
   ort.env.wasm.wasmPaths = '/ort/';
@@ -73,38 +75,15 @@ const PAGE_SCRIPT = `async ({ name, silero, samples, inputs, opts }) => {
   const typed = (t) => (t.dtype === 'i64' ? BigInt64Array.from(t.data, BigInt) : Float32Array.from(t.data));
   let step, frames = 1, output;
   if (silero) {
-    const FRAME = 512;
-    const names = model.inputs.map((i) => i.name);
-    const v5 = names.includes('state');
-    const context = v5 ? 64 : 0;
-    const states = v5 ? [['state', 'stateN', [2, 1, 128]]] : [['h', 'hn', [2, 1, 64]], ['c', 'cn', [2, 1, 64]]];
-    const x = Float32Array.from(samples);
-    frames = Math.floor(x.length / FRAME);
+    const streamer = sileroStreamer(model.inputs.map((i) => i.name), Float32Array.from(samples));
+    const { shapes, stream } = streamer;
+    frames = streamer.frames;
     const srL = { dtype: 'i64', shape: [], data: BigInt64Array.of(16000n) };
     const srO = new ort.Tensor('int64', BigInt64Array.of(16000n), []);
-    const stream = async (run) => {
-      let state = Object.fromEntries(states.map(([i, , shape]) => [i, new Float32Array(shape.reduce((a, b) => a * b))]));
-      const probs = new Float32Array(frames);
-      for (let k = 0; k < frames; k++) {
-        const f = new Float32Array(context + FRAME);
-        if (context && k > 0) f.set(x.subarray(k * FRAME - context, k * FRAME));
-        f.set(x.subarray(k * FRAME, (k + 1) * FRAME), context);
-        const out = await run(f, state);
-        state = Object.fromEntries(states.map(([i, o]) => [i, out[o]]));
-        probs[k] = out.output[0];
-      }
-      return probs;
-    };
-    const shapes = Object.fromEntries(states.map(([i, , s]) => [i, s]));
+    const dataOf = (out) => Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.data]));
     step = {
-      lstmc: () => stream((f, st) => {
-        const out = model.run({ input: { dtype: 'f32', shape: [1, f.length], data: f }, sr: srL, ...Object.fromEntries(Object.entries(st).map(([k, v]) => [k, { dtype: 'f32', shape: shapes[k], data: v }])) });
-        return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.data]));
-      }),
-      ort: () => stream(async (f, st) => {
-        const out = await session.run({ input: new ort.Tensor('float32', f, [1, f.length]), sr: srO, ...Object.fromEntries(Object.entries(st).map(([k, v]) => [k, new ort.Tensor('float32', v, shapes[k])])) });
-        return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.data]));
-      }),
+      lstmc: () => stream(async (f) => dataOf(model.run({ sr: srL, ...Object.fromEntries(Object.entries(f).map(([k, v]) => [k, { dtype: 'f32', shape: shapes[k], data: v }])) }))),
+      ort: () => stream(async (f) => dataOf(await session.run({ sr: srO, ...Object.fromEntries(Object.entries(f).map(([k, v]) => [k, new ort.Tensor('float32', v, shapes[k])])) }))),
     };
   } else {
     const feedL = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, { dtype: t.dtype, shape: t.shape, data: typed(t) }]));

@@ -29,7 +29,6 @@ import json
 import os
 import shutil
 import sys
-import warnings
 import zlib
 
 import onnx
@@ -173,25 +172,15 @@ def export(c):
         seed, net = base.build_net(c)
         in_names, out_names = base.io_names(c)
         sample = base.sampler(c)
-    dummy = sample(c["seq"], c["batch"])
-    folder = os.path.join(OUT, c["name"])
-    os.makedirs(folder)
-    path = os.path.join(folder, "model.onnx")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+
+    def write_model(path, args):
         if c["exporter"] == "dynamo":
-            torch.onnx.export(net, tuple(dummy), path, dynamo=True, input_names=in_names, output_names=out_names,
+            torch.onnx.export(net, args, path, dynamo=True, input_names=in_names, output_names=out_names,
                               dynamic_shapes=dynamic_shapes(c, in_names), opset_version=c["opset"], verbose=False)
         else:
-            torch.onnx.export(net, tuple(dummy), path, dynamo=False, input_names=in_names, output_names=out_names,
+            torch.onnx.export(net, args, path, dynamo=False, input_names=in_names, output_names=out_names,
                               dynamic_axes=(cell_axes if c.get("cell") else base.dynamic_axes)(c, in_names, out_names), opset_version=c["opset"])
-    model = base.checked(path, in_names, out_names, c["name"])
-    data_sets = base.write_data_sets(c, net, folder, dummy, sample, in_names, out_names)
-    ops, _ = base.count_ops(model.graph)
-    opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
-    return {"name": c["name"], "path": f"torch2/{c['name']}", "config": base.saved_config(c, seed), "exporter": c["exporter"], "opset": opset,
-            "inputs": [base.value_info(v) for v in model.graph.input], "outputs": [base.value_info(v) for v in model.graph.output],
-            "op_types": dict(sorted(ops.items())), "data_sets": data_sets, "bytes": os.path.getsize(path)}
+    return base.export_model(c, OUT, "torch2", seed, net, in_names, out_names, sample, write_model, {"exporter": c["exporter"]})
 
 
 def main():

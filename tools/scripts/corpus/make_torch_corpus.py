@@ -349,27 +349,36 @@ def saved_config(c, seed):
     return cfg
 
 
-def export(c):
-    seed, net = build_net(c)
-    in_names, out_names = io_names(c)
-    sample = sampler(c)
+def export_model(c, out_dir, kind, seed, net, in_names, out_names, sample, write_model, extra=None):
+    """Exports `net` by `write_model(path, args)` (the exporter call) on the first data set's inputs
+    into out_dir/<name>/model.onnx, checks it, writes the data sets with the net's outputs; returns
+    the model's manifest entry (`extra` keys after its config)."""
     dummy = sample(c["seq"], c["batch"])
-    folder = os.path.join(OUT, c["name"])
+    folder = os.path.join(out_dir, c["name"])
     os.makedirs(folder)
     path = os.path.join(folder, "model.onnx")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(net, tuple(dummy), path, input_names=in_names, output_names=out_names,
-                          dynamic_axes=dynamic_axes(c, in_names, out_names), opset_version=c["opset"],
-                          do_constant_folding=c["fold"])
+        write_model(path, tuple(dummy))
     model = checked(path, in_names, out_names, c["name"])
     data_sets = write_data_sets(c, net, folder, dummy, sample, in_names, out_names)
     ops = {}
     for n in model.graph.node:
         ops[n.op_type] = ops.get(n.op_type, 0) + 1
-    return {"name": c["name"], "path": f"torch/{c['name']}", "config": saved_config(c, seed), "opset": c["opset"],
+    return {"name": c["name"], "path": f"{kind}/{c['name']}", "config": saved_config(c, seed), **(extra or {}), "opset": c["opset"],
             "inputs": [value_info(v) for v in model.graph.input], "outputs": [value_info(v) for v in model.graph.output],
             "op_types": dict(sorted(ops.items())), "data_sets": data_sets, "bytes": os.path.getsize(path)}
+
+
+def export(c):
+    seed, net = build_net(c)
+    in_names, out_names = io_names(c)
+
+    def write_model(path, args):
+        torch.onnx.export(net, args, path, input_names=in_names, output_names=out_names,
+                          dynamic_axes=dynamic_axes(c, in_names, out_names), opset_version=c["opset"],
+                          do_constant_folding=c["fold"])
+    return export_model(c, OUT, "torch", seed, net, in_names, out_names, sampler(c), write_model)
 
 
 def count_ops(graph, depth=0):

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { type Graph, exportOnnx, fail, walkNodes } from '@lstmc/ir';
 import { makeRuntimeEvaluator } from '@lstmc/backend-js';
-import { PRUNE_METHODS, builtinRegistry, dequantizedWeightsGraph, formatReportTable, parsePipeline, prunePass, raiseLstmCells, runPipeline, stripAllAnnotations } from '@lstmc/passes';
+import { PRUNE_METHODS, builtinRegistry, dequantizedWeightsGraph, formatReportTable, parsePipeline, prunePass, runPipeline, stripAllAnnotations } from '@lstmc/passes';
 import type { Command } from '../command.js';
 import { UsageError, stringOpt } from '../command.js';
 import { JSON_OPTION, printResult } from '../json-output.js';
@@ -58,9 +58,8 @@ export const prune: Command = {
     const g0 = loadModel(file, io.cwd, loadFlags(args));
     // Passes read LSTM weights from initializers; some exporters (spox: Silero VAD) write them as Constant nodes, which fold hoists.
     const folds = weightsFromNodes(g0);
-    const cells = raiseLstmCells(g0).cells.length > 0;
-    const before = (folds ? 1 : 0) + (cells ? 1 : 0);
-    const text = `${cells ? 'lstm-cell,' : ''}${folds ? 'fold,' : ''}prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
+    // lstm-cell leaves a graph without torch LSTMCell steps as it is
+    const text = `lstm-cell,${folds ? 'fold,' : ''}prune{${given.map((k) => `${k}=${stringOpt(args, k)}`).join(',')}}${quantize ? ',quantize' : ''}`;
     const pipeline = parsePipeline(text, builtinRegistry());
     const calibration = calibDir === undefined ? [] : readCalibration(calibDir, g0, io.cwd);
     const run = await runPipeline(g0, pipeline, { target: targetFromArgs(args, io), evaluate: makeRuntimeEvaluator(), calibration });
@@ -72,8 +71,8 @@ export const prune: Command = {
     } catch (e) {
       fail('E-IO', `cannot write '${out}': ${(e as Error).message}`, { file: out });
     }
-    const r = run.results[before]!;
-    const q = run.results[before + 1];
+    const r = run.results.find((x) => x.pass === 'prune')!;
+    const q = run.results.find((x) => x.pass === 'quantize');
     const errors = quantize ? measuredErrors(run.graph) : [];
     const result = {
       model: file,

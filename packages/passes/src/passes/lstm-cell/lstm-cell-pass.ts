@@ -48,7 +48,10 @@ export interface RaisedCell {
 }
 
 interface Match {
+  /** The pattern's nodes; the LSTM goes where `cAdd` (c') was, h' is `hMul`'s output. */
   readonly nodes: readonly Node[];
+  readonly cAdd: Node;
+  readonly hMul: Node;
   readonly x: string;
   readonly h: string;
   readonly c: string;
@@ -69,20 +72,25 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
   const readElsewhere = new Set([...g.outputs, ...g.nodes.flatMap((n) => implicitInputs(n))]);
   const producer = new Map<string, Node>();
   for (const n of g.nodes) for (const o of n.outputs) if (o) producer.set(o, n);
-  /** The node producing v when it is `op` of the default domain and v is read only by `reader`. */
-  const only = (v: string, op: string, reader: Node): Node | undefined => {
-    const p = producer.get(v);
-    if (!p || p.op !== op || p.domain !== '' || readElsewhere.has(v)) return undefined;
+  /** The one node that reads v, when v is read by one node and is no graph output or subgraph read. */
+  const reader = (v: string) => {
     const rs = cons.get(v) ?? [];
-    return rs.length === 1 && rs[0] === reader ? p : undefined;
+    return rs.length === 1 && !readElsewhere.has(v) ? rs[0] : undefined;
   };
-  const int = (n: Node, a: string, d: number) => {
-    const at = n.attrs[a];
-    return at && at.kind === 'int' ? at.value : d;
+  /** The node producing v when it is `op` of the default domain and v is read only by `by`. */
+  const only = (v: string, op: string, by: Node): Node | undefined => {
+    const p = producer.get(v);
+    return p && p.op === op && p.domain === '' && reader(v) === by ? p : undefined;
   };
-  const float = (n: Node, a: string, d: number) => {
+  /** The node reading v when it is `op` of the default domain and v's only reader. */
+  const act = (v: string, op: string) => {
+    const n = reader(v);
+    return n && n.op === op && n.domain === '' ? n : undefined;
+  };
+  /** An int or float attribute, or its default. */
+  const num = (n: Node, a: string, d: number) => {
     const at = n.attrs[a];
-    return at && at.kind === 'float' ? at.value : d;
+    return at && (at.kind === 'int' || at.kind === 'float') ? at.value : d;
   };
   const rank2 = (v: string) => g.values.get(v)?.type.shape?.length === 2 && g.values.get(v)?.type.dtype === 'f32';
   /** A constant value: an initializer, or the output of a Constant node (an unfolded TorchScript export's split sizes). */
@@ -97,7 +105,7 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
   };
   /** A Gemm computing a [N, 4H] product of a rank-2 value by a constant [4H, K] weight (transposed) plus an optional constant bias. */
   const linear = (n: Node | undefined) => {
-    if (!n || int(n, 'transA', 0) !== 0 || int(n, 'transB', 0) !== 1 || float(n, 'alpha', 1) !== 1 || float(n, 'beta', 1) !== 1) return undefined;
+    if (!n || num(n, 'transA', 0) !== 0 || num(n, 'transB', 0) !== 1 || num(n, 'alpha', 1) !== 1 || num(n, 'beta', 1) !== 1) return undefined;
     const w = constF32(n.inputs[1]);
     const b = n.inputs[2] ? constF32(n.inputs[2]) : undefined;
     if (!w || w.dims.length !== 2 || (n.inputs[2] && !b) || !rank2(n.inputs[0]!)) return undefined;
@@ -109,8 +117,8 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
   const used = new Set<Node>();
   for (const split of g.nodes) {
     if (split.op !== 'Split' || split.domain !== '' || split.outputs.length !== 4 || split.outputs.some((o) => !o)) continue;
-    const add = producer.get(split.inputs[0]!);
-    if (!add || add.op !== 'Add' || add.domain !== '' || !only(split.inputs[0]!, 'Add', split)) continue;
+    const add = only(split.inputs[0]!, 'Add', split);
+    if (!add) continue;
     const [g1, g2] = [only(add.inputs[0]!, 'Gemm', add), only(add.inputs[1]!, 'Gemm', add)];
     const [l1, l2] = [linear(g1), linear(g2)];
     if (!l1 || !l2) continue;
@@ -120,7 +128,7 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
     // the recurrent product: the one whose weight is [4H, H]; the Add's first operand when both are
     const [rec, inp] = l1.w.dims[1] === H ? [l1, l2] : [l2, l1];
     if (rec.w.dims[1] !== H) continue;
-    const axis = int(split, 'axis', 0);
+    const axis = num(split, 'axis', 0);
     if (axis !== 1 && axis !== -1) continue;
     const sizes = split.inputs[1] ? constant(split.inputs[1]) : undefined;
     if (split.inputs[1] && !(sizes && Array.from(sizes.data as ArrayLike<number | bigint>, Number).every((s) => s === H))) continue;
@@ -128,14 +136,6 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
     const attrSizes = split.attrs.split;
     if (attrSizes && !(attrSizes.kind === 'ints' && attrSizes.value.length === 4 && attrSizes.value.every((s) => s === H))) continue;
     const [si, sf, sg, so] = split.outputs;
-    const reader = (v: string) => {
-      const rs = cons.get(v) ?? [];
-      return rs.length === 1 && !readElsewhere.has(v) ? rs[0] : undefined;
-    };
-    const act = (v: string, op: string) => {
-      const n = reader(v);
-      return n && n.op === op && n.domain === '' ? n : undefined;
-    };
     const [ni, nf, ng, no] = [act(si!, 'Sigmoid'), act(sf!, 'Sigmoid'), act(sg!, 'Tanh'), act(so!, 'Sigmoid')];
     if (!ni || !nf || !ng || !no) continue;
     // c' = Sigmoid(f) * c + Sigmoid(i) * Tanh(g)
@@ -154,9 +154,9 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
     const nodes = [split, add, g1!, g2!, ni, nf, ng, no, mf, mig, cAdd, tanhC, hMul];
     // c must come from outside the cell (not, say, f * f)
     if (nodes.some((n) => n.outputs.includes(c)) || !rank2(c) || !rank2(rec.a) || !rank2(inp.a)) continue;
-    if (nodes.some((n) => used.has(n))) continue;
+    // (every node is reached from its Split through values with one reader, so no two matches share one)
     for (const n of nodes) used.add(n);
-    matches.push({ nodes, x: inp.a, h: rec.a, c, wx: inp.w, wh: rec.w, bx: inp.b, bh: rec.b, hOut: hMul.outputs[0]!, cOut, H, I: inp.w.dims[1]! });
+    matches.push({ nodes, cAdd, hMul, x: inp.a, h: rec.a, c, wx: inp.w, wh: rec.w, bx: inp.b, bh: rec.b, hOut: hMul.outputs[0]!, cOut, H, I: inp.w.dims[1]! });
   }
   if (matches.length === 0) return { graph: g0, cells: [] };
 
@@ -168,13 +168,14 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
     return s;
   };
   const initializers = new Map(g.initializers);
+  // axis 0, the LSTM's one step and one direction: an input of Unsqueeze and Squeeze from opset 13, an attribute before
+  const axisInput = (g.opsets[''] ?? 1) >= 13;
+  const axes = fresh('lstm-cell.axes');
+  if (axisInput) initializers.set(axes, makeTensor('i64', [1], BigInt64Array.of(0n)));
   const replaced = new Map<Node, Node[]>();
   const cells: RaisedCell[] = [];
   for (const m of matches) {
-    const [cAdd, hMul] = [m.nodes[10]!, m.nodes[12]!];
-    const name = fresh(`${hMul.name || 'cell'}/lstm`);
-    const axes = fresh(`${name}.axes`);
-    if ((g.opsets[''] ?? 1) >= 13) initializers.set(axes, makeTensor('i64', [1], BigInt64Array.of(0n)));
+    const name = fresh(`${m.hMul.name || 'cell'}/lstm`);
     const [W, R, B] = [fresh(`${name}.W`), fresh(`${name}.R`), fresh(`${name}.B`)];
     initializers.set(W, makeTensor('f32', [1, 4 * m.H, m.I], gatesToOnnx(m.wx.data as Float32Array, m.H, m.I)));
     initializers.set(R, makeTensor('f32', [1, 4 * m.H, m.H], gatesToOnnx(m.wh.data as Float32Array, m.H, m.H)));
@@ -183,11 +184,9 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
     if (m.bh) bias.set(gatesToOnnx(m.bh.data as Float32Array, m.H, 1), 4 * m.H);
     initializers.set(B, makeTensor('f32', [1, 8 * m.H], bias));
     const [X, H0, C0, YH, YC] = ['X', 'initial_h', 'initial_c', 'Y_h', 'Y_c'].map((s) => fresh(`${name}.${s}`)) as [string, string, string, string, string];
-    // axis 0, the LSTM's one step and one direction: an input from opset 13, an attribute before
-    const axisForm = (g.opsets[''] ?? 1) >= 13;
     const re = (op: 'Unsqueeze' | 'Squeeze', suffix: string, a: string, o: string) =>
-      makeNode({ op, name: fresh(`${name}/${suffix}`), inputs: axisForm ? [a, axes] : [a], outputs: [o], attrs: axisForm ? {} : { axes: { kind: 'ints', value: [0] } } });
-    replaced.set(cAdd, [
+      makeNode({ op, name: fresh(`${name}/${suffix}`), inputs: axisInput ? [a, axes] : [a], outputs: [o], attrs: axisInput ? {} : { axes: { kind: 'ints', value: [0] } } });
+    replaced.set(m.cAdd, [
       re('Unsqueeze', 'x', m.x, X),
       re('Unsqueeze', 'h', m.h, H0),
       re('Unsqueeze', 'c', m.c, C0),
@@ -199,10 +198,8 @@ export function raiseLstmCells(g0: Graph): { graph: Graph; cells: RaisedCell[] }
   }
   // The replacement goes where c' was computed: x, h and c are defined before the Gemms, and whatever reads c' or h' comes after.
   const nodes = g.nodes.flatMap((n) => replaced.get(n) ?? (used.has(n) ? [] : [n]));
-  const gone = new Set(matches.flatMap((m) => m.nodes.flatMap((n) => n.outputs)).filter((v) => !matches.some((m) => m.hOut === v || m.cOut === v)));
-  const values = new Map([...g.values].filter(([k]) => !gone.has(k)));
-  // torch's weights, biases and split sizes, read by nothing now, go
-  return { graph: eliminateDeadCode(inferTypes(updateGraph(g, { nodes, initializers, values }))).graph, cells };
+  // dead-code elimination drops the pattern's values and torch's weights, biases and split sizes, read by nothing now
+  return { graph: eliminateDeadCode(inferTypes(updateGraph(g, { nodes, initializers }))).graph, cells };
 }
 
 /** Rows of a [4H, K] torch gate stack (i, f, g, o) in ONNX's order (i, o, f, c). */
